@@ -1,0 +1,331 @@
+package value
+
+import (
+	"errors"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// BigDec is a Spell bigdecimal: Unscaled × 10^-Scale, with Java BigDecimal
+// semantics (scale is significant for printing, not for equality).
+// Unscaled must never be nil or mutated.
+type BigDec struct {
+	Unscaled *big.Int
+	Scale    int32
+}
+
+// ErrNonTerminating is the error of an inexact bigdecimal division.
+var ErrNonTerminating = errors.New("Non-terminating decimal expansion; no exact representable decimal result.")
+
+var (
+	bigOne  = big.NewInt(1)
+	bigTwo  = big.NewInt(2)
+	bigFive = big.NewInt(5)
+	bigTen  = big.NewInt(10)
+	pow10s  [40]*big.Int
+)
+
+func init() {
+	p := big.NewInt(1)
+	for i := range pow10s {
+		pow10s[i] = new(big.Int).Set(p)
+		p.Mul(p, bigTen)
+	}
+}
+
+// pow10 returns 10^n (n ≥ 0). The result must not be mutated.
+func pow10(n int64) *big.Int {
+	if n < int64(len(pow10s)) {
+		return pow10s[n]
+	}
+	return new(big.Int).Exp(bigTen, big.NewInt(n), nil)
+}
+
+// NewBigDec builds a BigDec from an int64 unscaled value and a scale.
+func NewBigDec(unscaled int64, scale int32) BigDec {
+	return BigDec{Unscaled: big.NewInt(unscaled), Scale: scale}
+}
+
+// decAlign returns the unscaled values of a and b at the common (max) scale.
+func decAlign(a, b BigDec) (*big.Int, *big.Int, int32) {
+	switch {
+	case a.Scale == b.Scale:
+		return a.Unscaled, b.Unscaled, a.Scale
+	case a.Scale > b.Scale:
+		bu := new(big.Int).Mul(b.Unscaled, pow10(int64(a.Scale)-int64(b.Scale)))
+		return a.Unscaled, bu, a.Scale
+	default:
+		au := new(big.Int).Mul(a.Unscaled, pow10(int64(b.Scale)-int64(a.Scale)))
+		return au, b.Unscaled, b.Scale
+	}
+}
+
+func decAdd(a, b BigDec) BigDec {
+	x, y, s := decAlign(a, b)
+	return BigDec{new(big.Int).Add(x, y), s}
+}
+
+func decSub(a, b BigDec) BigDec {
+	x, y, s := decAlign(a, b)
+	return BigDec{new(big.Int).Sub(x, y), s}
+}
+
+func decMul(a, b BigDec) BigDec {
+	return BigDec{new(big.Int).Mul(a.Unscaled, b.Unscaled), a.Scale + b.Scale}
+}
+
+func decCmp(a, b BigDec) int {
+	if a.Unscaled.Sign() != b.Unscaled.Sign() {
+		return cmpInt(a.Unscaled.Sign(), b.Unscaled.Sign())
+	}
+	x, y, _ := decAlign(a, b)
+	return x.Cmp(y)
+}
+
+// decStrip removes trailing zeros from the unscaled value (any resulting
+// scale); zero becomes 0 with scale 0. Used for hashing.
+func decStrip(a BigDec) BigDec {
+	if a.Unscaled.Sign() == 0 {
+		return BigDec{new(big.Int), 0}
+	}
+	u := new(big.Int).Set(a.Unscaled)
+	s := a.Scale
+	q, r := new(big.Int), new(big.Int)
+	for {
+		q.QuoRem(u, bigTen, r)
+		if r.Sign() != 0 {
+			break
+		}
+		u, q = q, u
+		s--
+	}
+	return BigDec{u, s}
+}
+
+// stripTo removes trailing zeros while the scale is above min.
+func stripTo(u *big.Int, scale, min int64) (*big.Int, int64) {
+	if u.Sign() == 0 {
+		return u, scale
+	}
+	q, r := new(big.Int), new(big.Int)
+	for scale > min {
+		q.QuoRem(u, bigTen, r)
+		if r.Sign() != 0 {
+			break
+		}
+		u, q = q, new(big.Int)
+		scale--
+	}
+	return u, scale
+}
+
+func clampScale(s int64) int32 {
+	if s > 1<<31-1 {
+		return 1<<31 - 1
+	}
+	if s < -(1 << 31) {
+		return -(1 << 31)
+	}
+	return int32(s)
+}
+
+// decFromFraction returns the exact decimal p/q × 10^-baseScale with the
+// smallest scale ≥ preferred, or ErrNonTerminating. q must be > 0.
+func decFromFraction(p, q *big.Int, baseScale, preferred int64) (BigDec, error) {
+	g := new(big.Int).GCD(nil, nil, new(big.Int).Abs(p), q)
+	p = new(big.Int).Quo(p, g)
+	q = new(big.Int).Quo(q, g)
+	var twos, fives int64
+	t := new(big.Int).Set(q)
+	r := new(big.Int)
+	m := new(big.Int)
+	for {
+		m.QuoRem(t, bigTwo, r)
+		if r.Sign() != 0 {
+			break
+		}
+		t.Set(m)
+		twos++
+	}
+	for {
+		m.QuoRem(t, bigFive, r)
+		if r.Sign() != 0 {
+			break
+		}
+		t.Set(m)
+		fives++
+	}
+	if t.Cmp(bigOne) != 0 {
+		return BigDec{}, ErrNonTerminating
+	}
+	k := max(twos, fives)
+	u := new(big.Int).Set(p)
+	if k > twos {
+		u.Mul(u, new(big.Int).Exp(bigTwo, big.NewInt(k-twos), nil))
+	}
+	if k > fives {
+		u.Mul(u, new(big.Int).Exp(bigFive, big.NewInt(k-fives), nil))
+	}
+	scale := k + baseScale
+	u, scale = stripTo(u, scale, preferred)
+	return BigDec{u, clampScale(scale)}, nil
+}
+
+// decDiv is Java BigDecimal.divide(BigDecimal): exact or ErrNonTerminating.
+func decDiv(a, b BigDec) (BigDec, error) {
+	if b.Unscaled.Sign() == 0 {
+		return BigDec{}, ErrDivideByZero
+	}
+	preferred := int64(a.Scale) - int64(b.Scale)
+	if a.Unscaled.Sign() == 0 {
+		return BigDec{new(big.Int), clampScale(preferred)}, nil
+	}
+	p := new(big.Int).Set(a.Unscaled)
+	q := new(big.Int).Set(b.Unscaled)
+	if q.Sign() < 0 {
+		p.Neg(p)
+		q.Neg(q)
+	}
+	return decFromFraction(p, q, preferred, preferred)
+}
+
+// decFromRat converts a ratio exactly (Java Ratio.decimalValue with
+// unlimited precision), or fails with ErrNonTerminating.
+func decFromRat(r *big.Rat) (BigDec, error) {
+	return decFromFraction(new(big.Int).Set(r.Num()), new(big.Int).Set(r.Denom()), 0, 0)
+}
+
+func decToRat(a BigDec) *big.Rat {
+	r := new(big.Rat)
+	if a.Scale >= 0 {
+		return r.SetFrac(a.Unscaled, pow10(int64(a.Scale)))
+	}
+	return r.SetInt(new(big.Int).Mul(a.Unscaled, pow10(-int64(a.Scale))))
+}
+
+func decToFloat64(a BigDec) float64 {
+	s := a.Unscaled.String() + "e" + strconv.FormatInt(-int64(a.Scale), 10)
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+// String returns Java BigDecimal.toString() of d (without the M suffix).
+func (d BigDec) String() string {
+	var b strings.Builder
+	writeBigDec(&b, d)
+	return b.String()
+}
+
+func writeBigDec(b *strings.Builder, d BigDec) {
+	u := d.Unscaled
+	if u == nil {
+		u = new(big.Int)
+	}
+	coeff := u.String()
+	neg := false
+	if coeff[0] == '-' {
+		neg = true
+		coeff = coeff[1:]
+	}
+	if neg {
+		b.WriteByte('-')
+	}
+	scale := int64(d.Scale)
+	if scale == 0 {
+		b.WriteString(coeff)
+		return
+	}
+	adjusted := -scale + int64(len(coeff)-1)
+	if scale > 0 && adjusted >= -6 {
+		n := int64(len(coeff))
+		if n > scale {
+			b.WriteString(coeff[:n-scale])
+			b.WriteByte('.')
+			b.WriteString(coeff[n-scale:])
+		} else {
+			b.WriteString("0.")
+			for i := n; i < scale; i++ {
+				b.WriteByte('0')
+			}
+			b.WriteString(coeff)
+		}
+		return
+	}
+	b.WriteByte(coeff[0])
+	if len(coeff) > 1 {
+		b.WriteByte('.')
+		b.WriteString(coeff[1:])
+	}
+	if adjusted != 0 {
+		b.WriteByte('E')
+		if adjusted > 0 {
+			b.WriteByte('+')
+		}
+		b.WriteString(strconv.FormatInt(adjusted, 10))
+	}
+}
+
+// ParseBigDec parses text with Java `new BigDecimal(String)` syntax
+// ("1.50", "-3", "1E-7", "1.23E+10", ".5", "1."). No trailing M.
+func ParseBigDec(text string) (BigDec, bool) {
+	s := text
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	mant, exp := s, ""
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant, exp = s[:i], s[i+1:]
+	}
+	var digits strings.Builder
+	var scale int64
+	seenDot, nd := false, 0
+	for i := 0; i < len(mant); i++ {
+		c := mant[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits.WriteByte(c)
+			nd++
+			if seenDot {
+				scale++
+			}
+		case c == '.' && !seenDot:
+			seenDot = true
+		default:
+			return BigDec{}, false
+		}
+	}
+	if nd == 0 {
+		return BigDec{}, false
+	}
+	if exp != "" {
+		e, err := strconv.ParseInt(exp, 10, 32)
+		if err != nil {
+			return BigDec{}, false
+		}
+		scale -= e
+	}
+	if scale > 1<<31-1 || scale < -(1<<31) {
+		return BigDec{}, false
+	}
+	u, ok := new(big.Int).SetString(digits.String(), 10)
+	if !ok {
+		return BigDec{}, false
+	}
+	if neg {
+		u.Neg(u)
+	}
+	return BigDec{u, int32(scale)}, true
+}
+
+// BigDecFromFloat64 converts like Java BigDecimal.valueOf(double) (via the
+// Double.toString text). ok is false for NaN/±Inf.
+func BigDecFromFloat64(f float64) (BigDec, bool) {
+	var b strings.Builder
+	if !writeDouble(&b, f, false) {
+		return BigDec{}, false
+	}
+	return ParseBigDec(b.String())
+}

@@ -1,0 +1,161 @@
+package value
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Symbol is an interned Spell symbol: pointer equality is value equality.
+type Symbol struct {
+	NS, Name string
+	hash     uint64
+}
+
+// Keyword is an interned Spell keyword: pointer equality is value equality.
+type Keyword struct {
+	NS, Name string
+	hash     uint64
+}
+
+type nsName struct{ ns, name string }
+
+var (
+	symTable sync.Map // nsName -> *Symbol
+	kwTable  sync.Map // nsName -> *Keyword
+)
+
+// SplitName splits symbol text at the first '/' when both sides are non-empty
+// ("a/b/c" → "a", "b/c"; "/" and "a/" stay unqualified).
+func SplitName(text string) (ns, name string) {
+	i := strings.IndexByte(text, '/')
+	if i > 0 && i < len(text)-1 {
+		return text[:i], text[i+1:]
+	}
+	return "", text
+}
+
+// Sym interns the symbol with the given text, splitting "ns/name".
+func Sym(text string) *Symbol { ns, n := SplitName(text); return SymNS(ns, n) }
+
+// SymNS interns the symbol with explicit namespace (may be "") and name.
+func SymNS(ns, name string) *Symbol {
+	key := nsName{ns, name}
+	if s, ok := symTable.Load(key); ok {
+		return s.(*Symbol)
+	}
+	s := &Symbol{NS: ns, Name: name, hash: hashString(ns+"/"+name) ^ 0x9e3779b97f4a7c15}
+	actual, _ := symTable.LoadOrStore(key, s)
+	return actual.(*Symbol)
+}
+
+// Kw interns the keyword with the given text (without the colon), splitting "ns/name".
+func Kw(text string) *Keyword { ns, n := SplitName(text); return KwNS(ns, n) }
+
+// KwNS interns the keyword with explicit namespace (may be "") and name.
+func KwNS(ns, name string) *Keyword {
+	key := nsName{ns, name}
+	if k, ok := kwTable.Load(key); ok {
+		return k.(*Keyword)
+	}
+	k := &Keyword{NS: ns, Name: name, hash: hashString(ns+"/"+name) ^ 0x7f4a7c159e3779b9}
+	actual, _ := kwTable.LoadOrStore(key, k)
+	return actual.(*Keyword)
+}
+
+// FullName returns "ns/name" or "name".
+func (s *Symbol) FullName() string {
+	if s.NS == "" {
+		return s.Name
+	}
+	return s.NS + "/" + s.Name
+}
+
+// String returns the printed form of the symbol.
+func (s *Symbol) String() string { return s.FullName() }
+
+// FullName returns "ns/name" or "name" (without the colon).
+func (k *Keyword) FullName() string {
+	if k.NS == "" {
+		return k.Name
+	}
+	return k.NS + "/" + k.Name
+}
+
+// String returns the printed form of the keyword (with the colon).
+func (k *Keyword) String() string { return ":" + k.FullName() }
+
+// isTokenChar reports whether r may appear in a symbol token (§1.2), answering
+// conservatively (control and space characters are rejected).
+func isTokenChar(r rune) bool {
+	switch r {
+	case '(', ')', '[', ']', '{', '}', '"', ';', '@', '^', '`', '~', '\\', ',':
+		return false
+	}
+	if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+		return false
+	}
+	return true
+}
+
+// validSymbolText reports whether text reads back as a single symbol token
+// (keyword=false) or, after a leading ':', as a keyword token (keyword=true).
+// The check is conservative: false means "use the (symbol "…") form".
+func validSymbolText(text string, keyword bool) bool {
+	if text == "" || !utf8.ValidString(text) {
+		return false
+	}
+	if text == "/" {
+		return true
+	}
+	c := text[0]
+	if c >= '0' && c <= '9' {
+		return false
+	}
+	if (c == '+' || c == '-') && len(text) > 1 && text[1] >= '0' && text[1] <= '9' {
+		return false
+	}
+	if c == '#' || c == '\'' || c == ':' {
+		return false
+	}
+	if !keyword && (text == "nil" || text == "true" || text == "false") {
+		return false
+	}
+	if text[len(text)-1] == ':' || strings.Contains(text, "::") {
+		return false
+	}
+	if strings.Contains(text, "//") && !strings.HasSuffix(text, "//") {
+		return false
+	}
+	for _, r := range text {
+		if !isTokenChar(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// SymbolReadable reports whether the printed form of s reads back as s.
+func SymbolReadable(s *Symbol) bool {
+	text := s.FullName()
+	if !validSymbolText(text, false) {
+		return false
+	}
+	if s.NS != "" && !validSymbolText(s.NS, false) {
+		return false
+	}
+	return Sym(text) == s
+}
+
+// KeywordReadable reports whether the printed form of k reads back as k.
+func KeywordReadable(k *Keyword) bool {
+	text := k.FullName()
+	if !validSymbolText(text, true) {
+		return false
+	}
+	if k.NS != "" && !validSymbolText(k.NS, true) {
+		return false
+	}
+	return Kw(text) == k
+}
