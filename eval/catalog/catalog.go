@@ -150,6 +150,7 @@ func init() {
 		}
 	}
 	Entries = all
+	BuiltinsDetail = buildBuiltinsDetail()
 }
 
 // Lookup finds an entry by its full name ("map", "strings/split").

@@ -341,7 +341,7 @@ var coreBuiltins = []Entry{
 		"(ex-cause (ex-info \"a\" {} (ex-info \"b\" {}))) ⇒ {:spell/exception true, :message \"b\", :data {}}"),
 
 	// 9.13 Spell-specific, §8.4 edit-time builtins, §11, §6.2
-	bi("spell", "eval", "[expr]", "Evaluates data as code with effects available; the inverse of quote.",
+	bi("effect", "eval", "[expr]", "Evaluates data as code with effects available; the inverse of quote.",
 		"Placed in the initial environment of every program, not in the pure builtins. The value of expr is evaluated "+
 			"in the caller's environment with the effect builtins bound for its dynamic extent; inner defs do not leak "+
 			"and errors become Function call failed: eval: …. It is how a program's quoted trailing expression runs.\n"+
