@@ -67,7 +67,7 @@ func (c *Completion) OrigOffset(off int) int {
 func ReadCompletion(name string, text []byte) *Completion {
 	c := &Completion{Original: text}
 	t := c.stripFence(text)
-	c.Text = c.sanitise(t)
+	c.Text = c.sanitise(t, true)
 	c.File = Parse(name, c.Text)
 	c.first()
 	return c
@@ -110,7 +110,7 @@ func validEscapeStart(b byte) bool {
 	return b >= '0' && b <= '7'
 }
 
-func (c *Completion) sanitise(t []byte) []byte {
+func (c *Completion) sanitise(t []byte, balance bool) []byte {
 	out := make([]byte, 0, len(t)+16)
 	depth := 0
 	lineStart := true
@@ -207,7 +207,7 @@ func (c *Completion) sanitise(t []byte) []byte {
 			i++
 		}
 	}
-	if depth > 0 {
+	if balance && depth > 0 {
 		c.note(RepairBalance, c.base+len(t), fmt.Sprintf("added %d missing closing %s", depth, plural(depth, "parenthesis", "parentheses")))
 		for k := 0; k <= depth; k++ {
 			c.ins = append(c.ins, len(out)+k)
@@ -259,4 +259,11 @@ func (c *Completion) first() {
 // Position returns the position of an offset of the original text.
 func (c *Completion) Position(origOff int) Position {
 	return NewLineTable(c.Original).Position(origOff)
+}
+
+// Sanitise applies only the comment-marker and string-escape repairs of the
+// completion reader (what read-string does, language.md §1.4).
+func Sanitise(text []byte) []byte {
+	c := &Completion{Original: text}
+	return c.sanitise(text, false)
 }

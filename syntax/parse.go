@@ -194,7 +194,9 @@ func (p *parser) run() {
 	for len(p.stack) > 0 {
 		n := p.stack[len(p.stack)-1].node
 		end := len(src)
-		if n.Kind.IsComposite() {
+		if len(p.f.Errors) >= MaxErrors {
+			p.f.Truncated = true
+		} else if n.Kind.IsComposite() {
 			p.errAt(end, end, fmt.Sprintf("unclosed %s opened at %s", n.Token(src), p.pos2(int(n.Start))), "EOF while reading", int(n.Start))
 		} else {
 			p.errAt(end, end, fmt.Sprintf("expected a form after %s opened at %s, found end of text", n.Token(src), p.pos2(int(n.Start))), "EOF while reading", int(n.Start))

@@ -324,7 +324,7 @@ func ParseBigDec(text string) (BigDec, bool) {
 // Double.toString text). ok is false for NaN/±Inf.
 func BigDecFromFloat64(f float64) (BigDec, bool) {
 	var b strings.Builder
-	if !writeDouble(&b, f, false) {
+	if !writeDouble(&b, f) {
 		return BigDec{}, false
 	}
 	return ParseBigDec(b.String())

@@ -31,7 +31,7 @@ type Segment struct {
 }
 
 type vnode struct {
-	kids []*vnode    // branch nodes
+	kids []*vnode   // branch nodes
 	vals *[32]Value // leaf nodes
 }
 

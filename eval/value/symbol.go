@@ -125,7 +125,7 @@ func validSymbolText(text string, keyword bool) bool {
 	if text[len(text)-1] == ':' || strings.Contains(text, "::") {
 		return false
 	}
-	if strings.Contains(text, "//") && !strings.HasSuffix(text, "//") {
+	if i := strings.Index(text, "//"); i >= 0 && (i == 0 || i != len(text)-2) {
 		return false
 	}
 	for _, r := range text {

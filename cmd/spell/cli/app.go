@@ -1,0 +1,173 @@
+// Package cli owns the `spell` command line: the urfave/cli application, one
+// file per subcommand, help texts, and the mapping of errors to exit codes.
+//
+// Main never calls os.Exit: it returns the exit code, so the whole command
+// line runs in-process in tests (tooling.md §9). Data goes to stdout, errors
+// and diagnostics to stderr.
+//
+// Exit codes shared by every subcommand:
+//
+//	0  success
+//	1  the command ran and found something to report (e.g. `fmt --check`)
+//	2  usage errors (unknown command or flag, missing file) and syntax errors
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// exitError is an error that carries the process exit code. An empty msg
+// means the command already reported the problem itself.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// ExitCode implements urfave/cli's ExitCoder.
+func (e *exitError) ExitCode() int { return e.code }
+
+// usageError returns an exit-2 error for a command invoked the wrong way.
+// cmd is the full command name ("spell fmt") used in the message and in the
+// pointer to its help.
+func usageError(cmd, format string, args ...any) *exitError {
+	msg := fmt.Sprintf(format, args...)
+	help := "spell help"
+	if cmd != "spell" && cmd != "spell help" {
+		help = "spell help " + strings.TrimPrefix(cmd, "spell ")
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("%s: %s\nRun '%s' for usage.", cmd, msg, help)}
+}
+
+// silentExit returns an error carrying only an exit code; the command has
+// already printed whatever the user needs to see.
+func silentExit(code int) *exitError { return &exitError{code: code} }
+
+const appHelp = `spell is the Spell-Go toolchain. Spell is a Lisp whose programs are
+written by language models: a model's completion is a program, and the
+program decides what happens next.
+
+Usage:
+  spell <command> [flags] [arguments]
+
+Commands:
+{{- range .VisibleCommands}}
+  {{printf "%-9s" .Name}} {{.Usage}}
+{{- end}}
+
+Examples:
+  spell fmt program.spl           print program.spl formatted
+  spell fmt -w .                  format every .spl file under . in place
+  spell fmt -d src                show what formatting would change, as a diff
+  spell fmt --check .             list unformatted files; exit 1 if any (CI)
+  echo '(+ 1(* 2 3))' | spell fmt   format standard input
+
+Global flags:
+  -h, --help      show help (also: spell help <command>)
+  -v, --version   print the version (same as spell version)
+
+Run 'spell help <command>' for the flags and examples of one command.
+Exit codes: 0 success, 1 findings (such as fmt --check), 2 usage or syntax errors.
+`
+
+// commandHelp is the help template of every subcommand.
+const commandHelp = `Usage:
+  {{.UsageText}}
+
+{{.Description}}
+{{- if .VisibleFlags}}
+
+Flags:{{range .VisibleFlags}}
+  {{.String}}{{end}}{{end}}
+`
+
+// newApp builds the application. Every run gets a fresh App so that Main is
+// safe to call repeatedly in one process.
+func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.App {
+	app := &ucli.App{
+		Name:                  "spell",
+		HelpName:              "spell",
+		Usage:                 "the Spell-Go toolchain",
+		CustomAppHelpTemplate: appHelp,
+		HideVersion:           true, // our own -v/--version flag, see below
+		Reader:                stdin,
+		Writer:                stdout,
+		ErrWriter:             stderr,
+		// Main maps errors to exit codes; urfave/cli must never call os.Exit.
+		ExitErrHandler: func(*ucli.Context, error) {},
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", DisableDefaultText: true},
+		},
+		Commands: []*ucli.Command{
+			fmtCommand(),
+			versionCommand(),
+		},
+		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
+			return usageError("spell", "%v", err)
+		},
+		// `spell help NAME` with an unknown NAME.
+		CommandNotFound: func(_ *ucli.Context, name string) {
+			*notFound = name
+		},
+		Action: func(c *ucli.Context) error {
+			if c.Bool("version") {
+				return printVersion(c.App.Writer)
+			}
+			if c.Args().Present() {
+				return usageError("spell", "unknown command %q", c.Args().First())
+			}
+			return ucli.ShowAppHelp(c)
+		},
+	}
+	for _, cmd := range app.Commands {
+		if cmd.OnUsageError == nil {
+			name := "spell " + cmd.Name
+			cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+				return usageError(name, "%v", err)
+			}
+		}
+	}
+	return app
+}
+
+// Main runs the spell command line with the given arguments (args[0] is the
+// program name) and returns the process exit code. It never calls os.Exit.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var notFound string
+	app := newApp(stdin, stdout, stderr, &notFound)
+	err := app.Run(args)
+	if notFound != "" && err == nil {
+		err = usageError("spell help", "unknown command %q", notFound)
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode reports err on stderr (unless it is silent) and returns the exit
+// code it stands for.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, ee.msg)
+		}
+		return ee.code
+	}
+	var ec ucli.ExitCoder
+	if errors.As(err, &ec) {
+		if msg := ec.Error(); msg != "" {
+			fmt.Fprintln(stderr, "spell: "+msg)
+		}
+		return ec.ExitCode()
+	}
+	fmt.Fprintln(stderr, "spell: "+err.Error())
+	return 1
+}

@@ -1,0 +1,307 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aymanbagabas/go-udiff"
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/spell-go/spell/format"
+)
+
+// fmtCommand is `spell fmt` (tooling.md §3.3).
+func fmtCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "fmt",
+		Usage:     "format Spell source files (*.spl) in the one standard style",
+		UsageText: "spell fmt [-w] [-l] [-d] [--check] [--stdin-filename NAME] [PATH...]",
+		Description: `Formats Spell source. The style is fixed: only whitespace and commas change,
+line breaks stay where you put them, and the formatted program means exactly
+the same as the original.
+
+With no PATH, or PATH "-", fmt reads standard input and writes the result to
+standard output. A directory is walked for *.spl files (skipping .git,
+node_modules and other directories whose name starts with a dot). Flags must
+come before the paths.
+
+A file with syntax errors is never formatted or written; every error is
+reported on stderr as FILE:LINE:COL: error: MESSAGE [syntax].
+
+Exit codes: 0 success; 1 --check found files to change; 2 syntax errors or
+usage errors (unknown flag, missing file).
+
+Examples:
+  spell fmt agent.spl                 print agent.spl formatted
+  spell fmt -w .                      rewrite every .spl file under . in place
+  spell fmt -l src                    list the files whose formatting differs
+  spell fmt -d agent.spl              show the changes as a unified diff
+  spell fmt --check .                 CI: list unformatted files, exit 1 if any
+  spell fmt --stdin-filename a.spl -  read stdin, call it a.spl in messages`,
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "w", Usage: "write the result back to the files (atomic, mode kept); no stdout", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "l", Usage: "list the files whose formatting differs", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", DisableDefaultText: true},
+			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
+		},
+		CustomHelpTemplate: commandHelp,
+		Action:             runFmt,
+	}
+}
+
+// fmtRun is the state of one `spell fmt` invocation.
+type fmtRun struct {
+	write, list, diff, check bool
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	cwd            string
+
+	changed bool // some input's formatting differs
+	failed  bool // some input could not be read, parsed or written
+}
+
+func runFmt(c *ucli.Context) error {
+	r := &fmtRun{
+		write:  c.Bool("w"),
+		list:   c.Bool("l"),
+		diff:   c.Bool("d"),
+		check:  c.Bool("check"),
+		stdin:  c.App.Reader,
+		stdout: c.App.Writer,
+		stderr: c.App.ErrWriter,
+	}
+	stdinName := "<stdin>"
+	if n := c.String("stdin-filename"); n != "" {
+		stdinName = filepath.ToSlash(n)
+	}
+
+	paths := c.Args().Slice()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	stdinCount := 0
+	for _, p := range paths {
+		switch {
+		case p == "-":
+			stdinCount++
+		case strings.HasPrefix(p, "-"):
+			return usageError("spell fmt", "flag %s must come before the paths (a file whose name starts with - is written ./%s)", p, p)
+		}
+	}
+	if stdinCount > 1 {
+		return usageError("spell fmt", "standard input (-) can be read only once")
+	}
+	if stdinCount > 0 && r.write {
+		return usageError("spell fmt", "cannot use -w with standard input")
+	}
+
+	cwd, err := os.Getwd()
+	if err != nil {
+		return &exitError{code: 2, msg: "spell fmt: " + err.Error()}
+	}
+	r.cwd = cwd
+
+	for _, p := range paths {
+		if p == "-" {
+			src, err := io.ReadAll(r.stdin)
+			if err != nil {
+				r.errorf("%s: %v", stdinName, err)
+				continue
+			}
+			r.format(stdinName, "", src, 0)
+			continue
+		}
+		r.path(p)
+	}
+
+	switch {
+	case r.failed:
+		return silentExit(2)
+	case r.check && r.changed:
+		return silentExit(1)
+	}
+	return nil
+}
+
+// errorf reports an error that makes the run exit 2.
+func (r *fmtRun) errorf(format string, args ...any) {
+	r.failed = true
+	fmt.Fprintf(r.stderr, "spell fmt: "+format+"\n", args...)
+}
+
+// display is the name of path in output: relative to the working directory,
+// with forward slashes.
+func (r *fmtRun) display(path string) string {
+	abs := path
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.cwd, abs)
+	}
+	if rel, err := filepath.Rel(r.cwd, abs); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(path)
+}
+
+// pathError reports a failed file operation without Go's "stat"/"open" verb.
+func (r *fmtRun) pathError(path string, err error) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	r.errorf("%s: %v", r.display(path), err)
+}
+
+// path formats one command-line argument: a file (whatever its extension)
+// or a directory walked for *.spl files.
+func (r *fmtRun) path(p string) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		r.pathError(p, err)
+		return
+	}
+	if !fi.IsDir() {
+		r.file(p, fi)
+		return
+	}
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			r.pathError(path, err)
+			if d != nil && d.IsDir() && path != p {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if path != p && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".spl") {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			r.pathError(path, err)
+			return nil
+		}
+		r.file(path, fi)
+		return nil
+	})
+	if err != nil {
+		r.pathError(p, err)
+	}
+}
+
+// skipDir reports whether a directory met during a walk is left out.
+func skipDir(name string) bool {
+	return name == "node_modules" || strings.HasPrefix(name, ".")
+}
+
+func (r *fmtRun) file(path string, fi fs.FileInfo) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		r.pathError(path, err)
+		return
+	}
+	r.format(r.display(path), path, src, fi.Mode())
+}
+
+// format formats one input. path is empty for standard input.
+func (r *fmtRun) format(name, path string, src []byte, mode fs.FileMode) {
+	out, err := format.Source(name, src)
+	if err != nil {
+		r.failed = true
+		var se *format.SyntaxErrors
+		if errors.As(err, &se) {
+			r.syntaxErrors(name, se)
+		} else {
+			fmt.Fprintf(r.stderr, "spell fmt: %s: %v\n", name, err)
+		}
+		return
+	}
+	plain := !r.write && !r.list && !r.diff && !r.check
+	if bytes.Equal(src, out) {
+		if plain {
+			r.stdout.Write(out)
+		}
+		return
+	}
+	r.changed = true
+	if r.list || r.check {
+		fmt.Fprintln(r.stdout, name)
+	}
+	if r.write {
+		if err := writeFileAtomic(path, out, mode); err != nil {
+			r.pathError(path, err)
+			return
+		}
+	}
+	if r.diff {
+		io.WriteString(r.stdout, udiff.Unified(name+".orig", name, string(src), string(out)))
+	}
+	if plain {
+		r.stdout.Write(out)
+	}
+}
+
+// syntaxErrors prints every syntax error as FILE:LINE:COL: error: MSG [syntax].
+func (r *fmtRun) syntaxErrors(name string, se *format.SyntaxErrors) {
+	f := se.File
+	if f == nil || len(f.Errors) == 0 {
+		fmt.Fprintf(r.stderr, "%s:1:1: error: syntax error [syntax]\n", name)
+		return
+	}
+	for _, e := range f.Errors {
+		pos := f.Position(e.Off)
+		fmt.Fprintf(r.stderr, "%s:%d:%d: error: %s [syntax]\n", name, pos.Line, pos.Col, e.Msg)
+	}
+	if f.Truncated {
+		fmt.Fprintf(r.stderr, "%s: too many syntax errors; only the first %d are shown\n", name, len(f.Errors))
+	}
+}
+
+// writeFileAtomic replaces the file at path with data: it writes a
+// temporary file in the same directory, gives it the original mode, and
+// renames it over the original, so readers see either the old or the new
+// content, never a partial file. A symbolic link is followed, not replaced.
+func writeFileAtomic(path string, data []byte, mode fs.FileMode) (err error) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".spellfmt-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(mode & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files inside testdata/script archives")
+
+// TestMain makes the test binary double as the spell command: testscript
+// re-executes it under that name for every `exec spell …`, so the scripts
+// run the real command line and still count towards coverage.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"spell": func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// scriptDir holds the project's testscript archives (tooling.md §9).
+const scriptDir = "../../../testdata/script"
+
+// harnessDirs are the directories the harness creates inside $WORK for the
+// home and XDG variables; find-files leaves them out.
+var harnessDirs = map[string]string{
+	"HOME":            ".home",
+	"XDG_CONFIG_HOME": ".config",
+	"XDG_STATE_HOME":  ".state",
+	"XDG_CACHE_HOME":  ".cache",
+}
+
+// unsetVars are removed from every script's environment, besides every
+// variable whose name ends in _API_KEY: scripts never reach a model.
+var unsetVars = map[string]bool{
+	"SPELL_MODEL":          true,
+	"SPELL_BASE_URL":       true,
+	"ANTHROPIC_AUTH_TOKEN": true,
+	"ANTHROPIC_BASE_URL":   true,
+	"OPENAI_BASE_URL":      true,
+	"OPENAI_ORG_ID":        true,
+	"OPENAI_PROJECT_ID":    true,
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 scriptDir,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update || os.Getenv("SPELL_UPDATE") == "1",
+		Setup:               setupScript,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"find-files": cmdFindFiles,
+		},
+	})
+}
+
+// setupScript isolates a script from the user's machine: home and XDG
+// directories inside $WORK, no API keys, a fixed seed.
+func setupScript(env *testscript.Env) error {
+	vars := env.Vars[:0]
+	for _, kv := range env.Vars {
+		k, _, _ := strings.Cut(kv, "=")
+		if unsetVars[k] || strings.HasSuffix(k, "_API_KEY") {
+			continue
+		}
+		vars = append(vars, kv)
+	}
+	env.Vars = vars
+	for k, dir := range harnessDirs {
+		p := filepath.Join(env.WorkDir, dir)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			return err
+		}
+		env.Setenv(k, p)
+	}
+	env.Setenv("SPELL_SEED", "1")
+	return nil
+}
+
+// cmdFindFiles implements `find-files [DIR...]`: it prints the regular
+// files and symbolic links under each DIR (default $WORK), one per line,
+// sorted, relative to $WORK with forward slashes. The harness's own
+// directories ($WORK/.tmp, home and XDG directories) are left out.
+func cmdFindFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! find-files")
+	}
+	work := ts.Getenv("WORK")
+	if len(args) == 0 {
+		args = []string{work}
+	}
+	skip := map[string]bool{filepath.Join(work, ".tmp"): true}
+	for _, dir := range harnessDirs {
+		skip[filepath.Join(work, dir)] = true
+	}
+	var files []string
+	for _, arg := range args {
+		root := ts.MkAbs(arg)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if skip[path] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			rel, err := filepath.Rel(work, path)
+			if err != nil {
+				return err
+			}
+			files = append(files, filepath.ToSlash(rel))
+			return nil
+		})
+		ts.Check(err)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		fmt.Fprintln(ts.Stdout(), f)
+	}
+}

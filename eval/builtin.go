@@ -1,0 +1,85 @@
+package eval
+
+import (
+	"fmt"
+	"math/rand"
+
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// BuiltinFunc implements a builtin. args has already passed the arity check
+// of the builtin's catalog entry. A returned plain error becomes
+// `Function call failed: <head>: <message>` at the call site.
+type BuiltinFunc func(c *Call, args []value.Value) (value.Value, error)
+
+// Builtin is a host function: a core builtin, a namespace member, or a
+// function made by a combinator (partial, comp, …).
+type Builtin struct {
+	Name     string
+	Min, Max int // accepted argument counts; Max < 0 means variadic
+	Fn       BuiltinFunc
+}
+
+// HostName implements value.HostFn.
+func (b *Builtin) HostName() string { return b.Name }
+
+// NewFn makes an anonymous host function (for combinators) accepting any
+// number of arguments.
+func NewFn(name string, fn BuiltinFunc) *Builtin { return &Builtin{Name: name, Min: 0, Max: -1, Fn: fn} }
+
+// Call is what a builtin sees of its call site.
+type Call struct {
+	In   *Interp
+	Env  *Env        // the caller's environment (dynamic scope for callbacks)
+	Head value.Value // the unevaluated head form, for messages
+	Name string      // the builtin's name
+}
+
+// Apply invokes a callable value with args: host functions, Spell
+// functions (arity-checked, run in the caller's environment), keywords,
+// maps, vectors, sets and symbols.
+func (c *Call) Apply(f value.Value, args ...value.Value) (value.Value, error) {
+	return c.In.apply(f, args, c.Env, nil)
+}
+
+// CheckCount fails with the output limit when a collection of n elements
+// would exceed it. Call it before allocating.
+func (c *Call) CheckCount(n int) error { return c.In.checkCount(n) }
+
+// CheckBytes fails with the output limit when a string of n bytes would
+// exceed it. Call it before allocating.
+func (c *Call) CheckBytes(n int) error { return c.In.checkBytes(n) }
+
+// Step charges one evaluation step (long-running builtins call it per
+// element so limits and cancellation apply).
+func (c *Call) Step() error { return c.In.step() }
+
+// Rand is the run's seeded random generator.
+func (c *Call) Rand() *rand.Rand { return c.In.rng }
+
+// Gensym returns a fresh symbol prefixN, deterministic per run.
+func (c *Call) Gensym(prefix string) *value.Symbol {
+	c.In.gensym++
+	return value.Sym(fmt.Sprintf("%s%d", prefix, c.In.gensym))
+}
+
+// builtins is the registry of core builtins and namespace members by full
+// name ("map", "strings/split", "math/sqrt").
+var builtins = map[string]*Builtin{}
+
+// register adds implementations; arities come from the catalog (one table
+// per fact). A name missing from the catalog is a programming error.
+func register(name string, fn BuiltinFunc) {
+	e, ok := catalog.Lookup(name)
+	if !ok {
+		panic("eval: builtin " + name + " is not in the catalog")
+	}
+	if _, dup := builtins[name]; dup {
+		panic("eval: builtin " + name + " registered twice")
+	}
+	builtins[name] = &Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: fn}
+}
+
+// Builtins returns the registered builtin of a full name.
+func LookupBuiltin(name string) (*Builtin, bool) { b, ok := builtins[name]; return b, ok }

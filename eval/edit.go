@@ -1,0 +1,142 @@
+package eval
+
+import (
+	"github.com/spell-go/spell/eval/value"
+)
+
+// ApplyEdits applies the edit markers of a program (language.md §8.1):
+// persist materialisation from env, prune and rethink sibling processing;
+// quoted data and fn bodies are untouched.
+func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
+	switch f := form.(type) {
+	case *value.List:
+		if f.Count() == 0 {
+			return f, nil
+		}
+		head := f.First()
+		if head == value.Value(symQuote) || head == value.Value(symFn) || head == value.Value(symFnStar) {
+			return f, nil
+		}
+		if head == value.Value(symPersist) && (f.Count() == 2 || f.Count() == 3) {
+			if s, ok := f.Rest().First().(*value.Symbol); ok {
+				if v, ok := env.Lookup(s); ok {
+					src, err := value.SourceForm(v)
+					if err != nil {
+						return nil, err
+					}
+					return value.NewList(symPersist, s, src), nil
+				}
+				return f, nil
+			}
+		}
+		newHead, err := ApplyEdits(head, env)
+		if err != nil {
+			return nil, err
+		}
+		rest := f.Rest().Slice()
+		for i, x := range rest {
+			if rest[i], err = ApplyEdits(x, env); err != nil {
+				return nil, err
+			}
+		}
+		out := append([]value.Value{newHead}, siblings(rest)...)
+		return value.NewList(out...), nil
+	case *value.Vector:
+		items := f.Slice()
+		changed := false
+		for i, x := range items {
+			y, err := ApplyEdits(x, env)
+			if err != nil {
+				return nil, err
+			}
+			if y != x {
+				changed = true
+			}
+			items[i] = y
+		}
+		if !changed {
+			return f, nil
+		}
+		return value.NewVector(items).WithLines(f.FirstLine, f.Segments), nil
+	case *value.Map:
+		kvs := make([]value.Value, 0, 2*f.Count())
+		var err error
+		f.Range(func(k, v value.Value) bool {
+			var k2, v2 value.Value
+			if k2, err = ApplyEdits(k, env); err != nil {
+				return false
+			}
+			if v2, err = ApplyEdits(v, env); err != nil {
+				return false
+			}
+			kvs = append(kvs, k2, v2)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		return value.NewMap(kvs...), nil
+	}
+	return form, nil
+}
+
+// siblings runs sibling processing: prune and rethink markers act on the
+// already processed siblings before them.
+func siblings(items []value.Value) []value.Value {
+	out := make([]value.Value, 0, len(items))
+	for _, x := range items {
+		l, ok := x.(*value.List)
+		if !ok || l.Count() == 0 {
+			out = append(out, x)
+			continue
+		}
+		switch l.First() {
+		case value.Value(symPrune):
+			k, ok := pruneCount(l)
+			if !ok {
+				out = append(out, x)
+				continue
+			}
+			out = dropLast(out, k)
+		case value.Value(symRethink):
+			a := l.Rest().Slice()
+			n := 1
+			if len(a) > 0 && value.IsNumber(a[0]) {
+				if c, err := value.TruncToInt64(a[0]); err == nil {
+					n = int(max(c, 0))
+				}
+				a = a[1:]
+			}
+			out = dropLast(out, n)
+			out = append(out, value.NewList(append([]value.Value{symThink}, a...)...))
+		default:
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func pruneCount(l *value.List) (int, bool) {
+	switch l.Count() {
+	case 1:
+		return 1, true
+	case 2:
+		k := l.Rest().First()
+		if !value.IsNumber(k) {
+			return 0, false
+		}
+		n, err := value.TruncToInt64(k)
+		if err != nil {
+			return 0, false
+		}
+		return int(max(n, 0)), true
+	}
+	return 0, false
+}
+
+func dropLast(out []value.Value, k int) []value.Value {
+	if k >= len(out) {
+		return out[:0]
+	}
+	return out[:len(out)-k]
+}

@@ -1,0 +1,434 @@
+package eval
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/spell-go/spell/eval/value"
+)
+
+// recurSignal is the value a tail-position recur returns to its fn or loop.
+type recurSignal struct{ vals []value.Value }
+
+const msgRecur = "recur: can only recur from tail position of fn or loop"
+
+// eval evaluates form in env. tail reports whether form is in tail position
+// of the nearest enclosing fn or loop body (recur is legal only there).
+func (in *Interp) eval(form value.Value, env *Env, tail bool) (value.Value, *Env, error) {
+	if err := in.step(); err != nil {
+		return nil, env, err
+	}
+	switch f := form.(type) {
+	case *value.Symbol:
+		v, err := in.resolve(f, env)
+		if err != nil {
+			return nil, env, err
+		}
+		return v, env, nil
+	case *value.List:
+		return in.evalList(f, env, tail)
+	case nil, bool, int64, float64, string, *value.Keyword, value.Char, *big.Int, *big.Rat, value.BigDec, float32, *value.Regex, *value.SpellFn:
+		return form, env, nil
+	case *value.Vector:
+		return in.evalVector(f, env)
+	case *value.Map:
+		return in.evalMap(f, env)
+	case *value.Set:
+		return in.evalSet(f, env)
+	}
+	return nil, env, spellErr("Unknown expression type: "+hostTypeName(form), form, env)
+}
+
+func hostTypeName(v value.Value) string {
+	switch v.(type) {
+	case *Builtin:
+		return "function"
+	}
+	return value.TypeName(v)
+}
+
+func (in *Interp) evalVector(f *value.Vector, env *Env) (value.Value, *Env, error) {
+	n := f.Count()
+	if n == 0 {
+		return f, env, nil
+	}
+	out := make([]value.Value, n)
+	var err error
+	for i := 0; i < n; i++ {
+		x, _ := f.Nth(i)
+		if out[i], env, err = in.eval(x, env, false); err != nil {
+			return nil, env, in.locate(err, f, i)
+		}
+	}
+	return value.NewVector(out), env, nil
+}
+
+func (in *Interp) evalMap(f *value.Map, env *Env) (value.Value, *Env, error) {
+	if value.IsSpellFnMap(f) || f.Count() == 0 {
+		return f, env, nil
+	}
+	kvs := make([]value.Value, 0, 2*f.Count())
+	var err error
+	i := 0
+	f.Range(func(k, v value.Value) bool {
+		var x value.Value
+		x, env, err = in.eval(v, env, false)
+		if err != nil {
+			err = in.locate(err, f, 2*i+1)
+			return false
+		}
+		kvs = append(kvs, k, x)
+		i++
+		return true
+	})
+	if err != nil {
+		return nil, env, err
+	}
+	return value.NewMap(kvs...), env, nil
+}
+
+func (in *Interp) evalSet(f *value.Set, env *Env) (value.Value, *Env, error) {
+	out := value.EmptySet
+	var err error
+	i := 0
+	f.Range(func(x value.Value) bool {
+		var v value.Value
+		v, env, err = in.eval(x, env, false)
+		if err != nil {
+			err = in.locate(err, f, i)
+			return false
+		}
+		if out.Contains(v) {
+			err = spellErr("Duplicate key: "+value.PrStr(v), f, env)
+			return false
+		}
+		out = out.Conj(v)
+		i++
+		return true
+	})
+	if err != nil {
+		return nil, env, err
+	}
+	return out, env, nil
+}
+
+// resolve looks up a symbol: the environment, then the bound builtins
+// table; qualified symbols walk namespace maps (language.md §5.7).
+func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
+	if s.NS == "" {
+		if v, ok := env.Lookup(s); ok {
+			return v, nil
+		}
+		if v, ok := in.table.m[s]; ok {
+			return v, nil
+		}
+		if effectNamespaces[s.Name] {
+			return nil, in.gated(s.Name, s.Name)
+		}
+		return nil, in.unbound(s, env)
+	}
+	root := value.Sym(s.NS)
+	v, ok := env.Lookup(root)
+	if !ok {
+		v, ok = in.table.m[root]
+	}
+	full := s.NS + "/" + s.Name
+	if !ok {
+		if effectNamespaces[s.NS] {
+			return nil, in.gated(full, s.NS)
+		}
+		return nil, in.unbound(root, env)
+	}
+	parts := strings.Split(s.Name, "/")
+	for _, p := range parts {
+		v = getKey(v, value.Kw(p))
+		if v == nil {
+			return nil, &Error{Msg: "Namespace lookup failed: " + full, Hint: in.memberHint(root, env, p)}
+		}
+	}
+	return v, nil
+}
+
+func (in *Interp) gated(full, ns string) error {
+	switch {
+	case ns == "blocking":
+		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks"}
+	case in.table.isEffect:
+		return &Error{Msg: full + ": " + ns + "/ is not granted to this agent"}
+	}
+	return &Error{Msg: full + ": " + ns + "/ is an effect namespace - use it in the trailing expression via eval"}
+}
+
+func (in *Interp) unbound(s *value.Symbol, env *Env) error {
+	return &Error{Msg: "Unbound symbol: " + symText(s), Hint: in.suggest(symText(s), env)}
+}
+
+func symText(s *value.Symbol) string {
+	if s.NS != "" {
+		return s.NS + "/" + s.Name
+	}
+	return s.Name
+}
+
+// getKey is `get` on maps and map-like values (namespaces are maps).
+func getKey(m value.Value, k value.Value) value.Value {
+	switch x := m.(type) {
+	case *value.Map:
+		v, _ := x.Get(k)
+		return v
+	case *value.SpellFn:
+		v, _ := x.Get(k)
+		return v
+	case *value.SortedMap:
+		v, _ := x.Get(k)
+		return v
+	}
+	return nil
+}
+
+// locate records, on an error that has no span yet, the span of element i
+// of the collection form that was being evaluated.
+func (in *Interp) locate(err error, form value.Value, i int) error {
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	if e.Span == nil && in.Spans != nil {
+		e.Span = in.Spans.Child(form, i)
+	}
+	return e
+}
+
+// evalList dispatches a list form (language.md §4.4).
+func (in *Interp) evalList(l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+	if l.Count() == 0 {
+		return l, env, nil
+	}
+	in.depth++
+	if in.depth > in.limits.MaxNesting {
+		in.depth--
+		return nil, env, FatalError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
+	}
+	v, env2, err := in.evalList1(l, env, tail)
+	in.depth--
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			if e.Span == nil && in.Spans != nil {
+				e.Span = in.Spans.Of(l)
+			}
+			if e.Expr == nil {
+				e.Expr = l
+			}
+			if e.Env == nil {
+				e.Env = env
+			}
+		}
+	}
+	return v, env2, err
+}
+
+func (in *Interp) evalList1(l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+	head := l.First()
+	if s, ok := head.(*value.Symbol); ok {
+		if m, ok := builtinMacros[s]; ok {
+			return m(in, l, env, tail)
+		}
+		if sf, ok := specialForms[s]; ok {
+			return sf(in, l, env, tail)
+		}
+		fv, err := in.resolve(s, env)
+		if err != nil {
+			return nil, env, in.locate(err, l, 0)
+		}
+		if value.IsSpellMacro(fv) {
+			return in.expandAndEval(s, fv, l, env, tail)
+		}
+		return in.applyForm(l, fv, env, tail)
+	}
+	if head == nil {
+		return nil, env, nil
+	}
+	fv, env2, err := in.eval(head, env, false)
+	if err != nil {
+		return nil, env2, in.locate(err, l, 0)
+	}
+	return in.applyForm(l, fv, env2, tail)
+}
+
+// applyForm evaluates the arguments of a call (threading the environment)
+// and applies f.
+func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail bool) (value.Value, *Env, error) {
+	n := l.Count() - 1
+	var argsBuf [4]value.Value
+	var args []value.Value
+	if n <= len(argsBuf) {
+		args = argsBuf[:n]
+	} else {
+		args = make([]value.Value, n)
+	}
+	i := 0
+	var err error
+	for x := l.Rest(); i < n; x = x.Rest() {
+		if args[i], env, err = in.eval(x.First(), env, false); err != nil {
+			return nil, env, in.locate(err, l, i+1)
+		}
+		i++
+	}
+	if n <= len(argsBuf) {
+		// Callees may retain args (rest params, partial): copy off the stack buffer.
+		args = append([]value.Value(nil), args...)
+	}
+	v, err := in.apply(f, args, env, l)
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Env == nil {
+			e.Env = env
+		}
+		return nil, env, err
+	}
+	return v, env, nil
+}
+
+// apply calls a callable value. form is the call form (nil for callbacks).
+func (in *Interp) apply(f value.Value, args []value.Value, env *Env, form *value.List) (value.Value, error) {
+	switch fn := f.(type) {
+	case *Builtin:
+		return in.callBuiltin(fn, args, env, form)
+	case *value.SpellFn:
+		return in.callSpell(fn, args, env, form)
+	case *value.Keyword:
+		if len(args) < 1 || len(args) > 2 {
+			return nil, in.hostArityErr(len(args), value.PrStr(fn), form)
+		}
+		v, ok := lookupIn(args[0], fn)
+		if !ok && len(args) == 2 {
+			return args[1], nil
+		}
+		return v, nil
+	case *value.Map:
+		if value.IsSpellFnMap(fn) {
+			p, _ := fn.Get(kwParams)
+			b, _ := fn.Get(kwBody)
+			body, _ := b.(*value.List)
+			return in.callSpell(&value.SpellFn{Params: p, Body: body}, args, env, form)
+		}
+		if len(args) < 1 || len(args) > 2 {
+			return nil, in.hostArityErr(len(args), "map", form)
+		}
+		v, ok := fn.Get(args[0])
+		if !ok && len(args) == 2 {
+			return args[1], nil
+		}
+		return v, nil
+	case *value.Vector:
+		if len(args) != 1 {
+			return nil, in.hostArityErr(len(args), "vector", form)
+		}
+		i, ok := args[0].(int64)
+		if !ok {
+			return nil, in.callFailed(form, "Key must be integer")
+		}
+		v, ok := fn.Nth(int(i))
+		if !ok {
+			return nil, in.callFailed(form, fmt.Sprintf("Index %d out of bounds for length %d", i, fn.Count()))
+		}
+		return v, nil
+	case *value.Set:
+		if len(args) != 1 {
+			return nil, in.hostArityErr(len(args), "set", form)
+		}
+		if v, ok := fn.Get(args[0]); ok {
+			return v, nil
+		}
+		return nil, nil
+	case *value.Symbol:
+		if len(args) < 1 || len(args) > 2 {
+			return nil, in.hostArityErr(len(args), value.PrStr(fn), form)
+		}
+		v, ok := lookupIn(args[0], fn)
+		if !ok && len(args) == 2 {
+			return args[1], nil
+		}
+		return v, nil
+	}
+	what := value.PrStr(f)
+	if len(what) > 60 {
+		what = what[:60] + "…"
+	}
+	return nil, in.callFailed(form, fmt.Sprintf("%s cannot be called as a function (a %s)", what, value.TypeName(f)))
+}
+
+func lookupIn(coll value.Value, k value.Value) (value.Value, bool) {
+	switch x := coll.(type) {
+	case *value.Map:
+		return x.Get(k)
+	case *value.SpellFn:
+		return x.Get(k)
+	case *value.SortedMap:
+		return x.Get(k)
+	case *value.Set:
+		return x.Get(k)
+	case *value.SortedSet:
+		if x.Contains(k) {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+var (
+	kwParams = value.Kw("params")
+	kwBody   = value.Kw("body")
+)
+
+func headText(form *value.List, fallback string) string {
+	if form == nil || form.Count() == 0 {
+		return fallback
+	}
+	return value.PrStr(form.First())
+}
+
+func (in *Interp) callFailed(form *value.List, msg string) error {
+	return &Error{Msg: "Function call failed: " + headText(form, "fn") + ": " + msg}
+}
+
+func (in *Interp) hostArityErr(n int, name string, form *value.List) error {
+	return in.callFailed(form, fmt.Sprintf("Wrong number of args (%d) passed to: %s", n, name))
+}
+
+// callBuiltin checks arity, runs a host function and wraps its failure.
+func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *value.List) (value.Value, error) {
+	if len(args) < b.Min || (b.Max >= 0 && len(args) > b.Max) {
+		return nil, in.hostArityErr(len(args), b.Name, form)
+	}
+	c := Call{In: in, Env: env, Name: b.Name}
+	if form != nil {
+		c.Head = form.First()
+	}
+	v, err := b.Fn(&c, args)
+	if err == nil {
+		return v, nil
+	}
+	if e, ok := err.(*Error); ok {
+		if e.Fatal || (e.HasThrown && b == throwBuiltin()) {
+			return nil, e
+		}
+		return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + e.Msg, Span: e.Span, Trace: e.Trace, Hint: e.Hint}
+	}
+	msg := err.Error()
+	if de, ok := err.(*DataError); ok && de.Data != nil {
+		if m, ok := de.Data.(*value.Map); !ok || m.Count() > 0 {
+			msg += " " + value.PrStr(de.Data)
+		}
+	}
+	return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + msg}
+}
+
+var throwB *Builtin
+
+func throwBuiltin() *Builtin {
+	if throwB == nil {
+		throwB = builtins["throw"]
+	}
+	return throwB
+}

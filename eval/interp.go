@@ -1,0 +1,191 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// Limits bound one evaluation (language.md §12.3).
+type Limits struct {
+	MaxSteps   int64 // steps per evaluation
+	MaxNesting int   // evaluator recursion depth
+	MaxBytes   int   // largest string a builtin may build
+	MaxElems   int   // largest collection
+}
+
+// DefaultLimits are the spec's defaults.
+var DefaultLimits = Limits{MaxSteps: 100_000_000, MaxNesting: 10_000, MaxBytes: 64 << 20, MaxElems: 10_000_000}
+
+// Effects is implemented by the SPE runtime: the effect builtins and
+// namespaces bound while the `eval` builtin runs.
+type Effects interface {
+	// Bindings returns the effect names to bind in the effect table
+	// (`!llm-self`, `leaf-llm`, `io`, `agents`, …).
+	Bindings() map[*value.Symbol]value.Value
+}
+
+// Options configure an interpreter.
+type Options struct {
+	Limits  Limits
+	Effects Effects // nil: no effect namespaces (no model configured)
+	Seed    int64
+}
+
+// Interp evaluates Spell forms. It is not safe for concurrent use; futures
+// use their own Interp sharing the tables.
+type Interp struct {
+	ctx    context.Context
+	limits Limits
+	steps  int64
+	depth  int
+	table  *table // the builtins table bound now (pure, or effect inside eval)
+	pure   *table
+	effect *table
+	rng    *rand.Rand
+	gensym int64
+	// Spans locates forms of the program being evaluated.
+	Spans *Spans
+}
+
+// table is a builtins table: symbol → value.
+type table struct {
+	m        map[*value.Symbol]value.Value
+	isEffect bool
+}
+
+// New makes an interpreter.
+func New(ctx context.Context, opts Options) *Interp {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	lim := opts.Limits
+	if lim.MaxSteps == 0 {
+		lim.MaxSteps = DefaultLimits.MaxSteps
+	}
+	if lim.MaxNesting == 0 {
+		lim.MaxNesting = DefaultLimits.MaxNesting
+	}
+	if lim.MaxBytes == 0 {
+		lim.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if lim.MaxElems == 0 {
+		lim.MaxElems = DefaultLimits.MaxElems
+	}
+	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed))}
+	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
+	for k, v := range in.pure.m {
+		et.m[k] = v
+	}
+	if opts.Effects != nil {
+		for k, v := range opts.Effects.Bindings() {
+			et.m[k] = v
+		}
+	}
+	et.m[symEval] = evalBuiltin
+	in.effect = et
+	in.table = in.pure
+	return in
+}
+
+// PipelineEnv is the initial environment of every program run by the
+// pipeline: {eval → <eval builtin>}.
+func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
+
+// Eval evaluates form in env (the pure table bound) and returns its value
+// and the resulting environment.
+func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
+	in.steps, in.depth = 0, 0
+	v, env2, err := in.eval(form, env, false)
+	if err != nil {
+		return nil, env2, err
+	}
+	if _, ok := v.(*recurSignal); ok {
+		return nil, env2, spellErr(msgRecur, form, env)
+	}
+	return v, env2, nil
+}
+
+// Steps returns the steps used by the last evaluation.
+func (in *Interp) Steps() int64 { return in.steps }
+
+func (in *Interp) step() error {
+	in.steps++
+	if in.steps > in.limits.MaxSteps {
+		return FatalError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
+	}
+	if in.steps&1023 == 0 && in.ctx.Err() != nil {
+		return FatalError(msgCancelled)
+	}
+	return nil
+}
+
+func (in *Interp) checkCount(n int) error {
+	if n > in.limits.MaxElems || n < 0 {
+		return FatalError(fmt.Sprintf("Output limit exceeded: collection of %d elements (limit %d)", n, in.limits.MaxElems))
+	}
+	return nil
+}
+
+func (in *Interp) checkBytes(n int) error {
+	if n > in.limits.MaxBytes || n < 0 {
+		return FatalError(fmt.Sprintf("Output limit exceeded: string of %d bytes (limit %d)", n, in.limits.MaxBytes))
+	}
+	return nil
+}
+
+var (
+	symEval = value.Sym("eval")
+	// evalBuiltin is the `eval` builtin value (bound in the pipeline env).
+	evalBuiltin *Builtin
+)
+
+// effectNamespaces are the namespaces whose use outside eval gets the
+// gated hint (language.md §6.3), from the catalog.
+var effectNamespaces = map[string]bool{}
+
+func init() {
+	for _, ns := range catalog.Namespaces() {
+		if ns.Effect {
+			effectNamespaces[ns.Name] = true
+		}
+	}
+	effectNamespaces["blocking"] = true
+}
+
+var pureTableCache *table
+
+// pureTable builds (once) the pure builtins table: every registered core
+// builtin plus the namespace maps.
+func pureTable() *table {
+	if pureTableCache != nil {
+		return pureTableCache
+	}
+	t := &table{m: make(map[*value.Symbol]value.Value, len(builtins)+8)}
+	for name, b := range builtins {
+		e, _ := catalog.Lookup(name)
+		if e.Namespace != "" || name == "eval" {
+			continue
+		}
+		t.m[value.Sym(name)] = b
+	}
+	for name, ns := range namespaceMaps() {
+		t.m[value.Sym(name)] = ns
+	}
+	pureTableCache = t
+	return t
+}
+
+// nsProviders build the namespace maps (strings, math, builtins, skills).
+var nsProviders = map[string]func() *value.Map{}
+
+func namespaceMaps() map[string]*value.Map {
+	out := make(map[string]*value.Map, len(nsProviders))
+	for name, f := range nsProviders {
+		out[name] = f()
+	}
+	return out
+}
