@@ -26,7 +26,9 @@ func (b *Builtin) HostName() string { return b.Name }
 
 // NewFn makes an anonymous host function (for combinators) accepting any
 // number of arguments.
-func NewFn(name string, fn BuiltinFunc) *Builtin { return &Builtin{Name: name, Min: 0, Max: -1, Fn: fn} }
+func NewFn(name string, fn BuiltinFunc) *Builtin {
+	return &Builtin{Name: name, Min: 0, Max: -1, Fn: fn}
+}
 
 // Call is what a builtin sees of its call site.
 type Call struct {

@@ -52,7 +52,9 @@ func (in *Interp) runNested(form value.Value, env *Env, t *table) (value.Value, 
 
 // biEval binds pure ∪ effect ∪ {eval} for the dynamic extent of the
 // evaluation (language.md §6.2).
-func biEval(c *Call, a []value.Value) (value.Value, error) { return c.In.runNested(a[0], c.Env, c.In.effect) }
+func biEval(c *Call, a []value.Value) (value.Value, error) {
+	return c.In.runNested(a[0], c.Env, c.In.effect)
+}
 
 func biSpellEval(c *Call, a []value.Value) (value.Value, error) {
 	return c.In.runNested(a[0], c.Env, c.In.table)

@@ -482,7 +482,7 @@ func (p *parser) dispatch(i int) {
 			p.atom(Error, i, end, "Namespaced map must specify a map", "")
 			return
 		}
-		if !validSymbolText(string(src[i+2:end])) {
+		if !validSymbolText(string(src[i+2 : end])) {
 			p.errAt(i, end, "Invalid token: "+string(src[i:end]), "", -1)
 		}
 		p.open(NamespacedMap, i, end+1)

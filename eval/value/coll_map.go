@@ -9,14 +9,10 @@ const smallMax = 8
 // Assoc of an existing key keeps its position; Dissoc removes it.
 // All operations are O(log n) (amortised for the order compaction).
 type Map struct {
-	kvs  []Value // small form: k0, v0, k1, v1, … (when big == nil)
-	big  *bigMap
-	hash uint64
-}
-
-type bigMap struct {
-	index hamt    // key → slot (order positions 2i, 2i+1)
-	order *Vector // k, v per slot; removed slots hold tombstones
+	kvs   []Value // small form: k0, v0, k1, v1, … (when order == nil)
+	index hamt    // large form: key → slot (order positions 2i, 2i+1)
+	order *Vector // large form (nil when small); removed slots hold tombstones
+	hash  uint64
 }
 
 type tomb struct{ _ byte }
@@ -51,7 +47,7 @@ func NewMap(kvs ...Value) *Map {
 	if len(order)/2 <= smallMax {
 		return &Map{kvs: order}
 	}
-	return &Map{big: &bigMap{index: b, order: NewVector(order)}}
+	return &Map{index: b, order: NewVector(order)}
 }
 
 // identityKey reports whether k can be compared with == against any key
@@ -84,42 +80,42 @@ func (m *Map) smallIndex(k Value) int {
 
 // Count returns the number of entries.
 func (m *Map) Count() int {
-	if m.big != nil {
-		return m.big.index.count
+	if m.order != nil {
+		return m.index.count
 	}
 	return len(m.kvs) / 2
 }
 
 // Get returns the value for k.
 func (m *Map) Get(k Value) (Value, bool) {
-	if m.big == nil {
+	if m.order == nil {
 		if i := m.smallIndex(k); i >= 0 {
 			return m.kvs[i+1], true
 		}
 		return nil, false
 	}
-	slot, ok := m.big.index.get(k)
+	slot, ok := m.index.get(k)
 	if !ok {
 		return nil, false
 	}
-	v, _ := m.big.order.Nth(2*slot + 1)
+	v, _ := m.order.Nth(2*slot + 1)
 	return v, true
 }
 
 // Find returns the stored key equal to k, its value and whether it exists.
 func (m *Map) Find(k Value) (key, val Value, ok bool) {
-	if m.big == nil {
+	if m.order == nil {
 		if i := m.smallIndex(k); i >= 0 {
 			return m.kvs[i], m.kvs[i+1], true
 		}
 		return nil, nil, false
 	}
-	slot, ok := m.big.index.get(k)
+	slot, ok := m.index.get(k)
 	if !ok {
 		return nil, nil, false
 	}
-	key, _ = m.big.order.Nth(2 * slot)
-	val, _ = m.big.order.Nth(2*slot + 1)
+	key, _ = m.order.Nth(2 * slot)
+	val, _ = m.order.Nth(2*slot + 1)
 	return key, val, true
 }
 
@@ -128,7 +124,7 @@ func (m *Map) Contains(k Value) bool { _, ok := m.Get(k); return ok }
 
 // Assoc returns m with k mapped to v.
 func (m *Map) Assoc(k, v Value) *Map {
-	if m.big == nil {
+	if m.order == nil {
 		if i := m.smallIndex(k); i >= 0 {
 			kvs := make([]Value, len(m.kvs))
 			copy(kvs, m.kvs)
@@ -148,23 +144,23 @@ func (m *Map) Assoc(k, v Value) *Map {
 		}
 		b = b.set(k, len(order)/2)
 		order = append(order, k, v)
-		return &Map{big: &bigMap{index: b, order: NewVector(order)}}
+		return &Map{index: b, order: NewVector(order)}
 	}
-	bm := m.big
+	bm := m
 	if slot, ok := bm.index.get(k); ok {
 		order, _ := bm.order.Assoc(2*slot+1, v)
-		return &Map{big: &bigMap{index: bm.index, order: order}}
+		return &Map{index: bm.index, order: order}
 	}
 	slot := bm.order.Count() / 2
-	return &Map{big: &bigMap{
+	return &Map{
 		index: bm.index.set(k, slot),
 		order: bm.order.Conj(k).Conj(v),
-	}}
+	}
 }
 
 // Dissoc returns m without key k.
 func (m *Map) Dissoc(k Value) *Map {
-	if m.big == nil {
+	if m.order == nil {
 		i := m.smallIndex(k)
 		if i < 0 {
 			return m
@@ -177,7 +173,7 @@ func (m *Map) Dissoc(k Value) *Map {
 		kvs = append(kvs, m.kvs[i+2:]...)
 		return &Map{kvs: kvs}
 	}
-	bm := m.big
+	bm := m
 	slot, ok := bm.index.get(k)
 	if !ok {
 		return m
@@ -189,7 +185,7 @@ func (m *Map) Dissoc(k Value) *Map {
 	if n <= smallMax || order.Count()/2 > 2*n+32 {
 		return NewMap(liveSlots(order)...)
 	}
-	return &Map{big: &bigMap{index: index, order: order}}
+	return &Map{index: index, order: order}
 }
 
 func liveSlots(order *Vector) []Value {
@@ -205,7 +201,7 @@ func liveSlots(order *Vector) []Value {
 
 // Range calls f for each entry in insertion order until f returns false.
 func (m *Map) Range(f func(k, v Value) bool) {
-	if m.big == nil {
+	if m.order == nil {
 		kvs := m.kvs
 		for i := 0; i < len(kvs); i += 2 {
 			if !f(kvs[i], kvs[i+1]) {
@@ -215,7 +211,7 @@ func (m *Map) Range(f func(k, v Value) bool) {
 		return
 	}
 	var key Value
-	m.big.order.Range(func(i int, x Value) bool {
+	m.order.Range(func(i int, x Value) bool {
 		if i&1 == 0 {
 			key = x
 			return true

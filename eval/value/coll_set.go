@@ -3,14 +3,10 @@ package value
 // Set is a persistent, insertion-ordered set (same design as Map: flat array
 // up to 8 elements, then hash trie element → slot plus an order vector).
 type Set struct {
-	elems []Value // small form (when big == nil)
-	big   *bigSet
+	elems []Value // small form (when order == nil)
+	index hamt    // large form: element → slot
+	order *Vector // large form (nil when small); removed slots hold tombstones
 	hash  uint64
-}
-
-type bigSet struct {
-	index hamt
-	order *Vector // removed slots hold tombstones
 }
 
 // EmptySet is `#{}`.
@@ -37,7 +33,7 @@ func NewSet(items ...Value) *Set {
 	if len(order) <= smallMax {
 		return &Set{elems: order}
 	}
-	return &Set{big: &bigSet{index: b, order: NewVector(order)}}
+	return &Set{index: b, order: NewVector(order)}
 }
 
 func (s *Set) smallIndex(x Value) int {
@@ -59,39 +55,39 @@ func (s *Set) smallIndex(x Value) int {
 
 // Count returns the number of elements.
 func (s *Set) Count() int {
-	if s.big != nil {
-		return s.big.index.count
+	if s.order != nil {
+		return s.index.count
 	}
 	return len(s.elems)
 }
 
 // Contains reports whether x is in s.
 func (s *Set) Contains(x Value) bool {
-	if s.big == nil {
+	if s.order == nil {
 		return s.smallIndex(x) >= 0
 	}
-	_, ok := s.big.index.get(x)
+	_, ok := s.index.get(x)
 	return ok
 }
 
 // Get returns the stored element equal to x.
 func (s *Set) Get(x Value) (Value, bool) {
-	if s.big == nil {
+	if s.order == nil {
 		if i := s.smallIndex(x); i >= 0 {
 			return s.elems[i], true
 		}
 		return nil, false
 	}
-	slot, ok := s.big.index.get(x)
+	slot, ok := s.index.get(x)
 	if !ok {
 		return nil, false
 	}
-	return s.big.order.Nth(slot)
+	return s.order.Nth(slot)
 }
 
 // Conj returns s with x added (at the end of the order if new).
 func (s *Set) Conj(x Value) *Set {
-	if s.big == nil {
+	if s.order == nil {
 		if s.smallIndex(x) >= 0 {
 			return s
 		}
@@ -108,20 +104,20 @@ func (s *Set) Conj(x Value) *Set {
 		}
 		b = b.set(x, len(order))
 		order = append(order, x)
-		return &Set{big: &bigSet{index: b, order: NewVector(order)}}
+		return &Set{index: b, order: NewVector(order)}
 	}
-	if _, ok := s.big.index.get(x); ok {
+	if _, ok := s.index.get(x); ok {
 		return s
 	}
-	return &Set{big: &bigSet{
-		index: s.big.index.set(x, s.big.order.Count()),
-		order: s.big.order.Conj(x),
-	}}
+	return &Set{
+		index: s.index.set(x, s.order.Count()),
+		order: s.order.Conj(x),
+	}
 }
 
 // Disj returns s without x.
 func (s *Set) Disj(x Value) *Set {
-	if s.big == nil {
+	if s.order == nil {
 		i := s.smallIndex(x)
 		if i < 0 {
 			return s
@@ -133,22 +129,22 @@ func (s *Set) Disj(x Value) *Set {
 		el = append(el, s.elems[:i]...)
 		return &Set{elems: append(el, s.elems[i+1:]...)}
 	}
-	slot, ok := s.big.index.get(x)
+	slot, ok := s.index.get(x)
 	if !ok {
 		return s
 	}
-	index := s.big.index.del(x)
-	order, _ := s.big.order.Assoc(slot, tombstone)
+	index := s.index.del(x)
+	order, _ := s.order.Assoc(slot, tombstone)
 	n := index.count
 	if n <= smallMax || order.Count() > 2*n+32 {
 		return NewSet(liveSlots(order)...)
 	}
-	return &Set{big: &bigSet{index: index, order: order}}
+	return &Set{index: index, order: order}
 }
 
 // Range calls f for each element in insertion order until f returns false.
 func (s *Set) Range(f func(x Value) bool) {
-	if s.big == nil {
+	if s.order == nil {
 		for _, e := range s.elems {
 			if !f(e) {
 				return
@@ -156,7 +152,7 @@ func (s *Set) Range(f func(x Value) bool) {
 		}
 		return
 	}
-	s.big.order.Range(func(_ int, x Value) bool {
+	s.order.Range(func(_ int, x Value) bool {
 		if isTomb(x) {
 			return true
 		}

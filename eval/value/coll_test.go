@@ -227,7 +227,7 @@ func TestMapOrder(t *testing.T) {
 	if got := keysStr(x); got != "17 18 19 " {
 		t.Fatalf("after dissoc %q", got)
 	}
-	if x.big != nil {
+	if x.order != nil {
 		t.Fatal("expected small form")
 	}
 	// small form order
@@ -282,7 +282,7 @@ func TestSetOrder(t *testing.T) {
 	for i := range 18 {
 		s = s.Disj(int64(i))
 	}
-	if PrStr(s) != "#{18 19}" || s.big != nil {
+	if PrStr(s) != "#{18 19}" || s.order != nil {
 		t.Fatal(PrStr(s))
 	}
 	if PrStr(NewSet(int64(1), int64(2), int64(1))) != "#{1 2}" {
