@@ -272,7 +272,7 @@ func scFormat(c *Call, f string, args []value.Value) (value.Value, error) {
 		switch spec.conv {
 		case '%':
 			if spec.precision >= 0 {
-				return nil, Errorf("format: precision not allowed in %s", spec.text)
+				return nil, Errorf("precision not allowed in %s", spec.text)
 			}
 			out = scPad(spec, "", "%", false)
 		case 'n':
@@ -289,7 +289,7 @@ func scFormat(c *Call, f string, args []value.Value) (value.Value, error) {
 				ordinary++
 			}
 			if idx < 0 || idx >= len(args) {
-				return nil, Errorf("format: missing argument for format specifier '%s'", spec.text)
+				return nil, Errorf("missing argument for format specifier '%s'", spec.text)
 			}
 			last = idx
 			if spec.width > 0 {
@@ -327,7 +327,7 @@ func scParseSpec(s string) (*scFmtSpec, int, error) {
 		if k > i && k < len(s) && s[k] == '$' {
 			n, _ := strconv.Atoi(s[i:k])
 			if n == 0 {
-				return nil, 0, Errorf("format: illegal argument index in %s", s[:k+1])
+				return nil, 0, Errorf("illegal argument index in %s", s[:k+1])
 			}
 			sp.argIndex = n
 			i = k + 1
@@ -345,7 +345,7 @@ func scParseSpec(s string) (*scFmtSpec, int, error) {
 	if i > k {
 		w, err := strconv.Atoi(s[k:i])
 		if err != nil || w > 1<<30 {
-			return nil, 0, Errorf("format: width too large in %s", s[:i])
+			return nil, 0, Errorf("width too large in %s", s[:i])
 		}
 		sp.width = w
 	}
@@ -356,28 +356,28 @@ func scParseSpec(s string) (*scFmtSpec, int, error) {
 			i++
 		}
 		if i == k {
-			return nil, 0, Errorf("format: missing precision in %s", s[:i])
+			return nil, 0, Errorf("missing precision in %s", s[:i])
 		}
 		p, err := strconv.Atoi(s[k:i])
 		if err != nil || p > 1<<20 {
-			return nil, 0, Errorf("format: precision too large in %s", s[:i])
+			return nil, 0, Errorf("precision too large in %s", s[:i])
 		}
 		sp.precision = p
 	}
 	if i >= len(s) {
-		return nil, 0, Errorf("format: incomplete format specifier '%s'", s)
+		return nil, 0, Errorf("incomplete format specifier '%s'", s)
 	}
 	r, size := utf8.DecodeRuneInString(s[i:])
 	if !strings.ContainsRune("sSbBcCdoxXeEfn%", r) {
-		return nil, 0, Errorf("format: unknown conversion '%c' in %s", r, s[:i+size])
+		return nil, 0, Errorf("unknown conversion '%c' in %s", r, s[:i+size])
 	}
 	sp.conv = s[i]
 	sp.text = s[:i+1]
 	if (sp.has('-') || sp.has('0')) && sp.width < 0 {
-		return nil, 0, Errorf("format: %s needs a width with the - or 0 flag", sp.text)
+		return nil, 0, Errorf("%s needs a width with the - or 0 flag", sp.text)
 	}
 	if sp.has('-') && sp.has('0') {
-		return nil, 0, Errorf("format: %s combines the - and 0 flags", sp.text)
+		return nil, 0, Errorf("%s combines the - and 0 flags", sp.text)
 	}
 	return sp, i + 1, nil
 }
@@ -406,14 +406,14 @@ func scUpper(sp *scFmtSpec, s string) string {
 }
 
 func scFmtMismatch(sp *scFmtSpec, v value.Value) error {
-	return Errorf("format: %s cannot format %s %s", sp.text, value.TypeName(v), value.PrStr(v))
+	return Errorf("%s cannot format %s %s", sp.text, scKindName(v), value.PrStr(v))
 }
 
 func scFormatOne(sp *scFmtSpec, v value.Value) (string, error) {
 	switch sp.conv {
 	case 's', 'S':
 		if sp.has('0') || sp.has(',') || sp.has('+') || sp.has(' ') || sp.has('(') {
-			return "", Errorf("format: flags %q not allowed in %s", sp.flags, sp.text)
+			return "", Errorf("flags %q not allowed in %s", sp.flags, sp.text)
 		}
 		s := "null"
 		if v != nil {
@@ -446,14 +446,14 @@ func scFormatOne(sp *scFmtSpec, v value.Value) (string, error) {
 			r = rune(x)
 		case int64:
 			if x < 0 || x > utf8.MaxRune {
-				return "", Errorf("format: illegal code point %d in %s", x, sp.text)
+				return "", Errorf("illegal code point %d in %s", x, sp.text)
 			}
 			r = rune(x)
 		default:
 			return "", scFmtMismatch(sp, v)
 		}
 		if sp.precision >= 0 {
-			return "", Errorf("format: precision not allowed in %s", sp.text)
+			return "", Errorf("precision not allowed in %s", sp.text)
 		}
 		return scPad(sp, "", scUpper(sp, string(r)), false), nil
 	case 'd', 'o', 'x', 'X':
@@ -461,7 +461,7 @@ func scFormatOne(sp *scFmtSpec, v value.Value) (string, error) {
 			return scPad(sp, "", "null", false), nil
 		}
 		if sp.precision >= 0 {
-			return "", Errorf("format: precision not allowed in %s", sp.text)
+			return "", Errorf("precision not allowed in %s", sp.text)
 		}
 		return scFormatInt(sp, v)
 	case 'e', 'E', 'f':
@@ -470,7 +470,7 @@ func scFormatOne(sp *scFmtSpec, v value.Value) (string, error) {
 		}
 		return scFormatFloat(sp, v)
 	}
-	return "", Errorf("format: unknown conversion in %s", sp.text)
+	return "", Errorf("unknown conversion in %s", sp.text)
 }
 
 func scGroup(digits string) string {
@@ -534,7 +534,7 @@ func scFormatInt(sp *scFmtSpec, v value.Value) (string, error) {
 	switch sp.conv {
 	case 'd':
 		if sp.has('#') {
-			return "", Errorf("format: flag # not allowed in %s", sp.text)
+			return "", Errorf("flag # not allowed in %s", sp.text)
 		}
 		s := mag.String()
 		if sp.has(',') {
@@ -549,7 +549,7 @@ func scFormatInt(sp *scFmtSpec, v value.Value) (string, error) {
 
 func scRadixOut(sp *scFmtSpec, neg bool, s string) (string, error) {
 	if sp.has(',') {
-		return "", Errorf("format: flag , not allowed in %s", sp.text)
+		return "", Errorf("flag , not allowed in %s", sp.text)
 	}
 	if sp.has('#') {
 		if sp.conv == 'o' {
@@ -654,7 +654,7 @@ func scFormatFloat(sp *scFmtSpec, v value.Value) (string, error) {
 		return scSigned(sp, neg, body), nil
 	default: // e, E
 		if sp.has(',') {
-			return "", Errorf("format: flag , not allowed in %s", sp.text)
+			return "", Errorf("flag , not allowed in %s", sp.text)
 		}
 		exp := 0
 		var q *big.Int
@@ -694,4 +694,23 @@ func scAbsInt(x int) int {
 		return -x
 	}
 	return x
+}
+
+// scKindName names the kind of a value for messages, numbers by category.
+func scKindName(v value.Value) string {
+	switch v.(type) {
+	case int64:
+		return "long"
+	case float64:
+		return "double"
+	case float32:
+		return "float"
+	case *big.Int:
+		return "bigint"
+	case *big.Rat:
+		return "ratio"
+	case value.BigDec:
+		return "bigdec"
+	}
+	return value.TypeName(v)
 }

@@ -80,10 +80,12 @@ func New(ctx context.Context, opts Options) *Interp {
 	for k, v := range in.pure.m {
 		et.m[k] = v
 	}
+	effects := defaultEffects()
 	if opts.Effects != nil {
-		for k, v := range opts.Effects.Bindings() {
-			et.m[k] = v
-		}
+		effects = opts.Effects.Bindings()
+	}
+	for k, v := range effects {
+		et.m[k] = v
 	}
 	et.m[symEval] = evalBuiltin
 	in.effect = et

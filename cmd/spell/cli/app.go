@@ -106,6 +106,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 		},
 		Commands: []*ucli.Command{
 			fmtCommand(),
+			runCommand(),
 			versionCommand(),
 		},
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
