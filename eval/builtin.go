@@ -42,6 +42,9 @@ type Call struct {
 // functions (arity-checked, run in the caller's environment), keywords,
 // maps, vectors, sets and symbols.
 func (c *Call) Apply(f value.Value, args ...value.Value) (value.Value, error) {
+	if err := c.In.step(); err != nil {
+		return nil, err
+	}
 	return c.In.apply(f, args, c.Env, nil)
 }
 

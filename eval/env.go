@@ -25,6 +25,7 @@ const flattenAfter = 48
 
 // Bind returns env plus sym → v.
 func (e *Env) Bind(sym *value.Symbol, v value.Value) *Env {
+	sym.MarkBound()
 	run := int32(1)
 	if e != nil {
 		run = e.run + 1
@@ -74,6 +75,9 @@ func (e *Env) flatten() *Env {
 
 // Lookup finds sym in the environment.
 func (e *Env) Lookup(sym *value.Symbol) (value.Value, bool) {
+	if !sym.EverBound() {
+		return nil, false
+	}
 	for x := e; x != nil; x = x.next {
 		if x.flat != nil {
 			v, ok := x.flat[sym]

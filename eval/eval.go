@@ -16,17 +16,20 @@ const msgRecur = "recur: can only recur from tail position of fn or loop"
 // eval evaluates form in env. tail reports whether form is in tail position
 // of the nearest enclosing fn or loop body (recur is legal only there).
 func (in *Interp) eval(form value.Value, env *Env, tail bool) (value.Value, *Env, error) {
-	if err := in.step(); err != nil {
-		return nil, env, err
-	}
 	switch f := form.(type) {
 	case *value.Symbol:
+		if err := in.step(); err != nil {
+			return nil, env, err
+		}
 		v, err := in.resolve(f, env)
 		if err != nil {
 			return nil, env, err
 		}
 		return v, env, nil
 	case *value.List:
+		if err := in.step(); err != nil {
+			return nil, env, err
+		}
 		return in.evalList(f, env, tail)
 	case nil, bool, int64, float64, string, *value.Keyword, value.Char, *big.Int, *big.Rat, value.BigDec, float32, *value.Regex, *value.SpellFn:
 		return form, env, nil
@@ -260,13 +263,7 @@ func (in *Interp) evalList1(l *value.List, env *Env, tail bool) (value.Value, *E
 // and applies f.
 func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail bool) (value.Value, *Env, error) {
 	n := l.Count() - 1
-	var argsBuf [4]value.Value
-	var args []value.Value
-	if n <= len(argsBuf) {
-		args = argsBuf[:n]
-	} else {
-		args = make([]value.Value, n)
-	}
+	args := make([]value.Value, n)
 	i := 0
 	var err error
 	for x := l.Rest(); i < n; x = x.Rest() {
@@ -274,10 +271,6 @@ func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail bool) (
 			return nil, env, in.locate(err, l, i+1)
 		}
 		i++
-	}
-	if n <= len(argsBuf) {
-		// Callees may retain args (rest params, partial): copy off the stack buffer.
-		args = append([]value.Value(nil), args...)
 	}
 	v, err := in.apply(f, args, env, l)
 	if err != nil {

@@ -96,35 +96,28 @@ func (in *Interp) bindParams(info *fnInfo, args []value.Value, env *Env) (*Env, 
 // and the head symbol is added to the call trace.
 func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, form *value.List) (value.Value, error) {
 	info := fnInfoOf(fn)
-	fail := func(err error) (value.Value, error) {
-		e := asError(err, form, env)
-		e.Env = env
-		if form != nil {
-			if s, ok := form.First().(*value.Symbol); ok && !e.Fatal {
-				e.Trace = append(e.Trace, symText(s))
-			}
-		}
-		return nil, e
-	}
 	if info.err != "" {
-		return fail(&Error{Msg: info.err})
+		return nil, in.callFail(&Error{Msg: info.err}, env, form)
 	}
 	in.depth++
-	defer func() { in.depth-- }()
 	if in.depth > in.limits.MaxNesting {
+		in.depth--
 		return nil, FatalError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
 	}
 	for {
 		benv, err := in.bindParams(info, args, env)
 		if err != nil {
-			return fail(err)
+			in.depth--
+			return nil, in.callFail(err, env, form)
 		}
 		v, _, err := in.evalBody(fn.Body, benv, true)
 		if err != nil {
-			return fail(err)
+			in.depth--
+			return nil, in.callFail(err, env, form)
 		}
 		r, ok := v.(*recurSignal)
 		if !ok {
+			in.depth--
 			return v, nil
 		}
 		args = r.vals
@@ -132,11 +125,21 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 			// recur to a variadic fn passes the rest as one final argument.
 			rest, _ := Seq(args[len(args)-1])
 			args = append(append([]value.Value(nil), args[:len(info.fixed)]...), rest...)
-			if len(rest) == 0 {
-				args = args[:len(info.fixed)]
-			}
 		}
 	}
+}
+
+// callFail finishes an error leaving a Spell function: the caller's
+// environment is kept (D12) and the head symbol joins the call trace.
+func (in *Interp) callFail(err error, env *Env, form *value.List) error {
+	e := asError(err, form, env)
+	e.Env = env
+	if form != nil && !e.Fatal {
+		if s, ok := form.First().(*value.Symbol); ok {
+			e.Trace = append(e.Trace, symText(s))
+		}
+	}
+	return e
 }
 
 // evalBody evaluates forms like do, threading the environment; the last

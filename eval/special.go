@@ -122,32 +122,32 @@ func sfDo(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, er
 }
 
 func sfIf(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
-	items := l.Slice()
-	if len(items) < 3 {
+	n := l.Count()
+	if n < 3 {
 		return formErr("Too few arguments to if", l, env)
 	}
-	if len(items) > 4 {
+	if n > 4 {
 		return formErr("Too many arguments to if", l, env)
 	}
-	t, env2, err := in.eval(items[1], env, false)
+	rest := l.Rest()
+	t, env2, err := in.eval(rest.First(), env, false)
 	if err != nil {
 		return nil, env2, in.locate(err, l, 1)
 	}
-	if value.Truthy(t) {
-		v, env3, err := in.eval(items[2], env2, tail)
-		if err != nil {
-			return nil, env3, in.locate(err, l, 2)
+	rest = rest.Rest()
+	idx := 2
+	if !value.Truthy(t) {
+		if n == 3 {
+			return nil, env2, nil
 		}
-		return v, env3, nil
+		rest = rest.Rest()
+		idx = 3
 	}
-	if len(items) == 4 {
-		v, env3, err := in.eval(items[3], env2, tail)
-		if err != nil {
-			return nil, env3, in.locate(err, l, 3)
-		}
-		return v, env3, nil
+	v, env3, err := in.eval(rest.First(), env2, tail)
+	if err != nil {
+		return nil, env3, in.locate(err, l, idx)
 	}
-	return nil, env2, nil
+	return v, env3, nil
 }
 
 // bindingPairs returns the binding vector of let/loop/for.

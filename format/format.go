@@ -39,6 +39,16 @@ func (e *SyntaxErrors) Error() string {
 	return fmt.Sprintf("%s:%s: %s", f.Name, pos, first.Msg)
 }
 
+// ErrOutputTooLarge is returned (wrapped) when the formatted text would
+// exceed MaxOutput(len(src)) bytes. The style aligns lines with columns of
+// enclosing forms, so the indentation of a text nested thousands of levels
+// deep with a line break at each level grows quadratically; the bound keeps
+// such (adversarial) inputs from exhausting memory.
+var ErrOutputTooLarge = errors.New("format: formatted text too large (indentation of very deeply nested lines)")
+
+// MaxOutput is the largest formatted text accepted for an input of n bytes.
+func MaxOutput(n int) int { return 64*n + 16<<20 }
+
 // Source formats a Spell source text. If the text has syntax errors it
 // returns (nil, *SyntaxErrors) and formats nothing.
 func Source(name string, src []byte) ([]byte, error) {
@@ -62,6 +72,7 @@ func File(f *syntax.File) ([]byte, error) {
 		ds:  f.Discards,
 		out: make([]byte, 0, len(f.Src)+len(f.Src)/8+16),
 	}
+	p.limit = MaxOutput(len(f.Src))
 	if err := p.file(f); err != nil {
 		return nil, err
 	}
@@ -138,6 +149,8 @@ type printer struct {
 
 	frames []frame
 	tasks  []task
+	limit  int // bound on len(out), checked at each line break
+	tooBig bool
 }
 
 func (p *printer) file(f *syntax.File) error {
@@ -171,6 +184,9 @@ func (p *printer) file(f *syntax.File) error {
 func (p *printer) run() error {
 	src := p.src
 	for len(p.tasks) > 0 {
+		if p.tooBig {
+			return fmt.Errorf("%w: over %d bytes for %d bytes of input", ErrOutputTooLarge, p.limit, len(src))
+		}
 		t := &p.tasks[len(p.tasks)-1]
 		n := t.n
 		if n == nil {
@@ -312,9 +328,11 @@ func (p *printer) lineBreak() bool {
 	p.spaces = 0
 	p.last = itNone
 	ind := p.indent()
-	for i := 0; i < ind; i++ {
-		p.out = append(p.out, ' ')
+	if len(p.out)+ind > p.limit {
+		p.tooBig = true
+		ind = 0
 	}
+	p.out = appendSpaces(p.out, ind)
 	p.col = ind
 	return true
 }
@@ -355,10 +373,18 @@ func (p *printer) begin(arg1 bool) {
 }
 
 func (p *printer) space(n int) {
-	for i := 0; i < n; i++ {
-		p.out = append(p.out, ' ')
-	}
+	p.out = appendSpaces(p.out, n)
 	p.col += n
+}
+
+const spaces64 = "                                                                "
+
+func appendSpaces(b []byte, n int) []byte {
+	for n > len(spaces64) {
+		b = append(b, spaces64...)
+		n -= len(spaces64)
+	}
+	return append(b, spaces64[:n]...)
 }
 
 func (p *printer) comma() {

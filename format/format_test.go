@@ -260,6 +260,10 @@ var cases = []struct{ in, want string }{
 	{"(a\n  ; c\n  b)", "(a\n ; c\n b)\n"},
 	{"  (a)\n  (b)", "(a)\n(b)\n"},
 	{"(a \\ )", "(a \\ )\n"},
+	// Found by fuzzing.
+	{"\\\n", "\\\n\n"},                  // a \newline character at the end
+	{"(;\r0\n)", "( ;\r0\n )\n"},        // a lone CR inside a comment is kept
+	{"(a \\\n  (b))", "(a \\\n (b))\n"}, // a line starting inside a character token
 }
 
 func TestCases(t *testing.T) {
@@ -305,6 +309,19 @@ func TestDeepNesting(t *testing.T) {
 	// Vectors, maps and discards nested deeply, with a line break.
 	src = strings.Repeat("[#_{:k ", depth/2) + "x" + strings.Repeat("} 1]", depth/2) + "\n(b\n)"
 	checkFormat(t, "deep2", []byte(src))
+}
+
+func TestOutputTooLarge(t *testing.T) {
+	// 6,000 levels, one per line: the aligned indentation would take
+	// about 54 MB.
+	const n = 6000
+	src := strings.Repeat("(a b\n", n) + strings.Repeat(")", n)
+	out, err := Source("big", []byte(src))
+	if out != nil || !errors.Is(err, ErrOutputTooLarge) {
+		t.Fatalf("got %d bytes, %v; want ErrOutputTooLarge", len(out), err)
+	}
+	// 1,000 levels are fine.
+	checkFormat(t, "deep-lines", []byte(strings.Repeat("(a b\n", 1000)+strings.Repeat(")", 1000)))
 }
 
 // conformancePrograms returns every NAME.spl program of the shared
@@ -356,6 +373,11 @@ func FuzzFormat(f *testing.F) {
 		f.Add([]byte(c.in))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > 4096 {
+			// Deep nesting with a line break per level makes the output
+			// (and the time) quadratic in the input; keep runs fast.
+			return
+		}
 		pf := syntax.Parse("fuzz", src)
 		out, err := File(pf)
 		if len(pf.Errors) > 0 {

@@ -3,6 +3,7 @@ package value
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,7 +12,20 @@ import (
 type Symbol struct {
 	NS, Name string
 	hash     uint64
+	bound    atomic.Bool
 }
+
+// MarkBound records that the symbol has been bound in some environment.
+// The evaluator skips the environment walk for symbols never bound (most
+// builtin names), which keeps builtin lookup O(1) under deep dynamic scope.
+func (s *Symbol) MarkBound() {
+	if !s.bound.Load() {
+		s.bound.Store(true)
+	}
+}
+
+// EverBound reports whether MarkBound was ever called on s.
+func (s *Symbol) EverBound() bool { return s.bound.Load() }
 
 // Keyword is an interned Spell keyword: pointer equality is value equality.
 type Keyword struct {

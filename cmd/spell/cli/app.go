@@ -67,6 +67,8 @@ Examples:
   spell fmt -d src                show what formatting would change, as a diff
   spell fmt --check .             list unformatted files; exit 1 if any (CI)
   echo '(+ 1(* 2 3))' | spell fmt   format standard input
+  spell doc strings/split         show the documentation of a name
+  spell repl                      evaluate Spell forms interactively
 
 Global flags:
   -h, --help      show help (also: spell help <command>)
@@ -105,7 +107,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", DisableDefaultText: true},
 		},
 		Commands: []*ucli.Command{
+			docCommand(),
 			fmtCommand(),
+			replCommand(),
 			runCommand(),
 			versionCommand(),
 		},

@@ -1,0 +1,472 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// docCommand is `spell doc` (runtime.md §12, language.md §11).
+func docCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "doc",
+		Usage:     "print the documentation of a builtin, form, namespace member or namespace",
+		UsageText: "spell doc [--json] NAME | spell doc [--json] NAMESPACE :KEY | spell doc [--json] --list",
+		Description: `Prints documentation from the catalogue of every name Spell knows, the same
+text the language server shows on hover: the call shapes, a summary, details
+with examples, and the divergence from the reference implementation if any.
+
+NAME is a builtin, special form or macro (map, let, ->), a namespace member
+(strings/split, math/floor, io/read-file) or a namespace (strings, math,
+builtins, io, ...). A namespace prints its guide and its members.
+
+NAMESPACE :KEY prints what (describe-fn NAMESPACE :KEY) returns to a program,
+for example the Spell-specific texts of the builtins namespace
+(spell doc builtins :quine) or a category (spell doc builtins :sequences).
+
+--list prints every name with its one-line summary, grouped by namespace,
+core names first. --json prints a JSON object (an array with --list).
+
+Exit codes: 0 success; 1 no documentation for the name (with a did-you-mean
+hint when a close name exists); 2 usage errors.
+
+Examples:
+  spell doc map                     usage, summary and examples of map
+  spell doc strings/split           one namespace member
+  spell doc strings                 the strings guide and its members
+  spell doc builtins :quine         what (describe-fn builtins :quine) returns
+  spell doc --list                  every name with its summary
+  spell doc --json reduce           machine-readable documentation`,
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", DisableDefaultText: true},
+		},
+		CustomHelpTemplate: commandHelp,
+		SkipFlagParsing:    true,
+		Action:             runDoc,
+	}
+}
+
+// runDoc parses its own flags (SkipFlagParsing) so that names such as ->,
+// ->> and - are taken as names, not as unknown flags.
+func runDoc(c *ucli.Context) error {
+	out := c.App.Writer
+	var args []string
+	var list, asJSON bool
+	raw := c.Args().Slice()
+	for i := 0; i < len(raw); i++ {
+		a := raw[i]
+		switch {
+		case a == "--":
+			args = append(args, raw[i+1:]...)
+			i = len(raw)
+		case a == "--list" || a == "-list":
+			list = true
+		case a == "--json" || a == "-json":
+			asJSON = true
+		case a == "-h" || a == "--help" || a == "-help":
+			return ucli.ShowCommandHelp(c.Lineage()[1], "doc")
+		case strings.HasPrefix(a, "-") && len(a) > 1 && !docKnows(a):
+			return usageError("spell doc", "flag provided but not defined: -%s", strings.TrimLeft(a, "-"))
+		default:
+			args = append(args, a)
+		}
+	}
+	if list {
+		if len(args) > 0 {
+			return usageError("spell doc", "--list takes no name (got %q)", args[0])
+		}
+		if asJSON {
+			return docWriteJSON(out, docListJSON())
+		}
+		return writeDocList(out)
+	}
+	switch len(args) {
+	case 0:
+		return usageError("spell doc", "missing NAME (or use --list)")
+	case 1:
+		return docName(out, c.App.ErrWriter, args[0], asJSON)
+	case 2:
+		return docKey(out, c.App.ErrWriter, args[0], args[1], asJSON)
+	default:
+		return usageError("spell doc", "too many arguments: expected NAME or NAMESPACE :KEY")
+	}
+}
+
+// docKnows reports whether name is a catalogue entry (so "-" and "->"
+// are names, not flags).
+func docKnows(name string) bool {
+	_, ok := catalog.Lookup(name)
+	return ok
+}
+
+// docNamespace finds a namespace by name.
+func docNamespace(name string) (catalog.NamespaceInfo, bool) {
+	for _, ns := range catalog.Namespaces() {
+		if ns.Name == name {
+			return ns, true
+		}
+	}
+	return catalog.NamespaceInfo{}, false
+}
+
+// docName prints the documentation of one entry or namespace.
+func docName(out, errw io.Writer, name string, asJSON bool) error {
+	if e, ok := catalog.Lookup(name); ok {
+		if asJSON {
+			return docWriteJSON(out, docEntryJSON(e))
+		}
+		_, err := fmt.Fprintln(out, catalog.Describe(e))
+		return err
+	}
+	if ns, ok := docNamespace(name); ok {
+		members := catalog.Namespace(ns.Name)
+		if asJSON {
+			return docWriteJSON(out, docNamespaceJSON(ns, members))
+		}
+		var b strings.Builder
+		b.WriteString(strings.TrimRight(ns.Guide, "\n"))
+		b.WriteString("\n")
+		if len(members) > 0 {
+			b.WriteString("\nMembers:\n")
+			writeDocLines(&b, members)
+		}
+		_, err := io.WriteString(out, b.String())
+		return err
+	}
+	return docNotFound(errw, fmt.Sprintf("%q", name), docSuggestName(name))
+}
+
+// docKeyBreakers are the characters a key may not contain: it is spliced into a
+// describe-fn call, so it must read as exactly one keyword.
+const docKeyBreakers = " \t\r\n,()[]{}\"';`~@^\\#"
+
+// docKey prints what (describe-fn NS :KEY) returns to a program. Effect
+// namespaces are not bound outside eval, so their members come from the
+// catalogue; so does any key a program would read as nil or as a function
+// (describe-fn returns the function itself when there is no text).
+func docKey(out, errw io.Writer, nsName, key string, asJSON bool) error {
+	key = strings.TrimPrefix(key, ":")
+	ns, ok := docNamespace(nsName)
+	if !ok {
+		if _, isEntry := catalog.Lookup(nsName); isEntry {
+			return usageError("spell doc", "%s is not a namespace; use spell doc %s", nsName, nsName)
+		}
+		return docNotFound(errw, fmt.Sprintf("%q", nsName), docSuggestName(nsName))
+	}
+	if key == "" || strings.ContainsAny(key, docKeyBreakers) {
+		return usageError("spell doc", "invalid key %q: expected a keyword such as :split", key)
+	}
+	display := fmt.Sprintf("%s :%s", ns.Name, key)
+
+	text, found := "", false
+	if !ns.Effect {
+		v, err := eval.EvalString(fmt.Sprintf("(describe-fn %s :%s)", ns.Name, key))
+		if err != nil {
+			return &exitError{code: 1, msg: "spell doc: " + err.Error()}
+		}
+		switch v := v.(type) {
+		case nil:
+		case string:
+			text, found = v, true
+		default:
+			if _, isFn := catalog.Lookup(docMemberName(ns.Name, key)); !isFn {
+				text, found = value.PrStr(v), true
+			}
+		}
+	}
+	var entry *catalog.Entry
+	if !found {
+		if e, ok := catalog.Lookup(docMemberName(ns.Name, key)); ok {
+			entry = &e
+			text, found = catalog.Describe(e), true
+		}
+	}
+	if !found {
+		return docNotFound(errw, display, docSuggestKey(ns, key))
+	}
+	if asJSON {
+		if entry != nil {
+			return docWriteJSON(out, docEntryJSON(*entry))
+		}
+		return docWriteJSON(out, keyDocJSON{Namespace: ns.Name, Key: key, Doc: text})
+	}
+	_, err := fmt.Fprintln(out, strings.TrimRight(text, "\n"))
+	return err
+}
+
+// docMemberName is the catalogue name of key in namespace ns: builtins
+// documents the core names, which have no prefix.
+func docMemberName(ns, key string) string {
+	if ns == "builtins" {
+		return key
+	}
+	return ns + "/" + key
+}
+
+// docNotFound reports a name without documentation: exit 1, with a hint.
+func docNotFound(errw io.Writer, what, suggestion string) error {
+	fmt.Fprintf(errw, "spell doc: no documentation for %s\n", what)
+	if suggestion != "" {
+		fmt.Fprintf(errw, "  hint: did you mean %s?\n", suggestion)
+	}
+	return silentExit(1)
+}
+
+// docSuggestName returns the name closest to name among the catalogue
+// names, the namespaces and the short names of namespace members (split →
+// strings/split); "" when nothing is close.
+func docSuggestName(name string) string {
+	var keys, shows []string
+	add := func(key, show string) { keys = append(keys, key); shows = append(shows, show) }
+	for _, e := range catalog.Entries {
+		add(e.Name, e.Name)
+	}
+	for _, ns := range catalog.Namespaces() {
+		add(ns.Name, ns.Name)
+	}
+	for _, e := range catalog.Entries {
+		if e.Namespace != "" {
+			add(strings.TrimPrefix(e.Name, e.Namespace+"/"), e.Name)
+		}
+	}
+	if i := docClosest(name, keys); i >= 0 {
+		return shows[i]
+	}
+	return ""
+}
+
+// docSuggestKey returns "NS :KEY" for the documented key of ns closest to key.
+func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
+	var cands []string
+	switch ns.Name {
+	case "builtins":
+		for k := range catalog.BuiltinsDetail {
+			cands = append(cands, k)
+		}
+	case "strings":
+		for k := range catalog.StringsDetail {
+			cands = append(cands, k)
+		}
+	}
+	for _, e := range catalog.Namespace(ns.Name) {
+		cands = append(cands, strings.TrimPrefix(e.Name, ns.Name+"/"))
+	}
+	sort.Strings(cands)
+	if i := docClosest(key, cands); i >= 0 {
+		return ns.Name + " :" + cands[i]
+	}
+	return ""
+}
+
+// docClosest returns the index of the candidate nearest to name by
+// case-insensitive edit distance (a swap of neighbours counts as one edit),
+// allowing about a third of the characters to differ; ties go to the
+// earliest candidate, an exact match wins. It returns -1 when nothing is
+// close.
+func docClosest(name string, cands []string) int {
+	limit := max(1, (utf8.RuneCountInString(name)+1)/3)
+	lname := strings.ToLower(name)
+	best, bestD := -1, limit+1
+	for i, c := range cands {
+		if d := docEditDistance(lname, strings.ToLower(c)); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// docEditDistance is the optimal-string-alignment distance between a and
+// b: insertions, deletions, substitutions and swaps of adjacent runes.
+func docEditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// docGroup is one namespace's entries in the --list output.
+type docGroup struct {
+	name, shortDoc string
+	entries        []catalog.Entry
+}
+
+// docGroups returns the catalogue grouped by namespace: core names first,
+// then the namespaces in catalogue order; entries sorted by name.
+// Namespaces without entries (builtins, skills) are left out.
+func docGroups() []docGroup {
+	byNS := map[string][]catalog.Entry{}
+	for _, e := range catalog.Entries {
+		byNS[e.Namespace] = append(byNS[e.Namespace], e)
+	}
+	groups := []docGroup{{name: "", shortDoc: "core names, usable without a prefix", entries: byNS[""]}}
+	seen := map[string]bool{"": true}
+	for _, ns := range catalog.Namespaces() {
+		seen[ns.Name] = true
+		if len(byNS[ns.Name]) > 0 {
+			groups = append(groups, docGroup{name: ns.Name, shortDoc: ns.ShortDoc, entries: byNS[ns.Name]})
+		}
+	}
+	var rest []string
+	for ns := range byNS {
+		if !seen[ns] {
+			rest = append(rest, ns)
+		}
+	}
+	sort.Strings(rest)
+	for _, ns := range rest {
+		groups = append(groups, docGroup{name: ns, entries: byNS[ns]})
+	}
+	for _, g := range groups {
+		sort.SliceStable(g.entries, func(i, j int) bool { return g.entries[i].Name < g.entries[j].Name })
+	}
+	return groups
+}
+
+func writeDocList(out io.Writer) error {
+	var b strings.Builder
+	for i, g := range docGroups() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		title := g.name
+		if title == "" {
+			title = "core"
+		}
+		if g.shortDoc != "" {
+			title += " — " + g.shortDoc
+		}
+		b.WriteString(title)
+		b.WriteString("\n")
+		writeDocLines(&b, g.entries)
+	}
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+// writeDocLines writes one "  name  summary" line per entry, the summaries
+// aligned.
+func writeDocLines(b *strings.Builder, entries []catalog.Entry) {
+	width := 0
+	for _, e := range entries {
+		width = max(width, utf8.RuneCountInString(e.Name))
+	}
+	for _, e := range entries {
+		pad := width - utf8.RuneCountInString(e.Name)
+		fmt.Fprintf(b, "  %s%s  %s\n", e.Name, strings.Repeat(" ", pad), e.Doc)
+	}
+}
+
+// entryDocJSON is the --json form of a catalogue entry.
+type entryDocJSON struct {
+	Name       string   `json:"name"`
+	Namespace  string   `json:"namespace"`
+	Kind       string   `json:"kind"`
+	Category   string   `json:"category"`
+	Signatures []string `json:"signatures"`
+	Usage      string   `json:"usage"`
+	MinArgs    int      `json:"min_args"`
+	// MaxArgs is null for variadic names.
+	MaxArgs    *int   `json:"max_args"`
+	Doc        string `json:"doc"`
+	Detail     string `json:"detail"`
+	Divergence string `json:"divergence"`
+	Priority   string `json:"priority,omitempty"`
+	Subset     string `json:"subset,omitempty"`
+}
+
+func docEntryJSON(e catalog.Entry) entryDocJSON {
+	j := entryDocJSON{
+		Name:       e.Name,
+		Namespace:  e.Namespace,
+		Kind:       e.Kind.String(),
+		Category:   e.Category,
+		Signatures: e.Signatures,
+		Usage:      catalog.Usage(e),
+		MinArgs:    e.MinArgs,
+		Doc:        e.Doc,
+		Detail:     e.Detail,
+		Divergence: e.Divergence,
+		Priority:   e.Priority,
+		Subset:     e.Subset,
+	}
+	if j.Signatures == nil {
+		j.Signatures = []string{}
+	}
+	if !e.Variadic() {
+		m := e.MaxArgs
+		j.MaxArgs = &m
+	}
+	return j
+}
+
+func docListJSON() []entryDocJSON {
+	out := []entryDocJSON{}
+	for _, g := range docGroups() {
+		for _, e := range g.entries {
+			out = append(out, docEntryJSON(e))
+		}
+	}
+	return out
+}
+
+// namespaceDocJSON is the --json form of a namespace.
+type namespaceDocJSON struct {
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind"`
+	Effect   bool     `json:"effect"`
+	ShortDoc string   `json:"short_doc"`
+	Guide    string   `json:"guide"`
+	Members  []string `json:"members"`
+}
+
+func docNamespaceJSON(ns catalog.NamespaceInfo, members []catalog.Entry) namespaceDocJSON {
+	j := namespaceDocJSON{Name: ns.Name, Kind: "namespace", Effect: ns.Effect, ShortDoc: ns.ShortDoc, Guide: ns.Guide, Members: []string{}}
+	for _, e := range members {
+		j.Members = append(j.Members, e.Name)
+	}
+	return j
+}
+
+// keyDocJSON is the --json form of a describe-fn text.
+type keyDocJSON struct {
+	Namespace string `json:"namespace"`
+	Key       string `json:"key"`
+	Doc       string `json:"doc"`
+}
+
+// docWriteJSON writes v as indented JSON without HTML escaping (usage lines
+// contain < and >).
+func docWriteJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

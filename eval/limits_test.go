@@ -1,0 +1,184 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runLimited runs src under opts and returns its *Error (failing the test
+// when there is none).
+func runLimited(t *testing.T, ctx context.Context, src string, opts Options) *Error {
+	t.Helper()
+	_, res, err := RunProgram(ctx, "<eval>", []byte(src), opts)
+	if err == nil {
+		t.Fatalf("%s: want an error, got value %v", src, res.Value)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%s: error %T %v is not *eval.Error", src, err, err)
+	}
+	return e
+}
+
+// TestLimitSteps: the step budget is a typed failure that try cannot catch
+// (language.md §12.3).
+func TestLimitSteps(t *testing.T) {
+	opts := Options{Limits: Limits{MaxSteps: 1000}}
+	for _, src := range []string{
+		`(loop [] (recur))`,
+		`(try (loop [] (recur)) (catch e :caught))`,
+		`(try (do (defn f [] (f)) (f)) (catch e :caught))`,
+		`(try (reduce + (range 100000)) (catch e :caught))`,
+		`(try (mapv (fn [x] x) (range 100000)) (catch e :caught))`,
+		`(quine completion (eval (do '(try (loop [] (recur)) (catch e :caught)))))`,
+		`(try (eval '(loop [] (recur))) (catch e :caught))`,
+		`(try (spell-eval '(loop [] (recur))) (catch e :caught))`,
+	} {
+		e := runLimited(t, context.Background(), src, opts)
+		if e.Msg != "Step limit exceeded: 1000 steps" || !e.Fatal {
+			t.Errorf("%s: got %q fatal=%v, want fatal %q", src, e.Msg, e.Fatal, "Step limit exceeded: 1000 steps")
+		}
+	}
+	// Within the budget the same program completes.
+	_, res, err := RunProgram(context.Background(), "<eval>", []byte(`(loop [i 0] (if (< i 10) (recur (inc i)) i))`), opts)
+	if err != nil || res.Value != int64(10) {
+		t.Errorf("small loop: %v %v", res.Value, err)
+	}
+}
+
+// TestLimitNesting: deep non-tail recursion hits the nesting limit, a
+// fatal error, without overflowing the Go stack.
+func TestLimitNesting(t *testing.T) {
+	for _, src := range []string{
+		`(do (defn f [n] (inc (f n))) (f 1))`,
+		`(try (do (defn f [n] (inc (f n))) (f 1)) (catch e :caught))`,
+		`(do (defmacro m [] '(m)) (m))`,
+		`(do (defn g [n] (map g [n])) (g 1))`,
+		`(do (defn h [n] [(h n)]) (h 1))`,
+		`(eval (read-string (str (apply str (repeat 20000 "(inc ")) "1" (apply str (repeat 20000 ")")))))`,
+	} {
+		e := runLimited(t, context.Background(), src, Options{})
+		if e.Msg != "Nesting depth exceeded: 10000" || !e.Fatal {
+			t.Errorf("%s: got %q fatal=%v, want fatal %q", src, e.Msg, e.Fatal, "Nesting depth exceeded: 10000")
+		}
+	}
+	e := runLimited(t, context.Background(), `(do (defn f [n] (inc (f n))) (f 1))`, Options{Limits: Limits{MaxNesting: 50}})
+	if e.Msg != "Nesting depth exceeded: 50" || !e.Fatal {
+		t.Errorf("max nesting 50: got %q fatal=%v", e.Msg, e.Fatal)
+	}
+	// Recursion well under the limit works.
+	_, res, err := RunProgram(context.Background(), "<eval>", []byte(`(do (defn f [n] (if (zero? n) 0 (inc (f (dec n))))) (f 1000))`), Options{})
+	if err != nil || res.Value != int64(1000) {
+		t.Errorf("(f 1000): %v %v", res.Value, err)
+	}
+}
+
+// TestLimitOutput: output limits are checked before allocating, so these
+// fail fast.
+func TestLimitOutput(t *testing.T) {
+	for _, src := range []string{
+		`(range 1e12)`,
+		`(vec (range 1e12))`,
+		`(apply str (repeat 100000000 "x"))`,
+		`(try (range 1e12) (catch e :caught))`,
+		`(try (apply str (repeat 100000000 "x")) (catch e :caught))`,
+		`(vec (repeat 20000000 1))`,
+		`(strings/join "," (repeat 20000000 "ab"))`,
+		`(let [s (apply str (repeat 1000000 "x"))] (loop [s s] (recur (str s s))))`,
+	} {
+		start := time.Now()
+		e := runLimited(t, context.Background(), src, Options{})
+		if el := time.Since(start); el > 5*time.Second {
+			t.Errorf("%s: took %v, want a fast failure", src, el)
+		}
+		if !e.Fatal || !strings.HasPrefix(e.Msg, "Output limit exceeded: ") {
+			t.Errorf("%s: got %q fatal=%v, want fatal Output limit exceeded: …", src, e.Msg, e.Fatal)
+		}
+	}
+}
+
+// TestLimitCancel: a pure loop stops promptly when the context is
+// cancelled, with the typed failure Cancelled, and try does not catch it.
+func TestLimitCancel(t *testing.T) {
+	for _, src := range []string{
+		`(loop [i 0] (recur (inc i)))`,
+		`(try (loop [i 0] (recur (inc i))) (catch e :caught))`,
+		`(count (filter odd? (range 9000000)))`,
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var cancelledAt time.Time
+		timer := time.AfterFunc(50*time.Millisecond, func() {
+			cancelledAt = time.Now()
+			cancel()
+		})
+		_, _, err := RunProgram(ctx, "<eval>", []byte(src), Options{})
+		done := time.Now()
+		timer.Stop()
+		cancel()
+		if cancelledAt.IsZero() {
+			t.Errorf("%s: finished before the cancel (%v)", src, err)
+			continue
+		}
+		if d := done.Sub(cancelledAt); d > 100*time.Millisecond {
+			t.Errorf("%s: returned %v after the cancel, want within 100ms", src, d)
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Msg != "Cancelled" || !e.Fatal {
+			t.Errorf("%s: got %v, want fatal Cancelled", src, err)
+		}
+	}
+	// An already-cancelled context fails at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := runLimited(t, ctx, `(loop [i 0] (recur (inc i)))`, Options{})
+	if e.Msg != "Cancelled" || !e.Fatal {
+		t.Errorf("pre-cancelled: got %q fatal=%v", e.Msg, e.Fatal)
+	}
+}
+
+// TestLimitDeepData: deeply nested data read at run time or given as the
+// program fails cleanly (no Go stack overflow, a Spell error).
+func TestLimitDeepData(t *testing.T) {
+	deep := strings.Repeat("[", 100000)
+	for _, src := range []string{
+		`(read-string (apply str (repeat 100000 "[")))`,
+		`(read-string (str (apply str (repeat 100000 "[")) (apply str (repeat 100000 "]"))))`,
+		`(read-string (str (apply str (repeat 100000 "(")) (apply str (repeat 100000 ")"))))`,
+		`(read-string (str (apply str (repeat 100000 "{:a ")) (apply str (repeat 100000 "}"))))`,
+		`(read-string (apply str (repeat 100000 "'")))`,
+		`(pr-str (reduce (fn [acc _] [acc]) [] (range 100000)))`,
+		`(= (reduce (fn [acc _] [acc]) [] (range 100000)) (reduce (fn [acc _] [acc]) [] (range 100000)))`,
+		`(flatten (reduce (fn [acc _] [acc]) [] (range 100000)))`,
+		`(hash (reduce (fn [acc _] [acc]) [] (range 100000)))`,
+		`(edit-reopen (reduce (fn [acc _] (list 'do acc)) 1 (range 100000)))`,
+		`(serialize (reduce (fn [acc _] [acc]) [] (range 100000)))`,
+		`(eval (reduce (fn [acc _] (list 'do acc)) 1 (range 100000)))`,
+		deep,
+		strings.Repeat("(", 100000) + strings.Repeat(")", 100000),
+		"'" + strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
+	} {
+		name := src
+		if len(name) > 80 {
+			name = name[:80] + "…"
+		}
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		_, res, err := RunProgram(ctx, "<eval>", []byte(src), Options{})
+		cancel()
+		if el := time.Since(start); el > 10*time.Second {
+			t.Errorf("%s: took %v", name, el)
+		}
+		if err == nil {
+			// Some of these may legitimately succeed; they must not crash.
+			_ = res
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Msg == "" {
+			t.Errorf("%s: got %T %v, want *eval.Error with a message", name, err, err)
+		}
+	}
+}
