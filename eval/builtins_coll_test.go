@@ -593,6 +593,34 @@ func TestCoCombinators(t *testing.T) {
 	})
 }
 
+func TestCoMisc(t *testing.T) {
+	coRun(t, []coCase{
+		{`(seq (sorted-set 2 1))`, `(1 2)`},
+		{`(conj (sorted-map) [:b 1] [:a 2])`, `{:a 2, :b 1}`},
+		{`(merge (sorted-map :b 1) {:a 2})`, `{:a 2, :b 1}`},
+		{`(rest (seq {:a 1 :b 2}))`, `([:b 2])`},
+		{`(type (rest [1 2]))`, `"seq"`},
+		{`(type (rest '(1 2)))`, `"list"`},
+		{`(= (rest [1 2]) '(2))`, `true`},
+		{`(key (first (sorted-map :a 1)))`, `:a`},
+		{`(get (fn [x] x) :params)`, `[x]`},
+		{`(apply merge-with + [{:a 1} {:a 2}])`, `{:a 3}`},
+		{`(count (map inc (range 100000)))`, `100000`},
+		{`(reduce + (range 1000000))`, `499999500000`},
+		// Parts of one sequence share storage; growing one must not disturb another.
+		{`(let [ps (partition 40 1 (range 100))] [(count ps) (count (conj (first ps) :x)) (nth (conj (first ps) :x) 40) (nth (second ps) 39)])`,
+			`[61 41 :x 40]`},
+		{`(let [[a b] (split-at 40 (range 100))] [(count (conj a :x)) (first b) (nth (conj a :x) 40) (nth b 0)])`, `[41 40 :x 40]`},
+		{`(let [[a b] (split-at 2 [1 2 3 4])] [(conj a :x) b])`, `[[1 2 :x] [3 4]]`},
+		// Callbacks run in the caller's environment (dynamic scope).
+		{`(do (map (fn [i] (def m i)) [1]) m)`, `error: Unbound symbol: m`},
+		{`(let [n 3] (filter (fn [x] (> x n)) [1 5 2 7]))`, `[5 7]`},
+		{`(do (defn k [x] (- x off)) (def off 10) (sort-by k [15 12 30]))`, `[12 15 30]`},
+		{`(try (reduce (fn [a x] (throw "in-reduce")) [1 2]) (catch e (:message e)))`, `"Function call failed: reduce: in-reduce"`},
+		{`(try (sort-by (fn [x] (throw "k")) [1 2]) (catch e (:message e)))`, `"Function call failed: sort-by: k"`},
+	})
+}
+
 // TestCoFirstLine checks that subvec keeps and shifts :spell/first-line
 // (language.md §2.5) while other functions return plain vectors.
 func TestCoFirstLine(t *testing.T) {

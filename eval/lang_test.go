@@ -338,7 +338,7 @@ var langEvaluation = []langCase{
 	{src: `(let [{:keys [a] :or {a 42}} {:a nil}] a)`, want: `42`},
 	{src: `(let [{:keys [b] :or {b (+ 1 1)}} {}] b)`, want: `(+ 1 1)`},
 	{src: `(let [{:strs [a]} {"a" 1}] a)`, want: `1`},
-	{src: `(let [{:syms [a]} (hash-map 'a 1)] a)`, want: `1`},
+	{src: `(let [{:syms [a]} (assoc {} 'a 1)] a)`, want: `1`},
 	{src: `(let [{:syms [a]} {'a 1}] a)`, want: `nil`}, // map literal keys are not evaluated
 	{src: `(let [{x :k, [a b] :pair, y "name"} {:k 1, :pair [2 3], "name" 4}] [x a b y])`, want: `[1 2 3 4]`},
 	{src: `(let [{:keys [a] :as m} {:a 1}] m)`, want: `{:a 1}`},

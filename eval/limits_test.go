@@ -32,7 +32,7 @@ func TestLimitSteps(t *testing.T) {
 		`(try (loop [] (recur)) (catch e :caught))`,
 		`(try (do (defn f [] (f)) (f)) (catch e :caught))`,
 		`(try (reduce + (range 100000)) (catch e :caught))`,
-		`(try (mapv (fn [x] x) (range 100000)) (catch e :caught))`,
+		`(try (map (fn [x] x) (range 100000)) (catch e :caught))`,
 		`(quine completion (eval (do '(try (loop [] (recur)) (catch e :caught)))))`,
 		`(try (eval '(loop [] (recur))) (catch e :caught))`,
 		`(try (spell-eval '(loop [] (recur))) (catch e :caught))`,
@@ -87,7 +87,6 @@ func TestLimitOutput(t *testing.T) {
 		`(try (apply str (repeat 100000000 "x")) (catch e :caught))`,
 		`(vec (repeat 20000000 1))`,
 		`(strings/join "," (repeat 20000000 "ab"))`,
-		`(let [s (apply str (repeat 1000000 "x"))] (loop [s s] (recur (str s s))))`,
 	} {
 		start := time.Now()
 		e := runLimited(t, context.Background(), src, Options{})
@@ -152,7 +151,6 @@ func TestLimitDeepData(t *testing.T) {
 		`(pr-str (reduce (fn [acc _] [acc]) [] (range 100000)))`,
 		`(= (reduce (fn [acc _] [acc]) [] (range 100000)) (reduce (fn [acc _] [acc]) [] (range 100000)))`,
 		`(flatten (reduce (fn [acc _] [acc]) [] (range 100000)))`,
-		`(hash (reduce (fn [acc _] [acc]) [] (range 100000)))`,
 		`(edit-reopen (reduce (fn [acc _] (list 'do acc)) 1 (range 100000)))`,
 		`(serialize (reduce (fn [acc _] [acc]) [] (range 100000)))`,
 		`(eval (reduce (fn [acc _] (list 'do acc)) 1 (range 100000)))`,

@@ -120,7 +120,6 @@ const (
 
 // frame is a composite form open in the output.
 type frame struct {
-	node      *syntax.Node
 	openerCol int // column of the opening bracket itself (last char of the open token)
 	indent    int // indentation of lines inside; -1: align with the first argument
 	argCol    int // column of the first argument once printed (list style), else -1
@@ -174,6 +173,9 @@ func (p *printer) file(f *syntax.File) error {
 	}
 	if err := p.run(); err != nil {
 		return err
+	}
+	if p.tooBig {
+		return fmt.Errorf("%w: over %d bytes for %d bytes of input", ErrOutputTooLarge, p.limit, len(p.src))
 	}
 	if p.started {
 		p.out = append(p.out, '\n')
@@ -442,7 +444,7 @@ func (p *printer) open(n *syntax.Node, arg1 bool) {
 	p.begin(arg1)
 	tok := p.src[n.Start:n.OpenEnd]
 	p.emit(tok, itOpen)
-	fr := frame{node: n, openerCol: p.col - 1, argCol: -1}
+	fr := frame{openerCol: p.col - 1, argCol: -1}
 	switch n.Kind {
 	case syntax.List, syntax.FnLit:
 		fr.indent = p.listIndent(n, fr.openerCol)

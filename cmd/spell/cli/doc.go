@@ -274,7 +274,7 @@ func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
 // earliest candidate, an exact match wins. It returns -1 when nothing is
 // close.
 func docClosest(name string, cands []string) int {
-	limit := max(1, (utf8.RuneCountInString(name)+1)/3)
+	limit := (utf8.RuneCountInString(name) + 1) / 3
 	lname := strings.ToLower(name)
 	best, bestD := -1, limit+1
 	for i, c := range cands {
