@@ -36,6 +36,12 @@ type Call struct {
 	Env  *Env        // the caller's environment (dynamic scope for callbacks)
 	Head value.Value // the unevaluated head form, for messages
 	Name string      // the builtin's name
+	// Form is the call form (nil for callbacks).
+	Form *value.List
+	// TurnTail reports that the call is in tail position of a turn's
+	// trailing expression: a turn-producing builtin there returns a
+	// continuation for the runtime's trampoline instead of nesting.
+	TurnTail bool
 }
 
 // Apply invokes a callable value with args: host functions, Spell
@@ -45,7 +51,7 @@ func (c *Call) Apply(f value.Value, args ...value.Value) (value.Value, error) {
 	if err := c.In.step(); err != nil {
 		return nil, err
 	}
-	return c.In.apply(f, args, c.Env, nil)
+	return c.In.apply(f, args, c.Env, nil, 0)
 }
 
 // CheckCount fails with the output limit when a collection of n elements

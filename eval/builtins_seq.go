@@ -63,7 +63,7 @@ func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error)
 	}
 	out := xs[:0]
 	for _, x := range xs {
-		r, err := c.Apply(pred, x)
+		r, err := coApply(c, pred, x)
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +78,7 @@ func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error)
 // pred is truthy.
 func coPrefixWhile(c *Call, pred value.Value, xs []value.Value) (int, error) {
 	for i, x := range xs {
-		r, err := c.Apply(pred, x)
+		r, err := coApply(c, pred, x)
 		if err != nil {
 			return 0, err
 		}
@@ -103,7 +103,7 @@ func coMapFn(c *Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 		for i, x := range xs {
-			if xs[i], err = c.Apply(f, x); err != nil {
+			if xs[i], err = coApply(c, f, x); err != nil {
 				return nil, err
 			}
 		}
@@ -125,7 +125,7 @@ func coMapFn(c *Call, args []value.Value) (value.Value, error) {
 		for j, xs := range colls {
 			callArgs[j] = xs[i]
 		}
-		r, err := c.Apply(f, callArgs...)
+		r, err := coApply(c, f, callArgs...)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func coMapIndexedFn(c *Call, args []value.Value) (value.Value, error) {
 		return nil, err
 	}
 	for i, x := range xs {
-		if xs[i], err = c.Apply(args[0], int64(i), x); err != nil {
+		if xs[i], err = coApply(c, args[0], int64(i), x); err != nil {
 			return nil, err
 		}
 	}
@@ -164,9 +164,9 @@ func coKeepGeneric(c *Call, f, coll value.Value, indexed bool) (value.Value, err
 	for i, x := range xs {
 		var r value.Value
 		if indexed {
-			r, err = c.Apply(f, int64(i), x)
+			r, err = coApply(c, f, int64(i), x)
 		} else {
-			r, err = c.Apply(f, x)
+			r, err = coApply(c, f, x)
 		}
 		if err != nil {
 			return nil, err
@@ -193,7 +193,7 @@ func coMapcatFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	var out []value.Value
 	for _, x := range xs {
-		r, err := c.Apply(args[0], x)
+		r, err := coApply(c, args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -221,14 +221,14 @@ func coReduceFn(c *Call, args []value.Value) (value.Value, error) {
 	} else {
 		switch len(xs) {
 		case 0:
-			return c.Apply(f)
+			return coApply(c, f)
 		case 1:
 			return xs[0], nil
 		}
 		acc, xs = xs[0], xs[1:]
 	}
 	for _, x := range xs {
-		r, err := c.Apply(f, acc, x)
+		r, err := coApply(c, f, acc, x)
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +251,7 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 		acc = args[1]
 	} else {
 		if len(xs) == 0 {
-			r, err := c.Apply(f)
+			r, err := coApply(c, f)
 			if err != nil {
 				return nil, err
 			}
@@ -265,7 +265,7 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 	out := make([]value.Value, 0, len(xs)+1)
 	out = append(out, acc)
 	for _, x := range xs {
-		r, err := c.Apply(f, acc, x)
+		r, err := coApply(c, f, acc, x)
 		if err != nil {
 			return nil, err
 		}
@@ -285,7 +285,7 @@ func coSomeFn(c *Call, args []value.Value) (value.Value, error) {
 		return nil, err
 	}
 	for _, x := range xs {
-		r, err := c.Apply(args[0], x)
+		r, err := coApply(c, args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +302,7 @@ func coFindFirstFn(c *Call, args []value.Value) (value.Value, error) {
 		return nil, err
 	}
 	for _, x := range xs {
-		r, err := c.Apply(args[0], x)
+		r, err := coApply(c, args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -320,7 +320,7 @@ func coAllMatch(c *Call, pred, coll value.Value, want bool) (bool, error) {
 		return false, err
 	}
 	for _, x := range xs {
-		r, err := c.Apply(pred, x)
+		r, err := coApply(c, pred, x)
 		if err != nil {
 			return false, err
 		}
@@ -624,7 +624,7 @@ func coRepeatedlyFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	out := make([]value.Value, n)
 	for i := range out {
-		if out[i], err = c.Apply(args[1]); err != nil {
+		if out[i], err = coApply(c, args[1]); err != nil {
 			return nil, err
 		}
 	}
@@ -690,7 +690,7 @@ func coSortByFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	keys := make([]value.Value, len(xs))
 	for i, x := range xs {
-		if keys[i], err = c.Apply(args[0], x); err != nil {
+		if keys[i], err = coApply(c, args[0], x); err != nil {
 			return nil, err
 		}
 	}
@@ -864,7 +864,7 @@ func coPartitionByFn(c *Call, args []value.Value) (value.Value, error) {
 	start := 0
 	var prev value.Value
 	for i, x := range xs {
-		k, err := c.Apply(args[0], x)
+		k, err := coApply(c, args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -941,14 +941,14 @@ func coTreeSeqFn(c *Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 		out = append(out, node)
-		b, err := c.Apply(branch, node)
+		b, err := coApply(c, branch, node)
 		if err != nil {
 			return nil, err
 		}
 		if !value.Truthy(b) {
 			continue
 		}
-		kids, err := c.Apply(children, node)
+		kids, err := coApply(c, children, node)
 		if err != nil {
 			return nil, err
 		}
@@ -998,5 +998,5 @@ func coApplyFn(c *Call, args []value.Value) (value.Value, error) {
 	callArgs := make([]value.Value, 0, len(args)-2+len(spread))
 	callArgs = append(callArgs, args[1:len(args)-1]...)
 	callArgs = append(callArgs, spread...)
-	return c.Apply(args[0], callArgs...)
+	return coApply(c, args[0], callArgs...)
 }

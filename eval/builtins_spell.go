@@ -39,7 +39,7 @@ func init() {
 func (in *Interp) runNested(form value.Value, env *Env, t *table) (value.Value, error) {
 	saved := in.table
 	in.table = t
-	v, _, err := in.eval(form, env, false)
+	v, _, err := in.eval(form, env, 0)
 	in.table = saved
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func biFuture(c *Call, a []value.Value) (value.Value, error) {
 	env := c.Env
 	go func() {
 		defer close(ref.done)
-		ref.val, ref.err = child.apply(thunk, nil, env, nil)
+		ref.val, ref.err = child.apply(thunk, nil, env, nil, 0)
 	}()
 	return value.NewMap(kwSpellFuture, true, kwRef, ref), nil
 }

@@ -8,6 +8,23 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
+// pos marks tail positions: tailRecur for the nearest fn or loop body (recur
+// is legal only there), tailTurn for the trailing expression of a turn (a
+// turn-producing call there is trampolined by the SPE runtime).
+type pos uint8
+
+const (
+	tailRecur pos = 1 << iota
+	tailTurn
+)
+
+func tailIf(p pos, last bool) pos {
+	if last {
+		return p
+	}
+	return 0
+}
+
 // recurSignal is the value a tail-position recur returns to its fn or loop.
 type recurSignal struct{ vals []value.Value }
 
@@ -15,7 +32,7 @@ const msgRecur = "recur: can only recur from tail position of fn or loop"
 
 // eval evaluates form in env. tail reports whether form is in tail position
 // of the nearest enclosing fn or loop body (recur is legal only there).
-func (in *Interp) eval(form value.Value, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) eval(form value.Value, env *Env, tail pos) (value.Value, *Env, error) {
 	switch f := form.(type) {
 	case *value.Symbol:
 		if err := in.step(); err != nil {
@@ -60,7 +77,7 @@ func (in *Interp) evalVector(f *value.Vector, env *Env) (value.Value, *Env, erro
 	var err error
 	for i := 0; i < n; i++ {
 		x, _ := f.Nth(i)
-		if out[i], env, err = in.eval(x, env, false); err != nil {
+		if out[i], env, err = in.eval(x, env, 0); err != nil {
 			return nil, env, in.locate(err, f, i)
 		}
 	}
@@ -76,7 +93,7 @@ func (in *Interp) evalMap(f *value.Map, env *Env) (value.Value, *Env, error) {
 	i := 0
 	f.Range(func(k, v value.Value) bool {
 		var x value.Value
-		x, env, err = in.eval(v, env, false)
+		x, env, err = in.eval(v, env, 0)
 		if err != nil {
 			err = in.locate(err, f, 2*i+1)
 			return false
@@ -97,7 +114,7 @@ func (in *Interp) evalSet(f *value.Set, env *Env) (value.Value, *Env, error) {
 	i := 0
 	f.Range(func(x value.Value) bool {
 		var v value.Value
-		v, env, err = in.eval(x, env, false)
+		v, env, err = in.eval(x, env, 0)
 		if err != nil {
 			err = in.locate(err, f, i)
 			return false
@@ -204,7 +221,7 @@ func (in *Interp) locate(err error, form value.Value, i int) error {
 }
 
 // evalList dispatches a list form (language.md §4.4).
-func (in *Interp) evalList(l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) evalList(l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	if l.Count() == 0 {
 		return l, env, nil
 	}
@@ -231,7 +248,7 @@ func (in *Interp) evalList(l *value.List, env *Env, tail bool) (value.Value, *En
 	return v, env2, err
 }
 
-func (in *Interp) evalList1(l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) evalList1(l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	head := l.First()
 	if s, ok := head.(*value.Symbol); ok {
 		if m, ok := builtinMacros[s]; ok {
@@ -252,7 +269,7 @@ func (in *Interp) evalList1(l *value.List, env *Env, tail bool) (value.Value, *E
 	if head == nil {
 		return nil, env, nil
 	}
-	fv, env2, err := in.eval(head, env, false)
+	fv, env2, err := in.eval(head, env, 0)
 	if err != nil {
 		return nil, env2, in.locate(err, l, 0)
 	}
@@ -261,18 +278,18 @@ func (in *Interp) evalList1(l *value.List, env *Env, tail bool) (value.Value, *E
 
 // applyForm evaluates the arguments of a call (threading the environment)
 // and applies f.
-func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail pos) (value.Value, *Env, error) {
 	n := l.Count() - 1
 	args := make([]value.Value, n)
 	i := 0
 	var err error
 	for x := l.Rest(); i < n; x = x.Rest() {
-		if args[i], env, err = in.eval(x.First(), env, false); err != nil {
+		if args[i], env, err = in.eval(x.First(), env, 0); err != nil {
 			return nil, env, in.locate(err, l, i+1)
 		}
 		i++
 	}
-	v, err := in.apply(f, args, env, l)
+	v, err := in.apply(f, args, env, l, tail)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Env == nil {
 			e.Env = env
@@ -283,12 +300,12 @@ func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail bool) (
 }
 
 // apply calls a callable value. form is the call form (nil for callbacks).
-func (in *Interp) apply(f value.Value, args []value.Value, env *Env, form *value.List) (value.Value, error) {
+func (in *Interp) apply(f value.Value, args []value.Value, env *Env, form *value.List, tail pos) (value.Value, error) {
 	switch fn := f.(type) {
 	case *Builtin:
-		return in.callBuiltin(fn, args, env, form)
+		return in.callBuiltin(fn, args, env, form, tail)
 	case *value.SpellFn:
-		return in.callSpell(fn, args, env, form)
+		return in.callSpell(fn, args, env, form, tail)
 	case *value.Keyword:
 		if len(args) < 1 || len(args) > 2 {
 			return nil, in.hostArityErr(len(args), value.PrStr(fn), form)
@@ -303,7 +320,7 @@ func (in *Interp) apply(f value.Value, args []value.Value, env *Env, form *value
 			p, _ := fn.Get(kwParams)
 			b, _ := fn.Get(kwBody)
 			body, _ := b.(*value.List)
-			return in.callSpell(&value.SpellFn{Params: p, Body: body}, args, env, form)
+			return in.callSpell(&value.SpellFn{Params: p, Body: body}, args, env, form, tail)
 		}
 		if len(args) < 1 || len(args) > 2 {
 			return nil, in.hostArityErr(len(args), "map", form)
@@ -390,11 +407,11 @@ func (in *Interp) hostArityErr(n int, name string, form *value.List) error {
 }
 
 // callBuiltin checks arity, runs a host function and wraps its failure.
-func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *value.List) (value.Value, error) {
+func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *value.List, tail pos) (value.Value, error) {
 	if len(args) < b.Min || (b.Max >= 0 && len(args) > b.Max) {
 		return nil, in.hostArityErr(len(args), b.Name, form)
 	}
-	c := Call{In: in, Env: env, Name: b.Name}
+	c := Call{In: in, Env: env, Name: b.Name, Form: form, TurnTail: tail&tailTurn != 0}
 	if form != nil {
 		c.Head = form.First()
 	}

@@ -94,7 +94,7 @@ func (in *Interp) bindParams(info *fnInfo, args []value.Value, env *Env) (*Env, 
 // environment (dynamic scope), run the body, loop on tail recur. Defs in
 // the body never escape; on error the caller's environment is kept (D12)
 // and the head symbol is added to the call trace.
-func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, form *value.List) (value.Value, error) {
+func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, form *value.List, tail pos) (value.Value, error) {
 	info := fnInfoOf(fn)
 	if info.err != "" {
 		return nil, in.callFail(&Error{Msg: info.err}, env, form)
@@ -110,7 +110,7 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 			in.depth--
 			return nil, in.callFail(err, env, form)
 		}
-		v, _, err := in.evalBody(fn.Body, benv, true)
+		v, _, err := in.evalBody(fn.Body, benv, tailRecur|tail&tailTurn)
 		if err != nil {
 			in.depth--
 			return nil, in.callFail(err, env, form)
@@ -144,7 +144,7 @@ func (in *Interp) callFail(err error, env *Env, form *value.List) error {
 
 // evalBody evaluates forms like do, threading the environment; the last
 // form inherits tail.
-func (in *Interp) evalBody(body *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) evalBody(body *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	var v value.Value
 	var err error
 	if body == nil {
@@ -152,7 +152,7 @@ func (in *Interp) evalBody(body *value.List, env *Env, tail bool) (value.Value, 
 	}
 	for x := body; x.Count() > 0; x = x.Rest() {
 		last := x.Count() == 1
-		v, env, err = in.eval(x.First(), env, tail && last)
+		v, env, err = in.eval(x.First(), env, tailIf(tail, last))
 		if err != nil {
 			return nil, env, err
 		}
@@ -161,7 +161,7 @@ func (in *Interp) evalBody(body *value.List, env *Env, tail bool) (value.Value, 
 }
 
 // expandAndEval expands a Spell macro call and evaluates the expansion.
-func (in *Interp) expandAndEval(head *value.Symbol, m value.Value, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func (in *Interp) expandAndEval(head *value.Symbol, m value.Value, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	exp, err := in.expand(symText(head), m, l.Rest().Slice(), env)
 	if err != nil {
 		return nil, env, err
@@ -191,7 +191,7 @@ func (in *Interp) expand(name string, m value.Value, forms []value.Value, env *E
 	}
 	if fn == nil {
 		if hf, ok := ev.(*Builtin); ok {
-			v, err := in.apply(hf, forms, env, nil)
+			v, err := in.apply(hf, forms, env, nil, 0)
 			if err != nil {
 				if IsFatal(err) {
 					return nil, err
@@ -207,7 +207,7 @@ func (in *Interp) expand(name string, m value.Value, forms []value.Value, env *E
 		return nil, wrap(err.Error())
 	}
 	in.depth++
-	v, _, err := in.evalBody(fn.Body, benv, false)
+	v, _, err := in.evalBody(fn.Body, benv, 0)
 	in.depth--
 	if err != nil {
 		if IsFatal(err) {

@@ -101,7 +101,7 @@ func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
 // and the resulting environment.
 func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
 	in.steps, in.depth = 0, 0
-	v, env2, err := in.eval(form, env, false)
+	v, env2, err := in.eval(form, env, 0)
 	if err != nil {
 		return nil, env2, err
 	}

@@ -13,7 +13,7 @@ import (
 var builtinMacros map[*value.Symbol]specialFn
 
 func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn {
-	return func(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+	return func(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 		exp, err := f(in, l)
 		if err != nil {
 			return nil, env, spellErr(err.Error(), l, env)
@@ -458,7 +458,7 @@ func mCompact(in *Interp, l *value.List) (value.Value, error) {
 }
 
 // mFirstLine evaluates (first-line n [rows…] …) to a numbered vector.
-func mFirstLine(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func mFirstLine(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	a := args(l)
 	if len(a) < 2 || len(a)%2 != 0 {
 		return formErr("first-line expects start/vector pairs", l, env)

@@ -4,7 +4,7 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-type specialFn func(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error)
+type specialFn func(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error)
 
 var specialForms map[*value.Symbol]specialFn
 
@@ -53,14 +53,14 @@ func formErr(msg string, l *value.List, env *Env) (value.Value, *Env, error) {
 	return nil, env, spellErr(msg, l, env)
 }
 
-func sfQuote(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfQuote(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	if l.Count() < 2 {
 		return nil, env, nil
 	}
 	return l.Rest().First(), env, nil
 }
 
-func sfDef(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfDef(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	items := l.Slice()
 	if len(items) != 3 {
 		return formErr("def expects a symbol and a value", l, env)
@@ -69,14 +69,14 @@ func sfDef(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 	if !ok || s.NS != "" {
 		return formErr("def expects a symbol and a value", l, env)
 	}
-	v, env2, err := in.eval(items[2], env, false)
+	v, env2, err := in.eval(items[2], env, 0)
 	if err != nil {
 		return nil, env2, in.locate(err, l, 2)
 	}
 	return v, env2.Bind(s, v), nil
 }
 
-func sfPersist(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfPersist(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	items := l.Slice()
 	if len(items) == 2 {
 		s, ok := items[1].(*value.Symbol)
@@ -96,20 +96,20 @@ func sfPersist(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *En
 	if !ok || s.NS != "" {
 		return formErr("persist expects a symbol and an optional value", l, env)
 	}
-	v, env2, err := in.eval(items[2], env, false)
+	v, env2, err := in.eval(items[2], env, 0)
 	if err != nil {
 		return nil, env2, in.locate(err, l, 2)
 	}
 	return v, env2.Bind(s, v), nil
 }
 
-func sfDo(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfDo(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	var v value.Value
 	var err error
 	i := 1
 	for x := l.Rest(); x.Count() > 0; x = x.Rest() {
 		f := x.First()
-		v, env, err = in.eval(f, env, tail && x.Count() == 1)
+		v, env, err = in.eval(f, env, tailIf(tail, x.Count() == 1))
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.ContainingForm == nil {
 				e.ContainingForm = f
@@ -121,7 +121,7 @@ func sfDo(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, er
 	return v, env, nil
 }
 
-func sfIf(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfIf(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	n := l.Count()
 	if n < 3 {
 		return formErr("Too few arguments to if", l, env)
@@ -130,7 +130,7 @@ func sfIf(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, er
 		return formErr("Too many arguments to if", l, env)
 	}
 	rest := l.Rest()
-	t, env2, err := in.eval(rest.First(), env, false)
+	t, env2, err := in.eval(rest.First(), env, 0)
 	if err != nil {
 		return nil, env2, in.locate(err, l, 1)
 	}
@@ -162,14 +162,14 @@ func bindingVector(l *value.List, what string) ([]value.Value, error) {
 	return v.Slice(), nil
 }
 
-func sfLet(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfLet(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	bs, err := bindingVector(l, "let")
 	if err != nil {
 		return nil, env, err
 	}
 	benv := env
 	for i := 0; i+1 < len(bs); i += 2 {
-		v, _, err := in.eval(bs[i+1], benv, false)
+		v, _, err := in.eval(bs[i+1], benv, 0)
 		if err != nil {
 			return nil, env, err
 		}
@@ -187,7 +187,7 @@ func sfLet(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 	return v, env, nil
 }
 
-func sfFn(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfFn(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	rest := l.Rest()
 	var params value.Value
 	body := value.EmptyList
@@ -198,7 +198,7 @@ func sfFn(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, er
 	return &value.SpellFn{Params: params, Body: body}, env, nil
 }
 
-func sfQuine(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfQuine(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	items := l.Slice()
 	if len(items) < 3 {
 		return formErr("quine expects a name and at least one argument", l, env)
@@ -243,12 +243,12 @@ func makeWrapper(head []value.Value, body []value.Value) *value.List {
 	return value.NewList(items...)
 }
 
-func sfReopen(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfReopen(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	items := l.Slice()
 	if len(items) < 2 {
 		return formErr("reopen expects a quine form", l, env)
 	}
-	q, env, err := in.eval(items[1], env, false)
+	q, env, err := in.eval(items[1], env, 0)
 	if err != nil {
 		return nil, env, in.locate(err, l, 1)
 	}
@@ -260,7 +260,7 @@ func sfReopen(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env
 	for i, x := range items[2:] {
 		if xl, ok := x.(*value.List); ok && xl.Count() >= 1 && xl.First() == value.Value(symReopenEv) {
 			var v value.Value
-			v, env, err = in.eval(xl.Rest().First(), env, false)
+			v, env, err = in.eval(xl.Rest().First(), env, 0)
 			if err != nil {
 				return nil, env, in.locate(err, l, i+2)
 			}
@@ -272,7 +272,7 @@ func sfReopen(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env
 	return makeWrapper(head, body), env, nil
 }
 
-func sfLoop(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfLoop(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	bs, err := bindingVector(l, "loop")
 	if err != nil {
 		return nil, env, err
@@ -281,7 +281,7 @@ func sfLoop(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, 
 	benv := env
 	var pats []value.Value
 	for i := 0; i+1 < len(bs); i += 2 {
-		v, r, err := in.eval(bs[i+1], benv, false)
+		v, r, err := in.eval(bs[i+1], benv, 0)
 		if err != nil {
 			return nil, outer, err
 		}
@@ -301,7 +301,7 @@ func sfLoop(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, 
 	}
 	body := l.Rest().Rest()
 	for {
-		v, _, err := in.evalBody(body, benv, true)
+		v, _, err := in.evalBody(body, benv, tailRecur|tail&tailTurn)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				e.Env = outer
@@ -324,15 +324,15 @@ func sfLoop(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, 
 	}
 }
 
-func sfRecur(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
-	if !tail {
+func sfRecur(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
+	if tail&tailRecur == 0 {
 		return formErr(msgRecur, l, env)
 	}
 	n := l.Count() - 1
 	vals := make([]value.Value, 0, n)
 	i := 1
 	for x := l.Rest(); x.Count() > 0; x = x.Rest() {
-		v, env2, err := in.eval(x.First(), env, false)
+		v, env2, err := in.eval(x.First(), env, 0)
 		if err != nil {
 			return nil, env2, in.locate(err, l, i)
 		}
@@ -343,7 +343,7 @@ func sfRecur(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env,
 	return &recurSignal{vals: vals}, env, nil
 }
 
-func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfFor(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	bs, err := bindingVector(l, "for")
 	if err != nil {
 		return nil, env, err
@@ -356,7 +356,7 @@ func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 	var rec func(i int, benv *Env) error
 	rec = func(i int, benv *Env) error {
 		if i >= len(bs) {
-			v, _, err := in.eval(body, benv, false)
+			v, _, err := in.eval(body, benv, 0)
 			if err != nil {
 				return err
 			}
@@ -372,7 +372,7 @@ func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 		k, e := bs[i], bs[i+1]
 		switch k {
 		case value.Value(kwWhen):
-			t, _, err := in.eval(e, benv, false)
+			t, _, err := in.eval(e, benv, 0)
 			if err != nil {
 				return err
 			}
@@ -387,7 +387,7 @@ func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 			}
 			lb := lv.Slice()
 			for j := 0; j+1 < len(lb); j += 2 {
-				v, _, err := in.eval(lb[j+1], benv, false)
+				v, _, err := in.eval(lb[j+1], benv, 0)
 				if err != nil {
 					return err
 				}
@@ -399,7 +399,7 @@ func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 		case value.Value(kwWhile):
 			return &Error{Msg: "for: :while is not supported"}
 		}
-		cv, _, err := in.eval(e, benv, false)
+		cv, _, err := in.eval(e, benv, 0)
 		if err != nil {
 			return err
 		}
@@ -429,7 +429,7 @@ func sfFor(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 	return value.NewVector(out), env, nil
 }
 
-func sfTry(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, error) {
+func sfTry(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	forms := l.Rest().Slice()
 	var catchSym *value.Symbol
 	var handler *value.List
@@ -446,7 +446,7 @@ func sfTry(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 	var v value.Value
 	var err error
 	for i, f := range forms {
-		v, cur, err = in.eval(f, cur, false)
+		v, cur, err = in.eval(f, cur, 0)
 		if err != nil {
 			err = in.locate(err, l, i+1)
 			break
@@ -464,7 +464,7 @@ func sfTry(in *Interp, l *value.List, env *Env, tail bool) (value.Value, *Env, e
 		base = cur
 	}
 	henv := base.Bind(catchSym, e.ErrorValue())
-	hv, henv2, herr := in.evalBody(handler, henv, false)
+	hv, henv2, herr := in.evalBody(handler, henv, 0)
 	if herr != nil {
 		return nil, henv2.Unbind(catchSym), herr
 	}

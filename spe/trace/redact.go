@@ -1,0 +1,128 @@
+package trace
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Redacted replaces every secret in traced text.
+const Redacted = "[REDACTED]"
+
+// MinSecretLen is the length below which a value is never redacted (short
+// values such as "1" or "true" would wreck every program that contains
+// them).
+const MinSecretLen = 8
+
+// namedSecrets are always secrets, whatever the name patterns say.
+var namedSecrets = []string{"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "FIREWORKS_API_KEY"}
+
+// bearerRE matches an HTTP bearer credential; the token is replaced.
+var bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`)
+
+// Redactor replaces secrets by [REDACTED] (runtime.md §14.2): the values of
+// secret environment variables (exact-value replacement, values shorter
+// than MinSecretLen characters excepted), values added with Add (MCP
+// secrets), and bearer tokens. A nil *Redactor redacts nothing. A Redactor
+// must not be changed (Add) while it is in use by a Writer.
+type Redactor struct {
+	secrets []string // longest first
+	json    []string // JSON-escaped forms that differ from the raw value
+}
+
+// IsSecretName reports whether an environment variable's value is a secret:
+// one of the provider keys, or a name matching *_KEY, *_TOKEN, *SECRET* or
+// *PASSWORD* (case-insensitive).
+func IsSecretName(name string) bool {
+	u := strings.ToUpper(name)
+	for _, n := range namedSecrets {
+		if u == n {
+			return true
+		}
+	}
+	return strings.HasSuffix(u, "_KEY") || strings.HasSuffix(u, "_TOKEN") ||
+		strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD")
+}
+
+// NewRedactor builds a Redactor from an environment in os.Environ form
+// (NAME=value).
+func NewRedactor(environ []string) *Redactor {
+	r := &Redactor{}
+	for _, kv := range environ {
+		name, val, ok := strings.Cut(kv, "=")
+		if ok && IsSecretName(name) {
+			r.Add(val)
+		}
+	}
+	return r
+}
+
+// Add registers more secret values (for example MCP server secrets).
+// Values shorter than MinSecretLen characters are ignored.
+func (r *Redactor) Add(values ...string) {
+	for _, v := range values {
+		if len([]rune(v)) < MinSecretLen || contains(r.secrets, v) {
+			continue
+		}
+		r.secrets = append(r.secrets, v)
+	}
+	// Longest first, so that a secret containing another is replaced whole.
+	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	r.json = r.json[:0]
+	for _, s := range r.secrets {
+		if e := jsonEscape(s); e != s {
+			r.json = append(r.json, e)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Redact returns s with every secret and bearer token replaced by
+// [REDACTED].
+func (r *Redactor) Redact(s string) string {
+	if r == nil {
+		return s
+	}
+	for _, sec := range r.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, Redacted)
+		}
+	}
+	return redactBearer(s)
+}
+
+// redactJSON redacts encoded JSON: a secret appears there in its escaped
+// form when it contains quotes, backslashes or control characters.
+func (r *Redactor) redactJSON(b []byte) []byte {
+	if r == nil {
+		return b
+	}
+	s := string(b)
+	for _, e := range r.json {
+		if strings.Contains(s, e) {
+			s = strings.ReplaceAll(s, e, Redacted)
+		}
+	}
+	return []byte(r.Redact(s))
+}
+
+func redactBearer(s string) string {
+	if !strings.Contains(strings.ToLower(s), "bearer") {
+		return s
+	}
+	return bearerRE.ReplaceAllString(s, "${1}${2}"+Redacted)
+}
+
+// jsonEscape is s as it appears inside a JSON string (without quotes).
+func jsonEscape(s string) string {
+	b, _ := marshalJSON(s)
+	return string(b[1 : len(b)-1])
+}

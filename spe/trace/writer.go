@@ -1,0 +1,278 @@
+package trace
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TimeLayout is the layout of an event's "t": RFC 3339 in UTC with
+// microseconds.
+const TimeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+// Writer appends to one run directory. It is safe for concurrent use (the
+// agents of a multi-agent run share it).
+type Writer struct {
+	dir    string
+	redact *Redactor
+
+	mu     sync.Mutex
+	log    *os.File
+	closed bool
+
+	now   func() time.Time      // clock (tests)
+	fsync func(*os.File) error // (*os.File).Sync (tests count calls)
+}
+
+// Create opens the run directory dir for writing, creating it (and its
+// parents) when needed, and opens events.jsonl for appending: an existing
+// log is never rewritten, so a resumed run continues the same log. A log
+// whose last line was cut short by a crash is first terminated with a
+// newline so that the next event starts on a line of its own. redact may
+// be nil (nothing is redacted).
+func Create(dir string, redact *Redactor) (*Writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, EventsFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if r, err := os.Open(path); err == nil {
+			_, err = r.ReadAt(last, fi.Size()-1)
+			r.Close()
+			if err == nil && last[0] != '\n' {
+				if _, err := f.Write([]byte{'\n'}); err != nil {
+					f.Close()
+					return nil, err
+				}
+			}
+		}
+	}
+	return &Writer{dir: dir, redact: redact, log: f, now: time.Now, fsync: (*os.File).Sync}, nil
+}
+
+// Dir returns the run directory.
+func (w *Writer) Dir() string { return w.dir }
+
+// Redactor returns the writer's redactor (possibly nil).
+func (w *Writer) Redactor() *Redactor { return w.redact }
+
+// ErrClosed is returned by a Writer after Finish or Close.
+var ErrClosed = errors.New("trace: writer closed")
+
+// reserved keys are written by Event itself; fields with these names are
+// ignored.
+var reserved = map[string]bool{"v": true, "t": true, "ev": true}
+
+// Event appends one event: {"v":1,"t":…,"ev":ev, then fields in sorted key
+// order}. Field values are encoded with encoding/json (nested maps have
+// sorted keys too); the encoded line is redacted before it is written. A
+// field whose value cannot be encoded is written as its fmt %v text.
+func (w *Writer) Event(ev string, fields map[string]any) error {
+	line, err := w.encode(ev, fields)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return ErrClosed
+	}
+	// One write per line: with O_APPEND concurrent writers never interleave
+	// inside a line, and a crash cuts at most the last line.
+	_, err = w.log.Write(line)
+	return err
+}
+
+func (w *Writer) encode(ev string, fields map[string]any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"v":`)
+	fmt.Fprint(&b, SchemaVersion)
+	b.WriteString(`,"t":`)
+	t, _ := marshalJSON(w.now().UTC().Format(TimeLayout))
+	b.Write(t)
+	b.WriteString(`,"ev":`)
+	e, err := marshalJSON(ev)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(e)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		if !reserved[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		kb, _ := marshalJSON(k)
+		vb, err := marshalJSON(fields[k])
+		if err != nil {
+			vb, _ = marshalJSON(fmt.Sprintf("%v", fields[k]))
+		}
+		b.WriteByte(',')
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteString("}\n")
+	return w.redact.redactJSON(b.Bytes()), nil
+}
+
+// marshalJSON encodes v on one line without HTML escaping.
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// writeFile writes a redacted file inside the run directory; name is
+// relative, with forward slashes.
+func (w *Writer) writeFile(name, text string) (string, error) {
+	w.mu.Lock()
+	closed := w.closed
+	w.mu.Unlock()
+	if closed {
+		return "", ErrClosed
+	}
+	path := filepath.Join(w.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(w.redact.Redact(text)), 0o644); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// WriteProgram writes the program text of a global turn to NNNN.spl and
+// returns that name.
+func (w *Writer) WriteProgram(turn int, text string) (string, error) {
+	return w.writeFile(ProgramFile(turn), text)
+}
+
+// Leaf-file section markers (see WriteLeaf).
+const (
+	leafPrompt   = "-- prompt --\n"
+	leafResponse = "\n-- response --\n"
+)
+
+// WriteLeaf writes the prompt and response of a leaf call to NNNN.txt and
+// returns that name. The file reads
+//
+//	-- prompt --
+//	<prompt>
+//	-- response --
+//	<response>
+//
+// (ReadLeaf splits it again; texts containing a line "-- response --" are
+// split at the last such line.)
+func (w *Writer) WriteLeaf(turn int, prompt, response string) (string, error) {
+	return w.writeFile(LeafFile(turn), leafPrompt+prompt+leafResponse+response)
+}
+
+// SplitLeaf splits the content of a leaf file into prompt and response.
+func SplitLeaf(content string) (prompt, response string, ok bool) {
+	body, found := strings.CutPrefix(content, leafPrompt)
+	if !found {
+		return "", "", false
+	}
+	i := strings.LastIndex(body, leafResponse)
+	if i < 0 {
+		return "", "", false
+	}
+	return body[:i], body[i+len(leafResponse):], true
+}
+
+// WriteEffect writes the full result of the K-th external effect of a turn
+// to effects/NNNN-K.edn and returns that relative name. The runtime uses it
+// when a result exceeds EffectInlineMax.
+func (w *Writer) WriteEffect(turn, k int, text string) (string, error) {
+	return w.writeFile(EffectFile(turn, k), text)
+}
+
+// Sync flushes the event log to stable storage. The runtime calls it at the
+// end of every turn; a crash then loses at most the turn in progress.
+func (w *Writer) Sync() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return ErrClosed
+	}
+	return w.fsync(w.log)
+}
+
+// Finish writes result.edn — the run's value in readable form, or with
+// isErr the error message as {:error "message"} — syncs and closes the log.
+// The runtime logs run.end before calling Finish, so result.edn is the last
+// file written.
+func (w *Writer) Finish(result string, isErr bool) error {
+	text := result
+	if isErr {
+		text = "{:error " + EDNString(result) + "}"
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	_, err := w.writeFile(ResultFile, text)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Close syncs and closes the log. It is idempotent: after Finish it does
+// nothing.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	err := w.fsync(w.log)
+	if cerr := w.log.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// EDNString quotes s as a Spell/EDN string literal: backslash, double
+// quote, newline, tab, carriage return escaped.
+func EDNString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
