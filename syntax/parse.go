@@ -31,6 +31,7 @@ type frame struct {
 	node  *Node
 	need  int   // prefix forms: number of targets needed
 	saved int32 // discards: trivia start to restore after the discard
+	kids  int   // start of this frame's children on parser.scratch
 }
 
 type parser struct {
@@ -41,6 +42,31 @@ type parser struct {
 	stack       []frame
 	fnDepth     int
 	slab        []Node
+	// scratch collects the children of open frames; each frame's children
+	// are copied once into an exact-size slice when it closes, instead of
+	// growing every Kids slice by doubling.
+	scratch []*Node
+	kidSlab []*Node
+}
+
+// take moves a closing frame's children from scratch into its node.
+func (p *parser) take(fr *frame) {
+	kids := p.scratch[fr.kids:]
+	if n := len(kids); n > 0 {
+		if n > 256 {
+			fr.node.Kids = make([]*Node, n)
+		} else {
+			// Carve small child slices from a shared block (full slice
+			// expressions keep appends from spilling into neighbours).
+			if len(p.kidSlab) < n {
+				p.kidSlab = make([]*Node, 4096)
+			}
+			fr.node.Kids = p.kidSlab[:n:n]
+			p.kidSlab = p.kidSlab[n:]
+		}
+		copy(fr.node.Kids, kids)
+	}
+	p.scratch = p.scratch[:fr.kids]
 }
 
 func (p *parser) alloc() *Node {
@@ -85,13 +111,13 @@ func (p *parser) open(kind Kind, start, end int) {
 		}
 		p.fnDepth++
 	}
-	p.stack = append(p.stack, frame{node: n})
+	p.stack = append(p.stack, frame{node: n, kids: len(p.scratch)})
 }
 
 func (p *parser) prefix(kind Kind, start, end, need int) {
 	saved := p.triviaStart
 	n := p.token(kind, start, end)
-	p.stack = append(p.stack, frame{node: n, need: need, saved: saved})
+	p.stack = append(p.stack, frame{node: n, need: need, saved: saved, kids: len(p.scratch)})
 }
 
 // deliver hands a completed form to the innermost open frame.
@@ -102,12 +128,13 @@ func (p *parser) deliver(n *Node) {
 			return
 		}
 		top := &p.stack[len(p.stack)-1]
-		top.node.Kids = append(top.node.Kids, n)
-		if !top.node.Kind.IsPrefix() || len(top.node.Kids) < top.need {
+		p.scratch = append(p.scratch, n)
+		if !top.node.Kind.IsPrefix() || len(p.scratch)-top.kids < top.need {
 			return
 		}
 		fr := *top
 		p.stack = p.stack[:len(p.stack)-1]
+		p.take(&fr)
 		fr.node.End = n.End
 		if fr.node.Kind == Discard {
 			p.f.Discards = append(p.f.Discards, fr.node)
@@ -122,6 +149,7 @@ func (p *parser) deliver(n *Node) {
 func (p *parser) abandon() {
 	fr := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
+	p.take(&fr)
 	n := fr.node
 	if k := len(n.Kids); k > 0 {
 		n.End = n.Kids[k-1].End
@@ -234,6 +262,7 @@ func (p *parser) closeDelim(c byte) {
 		p.deliver(n)
 		return
 	}
+	p.take(&p.stack[len(p.stack)-1])
 	p.stack = p.stack[:len(p.stack)-1]
 	if top.Kind == FnLit {
 		p.fnDepth--
@@ -366,15 +395,15 @@ func (p *parser) charAtom(i int) {
 func (p *parser) keywordAtom(i int) {
 	src := p.src
 	end := scanRun(src, i+1)
-	text := string(src[i:end])
-	if strings.HasPrefix(text, "::") {
+	text := src[i:end]
+	if len(text) > 1 && text[1] == ':' {
 		p.atom(Rejected, i, end, "Unsupported reader form: ::", "")
 		return
 	}
 	msg := ""
-	if !validSymbolText(text[1:]) {
-		msg = "Invalid token: " + text
-	} else if !utf8.ValidString(text) {
+	if !validSymbolBytes(text[1:]) {
+		msg = "Invalid token: " + string(text)
+	} else if !asciiOrValid(text) {
 		msg = "invalid UTF-8 in keyword"
 	}
 	p.atom(Keyword, i, end, msg, "")
@@ -382,12 +411,43 @@ func (p *parser) keywordAtom(i int) {
 
 func (p *parser) numberAtom(i int) {
 	end := scanRun(p.src, i)
-	text := string(p.src[i:end])
+	text := p.src[i:end]
 	msg := ""
-	if _, err := ParseNumber(text); err != nil {
-		msg = err.Error()
+	if !simpleDecimal(text) {
+		if _, err := ParseNumber(string(text)); err != nil {
+			msg = err.Error()
+		}
 	}
 	p.atom(Number, i, end, msg, "")
+}
+
+// simpleDecimal reports a short plain decimal integer, valid without
+// decoding (the common case, kept allocation-free).
+func simpleDecimal(b []byte) bool {
+	if len(b) == 0 || len(b) > 18 {
+		return false
+	}
+	if b[0] == '-' || b[0] == '+' {
+		b = b[1:]
+	}
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiOrValid(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return utf8.Valid(b)
+		}
+	}
+	return true
 }
 
 func (p *parser) symbolAtom(i int) {
@@ -395,21 +455,40 @@ func (p *parser) symbolAtom(i int) {
 	if end == i { // cannot happen: every non-terminating byte is a constituent
 		end = i + 1
 	}
-	text := string(p.src[i:end])
+	text := p.src[i:end]
 	kind, msg := Symbol, ""
-	switch text {
+	switch string(text) {
 	case "nil":
 		kind = Nil
 	case "true", "false":
 		kind = Bool
 	default:
-		if !validSymbolText(text) {
-			msg = "Invalid token: " + text
-		} else if !utf8.ValidString(text) {
+		if !validSymbolBytes(text) {
+			msg = "Invalid token: " + string(text)
+		} else if !asciiOrValid(text) {
 			msg = "invalid UTF-8 in symbol"
 		}
 	}
 	p.atom(kind, i, end, msg, "")
+}
+
+// validSymbolBytes is validSymbolText without converting to a string.
+func validSymbolBytes(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	if len(s) == 1 && s[0] == '/' {
+		return true
+	}
+	if last := s[len(s)-1]; last == ':' || last == '/' {
+		return false
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if (s[i] == ':' && s[i+1] == ':') || (s[i] == '/' && s[i+1] == '/') {
+			return false
+		}
+	}
+	return true
 }
 
 // validSymbolText applies the reader's token rules to symbol (or keyword

@@ -27,7 +27,7 @@ type Writer struct {
 	log    *os.File
 	closed bool
 
-	now   func() time.Time      // clock (tests)
+	now   func() time.Time     // clock (tests)
 	fsync func(*os.File) error // (*os.File).Sync (tests count calls)
 }
 

@@ -15,6 +15,7 @@
 package transcript
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -380,13 +381,11 @@ func WriteDirEntry(root, handle string, n int, kind Kind, text string) error {
 	if err := WriteFileAtomic(filepath.Join(dir, name), data); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, stale)); err != nil && !errorsIsNotExist(err) {
+	if err := os.Remove(filepath.Join(dir, stale)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("transcript: %w", err)
 	}
 	return nil
 }
-
-func errorsIsNotExist(err error) bool { return os.IsNotExist(err) || err == fs.ErrNotExist }
 
 func validHandle(h string) bool {
 	return h != "" && !strings.HasPrefix(h, ".") && !strings.ContainsAny(h, "/\\")

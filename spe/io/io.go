@@ -1,0 +1,382 @@
+// Package spellio implements the io effect namespace of the SPE runtime
+// (effects.md §1, §11): workspace files confined to one os.Root, numbered
+// line reads, atomic writes, native grep and glob, read-only git through an
+// argv, and shell/argv processes in their own process group with timeouts
+// and output caps.
+//
+// Namespace builds the map the runtime binds as the symbol io while eval
+// runs. Only the members of the granted subsets are present; every member
+// call goes through Config.Hook so the runtime can count, trace and replay
+// effects.
+package spellio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// Subsets is the profile's grant of io subsets (effects.md §1.1).
+type Subsets struct {
+	Read, Write, Exec bool
+}
+
+// EffectHook wraps every member call. name is the full member name
+// ("io/read-file"), args the evaluated arguments. The hook decides whether to
+// call run (execute the effect) or to return a recorded result instead.
+type EffectHook func(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error)
+
+// Config configures one io namespace.
+type Config struct {
+	// Root is the absolute workspace root; every path is confined to it.
+	Root string
+	// Subsets selects the members present in the namespace.
+	Subsets Subsets
+	// ShTimeout is the profile's default process timeout (:sandbox
+	// :sh-timeout-sec). Precedence: the call's {:timeout}, then the
+	// environment variable SPELL_SH_TIMEOUT (seconds), then ShTimeout, then
+	// 30 s.
+	ShTimeout time.Duration
+	// EnvAllow lists variable names exempted from the secret rule
+	// (:sandbox :env-allow, effects.md §11.2).
+	EnvAllow []string
+	// Ctx bounds every process and long walk; cancelling it kills running
+	// process groups. nil means context.Background().
+	Ctx context.Context
+	// Hook, when non-nil, wraps every member call.
+	Hook EffectHook
+
+	// TempDir is the run's private temp directory (io/temp-file, and the
+	// only allowed location besides Root). Empty: one is created under
+	// os.TempDir() on first use; the runtime should pass its own and
+	// remove it when the run ends.
+	TempDir string
+	// Environ is the environment io/env reads and processes inherit
+	// (before secret filtering). nil means os.Environ().
+	Environ []string
+	// Send delivers the io/watch-send message to an agent handle. nil:
+	// io/watch-send fails with a clear error.
+	Send func(handle value.Value, msg value.Value) error
+}
+
+// DefaultShTimeout is the process timeout when nothing else is configured.
+const DefaultShTimeout = 30 * time.Second
+
+// maxOutput caps one stream of a process, grep/glob output and file
+// content read by one call (effects.md §1.5: 16 MiB; excess dropped,
+// :truncated true).
+const maxOutput = 16 << 20
+
+// ns is the state shared by the members of one namespace.
+type ns struct {
+	cfg   Config
+	ctx   context.Context
+	space *space
+}
+
+type memberFn func(n *ns, c *eval.Call, args []value.Value) (value.Value, error)
+
+// members maps each catalogued io member (short name) to its implementation.
+var members = map[string]memberFn{
+	// io-read
+	"slurp":       (*ns).slurp,
+	"slurp-bytes": (*ns).slurpBytes,
+	"read-file":   (*ns).readFile,
+	"read-lines":  (*ns).readLines,
+	"grep":        (*ns).grep,
+	"glob":        (*ns).glob,
+	"git":         (*ns).git,
+	"exists?":     (*ns).exists,
+	"directory?":  (*ns).isDirectory,
+	"ls":          (*ns).ls,
+	"cwd":         (*ns).cwd,
+	"stat":        (*ns).stat,
+	"env":         (*ns).env,
+	// io-write
+	"write-file":    (*ns).writeFile,
+	"spit":          (*ns).spit,
+	"str-replace":   (*ns).strReplace,
+	"replace-lines": (*ns).replaceLines,
+	"mkdir":         (*ns).mkdir,
+	"mkdirs":        (*ns).mkdirs,
+	"delete":        (*ns).delete,
+	"copy":          (*ns).copyFile,
+	"move":          (*ns).move,
+	"temp-file":     (*ns).tempFile,
+	// io-exec
+	"sh":         (*ns).sh,
+	"sh-test":    (*ns).shTest,
+	"exec":       (*ns).exec,
+	"watch-send": (*ns).watchSend,
+}
+
+// Namespace builds the io namespace map for cfg: each granted member under
+// its keyword, plus :short-docs, :docs {:guide …} and :detail {member …}.
+func Namespace(cfg Config) (*value.Map, error) {
+	if cfg.Root == "" || !filepath.IsAbs(cfg.Root) {
+		return nil, fmt.Errorf("io: workspace root must be an absolute path, got %q", cfg.Root)
+	}
+	if cfg.Ctx == nil {
+		cfg.Ctx = context.Background()
+	}
+	sp, err := newSpace(cfg.Root, cfg.TempDir)
+	if err != nil {
+		return nil, err
+	}
+	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp}
+	var kvs, detail []value.Value
+	var granted []string
+	for _, e := range catalog.Namespace("io") {
+		if e.Kind != catalog.EffectMember {
+			continue
+		}
+		short := strings.TrimPrefix(e.Name, "io/")
+		impl, ok := members[short]
+		if !ok {
+			return nil, fmt.Errorf("io: catalogued member %s has no implementation", e.Name)
+		}
+		if !n.granted(e.Subset) {
+			continue
+		}
+		kvs = append(kvs, value.Kw(short), n.builtin(e, impl))
+		text := e.Doc
+		if e.Detail != "" {
+			text += "\n" + e.Detail
+		}
+		detail = append(detail, value.Kw(short), text)
+		granted = append(granted, e.Subset)
+	}
+	kvs = append(kvs,
+		value.Kw("short-docs"), shortDocs,
+		value.Kw("docs"), value.NewMap(value.Kw("guide"), guide(cfg.Subsets)),
+		value.Kw("detail"), value.NewMap(detail...))
+	return value.NewMap(kvs...), nil
+}
+
+func (n *ns) granted(subset string) bool {
+	switch subset {
+	case "read":
+		return n.cfg.Subsets.Read
+	case "write":
+		return n.cfg.Subsets.Write
+	case "exec":
+		return n.cfg.Subsets.Exec
+	}
+	return false
+}
+
+// builtin makes the evaluator function of one member; every call goes
+// through the hook.
+func (n *ns) builtin(e catalog.Entry, impl memberFn) *eval.Builtin {
+	name := e.Name
+	b := eval.NewFn(name, func(c *eval.Call, args []value.Value) (value.Value, error) {
+		return n.through(name, args, func() (value.Value, error) { return impl(n, c, args) })
+	})
+	b.Min, b.Max = e.MinArgs, e.MaxArgs
+	return b
+}
+
+// through runs one effect through the hook.
+func (n *ns) through(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+	if n.cfg.Hook != nil {
+		return n.cfg.Hook(name, args, run)
+	}
+	return run()
+}
+
+const shortDocs = "Workspace files and processes: read, write and exec subsets granted by the profile."
+
+// guide is the :docs :guide text, listing only the granted subsets.
+func guide(s Subsets) string {
+	var b strings.Builder
+	b.WriteString("IO — files and processes of the workspace, usable only inside eval (the quoted trailing expression).\n\n")
+	if s.Read {
+		b.WriteString("  read   slurp slurp-bytes read-file read-lines grep glob git exists? directory? ls cwd stat env\n")
+	}
+	if s.Write {
+		b.WriteString("  write  write-file spit str-replace replace-lines mkdir mkdirs delete copy move temp-file\n")
+	}
+	if s.Exec {
+		b.WriteString("  exec   sh sh-test exec watch-send\n")
+	}
+	b.WriteString("\nMost calls return an envelope {:ok :out :err :truncated} (:exit too for processes, grep and glob); " +
+		"a failed operation is an envelope with :ok false, a misused call (wrong argument types, unknown options) is an error. " +
+		"exists? directory? cwd env return plain values.\n" +
+		"Paths are relative to the workspace root; absolute paths, .. and symlinks may not leave it. " +
+		"Lines are 1-based, ranges half-open [start, end): (io/read-file \"a.go\" 10 20) shows lines 10-19 numbered, " +
+		"(io/read-lines \"a.go\" 10 20) returns them as a numbered line vector. " +
+		"Edit with (io/str-replace p old new) (old must occur once unless {:all true}) or (io/replace-lines p start end text).\n")
+	if s.Exec {
+		b.WriteString("Processes run in the workspace root with secrets removed from the environment and a timeout " +
+			"({:timeout seconds}, default 30); a shell can still reach anything your user can — only container mode confines it.\n")
+	}
+	b.WriteString("Example: '(!call-now files (io/glob \"*.go\" \"src\"))")
+	return b.String()
+}
+
+// ---- results ----
+
+var (
+	kwOk        = value.Kw("ok")
+	kwOut       = value.Kw("out")
+	kwErr       = value.Kw("err")
+	kwExit      = value.Kw("exit")
+	kwTruncated = value.Kw("truncated")
+)
+
+// envelope builds {:ok :out :err :truncated}.
+func envelope(ok bool, out, errMsg value.Value, truncated bool) *value.Map {
+	return value.NewMap(kwOk, ok, kwOut, out, kwErr, errMsg, kwTruncated, truncated)
+}
+
+// procEnvelope builds {:ok :out :err :exit :truncated}.
+func procEnvelope(ok bool, out, errMsg, exit value.Value, truncated bool) *value.Map {
+	return value.NewMap(kwOk, ok, kwOut, out, kwErr, errMsg, kwExit, exit, kwTruncated, truncated)
+}
+
+func success(out value.Value) (value.Value, error) { return envelope(true, out, nil, false), nil }
+
+// failure is an operation failure: it becomes an envelope with :ok false
+// (or a plain error for members returning raw values).
+type failure struct{ msg string }
+
+func (f *failure) Error() string { return f.msg }
+
+func failf(format string, args ...any) error { return &failure{msg: fmt.Sprintf(format, args...)} }
+
+// asEnvelope turns a failure into an :ok false envelope and passes other
+// errors (misuse, limits) through.
+func asEnvelope(v value.Value, err error) (value.Value, error) {
+	var f *failure
+	if errors.As(err, &f) {
+		return envelope(false, nil, f.msg, false), nil
+	}
+	return v, err
+}
+
+// ---- argument helpers ----
+
+func argString(what string, v value.Value) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%s must be a string, got %s: %s", what, value.TypeName(v), value.PrStr(v))
+	}
+	return s, nil
+}
+
+func argPath(v value.Value) (string, error) {
+	s, err := argString("path", v)
+	if err != nil {
+		return "", err
+	}
+	if s == "" {
+		return "", errors.New("path must not be empty")
+	}
+	return s, nil
+}
+
+func argInt(what string, v value.Value) (int64, error) {
+	i, ok := value.ToInt64(v)
+	if !ok {
+		return 0, fmt.Errorf("%s must be an integer, got %s: %s", what, value.TypeName(v), value.PrStr(v))
+	}
+	return i, nil
+}
+
+// options reads an options map, refusing keys outside allowed.
+func options(v value.Value, allowed ...string) (map[string]value.Value, error) {
+	if v == nil {
+		return map[string]value.Value{}, nil
+	}
+	m, ok := v.(*value.Map)
+	if !ok {
+		return nil, fmt.Errorf("options must be a map, got %s: %s", value.TypeName(v), value.PrStr(v))
+	}
+	out := make(map[string]value.Value, m.Count())
+	var bad []string
+	m.Range(func(k, val value.Value) bool {
+		kw, ok := k.(*value.Keyword)
+		name := ""
+		if ok {
+			name = kw.FullName()
+		}
+		if !ok || !contains(allowed, name) {
+			bad = append(bad, value.PrStr(k))
+			return true
+		}
+		out[name] = val
+		return true
+	})
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		known := make([]string, len(allowed))
+		for i, a := range allowed {
+			known[i] = ":" + a
+		}
+		return nil, fmt.Errorf("unknown option %s (known: %s)", strings.Join(bad, " "), strings.Join(known, " "))
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func optBool(opts map[string]value.Value, key string) (bool, error) {
+	v, ok := opts[key]
+	if !ok || v == nil {
+		return false, nil
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("option :%s must be a boolean, got %s", key, value.PrStr(v))
+	}
+	return b, nil
+}
+
+// cappedBuffer keeps the first max bytes written and counts the rest.
+type cappedBuffer struct {
+	mu        sync.Mutex
+	buf       []byte
+	max       int
+	truncated bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	room := b.max - len(b.buf)
+	if room >= len(p) {
+		b.buf = append(b.buf, p...)
+	} else {
+		if room > 0 {
+			b.buf = append(b.buf, p[:room]...)
+		}
+		b.truncated = true
+	}
+	return len(p), nil
+}
+
+func (b *cappedBuffer) result() (string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.ToValidUTF8(string(b.buf), "\uFFFD"), b.truncated
+}
+
+// ensureOS keeps the os import used on every platform.
+var _ = os.Getpid
