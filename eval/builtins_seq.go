@@ -55,21 +55,48 @@ func init() {
 	register("apply", coApplyFn)
 }
 
+// coEach calls f for each element of a seqable value in order, without
+// copying vectors and lists first (a large copy cannot be cancelled).
+func coEach(v value.Value, f func(x value.Value) error) error {
+	var err error
+	switch x := v.(type) {
+	case *value.Vector:
+		x.Range(func(_ int, e value.Value) bool { err = f(e); return err == nil })
+		return err
+	case *value.List:
+		x.Range(func(_ int, e value.Value) bool { err = f(e); return err == nil })
+		return err
+	}
+	xs, err := Seq(v)
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		if err := f(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errCoStop ends a coEach iteration early without failing.
+var errCoStop = Errorf("stop")
+
 // coFilterBy keeps the elements whose (pred x) truthiness equals keep.
 func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error) {
-	xs, err := Seq(coll)
-	if err != nil {
-		return nil, err
-	}
-	out := xs[:0]
-	for _, x := range xs {
+	var out []value.Value
+	err := coEach(coll, func(x value.Value) error {
 		r, err := coApply(c, pred, x)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if value.Truthy(r) == keep {
 			out = append(out, x)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return coVec(out), nil
 }
@@ -210,32 +237,33 @@ func coMapcatFn(c *Call, args []value.Value) (value.Value, error) {
 }
 
 func coReduceFn(c *Call, args []value.Value) (value.Value, error) {
-	f := args[0]
-	xs, err := Seq(args[len(args)-1])
-	if err != nil {
-		return nil, err
-	}
+	f, coll := args[0], args[len(args)-1]
 	var acc value.Value
+	started := false
 	if len(args) == 3 {
-		acc = args[1]
-	} else {
-		switch len(xs) {
-		case 0:
-			return coApply(c, f)
-		case 1:
-			return xs[0], nil
-		}
-		acc, xs = xs[0], xs[1:]
+		acc, started = args[1], true
 	}
-	for _, x := range xs {
+	err := coEach(coll, func(x value.Value) error {
+		if !started {
+			acc, started = x, true
+			return nil
+		}
 		r, err := coApply(c, f, acc, x)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if red, ok := r.(value.Reduced); ok {
-			return red.Val, nil
+			acc = red.Val
+			return errCoStop
 		}
 		acc = r
+		return nil
+	})
+	if err != nil && err != errCoStop {
+		return nil, err
+	}
+	if !started {
+		return coApply(c, f) // (reduce f []) calls (f) (D4)
 	}
 	return acc, nil
 }
@@ -280,55 +308,61 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 }
 
 func coSomeFn(c *Call, args []value.Value) (value.Value, error) {
-	xs, err := Seq(args[1])
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range xs {
+	var found value.Value
+	err := coEach(args[1], func(x value.Value) error {
 		r, err := coApply(c, args[0], x)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if value.Truthy(r) {
-			return r, nil
+			found = r
+			return errCoStop
 		}
+		return nil
+	})
+	if err != nil && err != errCoStop {
+		return nil, err
 	}
-	return nil, nil
+	return found, nil
 }
 
 func coFindFirstFn(c *Call, args []value.Value) (value.Value, error) {
-	xs, err := Seq(args[1])
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range xs {
+	var found value.Value
+	err := coEach(args[1], func(x value.Value) error {
 		r, err := coApply(c, args[0], x)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if value.Truthy(r) {
-			return x, nil
+			found = x
+			return errCoStop
 		}
+		return nil
+	})
+	if err != nil && err != errCoStop {
+		return nil, err
 	}
-	return nil, nil
+	return found, nil
 }
 
 // coAllMatch reports whether (pred x) has truthiness want for every x.
 func coAllMatch(c *Call, pred, coll value.Value, want bool) (bool, error) {
-	xs, err := Seq(coll)
-	if err != nil {
-		return false, err
-	}
-	for _, x := range xs {
+	all := true
+	err := coEach(coll, func(x value.Value) error {
 		r, err := coApply(c, pred, x)
 		if err != nil {
-			return false, err
+			return err
 		}
 		if value.Truthy(r) != want {
-			return false, nil
+			all = false
+			return errCoStop
 		}
+		return nil
+	})
+	if err != nil && err != errCoStop {
+		return false, err
 	}
-	return true, nil
+	return all, nil
 }
 
 func coEveryFn(c *Call, args []value.Value) (value.Value, error) {

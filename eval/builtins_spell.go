@@ -20,7 +20,7 @@ func init() {
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)
 	register("compmacro", biCompmacro)
-	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return ApplyEdits(a[0], c.Env) })
+	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return applyEdits(a[0], c.Env, c.Step) })
 	register("wrap-cat", func(c *Call, a []value.Value) (value.Value, error) {
 		return makeWrapper([]value.Value{symQuine, symCompletion}, a), nil
 	})
@@ -36,10 +36,10 @@ func init() {
 
 // runNested evaluates form with the given table bound, discarding the
 // inner environment.
-func (in *Interp) runNested(form value.Value, env *Env, t *table) (value.Value, error) {
+func (in *Interp) runNested(form value.Value, env *Env, t *table, tail pos) (value.Value, error) {
 	saved := in.table
 	in.table = t
-	v, _, err := in.eval(form, env, 0)
+	v, _, err := in.eval(form, env, tail)
 	in.table = saved
 	if err != nil {
 		return nil, err
@@ -53,11 +53,19 @@ func (in *Interp) runNested(form value.Value, env *Env, t *table) (value.Value, 
 // biEval binds pure ∪ effect ∪ {eval} for the dynamic extent of the
 // evaluation (language.md §6.2).
 func biEval(c *Call, a []value.Value) (value.Value, error) {
-	return c.In.runNested(a[0], c.Env, c.In.effect)
+	in := c.In
+	if c.Form != nil && c.Form == in.TrailingEval {
+		in.TrailingStarted = true
+	}
+	var tail pos
+	if c.TurnTail {
+		tail = tailTurn
+	}
+	return in.runNested(a[0], c.Env, in.effect, tail)
 }
 
 func biSpellEval(c *Call, a []value.Value) (value.Value, error) {
-	return c.In.runNested(a[0], c.Env, c.In.table)
+	return c.In.runNested(a[0], c.Env, c.In.table, 0)
 }
 
 // ReadString implements read-string: sanitise (comment markers, escapes),

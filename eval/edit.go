@@ -8,6 +8,18 @@ import (
 // persist materialisation from env, prune and rethink sibling processing;
 // quoted data and fn bodies are untouched.
 func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
+	return applyEdits(form, env, nil)
+}
+
+// applyEdits is ApplyEdits charging step (when non-nil) once per visited
+// node, so a form with heavily shared structure (a DAG whose tree is
+// exponentially large) stays bounded by the step budget and cancellation.
+func applyEdits(form value.Value, env *Env, step func() error) (value.Value, error) {
+	if step != nil {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
 	switch f := form.(type) {
 	case *value.List:
 		if f.Count() == 0 {
@@ -29,13 +41,13 @@ func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
 				return f, nil
 			}
 		}
-		newHead, err := ApplyEdits(head, env)
+		newHead, err := applyEdits(head, env, step)
 		if err != nil {
 			return nil, err
 		}
 		rest := f.Rest().Slice()
 		for i, x := range rest {
-			if rest[i], err = ApplyEdits(x, env); err != nil {
+			if rest[i], err = applyEdits(x, env, step); err != nil {
 				return nil, err
 			}
 		}
@@ -45,7 +57,7 @@ func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
 		items := f.Slice()
 		changed := false
 		for i, x := range items {
-			y, err := ApplyEdits(x, env)
+			y, err := applyEdits(x, env, step)
 			if err != nil {
 				return nil, err
 			}
@@ -63,10 +75,10 @@ func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
 		var err error
 		f.Range(func(k, v value.Value) bool {
 			var k2, v2 value.Value
-			if k2, err = ApplyEdits(k, env); err != nil {
+			if k2, err = applyEdits(k, env, step); err != nil {
 				return false
 			}
-			if v2, err = ApplyEdits(v, env); err != nil {
+			if v2, err = applyEdits(v, env, step); err != nil {
 				return false
 			}
 			kvs = append(kvs, k2, v2)

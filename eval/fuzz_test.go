@@ -13,7 +13,49 @@ import (
 )
 
 // fuzzRegressions are inputs the fuzzer found; each once misbehaved.
-var fuzzRegressions = []string{}
+var fuzzRegressions = []string{
+	// edit-reopen walked a shared-structure form (2^40 nodes as a tree)
+	// without charging steps: unbounded and not cancellable.
+	"(edit-reopen (reduce (fn [a _] (list a a)) 1 (range 40)))",
+}
+
+// fuzzOpenBugs are fuzzer findings in code this test may not fix (the
+// value printer and value.SourceForm); see TestFuzzOpenBugs.
+var fuzzOpenBugs = []string{
+	"(str (reduce (fn [a _] [a a]) [] (range 40)))",
+	"(pr-str (reduce (fn [a _] [a a]) [] (range 40)))",
+	"(serialize (reduce (fn [a _] [a a]) [] (range 40)))",
+	"(quine completion (eval (do (def x (reduce (fn [a _] [a a]) [] (range 40))) (persist x) '(edit-reopen completion))))",
+	// The program value itself is printed by spell run and by this test.
+	"(reduce (fn [a _] [a a]) [] (range 40))",
+}
+
+// fuzzAdversarial are extra seeds aimed at limits and odd shapes.
+var fuzzAdversarial = []string{
+	strings.Repeat("(", 20000),
+	strings.Repeat("[", 20000) + strings.Repeat("]", 20000),
+	"(read-string (apply str (repeat 30000 \"(\")))",
+	"(do (defn f [n] (inc (f n))) (f 1))",
+	"(loop [] (recur))",
+	"(range 1e12)",
+	"(apply str (repeat 100000000 \"x\"))",
+	"(quine c (reopen c 1))",
+	"(quine completion (eval (do (def x 1) (persist x) '(edit-reopen completion))))",
+	"(edit-reopen '(do (rethink 99999999999 \"x\") (prune -5) (prune 1e300)))",
+	"(let [{:keys [a] :or {a (+ 1 1)} :as m} nil] [a m])",
+	"(do (defmacro m [& xs] (cons 'm xs)) (m 1))",
+	"(future (loop [] (recur)))",
+	"(quine completion (eval (do '(blocking/await (future 1)))))",
+	"(serialize (range 100000) 128)",
+	"(first-line 9223372036854775807 [\"a\"])",
+	"(subvec (first-line 4 [\"a\" \"b\"]) 1)",
+	"(nth [1] -1)",
+	"(bit-shift-left 1 64)",
+	"(* 9223372036854775807 2)",
+	"(/ 1 0)",
+	"(rationalize 1e308)",
+	"(re-find #\"(a*)*b\" (apply str (repeat 10000 \"a\")))",
+}
 
 // FuzzEval runs arbitrary program texts: evaluation must not panic, must
 // return within its timeout, and every error must be an *Error with a
@@ -37,6 +79,9 @@ func FuzzEval(f *testing.F) {
 		}
 	}
 	for _, src := range fuzzRegressions {
+		f.Add(src)
+	}
+	for _, src := range fuzzAdversarial {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -75,6 +120,14 @@ func checkFuzzProgram(t *testing.T, src string) {
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatalf("%q: did not return within 3s of a 1s timeout", src)
+	}
+}
+
+// TestFuzzOpenBugs replays the open findings.
+func TestFuzzOpenBugs(t *testing.T) {
+	t.Skip("BUG: value printer (PrStr/WritePr) and value.SourceForm walk shared structure with no byte limit, step charge or cancellation, so printing a DAG with an exponential tree hangs; see report")
+	for _, src := range fuzzOpenBugs {
+		checkFuzzProgram(t, src)
 	}
 }
 

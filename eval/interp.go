@@ -49,6 +49,12 @@ type Interp struct {
 	gensym int64
 	// Spans locates forms of the program being evaluated.
 	Spans *Spans
+	// TrailingEval is the (eval (do …)) form of a canonical wrapper being
+	// run as a turn; TrailingStarted is set once that eval call begins, so
+	// the runtime can tell a trailing-expression failure (runtime.md §5.3)
+	// from a failure of the pure part.
+	TrailingEval    *value.List
+	TrailingStarted bool
 }
 
 // table is a builtins table: symbol → value.
@@ -102,6 +108,22 @@ func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
 func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
 	in.steps, in.depth = 0, 0
 	v, env2, err := in.eval(form, env, 0)
+	if err != nil {
+		return nil, env2, err
+	}
+	if _, ok := v.(*recurSignal); ok {
+		return nil, env2, spellErr(msgRecur, form, env)
+	}
+	return v, env2, nil
+}
+
+// EvalTurn evaluates a program as a turn: its form is in tail position of
+// the turn, so a turn-producing call in the trailing expression returns a
+// continuation value (see Call.TurnTail) instead of nesting.
+func (in *Interp) EvalTurn(form value.Value, env *Env) (value.Value, *Env, error) {
+	in.steps, in.depth = 0, 0
+	in.TrailingStarted = false
+	v, env2, err := in.eval(form, env, tailTurn)
 	if err != nil {
 		return nil, env2, err
 	}

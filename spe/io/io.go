@@ -14,12 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -375,8 +375,26 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 func (b *cappedBuffer) result() (string, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return strings.ToValidUTF8(string(b.buf), "\uFFFD"), b.truncated
+	return fixUTF8(string(b.buf)), b.truncated
 }
 
-// ensureOS keeps the os import used on every platform.
-var _ = os.Getpid
+// fixUTF8 replaces every invalid byte with U+FFFD (one per byte, as Go's
+// string-to-runes conversion does).
+func fixUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			b.WriteString("\uFFFD")
+			i++
+			continue
+		}
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}

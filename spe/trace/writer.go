@@ -168,20 +168,20 @@ func (w *Writer) WriteProgram(turn int, text string) (string, error) {
 
 // Leaf-file section markers (see WriteLeaf).
 const (
-	leafPrompt   = "-- prompt --\n"
-	leafResponse = "\n-- response --\n"
+	leafPrompt   = "=== prompt ===\n"
+	leafResponse = "\n=== response ===\n"
 )
 
 // WriteLeaf writes the prompt and response of a leaf call to NNNN.txt and
 // returns that name. The file reads
 //
-//	-- prompt --
+//	=== prompt ===
 //	<prompt>
-//	-- response --
+//	=== response ===
 //	<response>
 //
-// (ReadLeaf splits it again; texts containing a line "-- response --" are
-// split at the last such line.)
+// (SplitLeaf splits it again; a text containing a line "=== response ==="
+// is split at the last such line.)
 func (w *Writer) WriteLeaf(turn int, prompt, response string) (string, error) {
 	return w.writeFile(LeafFile(turn), leafPrompt+prompt+leafResponse+response)
 }

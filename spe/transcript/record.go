@@ -19,7 +19,8 @@ import (
 // comment and every other entry (foreign files, `.delay` entries, calls
 // not made in this run) are preserved, entries of recorded calls are
 // replaced where they stand (switching to or from the `.quoted` form as
-// needed) and new ones are appended after the last transcript entry. So a
+// needed) and new ones are inserted after the last entry of the same
+// handle with a call number ≤ n, else after the last transcript entry. So a
 // replay run recorded onto its own file refreshes its `.prompt` entries.
 // A Recorder is safe for concurrent use.
 type Recorder struct {
@@ -115,7 +116,7 @@ func (r *Recorder) set(handle string, n int, kind Kind, text string) {
 	if quoted {
 		name += QuotedSuffix
 	}
-	last := -1
+	last, lastSame := -1, -1
 	for i, f := range r.files {
 		h, fn, k, _, ok := ParseEntryName(f.Name)
 		if !ok {
@@ -126,6 +127,12 @@ func (r *Recorder) set(handle string, n int, kind Kind, text string) {
 			return
 		}
 		last = i
+		if h == handle && fn <= n {
+			lastSame = i
+		}
+	}
+	if lastSame >= 0 {
+		last = lastSame
 	}
 	f := txtar.File{Name: name, Data: data}
 	if last < 0 {

@@ -111,6 +111,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			fmtCommand(),
 			replCommand(),
 			runCommand(),
+			traceCommand(),
 			versionCommand(),
 		},
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {

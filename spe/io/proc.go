@@ -1,0 +1,421 @@
+package spellio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// killGrace is the time between SIGTERM and SIGKILL of a process group.
+const killGrace = 2 * time.Second
+
+// pipeGrace is how long output is still collected after the command itself
+// exited while a background process keeps its pipes open.
+const pipeGrace = 500 * time.Millisecond
+
+// shell is bash when present, else /bin/sh.
+var shell = sync.OnceValue(func() string {
+	if p, err := exec.LookPath("bash"); err == nil {
+		return p
+	}
+	return "/bin/sh"
+})
+
+// procOpts are the options of sh and exec.
+type procOpts struct {
+	timeout time.Duration // 0: none besides the run's context
+}
+
+func (n *ns) parseProcOpts(v value.Value) (procOpts, error) {
+	o := procOpts{timeout: n.defaultTimeout()}
+	opts, err := options(v, "timeout")
+	if err != nil {
+		return o, err
+	}
+	if t, ok := opts["timeout"]; ok && t != nil {
+		f, ok := value.ToFloat64(t)
+		if !ok || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return o, fmt.Errorf("option :timeout must be a number of seconds >= 0, got %s", value.PrStr(t))
+		}
+		o.timeout = time.Duration(math.Ceil(f)) * time.Second
+	}
+	return o, nil
+}
+
+// defaultTimeout: SPELL_SH_TIMEOUT, else the profile's, else 30 s.
+func (n *ns) defaultTimeout() time.Duration {
+	if s := os.Getenv("SPELL_SH_TIMEOUT"); s != "" {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 {
+			return time.Duration(math.Ceil(f)) * time.Second
+		}
+	}
+	if n.cfg.ShTimeout > 0 {
+		return n.cfg.ShTimeout
+	}
+	return DefaultShTimeout
+}
+
+func (n *ns) sh(c *eval.Call, args []value.Value) (value.Value, error) {
+	parts := args
+	var optv value.Value
+	if len(parts) > 1 {
+		if m, ok := parts[len(parts)-1].(*value.Map); ok {
+			optv, parts = m, parts[:len(parts)-1]
+		}
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		s, ok := p.(string)
+		if !ok {
+			return nil, errors.New("io/sh: all command segments must be strings")
+		}
+		b.WriteString(s)
+	}
+	o, err := n.parseProcOpts(optv)
+	if err != nil {
+		return nil, err
+	}
+	return n.run([]string{shell(), "-c", b.String()}, o)
+}
+
+func (n *ns) exec(c *eval.Call, args []value.Value) (value.Value, error) {
+	argv, err := argvOf(args[0])
+	if err != nil {
+		return nil, err
+	}
+	var optv value.Value
+	if len(args) == 2 {
+		optv = args[1]
+	}
+	o, err := n.parseProcOpts(optv)
+	if err != nil {
+		return nil, err
+	}
+	return n.run(argv, o)
+}
+
+func argvOf(v value.Value) ([]string, error) {
+	var items []value.Value
+	switch x := v.(type) {
+	case *value.Vector:
+		items = x.Slice()
+	case *value.List:
+		items = x.Slice()
+	default:
+		return nil, fmt.Errorf("argv must be a vector of strings, got %s: %s", value.TypeName(v), value.PrStr(v))
+	}
+	if len(items) == 0 {
+		return nil, errors.New("argv must not be empty")
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return nil, fmt.Errorf("every argv entry must be a string, got %s: %s", value.TypeName(it), value.PrStr(it))
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// run starts argv in the workspace root in its own process group with the
+// filtered environment and returns the process envelope. A timeout kills
+// the whole group (SIGTERM, SIGKILL after 2 s); so does cancellation of the
+// run's context, which is reported as a fatal "Cancelled" error.
+func (n *ns) run(argv []string, o procOpts) (value.Value, error) {
+	return n.runEnv(argv, o, nil)
+}
+
+func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, error) {
+	if err := n.ctx.Err(); err != nil {
+		return nil, eval.FatalError("Cancelled")
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = n.space.rootDir
+	cmd.Env = append(FilterEnv(n.environ(), n.cfg.EnvAllow), extraEnv...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return procEnvelope(false, "", err.Error(), nil, false), nil
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return procEnvelope(false, "", err.Error(), nil, false), nil
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	startErr := cmd.Start()
+	outW.Close()
+	errW.Close()
+	if startErr != nil {
+		outR.Close()
+		errR.Close()
+		return procEnvelope(false, "", "Cannot start process: "+startErr.Error(), nil, false), nil
+	}
+	pgid := cmd.Process.Pid
+	stdout := &cappedBuffer{max: maxOutput}
+	stderr := &cappedBuffer{max: maxOutput}
+	var readers sync.WaitGroup
+	for _, p := range []struct {
+		r *os.File
+		w io.Writer
+	}{{outR, stdout}, {errR, stderr}} {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			_, _ = io.Copy(p.w, p.r)
+		}()
+	}
+	readersDone := make(chan struct{})
+	go func() { readers.Wait(); close(readersDone) }()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	var timeout <-chan time.Time
+	if o.timeout > 0 {
+		t := time.NewTimer(o.timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	closePipes := func() {
+		outR.Close()
+		errR.Close()
+		<-readersDone
+	}
+	select {
+	case waitErr := <-exited:
+		select {
+		case <-readersDone:
+		case <-time.After(pipeGrace):
+			// a background process holds the pipes: stop collecting
+		}
+		closePipes()
+		out, tOut := stdout.result()
+		errText, tErr := stderr.result()
+		code := exitCode(cmd.ProcessState, waitErr)
+		var errv value.Value
+		if errText != "" {
+			errv = errText
+		}
+		return procEnvelope(code == 0, out, errv, int64(code), tOut || tErr), nil
+	case <-timeout:
+		killGroup(pgid, exited)
+		closePipes()
+		secs := int64(math.Ceil(o.timeout.Seconds()))
+		return procEnvelope(false, "", fmt.Sprintf("Command timed out after %d seconds", secs), int64(-1), true), nil
+	case <-n.ctx.Done():
+		killGroup(pgid, exited)
+		closePipes()
+		return nil, eval.FatalError("Cancelled")
+	}
+}
+
+// exitCode is the exit status, or 128+signal for a signalled process.
+func exitCode(ps *os.ProcessState, err error) int {
+	if ps == nil {
+		return -1
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}
+
+// killGroup sends SIGTERM to the process group, then SIGKILL after
+// killGrace if any member is still alive, and reaps the leader.
+func killGroup(pgid int, exited <-chan error) {
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	deadline := time.Now().Add(killGrace)
+	leaderDone := false
+	for time.Now().Before(deadline) {
+		if !leaderDone {
+			select {
+			case <-exited:
+				leaderDone = true
+			default:
+			}
+		}
+		if leaderDone && !groupAlive(pgid) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	if !leaderDone {
+		<-exited
+	}
+}
+
+// groupAlive reports whether a process of the group still exists (zombies
+// awaiting their reaper count as gone).
+func groupAlive(pgid int) bool {
+	if err := syscall.Kill(-pgid, 0); err != nil {
+		return false
+	}
+	return groupMembers(pgid) > 0
+}
+
+// groupMembers counts the live (non-zombie) processes of a group via /proc;
+// without /proc it trusts kill(2) and reports 1.
+func groupMembers(pgid int) int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 1
+	}
+	cnt := 0
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …; comm may contain spaces and parentheses
+		s := string(data)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 3 {
+			continue
+		}
+		if g, _ := strconv.Atoi(f[2]); g == pgid && f[0] != "Z" && f[0] != "X" {
+			cnt++
+		}
+	}
+	return cnt
+}
+
+// ---- sh-test ----
+
+func (n *ns) shTest(c *eval.Call, args []value.Value) (value.Value, error) {
+	cmdText, err := argString("command", args[0])
+	if err != nil {
+		return nil, err
+	}
+	fn := eval.NewFn("io/sh-test", func(c2 *eval.Call, a []value.Value) (value.Value, error) {
+		if len(a) != 0 {
+			return nil, fmt.Errorf("the io/sh-test function takes no arguments, got %d", len(a))
+		}
+		res, err := n.through("io/sh", []value.Value{cmdText}, func() (value.Value, error) {
+			o, err := n.parseProcOpts(nil)
+			if err != nil {
+				return nil, err
+			}
+			return n.run([]string{shell(), "-c", cmdText}, o)
+		})
+		if err != nil {
+			return nil, err
+		}
+		m, ok := res.(*value.Map)
+		if !ok {
+			return nil, fmt.Errorf("io/sh-test: unexpected result %s", value.PrStr(res))
+		}
+		exit, _ := m.Get(kwExit)
+		out, _ := m.Get(kwOut)
+		errv, _ := m.Get(kwErr)
+		pass := false
+		if code, ok := exit.(int64); ok && code == 0 {
+			pass = true
+		}
+		exitText := "nil"
+		if exit != nil {
+			exitText = value.Str(exit)
+		}
+		output := "COMMAND: " + cmdText + "\nEXIT: " + exitText + "\nOUT: " + value.Str(out) + "\nERR: " + value.Str(errv)
+		return value.NewMap(value.Kw("pass"), pass, value.Kw("output"), output), nil
+	})
+	fn.Min, fn.Max = 0, 0
+	return fn, nil
+}
+
+// ---- git ----
+
+var gitAllowed = []string{"blame", "diff", "log", "rev-parse", "show", "status"}
+
+// gitRefusedLong are long flags that write files, run programs or leave the
+// workspace; abbreviations git would accept are refused too. --contents
+// (blame reads an arbitrary file) is refused in addition to the spec's list.
+var gitRefusedLong = []string{"--output", "--ext-diff", "--textconv", "--config-env", "--exec-path",
+	"--git-dir", "--work-tree", "--no-index", "--contents"}
+
+// gitExactFlags are real flags that merely look like abbreviations of a
+// refused one (git prefers the exact name).
+var gitExactFlags = []string{"--text", "--no-ext-diff", "--no-textconv"}
+
+var gitRefusedShort = []string{"-c", "-C"}
+
+// gitSafety are configuration overrides so repository configuration cannot
+// run programs (fsmonitor, pager, external diff, signature verification).
+var gitSafety = []string{"--no-pager", "-c", "core.fsmonitor=false", "-c", "core.pager=cat",
+	"-c", "diff.external=", "-c", "log.showSignature=false", "-c", "core.hooksPath=/dev/null"}
+
+func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
+	strs := make([]string, len(args))
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			return nil, fmt.Errorf("git arguments must be strings, got %s: %s", value.TypeName(a), value.PrStr(a))
+		}
+		strs[i] = s
+	}
+	sub := strs[0]
+	if !contains(gitAllowed, sub) {
+		return nil, fmt.Errorf("git subcommand not allowed: %q. Allowed: %s", sub, strings.Join(gitAllowed, ", "))
+	}
+	for _, a := range strs[1:] {
+		if flag := gitRefused(a); flag != "" {
+			return nil, fmt.Errorf("git flag not allowed: %q (%s writes files, runs programs or leaves the workspace)", a, flag)
+		}
+	}
+	argv := append([]string{"git"}, gitSafety...)
+	argv = append(argv, sub)
+	switch sub {
+	case "diff", "log", "show":
+		argv = append(argv, "--no-ext-diff", "--no-textconv")
+	case "blame":
+		argv = append(argv, "--no-textconv")
+	}
+	argv = append(argv, strs[1:]...)
+	o, err := n.parseProcOpts(nil)
+	if err != nil {
+		return nil, err
+	}
+	return n.runEnv(argv, o, []string{"GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "GIT_EXTERNAL_DIFF="})
+}
+
+// gitRefused returns the refused flag an argument names, or "".
+func gitRefused(a string) string {
+	for _, s := range gitRefusedShort {
+		if a == s {
+			return s
+		}
+	}
+	if !strings.HasPrefix(a, "--") || a == "--" {
+		return ""
+	}
+	name, _, _ := strings.Cut(a, "=")
+	if contains(gitExactFlags, name) {
+		return ""
+	}
+	for _, l := range gitRefusedLong {
+		if name == l || (len(name) > 4 && strings.HasPrefix(l, name)) {
+			return l
+		}
+	}
+	return ""
+}

@@ -1,0 +1,526 @@
+package spellio
+
+import (
+	"bufio"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// ---- slurp ----
+
+func (n *ns) slurp(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, err := argPath(args[0])
+	if err != nil {
+		return nil, err
+	}
+	data, truncated, err := n.readAll(p)
+	if err != nil {
+		return asEnvelope(nil, err)
+	}
+	if err := c.CheckBytes(len(data)); err != nil {
+		return nil, err
+	}
+	return envelope(true, fixUTF8(string(data)), nil, truncated), nil
+}
+
+func (n *ns) slurpBytes(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, err := argPath(args[0])
+	if err != nil {
+		return nil, err
+	}
+	data, truncated, err := n.readAll(p)
+	if err != nil {
+		return asEnvelope(nil, err)
+	}
+	if err := c.CheckBytes(base64.StdEncoding.EncodedLen(len(data))); err != nil {
+		return nil, err
+	}
+	out := value.NewMap(value.Kw("base64"), base64.StdEncoding.EncodeToString(data))
+	return envelope(true, out, nil, truncated), nil
+}
+
+// readAll reads at most maxOutput bytes of a regular file.
+func (n *ns) readAll(p string) ([]byte, bool, error) {
+	f, l, err := n.openFile(p)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxOutput+1))
+	if err != nil {
+		return nil, false, failf("Error reading file: %s", stripPathError(err))
+	}
+	_ = l
+	if len(data) > maxOutput {
+		return data[:maxOutput], true, nil
+	}
+	return data, false, nil
+}
+
+// openFile opens a regular file for reading.
+func (n *ns) openFile(p string) (*os.File, loc, error) {
+	l, err := n.resolve(p, true)
+	if err != nil {
+		return nil, l, err
+	}
+	f, err := l.r.Open(l.rel)
+	if err != nil {
+		return nil, l, fsErrorRead(l, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, l, fsErrorRead(l, err)
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, l, failf("Error reading file: %s is a directory", p)
+	}
+	return f, l, nil
+}
+
+func fsErrorRead(l loc, err error) error { return fsError(l, err, "Error reading file") }
+
+// ---- read-file / read-lines ----
+
+// lineReq is a parsed line range with its options.
+type lineReq struct {
+	start, end           int64 // end 0: to the end of the file
+	charStart, charEnd   int64 // -1: unset
+	hasCharStart, hasEnd bool
+}
+
+// parseLineArgs reads (path), (path opts), (path start end) and
+// (path start end opts); (path start) is accepted as start to the end.
+func parseLineArgs(args []value.Value) (string, lineReq, error) {
+	req := lineReq{start: 1, charStart: 0, charEnd: -1}
+	p, err := argPath(args[0])
+	if err != nil {
+		return "", req, err
+	}
+	var optv value.Value
+	rest := args[1:]
+	switch len(rest) {
+	case 1:
+		if _, ok := rest[0].(*value.Map); ok || rest[0] == nil {
+			optv = rest[0]
+		} else {
+			s, err := argInt("start", rest[0])
+			if err != nil {
+				return "", req, fmt.Errorf("expected an options map or a start line, got %s: %s", value.TypeName(rest[0]), value.PrStr(rest[0]))
+			}
+			req.start = s
+		}
+	case 2, 3:
+		if rest[0] != nil {
+			if req.start, err = argInt("start", rest[0]); err != nil {
+				return "", req, err
+			}
+		}
+		if rest[1] != nil {
+			if req.end, err = argInt("end", rest[1]); err != nil {
+				return "", req, err
+			}
+			req.hasEnd = true
+		}
+		if len(rest) == 3 {
+			optv = rest[2]
+		}
+	}
+	opts, err := options(optv, "char-start", "char-end")
+	if err != nil {
+		return "", req, err
+	}
+	if v, ok := opts["char-start"]; ok && v != nil {
+		if req.charStart, err = argInt(":char-start", v); err != nil {
+			return "", req, err
+		}
+		if req.charStart < 0 {
+			req.charStart = 0
+		}
+	}
+	if v, ok := opts["char-end"]; ok && v != nil {
+		if req.charEnd, err = argInt(":char-end", v); err != nil {
+			return "", req, err
+		}
+		if req.charEnd < 0 {
+			req.charEnd = 0
+		}
+	}
+	if req.start < 1 {
+		req.start = 1
+	}
+	if req.hasEnd && req.end < req.start {
+		req.end = req.start
+	}
+	return p, req, nil
+}
+
+// window cuts the code-point window [charStart, charEnd) of a line.
+func (r lineReq) window(line string) string {
+	if r.charStart == 0 && r.charEnd < 0 {
+		return line
+	}
+	cnt := int64(utf8.RuneCountInString(line))
+	s, e := r.charStart, cnt
+	if r.charEnd >= 0 && r.charEnd < e {
+		e = r.charEnd
+	}
+	if s > cnt {
+		s = cnt
+	}
+	if e < s {
+		e = s
+	}
+	out, _ := value.StrSub(line, int(s), int(e))
+	return out
+}
+
+// selectLines streams a file and keeps the lines of req. It returns the
+// lines, the number of the first line (start clamped to [1, n+1]) and
+// whether the content cap dropped lines.
+func (n *ns) selectLines(p string, req lineReq) ([]string, int64, bool, error) {
+	f, _, err := n.openFile(p)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	var lines []string
+	var total int
+	var lineNo int64
+	truncated := false
+	for {
+		raw, rerr := br.ReadString('\n')
+		if raw == "" && rerr != nil {
+			if rerr != io.EOF {
+				return nil, 0, false, failf("Error reading file: %s", stripPathError(rerr))
+			}
+			break
+		}
+		lineNo++
+		if lineNo&4095 == 0 && n.ctx.Err() != nil {
+			return nil, 0, false, eval.FatalError("Cancelled")
+		}
+		if req.hasEnd && lineNo >= req.end {
+			break
+		}
+		if lineNo >= req.start && !truncated {
+			line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+			line = req.window(fixUTF8(line))
+			total += len(line) + 1
+			if total > maxOutput {
+				truncated = true
+				break
+			}
+			lines = append(lines, line)
+		}
+		if rerr != nil {
+			break
+		}
+	}
+	first := req.start
+	if len(lines) == 0 && !truncated && first > lineNo+1 {
+		first = lineNo + 1 // past the end: empty, numbered from n+1
+	}
+	return lines, first, truncated, nil
+}
+
+func (n *ns) readFile(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, req, err := parseLineArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	lines, first, truncated, err := n.selectLines(p, req)
+	if err != nil {
+		return asEnvelope(nil, err)
+	}
+	text := numbered(lines, first)
+	if err := c.CheckBytes(len(text)); err != nil {
+		return nil, err
+	}
+	return envelope(true, text, nil, truncated), nil
+}
+
+// numbered renders lines as "N: line", numbers right-aligned to the width
+// of the largest number.
+func numbered(lines []string, first int64) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	width := len(strconv.FormatInt(first+int64(len(lines))-1, 10))
+	var b strings.Builder
+	for i, line := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		num := strconv.FormatInt(first+int64(i), 10)
+		b.WriteString(strings.Repeat(" ", width-len(num)))
+		b.WriteString(num)
+		b.WriteString(": ")
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+func (n *ns) readLines(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, req, err := parseLineArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	lines, first, truncated, err := n.selectLines(p, req)
+	if err != nil {
+		return asEnvelope(nil, err)
+	}
+	if err := c.CheckCount(len(lines)); err != nil {
+		return nil, err
+	}
+	rows := make([]value.Value, len(lines))
+	for i, l := range lines {
+		rows[i] = l
+	}
+	vec := value.NewVector(rows).WithLines(first, nil)
+	return envelope(true, vec, nil, truncated), nil
+}
+
+// ---- predicates, ls, cwd, stat ----
+
+// rawResolve resolves a path for a member that returns a raw value: a
+// violation is a (catchable) error.
+func (n *ns) rawResolve(v value.Value) (loc, error) {
+	p, err := argPath(v)
+	if err != nil {
+		return loc{}, err
+	}
+	l, err := n.space.resolve(p, true)
+	if err != nil {
+		return loc{}, err
+	}
+	return l, nil
+}
+
+func (n *ns) exists(c *eval.Call, args []value.Value) (value.Value, error) {
+	l, err := n.rawResolve(args[0])
+	if err != nil {
+		return nil, err
+	}
+	_, err = l.r.Lstat(l.rel)
+	if isEscape(err) {
+		return nil, &escapeError{l.arg}
+	}
+	return err == nil, nil
+}
+
+func (n *ns) isDirectory(c *eval.Call, args []value.Value) (value.Value, error) {
+	l, err := n.rawResolve(args[0])
+	if err != nil {
+		return nil, err
+	}
+	fi, err := l.r.Stat(l.rel)
+	if isEscape(err) {
+		return nil, &escapeError{l.arg}
+	}
+	return err == nil && fi.IsDir(), nil
+}
+
+func (n *ns) ls(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, err := argPath(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return asEnvelope(func() (value.Value, error) {
+		l, err := n.resolve(p, true)
+		if err != nil {
+			return nil, err
+		}
+		fi, err := l.r.Stat(l.rel)
+		if err != nil {
+			return nil, fsError(l, err, "Error listing directory")
+		}
+		if !fi.IsDir() {
+			return nil, failf("Not a directory: %s", p)
+		}
+		f, err := l.r.Open(l.rel)
+		if err != nil {
+			return nil, fsError(l, err, "Error listing directory")
+		}
+		defer f.Close()
+		names, err := f.Readdirnames(-1)
+		if err != nil {
+			return nil, fsError(l, err, "Error listing directory")
+		}
+		if err := c.CheckCount(len(names)); err != nil {
+			return nil, err
+		}
+		sort.Strings(names)
+		out := make([]value.Value, len(names))
+		for i, s := range names {
+			out[i] = s
+		}
+		return success(value.NewVector(out))
+	}())
+}
+
+func (n *ns) cwd(c *eval.Call, args []value.Value) (value.Value, error) {
+	return n.space.rootDir, nil
+}
+
+func (n *ns) stat(c *eval.Call, args []value.Value) (value.Value, error) {
+	p, err := argPath(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return asEnvelope(func() (value.Value, error) {
+		l, err := n.resolve(p, true)
+		if err != nil {
+			return nil, err
+		}
+		fi, err := l.r.Stat(l.rel)
+		if err != nil {
+			return nil, fsError(l, err, "Error reading file")
+		}
+		r, w, x := access(fi)
+		return success(value.NewMap(
+			value.Kw("size"), fi.Size(),
+			value.Kw("modified"), fi.ModTime().UTC().Format(time.RFC3339),
+			value.Kw("readable"), r,
+			value.Kw("writable"), w,
+			value.Kw("executable"), x,
+			value.Kw("directory"), fi.IsDir()))
+	}())
+}
+
+// access computes the permission flags of fi for the current process from
+// its mode bits and owner (root may read and write anything and execute
+// what has any execute bit).
+func access(fi fs.FileInfo) (r, w, x bool) {
+	mode := fi.Mode().Perm()
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return mode&0o444 != 0, mode&0o222 != 0, mode&0o111 != 0
+	}
+	uid := os.Geteuid()
+	if uid == 0 {
+		return true, true, mode&0o111 != 0 || fi.IsDir()
+	}
+	var shift uint
+	switch {
+	case int(st.Uid) == uid:
+		shift = 6
+	case inGroup(int(st.Gid)):
+		shift = 3
+	default:
+		shift = 0
+	}
+	bits := (mode >> shift) & 7
+	return bits&4 != 0, bits&2 != 0, bits&1 != 0
+}
+
+func inGroup(gid int) bool {
+	if gid == os.Getegid() {
+		return true
+	}
+	groups, err := os.Getgroups()
+	if err != nil {
+		return false
+	}
+	for _, g := range groups {
+		if g == gid {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- env ----
+
+func (n *ns) env(c *eval.Call, args []value.Value) (value.Value, error) {
+	envs := n.environ()
+	if len(args) == 1 {
+		name, err := argString("variable name", args[0])
+		if err != nil {
+			return nil, err
+		}
+		if IsSecret(name, n.cfg.EnvAllow) {
+			return nil, nil
+		}
+		for i := len(envs) - 1; i >= 0; i-- {
+			k, v, _ := strings.Cut(envs[i], "=")
+			if k == name {
+				return v, nil
+			}
+		}
+		return nil, nil
+	}
+	filtered := FilterEnv(envs, n.cfg.EnvAllow)
+	vals := map[string]string{}
+	for _, kv := range filtered {
+		k, v, _ := strings.Cut(kv, "=")
+		vals[k] = v
+	}
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	kvs := make([]value.Value, 0, 2*len(keys))
+	for _, k := range keys {
+		kvs = append(kvs, k, vals[k])
+	}
+	return value.NewMap(kvs...), nil
+}
+
+func (n *ns) environ() []string {
+	if n.cfg.Environ != nil {
+		return n.cfg.Environ
+	}
+	return os.Environ()
+}
+
+// secretNames are always secret (unless allowed).
+var secretNames = []string{"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "FIREWORKS_API_KEY", "SERPER_API_KEY"}
+
+// IsSecret reports whether an environment variable name is secret
+// (effects.md §11.2): the provider keys and every name matching *_KEY,
+// *_TOKEN, *SECRET*, *PASSWORD*, *CREDENTIAL* (case-insensitive), minus the
+// names of allow.
+func IsSecret(name string, allow []string) bool {
+	for _, a := range allow {
+		if a == name {
+			return false
+		}
+	}
+	u := strings.ToUpper(name)
+	for _, s := range secretNames {
+		if u == s {
+			return true
+		}
+	}
+	return strings.HasSuffix(u, "_KEY") || strings.HasSuffix(u, "_TOKEN") ||
+		strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD") || strings.Contains(u, "CREDENTIAL")
+}
+
+// FilterEnv returns env ("K=V" entries) without the secret variables.
+func FilterEnv(env []string, allow []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "" || IsSecret(k, allow) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}

@@ -1,0 +1,407 @@
+package trace
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const fakeKey = "sk-ant-FAKE0123456789secret"
+
+var testTime = time.Date(2026, 3, 4, 5, 6, 7, 891011000, time.FixedZone("X", 3600))
+
+func newTestWriter(t *testing.T, dir string, red *Redactor) (*Writer, *int) {
+	t.Helper()
+	w, err := Create(dir, red)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncs := new(int)
+	w.now = func() time.Time { return testTime }
+	w.fsync = func(f *os.File) error { *syncs++; return f.Sync() }
+	return w, syncs
+}
+
+func readLines(t *testing.T, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, EventsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+func TestNewRunID(t *testing.T) {
+	id := NewRunID(testTime, bytes.NewReader([]byte{0xff, 0x00, 0xab, 0xcd}))
+	if id != "20260304-040607-74akxt" {
+		t.Errorf("id = %q", id)
+	}
+	if !IsRunID(id) {
+		t.Errorf("IsRunID(%q) = false", id)
+	}
+	for _, bad := range []string{"", "20260304-040607", "20260304-040607-ABCDEF", "2026030x-040607-abcdef", "20260304-040607-abcde1"} {
+		if IsRunID(bad) {
+			t.Errorf("IsRunID(%q) = true", bad)
+		}
+	}
+	a, b := NewRunID(testTime, nil), NewRunID(testTime, nil)
+	if a == b || !IsRunID(a) {
+		t.Errorf("random ids %q %q", a, b)
+	}
+}
+
+func TestRunsDir(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"XDG_STATE_HOME": "/s", "HOME": "/h"}, "/s/spell/runs"},
+		{map[string]string{"XDG_STATE_HOME": "rel", "HOME": "/h"}, "/h/.local/state/spell/runs"},
+		{map[string]string{"HOME": "/h"}, "/h/.local/state/spell/runs"},
+		{map[string]string{}, ""},
+	}
+	for _, c := range cases {
+		if got := RunsDir(env(c.env)); got != filepath.FromSlash(c.want) {
+			t.Errorf("RunsDir(%v) = %q, want %q", c.env, got, c.want)
+		}
+	}
+}
+
+func TestEventShapeAndKeyOrder(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	if err := w.Event(TurnStart("main", 2, 3, 1, KindSelf, "abc", "0003.spl", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Event("custom", map[string]any{"z": 1, "a": map[string]any{"y": 2, "b": "<&>"}, "v": 9, "ev": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := readLines(t, dir)
+	want := []string{
+		`{"v":1,"t":"2026-03-04T04:06:07.891011Z","ev":"turn.start","depth":1,"handle":"main","kind":"self","n":2,"parent_turn":2,"prompt_file":"0003.spl","prompt_sha256":"abc","turn":3}`,
+		`{"v":1,"t":"2026-03-04T04:06:07.891011Z","ev":"custom","a":{"b":"<&>","y":2},"z":1}`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("lines:\n%s", strings.Join(lines, "\n"))
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, lines[i], want[i])
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &m); err != nil {
+			t.Errorf("line %d: %v", i+1, err)
+		}
+	}
+	if err := w.Event("late", nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("Event after Close: %v", err)
+	}
+}
+
+func TestAppendOnlyAcrossReopen(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	w.Event(RunStart("id", "devel", []string{"spell", "run"}, "/c", "/r", "m", "cli", nil, 1, "t", ""))
+	w.Close()
+	// A crash cut the next line short.
+	f, _ := os.OpenFile(filepath.Join(dir, EventsFile), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"v":1,"t":"2026`)
+	f.Close()
+
+	w, _ = newTestWriter(t, dir, nil)
+	w.Event(RunResume(1, []string{"spell", "run", "--resume", "id"}))
+	w.Close()
+	lines := readLines(t, dir)
+	if len(lines) != 3 || !strings.Contains(lines[0], `"ev":"run.start"`) || lines[1] != `{"v":1,"t":"2026` ||
+		!strings.Contains(lines[2], `"ev":"run.resume"`) {
+		t.Fatalf("log:\n%s", strings.Join(lines, "\n"))
+	}
+	r, err := Open(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := r.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Ev != EvRunStart || evs[1].Ev != EvRunResume || evs[1].Line != 3 {
+		t.Errorf("events = %+v", evs)
+	}
+}
+
+func TestTruncatedLastLine(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	w.Event(RunStart("id", "devel", nil, "", "", "", "", nil, 0, "task", ""))
+	w.Event(TurnStart("main", 1, 1, 0, KindSelf, "", "0001.spl", 0))
+	w.Close()
+	f, _ := os.OpenFile(filepath.Join(dir, EventsFile), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"v":1,"t":"2026-03-04T04:06:07Z","ev":"model.ca`)
+	f.Close()
+	r, err := Open(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := r.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[1].Ev != EvTurnStart || evs[1].Int(KeyN) != 1 || evs[1].Str(KeyKind) != "self" {
+		t.Errorf("events = %+v", evs)
+	}
+	if !evs[0].T.Equal(testTime) || evs[0].V != 1 {
+		t.Errorf("t/v = %v %d", evs[0].T, evs[0].V)
+	}
+
+	// A malformed line in the middle is an error.
+	os.WriteFile(filepath.Join(dir, EventsFile), []byte("{\"v\":1,\"ev\":\"a\"}\nnot json\n{\"v\":1,\"ev\":\"b\"}\n"), 0o644)
+	r, _ = Open(dir, "")
+	if _, err := r.Events(); err == nil || !strings.Contains(err.Error(), "events.jsonl:2: malformed event") {
+		t.Errorf("middle malformed line: %v", err)
+	}
+}
+
+func TestSyncAndFinish(t *testing.T) {
+	dir := t.TempDir()
+	w, syncs := newTestWriter(t, dir, nil)
+	w.Event(TurnStart("main", 1, 1, 0, KindSelf, "", "0001.spl", 0))
+	if err := w.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if *syncs != 1 {
+		t.Errorf("syncs after Sync = %d", *syncs)
+	}
+	w.Event(RunEnd(StatusError, "", "boom \"x\"", nil, 0.5, 10))
+	if err := w.Finish("boom \"x\"\n", true); err != nil {
+		t.Fatal(err)
+	}
+	if *syncs != 2 {
+		t.Errorf("syncs after Finish = %d", *syncs)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, ResultFile))
+	if string(b) != "{:error \"boom \\\"x\\\"\\n\"}\n" {
+		t.Errorf("result.edn = %q", b)
+	}
+	if err := w.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := w.Sync(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Sync after Finish: %v", err)
+	}
+}
+
+func TestFiles(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	name, err := w.WriteProgram(3, "(quine completion)")
+	if err != nil || name != "0003.spl" {
+		t.Fatalf("WriteProgram = %q, %v", name, err)
+	}
+	name, err = w.WriteLeaf(4, "Say hi\n=== response ===\n", "hi")
+	if err != nil || name != "0004.txt" {
+		t.Fatalf("WriteLeaf = %q, %v", name, err)
+	}
+	name, err = w.WriteEffect(12, 2, strings.Repeat("x", EffectInlineMax+1))
+	if err != nil || name != "effects/0012-2.edn" {
+		t.Fatalf("WriteEffect = %q, %v", name, err)
+	}
+	w.Finish("42", false)
+	r, err := Open(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := r.Program(3); p != "(quine completion)" {
+		t.Errorf("Program = %q", p)
+	}
+	if p, resp, err := r.Leaf(4); err != nil || p != "Say hi\n=== response ===\n" || resp != "hi" {
+		t.Errorf("Leaf = %q %q %v", p, resp, err)
+	}
+	if res, _ := r.Result(); res != "42\n" {
+		t.Errorf("Result = %q", res)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "effects", "0012-2.edn")); err != nil || fi.Size() != EffectInlineMax+1 {
+		t.Errorf("effect file: %v", err)
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	env := []string{
+		"ANTHROPIC_API_KEY=" + fakeKey,
+		"GITHUB_TOKEN=ghp_fake_token_1234",
+		"my_db_password=hunter2hunter2",
+		"CLIENT_SECRET_ID=quote\"and\\slash",
+		"SHORT_KEY=abc",
+		"HOME=/home/someone-long",
+		"X=notasecretvalue",
+	}
+	red := NewRedactor(env)
+	red.Add("mcp-secret-value")
+	got := red.Redact("key " + fakeKey + " tok ghp_fake_token_1234 pw hunter2hunter2 abc /home/someone-long mcp-secret-value q quote\"and\\slash")
+	want := "key [REDACTED] tok [REDACTED] pw [REDACTED] abc /home/someone-long [REDACTED] q [REDACTED]"
+	if got != want {
+		t.Errorf("Redact:\n got %q\nwant %q", got, want)
+	}
+	if got := red.Redact("Authorization: Bearer abc.DEF-123_x/y+z=="); got != "Authorization: Bearer [REDACTED]" {
+		t.Errorf("bearer: %q", got)
+	}
+	var nilR *Redactor
+	if nilR.Redact(fakeKey) != fakeKey {
+		t.Error("nil redactor changed text")
+	}
+
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, red)
+	w.Event(ModelCompletion("main", 1, 1, "(io/write \""+fakeKey+"\") quote\"and\\slash"))
+	w.Event(EffectEnd("main", 1, 1, "web/get", "{:headers {\"Authorization\" \"Bearer "+fakeKey+"\"}}", "", 3))
+	w.WriteProgram(1, "(def k \""+fakeKey+"\")")
+	w.WriteLeaf(2, "key "+fakeKey, "ok")
+	w.WriteEffect(1, 1, "{:body \""+fakeKey+"\"}")
+	w.Finish(fakeKey, false)
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if bytes.Contains(b, []byte(fakeKey)) || bytes.Contains(b, []byte("FAKE0123")) || bytes.Contains(b, []byte(`quote\"and`)) {
+			t.Errorf("%s leaks a secret: %s", path, b)
+		}
+		if !bytes.Contains(b, []byte(Redacted)) {
+			t.Errorf("%s has no [REDACTED]: %s", path, b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := readLines(t, dir)
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Errorf("redacted line is not JSON: %s", l)
+		}
+	}
+}
+
+func TestIsSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"OPENAI_API_KEY": true, "FIREWORKS_API_KEY": true, "aws_access_key": true, "GH_TOKEN": true,
+		"MY_SECRET_THING": true, "secretary": true, "DB_PASSWORD_FILE": true,
+		"KEYBOARD": false, "TOKENIZER": false, "PATH": false, "HOME": false,
+	} {
+		if IsSecretName(name) != want {
+			t.Errorf("IsSecretName(%q) != %v", name, want)
+		}
+	}
+}
+
+// makeRun writes a minimal run directory.
+func makeRun(t *testing.T, dir string, start time.Time, task string, end bool) {
+	t.Helper()
+	w, _ := newTestWriter(t, dir, nil)
+	w.now = func() time.Time { return start }
+	w.Event(RunStart(filepath.Base(dir), "devel", nil, "", "", "", "", nil, 1, task, ""))
+	w.Event(TurnStart("main", 1, 1, 0, KindSelf, "", "0001.spl", 0))
+	w.Event(ModelCall("main", 1, 1, "test", "m", "tc", 1, 5, map[string]any{"visible_output_tokens": 3}, 0.25, "end_turn", ""))
+	if end {
+		w.Event(RunEnd(StatusOK, "42", "", nil, 0.5, 100))
+		w.Finish("42", false)
+	} else {
+		w.Close()
+	}
+}
+
+func TestListAndLatest(t *testing.T) {
+	runs := t.TempDir()
+	t1 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	makeRun(t, filepath.Join(runs, "20260102-030405-aaaaaa"), t1, "first task\nwith   lines", true)
+	makeRun(t, filepath.Join(runs, "20260102-030406-bbbbbb"), t1.Add(time.Second), strings.Repeat("é", 70), false)
+	os.MkdirAll(filepath.Join(runs, "not-a-run"), 0o755)
+	os.WriteFile(filepath.Join(runs, "stray.txt"), nil, 0o644)
+
+	list, err := List(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 {
+		t.Fatalf("List = %+v", list)
+	}
+	a, b := list[0], list[1]
+	if a.ID != "20260102-030406-bbbbbb" || a.Status != StatusIncomplete || a.Turns != 1 || a.Cost != 0.25 || a.Task != strings.Repeat("é", 60) {
+		t.Errorf("newest = %+v", a)
+	}
+	if b.ID != "20260102-030405-aaaaaa" || b.Status != StatusOK || b.Cost != 0.5 || b.Task != "first task with lines" || !b.Start.Equal(t1) {
+		t.Errorf("oldest = %+v", b)
+	}
+
+	r, err := Open(Latest, runs)
+	if err != nil || r.ID != "20260102-030406-bbbbbb" {
+		t.Errorf("Open(latest) = %+v, %v", r, err)
+	}
+	r, err = Open("20260102-030405-aaaaaa", runs)
+	if err != nil || r.Dir != filepath.Join(runs, "20260102-030405-aaaaaa") {
+		t.Errorf("Open(id) = %+v, %v", r, err)
+	}
+	if _, err := Open(filepath.Join(runs, "not-a-run"), runs); !errors.Is(err, ErrNotRun) {
+		t.Errorf("Open(not a run) = %v", err)
+	}
+	if _, err := Open("20990101-000000-zzzzzz", runs); err == nil {
+		t.Error("Open(missing id) succeeded")
+	}
+	empty := t.TempDir()
+	if _, err := Open("", empty); !errors.Is(err, ErrNoRuns) {
+		t.Errorf("Open(latest) in empty dir = %v", err)
+	}
+	if l, err := List(filepath.Join(empty, "missing")); err != nil || len(l) != 0 {
+		t.Errorf("List(missing) = %v, %v", l, err)
+	}
+}
+
+func TestTurnsAndPrompt(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	prompt := "(quine completion (eval (do (quine prompt \"T\") (quote (!extend)) "
+	suffix := "(+ 1 2))))"
+	w.Event(TurnStart("main", 1, 1, 0, KindSelf, PromptSHA256(prompt), "0001.spl", 0))
+	w.Event(ModelCompletion("main", 1, 1, suffix))
+	w.WriteProgram(1, prompt+suffix)
+	w.Event(Program("main", 1, 1, "0001.spl", nil, nil))
+	w.Event(EvalValue("main", 1, 1, 0, "3", RecoveryNone, 0))
+	// Repairs appended closers the completion lacked.
+	w.Event(TurnStart("main", 2, 2, 0, KindSelf, PromptSHA256(prompt), "0002.spl", 1))
+	w.Event(ModelCompletion("main", 2, 2, "```\n(+ 1 2"))
+	w.WriteProgram(2, prompt+"(+ 1 2))))")
+	w.Event(EvalError("main", 2, 2, 0, "boom", RecoveryInert, 1))
+	w.Event(TurnStart("main", 3, 3, 1, KindLeaf, "", "0003.txt", 2))
+	w.WriteLeaf(3, "Say hi", "hi")
+	w.Close()
+
+	r, _ := Open(dir, "")
+	turns, err := r.Turns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(turns) != 3 {
+		t.Fatalf("turns = %d", len(turns))
+	}
+	if p, ok := r.Prompt(turns[0]); !ok || p != prompt {
+		t.Errorf("prompt 1 = %q %v", p, ok)
+	}
+	if p, ok := r.Prompt(turns[1]); !ok || p != prompt {
+		t.Errorf("prompt 2 (by hash) = %q %v", p, ok)
+	}
+	if p, ok := r.Prompt(turns[2]); !ok || p != "Say hi" {
+		t.Errorf("leaf prompt = %q %v", p, ok)
+	}
+	if !turns[0].HasValue || turns[0].Value != "3" || !turns[1].HasError || turns[1].Recovery != RecoveryInert || turns[2].Parent != 2 {
+		t.Errorf("turns = %+v %+v %+v", turns[0], turns[1], turns[2])
+	}
+}
