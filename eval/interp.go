@@ -213,3 +213,7 @@ func namespaceMaps() map[string]*value.Map {
 	}
 	return out
 }
+
+// Context returns the evaluation's context (effect builtins pass it on to
+// model calls and processes).
+func (in *Interp) Context() context.Context { return in.ctx }

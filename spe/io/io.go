@@ -398,3 +398,19 @@ func fixUTF8(s string) string {
 	}
 	return b.String()
 }
+
+// AbsentReason explains why io/<member> is missing from a namespace built
+// with grant s, for the evaluator's `Namespace lookup failed: io/write-file
+// (write access is not granted to this agent)` (effects.md §1.1). ok is
+// false when the member is unknown or granted.
+func AbsentReason(member string, s Subsets) (reason string, ok bool) {
+	e, found := catalog.Lookup("io/" + member)
+	if !found || e.Kind != catalog.EffectMember {
+		return "", false
+	}
+	n := &ns{cfg: Config{Subsets: s}}
+	if n.granted(e.Subset) {
+		return "", false
+	}
+	return e.Subset + " access is not granted to this agent", true
+}

@@ -1106,3 +1106,18 @@ func TestThroughEvaluator(t *testing.T) {
 		t.Error("arity not checked")
 	}
 }
+
+func TestAbsentReason(t *testing.T) {
+	if r, ok := AbsentReason("write-file", Subsets{Read: true}); !ok || r != "write access is not granted to this agent" {
+		t.Errorf("write-file: %q %v", r, ok)
+	}
+	if r, ok := AbsentReason("sh", Subsets{Read: true}); !ok || r != "exec access is not granted to this agent" {
+		t.Errorf("sh: %q %v", r, ok)
+	}
+	if _, ok := AbsentReason("slurp", Subsets{Read: true}); ok {
+		t.Error("granted member reported absent")
+	}
+	if _, ok := AbsentReason("nope", Subsets{}); ok {
+		t.Error("unknown member reported")
+	}
+}

@@ -946,8 +946,8 @@ func didYouMean(s string, candidates []string, prefix ...string) string {
 			best, bestD = c, d
 		}
 	}
-	limit := max(1, min(3, len(s)/3))
-	if best == "" || bestD > limit {
+	limit := min(3, max(2, len(s)/3))
+	if best == "" || bestD > limit || bestD >= len([]rune(s)) {
 		return ""
 	}
 	return " (did you mean " + strings.Join(prefix, "") + best + "?)"

@@ -337,8 +337,9 @@ func loadRun(r *trace.Run) (*runView, error) {
 					t.ops = nil
 				}
 				for _, op := range t.ops {
-					if op.kind == opDel {
-						t.pruned += utf8.RuneCountInString(op.text)
+					// Closers dropped by reopening are not pruning.
+					if op.kind == opDel && !trivialText(op.text) {
+						t.pruned += utf8.RuneCountInString(strings.TrimSpace(op.text))
 					}
 				}
 			}
@@ -1236,11 +1237,20 @@ func runTraceDiff(c *ucli.Context) error {
 		if p.x == nil {
 			label = key(p.y)
 		}
-		io.WriteString(w, udiff.Unified(a.sum.ID+"/"+label+".prompt", b.sum.ID+"/"+label+".prompt", xp, yp))
-		io.WriteString(w, udiff.Unified(a.sum.ID+"/"+label+".completion", b.sum.ID+"/"+label+".completion", xc, yc))
+		io.WriteString(w, udiff.Unified(a.sum.ID+"/"+label+".prompt", b.sum.ID+"/"+label+".prompt", withNL(xp), withNL(yp)))
+		io.WriteString(w, udiff.Unified(a.sum.ID+"/"+label+".completion", b.sum.ID+"/"+label+".completion", withNL(xc), withNL(yc)))
 		return silentExit(1)
 	}
 	return nil
+}
+
+// withNL ends a non-empty text with a newline, so that diffs do not report
+// a missing one.
+func withNL(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n"
+	}
+	return s
 }
 
 // turnTexts returns the prompt and completion of a turn as compared by

@@ -1,0 +1,653 @@
+package spe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/provider"
+)
+
+// Limits stop a run (runtime.md §7). Zero means unlimited where the spec
+// allows it; Defaults fills the spec's defaults.
+type Limits struct {
+	MaxTurns             int           // model calls of the run, all kinds
+	MaxDepth             int           // non-tail self-call nesting per handle
+	Budget               float64       // USD
+	MaxTotalTokens       int64         // input + output tokens of the run
+	Timeout              time.Duration // wall clock
+	MaxConsecutiveErrors int           // own failures in a row per handle
+}
+
+// DefaultLimits are the spec's defaults.
+var DefaultLimits = Limits{MaxTurns: 1000, MaxDepth: 64, Budget: 1.00, MaxConsecutiveErrors: 3}
+
+// Tracer receives the run's trace (spe/trace implements it).
+type Tracer interface {
+	Event(ev string, fields map[string]any) error
+	WriteProgram(turn int, text string) (string, error)
+	Sync() error
+}
+
+// EffectHook wraps every external effect call (io/…): the runtime counts,
+// traces and, on resume, replays them.
+type EffectHook func(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error)
+
+// Options configure a run.
+type Options struct {
+	Provider        provider.Provider // nil: model calls fail with the no-model message
+	Model           string            // model id sent in requests
+	Transport       provider.Transport
+	System          string // system prompt of self turns
+	LeafSystem      string // system prompt of leaf calls
+	MaxTokens       int
+	Thinking        int
+	ReasoningEffort string
+	Limits          Limits
+	EvalLimits      eval.Limits
+	Recover         bool
+	ContextMaxChars int
+	Seed            int64
+	// Namespaces are the granted effect namespaces by name (io, web, …),
+	// built by the caller with Runtime.Hook as their effect hook.
+	Namespaces map[string]*value.Map
+	// Cost prices a call; nil means every model is unpriced.
+	Cost   func(model string, u provider.Usage) (usd float64, priced bool)
+	Trace  Tracer                                                // nil: no trace
+	Record func(handle string, n int, prompt, completion string) error // nil: no transcript
+	Log    io.Writer                                             // -v: prompts and completions
+}
+
+// Stats are the run's counters (spell run --stats, --json).
+type Stats struct {
+	Calls            map[string]int
+	MaxDepth         int
+	Effects          map[string]int
+	ConsecutiveMax   int
+	ConsecutiveFinal int
+	Usage            map[string]provider.Usage // per effective model
+	Cost             float64
+	Unpriced         bool
+}
+
+// Runtime runs Spell programs whose turns call a model.
+type Runtime struct {
+	opts     Options
+	calls    map[string]int
+	total    int
+	turnSeq  int
+	depthMax int
+	effects  map[string]int
+	effectN  int // every effect invocation (model calls included), for the fix-up rule
+	consec   map[string]int
+	consMax  int
+	usage    map[string]provider.Usage
+	tokens   int64
+	cost     float64
+	unpriced bool
+	prev     map[string]string // previous prefix per handle (cache splitting)
+	started  time.Time
+	hooks    map[*value.Symbol]value.Value
+}
+
+// New makes a runtime.
+func New(opts Options) *Runtime {
+	if opts.Limits.MaxConsecutiveErrors <= 0 {
+		opts.Limits.MaxConsecutiveErrors = 3
+	}
+	if opts.ContextMaxChars <= 0 {
+		opts.ContextMaxChars = eval.DefaultContextMaxChars
+	}
+	return &Runtime{
+		opts:    opts,
+		calls:   map[string]int{},
+		effects: map[string]int{},
+		consec:  map[string]int{},
+		usage:   map[string]provider.Usage{},
+		prev:    map[string]string{},
+		started: time.Now(),
+	}
+}
+
+// Stats returns the run's counters so far.
+func (rt *Runtime) Stats() Stats {
+	s := Stats{Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]provider.Usage{}, MaxDepth: rt.depthMax,
+		ConsecutiveMax: rt.consMax, Cost: rt.cost, Unpriced: rt.unpriced}
+	for k, v := range rt.calls {
+		s.Calls[k] = v
+	}
+	for k, v := range rt.effects {
+		s.Effects[k] = v
+	}
+	for k, v := range rt.usage {
+		s.Usage[k] = v
+	}
+	for _, v := range rt.consec {
+		s.ConsecutiveFinal = max(s.ConsecutiveFinal, v)
+	}
+	return s
+}
+
+// Hook is the effect hook to give effect namespaces.
+func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+	rt.effects[name]++
+	rt.effectN++
+	start := time.Now()
+	rt.event("effect.begin", map[string]any{"turn": rt.turnSeq, "fn": name, "args": capText(value.PrStr(value.NewVector(args)), 4096)})
+	v, err := run()
+	f := map[string]any{"turn": rt.turnSeq, "fn": name, "ms": time.Since(start).Milliseconds()}
+	if err != nil {
+		f["error"] = err.Error()
+	} else {
+		f["result"] = capText(value.PrStr(v), 4096)
+	}
+	rt.event("effect.end", f)
+	return v, err
+}
+
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (rt *Runtime) event(ev string, fields map[string]any) {
+	if rt.opts.Trace != nil {
+		_ = rt.opts.Trace.Event(ev, fields)
+	}
+}
+
+// Task returns the init program of a natural-language task (runtime.md §2):
+// (quine completion (eval (do (quine prompt "T") '(!extend)))).
+func Task(task string) string {
+	return `(quine completion (eval (do (quine prompt "` + EscapeTask(task) + `") '(!extend))))`
+}
+
+// EscapeTask escapes text for embedding in a string literal of a program:
+// backslash, double quote, newline, tab (language.md §8.4).
+func EscapeTask(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	return r.Replace(s)
+}
+
+// freshPrompt is W(T), the prefix of a child started with a plain string.
+func freshPrompt(task string) string {
+	return `(quine completion (eval (do (quine prompt "` + EscapeTask(task) + `") `
+}
+
+// Run evaluates a program text (a task's init program, or a program file)
+// as the root of the run under handle main and returns its value.
+func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Value, error) {
+	if rt.opts.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rt.opts.Limits.Timeout)
+		defer cancel()
+	}
+	rr, err := eval.ReadProgram(name, text)
+	if err != nil {
+		return nil, err
+	}
+	v, err := rt.runProgram(ctx, "main", 0, rr.Form, rr.Spans, true, false)
+	if err != nil {
+		return nil, rt.finalErr(ctx, err)
+	}
+	for {
+		c, ok := v.(*continuation)
+		if !ok {
+			return v, nil
+		}
+		if v, err = rt.turn(ctx, "main", 0, c); err != nil {
+			return nil, rt.finalErr(ctx, err)
+		}
+	}
+}
+
+// finalErr turns a deadline into the run-timeout message.
+func (rt *Runtime) finalErr(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && rt.opts.Limits.Timeout > 0 {
+		return eval.FatalError(fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
+	}
+	return err
+}
+
+// continuation is what a turn-producing call in tail position of a
+// trailing expression returns: the next model call, performed by the turn
+// loop in the same Go frame (runtime.md §3.4).
+type continuation struct {
+	prefix  string
+	receive bool
+	kind    provider.Kind
+}
+
+func (*continuation) HostName() string { return "continuation" }
+
+// chain runs a turn and every tail continuation after it.
+func (rt *Runtime) chain(ctx context.Context, handle string, depth int, c *continuation) (value.Value, error) {
+	for {
+		v, err := rt.turn(ctx, handle, depth, c)
+		if err != nil {
+			return nil, err
+		}
+		next, ok := v.(*continuation)
+		if !ok {
+			return v, nil
+		}
+		c = next
+	}
+}
+
+// turn performs one model call and evaluates the resulting program (with
+// recovery); its value may be a continuation.
+func (rt *Runtime) turn(ctx context.Context, handle string, depth int, c *continuation) (value.Value, error) {
+	text, err := rt.callModel(ctx, handle, depth, c.prefix, c.kind)
+	if err != nil {
+		return nil, err
+	}
+	turn := rt.turnSeq
+	name := fmt.Sprintf("<turn %d>", turn)
+	if rt.opts.Trace != nil {
+		if file, err := rt.opts.Trace.WriteProgram(turn, text); err == nil {
+			name = file
+		}
+	}
+	rr, rerr := eval.ReadProgram(name, []byte(text))
+	if rr != nil && rr.Completion != nil {
+		var repairs []map[string]any
+		for _, r := range rr.Completion.Repairs {
+			p := rr.Completion.Position(r.Off)
+			repairs = append(repairs, map[string]any{"kind": r.Kind.String(), "line": p.Line, "column": p.Col, "message": r.Msg})
+		}
+		rt.event("program", map[string]any{"handle": handle, "turn": turn, "file": name, "repairs": repairs})
+	}
+	if rerr != nil {
+		return rt.readerFailure(ctx, handle, depth, rr, rerr, c.receive)
+	}
+	return rt.runProgram(ctx, handle, depth, rr.Form, rr.Spans, c.receive, true)
+}
+
+// attempt is one evaluation of a program.
+type attempt struct {
+	value    value.Value
+	err      *eval.Error
+	trailing bool // the failure came from the trailing expression
+	effects  int  // effects run during the evaluation
+}
+
+func (rt *Runtime) evalOnce(ctx context.Context, handle string, depth int, form value.Value, spans *eval.Spans) attempt {
+	in := eval.New(ctx, eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(handle, depth), Seed: rt.opts.Seed})
+	in.Spans = spans
+	if head, body := wrapperParts(form); head != nil {
+		_ = body
+		l := form.(*value.List).Slice()
+		in.TrailingEval, _ = l[len(l)-1].(*value.List)
+	}
+	before := rt.effectN
+	v, _, err := in.EvalTurn(form, eval.PipelineEnv())
+	a := attempt{value: v, effects: rt.effectN - before, trailing: in.TrailingStarted}
+	if err != nil {
+		var e *eval.Error
+		if !errors.As(err, &e) {
+			e = &eval.Error{Msg: err.Error()}
+		}
+		a.err = e
+	}
+	return a
+}
+
+// runProgram evaluates a program of handle at depth in a fresh
+// environment, with namespace fix-up and recovery for the handle's own
+// failures (own: the program was written by the model).
+func (rt *Runtime) runProgram(ctx context.Context, handle string, depth int, form value.Value, spans *eval.Spans, receive, own bool) (value.Value, error) {
+	a := rt.evalOnce(ctx, handle, depth, form, spans)
+	if a.err == nil {
+		if own {
+			rt.consec[handle] = 0
+		}
+		rt.endTurn(handle, a.value, nil, "none")
+		return a.value, nil
+	}
+	if a.err.Fatal || !own {
+		rt.endTurn(handle, nil, a.err, "none")
+		return nil, a.err
+	}
+	if rt.opts.Recover && a.effects == 0 {
+		if fixed, ok := rt.namespaceFixup(form, a.err); ok {
+			b := rt.evalOnce(ctx, handle, depth, fixed, nil)
+			if b.err == nil {
+				rt.consec[handle] = 0
+				rt.endTurn(handle, b.value, nil, "namespace-fixup")
+				return b.value, nil
+			}
+			form, a = fixed, b
+			if a.err.Fatal {
+				rt.endTurn(handle, nil, a.err, "none")
+				return nil, a.err
+			}
+		}
+	}
+	if err := rt.countFailure(handle, "eval error"); err != nil {
+		rt.endTurn(handle, nil, err, "none")
+		return nil, err
+	}
+	if !rt.opts.Recover {
+		rt.endTurn(handle, nil, a.err, "none")
+		return nil, a.err
+	}
+	var prog value.Value
+	kind := "inert"
+	if head, body := wrapperParts(form); head != nil && a.trailing {
+		prog = trailingRecovery(head, body, a.err, receive)
+		kind = "trailing"
+	} else {
+		prog = inertRecovery(form, a.err, receive)
+	}
+	rt.endTurn(handle, nil, a.err, kind)
+	b := rt.evalOnce(ctx, handle, depth, prog, nil)
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.value, nil
+}
+
+// readerFailure handles a completion that cannot be read (§5.5).
+func (rt *Runtime) readerFailure(ctx context.Context, handle string, depth int, rr *eval.ReadResult, rerr error, receive bool) (value.Value, error) {
+	var e *eval.Error
+	if !errors.As(rerr, &e) {
+		e = &eval.Error{Msg: rerr.Error()}
+	}
+	if err := rt.countFailure(handle, "reader error"); err != nil {
+		rt.endTurn(handle, nil, err, "none")
+		return nil, err
+	}
+	if !rt.opts.Recover {
+		rt.endTurn(handle, nil, e, "none")
+		return nil, e
+	}
+	line, col := 0, 0
+	if e.Span != nil && rr != nil && rr.Completion != nil {
+		p := rr.Completion.Position(rr.Completion.OrigOffset(int(e.Span.Start)))
+		line, col = p.Line, p.Col
+	}
+	text := ""
+	if rr != nil && rr.Completion != nil {
+		text = string(rr.Completion.Text)
+	}
+	prog := readerRecovery(text, e.Msg, line, col, receive)
+	rt.endTurn(handle, nil, e, "reader")
+	b := rt.evalOnce(ctx, handle, depth, prog, nil)
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.value, nil
+}
+
+// countFailure counts an own failure; at the limit it is terminal.
+func (rt *Runtime) countFailure(handle, what string) error {
+	rt.consec[handle]++
+	rt.consMax = max(rt.consMax, rt.consec[handle])
+	if n := rt.consec[handle]; n >= rt.opts.Limits.MaxConsecutiveErrors {
+		return eval.FatalError(fmt.Sprintf("Consecutive error limit reached: %d while handling %s", n, what))
+	}
+	return nil
+}
+
+func (rt *Runtime) endTurn(handle string, v value.Value, err error, recovery string) {
+	f := map[string]any{"handle": handle, "turn": rt.turnSeq, "recovery": recovery, "consecutive_errors": rt.consec[handle]}
+	if err != nil {
+		f["error"] = err.Error()
+		rt.event("eval.error", f)
+	} else {
+		if _, ok := v.(*continuation); ok {
+			f["value"] = "<continues>"
+		} else {
+			f["value"] = capText(value.PrStr(v), 64<<10)
+		}
+		rt.event("eval.value", f)
+	}
+	if rt.opts.Trace != nil {
+		_ = rt.opts.Trace.Sync()
+	}
+}
+
+// bindings are the effect builtins of one turn of handle at depth.
+func (rt *Runtime) bindings(handle string, depth int) effectTable {
+	m := map[*value.Symbol]value.Value{
+		value.Sym("!llm-self"):  &eval.Builtin{Name: "!llm-self", Min: 1, Max: 2, Fn: rt.llmSelf(handle, depth)},
+		value.Sym("leaf-llm"):   &eval.Builtin{Name: "leaf-llm", Min: 1, Max: 1, Fn: rt.leafLLM(handle, depth)},
+		value.Sym("receive"):    eval.NewFn("receive", notYet("receive", "needs the agents coordinator")),
+		value.Sym("!ask-await"): eval.NewFn("!ask-await", notYet("!ask-await", "needs the agents coordinator")),
+	}
+	for name, ns := range rt.opts.Namespaces {
+		m[value.Sym(name)] = ns
+	}
+	return effectTable(m)
+}
+
+func notYet(name, why string) eval.BuiltinFunc {
+	return func(*eval.Call, []value.Value) (value.Value, error) {
+		return nil, eval.Errorf("%s is not available in this runtime: it %s", name, why)
+	}
+}
+
+type effectTable map[*value.Symbol]value.Value
+
+func (t effectTable) Bindings() map[*value.Symbol]value.Value { return t }
+
+var kwReceive = value.Kw("receive?")
+
+const msgOptions = "!llm-self options must be a map with only an optional boolean :receive?"
+
+func parseOptions(args []value.Value) (bool, error) {
+	if len(args) < 2 {
+		return false, nil
+	}
+	m, ok := args[1].(*value.Map)
+	if !ok {
+		return false, eval.Errorf(msgOptions)
+	}
+	receive := false
+	bad := false
+	m.Range(func(k, v value.Value) bool {
+		b, isBool := v.(bool)
+		if k != value.Value(kwReceive) || !isBool {
+			bad = true
+			return false
+		}
+		receive = b
+		return true
+	})
+	if bad {
+		return false, eval.Errorf(msgOptions)
+	}
+	return receive, nil
+}
+
+// normalise turns a prompt value into a prefix (runtime.md §3.2).
+func normalise(v value.Value) (string, error) {
+	switch x := v.(type) {
+	case *value.List:
+		if x.Count() > 0 && x.First() == value.Value(value.Sym("quine")) {
+			return value.PrefixOpen(x)
+		}
+		return value.PrStr(x), nil
+	case string:
+		if strings.HasPrefix(strings.TrimSpace(x), "(") {
+			return x, nil
+		}
+		return freshPrompt(x), nil
+	}
+	return freshPrompt(value.Str(v)), nil
+}
+
+// llmSelf is the !llm-self builtin of a turn.
+func (rt *Runtime) llmSelf(handle string, depth int) eval.BuiltinFunc {
+	return func(c *eval.Call, args []value.Value) (value.Value, error) {
+		receive, err := parseOptions(args)
+		if err != nil {
+			return nil, err
+		}
+		prefix, err := normalise(args[0])
+		if err != nil {
+			return nil, err
+		}
+		cont := &continuation{prefix: prefix, receive: receive, kind: provider.KindSelf}
+		if c.TurnTail {
+			return cont, nil
+		}
+		d := depth + 1
+		if rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
+			return nil, eval.FatalError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
+		}
+		rt.depthMax = max(rt.depthMax, d)
+		v, err := rt.chain(ctxOf(c), handle, d, cont)
+		if err != nil {
+			// A descendant's failure is terminal for the caller: never
+			// caught or recovered as the caller's own error.
+			var e *eval.Error
+			if errors.As(err, &e) {
+				if !e.Fatal {
+					e2 := *e
+					e2.Fatal = true
+					return nil, &e2
+				}
+				return nil, e
+			}
+			return nil, eval.FatalError(err.Error())
+		}
+		return v, nil
+	}
+}
+
+// leafLLM is the leaf-llm builtin: one plain-text call, no parsing.
+func (rt *Runtime) leafLLM(handle string, depth int) eval.BuiltinFunc {
+	return func(c *eval.Call, args []value.Value) (value.Value, error) {
+		prompt := value.Str(args[0])
+		resp, err := rt.complete(ctxOf(c), handle, depth, prompt, provider.KindLeaf, provider.Text, rt.opts.LeafSystem)
+		if err != nil {
+			return nil, err
+		}
+		return resp, nil
+	}
+}
+
+// ctxOf returns the evaluation's context.
+func ctxOf(c *eval.Call) context.Context { return c.In.Context() }
+
+// callModel performs one self/recovery model call and returns the program
+// text prefix + post-processed suffix.
+func (rt *Runtime) callModel(ctx context.Context, handle string, depth int, prefix string, kind provider.Kind) (string, error) {
+	suffix, err := rt.complete(ctx, handle, depth, prefix, kind, rt.opts.Transport, rt.opts.System)
+	if err != nil {
+		return "", err
+	}
+	return prefix + provider.PostProcess(rt.opts.Transport, prefix, suffix), nil
+}
+
+const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MODEL, set ANTHROPIC_API_KEY or OPENAI_API_KEY, or replay a transcript with --model replay:FILE."
+
+// complete checks limits, calls the provider and accounts for the call.
+func (rt *Runtime) complete(ctx context.Context, handle string, depth int, prompt string, kind provider.Kind, transport provider.Transport, system string) (string, error) {
+	lim := rt.opts.Limits
+	if err := ctx.Err(); err != nil {
+		return "", rt.ctxErr(ctx)
+	}
+	if rt.opts.Provider == nil {
+		return "", eval.FatalError(noModel)
+	}
+	if lim.MaxTurns > 0 && rt.total >= lim.MaxTurns {
+		return "", rt.limit("turns", fmt.Sprintf("Turn limit exceeded: %d model calls", lim.MaxTurns))
+	}
+	if lim.Budget > 0 && rt.cost >= lim.Budget {
+		return "", rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
+	}
+	if lim.MaxTotalTokens > 0 && rt.tokens >= lim.MaxTotalTokens {
+		return "", rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	}
+	rt.total++
+	rt.calls[handle]++
+	rt.turnSeq++
+	rt.effectN++
+	n := rt.calls[handle]
+	rt.event("turn.start", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "depth": depth, "kind": string(kind)})
+	req := &provider.Request{Handle: handle, CallNumber: n, Kind: kind, System: system, Prefix: prompt, Transport: transport,
+		Model: rt.opts.Model, MaxTokens: rt.opts.MaxTokens, Thinking: rt.opts.Thinking, ReasoningEffort: rt.opts.ReasoningEffort,
+		PreviousPrefix: rt.prev[handle]}
+	if rt.opts.Log != nil {
+		fmt.Fprintf(rt.opts.Log, "--- %s/%d prompt (%s) ---\n%s\n", handle, n, kind, prompt)
+	}
+	start := time.Now()
+	resp, err := rt.opts.Provider.Complete(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", rt.ctxErr(ctx)
+		}
+		rt.event("model.call", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "provider": rt.opts.Provider.Name(), "error": err.Error()})
+		return "", eval.FatalError(err.Error())
+	}
+	if kind != provider.KindLeaf {
+		rt.prev[handle] = prompt
+	}
+	model := resp.EffectiveModel
+	if model == "" {
+		model = rt.opts.Model
+	}
+	rt.usage[model] = rt.usage[model].Add(resp.Usage)
+	rt.tokens += resp.Usage.Total()
+	cost := 0.0
+	if rt.opts.Cost != nil {
+		c, priced := rt.opts.Cost(model, resp.Usage)
+		cost = c
+		if !priced && resp.Usage.Total() > 0 {
+			rt.unpriced = true
+		}
+	}
+	rt.cost += cost
+	rt.event("model.call", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "provider": rt.opts.Provider.Name(),
+		"model": model, "transport": string(transport), "attempts": resp.Attempts, "latency_ms": time.Since(start).Milliseconds(),
+		"usage": resp.Usage, "cost": cost, "stop_reason": resp.StopReason, "request_id": resp.RequestID})
+	rt.event("model.completion", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "suffix": resp.Suffix})
+	if rt.opts.Log != nil {
+		fmt.Fprintf(rt.opts.Log, "--- %s/%d completion ---\n%s\n", handle, n, resp.Suffix)
+	}
+	if rt.opts.Record != nil {
+		if err := rt.opts.Record(handle, n, prompt, resp.Suffix); err != nil {
+			return "", eval.FatalError("record: " + err.Error())
+		}
+	}
+	if lim.Budget > 0 && rt.cost > lim.Budget {
+		return "", rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
+	}
+	if lim.MaxTotalTokens > 0 && rt.tokens > lim.MaxTotalTokens {
+		return "", rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	}
+	return resp.Suffix, nil
+}
+
+func (rt *Runtime) limit(which, msg string) error {
+	rt.event("limit", map[string]any{"limit": which, "message": msg})
+	return eval.FatalError(msg)
+}
+
+func (rt *Runtime) ctxErr(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && rt.opts.Limits.Timeout > 0 {
+		return rt.limit("timeout", fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
+	}
+	return eval.FatalError("Cancelled")
+}
+
+// SortedKeys returns the keys of a count map in order (stats lines).
+func SortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
