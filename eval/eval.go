@@ -423,7 +423,7 @@ func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *va
 		if e.Fatal || (e.HasThrown && b == throwBuiltin()) {
 			return nil, e
 		}
-		return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + e.Msg, Span: e.Span, Trace: e.Trace, Hint: e.Hint}
+		return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + e.Msg, Span: e.Span, Trace: e.Trace, Hint: e.Hint, Expr: e.Expr}
 	}
 	msg := err.Error()
 	if de, ok := err.(*DataError); ok && de.Data != nil {

@@ -29,14 +29,14 @@ func (s *scripted) Complete(ctx context.Context, req *provider.Request) (*provid
 	return &provider.Response{Suffix: c}, nil
 }
 
-func runTask(t *testing.T, task string, completions map[string]string, mut func(*Options)) (*scripted, *Runtime, value.Value, error) {
+func runTask(t *testing.T, task string, completions map[string]string, mut func(*Runtime)) (*scripted, *Runtime, value.Value, error) {
 	t.Helper()
 	p := &scripted{completions: completions, prompts: map[string]string{}}
 	opts := Options{Provider: p, Transport: provider.Prefill, Recover: true, Limits: DefaultLimits}
-	if mut != nil {
-		mut(&opts)
-	}
 	rt := New(opts)
+	if mut != nil {
+		mut(rt)
+	}
 	v, err := rt.Run(context.Background(), "<task>", []byte(Task(task)))
 	return p, rt, v, err
 }
@@ -115,7 +115,7 @@ func TestSelfCallS01(t *testing.T) {
 	_, rt, _, err = runTask(t, task, map[string]string{
 		"main/1": `(def secret 7) '(str "Hello " (!llm-self "Return the value of secret.")))))`,
 		"main/2": `secret)))`,
-	}, func(o *Options) { o.Recover = false })
+	}, func(r *Runtime) { r.opts.Recover = false })
 	if err == nil || !strings.Contains(err.Error(), "Unbound symbol: secret") {
 		t.Fatalf("S01b error %v", err)
 	}
@@ -160,7 +160,7 @@ func TestTrampolineFlat(t *testing.T) {
 		comps[fmt.Sprintf("main/%d", i)] = `(prune 1) '(!extend)`
 	}
 	comps[fmt.Sprintf("main/%d", n)] = `:done`
-	_, rt, v, err := runTask(t, "loop", comps, func(o *Options) { o.Limits.MaxTurns = 0 })
+	_, rt, v, err := runTask(t, "loop", comps, func(r *Runtime) { r.opts.Limits.MaxTurns = 0 })
 	if err != nil {
 		t.Fatal(err)
 	}

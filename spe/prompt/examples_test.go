@@ -10,6 +10,51 @@ import (
 	"github.com/spell-go/spell/syntax"
 )
 
+// reporter is the part of testing.T the checks use (a recorder in the
+// test of the checks themselves).
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// recorder collects reported errors.
+type recorder struct{ errs []string }
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestCheckersCatchDrift makes sure the example checks fail on wrong
+// examples.
+func TestCheckersCatchDrift(t *testing.T) {
+	bad := []string{
+		";; example\n(+ 1 2)\n; => 4\n",
+		";; example\n(def x 1)\n(inc x) ; => 3\n",
+		";; example\n(/ 1 0)\n; => 1\n",
+		";; example\n(+ 1 2)\n; => error: boom\n",
+		";; example\n(undefined-fn 1)\n",
+		";; shape\n'(!call-now x (io/ls \".\")\n",
+		";; turn\nprefix: (quine completion (eval (do\nsuffix: '(!extend))))))\n",
+		";; turn\nprefix: (quine completion (eval (do\nsuffix: (* 6 7))))\n; => 41\n",
+		";; turn\nprefix: (quine completion (eval (do 1)))\nsuffix: 2\n",
+		";; exmaple\n(+ 1 2)\n",
+		"(an unbalanced code line\n",
+	}
+	for _, text := range bad {
+		var r recorder
+		checkText(&r, "bad", text)
+		if len(r.errs) == 0 {
+			t.Errorf("no error reported for %q", text)
+		}
+	}
+	var r recorder
+	checkText(&r, "good", ";; example\n(def x 1)\n(inc x) ; => 2\n(str x) ; => \"1\"\n\n;; turn\nprefix: (quine completion (eval (do\nsuffix: '(* 6 7))))\n; => 42\n")
+	if len(r.errs) != 0 {
+		t.Errorf("good text reported: %v", r.errs)
+	}
+}
+
 // block is one example block of a prompt text (see the package comment).
 type block struct {
 	kind string // example, shape, turn
@@ -20,7 +65,7 @@ type block struct {
 // extractBlocks returns the example blocks of text and the lines outside
 // blocks that start like code. A header ";; WORD" with an unknown WORD is
 // reported as an error.
-func extractBlocks(t *testing.T, name, text string) (blocks []block, loose []int) {
+func extractBlocks(t reporter, name, text string) (blocks []block, loose []int) {
 	t.Helper()
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -56,7 +101,7 @@ func extractBlocks(t *testing.T, name, text string) (blocks []block, loose []int
 
 // checkText checks every example of a text and returns the number of
 // blocks of each kind.
-func checkText(t *testing.T, name, text string) map[string]int {
+func checkText(t reporter, name, text string) map[string]int {
 	t.Helper()
 	blocks, loose := extractBlocks(t, name, text)
 	lines := strings.Split(text, "\n")
@@ -109,7 +154,7 @@ func expectations(src string) []expectation {
 
 // checkExample evaluates the forms of a pure example in order and compares
 // each "; =>" expectation.
-func checkExample(t *testing.T, where, src string) {
+func checkExample(t reporter, where, src string) {
 	t.Helper()
 	f := syntax.Parse(where, []byte(src))
 	if len(f.Errors) > 0 {
@@ -142,7 +187,7 @@ func checkExample(t *testing.T, where, src string) {
 
 // checkValue compares a result with an expectation text: "error: msg"
 // (the error message must contain msg) or a value in readable form.
-func checkValue(t *testing.T, where, src string, got value.Value, err error, want string) {
+func checkValue(t reporter, where, src string, got value.Value, err error, want string) {
 	t.Helper()
 	if msg, ok := strings.CutPrefix(want, "error: "); ok {
 		if err == nil {
@@ -169,7 +214,7 @@ func checkValue(t *testing.T, where, src string, got value.Value, err error, wan
 // checkTurns checks prefix/suffix pairs: the prefix is an open program,
 // prefix + suffix reads as exactly one complete form, and a following
 // "; =>" is the value of that program.
-func checkTurns(t *testing.T, where string, code []string) {
+func checkTurns(t reporter, where string, code []string) {
 	t.Helper()
 	type pair struct{ prefix, suffix, want string }
 	var pairs []*pair
@@ -217,7 +262,7 @@ func checkTurns(t *testing.T, where string, code []string) {
 			t.Errorf("%s: prefix + suffix reads as %d forms, want 1", w, len(f.Forms))
 			continue
 		}
-		if !strings.HasPrefix(p.prefix, "(quine completion (eval (do ") {
+		if !strings.HasPrefix(p.prefix, "(quine completion (eval (do") {
 			t.Errorf("%s: prefix does not open the completion wrapper", w)
 		}
 		if p.want != "" {

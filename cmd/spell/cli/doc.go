@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,8 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/profile"
+	"github.com/spell-go/spell/spe/prompt"
 )
 
 // docCommand is `spell doc` (runtime.md §12, language.md §11).
@@ -20,7 +23,7 @@ func docCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "doc",
 		Usage:     "print the documentation of a builtin, form, namespace member or namespace",
-		UsageText: "spell doc [--json] NAME | spell doc [--json] NAMESPACE :KEY | spell doc [--json] --list",
+		UsageText: "spell doc [--json] NAME | spell doc [--json] NAMESPACE :KEY | spell doc [--json] --list | spell doc --system-prompt [--transport tc|pf|msg] [-a AGENT]",
 		Description: `Prints documentation from the catalogue of every name Spell knows, the same
 text the language server shows on hover: the call shapes, a summary, details
 with examples, and the divergence from the reference implementation if any.
@@ -36,8 +39,17 @@ for example the Spell-specific texts of the builtins namespace
 --list prints every name with its one-line summary, grouped by namespace,
 core names first. --json prints a JSON object (an array with --list).
 
+--system-prompt prints the system prompt an agent gets: the base text for
+the transport (--transport tc, pf or msg; default tc), the namespaces its
+profile grants and its return-value contract. -a AGENT names the agent
+profile (default cli): a name is looked up as AGENT.agent.edn in .spell/agents
+of the project, then $XDG_CONFIG_HOME/spell/agents, then the embedded
+profiles; a path (with a separator, or ending in .agent.edn) is read
+directly. Prompt overrides in prompts/ of those directories apply.
+
 Exit codes: 0 success; 1 no documentation for the name (with a did-you-mean
-hint when a close name exists); 2 usage errors.
+hint when a close name exists); 2 usage errors, and an agent profile that
+cannot be found or read.
 
 Examples:
   spell doc map                     usage, summary and examples of map
@@ -45,10 +57,15 @@ Examples:
   spell doc strings                 the strings guide and its members
   spell doc builtins :quine         what (describe-fn builtins :quine) returns
   spell doc --list                  every name with its summary
-  spell doc --json reduce           machine-readable documentation`,
+  spell doc --json reduce           machine-readable documentation
+  spell doc --system-prompt         the system prompt of the cli agent (tool-call)
+  spell doc --system-prompt --transport msg -a readonly`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", DisableDefaultText: true},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "system-prompt", Usage: "print the composed system prompt of an agent", DisableDefaultText: true},
+			&ucli.StringFlag{Name: "transport", Usage: "transport of the system prompt: tc, pf or msg", Value: "tc"},
+			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile name or path for --system-prompt", Value: profile.DefaultAgent},
 		},
 		CustomHelpTemplate: commandHelp,
 		SkipFlagParsing:    true,
@@ -61,7 +78,8 @@ Examples:
 func runDoc(c *ucli.Context) error {
 	out := c.App.Writer
 	var args []string
-	var list, asJSON bool
+	var list, asJSON, sysPrompt bool
+	var transport, agent *string
 	raw := c.Args().Slice()
 	for i := 0; i < len(raw); i++ {
 		a := raw[i]
@@ -73,6 +91,22 @@ func runDoc(c *ucli.Context) error {
 			list = true
 		case a == "--json" || a == "-json":
 			asJSON = true
+		case a == "--system-prompt" || a == "-system-prompt":
+			sysPrompt = true
+		case docFlagIs(a, "transport"), docFlagIs(a, "agent"), docFlagIs(a, "a"):
+			name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if !hasVal {
+				if i+1 >= len(raw) {
+					return usageError("spell doc", "flag needs an argument: -%s", name)
+				}
+				i++
+				val = raw[i]
+			}
+			if name == "transport" {
+				transport = &val
+			} else {
+				agent = &val
+			}
 		case a == "-h" || a == "--help" || a == "-help":
 			return ucli.ShowCommandHelp(c.Lineage()[1], "doc")
 		case strings.HasPrefix(a, "-") && len(a) > 1 && !docKnows(a):
@@ -80,6 +114,20 @@ func runDoc(c *ucli.Context) error {
 		default:
 			args = append(args, a)
 		}
+	}
+	if sysPrompt {
+		switch {
+		case list:
+			return usageError("spell doc", "--system-prompt and --list cannot be combined")
+		case asJSON:
+			return usageError("spell doc", "--system-prompt prints text; --json is not supported with it")
+		case len(args) > 0:
+			return usageError("spell doc", "--system-prompt takes no name (got %q)", args[0])
+		}
+		return docSystemPrompt(out, transport, agent)
+	}
+	if transport != nil || agent != nil {
+		return usageError("spell doc", "--transport and -a/--agent apply only with --system-prompt")
 	}
 	if list {
 		if len(args) > 0 {
@@ -100,6 +148,54 @@ func runDoc(c *ucli.Context) error {
 	default:
 		return usageError("spell doc", "too many arguments: expected NAME or NAMESPACE :KEY")
 	}
+}
+
+// docFlagIs reports whether arg is the flag name, as -name, --name or
+// with an attached =value.
+func docFlagIs(arg, name string) bool {
+	for _, p := range []string{"-", "--"} {
+		if arg == p+name || strings.HasPrefix(arg, p+name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// docSystemPrompt prints the composed system prompt of an agent
+// (runtime.md §11, §12): the base text for the transport (default tc),
+// with the prompt overrides of the user and project configuration
+// directories, the NAMESPACES section of the agent's profile (default cli)
+// and its RETURN VALUE section.
+func docSystemPrompt(out io.Writer, transport, agent *string) error {
+	tr := prompt.ToolCall
+	if transport != nil {
+		var err error
+		if tr, err = prompt.ParseTransport(*transport); err != nil || strings.TrimSpace(*transport) == "" {
+			return usageError("spell doc", "unknown transport %q: expected tc, pf or msg", *transport)
+		}
+	}
+	name := profile.DefaultAgent
+	if agent != nil {
+		if strings.TrimSpace(*agent) == "" {
+			return usageError("spell doc", "-a needs an agent profile name or path")
+		}
+		name = *agent
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return &exitError{code: 2, msg: "spell doc: " + err.Error()}
+	}
+	dirs := profile.ConfigDirs(cwd)
+	p, err := profile.Load(name, cwd, dirs.User, dirs.Project)
+	if err != nil {
+		return &exitError{code: 2, msg: "spell doc: " + err.Error()}
+	}
+	texts, err := prompt.LoadTexts(dirs.User, dirs.Project)
+	if err != nil {
+		return &exitError{code: 2, msg: "spell doc: " + err.Error()}
+	}
+	_, err = io.WriteString(out, texts.Compose(tr, p, prompt.DocsFor(p)))
+	return err
 }
 
 // docKnows reports whether name is a catalogue entry (so "-" and "->"
