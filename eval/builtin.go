@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -94,3 +95,17 @@ func register(name string, fn BuiltinFunc) {
 
 // Builtins returns the registered builtin of a full name.
 func LookupBuiltin(name string) (*Builtin, bool) { b, ok := builtins[name]; return b, ok }
+
+// cancelled reports whether the evaluation's context is done (printers
+// poll it while writing very large values).
+func (c *Call) cancelled() bool { return c.In.ctx.Err() != nil }
+
+// writeStrPoll is value.WriteStr for collections with cancellation polling.
+func writeStrPoll(b *strings.Builder, v value.Value, poll func() bool) bool {
+	switch v.(type) {
+	case *value.List, *value.Vector, *value.Map, *value.Set, *value.SortedMap, *value.SortedSet, *value.SpellFn:
+		return value.WritePrPoll(b, v, poll)
+	}
+	value.WriteStr(b, v)
+	return true
+}

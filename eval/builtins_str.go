@@ -24,7 +24,11 @@ func init() {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			value.WritePr(&b, a)
+			if !value.WritePrPoll(&b, a, c.cancelled) {
+				if err := c.In.ctxError(); err != nil {
+					return nil, err
+				}
+			}
 			if err := c.CheckBytes(b.Len()); err != nil {
 				return nil, err
 			}
@@ -123,7 +127,11 @@ func scStr(c *Call, args []value.Value) (value.Value, error) {
 			b.WriteString(s)
 			continue
 		}
-		value.WriteStr(&b, a)
+		if !writeStrPoll(&b, a, c.cancelled) {
+			if err := c.In.ctxError(); err != nil {
+				return nil, err
+			}
+		}
 		if err := c.CheckBytes(b.Len()); err != nil {
 			return nil, err
 		}

@@ -120,7 +120,7 @@ func (in *Interp) evalSet(f *value.Set, env *Env) (value.Value, *Env, error) {
 			return false
 		}
 		if out.Contains(v) {
-			err = spellErr("Duplicate key: "+value.PrStr(v), f, env)
+			err = in.locate(spellErr("Duplicate key: "+value.PrStr(v), f, env), f, i)
 			return false
 		}
 		out = out.Conj(v)

@@ -67,7 +67,12 @@ func closest(name string, cands []string) string {
 	sort.Strings(cands)
 	best, bestD := "", 1<<30
 	ln := strings.ToLower(name)
-	limit := (len([]rune(name)) + 1) / 2
+	// About a third of the characters may differ; names of one or two
+	// characters get no suggestion (everything is that close to them).
+	limit := len([]rune(name)) / 3
+	if limit == 0 {
+		return ""
+	}
 	for _, c := range cands {
 		if c == name {
 			continue
@@ -86,6 +91,7 @@ func editDistance(a, b string, limit int) int {
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1
 	}
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -100,12 +106,16 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			// A swap of two neighbouring characters counts as one edit.
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

@@ -217,3 +217,11 @@ func namespaceMaps() map[string]*value.Map {
 // Context returns the evaluation's context (effect builtins pass it on to
 // model calls and processes).
 func (in *Interp) Context() context.Context { return in.ctx }
+
+// ctxError returns the Cancelled error when the context is done.
+func (in *Interp) ctxError() error {
+	if in.ctx.Err() != nil {
+		return FatalError(msgCancelled)
+	}
+	return nil
+}

@@ -23,6 +23,7 @@ var (
 	kwStatus      = value.Kw("status")
 	kwTruncated   = value.Kw("truncated")
 	kwRef         = value.Kw("ref")
+	kwUnknown     = value.Kw("unknown")
 )
 
 // Snapshot renders the bounded snapshot source of v (runtime.md §6): the
@@ -76,6 +77,10 @@ func normalise(v value.Value, depth int, budget *int) value.Value {
 	case *value.List, *value.Vector, *value.Map, *value.Set, *value.SortedMap, *value.SortedSet:
 		if depth >= 64 {
 			return value.NewMap(kwOmitted, kwDepth)
+		}
+		if *budget <= 0 {
+			// The traversal budget is spent: what remains is not counted.
+			return value.NewMap(kwOmitted, kwUnknown)
 		}
 		if value.IsFuture(x) {
 			m := x.(*value.Map)

@@ -168,10 +168,11 @@ func sfLet(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, er
 		return nil, env, err
 	}
 	benv := env
+	bvec := l.Rest().First()
 	for i := 0; i+1 < len(bs); i += 2 {
 		v, _, err := in.eval(bs[i+1], benv, 0)
 		if err != nil {
-			return nil, env, err
+			return nil, env, in.locate(err, bvec, i+1)
 		}
 		if benv, err = in.destructure(bs[i], v, benv); err != nil {
 			return nil, env, err

@@ -22,7 +22,15 @@ const (
 	modePrefix                  // prefix printer (§3.3)
 )
 
+// MaxPrintBytes bounds the text one printer call writes; past it the
+// output ends in "..." (just over the evaluator's 64 MiB string limit, so
+// str and pr-str of such values fail with the output limit).
+const MaxPrintBytes = 64<<20 + 1024
+
 type printer struct {
+	over  bool
+	poll  func() bool // optional: true stops printing (cancellation)
+	n     int
 	b     *strings.Builder
 	mode  printMode
 	depth int
@@ -40,6 +48,15 @@ func PrStr(v Value) string {
 func WritePr(b *strings.Builder, v Value) {
 	p := printer{b: b, mode: modePr}
 	p.write(v)
+}
+
+// WritePrPoll is WritePr that calls poll every few thousand elements and
+// stops early when it returns true (the evaluator passes cancellation).
+// It reports whether printing completed.
+func WritePrPoll(b *strings.Builder, v Value, poll func() bool) bool {
+	p := printer{b: b, mode: modePr, poll: poll}
+	p.write(v)
+	return !p.over
 }
 
 // Prefix returns the prefix-printer form of v (§3.3).
@@ -354,6 +371,19 @@ func (p *printer) write(v Value) {
 }
 
 func (p *printer) nested(v Value) {
+	p.n++
+	if p.poll != nil && p.n&4095 == 0 && p.poll() {
+		p.over = true
+	}
+	if p.over || p.b.Len() > MaxPrintBytes {
+		// Shared structure can denote exponentially large text: stop
+		// writing (callers building strings then fail the output limit).
+		if !p.over {
+			p.over = true
+			p.b.WriteString("...")
+		}
+		return
+	}
 	if p.depth >= MaxPrintDepth {
 		p.b.WriteString("...")
 		return

@@ -45,7 +45,24 @@ func float32Literal(f float32) (float64, bool) {
 // whose printed form reads back as an equal value, or a list, seq, set, map
 // or plain vector (no line metadata) whose elements are all literal. Spell
 // functions, regexes and host values are never literal.
-func IsLiteral(v Value) bool {
+func IsLiteral(v Value) bool { return newWalker().lit(v) }
+
+// lit is IsLiteral memoised by collection identity, so shared structure
+// (a value built by repeated doubling) costs its distinct nodes only.
+func (w *walker) lit(v Value) bool {
+	switch v.(type) {
+	case *List, *Vector, *Map, *Set, *SortedMap, *SortedSet:
+		if r, ok := w.lits[v]; ok {
+			return r
+		}
+		r := w.lit1(v)
+		w.lits[v] = r
+		return r
+	}
+	return w.lit1(v)
+}
+
+func (w *walker) lit1(v Value) bool {
 	switch x := v.(type) {
 	case nil, bool, string, Char, int64, *big.Int, *big.Rat, BigDec:
 		return true
@@ -60,7 +77,7 @@ func IsLiteral(v Value) bool {
 		return SymbolReadable(x)
 	case *List:
 		for n := x; n != nil && n.count > 0; n = n.rest {
-			if !IsLiteral(n.first) {
+			if !w.lit(n.first) {
 				return false
 			}
 		}
@@ -70,29 +87,29 @@ func IsLiteral(v Value) bool {
 			return false
 		}
 		ok := true
-		x.Range(func(_ int, e Value) bool { ok = IsLiteral(e); return ok })
+		x.Range(func(_ int, e Value) bool { ok = w.lit(e); return ok })
 		return ok
 	case *Map:
-		return mapLiteral(x)
+		return w.mapLiteral(x)
 	case *SortedMap:
-		return mapLiteral(x)
+		return w.mapLiteral(x)
 	case *Set:
-		return setLiteral(x)
+		return w.setLiteral(x)
 	case *SortedSet:
-		return setLiteral(x)
+		return w.setLiteral(x)
 	}
 	return false
 }
 
-func mapLiteral(m mapLike) bool {
+func (w *walker) mapLiteral(m mapLike) bool {
 	ok := true
-	m.Range(func(k, v Value) bool { ok = IsLiteral(k) && IsLiteral(v); return ok })
+	m.Range(func(k, v Value) bool { ok = w.lit(k) && w.lit(v); return ok })
 	return ok
 }
 
-func setLiteral(s setLike) bool {
+func (w *walker) setLiteral(s setLike) bool {
 	ok := true
-	s.Range(func(e Value) bool { ok = IsLiteral(e); return ok })
+	s.Range(func(e Value) bool { ok = w.lit(e); return ok })
 	return ok
 }
 
@@ -109,7 +126,45 @@ func nameCall(head *Symbol, ns, name string) Value {
 // SourceForm returns a form (as data) that evaluates back to a value equal
 // to v (§8.2), or ErrNoSource when v (or something inside it) is a regex or
 // host value.
-func SourceForm(v Value) (Value, error) {
+func SourceForm(v Value) (Value, error) { return newWalker().form(v) }
+
+// walker memoises IsLiteral and SourceForm by collection identity and
+// bounds the work, so values with heavily shared structure neither hang
+// nor blow up (the forms it builds share structure the same way).
+type walker struct {
+	lits  map[Value]bool
+	forms map[Value]Value
+	steps int
+}
+
+// MaxSourceSteps bounds the distinct nodes SourceForm visits.
+const MaxSourceSteps = 10_000_000
+
+// ErrSourceTooLarge is returned for values beyond MaxSourceSteps nodes.
+var ErrSourceTooLarge = errors.New("Output limit exceeded: value too large for a source form")
+
+func newWalker() *walker { return &walker{lits: map[Value]bool{}, forms: map[Value]Value{}} }
+
+func (w *walker) form(v Value) (Value, error) {
+	switch v.(type) {
+	case *List, *Vector, *Map, *Set, *SortedMap, *SortedSet:
+		if f, ok := w.forms[v]; ok {
+			return f, nil
+		}
+		w.steps++
+		if w.steps > MaxSourceSteps {
+			return nil, ErrSourceTooLarge
+		}
+		f, err := w.form1(v)
+		if err == nil {
+			w.forms[v] = f
+		}
+		return f, err
+	}
+	return w.form1(v)
+}
+
+func (w *walker) form1(v Value) (Value, error) {
 	switch x := v.(type) {
 	case nil, bool, string, Char, int64, *big.Int, *big.Rat, BigDec, float64:
 		return v, nil
@@ -136,17 +191,17 @@ func SourceForm(v Value) (Value, error) {
 		return NewList(items...), nil
 	case *Vector:
 		if x.HasLineMeta() {
-			return firstLineSource(x)
+			return w.firstLineSource(x)
 		}
-		return vectorSource(x)
+		return w.vectorSource(x)
 	case *List:
-		if IsLiteral(x) {
+		if w.lit(x) {
 			return Quote(x), nil
 		}
 		items := make([]Value, 0, x.count+1)
 		items = append(items, symList)
 		for n := x; n != nil && n.count > 0; n = n.rest {
-			s, err := SourceForm(n.first)
+			s, err := w.form(n.first)
 			if err != nil {
 				return nil, err
 			}
@@ -154,23 +209,23 @@ func SourceForm(v Value) (Value, error) {
 		}
 		return NewList(items...), nil
 	case *Set:
-		return setSource(x)
+		return w.setSource(x)
 	case *SortedSet:
-		return setSource(x)
+		return w.setSource(x)
 	case *Map:
-		return mapSource(x)
+		return w.mapSource(x)
 	case *SortedMap:
-		return mapSource(x)
+		return w.mapSource(x)
 	}
 	return nil, ErrNoSource
 }
 
-func vectorSource(x *Vector) (Value, error) {
+func (w *walker) vectorSource(x *Vector) (Value, error) {
 	items := make([]Value, 0, x.Count())
 	var err error
 	x.Range(func(_ int, e Value) bool {
 		var s Value
-		s, err = SourceForm(e)
+		s, err = w.form(e)
 		items = append(items, s)
 		return err == nil
 	})
@@ -180,7 +235,7 @@ func vectorSource(x *Vector) (Value, error) {
 	return NewVector(items), nil
 }
 
-func firstLineSource(x *Vector) (Value, error) {
+func (w *walker) firstLineSource(x *Vector) (Value, error) {
 	items := []Value{symFirstLine}
 	pos := 0
 	for _, seg := range x.LineSegments() {
@@ -190,7 +245,7 @@ func firstLineSource(x *Vector) (Value, error) {
 		}
 		end := min(pos+int(seg.Count), x.Count())
 		sub, _ := x.Sub(pos, end)
-		rows, err := vectorSource(sub.Plain())
+		rows, err := w.vectorSource(sub.Plain())
 		if err != nil {
 			return nil, err
 		}
@@ -200,15 +255,15 @@ func firstLineSource(x *Vector) (Value, error) {
 	return NewList(items...), nil
 }
 
-func setSource(s setLike) (Value, error) {
-	if IsLiteral(s) {
+func (w *walker) setSource(s setLike) (Value, error) {
+	if w.lit(s) {
 		return Quote(s), nil
 	}
 	items := make([]Value, 0, s.Count())
 	var err error
 	s.Range(func(e Value) bool {
 		var src Value
-		src, err = SourceForm(e)
+		src, err = w.form(e)
 		items = append(items, src)
 		return err == nil
 	})
@@ -218,18 +273,18 @@ func setSource(s setLike) (Value, error) {
 	return NewList(symSet, NewVector(items)), nil
 }
 
-func mapSource(m mapLike) (Value, error) {
-	if IsLiteral(m) {
+func (w *walker) mapSource(m mapLike) (Value, error) {
+	if w.lit(m) {
 		return Quote(m), nil
 	}
 	keysLiteral := true
-	m.Range(func(k, _ Value) bool { keysLiteral = IsLiteral(k); return keysLiteral })
+	m.Range(func(k, _ Value) bool { keysLiteral = w.lit(k); return keysLiteral })
 	var err error
 	if keysLiteral {
 		kvs := make([]Value, 0, 2*m.Count())
 		m.Range(func(k, v Value) bool {
 			var src Value
-			src, err = SourceForm(v)
+			src, err = w.form(v)
 			kvs = append(kvs, k, src)
 			return err == nil
 		})
@@ -241,10 +296,10 @@ func mapSource(m mapLike) (Value, error) {
 	pairs := make([]Value, 0, m.Count())
 	m.Range(func(k, v Value) bool {
 		var ks, vs Value
-		if ks, err = SourceForm(k); err != nil {
+		if ks, err = w.form(k); err != nil {
 			return false
 		}
-		if vs, err = SourceForm(v); err != nil {
+		if vs, err = w.form(v); err != nil {
 			return false
 		}
 		pairs = append(pairs, VectorOf(ks, vs))

@@ -48,6 +48,20 @@ func (s Spec) ProfileName() string {
 	return s.Provider
 }
 
+// WithDefaultModel returns s with Model set to model when s has none (the
+// provider profile's :default-model, §9), recomputing the policy
+// transport for the new model.
+func (s Spec) WithDefaultModel(model string, cfg *Aliases) Spec {
+	if s.Model != "" || model == "" {
+		return s
+	}
+	s.Model = model
+	if !s.Explicit {
+		s.Transport, _ = ChooseTransport(s, cfg, "", false, nil)
+	}
+	return s
+}
+
 // String renders the spec as `provider:model`.
 func (s Spec) String() string { return s.Provider + ":" + s.Model }
 
@@ -123,8 +137,8 @@ func DefaultAliases() *Aliases {
 
 // LoadAliases returns the embedded alias table merged by key with
 // userDir/aliases.edn and then projectDir/aliases.edn (§15.1; userDir is
-// `$XDG_CONFIG_HOME/spell`, projectDir `.spell`; "" or a missing file is
-// skipped). Errors name file:line:col.
+// `$XDG_CONFIG_HOME/spell`, projectDir `.spell`, as profile.ConfigDirs
+// returns them; "" or a missing file is skipped). Errors name file:line:col.
 func LoadAliases(userDir, projectDir string) (*Aliases, error) {
 	a := DefaultAliases()
 	for _, dir := range []string{userDir, projectDir} {
@@ -465,34 +479,6 @@ func DefaultModel(flag string, env func(string) string) (string, error) {
 		return "openai-tc:gpt-6-astra", nil
 	}
 	return "", errors.New(NoModelError)
-}
-
-// ConfigDirs returns the user configuration directory
-// (`$XDG_CONFIG_HOME/spell`, else `$HOME/.config/spell`; "" when neither
-// is set) and the project directory (`<root>/.spell`, where root is the
-// nearest ancestor of wd holding `.git`, else wd) of §15.1.
-func ConfigDirs(wd string, env func(string) string) (userDir, projectDir string) {
-	if env == nil {
-		env = os.Getenv
-	}
-	if x := env("XDG_CONFIG_HOME"); x != "" {
-		userDir = filepath.Join(x, "spell")
-	} else if h := env("HOME"); h != "" {
-		userDir = filepath.Join(h, ".config", "spell")
-	}
-	root := wd
-	for d := wd; ; {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			root = d
-			break
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	return userDir, filepath.Join(root, ".spell")
 }
 
 // ---------------------------------------------------------------------

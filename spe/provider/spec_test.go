@@ -390,19 +390,15 @@ func TestModelProfileErrors(t *testing.T) {
 	}
 }
 
-func TestConfigDirs(t *testing.T) {
-	root := t.TempDir()
-	os.MkdirAll(filepath.Join(root, ".git"), 0o777)
-	sub := filepath.Join(root, "a", "b")
-	os.MkdirAll(sub, 0o777)
-	u, p := ConfigDirs(sub, func(k string) string {
-		return map[string]string{"XDG_CONFIG_HOME": "/x", "HOME": "/h"}[k]
-	})
-	if u != filepath.Join("/x", "spell") || p != filepath.Join(root, ".spell") {
-		t.Errorf("%q %q", u, p)
+func TestWithDefaultModel(t *testing.T) {
+	s, _ := ResolveSpec("anthropic:", nil)
+	p, _ := LoadModelProfile(s.ProfileName(), "", "")
+	s = s.WithDefaultModel(p.DefaultModel, nil)
+	if s.Model != "claude-sonnet-5-5" || s.Transport != ToolCall {
+		t.Errorf("%+v", s)
 	}
-	u, _ = ConfigDirs(sub, func(k string) string { return map[string]string{"HOME": "/h"}[k] })
-	if u != filepath.Join("/h", ".config", "spell") {
-		t.Errorf("%q", u)
+	o, _ := ResolveSpec("openai-tc:", nil)
+	if o = o.WithDefaultModel("gpt-6-astra", nil); o.Model != "gpt-6-astra" || o.Transport != ToolCall {
+		t.Errorf("%+v", o)
 	}
 }
