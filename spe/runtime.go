@@ -59,9 +59,9 @@ type Options struct {
 	Namespaces map[string]*value.Map
 	// Cost prices a call; nil means every model is unpriced.
 	Cost   func(model string, u provider.Usage) (usd float64, priced bool)
-	Trace  Tracer                                                // nil: no trace
+	Trace  Tracer                                                      // nil: no trace
 	Record func(handle string, n int, prompt, completion string) error // nil: no transcript
-	Log    io.Writer                                             // -v: prompts and completions
+	Log    io.Writer                                                   // -v: prompts and completions
 }
 
 // Stats are the run's counters (spell run --stats, --json).

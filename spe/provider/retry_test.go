@@ -67,7 +67,9 @@ func (s *scripted) Complete(ctx context.Context, req *Request) (*Response, error
 	return nil, st.err
 }
 
-func ok(s string) step { return step{resp: &Response{Suffix: s, Usage: Usage{UncachedInput: 10, VisibleOutput: 2}}} }
+func ok(s string) step {
+	return step{resp: &Response{Suffix: s, Usage: Usage{UncachedInput: 10, VisibleOutput: 2}}}
+}
 func fail(status int, after time.Duration) step {
 	return step{err: &Error{Provider: "p", Status: status, Retryable: RetryableStatus(status), RetryAfter: after, Msg: "x"}}
 }
@@ -310,7 +312,9 @@ func TestRetryableStatus(t *testing.T) {
 }
 
 func TestIsRetryableNetError(t *testing.T) {
-	op := func(e error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", e)} }
+	op := func(e error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", e)}
+	}
 	yes := []error{
 		op(syscall.ECONNREFUSED),
 		op(syscall.ECONNRESET),
