@@ -12,6 +12,7 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/trace"
 )
 
 // Limits stop a run (runtime.md §7). Zero means unlimited where the spec
@@ -32,6 +33,7 @@ var DefaultLimits = Limits{MaxTurns: 1000, MaxDepth: 64, Budget: 1.00, MaxConsec
 type Tracer interface {
 	Event(ev string, fields map[string]any) error
 	WriteProgram(turn int, text string) (string, error)
+	WriteLeaf(turn int, prompt, response string) (string, error)
 	Sync() error
 }
 
@@ -92,6 +94,12 @@ type Runtime struct {
 	cost     float64
 	unpriced bool
 	prev     map[string]string // previous prefix per handle (cache splitting)
+	effectK  int               // effects of the current turn
+	curHandle string
+	// fileBindings are {:file …} profile bindings: names bound to text in
+	// the effect table.
+	fileBindings []fileBinding
+	curDepth  int
 	started  time.Time
 	hooks    map[*value.Symbol]value.Value
 }
@@ -138,16 +146,30 @@ func (rt *Runtime) Stats() Stats {
 func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
 	rt.effects[name]++
 	rt.effectN++
+	rt.effectK++
+	k := rt.effectK
 	start := time.Now()
-	rt.event("effect.begin", map[string]any{"turn": rt.turnSeq, "fn": name, "args": capText(value.PrStr(value.NewVector(args)), 4096)})
-	v, err := run()
-	f := map[string]any{"turn": rt.turnSeq, "fn": name, "ms": time.Since(start).Milliseconds()}
-	if err != nil {
-		f["error"] = err.Error()
-	} else {
-		f["result"] = capText(value.PrStr(v), 4096)
+	sargs := make([]string, len(args))
+	for i, a := range args {
+		sargs[i] = capText(value.PrStr(a), 4096)
 	}
-	rt.event("effect.end", f)
+	rt.event(trace.EffectBegin(rt.curHandle, rt.turnSeq, k, name, sargs))
+	v, err := run()
+	var result, file string
+	if err != nil {
+		result = "error: " + err.Error()
+	} else {
+		result = value.PrStr(v)
+		if len(result) > trace.EffectInlineMax && rt.opts.Trace != nil {
+			if w, ok := rt.opts.Trace.(interface {
+				WriteEffect(turn, k int, text string) (string, error)
+			}); ok {
+				file, _ = w.WriteEffect(rt.turnSeq, k, result)
+			}
+			result = capText(result, trace.EffectInlineMax)
+		}
+	}
+	rt.event(trace.EffectEnd(rt.curHandle, rt.turnSeq, k, name, result, file, time.Since(start).Milliseconds()))
 	return v, err
 }
 
@@ -259,12 +281,11 @@ func (rt *Runtime) turn(ctx context.Context, handle string, depth int, c *contin
 	}
 	rr, rerr := eval.ReadProgram(name, []byte(text))
 	if rr != nil && rr.Completion != nil {
-		var repairs []map[string]any
+		var repairs []trace.Repair
 		for _, r := range rr.Completion.Repairs {
-			p := rr.Completion.Position(r.Off)
-			repairs = append(repairs, map[string]any{"kind": r.Kind.String(), "line": p.Line, "column": p.Col, "message": r.Msg})
+			repairs = append(repairs, trace.Repair{Kind: r.Kind.String(), Pos: r.Off})
 		}
-		rt.event("program", map[string]any{"handle": handle, "turn": turn, "file": name, "repairs": repairs})
+		rt.event(trace.Program(handle, rt.calls[handle], turn, name, repairs, nil))
 	}
 	if rerr != nil {
 		return rt.readerFailure(ctx, handle, depth, rr, rerr, c.receive)
@@ -399,17 +420,15 @@ func (rt *Runtime) countFailure(handle, what string) error {
 }
 
 func (rt *Runtime) endTurn(handle string, v value.Value, err error, recovery string) {
-	f := map[string]any{"handle": handle, "turn": rt.turnSeq, "recovery": recovery, "consecutive_errors": rt.consec[handle]}
+	n, turn, depth := rt.calls[handle], rt.turnSeq, rt.curDepth
 	if err != nil {
-		f["error"] = err.Error()
-		rt.event("eval.error", f)
+		rt.event(trace.EvalError(handle, n, turn, depth, err.Error(), recovery, rt.consec[handle]))
 	} else {
-		if _, ok := v.(*continuation); ok {
-			f["value"] = "<continues>"
-		} else {
-			f["value"] = capText(value.PrStr(v), 64<<10)
+		s := "<continues>"
+		if _, ok := v.(*continuation); !ok {
+			s = capText(value.PrStr(v), trace.ValueMax)
 		}
-		rt.event("eval.value", f)
+		rt.event(trace.EvalValue(handle, n, turn, depth, s, recovery, rt.consec[handle]))
 	}
 	if rt.opts.Trace != nil {
 		_ = rt.opts.Trace.Sync()
@@ -427,6 +446,9 @@ func (rt *Runtime) bindings(handle string, depth int) effectTable {
 	for name, ns := range rt.opts.Namespaces {
 		m[value.Sym(name)] = ns
 	}
+	for _, fb := range rt.fileBindings {
+		m[value.Sym(fb.name)] = fb.text
+	}
 	return effectTable(m)
 }
 
@@ -435,6 +457,8 @@ func notYet(name, why string) eval.BuiltinFunc {
 		return nil, eval.Errorf("%s is not available in this runtime: it %s", name, why)
 	}
 }
+
+type fileBinding struct{ name, text string }
 
 type effectTable map[*value.Symbol]value.Value
 
@@ -572,10 +596,17 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	}
 	rt.total++
 	rt.calls[handle]++
+	parent := rt.turnSeq
 	rt.turnSeq++
 	rt.effectN++
+	rt.effectK = 0
+	rt.curHandle, rt.curDepth = handle, depth
 	n := rt.calls[handle]
-	rt.event("turn.start", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "depth": depth, "kind": string(kind)})
+	promptFile := trace.ProgramFile(rt.turnSeq)
+	if kind == provider.KindLeaf {
+		promptFile = trace.LeafFile(rt.turnSeq)
+	}
+	rt.event(trace.TurnStart(handle, n, rt.turnSeq, depth, string(kind), trace.PromptSHA256(prompt), promptFile, parent))
 	req := &provider.Request{Handle: handle, CallNumber: n, Kind: kind, System: system, Prefix: prompt, Transport: transport,
 		Model: rt.opts.Model, MaxTokens: rt.opts.MaxTokens, Thinking: rt.opts.Thinking, ReasoningEffort: rt.opts.ReasoningEffort,
 		PreviousPrefix: rt.prev[handle]}
@@ -588,7 +619,7 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 		if ctx.Err() != nil {
 			return "", rt.ctxErr(ctx)
 		}
-		rt.event("model.call", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "provider": rt.opts.Provider.Name(), "error": err.Error()})
+		rt.event(trace.EvModelCall, map[string]any{trace.KeyHandle: handle, trace.KeyN: n, trace.KeyTurn: rt.turnSeq, trace.KeyProvider: rt.opts.Provider.Name(), trace.KeyError: err.Error()})
 		return "", eval.FatalError(err.Error())
 	}
 	if kind != provider.KindLeaf {
@@ -609,10 +640,12 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 		}
 	}
 	rt.cost += cost
-	rt.event("model.call", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "provider": rt.opts.Provider.Name(),
-		"model": model, "transport": string(transport), "attempts": resp.Attempts, "latency_ms": time.Since(start).Milliseconds(),
-		"usage": resp.Usage, "cost": cost, "stop_reason": resp.StopReason, "request_id": resp.RequestID})
-	rt.event("model.completion", map[string]any{"handle": handle, "n": n, "turn": rt.turnSeq, "suffix": resp.Suffix})
+	rt.event(trace.ModelCall(handle, n, rt.turnSeq, rt.opts.Provider.Name(), model, string(transport), resp.Attempts,
+		time.Since(start).Milliseconds(), resp.Usage, cost, resp.StopReason, resp.RequestID))
+	rt.event(trace.ModelCompletion(handle, n, rt.turnSeq, resp.Suffix))
+	if kind == provider.KindLeaf && rt.opts.Trace != nil {
+		_, _ = rt.opts.Trace.WriteLeaf(rt.turnSeq, prompt, resp.Suffix)
+	}
 	if rt.opts.Log != nil {
 		fmt.Fprintf(rt.opts.Log, "--- %s/%d completion ---\n%s\n", handle, n, resp.Suffix)
 	}
@@ -631,7 +664,7 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 }
 
 func (rt *Runtime) limit(which, msg string) error {
-	rt.event("limit", map[string]any{"limit": which, "message": msg})
+	rt.event(trace.Limit(rt.curHandle, rt.turnSeq, which, msg))
 	return eval.FatalError(msg)
 }
 

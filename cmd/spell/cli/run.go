@@ -11,51 +11,92 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/syntax"
 )
 
-// runCommand is `spell run` for programs (runtime.md §2, §12).
+// runCommand is `spell run` (runtime.md §2, §12).
 func runCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "run",
-		Usage:     "run a Spell program",
-		UsageText: "spell run [flags] FILE | spell run [flags] -e TEXT | spell run [flags] -",
-		Description: `Runs one Spell program and prints its value: a string raw, anything else in
-readable form (pr-str). A program is one form; it is read in completion mode,
-the way model turns are read: a missing closing parenthesis is added, a code
-fence is stripped, text after the first form is ignored. Each such repair is
-a warning on stderr (FILE:LINE:COL: warning: ...); with --strict each one is
-an error and nothing runs.
+		Usage:     "run a natural-language task with a model, or a Spell program",
+		UsageText: "spell run [flags] -p TASK | spell run [flags] FILE | spell run [flags] -e TEXT | spell run [flags] -",
+		Description: `Runs a task or one Spell program and prints its value: a string raw,
+anything else in readable form (pr-str).
 
-The program runs in the pipeline context: the trailing expression of a
-(quine completion (eval (do ...))) wrapper is evaluated with effects
-available. No model is configured yet, so a program that calls !llm-self
-fails with a message saying so.
+A task (-p TEXT or --task-file FILE) starts the program
+(quine completion (eval (do (quine prompt "TASK") '(!extend)))): the model
+writes the rest of the program turn by turn, and the value of the last
+program is the result. Choose the model with --model (or SPELL_MODEL, or an
+ANTHROPIC_API_KEY / OPENAI_API_KEY in the environment). Without any key,
+replay a recorded transcript: --model replay:examples/hello-world.txtar.
 
-Errors print as FILE:LINE:COL: error: MESSAGE, then the Spell call trace
-and a did-you-mean hint when there is one.
+A program (FILE, - for stdin, or -e TEXT) is read in completion mode, the
+way model turns are read: a missing closing parenthesis is added, a code
+fence is stripped, text after the first form is ignored. Each repair is a
+warning on stderr (FILE:LINE:COL: warning: ...); with --strict each one is
+an error and nothing runs. A program makes no model call unless its
+trailing expression asks for one.
 
-Exit codes: 0 success; 1 the program failed (Spell error, limit, repair
-under --strict); 2 usage errors; 130 interrupted (Ctrl-C).
+Every run writes a trace directory (events.jsonl and each turn's program)
+under $XDG_STATE_HOME/spell/runs unless --no-trace; read it with spell trace.
+
+Output: the result on stdout; warnings, "Cost: $X" and "Trace: DIR" on
+stderr; errors as FILE:LINE:COL: error: MESSAGE (or Error: MESSAGE), then the
+Spell call trace and a did-you-mean hint when there is one.
+
+Exit codes: 0 success; 1 the run failed (Spell error, limit, provider
+failure, repair under --strict); 2 usage or configuration errors (bad flags,
+unknown model, invalid profile, missing key); 130 interrupted (Ctrl-C).
 
 Examples:
+  spell run -p "Say hello" --model replay:examples/hello-world.txtar
+  spell run -p "Summarise README.md" --model sonnet --budget 0.50
+  spell run -p "List the files" -a readonly --stats
   spell run hello.spl                     run a program file
   spell run -e '(+ 1 2)'                  run program text; prints 3
   echo '(str "a" "b")' | spell run -      read the program from stdin
   spell run --json -e '(inc 41)'          print {"value":"42",...}
-  spell run --strict prog.spl             refuse programs that need repairs`,
+  spell run -p "Say hi" -m sonnet --record hi.txtar   record a transcript`,
 		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "task", Aliases: []string{"p"}, Usage: "natural-language `TASK` for the model"},
+			&ucli.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
 			&ucli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run program `TEXT` instead of a file"},
-			&ucli.BoolFlag{Name: "strict", Usage: "treat every reader repair and ignored trailing text as an error", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object with the value or the error instead of the value", DisableDefaultText: true},
-			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget (`N`)", Value: eval.DefaultLimits.MaxSteps},
-			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit (`N`)", Value: eval.DefaultLimits.MaxNesting},
-			&ucli.Int64Flag{Name: "seed", Usage: "seed (`N`) for rand, shuffle, random-uuid, gensym", Value: 1},
+			&ucli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `SPEC`: provider:model, an alias (sonnet, opus, haiku, gpt…), replay:FILE, human, test"},
+			&ucli.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", DisableDefaultText: true},
+			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile `NAME` or FILE.agent.edn (default: the model profile's, else cli)"},
+			&ucli.StringFlag{Name: "base-url", Usage: "endpoint `URL` of the HTTP provider"},
+			&ucli.StringFlag{Name: "transport", Usage: "force the transport: tc, pf or msg"},
+			&ucli.IntFlag{Name: "max-turns", Usage: "stop after `N` model calls (0 = unlimited)", Value: spe.DefaultLimits.MaxTurns},
+			&ucli.IntFlag{Name: "max-depth", Usage: "nesting limit `N` of non-tail self-calls (0 = unlimited)", Value: spe.DefaultLimits.MaxDepth},
+			&ucli.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget},
+			&ucli.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response (default: the model profile's)"},
+			&ucli.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens (0 = unlimited)"},
+			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit of the whole run, e.g. 10m (0 = none)"},
+			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "own failures in a row before the run stops (`N`)", Value: spe.DefaultLimits.MaxConsecutiveErrors},
+			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", DisableDefaultText: true},
+			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)"},
+			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "none, low, medium, high, xhigh or max"},
+			&ucli.StringFlag{Name: "verbosity", Usage: "low or auto (OpenAI)"},
+			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", DisableDefaultText: true},
+			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
+			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
+			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
+			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
+			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
+			&ucli.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", DisableDefaultText: true},
+			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
+			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
+			&ucli.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
 		},
 		CustomHelpTemplate: commandHelp,
 		Action:             runRun,
@@ -64,92 +105,202 @@ Examples:
 
 // runJSON is the --json object; field order is the spec's (runtime.md §12.2).
 type runJSON struct {
-	Value    *string          `json:"value"`
-	Error    *string          `json:"error"`
-	Calls    map[string]int   `json:"calls"`
-	MaxDepth int              `json:"max_depth"`
-	Effects  map[string]int   `json:"effects"`
-	Usage    map[string]any   `json:"usage"`
-	CostUSD  float64          `json:"cost_usd"`
-	TraceDir *string          `json:"trace_dir"`
-	Warnings []map[string]any `json:"-"`
+	Value    *string        `json:"value"`
+	Error    *string        `json:"error"`
+	Calls    map[string]int `json:"calls"`
+	MaxDepth int            `json:"max_depth"`
+	Effects  map[string]int `json:"effects"`
+	Usage    any            `json:"usage"`
+	CostUSD  float64        `json:"cost_usd"`
+	TraceDir *string        `json:"trace_dir"`
+}
+
+// runInput reads the one input of spell run.
+func runInput(c *ucli.Context) (task, name string, text []byte, err error) {
+	args := c.Args().Slice()
+	inputs := 0
+	for _, f := range []string{"task", "task-file", "eval"} {
+		if c.IsSet(f) {
+			inputs++
+		}
+	}
+	if len(args) > 0 {
+		inputs++
+	}
+	switch {
+	case inputs == 0:
+		return "", "", nil, usageError("spell run", "missing input: give -p TASK, --task-file FILE, a program FILE, -e TEXT, or - for stdin")
+	case inputs > 1:
+		return "", "", nil, usageError("spell run", "give exactly one input: -p TASK, --task-file FILE, a program FILE, -e TEXT or -")
+	case len(args) > 1:
+		return "", "", nil, usageError("spell run", "one program at a time (got %d arguments; flags go before the file)", len(args))
+	case c.IsSet("task"):
+		if strings.TrimSpace(c.String("task")) == "" {
+			return "", "", nil, usageError("spell run", "the task is empty")
+		}
+		return c.String("task"), "", nil, nil
+	case c.IsSet("task-file"):
+		b, err := os.ReadFile(c.String("task-file"))
+		if err != nil {
+			return "", "", nil, usageError("spell run", "cannot read the task file: %v", unwrapPath(err))
+		}
+		return string(b), "", nil, nil
+	case c.IsSet("eval"):
+		return "", "<eval>", []byte(c.String("eval")), nil
+	case args[0] == "-":
+		b, err := io.ReadAll(c.App.Reader)
+		if err != nil {
+			return "", "", nil, &exitError{code: 1, msg: "spell run: reading stdin: " + err.Error()}
+		}
+		return "", "<stdin>", b, nil
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return "", "", nil, usageError("spell run", "cannot read %s: %v", args[0], unwrapPath(err))
+	}
+	return "", filepath.ToSlash(args[0]), b, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func runRun(c *ucli.Context) error {
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
-	args := c.Args().Slice()
-	var name string
-	var text []byte
-	switch {
-	case c.IsSet("eval") && len(args) > 0:
-		return usageError("spell run", "give either -e TEXT or a FILE, not both")
-	case c.IsSet("eval"):
-		name, text = "<eval>", []byte(c.String("eval"))
-	case len(args) == 0:
-		return usageError("spell run", "missing program: give a FILE, -e TEXT, or - for stdin")
-	case len(args) > 1:
-		return usageError("spell run", "one program at a time (got %d arguments; flags go before the file)", len(args))
-	case args[0] == "-":
-		b, err := io.ReadAll(c.App.Reader)
-		if err != nil {
-			return &exitError{code: 1, msg: "spell run: reading stdin: " + err.Error()}
-		}
-		name, text = "<stdin>", b
-	default:
-		b, err := os.ReadFile(args[0])
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return usageError("spell run", "cannot read %s: %v", args[0], err)
-		}
-		name, text = filepath.ToSlash(args[0]), b
+	task, name, text, err := runInput(c)
+	if err != nil {
+		return err
 	}
-	if max := c.Int64("max-steps"); max <= 0 {
+	if c.Int64("max-steps") <= 0 {
 		return usageError("spell run", "--max-steps must be positive")
 	}
 	if c.Int("max-nesting") <= 0 {
 		return usageError("spell run", "--max-nesting must be positive")
 	}
-
-	rr := syntax.ReadCompletion(name, text)
-	lines := syntax.NewLineTable(text)
-	var problems []string
-	for _, r := range rr.Repairs {
-		problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
+	if c.IsSet("context-max-chars") && c.Int("context-max-chars") < 128 {
+		return usageError("spell run", "--context-max-chars must be at least 128")
 	}
-	if c.Bool("strict") && len(problems) > 0 {
-		var msg string
-		for _, p := range problems {
-			fmt.Fprintf(stderr, p+"\n", "error")
-			if msg == "" {
-				msg = fmt.Sprintf(p, "error")
+	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
+		if c.Int(f) < 0 {
+			return usageError("spell run", "--%s must not be negative", f)
+		}
+	}
+	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
+		return usageError("spell run", "limits must not be negative")
+	}
+	if c.Int("max-consecutive-errors") <= 0 {
+		return usageError("spell run", "--max-consecutive-errors must be positive")
+	}
+	switch c.String("transport") {
+	case "", "tc", "pf", "msg":
+	default:
+		return usageError("spell run", "--transport must be tc, pf or msg")
+	}
+
+	var lines *syntax.LineTable
+	if task == "" {
+		rr := syntax.ReadCompletion(name, text)
+		lines = syntax.NewLineTable(text)
+		var problems []string
+		for _, r := range rr.Repairs {
+			problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
+		}
+		if c.Bool("strict") && len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintf(stderr, p+"\n", "error")
 			}
-		}
-		return reportResult(c, stdout, nil, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs")), true)
-	}
-	if !c.Bool("json") {
-		for _, p := range problems {
-			fmt.Fprintf(stderr, p+"\n", "warning")
-		}
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	opts := eval.Options{Seed: c.Int64("seed"), Limits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting")}}
-	prog, res, err := eval.RunProgram(ctx, name, text, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "Interrupted.")
-			return silentExit(130)
+			return reportResult(c, stdout, nil, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs")), nil, nil)
 		}
 		if !c.Bool("json") {
-			fmt.Fprint(stderr, formatError(err, prog, name, lines))
+			for _, p := range problems {
+				fmt.Fprintf(stderr, p+"\n", "warning")
+			}
 		}
-		return reportResult(c, stdout, nil, err, false)
 	}
-	return reportResult(c, stdout, res.Value, nil, false)
+
+	limitsSet := map[string]bool{}
+	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
+		limitsSet[f] = c.IsSet(f)
+	}
+	var verbose io.Writer
+	if c.Bool("verbose") {
+		verbose = stderr
+	}
+	cwd, _ := os.Getwd()
+	cfg := spe.Config{
+		Task: task, ProgramName: name, Program: text,
+		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
+		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
+			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
+		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
+		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
+		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting")},
+		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"),
+		Root: c.String("root"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"),
+		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
+		Stdin: c.App.Reader, Stderr: stderr,
+	}
+	sess, err := spe.Open(cfg)
+	if err != nil {
+		return &exitError{code: 2, msg: "spell run: " + err.Error()}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	v, runErr := sess.Run(ctx)
+	closeErr := sess.Close(v, runErr)
+	_ = start
+	st := sess.RT.Stats()
+	interrupted := runErr != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded)
+	if runErr == nil && closeErr != nil {
+		runErr = closeErr
+	}
+	if !c.Bool("json") {
+		if runErr != nil && !interrupted {
+			fmt.Fprint(stderr, formatError(runErr, name, text, lines))
+		}
+		if st.Cost > 0 {
+			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
+		}
+		if st.Unpriced {
+			fmt.Fprintln(stderr, "warning: the model is not in the price table; the budget does not count its calls")
+		}
+		if dir := sess.TraceDir(); dir != "" {
+			fmt.Fprintf(stderr, "Trace: %s\n", dir)
+		}
+	}
+	if c.Bool("stats") {
+		printStats(stderr, st)
+	}
+	if interrupted {
+		fmt.Fprintln(stderr, "Interrupted.")
+		return silentExit(130)
+	}
+	return reportResult(c, stdout, v, runErr, &st, sess)
+}
+
+// printStats prints the --stats lines of runtime.md §12.2.
+func printStats(w io.Writer, st spe.Stats) {
+	var b strings.Builder
+	b.WriteString("stats: calls")
+	total := 0
+	for _, h := range spe.SortedKeys(st.Calls) {
+		fmt.Fprintf(&b, " %s=%d", h, st.Calls[h])
+		total += st.Calls[h]
+	}
+	fmt.Fprintf(&b, " total=%d\n", total)
+	fmt.Fprintf(&b, "stats: max-depth %d\n", st.MaxDepth)
+	b.WriteString("stats: effects")
+	for _, e := range spe.SortedKeys(st.Effects) {
+		fmt.Fprintf(&b, " %s=%d", e, st.Effects[e])
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "stats: consecutive-errors max=%d final=%d\n", st.ConsecutiveMax, st.ConsecutiveFinal)
+	io.WriteString(w, b.String())
 }
 
 func plural(n int, one, many string) string {
@@ -161,11 +312,21 @@ func plural(n int, one, many string) string {
 
 // reportResult prints the value (println semantics) or the --json object
 // and returns the exit status.
-func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, printed bool) error {
+func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
 	if c.Bool("json") {
 		out := runJSON{Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]any{}}
+		if st != nil {
+			out.Calls, out.Effects, out.MaxDepth, out.CostUSD = st.Calls, st.Effects, st.MaxDepth, st.Cost
+			if len(st.Usage) > 0 {
+				out.Usage = st.Usage
+			}
+		}
+		if sess != nil && sess.TraceDir() != "" {
+			d := sess.TraceDir()
+			out.TraceDir = &d
+		}
 		if err != nil {
-			msg := err.Error()
+			msg := errMessage(err)
 			out.Error = &msg
 		} else {
 			s := value.PrStr(v)
@@ -192,19 +353,32 @@ func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, p
 	return nil
 }
 
-// formatError renders a Spell error for a terminal: position and message,
-// then the call trace and a hint (runtime.md §12.2).
-func formatError(err error, prog *eval.ReadResult, name string, lines *syntax.LineTable) string {
+func errMessage(err error) string {
+	var e *eval.Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return err.Error()
+}
+
+// formatError renders a run failure for a terminal: position and message,
+// then the call trace and a hint (runtime.md §12.2). Positions in the
+// program the user gave are mapped back through the reader's repairs.
+func formatError(err error, name string, text []byte, lines *syntax.LineTable) string {
 	var b strings.Builder
 	var e *eval.Error
 	if !errors.As(err, &e) {
 		fmt.Fprintf(&b, "Error: %v\n", err)
 		return b.String()
 	}
-	if e.Span != nil && prog != nil && prog.Completion != nil {
-		off := prog.Completion.OrigOffset(int(e.Span.Start))
+	switch {
+	case e.Span != nil && e.Span.File != nil && e.Span.File.Name == name && lines != nil:
+		rr := syntax.ReadCompletion(name, text)
+		off := rr.OrigOffset(int(e.Span.Start))
 		fmt.Fprintf(&b, "%s:%s: error: %s\n", name, lines.Position(off), e.Msg)
-	} else {
+	case e.Span != nil && e.Span.File != nil:
+		fmt.Fprintf(&b, "%s: error: %s\n", e.Span, e.Msg)
+	default:
 		fmt.Fprintf(&b, "Error: %s\n", e.Msg)
 	}
 	if t := e.CallTrace(); t != "" {

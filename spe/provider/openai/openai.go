@@ -10,7 +10,8 @@
 //	openai tc           Responses API + forced custom tool spell_suffix
 //	compat msg          Chat Completions
 //	compat tc           Chat Completions + forced function tool spell_suffix
-//	pf (either kind)    not supported yet (P1: legacy /completions templates)
+//	compat pf           legacy /completions with a chat-template prompt
+//	openai pf           not supported (OpenAI models have no prefill)
 //
 // Requests are not streamed: the response body is read whole.
 package openai
@@ -23,6 +24,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -81,6 +83,11 @@ type Config struct {
 	// UseResponsesAPI sends msg calls of an openai Kind through the Responses
 	// API (--responses-api).
 	UseResponsesAPI bool
+	// Template renders the compat prefill prompt (default ChatML).
+	Template *Template
+	// ConvertThink turns a leading <think>…</think> block of a prefill
+	// completion into a (think "…") form (§8.4 step 4).
+	ConvertThink bool
 	// RequestTimeout bounds the time to response headers (600 s); SSETotal
 	// bounds the whole request (1,000 s). SSEIdle is unused: requests are
 	// not streamed.
@@ -91,6 +98,7 @@ type Config struct {
 // Client is the OpenAI / OpenAI-compatible provider.
 type Client struct {
 	cfg  Config
+	comp sdk.CompletionService
 	chat sdk.ChatCompletionService
 	resp responses.ResponseService
 	now  func() time.Time
@@ -144,6 +152,7 @@ func New(cfg Config) *Client {
 	}
 	return &Client{
 		cfg:  cfg,
+		comp: sdk.NewCompletionService(opts...),
 		chat: sdk.NewChatCompletionService(opts...),
 		resp: responses.NewResponseService(opts...),
 		now:  time.Now,
@@ -201,9 +210,16 @@ func (c *Client) ChatParams(req *provider.Request) sdk.ChatCompletionNewParams {
 	}
 	msgs = append(msgs, sdk.UserMessage(req.Prefix+req.RetryNote))
 	p := sdk.ChatCompletionNewParams{
-		Model:               shared.ChatModel(s.model),
-		Messages:            msgs,
-		MaxCompletionTokens: param.NewOpt(int64(s.maxTokens)),
+		Model:    shared.ChatModel(s.model),
+		Messages: msgs,
+	}
+	if c.cfg.Kind == KindCompat {
+		// OpenAI-compatible servers (ollama, vLLM, llama.cpp, Fireworks)
+		// all understand the older max_tokens; not all know
+		// max_completion_tokens.
+		p.MaxTokens = param.NewOpt(int64(s.maxTokens))
+	} else {
+		p.MaxCompletionTokens = param.NewOpt(int64(s.maxTokens))
 	}
 	if s.effort != "" {
 		p.ReasoningEffort = shared.ReasoningEffort(s.effort)
@@ -271,9 +287,9 @@ var errTotal = errors.New("request exceeded the completion timeout")
 // Complete makes one call.
 func (c *Client) Complete(ctx context.Context, req *provider.Request) (*provider.Response, error) {
 	s := c.settings(req)
-	if s.transport == provider.Prefill {
+	if s.transport == provider.Prefill && c.cfg.Kind != KindCompat {
 		return nil, &provider.Error{Provider: c.Name(),
-			Msg: "the prefill transport is not supported for OpenAI-compatible providers yet; use tc or msg"}
+			Msg: "the prefill transport is not supported by OpenAI models; use tc or msg"}
 	}
 	start := c.now()
 	tctx, cancel := context.WithTimeoutCause(ctx, c.cfg.SSETotal, errTotal)
@@ -281,9 +297,12 @@ func (c *Client) Complete(ctx context.Context, req *provider.Request) (*provider
 	var raw *http.Response
 	var resp *provider.Response
 	var err error
-	if s.responses {
+	switch {
+	case s.transport == provider.Prefill:
+		resp, err = c.completePrefill(tctx, req, s, &raw)
+	case s.responses:
 		resp, err = c.completeResponses(tctx, req, s, &raw)
-	} else {
+	default:
 		resp, err = c.completeChat(tctx, req, s, &raw)
 	}
 	if resp == nil {
@@ -386,6 +405,94 @@ func (c *Client) completeResponses(ctx context.Context, req *provider.Request, s
 	return resp, callError{c.missing("")}
 }
 
+// Template is an OpenAI-compatible prefill chat template (§8.5): the prompt
+// is BOS + SystemStart + system + SystemEnd + UserStart + "Continue this
+// Spell program." + UserEnd + AssistantStart + prefix, sent to the legacy
+// /completions endpoint with Stop as stop sequences.
+type Template struct {
+	BOS, SystemStart, SystemEnd, UserStart, UserEnd, AssistantStart string
+	Stop                                                            []string
+}
+
+// ChatML is the default template (stop <|im_end|>).
+var ChatML = Template{
+	SystemStart: "<|im_start|>system\n", SystemEnd: "<|im_end|>\n",
+	UserStart: "<|im_start|>user\n", UserEnd: "<|im_end|>\n",
+	AssistantStart: "<|im_start|>assistant\n",
+	Stop:           []string{"<|im_end|>"},
+}
+
+// PrefillUserMessage is the user turn of the prefill transport.
+const PrefillUserMessage = "Continue this Spell program."
+
+// Render renders the prompt for system and prefix. The retry note, if any,
+// is appended to the user turn.
+func (t Template) Render(system, prefix, note string) string {
+	var b strings.Builder
+	b.WriteString(t.BOS)
+	if system != "" {
+		b.WriteString(t.SystemStart + system + t.SystemEnd)
+	}
+	b.WriteString(t.UserStart + PrefillUserMessage + note + t.UserEnd)
+	b.WriteString(t.AssistantStart + prefix)
+	return b.String()
+}
+
+// CompletionParams builds the legacy /completions request of a compat
+// prefill call.
+func (c *Client) CompletionParams(req *provider.Request) sdk.CompletionNewParams {
+	s := c.settings(req)
+	t := ChatML
+	if c.cfg.Template != nil {
+		t = *c.cfg.Template
+	}
+	p := sdk.CompletionNewParams{
+		Model:     sdk.CompletionNewParamsModel(s.model),
+		Prompt:    sdk.CompletionNewParamsPromptUnion{OfString: param.NewOpt(t.Render(req.System, req.Prefix, req.RetryNote))},
+		MaxTokens: param.NewOpt(int64(s.maxTokens)),
+	}
+	if len(t.Stop) > 0 {
+		p.Stop = sdk.CompletionNewParamsStopUnion{OfStringArray: t.Stop}
+	}
+	return p
+}
+
+func (c *Client) completePrefill(ctx context.Context, req *provider.Request, s settings, raw **http.Response) (*provider.Response, error) {
+	cp, err := c.comp.New(ctx, c.CompletionParams(req), option.WithResponseInto(raw))
+	if err != nil {
+		return nil, err
+	}
+	u := cp.Usage
+	resp := &provider.Response{
+		EffectiveModel: cp.Model,
+		RequestID:      cp.ID,
+		Usage: usage(u.PromptTokens, u.PromptTokensDetails.CachedTokens, u.PromptTokensDetails.CacheWriteTokens,
+			u.CompletionTokens, u.CompletionTokensDetails.ReasoningTokens),
+	}
+	if len(cp.Choices) == 0 {
+		return resp, nil // empty completion: the retry policy decides
+	}
+	resp.StopReason = string(cp.Choices[0].FinishReason)
+	resp.Suffix = prefillSuffix(req.Prefix, cp.Choices[0].Text, c.cfg.ConvertThink)
+	return resp, nil
+}
+
+// prefillSuffix post-processes a prefill completion: the leading think
+// block (when converted) becomes a (think "…") form and the rest is
+// fence-stripped.
+func prefillSuffix(prefix, text string, convert bool) string {
+	if convert {
+		s := strings.TrimLeft(text, " \t\r\n")
+		if strings.HasPrefix(s, "<think>") {
+			if end := strings.Index(s, "</think>"); end >= 0 {
+				head := provider.ConvertThink(s[:end+len("</think>")])
+				return head + provider.PostProcess(provider.Prefill, prefix, strings.TrimLeft(s[end+len("</think>"):], " \t\r\n"))
+			}
+		}
+	}
+	return provider.PostProcess(provider.Prefill, prefix, text)
+}
+
 func (c *Client) missing(detail string) *provider.Error {
 	msg := provider.MissingToolCall
 	if detail != "" {
@@ -444,3 +551,12 @@ func (c *Client) mapError(ctx, tctx context.Context, raw *http.Response, err err
 
 // String describes the client (never the key).
 func (c *Client) String() string { return fmt.Sprintf("%s(%s)", c.cfg.Name, c.cfg.BaseURL) }
+
+// FireworksModelID expands a bare Fireworks model id to
+// accounts/fireworks/models/<id> (§8.5); ids with a slash are kept.
+func FireworksModelID(id string) string {
+	if id == "" || strings.Contains(id, "/") {
+		return id
+	}
+	return "accounts/fireworks/models/" + id
+}

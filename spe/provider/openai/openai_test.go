@@ -237,7 +237,7 @@ func TestCompatToolCall(t *testing.T) {
 	if got := asJSON(t, r.Body["tool_choice"]); got != `{"function":{"name":"spell_suffix"},"type":"function"}` {
 		t.Errorf("tool_choice = %s", got)
 	}
-	if r.Body["model"] != "llama3.2" || r.Body["max_completion_tokens"] != 16384.0 {
+	if r.Body["model"] != "llama3.2" || r.Body["max_tokens"] != 16384.0 || r.Body["max_completion_tokens"] != nil {
 		t.Errorf("body = %v", r.Body)
 	}
 	if _, ok := r.Body["reasoning_effort"]; ok {
@@ -488,11 +488,51 @@ func TestConnectionRefused(t *testing.T) {
 	}
 }
 
-func TestPrefillUnsupported(t *testing.T) {
+func TestPrefillUnsupportedForOpenAI(t *testing.T) {
 	f := newFake(t, chatText("x"))
-	_, err := f.client(compat).Complete(context.Background(), &provider.Request{Transport: provider.Prefill, Prefix: "("})
+	_, err := f.client().Complete(context.Background(), &provider.Request{Transport: provider.Prefill, Prefix: "("})
 	if pe := perr(t, err); pe.Retryable || len(f.requests()) != 0 {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func completionReply(text string) http.HandlerFunc {
+	b, _ := json.Marshal(text)
+	return reply(`{"id":"cmpl-1","object":"text_completion","created":1700000000,"model":"qwen3",` +
+		`"choices":[{"index":0,"text":` + string(b) + `,"logprobs":null,"finish_reason":"stop"}],` +
+		`"usage":{"prompt_tokens":90,"completion_tokens":30,"total_tokens":120}}`)
+}
+
+func TestCompatPrefill(t *testing.T) {
+	f := newFake(t, completionReply("<think>\nadd \"one\"\n</think>\n\n(+ x 1))"),
+		completionReply("```\n(+ x 2))\n```"))
+	c := f.client(compat, func(c *Config) { c.Transport = provider.Prefill; c.ConvertThink = true })
+	resp, err := c.Complete(context.Background(), &provider.Request{System: "SYS", Prefix: "(do (def x 1)\n", MaxTokens: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Suffix != `(think "add \"one\"") (+ x 1))` {
+		t.Errorf("suffix = %q", resp.Suffix)
+	}
+	if resp.Usage != (provider.Usage{UncachedInput: 90, VisibleOutput: 30}) || resp.StopReason != "stop" {
+		t.Errorf("resp = %+v", resp)
+	}
+	glm := &Template{BOS: "[gMASK]<sop>", SystemStart: "<|system|>\n", UserStart: "<|user|>\n", AssistantStart: "<|assistant|>\n",
+		Stop: []string{"<|user|>", "<|observation|>"}}
+	c = f.client(compat, func(c *Config) { c.Transport = provider.Prefill; c.Template = glm })
+	resp, err = c.Complete(context.Background(), &provider.Request{Prefix: "(do ", RetryNote: " NOTE"})
+	if err != nil || resp.Suffix != "(+ x 2))" {
+		t.Fatalf("resp %+v err %v", resp, err)
+	}
+	reqs := f.requests()
+	b := reqs[0].Body
+	wantPrompt := "<|im_start|>system\nSYS<|im_end|>\n<|im_start|>user\nContinue this Spell program.<|im_end|>\n<|im_start|>assistant\n(do (def x 1)\n"
+	if reqs[0].Path != "/v1/completions" || b["prompt"] != wantPrompt || b["max_tokens"] != 300.0 || fmt.Sprint(b["stop"]) != "[<|im_end|>]" {
+		t.Errorf("request = %s %v", reqs[0].Path, b)
+	}
+	b = reqs[1].Body
+	if b["prompt"] != "[gMASK]<sop><|user|>\nContinue this Spell program. NOTE<|assistant|>\n(do " || fmt.Sprint(b["stop"]) != "[<|user|> <|observation|>]" {
+		t.Errorf("glm request = %v", b)
 	}
 }
 
@@ -509,5 +549,14 @@ func TestEnvironmentIgnored(t *testing.T) {
 	h := f.requests()[0].Header
 	if h.Get("Authorization") != "Bearer sk-test" || h.Get("OpenAI-Organization") != "" || h.Get("OpenAI-Project") != "" || h.Get("X-Env") != "" {
 		t.Fatalf("environment leaked into the request: %v", h)
+	}
+}
+
+func TestFireworksModelID(t *testing.T) {
+	if got := FireworksModelID("glm-5p2"); got != "accounts/fireworks/models/glm-5p2" {
+		t.Error(got)
+	}
+	if got := FireworksModelID("accounts/me/models/x"); got != "accounts/me/models/x" {
+		t.Error(got)
 	}
 }

@@ -1,0 +1,580 @@
+package spe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+	spellio "github.com/spell-go/spell/spe/io"
+	"github.com/spell-go/spell/spe/profile"
+	"github.com/spell-go/spell/spe/prompt"
+	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/anthropic"
+	"github.com/spell-go/spell/spe/provider/human"
+	"github.com/spell-go/spell/spe/provider/openai"
+	"github.com/spell-go/spell/spe/provider/replay"
+	"github.com/spell-go/spell/spe/provider/testprov"
+	"github.com/spell-go/spell/spe/trace"
+	"github.com/spell-go/spell/spe/transcript"
+)
+
+// Config is everything `spell run` decides before a run starts.
+type Config struct {
+	Task        string // natural-language task (-p); "" when running a program
+	ProgramName string // program file name for messages
+	Program     []byte // program text when not a task
+
+	Model     string // --model ("" = SPELL_MODEL, then keys in the environment)
+	Test      bool   // -t: the static test provider
+	Agent     string // -a ("" = the model profile's default, else cli)
+	BaseURL   string
+	Transport string // tc | pf | msg ("" = by provider and policy)
+
+	Limits          Limits
+	LimitsSet       map[string]bool // flags given explicitly (precedence over profiles)
+	MaxTokens       int
+	Thinking        int
+	ReasoningEffort string
+	Verbosity       string
+	ResponsesAPI    bool
+	EvalLimits      eval.Limits
+	NoRecover       bool
+	ContextMaxChars int
+	Seed            int64
+
+	Root     string // workspace root (--root; default the working directory)
+	TraceDir string // --trace-dir
+	NoTrace  bool
+	Record   string // --record FILE
+	Strict   bool   // replay prompts must match; every entry used
+	Verbose  io.Writer
+
+	Version string
+	Argv    []string
+	Cwd     string
+	Getenv  func(string) string
+	Environ []string
+	Stdin   io.Reader
+	Stderr  io.Writer
+}
+
+// ConfigError is a problem found before the run starts (exit code 2).
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return e.Msg }
+
+func configErr(format string, args ...any) error {
+	return &ConfigError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Session is a configured run.
+type Session struct {
+	RT       *Runtime
+	cfg      Config
+	trace    *lazyTrace
+	replay   *replay.Provider
+	recorder *transcript.Recorder
+	started  time.Time
+	tempDir  string
+	// Model is the resolved model spec ("" when none is configured).
+	Model string
+	// Warnings collects non-fatal notes (unpriced model, replay warnings).
+	Warnings []string
+}
+
+// TraceDir returns the run directory, or "" when no trace was written.
+func (s *Session) TraceDir() string {
+	if s.trace == nil || s.trace.w == nil {
+		return ""
+	}
+	return s.trace.w.Dir()
+}
+
+// lazyTrace creates the run directory on the first event after run.start,
+// so a program that never calls a model or an effect leaves no trace
+// behind (and `spell run -e` stays instant).
+type lazyTrace struct {
+	dir     string
+	redact  *trace.Redactor
+	w       *trace.Writer
+	pending [][2]any
+	err     error
+}
+
+func (l *lazyTrace) open() *trace.Writer {
+	if l.w != nil || l.err != nil {
+		return l.w
+	}
+	l.w, l.err = trace.Create(l.dir, l.redact)
+	if l.err != nil {
+		return nil
+	}
+	for _, p := range l.pending {
+		_ = l.w.Event(p[0].(string), p[1].(map[string]any))
+	}
+	l.pending = nil
+	return l.w
+}
+
+func (l *lazyTrace) Event(ev string, fields map[string]any) error {
+	if l.w == nil && ev != trace.EvTurnStart && ev != trace.EvEffectBegin {
+		// Only a model call or an effect makes a run worth a directory;
+		// until then events wait here.
+		l.pending = append(l.pending, [2]any{ev, fields})
+		return nil
+	}
+	if w := l.open(); w != nil {
+		return w.Event(ev, fields)
+	}
+	return l.err
+}
+
+func (l *lazyTrace) WriteProgram(turn int, text string) (string, error) {
+	if w := l.open(); w != nil {
+		return w.WriteProgram(turn, text)
+	}
+	return "", l.err
+}
+
+func (l *lazyTrace) WriteLeaf(turn int, prompt, response string) (string, error) {
+	if w := l.open(); w != nil {
+		return w.WriteLeaf(turn, prompt, response)
+	}
+	return "", l.err
+}
+
+func (l *lazyTrace) WriteEffect(turn, k int, text string) (string, error) {
+	if w := l.open(); w != nil {
+		return w.WriteEffect(turn, k, text)
+	}
+	return "", l.err
+}
+
+func (l *lazyTrace) Sync() error {
+	if l.w != nil {
+		return l.w.Sync()
+	}
+	return nil
+}
+
+// Open configures a run: model, profile, system prompt, effect namespaces,
+// trace and transcript. Errors are *ConfigError.
+func Open(cfg Config) (*Session, error) {
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	if cfg.Environ == nil {
+		cfg.Environ = os.Environ()
+	}
+	if cfg.Cwd == "" {
+		cfg.Cwd, _ = os.Getwd()
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	dirs := profile.ConfigDirs(cfg.Cwd)
+	s := &Session{cfg: cfg, started: time.Now()}
+
+	// Model (runtime.md §15.3): required up front for tasks only.
+	spec := cfg.Model
+	if cfg.Test {
+		spec = "test"
+	}
+	var prov provider.Provider
+	var mspec provider.Spec
+	var mprof provider.ModelProfile
+	aliases, err := provider.LoadAliases(dirs.User, dirs.Project)
+	if err != nil {
+		return nil, configErr("%v", err)
+	}
+	if spec == "" {
+		spec, err = provider.DefaultModel("", cfg.Getenv)
+		if err != nil && cfg.Task != "" {
+			return nil, configErr("%v", err)
+		}
+	}
+	if spec != "" {
+		mspec, err = provider.ResolveSpec(spec, aliases)
+		if err != nil {
+			return nil, configErr("%v", err)
+		}
+		mprof, err = provider.LoadModelProfile(mspec.ProfileName(), dirs.User, dirs.Project)
+		if err != nil {
+			return nil, configErr("%v", err)
+		}
+		if mspec.Model == "" {
+			mspec = mspec.WithDefaultModel(mprof.DefaultModel, aliases)
+		}
+		s.Model = mspec.String()
+	}
+
+	// Agent profile.
+	agent := cfg.Agent
+	if agent == "" {
+		agent = mprof.DefaultAgentProfile
+	}
+	prof, err := profile.Load(agent, cfg.Cwd, dirs.User, dirs.Project)
+	if err != nil {
+		return nil, configErr("%v", err)
+	}
+
+	// Transport and system prompt (the variant follows the effective transport).
+	transport := provider.Transport(cfg.Transport)
+	thinking := cfg.Thinking
+	if thinking == 0 && prof.Thinking != nil {
+		thinking = *prof.Thinking
+	}
+	if spec != "" {
+		prefill := prof.Prefill
+		if prefill == nil {
+			prefill = mprof.PrefillOverride
+		}
+		transport, err = provider.ChooseTransport(mspec, aliases, transport, thinking > 0, prefill)
+		if err != nil {
+			return nil, configErr("%v", err)
+		}
+	} else if transport == "" {
+		transport = provider.ToolCall
+	}
+	texts, err := prompt.LoadTexts(dirs.User, dirs.Project)
+	if err != nil {
+		return nil, configErr("%v", err)
+	}
+	system := texts.Compose(string(transport), prof, prompt.DocsFor(prof))
+	leaf := prompt.LeafPrompt
+
+	// Limits: flag > agent profile > model profile > default.
+	lim := cfg.Limits
+	set := cfg.LimitsSet
+	if !set["budget"] && prof.DefaultBudget != nil {
+		lim.Budget = *prof.DefaultBudget
+	}
+	if !set["max-consecutive-errors"] && prof.MaxConsecutiveErrors > 0 {
+		lim.MaxConsecutiveErrors = prof.MaxConsecutiveErrors
+	}
+	cmc := cfg.ContextMaxChars
+	if !set["context-max-chars"] && prof.ContextMaxChars > 0 {
+		cmc = prof.ContextMaxChars
+	}
+	maxTokens := cfg.MaxTokens
+	if maxTokens == 0 {
+		maxTokens = mprof.MaxTokens
+	}
+	effort := cfg.ReasoningEffort
+	if effort == "" {
+		effort = prof.ReasoningEffort
+	}
+	if effort == "" {
+		effort = mprof.DefaultReasoningEffort
+	}
+	if effort == "" && mspec.Model != "" {
+		effort = aliases.DefaultReasoningEffort(mspec.Model)
+	}
+
+	// Workspace root.
+	root := cfg.Root
+	if root == "" {
+		root = prof.Sandbox.Root
+	}
+	if root == "" {
+		root = cfg.Cwd
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, configErr("--root: %v", err)
+	}
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		return nil, configErr("--root %s: not a directory", root)
+	}
+
+	// Provider.
+	if spec != "" {
+		prov, err = s.newProvider(mspec, mprof, transport, maxTokens, thinking, effort, cfg)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	// Trace.
+	if !cfg.NoTrace {
+		dir := cfg.TraceDir
+		runID := trace.NewRunID(time.Now(), nil)
+		if dir == "" {
+			runs := trace.RunsDir(cfg.Getenv)
+			if runs == "" {
+				return nil, configErr("no place for the trace: set XDG_STATE_HOME or HOME, pass --trace-dir DIR, or --no-trace")
+			}
+			dir = filepath.Join(runs, runID)
+		} else {
+			runID = filepath.Base(dir)
+		}
+		w := &lazyTrace{dir: dir, redact: trace.NewRedactor(cfg.Environ)}
+		if cfg.Task != "" {
+			// A task always calls a model: fail now if the directory
+			// cannot be written.
+			if w.open(); w.err != nil {
+				return nil, configErr("trace: %v", w.err)
+			}
+		}
+		s.trace = w
+		limits := map[string]any{"max-turns": lim.MaxTurns, "max-depth": lim.MaxDepth, "budget": lim.Budget,
+			"max-total-tokens": lim.MaxTotalTokens, "timeout": lim.Timeout.String(), "max-consecutive-errors": lim.MaxConsecutiveErrors}
+		program := ""
+		if cfg.Task == "" {
+			program = string(cfg.Program)
+		}
+		_ = w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program))
+	}
+	// Transcript.
+	var record func(string, int, string, string) error
+	if cfg.Record != "" {
+		rec, err := transcript.NewRecorder(cfg.Record)
+		if err != nil {
+			return nil, configErr("--record: %v", err)
+		}
+		if cfg.Task != "" && rec.Comment() == "" {
+			rec.SetComment("Recorded by spell run. Task: " + cfg.Task + "\n")
+		}
+		s.recorder = rec
+		record = rec.Record
+	}
+
+	opts := Options{
+		Provider: prov, Model: mspec.Model, Transport: transport, System: system, LeafSystem: leaf,
+		MaxTokens: maxTokens, Thinking: thinking, ReasoningEffort: effort,
+		Limits: lim, EvalLimits: cfg.EvalLimits, Recover: prof.Recover && !cfg.NoRecover, ContextMaxChars: cmc, Seed: cfg.Seed,
+		Record: record, Log: cfg.Verbose,
+	}
+	if s.trace != nil {
+		opts.Trace = s.trace
+	}
+	pricing, err := provider.LoadPricing(dirs.User, dirs.Project)
+	if err != nil {
+		return nil, configErr("%v", err)
+	}
+	pricing = pricing.WithProfile(mprof)
+	opts.Cost = pricing.Cost
+	rt := New(opts)
+	s.RT = rt
+	ns, err := s.namespaces(prof, root, rt)
+	if err != nil {
+		return nil, err
+	}
+	rt.opts.Namespaces = ns
+	return s, nil
+}
+
+// newProvider builds the provider of a resolved spec.
+func (s *Session) newProvider(sp provider.Spec, mp provider.ModelProfile, tr provider.Transport, maxTokens, thinking int, effort string, cfg Config) (provider.Provider, error) {
+	env := cfg.Getenv
+	key := ""
+	if mp.APIKeyEnv != "" {
+		key = env(mp.APIKeyEnv)
+	}
+	headers := map[string]string{}
+	for name, h := range mp.Headers {
+		if h.Env != "" {
+			headers[name] = env(h.Env)
+		} else {
+			headers[name] = h.Value
+		}
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = mp.BaseURL
+	}
+	secs := func(x float64, d time.Duration) time.Duration {
+		if x > 0 {
+			return time.Duration(x * float64(time.Second))
+		}
+		return d
+	}
+	reqT, idleT, totalT := secs(mp.RequestTimeoutSec, 600*time.Second), secs(mp.SSEIdleTimeoutSec, 100*time.Second), secs(mp.SSECompletionTimeout, 1000*time.Second)
+	pol := provider.RetryPolicy{MaxAttempts: mp.Retries.MaxAttempts, Base: time.Duration(mp.Retries.BaseMS) * time.Millisecond, Max: time.Duration(mp.Retries.MaxMS) * time.Millisecond}
+	switch mp.Provider {
+	case "replay":
+		p, err := replay.Open(sp.Model, cfg.Strict)
+		if err != nil {
+			return nil, configErr("%v", err)
+		}
+		p.OnWarning = func(msg string) { fmt.Fprintln(cfg.Stderr, "warning: "+msg) }
+		s.replay = p
+		return p, nil
+	case "human":
+		return human.New(cfg.Stdin, cfg.Stderr, cfg.Verbose != nil), nil
+	case "test":
+		return testprov.New(), nil
+	case "anthropic":
+		if key == "" {
+			return nil, configErr("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", mp.APIKeyEnv, sp.Provider)
+		}
+		if base == "" {
+			base = env("ANTHROPIC_BASE_URL")
+		}
+		c := anthropic.New(anthropic.Config{APIKey: key, BaseURL: base, Headers: headers, Model: sp.Model, Transport: tr,
+			MaxTokens: maxTokens, Thinking: thinking, Effort: effort, RequestTimeout: reqT, SSEIdle: idleT, SSETotal: totalT})
+		return provider.Retrying(c, pol, provider.SystemClock{}), nil
+	case "openai", "compat":
+		kind := openai.KindOpenAI
+		if mp.Provider == "compat" {
+			kind = openai.KindCompat
+		}
+		if key == "" && kind == openai.KindOpenAI {
+			return nil, configErr("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", mp.APIKeyEnv, sp.Provider)
+		}
+		if base == "" {
+			if sp.ProfileName() == "ollama" && env("OLLAMA_HOST") != "" {
+				base = strings.TrimSuffix(env("OLLAMA_HOST"), "/") + "/v1"
+			} else if kind == openai.KindOpenAI {
+				base = env("OPENAI_BASE_URL")
+			}
+		}
+		if base == "" && kind == openai.KindCompat {
+			return nil, configErr("the %s provider needs a base URL: pass --base-url URL or set :base-url in a model profile", sp.Provider)
+		}
+		responses := cfg.ResponsesAPI || (mp.UseResponsesAPI != nil && *mp.UseResponsesAPI)
+		c := openai.New(openai.Config{Kind: kind, Name: sp.Provider, APIKey: key, BaseURL: base, Headers: headers, Model: sp.Model,
+			Transport: tr, MaxTokens: maxTokens, Effort: effort, Verbosity: cfg.Verbosity, UseResponsesAPI: responses,
+			PromptCacheKey: trace.NewRunID(time.Now(), nil), RequestTimeout: reqT, SSEIdle: idleT, SSETotal: totalT})
+		return provider.Retrying(c, pol, provider.SystemClock{}), nil
+	}
+	return nil, configErr("provider %q is not supported", mp.Provider)
+}
+
+// namespaces builds the effect namespaces the profile grants.
+func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (map[string]*value.Map, error) {
+	out := map[string]*value.Map{}
+	names := make([]string, 0, len(prof.Namespaces))
+	for name := range prof.Namespaces {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ref := prof.Namespaces[name]
+		if ref.IsFile() {
+			// A {:file …} binding is a string value, not a namespace map.
+			rt.fileBindings = append(rt.fileBindings, fileBinding{name, ref.FileText})
+			continue
+		}
+		m := value.EmptyMap
+		for _, part := range ref.Parts() {
+			pm, err := s.stdlibNamespace(part, root, rt)
+			if err != nil {
+				return nil, err
+			}
+			pm.Range(func(k, v value.Value) bool { m = m.Assoc(k, v); return true })
+		}
+		out[name] = m
+	}
+	return out, nil
+}
+
+func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (*value.Map, error) {
+	switch ref.Stdlib {
+	case "io":
+		if s.tempDir == "" {
+			d, err := os.MkdirTemp("", "spell-run-")
+			if err != nil {
+				return nil, configErr("temp dir: %v", err)
+			}
+			s.tempDir = d
+		}
+		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ})
+		if err != nil {
+			return nil, configErr("io: %v", err)
+		}
+		return filterItems(m, ref.Items), nil
+	}
+	// Namespaces whose effects later work will build: every member exists
+	// (so programs and docs see the real catalogue) and fails clearly.
+	m := value.NewMap(value.Kw("short-docs"), "The "+ref.Stdlib+" namespace (not available in this version of Spell-Go).")
+	for _, e := range catalog.Namespace(ref.Stdlib) {
+		name := e.Name
+		member := strings.TrimPrefix(name, ref.Stdlib+"/")
+		b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
+			return nil, eval.Errorf("%s is not available in this version of Spell-Go (the %s namespace is not built yet)", name, ref.Stdlib)
+		}}
+		m = m.Assoc(value.Kw(member), b)
+	}
+	return filterItems(m, ref.Items), nil
+}
+
+func filterItems(m *value.Map, items []string) *value.Map {
+	if items == nil {
+		return m
+	}
+	keep := map[string]bool{}
+	for _, it := range items {
+		keep[it] = true
+	}
+	out := m
+	m.Range(func(k, _ value.Value) bool {
+		if kw, ok := k.(*value.Keyword); ok && !keep[kw.Name] && !isDocKey(kw.Name) {
+			out = out.Dissoc(k)
+		}
+		return true
+	})
+	return out
+}
+
+// Run runs the task or program.
+func (s *Session) Run(ctx context.Context) (value.Value, error) {
+	if s.cfg.Task != "" {
+		return s.RT.Run(ctx, "<task>", []byte(Task(s.cfg.Task)))
+	}
+	return s.RT.Run(ctx, s.cfg.ProgramName, s.cfg.Program)
+}
+
+// Close finishes the run: the run.end event and result, replay checks,
+// the transcript flush. It returns an error that replaces a successful
+// result (strict replay with unused entries).
+func (s *Session) Close(v value.Value, runErr error) error {
+	var err error
+	if s.replay != nil && runErr == nil {
+		err = s.replay.Finish()
+	}
+	if s.recorder != nil {
+		if ferr := s.recorder.Flush(); ferr != nil && err == nil {
+			err = fmt.Errorf("--record: %v", ferr)
+		}
+	}
+	final := runErr
+	if final == nil {
+		final = err
+	}
+	if s.trace != nil && s.trace.w != nil {
+		st := s.RT.Stats()
+		status, val, msg := trace.StatusOK, value.PrStr(v), ""
+		if final != nil {
+			status, val, msg = trace.StatusError, "", final.Error()
+			if final.Error() == "Cancelled" {
+				status = trace.StatusInterrupted
+			}
+		}
+		_ = s.trace.Event(trace.RunEnd(status, capText(val, trace.ValueMax), msg, st.Usage, st.Cost, time.Since(s.started).Milliseconds()))
+		if final != nil {
+			_ = s.trace.w.Finish(msg, true)
+		} else {
+			_ = s.trace.w.Finish(val, false)
+		}
+	}
+	if s.tempDir != "" {
+		_ = os.RemoveAll(s.tempDir)
+	}
+	return err
+}
+
+// IsConfigError reports whether err is a configuration problem (exit 2).
+func IsConfigError(err error) bool {
+	var ce *ConfigError
+	return errors.As(err, &ce)
+}
