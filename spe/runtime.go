@@ -80,28 +80,28 @@ type Stats struct {
 
 // Runtime runs Spell programs whose turns call a model.
 type Runtime struct {
-	opts     Options
-	calls    map[string]int
-	total    int
-	turnSeq  int
-	depthMax int
-	effects  map[string]int
-	effectN  int // every effect invocation (model calls included), for the fix-up rule
-	consec   map[string]int
-	consMax  int
-	usage    map[string]provider.Usage
-	tokens   int64
-	cost     float64
-	unpriced bool
-	prev     map[string]string // previous prefix per handle (cache splitting)
-	effectK  int               // effects of the current turn
+	opts      Options
+	calls     map[string]int
+	total     int
+	turnSeq   int
+	depthMax  int
+	effects   map[string]int
+	effectN   int // every effect invocation (model calls included), for the fix-up rule
+	consec    map[string]int
+	consMax   int
+	usage     map[string]provider.Usage
+	tokens    int64
+	cost      float64
+	unpriced  bool
+	prev      map[string]string // previous prefix per handle (cache splitting)
+	effectK   int               // effects of the current turn
 	curHandle string
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
-	curDepth  int
-	started  time.Time
-	hooks    map[*value.Symbol]value.Value
+	curDepth     int
+	started      time.Time
+	hooks        map[*value.Symbol]value.Value
 }
 
 // New makes a runtime.
