@@ -1,0 +1,36 @@
+// Package lsp is spell-lsp, the Spell language server (tooling.md §5–§6).
+//
+// It serves the Language Server Protocol 3.18 over a Content-Length header
+// stream (stdio) with go.lsp.dev/protocol, go.lsp.dev/jsonrpc2 and
+// go.lsp.dev/uri, all pinned at v1.0.1. It adds only position mapping and the
+// protocol to the project's own building blocks: the lossless syntax tree
+// (syntax), the formatter (format), the catalogue of every builtin name
+// (eval/catalog) and the analysis model of the linter.
+//
+// Every incoming message runs through one middleware chain:
+//
+//	recover → log → lifecycle gate → cancel → per-document ordering → handler
+//
+// recover turns a panicking handler into an InternalError response (and
+// swallows errors of notifications, which would otherwise fail the
+// connection); log records methods and latencies when verbose; the lifecycle
+// gate answers ServerNotInitialized before initialize and InvalidRequest
+// after shutdown; cancel honours $/cancelRequest (numeric and string ids);
+// ordering queues the notifications of one document in wire order and lets
+// requests wait for the notifications that preceded them, then releases the
+// read loop so documents are served concurrently.
+//
+// Documents live in a store mapping a URI to an immutable snapshot
+// {version, text, CST, analysis}; changes (full or incremental) are applied
+// only when the version increases. Positions are byte offsets internally and
+// converted through a line table in the negotiated position encoding: utf-8
+// when the client offers it, else utf-16.
+//
+// One file per feature, as in gopls: diagnostics.go (debounced push of
+// syntax and lint findings), formatting.go (minimal edits), hover.go,
+// completion.go, signature.go, navigation.go (definition, references,
+// highlight), rename.go, symbols.go (document and workspace symbols),
+// folding.go, selection.go, semantic.go and codeaction.go.
+//
+// The server never evaluates user code and never writes to disk.
+package lsp
