@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,9 @@ type Options struct {
 	Trace  Tracer                                                      // nil: no trace
 	Record func(handle string, n int, prompt, completion string) error // nil: no transcript
 	Log    io.Writer                                                   // -v: prompts and completions
+	// Resume, when set, serves recorded completions and effect results of
+	// an earlier run (spell run --resume).
+	Resume *Resume
 }
 
 // Stats are the run's counters (spell run --stats, --json).
@@ -131,7 +135,9 @@ func (rt *Runtime) Stats() Stats {
 		s.Calls[k] = v
 	}
 	for k, v := range rt.effects {
-		s.Effects[k] = v
+		if v > 0 {
+			s.Effects[k] = v
+		}
 	}
 	for k, v := range rt.usage {
 		s.Usage[k] = v
@@ -154,12 +160,17 @@ func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value
 		sargs[i] = capText(value.PrStr(a), 4096)
 	}
 	rt.event(trace.EffectBegin(rt.curHandle, rt.turnSeq, k, name, sargs))
-	v, err := run()
+	v, err, replayed := rt.replayEffect(rt.turnSeq, k, name, args)
+	if replayed {
+		rt.effects[name]-- // stats count effects executed, not replayed ones
+	} else {
+		v, err = run()
+	}
 	var result, file string
 	if err != nil {
 		result = "error: " + err.Error()
 	} else {
-		result = value.PrStr(v)
+		result = effectSource(v)
 		if len(result) > trace.EffectInlineMax && rt.opts.Trace != nil {
 			if w, ok := rt.opts.Trace.(interface {
 				WriteEffect(turn, k int, text string) (string, error)
@@ -614,7 +625,17 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 		fmt.Fprintf(rt.opts.Log, "--- %s/%d prompt (%s) ---\n%s\n", handle, n, kind, prompt)
 	}
 	start := time.Now()
-	resp, err := rt.opts.Provider.Complete(ctx, req)
+	var resp *provider.Response
+	var err error
+	if suffix, ok := rt.opts.Resume.completion(handle, n); ok {
+		resp = &provider.Response{Suffix: suffix}
+	} else {
+		if r := rt.opts.Resume; r != nil && !r.announced {
+			r.announced = true
+			rt.event(trace.RunResume(r.lastTurn, os.Args))
+		}
+		resp, err = rt.opts.Provider.Complete(ctx, req)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", rt.ctxErr(ctx)

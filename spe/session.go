@@ -55,6 +55,7 @@ type Config struct {
 	TraceDir string // --trace-dir
 	NoTrace  bool
 	Record   string // --record FILE
+	Resume   string // --resume RUN: a run directory, a run id, or latest
 	Strict   bool   // replay prompts must match; every entry used
 	Verbose  io.Writer
 
@@ -180,6 +181,27 @@ func Open(cfg Config) (*Session, error) {
 	}
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
+	}
+	var resume *Resume
+	if cfg.Resume != "" {
+		r, err := LoadResume(cfg.Resume, trace.RunsDir(cfg.Getenv))
+		if err != nil {
+			return nil, configErr("--resume: %v", err)
+		}
+		resume = r
+		str := func(k string) string { v, _ := r.Start[k].(string); return v }
+		cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), "<resumed program>"
+		if cfg.Model == "" {
+			cfg.Model = str(trace.KeyModel)
+		}
+		if cfg.Agent == "" {
+			cfg.Agent = str(trace.KeyAgent)
+		}
+		if cfg.Root == "" {
+			cfg.Root = str(trace.KeyRoot)
+		}
+		cfg.Seed = int64(intField(r.Start, trace.KeySeed))
+		cfg.TraceDir, cfg.NoTrace = r.Dir, false
 	}
 	dirs := profile.ConfigDirs(cfg.Cwd)
 	s := &Session{cfg: cfg, started: time.Now()}
@@ -331,7 +353,9 @@ func Open(cfg Config) (*Session, error) {
 		if cfg.Task == "" {
 			program = string(cfg.Program)
 		}
-		_ = w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program))
+		if resume == nil {
+			_ = w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program))
+		}
 	}
 	// Transcript.
 	var record func(string, int, string, string) error
@@ -351,7 +375,7 @@ func Open(cfg Config) (*Session, error) {
 		Provider: prov, Model: mspec.Model, Transport: transport, System: system, LeafSystem: leaf,
 		MaxTokens: maxTokens, Thinking: thinking, ReasoningEffort: effort,
 		Limits: lim, EvalLimits: cfg.EvalLimits, Recover: prof.Recover && !cfg.NoRecover, ContextMaxChars: cmc, Seed: cfg.Seed,
-		Record: record, Log: cfg.Verbose,
+		Record: record, Log: cfg.Verbose, Resume: resume,
 	}
 	if s.trace != nil {
 		opts.Trace = s.trace

@@ -69,6 +69,7 @@ Examples:
   echo '(+ 1(* 2 3))' | spell fmt   format standard input
   spell doc strings/split         show the documentation of a name
   spell repl                      evaluate Spell forms interactively
+  spell test examples/tests       run the *_test.txtar scripts offline (replay)
 
 Global flags:
   -h, --help      show help (also: spell help <command>)
@@ -111,6 +112,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			fmtCommand(),
 			replCommand(),
 			runCommand(),
+			testCommand(),
 			traceCommand(),
 			versionCommand(),
 		},

@@ -63,7 +63,8 @@ Examples:
   spell run -e '(+ 1 2)'                  run program text; prints 3
   echo '(str "a" "b")' | spell run -      read the program from stdin
   spell run --json -e '(inc 41)'          print {"value":"42",...}
-  spell run -p "Say hi" -m sonnet --record hi.txtar   record a transcript`,
+  spell run -p "Say hi" -m sonnet --record hi.txtar   record a transcript
+  spell run --resume latest               continue the last interrupted run`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "task", Aliases: []string{"p"}, Usage: "natural-language `TASK` for the model"},
 			&ucli.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
@@ -90,6 +91,7 @@ Examples:
 			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
 			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
+			&ucli.StringFlag{Name: "resume", Usage: "continue the interrupted run `RUN` (a run directory, a run id, or latest): recorded completions and effects are not repeated"},
 			&ucli.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", DisableDefaultText: true},
 			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", DisableDefaultText: true},
 			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", DisableDefaultText: true},
@@ -171,8 +173,14 @@ func unwrapPath(err error) error {
 
 func runRun(c *ucli.Context) error {
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
-	task, name, text, err := runInput(c)
-	if err != nil {
+	var task, name string
+	var text []byte
+	var err error
+	if c.IsSet("resume") {
+		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
+			return usageError("spell run", "--resume continues a recorded run: give no task or program")
+		}
+	} else if task, name, text, err = runInput(c); err != nil {
 		return err
 	}
 	if c.Int64("max-steps") <= 0 {
@@ -202,7 +210,7 @@ func runRun(c *ucli.Context) error {
 	}
 
 	var lines *syntax.LineTable
-	if task == "" {
+	if task == "" && !c.IsSet("resume") {
 		rr := syntax.ReadCompletion(name, text)
 		lines = syntax.NewLineTable(text)
 		var problems []string
@@ -240,7 +248,7 @@ func runRun(c *ucli.Context) error {
 		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
 		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting")},
 		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"),
-		Root: c.String("root"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"),
+		Root: c.String("root"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
 		Stdin: c.App.Reader, Stderr: stderr,
 	}

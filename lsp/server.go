@@ -1,0 +1,206 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// Options configure a server.
+type Options struct {
+	// Debounce is the delay between the last change of a document and the
+	// publication of its diagnostics; 0 means the default of 150 ms, a
+	// negative value publishes immediately.
+	Debounce time.Duration
+	// Logger receives the structured log (methods, latencies, recovered
+	// panics); nil discards it.
+	Logger *slog.Logger
+}
+
+const defaultDebounce = 150 * time.Millisecond
+
+// Lifecycle states (tooling.md §6.2 rule 8).
+const (
+	stateNew int32 = iota
+	stateInitialized
+	stateShutdown
+)
+
+// Server is the Spell language server. Methods it does not implement fall
+// back to protocol.UnimplementedServer ("method not found").
+type Server struct {
+	protocol.UnimplementedServer
+
+	opts   Options
+	log    *slog.Logger
+	ctx    context.Context // connection-scoped: stops background work
+	conn   jsonrpc2.Conn
+	client protocol.Client
+
+	state    atomic.Int32
+	utf8     bool // negotiated position encoding is utf-8 (else utf-16)
+	lintOn   bool
+	mu       sync.Mutex // guards folders
+	folders  []uri.URI
+	store    *store
+	queue    *docQueue
+	diags    *diagnoser
+	exitOnce sync.Once
+	exit     chan int
+}
+
+func newServer(ctx context.Context, opts Options) *Server {
+	if opts.Debounce == 0 {
+		opts.Debounce = defaultDebounce
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		opts:   opts,
+		log:    log,
+		ctx:    ctx,
+		lintOn: true,
+		store:  newStore(),
+		queue:  newDocQueue(),
+		exit:   make(chan int, 1),
+	}
+	s.diags = newDiagnoser(s)
+	return s
+}
+
+// Serve runs the language server on rwc (a Content-Length framed JSON-RPC
+// stream) until the client sends exit or closes the stream, and returns the
+// process exit code: 0 after shutdown and exit, 1 otherwise.
+func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := newServer(ctx, opts)
+	stream := &tolerantStream{Stream: jsonrpc2.NewHeaderStream(rwc), log: s.log}
+	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
+	s.client = protocol.ClientDispatcher(s.conn)
+	s.conn.Go(ctx, s.handler())
+	select {
+	case code := <-s.exit:
+		return code
+	case <-s.conn.Done():
+		select {
+		case code := <-s.exit:
+			return code
+		default:
+		}
+		return 1
+	}
+}
+
+// lspCodec marshals payloads with the protocol package's union-aware codec
+// (the same as protocol.NewServer uses).
+type lspCodec struct{}
+
+func (lspCodec) Marshal(v any) ([]byte, error) {
+	switch m := v.(type) {
+	case jsonrpc2.RawMessage:
+		if m == nil {
+			return []byte("null"), nil
+		}
+		return m, nil
+	case *jsonrpc2.RawMessage:
+		if m == nil || *m == nil {
+			return []byte("null"), nil
+		}
+		return *m, nil
+	}
+	return protocol.Marshal(v)
+}
+
+func (lspCodec) Unmarshal(data []byte, v any) error {
+	if p, ok := v.(*jsonrpc2.RawMessage); ok {
+		*p = append(jsonrpc2.RawMessage(nil), data...)
+		return nil
+	}
+	return protocol.Unmarshal(data, v)
+}
+
+// frameReader is implemented by the header stream: it returns the body of
+// the next frame without decoding it.
+type frameReader interface {
+	ReadFrame(ctx context.Context) ([]byte, int64, error)
+}
+
+// tolerantStream keeps the connection alive across malformed messages: a
+// frame whose body is not a JSON-RPC message is answered with a ParseError
+// response (id null) and skipped, instead of ending the read loop.
+type tolerantStream struct {
+	jsonrpc2.Stream
+	log *slog.Logger
+}
+
+func (t *tolerantStream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
+	fr, ok := t.Stream.(frameReader)
+	if !ok {
+		return t.Stream.Read(ctx)
+	}
+	for {
+		body, n, err := fr.ReadFrame(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		msg, err := jsonrpc2.DecodeMessage(body)
+		if err == nil {
+			return msg, n, nil
+		}
+		t.log.Warn("malformed message", "err", err)
+		code := jsonrpc2.ParseError
+		if errors.Is(err, jsonrpc2.ErrInvalidRequest) {
+			code = jsonrpc2.InvalidRequest
+		}
+		resp := jsonrpc2.NewResponse(jsonrpc2.ID{}, nil, jsonrpc2.NewError(code, "malformed message: "+err.Error()))
+		if _, werr := t.Stream.Write(ctx, resp); werr != nil {
+			return nil, 0, werr
+		}
+	}
+}
+
+// Main runs spell-lsp on stdin/stdout and returns the process exit code.
+// Flags: -v (or --verbose) logs every message to stderr; --version prints
+// the version; --help prints usage.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	level := slog.LevelWarn
+	for _, a := range args[1:] {
+		switch a {
+		case "-v", "--verbose", "-verbose":
+			level = slog.LevelDebug
+		case "--stdio", "-stdio":
+			// The default transport; accepted because editors pass it.
+		case "-h", "--help", "-help":
+			io.WriteString(stdout, "usage: spell-lsp [--stdio] [-v]\n\nspell-lsp serves the Language Server Protocol for Spell over stdin/stdout.\n")
+			return 0
+		case "--version", "-version":
+			io.WriteString(stdout, "spell-lsp (LSP 3.18, go.lsp.dev/protocol v1.0.1)\n")
+			return 0
+		default:
+			io.WriteString(stderr, "spell-lsp: unknown flag "+a+"\nusage: spell-lsp [--stdio] [-v]\n")
+			return 2
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	return Serve(context.Background(), stdio{stdin, stdout}, Options{Logger: logger})
+}
+
+// stdio joins stdin and stdout into the stream the server reads and writes.
+// Close leaves the process's files alone: the process ends right after.
+type stdio struct {
+	io.Reader
+	io.Writer
+}
+
+func (stdio) Close() error { return nil }

@@ -1,0 +1,167 @@
+package spe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// Resume is what an earlier run recorded in its trace: its completions and
+// the results of its external effects (runtime.md §14.3). Replaying it
+// re-executes the run deterministically without calling the model again
+// for recorded turns and without running recorded effects again.
+type Resume struct {
+	Dir         string
+	Start       map[string]any // the run.start fields
+	completions map[string]string
+	effects     map[[2]int]recordedEffect
+	lastTurn    int
+	announced   bool
+}
+
+type recordedEffect struct {
+	fn     string
+	args   []string
+	result string // value-form source text, or "error: …"
+	file   string // effects/ file holding the full result when large
+	done   bool
+}
+
+// LoadResume reads a run directory (or run id, or `latest`).
+func LoadResume(dirOrID, runsDir string) (*Resume, error) {
+	run, err := trace.Open(dirOrID, runsDir)
+	if err != nil {
+		return nil, err
+	}
+	events, err := run.Events()
+	if err != nil {
+		return nil, err
+	}
+	r := &Resume{Dir: run.Dir, completions: map[string]string{}, effects: map[[2]int]recordedEffect{}}
+	for _, ev := range events {
+		f := ev.Fields
+		switch ev.Ev {
+		case trace.EvRunStart:
+			if r.Start == nil {
+				r.Start = f
+			}
+		case trace.EvModelCompletion:
+			h, _ := f[trace.KeyHandle].(string)
+			key := fmt.Sprintf("%s/%d", h, intField(f, trace.KeyN))
+			if text, ok := f[trace.KeyText].(string); ok {
+				r.completions[key] = text
+			}
+			r.lastTurn = max(r.lastTurn, intField(f, trace.KeyTurn))
+		case trace.EvEffectBegin:
+			k := [2]int{intField(f, trace.KeyTurn), intField(f, trace.KeyK)}
+			e := recordedEffect{}
+			e.fn, _ = f[trace.KeyFn].(string)
+			if args, ok := f[trace.KeyArgs].([]any); ok {
+				for _, a := range args {
+					s, _ := a.(string)
+					e.args = append(e.args, s)
+				}
+			}
+			r.effects[k] = e
+		case trace.EvEffectEnd:
+			k := [2]int{intField(f, trace.KeyTurn), intField(f, trace.KeyK)}
+			e := r.effects[k]
+			e.result, _ = f[trace.KeyResult].(string)
+			e.file, _ = f[trace.KeyResultFile].(string)
+			e.done = true
+			if e.file != "" {
+				if full, err := run.ReadFile(e.file); err == nil {
+					e.result = full
+				}
+			}
+			r.effects[k] = e
+		}
+	}
+	if r.Start == nil {
+		return nil, fmt.Errorf("%s: no run.start event: not a run directory that can be resumed", run.Dir)
+	}
+	return r, nil
+}
+
+func intField(f map[string]any, k string) int {
+	switch x := f[k].(type) {
+	case json.Number:
+		n, _ := x.Int64()
+		return int(n)
+	case float64:
+		return int(x)
+	case int:
+		return x
+	case string:
+		n, _ := strconv.Atoi(x)
+		return n
+	}
+	return 0
+}
+
+// completion returns a recorded completion of handle's n-th call.
+func (r *Resume) completion(handle string, n int) (string, bool) {
+	if r == nil {
+		return "", false
+	}
+	s, ok := r.completions[fmt.Sprintf("%s/%d", handle, n)]
+	return s, ok
+}
+
+// effectSource renders an effect result for the trace as its value form
+// (language.md §8.2), so a resume can rebuild the exact value (including
+// numbered line vectors); values without a source form fall back to the
+// readable form.
+func effectSource(v value.Value) string {
+	if src, err := value.SourceForm(v); err == nil {
+		return value.Prefix(src)
+	}
+	return value.PrStr(v)
+}
+
+// replayEffect returns the recorded result of effect k of turn, when the
+// log has it.
+func (rt *Runtime) replayEffect(turn, k int, name string, args []value.Value) (value.Value, error, bool) {
+	r := rt.opts.Resume
+	if r == nil {
+		return nil, nil, false
+	}
+	e, ok := r.effects[[2]int{turn, k}]
+	if !ok {
+		return nil, nil, false
+	}
+	if e.fn != name || len(e.args) != len(args) {
+		return nil, eval.FatalError(fmt.Sprintf("resume: effect %d of turn %d was %s, now %s: the run diverged from its log", k, turn, e.fn, name)), true
+	}
+	for i, a := range args {
+		if capText(value.PrStr(a), 4096) != e.args[i] {
+			return nil, eval.FatalError(fmt.Sprintf("resume: effect %d of turn %d (%s) has different arguments than recorded", k, turn, name)), true
+		}
+	}
+	if !e.done {
+		return value.NewMap(kwOk, false, kwOut, nil, kwErr, "interrupted by a crash; outcome unknown", value.Kw("truncated"), false), nil, true
+	}
+	if len(e.result) > 7 && e.result[:7] == "error: " {
+		return nil, eval.Errorf("%s", e.result[7:]), true
+	}
+	form, err := eval.ReadString(e.result)
+	if err != nil {
+		return nil, eval.FatalError(fmt.Sprintf("resume: cannot read the recorded result of %s: %v", name, err)), true
+	}
+	v, _, err := eval.New(context.Background(), eval.Options{}).Eval(form, nil)
+	if err != nil {
+		return nil, eval.FatalError(fmt.Sprintf("resume: cannot rebuild the recorded result of %s: %v", name, err)), true
+	}
+	return v, nil, true
+}
+
+var (
+	kwOk  = value.Kw("ok")
+	kwOut = value.Kw("out")
+	kwErr = value.Kw("err")
+)
