@@ -65,6 +65,9 @@ type Options struct {
 	Trace  Tracer                                                      // nil: no trace
 	Record func(handle string, n int, prompt, completion string) error // nil: no transcript
 	Log    io.Writer                                                   // -v: prompts and completions
+	// Progress, when set, is told when a model call starts (pending) and
+	// ends, for a live status line.
+	Progress func(pending bool, p ProgressInfo)
 	// Resume, when set, serves recorded completions and effect results of
 	// an earlier run (spell run --resume).
 	Resume *Resume
@@ -80,6 +83,14 @@ type Stats struct {
 	Usage            map[string]provider.Usage // per effective model
 	Cost             float64
 	Unpriced         bool
+}
+
+// ProgressInfo is the state shown by the live status line.
+type ProgressInfo struct {
+	Turn   int
+	Depth  int
+	Tokens int64
+	Cost   float64
 }
 
 // Runtime runs Spell programs whose turns call a model.
@@ -634,7 +645,13 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 			r.announced = true
 			rt.event(trace.RunResume(r.lastTurn, os.Args))
 		}
+		if rt.opts.Progress != nil {
+			rt.opts.Progress(true, ProgressInfo{Turn: rt.turnSeq, Depth: depth, Tokens: rt.tokens, Cost: rt.cost})
+		}
 		resp, err = rt.opts.Provider.Complete(ctx, req)
+		if rt.opts.Progress != nil {
+			rt.opts.Progress(false, ProgressInfo{Turn: rt.turnSeq, Depth: depth, Tokens: rt.tokens, Cost: rt.cost})
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -58,6 +58,7 @@ type Config struct {
 	Resume   string // --resume RUN: a run directory, a run id, or latest
 	Strict   bool   // replay prompts must match; every entry used
 	Verbose  io.Writer
+	Progress func(pending bool, p ProgressInfo)
 
 	Version string
 	Argv    []string
@@ -375,7 +376,7 @@ func Open(cfg Config) (*Session, error) {
 		Provider: prov, Model: mspec.Model, Transport: transport, System: system, LeafSystem: leaf,
 		MaxTokens: maxTokens, Thinking: thinking, ReasoningEffort: effort,
 		Limits: lim, EvalLimits: cfg.EvalLimits, Recover: prof.Recover && !cfg.NoRecover, ContextMaxChars: cmc, Seed: cfg.Seed,
-		Record: record, Log: cfg.Verbose, Resume: resume,
+		Record: record, Log: cfg.Verbose, Resume: resume, Progress: cfg.Progress,
 	}
 	if s.trace != nil {
 		opts.Trace = s.trace

@@ -239,6 +239,10 @@ func runRun(c *ucli.Context) error {
 		verbose = stderr
 	}
 	cwd, _ := os.Getwd()
+	var status *statusLine
+	if verbose == nil {
+		status = newStatusLine(stderr)
+	}
 	cfg := spe.Config{
 		Task: task, ProgramName: name, Program: text,
 		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
@@ -252,6 +256,9 @@ func runRun(c *ucli.Context) error {
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
 		Stdin: c.App.Reader, Stderr: stderr,
 	}
+	if status != nil {
+		cfg.Progress = status.update
+	}
 	sess, err := spe.Open(cfg)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}
@@ -260,6 +267,7 @@ func runRun(c *ucli.Context) error {
 	defer stop()
 	start := time.Now()
 	v, runErr := sess.Run(ctx)
+	status.close()
 	closeErr := sess.Close(v, runErr)
 	_ = start
 	st := sess.RT.Stats()
