@@ -81,6 +81,8 @@ type Stats struct {
 	ConsecutiveMax   int
 	ConsecutiveFinal int
 	Usage            map[string]provider.Usage // per effective model
+	ModelCalls       map[string]int            // calls per effective model
+	MaxContext       map[string]int64          // largest input (tokens) of one call per model
 	Cost             float64
 	Unpriced         bool
 }
@@ -133,6 +135,8 @@ func New(opts Options) *Runtime {
 		effects: map[string]int{},
 		consec:  map[string]int{},
 		usage:   map[string]provider.Usage{},
+		mcalls:  map[string]int{},
+		maxCtx:  map[string]int64{},
 		prev:    map[string]string{},
 		started: time.Now(),
 	}
@@ -150,8 +154,11 @@ func (rt *Runtime) Stats() Stats {
 			s.Effects[k] = v
 		}
 	}
+	s.ModelCalls, s.MaxContext = map[string]int{}, map[string]int64{}
 	for k, v := range rt.usage {
 		s.Usage[k] = v
+		s.ModelCalls[k] = rt.mcalls[k]
+		s.MaxContext[k] = rt.maxCtx[k]
 	}
 	for _, v := range rt.consec {
 		s.ConsecutiveFinal = max(s.ConsecutiveFinal, v)
@@ -668,6 +675,9 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 		model = rt.opts.Model
 	}
 	rt.usage[model] = rt.usage[model].Add(resp.Usage)
+	rt.mcalls[model]++
+	in := resp.Usage.UncachedInput + resp.Usage.CachedInput + resp.Usage.CacheWriteInput
+	rt.maxCtx[model] = max(rt.maxCtx[model], in)
 	rt.tokens += resp.Usage.Total()
 	cost := 0.0
 	if rt.opts.Cost != nil {

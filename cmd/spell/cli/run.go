@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -289,6 +290,9 @@ func runRun(c *ucli.Context) error {
 			fmt.Fprintf(stderr, "Trace: %s\n", dir)
 		}
 	}
+	if c.Bool("verbose") {
+		printUsage(stderr, st)
+	}
 	if c.Bool("stats") {
 		printStats(stderr, st)
 	}
@@ -297,6 +301,39 @@ func runRun(c *ucli.Context) error {
 		return silentExit(130)
 	}
 	return reportResult(c, stdout, v, runErr, &st, sess)
+}
+
+// printUsage prints the -v usage table: one line per model (runtime.md §12.2).
+func printUsage(w io.Writer, st spe.Stats) {
+	models := make([]string, 0, len(st.Usage))
+	for m := range st.Usage {
+		models = append(models, m)
+	}
+	sort.Strings(models)
+	for _, m := range models {
+		u := st.Usage[m]
+		in := u.UncachedInput + u.CachedInput + u.CacheWriteInput
+		out := u.VisibleOutput + u.ReasoningOutput
+		calls := st.ModelCalls[m]
+		label := "Total"
+		if len(models) > 1 {
+			label = m
+		}
+		line := fmt.Sprintf("%s: %d in / %d out (%d %s)", label, in, out, calls, plural(calls, "call", "calls"))
+		if st.Cost > 0 {
+			line += fmt.Sprintf(" $%.4f", st.Cost)
+		}
+		if calls > 0 {
+			line += fmt.Sprintf(" [context: mean %d / max %d]", in/int64(calls), st.MaxContext[m])
+		}
+		if u.CacheWriteInput > 0 || u.CachedInput > 0 {
+			line += fmt.Sprintf(" [cache: %d write, %d read]", u.CacheWriteInput, u.CachedInput)
+		}
+		if u.ReasoningOutput > 0 {
+			line += fmt.Sprintf(" [reasoning: %d]", u.ReasoningOutput)
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 // printStats prints the --stats lines of runtime.md §12.2.
