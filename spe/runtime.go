@@ -107,6 +107,8 @@ type Runtime struct {
 	consec    map[string]int
 	consMax   int
 	usage     map[string]provider.Usage
+	mcalls    map[string]int
+	maxCtx    map[string]int64
 	tokens    int64
 	cost      float64
 	unpriced  bool
