@@ -20,6 +20,9 @@ type Builtin struct {
 	Name     string
 	Min, Max int // accepted argument counts; Max < 0 means variadic
 	Fn       BuiltinFunc
+	// fast2, when set, computes the common two-argument case (longs)
+	// without allocating; ok false falls back to Fn.
+	fast2 func(a, b value.Value) (value.Value, bool)
 }
 
 // HostName implements value.HostFn.

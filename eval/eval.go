@@ -280,16 +280,67 @@ func (in *Interp) evalList1(l *value.List, env *Env, tail pos) (value.Value, *En
 // and applies f.
 func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail pos) (value.Value, *Env, error) {
 	n := l.Count() - 1
-	args := make([]value.Value, n)
+	// Binary arithmetic and comparison on longs: no argument slice, no
+	// Call (the general path handles every other case, errors included).
+	if b, ok := f.(*Builtin); ok && b.fast2 != nil && n == 2 {
+		rest := l.Rest()
+		a0, env1, err := in.eval(rest.First(), env, 0)
+		if err != nil {
+			return nil, env1, in.locate(err, l, 1)
+		}
+		a1, env2, err := in.eval(rest.Rest().First(), env1, 0)
+		if err != nil {
+			return nil, env2, in.locate(err, l, 2)
+		}
+		if v, ok := b.fast2(a0, a1); ok {
+			return v, env2, nil
+		}
+		v, err := in.apply(f, []value.Value{a0, a1}, env2, l, tail)
+		if err != nil {
+			if e, ok := err.(*Error); ok && e.Env == nil {
+				e.Env = env2
+			}
+			return nil, env2, err
+		}
+		return v, env2, nil
+	}
+	// Spell functions only bind their arguments, so theirs live on a
+	// reusable stack; host functions may keep the slice, so they get
+	// their own.
+	_, spellFn := f.(*value.SpellFn)
+	var args []value.Value
+	base := len(in.argStack)
+	if spellFn {
+		for i := 0; i < n; i++ {
+			in.argStack = append(in.argStack, nil)
+		}
+	} else {
+		args = make([]value.Value, n)
+	}
 	i := 0
 	var err error
 	for x := l.Rest(); i < n; x = x.Rest() {
-		if args[i], env, err = in.eval(x.First(), env, 0); err != nil {
+		var a value.Value
+		if a, env, err = in.eval(x.First(), env, 0); err != nil {
+			if spellFn {
+				in.popArgs(base)
+			}
 			return nil, env, in.locate(err, l, i+1)
+		}
+		if spellFn {
+			in.argStack[base+i] = a
+		} else {
+			args[i] = a
 		}
 		i++
 	}
+	if spellFn {
+		args = in.argStack[base : base+n : base+n]
+	}
 	v, err := in.apply(f, args, env, l, tail)
+	if spellFn {
+		in.popArgs(base)
+	}
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Env == nil {
 			e.Env = env
@@ -297,6 +348,12 @@ func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail pos) (v
 		return nil, env, err
 	}
 	return v, env, nil
+}
+
+// popArgs releases the argument stack down to base.
+func (in *Interp) popArgs(base int) {
+	clear(in.argStack[base:])
+	in.argStack = in.argStack[:base]
 }
 
 // apply calls a callable value. form is the call form (nil for callbacks).

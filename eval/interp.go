@@ -55,6 +55,8 @@ type Interp struct {
 	// from a failure of the pure part.
 	TrailingEval    *value.List
 	TrailingStarted bool
+	// argStack holds the arguments of Spell function calls in progress.
+	argStack []value.Value
 }
 
 // table is a builtins table: symbol → value.
