@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,12 +35,11 @@ type scenarioCalls struct {
 	files       map[string][]byte // other files of the archive (fixtures, profiles)
 }
 
-// loadScenario reads testdata/script/<name>.txtar and returns the calls of
-// the run whose entries live under dir ("" for the archive root, "b" for
-// the S01b/S07b variants).
-func loadScenario(t *testing.T, name, dir string) *scenarioCalls {
+// loadScenario reads the archive at path (a scenario under testdata/script
+// or an example transcript) and returns the calls of the run whose entries
+// live under dir ("" for the archive root, "b" for the S01b/S07b variants).
+func loadScenario(t *testing.T, path, dir string) *scenarioCalls {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "script", name+".txtar")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -264,9 +262,9 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-func rightTrim(s string) string { _ = unicode.IsSpace; return s }
+func rightTrim(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
-func identity(s string) string { return strings.Replace(s, "(quote (!extend))", "(quote (!extend)) ", 1) }
+func identity(s string) string { return s }
 
 // ---- Anthropic Messages (SSE) ----
 

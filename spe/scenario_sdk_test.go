@@ -48,17 +48,18 @@ func TestScenariosThroughSDKClients(t *testing.T) {
 // expects of it.
 type sdkScenario struct {
 	name    string // subtest name
-	archive string // testdata/script/<archive>.txtar
+	archive string // testdata/script/<archive>.txtar, or a path ending in .txtar
 	dir     string // entries under this directory ("" = root, "b" = the b variant)
 	task    string
 	agent   string // profile name, or a profile file written from the archive
 	recover bool   // false: --no-recover
+	seed    int64  // --seed (0: 1)
+	cwd     string // working directory and root ("": a temporary directory with the archive's files)
 
-	value   string // pr-str of the result ("" when an error is expected)
-	err     string // substring of the run error
-	calls   int
-	stats   func(t *testing.T, st spe.Stats)
-	nocheck bool
+	value string // pr-str of the result ("" when an error is expected)
+	err   string // substring of the run error
+	calls int
+	stats func(t *testing.T, st spe.Stats)
 }
 
 var sdkScenarios = []sdkScenario{
@@ -120,21 +121,24 @@ var sdkScenarios = []sdkScenario{
 }
 
 func runSDKScenario(t *testing.T, sc sdkScenario, w wire) {
-	calls := loadScenario(t, sc.archive, sc.dir)
+	path := sc.archive
+	if !strings.HasSuffix(path, ".txtar") {
+		path = filepath.Join("..", "testdata", "script", sc.archive+".txtar")
+	}
+	calls := loadScenario(t, path, sc.dir)
 	if len(calls.completions) != sc.calls {
-		t.Fatalf("%s: %d completions in the archive, the scenario expects %d calls", sc.archive, len(calls.completions), sc.calls)
+		t.Fatalf("%s: %d completions in the archive, the scenario expects %d calls", path, len(calls.completions), sc.calls)
 	}
 	// The working directory (and workspace root) holds the archive's
 	// other files: S05's profile and fixture.
-	cwd := t.TempDir()
-	for name, data := range calls.files {
-		p := filepath.Join(cwd, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	cwd := sc.cwd
+	if cwd == "" {
+		cwd = t.TempDir()
+		writeFiles(t, cwd, calls.files)
+	}
+	seed := sc.seed
+	if seed == 0 {
+		seed = 1
 	}
 	fake := newFakeAPI(t, w, calls)
 	sess, err := spe.Open(spe.Config{
@@ -144,6 +148,7 @@ func runSDKScenario(t *testing.T, sc sdkScenario, w wire) {
 		Agent:     sc.agent,
 		Limits:    spe.DefaultLimits,
 		NoRecover: !sc.recover,
+		Seed:      seed,
 		NoTrace:   true,
 		Cwd:       cwd,
 		Environ:   []string{},
@@ -157,6 +162,26 @@ func runSDKScenario(t *testing.T, sc sdkScenario, w wire) {
 	if err != nil {
 		t.Fatalf("spe.Open: %v", err)
 	}
+	checkSDKRun(t, sc, w, fake, calls, sess)
+}
+
+// writeFiles writes an archive's extra files under dir.
+func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkSDKRun runs an opened session and checks it against the scenario.
+func checkSDKRun(t *testing.T, sc sdkScenario, w wire, fake *fakeAPI, calls *scenarioCalls, sess *spe.Session) {
+	t.Helper()
 	if want := w.name + ":" + w.model; sess.Model != want {
 		t.Errorf("session model = %q, want %q", sess.Model, want)
 	}
