@@ -140,6 +140,9 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		if v, ok := env.Lookup(s); ok {
 			return v, nil
 		}
+		if !in.table.isEffect && s.Pure != nil {
+			return s.Pure, nil
+		}
 		if v, ok := in.table.m[s]; ok {
 			return v, nil
 		}
@@ -251,11 +254,9 @@ func (in *Interp) evalList(l *value.List, env *Env, tail pos) (value.Value, *Env
 func (in *Interp) evalList1(l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	head := l.First()
 	if s, ok := head.(*value.Symbol); ok {
-		if m, ok := builtinMacros[s]; ok {
-			return m(in, l, env, tail)
-		}
-		if sf, ok := specialForms[s]; ok {
-			return sf(in, l, env, tail)
+		if s.Eval != nil {
+			// A built-in macro or special form (set once at start-up).
+			return s.Eval.(specialFn)(in, l, env, tail)
 		}
 		fv, err := in.resolve(s, env)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"sync"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -182,14 +183,19 @@ func init() {
 	effectNamespaces["blocking"] = true
 }
 
-var pureTableCache *table
+var (
+	pureTableCache *table
+	pureTableOnce  sync.Once
+)
 
 // pureTable builds (once) the pure builtins table: every registered core
 // builtin plus the namespace maps.
 func pureTable() *table {
-	if pureTableCache != nil {
-		return pureTableCache
-	}
+	pureTableOnce.Do(buildPureTable)
+	return pureTableCache
+}
+
+func buildPureTable() {
 	t := &table{m: make(map[*value.Symbol]value.Value, len(builtins)+8)}
 	for name, b := range builtins {
 		e, _ := catalog.Lookup(name)
@@ -201,8 +207,10 @@ func pureTable() *table {
 	for name, ns := range namespaceMaps() {
 		t.m[value.Sym(name)] = ns
 	}
+	for sym, v := range t.m {
+		sym.Pure = v
+	}
 	pureTableCache = t
-	return t
 }
 
 // nsProviders build the namespace maps (strings, math, builtins, skills).

@@ -62,6 +62,9 @@ func init() {
 		builtinMacros[value.Sym(name)] = expander(f)
 	}
 	builtinMacros[symFirstLine] = mFirstLine
+	for sym, f := range builtinMacros {
+		sym.Eval = f
+	}
 }
 
 // MacroNames lists the built-in macro names (for tests and tools).

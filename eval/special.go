@@ -47,6 +47,9 @@ func init() {
 		value.Sym("for"):    sfFor,
 		value.Sym("try"):    sfTry,
 	}
+	for sym, f := range specialForms {
+		sym.Eval = f
+	}
 }
 
 func formErr(msg string, l *value.List, env *Env) (value.Value, *Env, error) {

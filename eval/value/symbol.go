@@ -13,6 +13,11 @@ type Symbol struct {
 	NS, Name string
 	hash     uint64
 	bound    atomic.Bool
+	// Eval and Pure are slots the evaluator fills once at start-up (before
+	// any evaluation): the special form or built-in macro a symbol names,
+	// and its pure builtin value. They save map lookups on every call.
+	Eval any
+	Pure any
 }
 
 // MarkBound records that the symbol has been bound in some environment.
