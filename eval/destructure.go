@@ -151,9 +151,6 @@ func (in *Interp) destructureMap(pat *value.Map, v value.Value, env *Env) (*Env,
 				bindOne(s, x)
 				return true
 			}
-			if x == nil && defaults != nil {
-				// defaults apply to symbols only
-			}
 			env, err = in.destructure(k, x, env)
 			if err != nil {
 				return false

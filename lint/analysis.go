@@ -11,21 +11,21 @@ import (
 type BindingKind uint8
 
 const (
-	BindDef      BindingKind = iota // (def x …)
-	BindDefn                        // (defn f [params] …)
-	BindDefine                      // (define x …)
-	BindPersist                     // (persist x …)
-	BindDefmacro                    // (defmacro m [params] …)
-	BindQuine                       // (quine name …)
-	BindLet                         // let binding (destructured names included)
-	BindLoop                        // loop binding
-	BindFor                         // for binding (also :let inside for)
-	BindIfLet                       // if-let, when-let, if-some, when-some
-	BindParam                       // fn / fn* / defn / defmacro parameter
-	BindFnLitParam                  // implicit %, %n, %& of #(…)
-	BindCatch                       // (catch e …) symbol
-	BindAs                          // (as-> e name …) name
-	BindPlet                        // blocking/plet binding
+	BindDef        BindingKind = iota // (def x …)
+	BindDefn                          // (defn f [params] …)
+	BindDefine                        // (define x …)
+	BindPersist                       // (persist x …)
+	BindDefmacro                      // (defmacro m [params] …)
+	BindQuine                         // (quine name …)
+	BindLet                           // let binding (destructured names included)
+	BindLoop                          // loop binding
+	BindFor                           // for binding (also :let inside for)
+	BindIfLet                         // if-let, when-let, if-some, when-some
+	BindParam                         // fn / fn* / defn / defmacro parameter
+	BindFnLitParam                    // implicit %, %n, %& of #(…)
+	BindCatch                         // (catch e …) symbol
+	BindAs                            // (as-> e name …) name
+	BindPlet                          // blocking/plet binding
 )
 
 var bindingKindNames = [...]string{
@@ -175,12 +175,12 @@ func (r *Reference) Resolved() bool {
 type CallKind uint8
 
 const (
-	CallUnknown  CallKind = iota // head is not a symbol or did not resolve
-	CallSpecial                  // special form
-	CallMacro                    // built-in macro
-	CallBuiltin                  // catalogue function (core, namespace, effect)
-	CallUser                     // user function or value bound in the file
-	CallUserMacro                // a defmacro of the file
+	CallUnknown   CallKind = iota // head is not a symbol or did not resolve
+	CallSpecial                   // special form
+	CallMacro                     // built-in macro
+	CallBuiltin                   // catalogue function (core, namespace, effect)
+	CallUser                      // user function or value bound in the file
+	CallUserMacro                 // a defmacro of the file
 )
 
 // Call is a non-empty list evaluated as code.
@@ -413,6 +413,18 @@ func (a *Analysis) VisibleAt(off int32) []*Binding {
 		}
 	}
 	return out
+}
+
+// callAt returns the call whose list is n, or nil.
+func (a *Analysis) callAt(n *syntax.Node) *Call {
+	cs := a.Calls
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Node.Start >= n.Start })
+	for ; i < len(cs) && cs[i].Node.Start == n.Start; i++ {
+		if cs[i].Node == n {
+			return cs[i]
+		}
+	}
+	return nil
 }
 
 // InQuote reports whether off lies in a quoted data region.

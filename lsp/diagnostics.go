@@ -62,14 +62,13 @@ func syntaxFindings(f *syntax.File) []finding {
 	return out
 }
 
-// findings returns every diagnostic of a snapshot: syntax errors, plus the
-// lint rules when linting is enabled.
+// findings returns every diagnostic of a snapshot: the lint rules (syntax
+// included), or only the syntax errors when linting is disabled.
 func (s *Server) findings(ctx context.Context, snap *snapshot) []finding {
-	out := syntaxFindings(snap.file)
 	if s.lintOn && ctx.Err() == nil {
-		out = append(out, lintFindings(snap)...)
+		return lintFindings(snap, s.lintConfig)
 	}
-	return out
+	return syntaxFindings(snap.file)
 }
 
 func severity(level string) protocol.DiagnosticSeverity {

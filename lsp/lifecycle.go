@@ -6,6 +6,8 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/spell-go/spell/lint"
 )
 
 // initOptions are the initializationOptions the server understands.
@@ -39,6 +41,16 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}
 	if len(s.folders) == 0 && params.RootURI != nil && *params.RootURI != "" {
 		s.folders = append(s.folders, *params.RootURI)
+	}
+	for _, f := range s.folders {
+		if f.IsFile() {
+			if cfg, err := lint.LoadConfig(f.FsPath()); err == nil {
+				s.lintConfig = cfg
+			} else {
+				s.log.Warn("lint configuration", "err", err)
+			}
+			break
+		}
 	}
 	s.state.Store(stateInitialized)
 

@@ -19,7 +19,7 @@ import (
 func (s *Server) handler() jsonrpc2.Handler {
 	h := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
 	h = s.orderMiddleware(h)
-	h = protocol.CancelHandler(h)
+	h = s.cancelMiddleware(h)
 	h = s.lifecycleMiddleware(h)
 	h = s.logMiddleware(h)
 	h = s.recoverMiddleware(h)

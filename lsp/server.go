@@ -12,6 +12,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/spell-go/spell/lint"
 )
 
 // Options configure a server.
@@ -45,16 +47,17 @@ type Server struct {
 	conn   jsonrpc2.Conn
 	client protocol.Client
 
-	state    atomic.Int32
-	utf8     bool // negotiated position encoding is utf-8 (else utf-16)
-	lintOn   bool
-	mu       sync.Mutex // guards folders
-	folders  []uri.URI
-	store    *store
-	queue    *docQueue
-	diags    *diagnoser
-	exitOnce sync.Once
-	exit     chan int
+	state      atomic.Int32
+	utf8       bool // negotiated position encoding is utf-8 (else utf-16)
+	lintOn     bool
+	lintConfig lint.Config
+	mu         sync.Mutex // guards folders
+	folders    []uri.URI
+	store      *store
+	queue      *docQueue
+	diags      *diagnoser
+	exitOnce   sync.Once
+	exit       chan int
 }
 
 func newServer(ctx context.Context, opts Options) *Server {

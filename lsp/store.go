@@ -8,6 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/spell-go/spell/lint"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -22,6 +23,7 @@ type snapshot struct {
 	utf8    bool
 
 	once sync.Once
+	la   *lint.Analysis
 	an   *analysis
 }
 
@@ -32,11 +34,19 @@ func newSnapshot(u uri.URI, version int32, text []byte, utf8 bool) *snapshot {
 
 func (s *snapshot) mapper() mapper { return mapper{lt: s.lines, utf8: s.utf8} }
 
-// analysis returns the snapshot's analysis model, computing it once.
-func (s *snapshot) analysis() *analysis {
-	s.once.Do(func() { s.an = analyze(s.file) })
-	return s.an
+func (s *snapshot) build() {
+	s.once.Do(func() {
+		s.la = lint.Analyze(s.file, lint.Options{})
+		s.an = fromLint(s.file, s.la)
+	})
 }
+
+// analysis returns the server's binding model of the snapshot, computing
+// the lint analysis once.
+func (s *snapshot) analysis() *analysis { s.build(); return s.an }
+
+// lintAnalysis returns the lint package's analysis of the snapshot.
+func (s *snapshot) lintAnalysis() *lint.Analysis { s.build(); return s.la }
 
 // store maps document URIs to their latest snapshot.
 type store struct {

@@ -1,16 +1,13 @@
-// Command spell-lsp is the Spell language server (stdio LSP, tooling.md §6).
-//
-// It is not built yet: for now it reports that on stderr and exits with
-// status 2 so editors fail loudly instead of waiting for a server that never
-// answers.
+// Command spell-lsp is the Spell language server: LSP 3.18 over stdio
+// (tooling.md §5–§6). All of it lives in package lsp.
 package main
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/spell-go/spell/lsp"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "spell-lsp: the language server is not built yet")
-	os.Exit(2)
+	os.Exit(lsp.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -67,6 +67,7 @@ Examples:
   spell fmt -d src                show what formatting would change, as a diff
   spell fmt --check .             list unformatted files; exit 1 if any (CI)
   echo '(+ 1(* 2 3))' | spell fmt   format standard input
+  spell lint .                    report likely mistakes in every .spl file under .
   spell doc strings/split         show the documentation of a name
   spell repl                      evaluate Spell forms interactively
   spell test examples/tests       run the *_test.txtar scripts offline (replay)
@@ -110,6 +111,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 		Commands: []*ucli.Command{
 			docCommand(),
 			fmtCommand(),
+			lintCommand(),
 			replCommand(),
 			runCommand(),
 			testCommand(),

@@ -432,9 +432,6 @@ func (r *testRun) script(file string) *scriptResult {
 		<-done
 	}
 	res.elapsed = time.Since(start)
-	if r.timeout > 0 && res.elapsed > r.timeout && res.failed {
-		res.logf("spell test: timed out after %v", r.timeout)
-	}
 	res.mu.Lock()
 	if res.workdir != "" {
 		// With -work, testscript starts the log with WORK=<dir>; the
