@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -62,9 +63,9 @@ flag or regular expression, missing path).
 Examples:
   spell test                        run every *_test.txtar under .
   spell test -v examples/tests      also print the logs of passing scripts
-  spell test -run s03 .             only the scripts whose path matches s03
+  spell test -run hello .           only the scripts whose path matches hello
   spell test -update .              refresh cmp goldens and stale prompt entries
-  spell test -work -run s03         keep the work directories and print them`,
+  spell test -work -run hello       keep the work directories and print them`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "run", Usage: "run only the scripts whose path or name matches `REGEXP`"},
 			&ucli.BoolFlag{Name: "v", Usage: "print the log of passing scripts too (verbose testscript log)", DisableDefaultText: true},
@@ -135,8 +136,13 @@ func runTest(c *ucli.Context) error {
 	}
 
 	// testscript's [short] and [net] conditions call testing.Short, which
-	// panics before testing.Init (a no-op inside a test binary).
+	// panics unless testing.Init ran and the command-line flags were parsed
+	// (both already done in a test binary, except when it runs as spell).
+	// spell itself never uses the flag package's command line.
 	testing.Init()
+	if !flag.Parsed() {
+		flag.CommandLine.Parse(nil)
+	}
 
 	tmp, err := os.MkdirTemp("", "spell-test-")
 	if err != nil {
@@ -150,8 +156,11 @@ func runTest(c *ucli.Context) error {
 	passed, failed := 0, 0
 	for _, f := range files {
 		res := r.script(f)
+		res.mu.Lock()
+		failedNow := res.failed
+		res.mu.Unlock()
 		status := "ok  "
-		if res.failed {
+		if failedNow {
 			status = "--- FAIL: "
 			failed++
 		} else {
@@ -161,7 +170,7 @@ func runTest(c *ucli.Context) error {
 		if r.work && res.workdir != "" {
 			fmt.Fprintf(r.stdout, "    WORK=%s\n", res.workdir)
 		}
-		if res.failed || r.verbose {
+		if failedNow || r.verbose {
 			writeIndented(r.stdout, res.log())
 		}
 	}
@@ -320,6 +329,7 @@ func linkSelf(dir string) (string, error) {
 type scriptResult struct {
 	mu      sync.Mutex
 	failed  bool
+	skip    string // the reason of a skipped script
 	buf     strings.Builder
 	elapsed time.Duration
 	workdir string
@@ -357,8 +367,11 @@ type scriptT struct {
 	verbose bool
 }
 
+// Skip ends the script as passed; its reason ends the log.
 func (t *scriptT) Skip(args ...any) {
-	t.res.logf("SKIP: %s", fmt.Sprint(args...))
+	t.res.mu.Lock()
+	t.res.skip = fmt.Sprint(args...)
+	t.res.mu.Unlock()
 	runtime.Goexit()
 }
 
@@ -439,6 +452,9 @@ func (r *testRun) script(file string) *scriptResult {
 		s := strings.TrimPrefix(res.buf.String(), "WORK="+res.workdir+"\n")
 		res.buf.Reset()
 		res.buf.WriteString(s)
+	}
+	if res.skip != "" {
+		fmt.Fprintf(&res.buf, "SKIP: %s\n", res.skip)
 	}
 	actual := res.actual
 	res.mu.Unlock()
