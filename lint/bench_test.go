@@ -1,0 +1,68 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/spell-go/spell/syntax"
+)
+
+// genProgram returns a wrapper program of about n lines mixing definitions,
+// locals, destructuring, loops, calls and quoted data.
+func genProgram(n int) []byte {
+	var b strings.Builder
+	b.WriteString("(quine completion\n  (eval\n    (do (quine prompt \"benchmark\")\n")
+	for i := 0; 3+6*i < n-1; i++ {
+		fmt.Fprintf(&b, `        (defn f%d [x {:keys [a b] :or {b 2}} & more]
+          (let [y (+ x a b) [p q] more]
+            (if (pos? y) (strings/upper-case (str y p q)) (f%d (dec x) {:a 1} y))))
+        (def v%d (loop [i 0 acc []] (if (< i 3) (recur (inc i) (conj acc i)) acc)))
+        (think "step %d" (map #(* %% 2) v%d))
+        '(old trailing expression %d)
+`, i, i, i, i, i, i)
+	}
+	b.WriteString("        '(!extend))))\n")
+	return []byte(b.String())
+}
+
+func BenchmarkLint(b *testing.B) {
+	src := genProgram(10000)
+	b.SetBytes(int64(len(src)))
+	opts := Options{Namespaces: DefaultNamespaces()}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f := syntax.Parse("bench.spl", src)
+		a := Analyze(f, opts)
+		if ds := Lint(f, a, Config{}); len(ds) != 0 {
+			b.Fatalf("unexpected findings: %d, first %+v", len(ds), ds[0])
+		}
+	}
+}
+
+func TestGeneratedProgramIsClean(t *testing.T) {
+	src := genProgram(200)
+	f := syntax.Parse("gen.spl", src)
+	for _, d := range Lint(f, Analyze(f, Options{}), Config{}) {
+		t.Errorf("%s: %s [%s]", f.Position(d.Start), d.Message, d.Rule)
+	}
+}
+
+// BenchmarkAnalyzeLint is BenchmarkLint without parsing.
+func BenchmarkAnalyzeLint(b *testing.B) {
+	src := genProgram(10000)
+	f := syntax.Parse("bench.spl", src)
+	opts := Options{Namespaces: DefaultNamespaces()}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Lint(f, Analyze(f, opts), Config{})
+	}
+}
+
+func BenchmarkParseOnly(b *testing.B) {
+	src := genProgram(10000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		syntax.Parse("bench.spl", src)
+	}
+}

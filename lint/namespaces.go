@@ -1,0 +1,134 @@
+package lint
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/spe/profile"
+)
+
+// Namespace is a namespace the analysis knows: a core one (strings, math,
+// builtins, skills, blocking) or an effect namespace of the agent profile.
+type Namespace struct {
+	Name string
+	// Effect is set for namespaces bound only while eval runs.
+	Effect bool
+	// Members are the member names (without the namespace); nil means any
+	// member is accepted (documentation namespaces, MCP aliases).
+	Members map[string]bool
+}
+
+// HasMember reports whether the namespace has member m. Documentation keys
+// (short-docs, docs, detail, disclosure) are members of every namespace.
+func (ns *Namespace) HasMember(m string) bool {
+	if ns.Members == nil {
+		return true
+	}
+	switch m {
+	case "short-docs", "docs", "detail", "disclosure":
+		return true
+	}
+	return ns.Members[m]
+}
+
+// Options configure Analyze.
+type Options struct {
+	// Namespaces are the namespaces the program may use, by name. Nil means
+	// DefaultNamespaces (the core namespaces and those of the default
+	// agent profile, cli).
+	Namespaces map[string]*Namespace
+}
+
+func catalogMembers(ns string) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range catalog.Namespace(ns) {
+		m[strings.TrimPrefix(e.Name, ns+"/")] = true
+	}
+	return m
+}
+
+// coreNamespaces are the namespaces every program has.
+func coreNamespaces() map[string]*Namespace {
+	return map[string]*Namespace{
+		"strings":  {Name: "strings", Members: catalogMembers("strings")},
+		"math":     {Name: "math", Members: catalogMembers("math")},
+		"builtins": {Name: "builtins"},
+		"skills":   {Name: "skills"},
+		// blocking exists inside futures started under eval; its members
+		// are fixed by the catalogue.
+		"blocking": {Name: "blocking", Effect: true, Members: catalogMembers("blocking")},
+	}
+}
+
+// ProfileNamespaces returns the core namespaces plus the effect namespaces
+// an agent profile grants (with their granted members), its MCP aliases and
+// workers/ when it has available agents. A {:file …} binding is a text
+// value, not a namespace, and is left out.
+func ProfileNamespaces(p *profile.Profile) map[string]*Namespace {
+	out := coreNamespaces()
+	if p == nil {
+		return out
+	}
+	for name, ref := range p.Namespaces {
+		if ref.IsFile() {
+			continue
+		}
+		ns := &Namespace{Name: name, Effect: true, Members: map[string]bool{}}
+		for _, part := range ref.Parts() {
+			if part.Stdlib == "" {
+				ns.Members = nil
+				break
+			}
+			for _, m := range part.Members() {
+				ns.Members[m] = true
+			}
+		}
+		out[name] = ns
+	}
+	for alias := range p.MCPServers {
+		if _, ok := out[alias]; !ok {
+			out[alias] = &Namespace{Name: alias, Effect: true}
+		}
+	}
+	if len(p.AvailableAgents) > 0 {
+		ns := &Namespace{Name: "workers", Effect: true, Members: map[string]bool{}}
+		for _, a := range p.AvailableAgents {
+			ns.Members[a.Name] = true
+		}
+		out["workers"] = ns
+	}
+	return out
+}
+
+var (
+	defaultNSOnce sync.Once
+	defaultNS     map[string]*Namespace
+)
+
+// DefaultNamespaces returns the namespaces of the default agent profile
+// (cli, embedded in the binary) plus the core namespaces. The result is
+// shared: do not modify it.
+func DefaultNamespaces() map[string]*Namespace {
+	defaultNSOnce.Do(func() {
+		p, err := profile.Load(profile.DefaultAgent, ".", "", "")
+		if err != nil {
+			p = nil
+		}
+		defaultNS = ProfileNamespaces(p)
+	})
+	return defaultNS
+}
+
+// effectNamespace reports whether name is an effect namespace known to
+// Spell-Go (granted or not): outside eval each of them is an effect.
+func effectNamespace(name string) bool {
+	for _, ns := range knownNamespaces {
+		if ns.Name == name {
+			return ns.Effect
+		}
+	}
+	return name == "workers" || name == "mcp"
+}
+
+var knownNamespaces = catalog.Namespaces()

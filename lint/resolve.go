@@ -1,0 +1,1202 @@
+package lint
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/syntax"
+)
+
+// Analyze builds the analysis model of a parsed file (see the package
+// documentation). It never evaluates code and never fails: malformed forms
+// are analysed as far as their shape allows.
+func Analyze(f *syntax.File, opts Options) *Analysis {
+	if opts.Namespaces == nil {
+		opts.Namespaces = DefaultNamespaces()
+	}
+	a := &Analysis{
+		File:     f,
+		Opts:     opts,
+		Loops:    map[*syntax.Node]bool{},
+		defs:     map[string][]*Binding{},
+		byName:   map[string][]*Binding{},
+		freeInFn: map[string]bool{},
+	}
+	end := int32(len(f.Src))
+	a.Root = &Scope{Kind: ScopeFile, Start: 0, End: end}
+	a.Scopes = append(a.Scopes, a.Root)
+	w := &walker{a: a, src: f.Src, names: map[string]string{}}
+	e := env{scope: a.Root, mode: ModePure}
+	for i, form := range f.Forms {
+		if i == 0 {
+			if wr := wrapperOf(form, f.Src); wr != nil {
+				a.Wrapper = wr
+				w.wrapper(wr, e)
+				continue
+			}
+		}
+		if i == 1 {
+			// Only the first form of a program is evaluated; the rest is
+			// analysed for navigation, but rules treat it leniently.
+			e.lenient = true
+		}
+		w.form(form, e)
+	}
+	w.finish()
+	return a
+}
+
+// entries indexes the catalogue by name (pointers into catalog.Entries;
+// the first entry of a name wins, as in catalog.Lookup).
+var entries = func() map[string]*catalog.Entry {
+	m := make(map[string]*catalog.Entry, len(catalog.Entries))
+	for i := range catalog.Entries {
+		e := &catalog.Entries[i]
+		if _, dup := m[e.Name]; !dup {
+			m[e.Name] = e
+		}
+	}
+	return m
+}()
+
+// entryOf looks a name up in the catalogue.
+func entryOf(name string) (*catalog.Entry, bool) {
+	e, ok := entries[name]
+	return e, ok
+}
+
+// env is the walker's state at a position.
+type env struct {
+	scope *Scope
+	mode  Mode
+	inFn  bool
+	owner *Binding
+	recur *recurTarget
+	tail  bool
+	// container is "fn", "let" or "for" when a def here does not escape.
+	container string
+	lenient   bool
+	isArg     bool
+	// wrapperPure is set in the pure part of a wrapper program, where eval
+	// of quoted code runs effects at every turn.
+	wrapperPure bool
+}
+
+type recurTarget struct {
+	node *syntax.Node
+	fn   *FnInfo // nil for loop
+}
+
+type walker struct {
+	a     *Analysis
+	src   []byte
+	names map[string]string
+	refs  []Reference
+	calls []Call
+	bslab []Binding
+}
+
+// text returns a node's source text, interned: every occurrence of a name
+// shares one string.
+func (w *walker) text(n *syntax.Node) string {
+	b := w.src[n.Start:n.End]
+	if s, ok := w.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	w.names[s] = s
+	return s
+}
+
+func (w *walker) newRef() *Reference {
+	if len(w.refs) == 0 {
+		w.refs = make([]Reference, 512)
+	}
+	r := &w.refs[0]
+	w.refs = w.refs[1:]
+	return r
+}
+
+func (w *walker) newCall() *Call {
+	if len(w.calls) == 0 {
+		w.calls = make([]Call, 256)
+	}
+	c := &w.calls[0]
+	w.calls = w.calls[1:]
+	return c
+}
+
+func (w *walker) newBinding() *Binding {
+	if len(w.bslab) == 0 {
+		w.bslab = make([]Binding, 128)
+	}
+	b := &w.bslab[0]
+	w.bslab = w.bslab[1:]
+	return b
+}
+
+// headName returns the symbol text of a list's head, or "".
+func headName(n *syntax.Node, src []byte) string {
+	if n.Kind != syntax.List || len(n.Kids) == 0 || n.Kids[0].Kind != syntax.Symbol {
+		return ""
+	}
+	h := n.Kids[0]
+	return string(src[h.Start:h.End])
+}
+
+// wrapperOf recognises (quine NAME inert… (eval (do …) extra…)).
+func wrapperOf(n *syntax.Node, src []byte) *Wrapper {
+	if headName(n, src) != "quine" || len(n.Kids) < 3 || n.Kids[1].Kind != syntax.Symbol {
+		return nil
+	}
+	last := n.Kids[len(n.Kids)-1]
+	if headName(last, src) != "eval" || len(last.Kids) < 2 {
+		return nil
+	}
+	do := last.Kids[1]
+	if headName(do, src) != "do" {
+		return nil
+	}
+	wr := &Wrapper{Quine: n, Name: n.Kids[1], Inert: n.Kids[2 : len(n.Kids)-1], Eval: last, Do: do,
+		Body: do.Kids[1:], Extra: last.Kids[2:]}
+	if k := len(wr.Body); k > 0 && isQuoted(wr.Body[k-1], src) {
+		wr.Trailing = wr.Body[k-1]
+	}
+	return wr
+}
+
+// isQuoted reports whether n is 'x or (quote x).
+func isQuoted(n *syntax.Node, src []byte) bool {
+	return n.Kind == syntax.Quote || headName(n, src) == "quote"
+}
+
+// quotedTarget returns the quoted form of 'x or (quote x), or nil.
+func quotedTarget(n *syntax.Node, src []byte) *syntax.Node {
+	switch {
+	case n.Kind == syntax.Quote && len(n.Kids) > 0:
+		return n.Kids[0]
+	case headName(n, src) == "quote" && len(n.Kids) > 1:
+		return n.Kids[1]
+	}
+	return nil
+}
+
+func (w *walker) quoted(n *syntax.Node) {
+	w.a.Quoted = append(w.a.Quoted, [2]int32{n.Start, n.End})
+}
+
+func (w *walker) wrapper(wr *Wrapper, e env) {
+	a := w.a
+	w.call(wr.Quine, e, CallSpecial, 0).Head = w.ref(wr.Quine.Kids[0], e, true)
+	w.bind(wr.Name, BindQuine, wr.Quine, nil, e)
+	for _, n := range wr.Inert {
+		w.quoted(n)
+	}
+	w.call(wr.Eval, e, CallBuiltin, 0).Head = w.ref(wr.Eval.Kids[0], e, true)
+	w.call(wr.Do, e, CallSpecial, 0).Head = w.ref(wr.Do.Kids[0], e, true)
+	pe := e
+	pe.wrapperPure = true
+	pe.tail = false
+	a.Bodies = append(a.Bodies, Body{Kind: "wrapper", Form: wr.Do, Forms: wr.Body, Mode: ModePure})
+	for i, n := range wr.Body {
+		if i == len(wr.Body)-1 && wr.Trailing != nil {
+			if t := quotedTarget(n, w.src); t != nil {
+				if n.Kind == syntax.List {
+					w.ref(n.Kids[0], pe, true)
+				}
+				te := e
+				te.mode = ModeEffect
+				w.form(t, te)
+			}
+			continue
+		}
+		w.form(n, pe)
+	}
+	for _, n := range wr.Extra {
+		w.form(n, pe)
+	}
+}
+
+// newScope opens a scope for form.
+func (w *walker) newScope(kind ScopeKind, form *syntax.Node, e *env) *Scope {
+	s := &Scope{Kind: kind, Start: form.Start, End: form.End, Parent: e.scope, Form: form}
+	e.scope.Children = append(e.scope.Children, s)
+	w.a.Scopes = append(w.a.Scopes, s)
+	e.scope = s
+	return s
+}
+
+// bind records a binding of the symbol n.
+func (w *walker) bind(n *syntax.Node, kind BindingKind, form, value *syntax.Node, e env) *Binding {
+	name := w.text(n)
+	b := w.newBinding()
+	*b = Binding{Name: name, Kind: kind, Node: n, Start: n.Start, End: n.End, Form: form, Value: value, InFunction: e.inFn}
+	if !kind.IsDefinition() {
+		b.Scope = e.scope
+		e.scope.Bindings = append(e.scope.Bindings, b)
+	} else {
+		w.a.defs[name] = append(w.a.defs[name], b)
+	}
+	w.a.byName[name] = append(w.a.byName[name], b)
+	w.a.Bindings = append(w.a.Bindings, b)
+	if value != nil {
+		b.Fn = fnInfoOf(value, w.src)
+	}
+	return b
+}
+
+// fnInfoOf returns the arity of a (fn [params] …), (fn* …) or #(…) form.
+func fnInfoOf(n *syntax.Node, src []byte) *FnInfo {
+	switch n.Kind {
+	case syntax.FnLit:
+		return fnLitInfo(n, src)
+	case syntax.List:
+		switch headName(n, src) {
+		case "fn", "fn*":
+			if len(n.Kids) > 1 && n.Kids[1].Kind == syntax.Vector {
+				return paramsInfo(n.Kids[1], src)
+			}
+		}
+	}
+	return nil
+}
+
+func paramsInfo(v *syntax.Node, src []byte) *FnInfo {
+	fi := &FnInfo{Params: v}
+	for _, p := range v.Kids {
+		if p.Kind == syntax.Symbol && string(src[p.Start:p.End]) == "&" {
+			fi.Variadic = true
+			break
+		}
+		fi.Required++
+	}
+	return fi
+}
+
+// fnLitInfo derives the arity of #(…) from the % symbols it uses.
+func fnLitInfo(n *syntax.Node, src []byte) *FnInfo {
+	fi := &FnInfo{}
+	syntax.Walk(n, func(x *syntax.Node) bool {
+		if x.Kind == syntax.Quote {
+			return false
+		}
+		if x.Kind == syntax.Symbol {
+			if idx, rest := percentParam(string(src[x.Start:x.End])); rest {
+				fi.Variadic = true
+			} else if idx > fi.Required {
+				fi.Required = idx
+			}
+		}
+		return true
+	})
+	return fi
+}
+
+// percentParam parses %, %n and %&: idx is the 1-based index (0 when the
+// symbol is not a parameter), rest reports %&.
+func percentParam(s string) (idx int, rest bool) {
+	if s == "" || s[0] != '%' {
+		return 0, false
+	}
+	switch s {
+	case "%":
+		return 1, false
+	case "%&":
+		return 0, true
+	}
+	n, err := strconv.Atoi(s[1:])
+	if err != nil || n < 1 || n > 20 {
+		return 0, false
+	}
+	return n, false
+}
+
+// lookup finds a local binding of name in the scope chain.
+func lookup(s *Scope, name string) *Binding {
+	for ; s != nil; s = s.Parent {
+		for i := len(s.Bindings) - 1; i >= 0; i-- {
+			if s.Bindings[i].Name == name {
+				return s.Bindings[i]
+			}
+		}
+	}
+	return nil
+}
+
+// ref records a reference for the symbol n.
+func (w *walker) ref(n *syntax.Node, e env, head bool) *Reference {
+	name := w.text(n)
+	r := w.newRef()
+	*r = Reference{Node: n, Start: n.Start, End: n.End, Name: name, Head: head, Mode: e.mode,
+		InFunction: e.inFn, Lenient: e.lenient, Owner: e.owner, Scope: e.scope}
+	lookName := name
+	if i := strings.IndexByte(name, '/'); i > 0 && i < len(name)-1 {
+		r.Root, r.Member = name[:i], name[i+1:]
+		lookName = r.Root
+	} else if name == "%" {
+		lookName = "%1"
+	}
+	if head {
+		if en, ok := entryOf(name); ok && (en.Kind == catalog.SpecialForm || en.Kind == catalog.Macro) {
+			r.Entry, r.HasEntry = en, true
+			w.a.References = append(w.a.References, r)
+			return r
+		}
+	}
+	if b := lookup(e.scope, lookName); b != nil {
+		r.Lexical = b
+		b.Refs = append(b.Refs, r)
+	} else if e.inFn {
+		w.a.freeInFn[lookName] = true
+	}
+	w.a.References = append(w.a.References, r)
+	return r
+}
+
+// form analyses n as code.
+func (w *walker) form(n *syntax.Node, e env) {
+	switch n.Kind {
+	case syntax.Symbol:
+		w.ref(n, e, false)
+	case syntax.List:
+		w.list(n, e)
+	case syntax.Vector, syntax.Map, syntax.Set, syntax.NamespacedMap:
+		e.tail = false
+		e.isArg = false
+		for _, k := range n.Kids {
+			w.form(k, e)
+		}
+	case syntax.FnLit:
+		w.fnLit(n, e)
+	case syntax.Quote:
+		w.quoted(n)
+	case syntax.Meta:
+		if len(n.Kids) == 2 {
+			w.form(n.Kids[1], e)
+		}
+	}
+}
+
+// body analyses forms evaluated like do; the last is in tail position when
+// the body itself is.
+func (w *walker) body(forms []*syntax.Node, e env) {
+	tail := e.tail
+	e.isArg = false
+	for i, k := range forms {
+		e.tail = tail && i == len(forms)-1
+		w.form(k, e)
+	}
+}
+
+func (w *walker) call(n *syntax.Node, e env, kind CallKind, extra int) *Call {
+	c := w.newCall()
+	*c = Call{Node: n, Kind: kind, Args: len(n.Kids) - 1 + extra, Threaded: extra > 0, Mode: e.mode,
+		InFunction: e.inFn, Lenient: e.lenient, Owner: e.owner, IsArg: e.isArg, Tail: e.tail}
+	if len(n.Kids) > 0 && n.Kids[0].Kind == syntax.Symbol {
+		c.Name = w.text(n.Kids[0])
+	}
+	w.a.Calls = append(w.a.Calls, c)
+	return c
+}
+
+// list analyses a list form; extra is the number of arguments a threading
+// macro inserts.
+func (w *walker) list(n *syntax.Node, e env) { w.listN(n, e, 0) }
+
+func (w *walker) listN(n *syntax.Node, e env, extra int) {
+	if len(n.Kids) == 0 {
+		return
+	}
+	head := n.Kids[0]
+	name := ""
+	if head.Kind == syntax.Symbol {
+		name = w.text(head)
+	}
+	if en, ok := entryOf(name); ok && (en.Kind == catalog.SpecialForm || en.Kind == catalog.Macro) {
+		kind := CallSpecial
+		if en.Kind == catalog.Macro {
+			kind = CallMacro
+		}
+		c := w.call(n, e, kind, extra)
+		c.Head = w.ref(head, e, true)
+		if extra > 0 {
+			// A threaded special form: analyse the arguments plainly.
+			w.args(n.Kids[1:], e)
+			return
+		}
+		w.special(name, n, e)
+		return
+	}
+	c := w.call(n, e, CallUnknown, extra)
+	args := n.Kids[1:]
+	he := e
+	he.tail = false
+	he.isArg = false
+	if head.Kind == syntax.Symbol {
+		c.Head = w.ref(head, he, true)
+		if name == "eval" && len(args) == 1 && isQuoted(args[0], w.src) {
+			// (eval 'code): the quoted data runs as code.
+			if t := quotedTarget(args[0], w.src); t != nil {
+				if args[0].Kind == syntax.List {
+					w.ref(args[0].Kids[0], he, true)
+				}
+				ee := he
+				ee.recur = nil
+				if e.mode == ModePure && !e.wrapperPure {
+					ee.mode = ModeEffect
+				}
+				w.form(t, ee)
+				return
+			}
+		}
+		if w.userMacro(name, e) {
+			c.Kind = CallUserMacro
+			ae := he
+			ae.lenient = true
+			w.args(args, ae)
+			return
+		}
+	} else {
+		w.form(head, he)
+	}
+	w.args(args, e)
+}
+
+// userMacro reports whether name denotes a defmacro of the file (not
+// shadowed by a local).
+func (w *walker) userMacro(name string, e env) bool {
+	if lookup(e.scope, name) != nil {
+		return false
+	}
+	for _, b := range w.a.defs[name] {
+		if b.Kind == BindDefmacro {
+			return true
+		}
+	}
+	return false
+}
+
+// args analyses call arguments.
+func (w *walker) args(args []*syntax.Node, e env) {
+	e.tail = false
+	e.isArg = true
+	for _, k := range args {
+		w.form(k, e)
+	}
+}
+
+func (w *walker) exprs(ns []*syntax.Node, e env) {
+	e.tail = false
+	e.isArg = false
+	for _, k := range ns {
+		w.form(k, e)
+	}
+}
+
+// special analyses a special form or built-in macro.
+func (w *walker) special(name string, n *syntax.Node, e env) {
+	a := w.a
+	kids := n.Kids
+	args := kids[1:]
+	switch name {
+	case "quote":
+		w.quoted(n)
+	case "def", "define", "persist":
+		if len(args) == 0 || args[0].Kind != syntax.Symbol {
+			w.exprs(args, e)
+			return
+		}
+		kind := map[string]BindingKind{"def": BindDef, "define": BindDefine, "persist": BindPersist}[name]
+		w.inlineDef(n, name, e)
+		var val *syntax.Node
+		if len(args) > 1 {
+			val = args[1]
+			ve := e
+			ve.tail, ve.isArg = false, false
+			w.form(val, ve)
+		} else if name == "persist" {
+			// (persist x) re-binds the current value of x.
+			r := w.ref(args[0], e, false)
+			if r.Lexical == nil {
+				a.UnboundPersists = append(a.UnboundPersists, r)
+			}
+		}
+		b := w.bind(args[0], kind, n, val, e)
+		if val != nil && b.Fn != nil {
+			w.fnBodyOwner(val, b)
+		}
+		w.exprs(args[min(2, len(args)):], e)
+	case "defn", "defmacro":
+		if len(args) == 0 || args[0].Kind != syntax.Symbol {
+			w.lenientArgs(args, e)
+			return
+		}
+		kind := BindDefn
+		if name == "defmacro" {
+			kind = BindDefmacro
+		}
+		w.inlineDef(n, name, e)
+		b := w.bind(args[0], kind, n, nil, e)
+		if len(args) > 1 && args[1].Kind == syntax.Vector {
+			if kind == BindDefn {
+				b.Fn = paramsInfo(args[1], w.src)
+			}
+			w.fn(n, args[1], args[2:], e, b, kind == BindDefmacro)
+		} else {
+			w.lenientArgs(args[1:], e)
+		}
+	case "fn", "fn*":
+		if len(args) > 0 && args[0].Kind == syntax.Vector {
+			w.fn(n, args[0], args[1:], e, nil, false)
+		} else {
+			w.lenientArgs(args, e)
+		}
+	case "do":
+		a.Bodies = append(a.Bodies, Body{Kind: "do", Form: n, Forms: args, Mode: e.mode})
+		w.body(args, e)
+	case "if":
+		if len(args) > 0 {
+			w.exprs(args[:1], e)
+		}
+		if len(args) > 1 {
+			be := e
+			be.isArg = false
+			for _, k := range args[1:] {
+				w.form(k, be)
+			}
+		}
+	case "when", "when-not":
+		w.exprs(args[:min(1, len(args))], e)
+		if len(args) > 1 {
+			a.Bodies = append(a.Bodies, Body{Kind: "when", Form: n, Forms: args[1:], Mode: e.mode})
+			w.body(args[1:], e)
+		}
+	case "let", "loop", "blocking/plet":
+		w.let(name, n, args, e)
+	case "for":
+		w.forForm(n, args, e)
+	case "if-let", "when-let", "if-some", "when-some":
+		w.ifLet(name, n, args, e)
+	case "try":
+		w.try(n, args, e)
+	case "catch":
+		w.catch(n, args, e)
+	case "quine":
+		if len(args) > 0 && args[0].Kind == syntax.Symbol {
+			w.bind(args[0], BindQuine, n, nil, e)
+			for _, k := range args[1 : len(args)-max(0, min(1, len(args)-1))] {
+				w.quoted(k)
+			}
+			if len(args) > 1 {
+				w.form(args[len(args)-1], e)
+			}
+		} else {
+			w.lenientArgs(args, e)
+		}
+	case "reopen":
+		w.exprs(args[:min(1, len(args))], e)
+		for _, k := range args[min(1, len(args)):] {
+			if headName(k, w.src) == "reopen-eval" {
+				c := w.call(k, e, CallSpecial, 0)
+				c.Head = w.ref(k.Kids[0], e, true)
+				w.exprs(k.Kids[1:], e)
+			} else {
+				w.quoted(k)
+			}
+		}
+	case "recur":
+		ru := RecurUse{Node: n, Args: len(args)}
+		if e.recur != nil {
+			ru.Target = e.recur.node
+			ru.Tail = e.tail
+			ru.Fn = e.recur.fn
+			if e.recur.fn == nil {
+				a.Loops[e.recur.node] = true
+			}
+		}
+		a.Recurs = append(a.Recurs, ru)
+		w.args(args, e)
+	case "case":
+		w.exprs(args[:min(1, len(args))], e)
+		rest := args[min(1, len(args)):]
+		for i, k := range rest {
+			ke := e
+			ke.isArg = false
+			if i%2 == 0 && i != len(rest)-1 {
+				ke.tail = false
+			}
+			w.form(k, ke)
+		}
+	case "cond":
+		for i, k := range args {
+			ke := e
+			ke.isArg = false
+			if i%2 == 0 {
+				ke.tail = false
+			}
+			w.form(k, ke)
+		}
+	case "and", "or":
+		w.body(args, e)
+	case "->", "->>", "some->", "some->>":
+		w.exprs(args[:min(1, len(args))], e)
+		for _, k := range args[min(1, len(args)):] {
+			w.threadStep(k, e)
+		}
+	case "cond->", "cond->>":
+		w.exprs(args[:min(1, len(args))], e)
+		for i, k := range args[min(1, len(args)):] {
+			if i%2 == 0 {
+				w.exprs([]*syntax.Node{k}, e)
+			} else {
+				w.threadStep(k, e)
+			}
+		}
+	case "as->":
+		w.exprs(args[:min(1, len(args))], e)
+		if len(args) > 1 && args[1].Kind == syntax.Symbol {
+			se := e
+			w.newScope(ScopeAs, n, &se)
+			w.bind(args[1], BindAs, n, nil, se)
+			w.exprs(args[2:], se)
+		} else {
+			w.exprs(args[min(1, len(args)):], e)
+		}
+	case "future":
+		fe := e
+		fe.inFn = true
+		fe.recur = &recurTarget{node: n, fn: &FnInfo{}}
+		fe.container = "fn"
+		if fe.mode == ModePure {
+			fe.mode = ModeFunction
+		}
+		w.body(args, fe)
+	case "think":
+		a.Thinks = append(a.Thinks, n)
+		if len(args) > 0 {
+			w.quoted(args[0])
+		}
+		w.exprs(args[min(1, len(args)):], e)
+	case "rethink":
+		a.Thinks = append(a.Thinks, n)
+		rest := args
+		if len(rest) > 0 && rest[0].Kind == syntax.Number {
+			rest = rest[1:]
+		}
+		if len(rest) > 0 {
+			w.quoted(rest[0])
+			rest = rest[1:]
+		}
+		w.exprs(rest, e)
+	case "prune":
+		// Arguments are numbers; nothing to resolve.
+	case "!call-now", "!peek-now", "!peek":
+		rest := args
+		if len(rest) > 0 && rest[0].Kind == syntax.Map {
+			w.exprs(rest[:1], e)
+			rest = rest[1:]
+		}
+		for i, k := range rest {
+			if i%2 == 0 && k.Kind == syntax.Symbol {
+				continue // the name is defined by the next turn
+			}
+			w.exprs([]*syntax.Node{k}, e)
+		}
+	default:
+		// when-not, first-line, !print, print, !describe, !extend,
+		// !compact, reopen-eval and anything else: plain arguments.
+		w.exprs(args, e)
+	}
+}
+
+func (w *walker) lenientArgs(args []*syntax.Node, e env) {
+	e.lenient = true
+	w.exprs(args, e)
+}
+
+// threadStep analyses one step of a threading macro: (f a) becomes
+// (f x a), a symbol f becomes (f x).
+func (w *walker) threadStep(k *syntax.Node, e env) {
+	e.isArg = false
+	e.tail = false
+	switch k.Kind {
+	case syntax.List:
+		if len(k.Kids) > 0 {
+			w.listN(k, e, 1)
+			return
+		}
+	case syntax.Symbol:
+		c := w.call(k, e, CallUnknown, 0)
+		c.Args = 1
+		c.Threaded = true
+		c.Name = w.text(k)
+		c.Head = w.ref(k, e, true)
+		return
+	}
+	w.form(k, e)
+}
+
+// fnBodyOwner marks the references inside an anonymous fn assigned to b as
+// owned by b (for effect propagation through calls of b).
+func (w *walker) fnBodyOwner(val *syntax.Node, b *Binding) {
+	for i := len(w.a.References) - 1; i >= 0; i-- {
+		r := w.a.References[i]
+		if r.Start < val.Start {
+			break
+		}
+		if r.Owner == nil && r.Mode == ModeFunction {
+			r.Owner = b
+		}
+	}
+	for i := len(w.a.Calls) - 1; i >= 0; i-- {
+		c := w.a.Calls[i]
+		if c.Node.Start < val.Start {
+			break
+		}
+		if c.Owner == nil && c.Mode == ModeFunction {
+			c.Owner = b
+		}
+	}
+}
+
+func (w *walker) inlineDef(n *syntax.Node, head string, e env) {
+	if e.container != "" && !e.lenient {
+		w.a.InlineDefs = append(w.a.InlineDefs, InlineDef{Node: n, Head: head, Container: e.container})
+	}
+}
+
+// fn analyses a function: parameters, then the body as its own recur
+// target. owner is the defn binding, or nil.
+func (w *walker) fn(n, params *syntax.Node, body []*syntax.Node, e env, owner *Binding, macro bool) {
+	fe := e
+	w.newScope(ScopeFn, n, &fe)
+	fe.inFn = true
+	fe.container = "fn"
+	fe.isArg = false
+	if owner != nil {
+		fe.owner = owner
+	}
+	if fe.mode == ModePure {
+		fe.mode = ModeFunction
+	}
+	fi := paramsInfo(params, w.src)
+	fe.recur = &recurTarget{node: n, fn: fi}
+	if macro {
+		fe.recur = &recurTarget{node: n, fn: &FnInfo{Required: fi.Required, Variadic: true}}
+		w.pattern(params, BindParam, n, fe, false)
+	} else {
+		for _, p := range params.Kids {
+			if p.Kind == syntax.Symbol && w.text(p) == "&" {
+				continue
+			}
+			w.pattern(p, BindParam, n, fe, false)
+		}
+	}
+	fe.tail = true
+	w.a.Bodies = append(w.a.Bodies, Body{Kind: "fn", Form: n, Forms: body, Mode: fe.mode})
+	w.body(body, fe)
+}
+
+// fnLit analyses #(…): implicit parameters, body as a call.
+func (w *walker) fnLit(n *syntax.Node, e env) {
+	fe := e
+	w.newScope(ScopeFnLit, n, &fe)
+	fe.inFn = true
+	fe.container = "fn"
+	if fe.mode == ModePure {
+		fe.mode = ModeFunction
+	}
+	fi := fnLitInfo(n, w.src)
+	fe.recur = &recurTarget{node: n, fn: fi}
+	// Parameters: one binding per distinct % symbol, at its first use.
+	seen := map[string]bool{}
+	syntax.Walk(n, func(x *syntax.Node) bool {
+		if x.Kind == syntax.Quote {
+			return false
+		}
+		if x.Kind == syntax.Symbol {
+			s := w.text(x)
+			idx, rest := percentParam(s)
+			key := s
+			if idx > 0 {
+				key = "%" + strconv.Itoa(idx)
+			}
+			if (idx > 0 || rest) && !seen[key] {
+				seen[key] = true
+				// Implicit: the first use stands for the declaration.
+				b := &Binding{Name: key, Kind: BindFnLitParam, Node: x, Start: x.Start, End: x.End, Form: n, Scope: fe.scope, InFunction: true}
+				fe.scope.Bindings = append(fe.scope.Bindings, b)
+				w.a.byName[key] = append(w.a.byName[key], b)
+				w.a.Bindings = append(w.a.Bindings, b)
+			}
+		}
+		return true
+	})
+	fe.tail = true
+	fe.isArg = false
+	if len(n.Kids) > 0 {
+		// #(f a b) is (fn* [..] (f a b)).
+		fl := *n
+		fl.Kind = syntax.List
+		w.list(&fl, fe)
+	}
+}
+
+// pattern binds the names of a destructuring pattern (language.md §5.8).
+func (w *walker) pattern(p *syntax.Node, kind BindingKind, form *syntax.Node, e env, keys bool) {
+	switch p.Kind {
+	case syntax.Symbol:
+		if w.text(p) == "&" {
+			return
+		}
+		b := w.bind(p, kind, form, nil, e)
+		b.Destructured = keys
+	case syntax.Vector:
+		for i := 0; i < len(p.Kids); i++ {
+			k := p.Kids[i]
+			if k.Kind == syntax.Symbol && w.text(k) == "&" {
+				continue
+			}
+			if k.Kind == syntax.Keyword && w.text(k) == ":as" && i+1 < len(p.Kids) {
+				i++
+				w.pattern(p.Kids[i], kind, form, e, false)
+				continue
+			}
+			w.pattern(k, kind, form, e, false)
+		}
+	case syntax.Map:
+		for i := 0; i+1 < len(p.Kids); i += 2 {
+			k, v := p.Kids[i], p.Kids[i+1]
+			if k.Kind == syntax.Keyword {
+				switch w.text(k) {
+				case ":keys", ":strs", ":syms":
+					if v.Kind == syntax.Vector {
+						for _, s := range v.Kids {
+							if s.Kind == syntax.Symbol {
+								w.pattern(s, kind, form, e, true)
+							}
+						}
+					}
+					continue
+				case ":as":
+					w.pattern(v, kind, form, e, false)
+					continue
+				case ":or":
+					w.quoted(v)
+					continue
+				}
+			}
+			w.pattern(k, kind, form, e, false)
+		}
+	case syntax.Meta:
+		if len(p.Kids) == 2 {
+			w.pattern(p.Kids[1], kind, form, e, keys)
+		}
+	}
+}
+
+// let analyses let, loop and blocking/plet.
+func (w *walker) let(name string, n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) == 0 || args[0].Kind != syntax.Vector {
+		w.lenientArgs(args, e)
+		return
+	}
+	kind, sk := BindLet, ScopeLet
+	switch name {
+	case "loop":
+		kind, sk = BindLoop, ScopeLoop
+	case "blocking/plet":
+		kind, sk = BindPlet, ScopePlet
+	}
+	le := e
+	le.isArg = false
+	w.newScope(sk, n, &le)
+	ie := le
+	ie.tail = false
+	if name != "loop" {
+		ie.container = "let"
+	}
+	bs := args[0].Kids
+	for i := 0; i+1 < len(bs); i += 2 {
+		w.form(bs[i+1], ie)
+		before := len(le.scope.Bindings)
+		w.pattern(bs[i], kind, n, le, false)
+		if bs[i].Kind == syntax.Symbol && len(le.scope.Bindings) > before {
+			b := le.scope.Bindings[len(le.scope.Bindings)-1]
+			b.Value = bs[i+1]
+			b.Fn = fnInfoOf(bs[i+1], w.src)
+			if b.Fn != nil {
+				w.fnBodyOwner(bs[i+1], b)
+			}
+		}
+	}
+	body := args[1:]
+	if name == "loop" {
+		le.recur = &recurTarget{node: n}
+		le.tail = true
+		w.a.Loops[n] = w.a.Loops[n] || false
+	}
+	le.container = "let"
+	if name == "loop" {
+		le.container = e.container
+		if le.container == "" {
+			le.container = "loop"
+		}
+	}
+	w.a.Bodies = append(w.a.Bodies, Body{Kind: name, Form: n, Forms: body, Mode: le.mode})
+	w.body(body, le)
+}
+
+// forForm analyses (for [bindings…] body…).
+func (w *walker) forForm(n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) == 0 || args[0].Kind != syntax.Vector {
+		w.lenientArgs(args, e)
+		return
+	}
+	fe := e
+	fe.isArg = false
+	fe.tail = false
+	fe.recur = nil
+	fe.container = "for"
+	w.newScope(ScopeFor, n, &fe)
+	bs := args[0].Kids
+	for i := 0; i+1 < len(bs); i += 2 {
+		k, v := bs[i], bs[i+1]
+		if k.Kind == syntax.Keyword {
+			switch w.text(k) {
+			case ":let":
+				if v.Kind == syntax.Vector {
+					for j := 0; j+1 < len(v.Kids); j += 2 {
+						w.form(v.Kids[j+1], fe)
+						w.pattern(v.Kids[j], BindFor, n, fe, false)
+					}
+					continue
+				}
+			}
+			w.form(v, fe)
+			continue
+		}
+		w.form(v, fe)
+		w.pattern(k, BindFor, n, fe, false)
+	}
+	w.body(args[1:], fe)
+}
+
+// ifLet analyses if-let, when-let, if-some and when-some.
+func (w *walker) ifLet(name string, n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) == 0 || args[0].Kind != syntax.Vector || len(args[0].Kids) < 2 {
+		w.lenientArgs(args, e)
+		return
+	}
+	bv := args[0]
+	te := e
+	te.tail, te.isArg = false, false
+	w.form(bv.Kids[1], te)
+	w.exprs(bv.Kids[2:], te)
+	be := e
+	be.isArg = false
+	w.newScope(ScopeIfLet, n, &be)
+	be.container = e.container
+	if be.container == "" {
+		be.container = "let"
+	}
+	w.pattern(bv.Kids[0], BindIfLet, n, be, false)
+	rest := args[1:]
+	if strings.HasPrefix(name, "if-") {
+		if len(rest) > 0 {
+			w.form(rest[0], be)
+		}
+		// The else branch does not see the binding.
+		oe := e
+		oe.isArg = false
+		for _, k := range rest[min(1, len(rest)):] {
+			w.form(k, oe)
+		}
+		return
+	}
+	w.body(rest, be)
+}
+
+// try analyses (try body… (catch e handler…)).
+func (w *walker) try(n *syntax.Node, args []*syntax.Node, e env) {
+	body := args
+	var clause *syntax.Node
+	if k := len(args); k > 0 && headName(args[k-1], w.src) == "catch" {
+		clause = args[k-1]
+		body = args[:k-1]
+	}
+	te := e
+	te.tail = false
+	te.isArg = false
+	w.a.Bodies = append(w.a.Bodies, Body{Kind: "try", Form: n, Forms: body, Mode: e.mode})
+	w.body(body, te)
+	if clause != nil {
+		c := w.call(clause, te, CallSpecial, 0)
+		c.Head = w.ref(clause.Kids[0], te, true)
+		w.catch(clause, clause.Kids[1:], te)
+	}
+}
+
+func (w *walker) catch(n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) == 0 || args[0].Kind != syntax.Symbol {
+		w.lenientArgs(args, e)
+		return
+	}
+	ce := e
+	w.newScope(ScopeCatch, n, &ce)
+	w.bind(args[0], BindCatch, n, nil, ce)
+	w.body(args[1:], ce)
+}
+
+// finish resolves free references against definitions, builtins and
+// namespaces, and sorts the tables.
+func (w *walker) finish() {
+	a := w.a
+	nss := a.Opts.Namespaces
+	for _, r := range a.References {
+		if r.Lexical != nil {
+			continue
+		}
+		if r.HasEntry { // head special form or macro
+			w.effect(r)
+			continue
+		}
+		look := r.Name
+		if r.Root != "" {
+			look = r.Root
+		}
+		if defs := a.defs[look]; len(defs) > 0 {
+			r.Candidates = defs
+			for _, b := range defs {
+				b.Refs = append(b.Refs, r)
+			}
+			continue
+		}
+		if r.Root != "" {
+			if en, ok := entryOf(r.Name); ok && en.Kind == catalog.Macro {
+				r.Entry, r.HasEntry = en, true // blocking/plet
+			} else if ns := nss[r.Root]; ns != nil {
+				r.Namespace = ns
+				if en, ok := entryOf(r.Root + "/" + firstSegment(r.Member)); ok {
+					r.Entry, r.HasEntry = en, true
+				}
+			} else if en, ok := entryOf(r.Name); ok {
+				r.Entry, r.HasEntry = en, true
+			}
+			w.effect(r)
+			if r.Resolved() || !r.InFunction {
+				continue
+			}
+		} else {
+			if en, ok := entryOf(r.Name); ok && en.Namespace == "" {
+				r.Entry, r.HasEntry = en, true
+				w.effect(r)
+				continue
+			}
+			if ns := nss[r.Name]; ns != nil {
+				r.Namespace = ns
+				w.effect(r)
+				continue
+			}
+			if effectNamespace(r.Name) {
+				w.effect(r)
+			}
+		}
+		if r.InFunction {
+			if bs := a.byName[look]; len(bs) > 0 {
+				r.Candidates = bs
+				r.Dynamic = true
+				for _, b := range bs {
+					b.Refs = append(b.Refs, r)
+				}
+			}
+		}
+	}
+	for _, c := range a.Calls {
+		if c.Kind != CallUnknown || c.Head == nil {
+			continue
+		}
+		switch r := c.Head; {
+		case r.Lexical != nil || len(r.Candidates) > 0:
+			c.Kind = CallUser
+		case r.HasEntry:
+			c.Kind = CallBuiltin
+		}
+	}
+	// (persist x) needs an earlier definition of x.
+	kept := a.UnboundPersists[:0]
+	for _, r := range a.UnboundPersists {
+		ok := false
+		for _, b := range a.defs[r.Name] {
+			if b.Start < r.Start {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			kept = append(kept, r)
+		}
+	}
+	a.UnboundPersists = kept
+	byStart := func(x, y *Reference) int { return cmp.Compare(x.Start, y.Start) }
+	sortStable(a.Bindings, func(x, y *Binding) int { return cmp.Compare(x.Start, y.Start) })
+	sortStable(a.References, byStart)
+	sortStable(a.Calls, func(x, y *Call) int { return cmp.Compare(x.Node.Start, y.Node.Start) })
+	sortStable(a.Quoted, func(x, y [2]int32) int { return cmp.Compare(x[0], y[0]) })
+	for _, b := range a.Bindings {
+		if len(b.Refs) > 1 {
+			sortStable(b.Refs, byStart)
+		}
+	}
+}
+
+// sortStable sorts s unless it is already sorted (the usual case: the walk
+// visits the source in order).
+func sortStable[T any](s []T, cmp func(x, y T) int) {
+	if !slices.IsSortedFunc(s, cmp) {
+		slices.SortStableFunc(s, cmp)
+	}
+}
+
+func firstSegment(s string) string {
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// effect records r when it denotes an effect: an effect builtin, a member
+// or root of an effect namespace, or a turn-producing macro.
+func (w *walker) effect(r *Reference) {
+	if isEffectRef(r) {
+		w.a.Effects = append(w.a.Effects, EffectUse{Ref: r})
+	}
+}
+
+func isEffectRef(r *Reference) bool {
+	if r.Lexical != nil || len(r.Candidates) > 0 {
+		return false
+	}
+	if r.HasEntry {
+		switch r.Entry.Kind {
+		case catalog.EffectBuiltin, catalog.EffectMember:
+			return r.Entry.Namespace != "blocking"
+		case catalog.Macro:
+			return r.Entry.Category == "effect"
+		}
+	}
+	root := r.Root
+	if root == "" {
+		root = r.Name
+		if r.Namespace == nil && !effectNamespace(root) {
+			return false
+		}
+	}
+	if r.Namespace != nil {
+		return r.Namespace.Effect && r.Namespace.Name != "blocking"
+	}
+	return effectNamespace(root) && root != "blocking"
+}
