@@ -62,62 +62,11 @@ func (in *Interp) memberHint(root *value.Symbol, env *Env, member string) string
 	return ""
 }
 
-// closest returns the candidate nearest to name within the threshold.
+// closest returns the candidate nearest to name: about a third of the
+// characters may differ; names of one or two characters get no suggestion
+// (everything is that close to them).
 func closest(name string, cands []string) string {
-	sort.Strings(cands)
-	best, bestD := "", 1<<30
-	ln := strings.ToLower(name)
-	// About a third of the characters may differ; names of one or two
-	// characters get no suggestion (everything is that close to them).
-	limit := len([]rune(name)) / 3
-	if limit == 0 {
-		return ""
-	}
-	for _, c := range cands {
-		if c == name {
-			continue
-		}
-		d := editDistance(ln, strings.ToLower(c), limit)
-		if d <= limit && d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance, giving up above limit.
-func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			// A swap of two neighbouring characters counts as one edit.
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
+	return catalog.Nearest(name, cands, catalog.RuneLen(name)/3)
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

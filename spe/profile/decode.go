@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -663,41 +664,12 @@ func describe(v value.Value) string {
 	return s
 }
 
-// closest returns the candidate nearest to name by edit distance (a swap
-// of neighbours counts as one edit), allowing about a third of the
-// characters to differ; "" when nothing is close.
+// closest returns the candidate nearest to name (name itself when it is a
+// candidate), allowing about a third of the characters to differ; "" when
+// nothing is close.
 func closest(name string, cands []string) string {
-	limit := (len([]rune(name)) + 2) / 3
-	best, bestD := "", limit+1
-	for _, c := range cands {
-		if d := editDistance(name, c); d < bestD {
-			best, bestD = c, d
-		}
+	if contains(cands, name) {
+		return name
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
+	return catalog.Nearest(name, cands, (catalog.RuneLen(name)+2)/3)
 }

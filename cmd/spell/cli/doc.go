@@ -370,42 +370,18 @@ func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
 // earliest candidate, an exact match wins. It returns -1 when nothing is
 // close.
 func docClosest(name string, cands []string) int {
-	limit := (utf8.RuneCountInString(name) + 1) / 3
-	lname := strings.ToLower(name)
-	best, bestD := -1, limit+1
 	for i, c := range cands {
-		if d := docEditDistance(lname, strings.ToLower(c)); d < bestD {
-			best, bestD = i, d
+		if c == name {
+			return i
 		}
 	}
-	return best
-}
-
-// docEditDistance is the optimal-string-alignment distance between a and
-// b: insertions, deletions, substitutions and swaps of adjacent runes.
-func docEditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
+	best := catalog.Nearest(name, cands, (catalog.RuneLen(name)+1)/3)
+	for i, c := range cands {
+		if best != "" && c == best {
+			return i
 		}
 	}
-	return d[len(ra)][len(rb)]
+	return -1
 }
 
 // docGroup is one namespace's entries in the --list output.

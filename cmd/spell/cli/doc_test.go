@@ -104,8 +104,8 @@ func TestDocEditDistance(t *testing.T) {
 		{"", "abc", 3},
 	}
 	for _, tt := range tests {
-		if got := docEditDistance(tt.a, tt.b); got != tt.d {
-			t.Errorf("docEditDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
+		if got := docDistance(tt.a, tt.b); got != tt.d {
+			t.Errorf("docDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
 		}
 	}
 }
@@ -150,3 +150,5 @@ func TestDocJSON(t *testing.T) {
 		t.Errorf("--list --json must start with core names, got %v", list[0]["name"])
 	}
 }
+
+func docDistance(a, b string) int { return catalog.EditDistance(a, b, 1<<20) }
