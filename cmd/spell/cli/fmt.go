@@ -137,74 +137,17 @@ func (r *fmtRun) errorf(format string, args ...any) {
 	fmt.Fprintf(r.stderr, "spell fmt: "+format+"\n", args...)
 }
 
-// display is the name of path in output: relative to the working directory,
-// with forward slashes.
-func (r *fmtRun) display(path string) string {
-	abs := path
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(r.cwd, abs)
-	}
-	if rel, err := filepath.Rel(r.cwd, abs); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(path)
-}
+// display is the name of path in output.
+func (r *fmtRun) display(path string) string { return displayPath(r.cwd, path) }
 
 // pathError reports a failed file operation without Go's "stat"/"open" verb.
 func (r *fmtRun) pathError(path string, err error) {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	r.errorf("%s: %v", r.display(path), err)
+	r.errorf("%s: %v", r.display(path), bareError(err))
 }
 
 // path formats one command-line argument: a file (whatever its extension)
 // or a directory walked for *.spl files.
-func (r *fmtRun) path(p string) {
-	fi, err := os.Stat(p)
-	if err != nil {
-		r.pathError(p, err)
-		return
-	}
-	if !fi.IsDir() {
-		r.file(p, fi)
-		return
-	}
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			r.pathError(path, err)
-			if d != nil && d.IsDir() && path != p {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if path != p && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".spl") {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			r.pathError(path, err)
-			return nil
-		}
-		r.file(path, fi)
-		return nil
-	})
-	if err != nil {
-		r.pathError(p, err)
-	}
-}
-
-// skipDir reports whether a directory met during a walk is left out.
-func skipDir(name string) bool {
-	return name == "node_modules" || strings.HasPrefix(name, ".")
-}
+func (r *fmtRun) path(p string) { walkSources(p, r.file, r.pathError) }
 
 func (r *fmtRun) file(path string, fi fs.FileInfo) {
 	src, err := os.ReadFile(path)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -228,61 +227,18 @@ func (r *lintRun) errorf(format string, args ...any) {
 	fmt.Fprintf(r.stderr, "spell lint: "+format+"\n", args...)
 }
 
-// display is the name of path in output: relative to the working directory,
-// with forward slashes.
-func (r *lintRun) display(path string) string {
-	abs := path
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(r.cwd, abs)
-	}
-	if rel, err := filepath.Rel(r.cwd, abs); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(path)
-}
+// display is the name of path in output.
+func (r *lintRun) display(path string) string { return displayPath(r.cwd, path) }
 
+// pathError reports a failed file operation without Go's "stat"/"open" verb.
 func (r *lintRun) pathError(path string, err error) {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	r.errorf("%s: %v", r.display(path), err)
+	r.errorf("%s: %v", r.display(path), bareError(err))
 }
 
 // path lints one command-line argument: a file (whatever its extension) or
 // a directory walked for *.spl files.
 func (r *lintRun) path(p string) {
-	fi, err := os.Stat(p)
-	if err != nil {
-		r.pathError(p, err)
-		return
-	}
-	if !fi.IsDir() {
-		r.file(p)
-		return
-	}
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			r.pathError(path, err)
-			if d != nil && d.IsDir() && path != p {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if path != p && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".spl") {
-			r.file(path)
-		}
-		return nil
-	})
-	if err != nil {
-		r.pathError(p, err)
-	}
+	walkSources(p, func(path string, _ fs.FileInfo) { r.file(path) }, r.pathError)
 }
 
 func (r *lintRun) file(path string) {
