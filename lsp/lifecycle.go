@@ -67,6 +67,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 			},
 			CompletionProvider: &protocol.CompletionOptions{
 				TriggerCharacters: []string{"(", "/", ":"},
+				ResolveProvider:   &yes,
 			},
 			HoverProvider: protocol.Boolean(true),
 			SignatureHelpProvider: &protocol.SignatureHelpOptions{

@@ -22,9 +22,10 @@ type snapshot struct {
 	lines   *syntax.LineTable
 	utf8    bool
 
-	once sync.Once
-	la   *lint.Analysis
-	an   *analysis
+	once   sync.Once
+	la     *lint.Analysis
+	anOnce sync.Once
+	an     *analysis
 }
 
 func newSnapshot(u uri.URI, version int32, text []byte, utf8 bool) *snapshot {
@@ -34,19 +35,18 @@ func newSnapshot(u uri.URI, version int32, text []byte, utf8 bool) *snapshot {
 
 func (s *snapshot) mapper() mapper { return mapper{lt: s.lines, utf8: s.utf8} }
 
-func (s *snapshot) build() {
-	s.once.Do(func() {
-		s.la = lint.Analyze(s.file, lint.Options{})
-		s.an = fromLint(s.file, s.la)
-	})
+// analysis returns the server's binding model of the snapshot, built on
+// first use from the lint analysis.
+func (s *snapshot) analysis() *analysis {
+	s.anOnce.Do(func() { s.an = fromLint(s.file, s.lintAnalysis()) })
+	return s.an
 }
 
-// analysis returns the server's binding model of the snapshot, computing
-// the lint analysis once.
-func (s *snapshot) analysis() *analysis { s.build(); return s.an }
-
 // lintAnalysis returns the lint package's analysis of the snapshot.
-func (s *snapshot) lintAnalysis() *lint.Analysis { s.build(); return s.la }
+func (s *snapshot) lintAnalysis() *lint.Analysis {
+	s.once.Do(func() { s.la = lint.Analyze(s.file, lint.Options{}) })
+	return s.la
+}
 
 // store maps document URIs to their latest snapshot.
 type store struct {

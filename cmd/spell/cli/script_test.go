@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/spell-go/spell/lsp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files inside testdata/script archives")
@@ -20,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden files inside testdat
 // run the real command line and still count towards coverage.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"spell": func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"spell":     func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"spell-lsp": func() { os.Exit(lsp.Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -56,7 +59,8 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update || os.Getenv("SPELL_UPDATE") == "1",
 		Setup:               setupScript,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"find-files": cmdFindFiles,
+			"find-files":  cmdFindFiles,
+			"lsp-session": cmdLSPSession,
 		},
 	})
 }
