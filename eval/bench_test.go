@@ -20,10 +20,16 @@ func fibGo(n int64) int64 {
 
 // benchProgram runs a program once per iteration.
 func benchProgram(b *testing.B, src string, want string) {
+	benchProgramLimits(b, src, want, Limits{})
+}
+
+// benchProgramLimits is benchProgram with explicit limits (the 10-million
+// loop needs more than the default step budget).
+func benchProgramLimits(b *testing.B, src string, want string, lim Limits) {
 	b.Helper()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		_, res, err := RunProgram(context.Background(), "bench.spl", []byte(src), Options{})
+		_, res, err := RunProgram(context.Background(), "bench.spl", []byte(src), Options{Limits: lim})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,7 +60,7 @@ func BenchmarkFib(b *testing.B) {
 }
 
 func BenchmarkLoopSum(b *testing.B) {
-	benchProgram(b, "(loop [i 0 acc 0] (if (< i 10000000) (recur (inc i) (+ acc i)) acc))", "49999995000000")
+	benchProgramLimits(b, "(loop [i 0 acc 0] (if (< i 10000000) (recur (inc i) (+ acc i)) acc))", "49999995000000", Limits{MaxSteps: 1 << 40})
 }
 
 func BenchmarkConjVector(b *testing.B) {

@@ -45,11 +45,33 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 		if err != nil {
 			return nil, err
 		}
-		rest := f.Rest().Slice()
-		for i, x := range rest {
-			if rest[i], err = applyEdits(x, env, step); err != nil {
+		// Copy on write: an unchanged subtree (no edited child, no marker
+		// among its siblings) is returned as it is, without allocating.
+		var rest []value.Value
+		changed := newHead != head
+		i := 0
+		for x := f.Rest(); x.Count() > 0; x = x.Rest() {
+			old := x.First()
+			y, err := applyEdits(old, env, step)
+			if err != nil {
 				return nil, err
 			}
+			if rest == nil && (isCollection(old) && y != old || isMarker(y)) {
+				rest = make([]value.Value, 0, f.Count()-1)
+				for z := f.Rest(); len(rest) < i; z = z.Rest() {
+					rest = append(rest, z.First())
+				}
+			}
+			if rest != nil {
+				rest = append(rest, y)
+			}
+			i++
+		}
+		if rest == nil {
+			if !changed {
+				return f, nil
+			}
+			rest = f.Rest().Slice()
 		}
 		out := append([]value.Value{newHead}, siblings(rest)...)
 		return value.NewList(out...), nil
@@ -72,6 +94,7 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 		return value.NewVector(items).WithLines(f.FirstLine, f.Segments), nil
 	case *value.Map:
 		kvs := make([]value.Value, 0, 2*f.Count())
+		changed := false
 		var err error
 		f.Range(func(k, v value.Value) bool {
 			var k2, v2 value.Value
@@ -81,15 +104,41 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 			if v2, err = applyEdits(v, env, step); err != nil {
 				return false
 			}
+			if isCollection(k) && k2 != k || isCollection(v) && v2 != v {
+				changed = true
+			}
 			kvs = append(kvs, k2, v2)
 			return true
 		})
 		if err != nil {
 			return nil, err
 		}
+		if !changed {
+			return f, nil
+		}
 		return value.NewMap(kvs...), nil
 	}
 	return form, nil
+}
+
+// isCollection reports values that edits may rebuild (compared by
+// identity to detect a change).
+func isCollection(v value.Value) bool {
+	switch v.(type) {
+	case *value.List, *value.Vector, *value.Map:
+		return true
+	}
+	return false
+}
+
+// isMarker reports a prune or rethink marker (sibling processing needed).
+func isMarker(v value.Value) bool {
+	l, ok := v.(*value.List)
+	if !ok || l.Count() == 0 {
+		return false
+	}
+	h := l.First()
+	return h == value.Value(symPrune) || h == value.Value(symRethink)
 }
 
 // siblings runs sibling processing: prune and rethink markers act on the
