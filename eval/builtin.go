@@ -23,6 +23,7 @@ type Builtin struct {
 	// fast2, when set, computes the common two-argument case (longs)
 	// without allocating; ok false falls back to Fn.
 	fast2 func(a, b value.Value) (value.Value, bool)
+	fast1 func(a value.Value) (value.Value, bool)
 }
 
 // HostName implements value.HostFn.

@@ -305,6 +305,23 @@ func (in *Interp) applyForm(l *value.List, f value.Value, env *Env, tail pos) (v
 		}
 		return v, env2, nil
 	}
+	if b, ok := f.(*Builtin); ok && b.fast1 != nil && n == 1 {
+		a0, env1, err := in.eval(l.Rest().First(), env, 0)
+		if err != nil {
+			return nil, env1, in.locate(err, l, 1)
+		}
+		if v, ok := b.fast1(a0); ok {
+			return v, env1, nil
+		}
+		v, err := in.apply(f, []value.Value{a0}, env1, l, tail)
+		if err != nil {
+			if e, ok := err.(*Error); ok && e.Env == nil {
+				e.Env = env1
+			}
+			return nil, env1, err
+		}
+		return v, env1, nil
+	}
 	// Spell functions only bind their arguments, so theirs live on a
 	// reusable stack; host functions may keep the slice, so they get
 	// their own.

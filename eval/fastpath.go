@@ -27,6 +27,34 @@ func init() {
 		">=": func(a, b int64) (value.Value, bool) { return a >= b, true },
 		"=":  func(a, b int64) (value.Value, bool) { return a == b, true },
 	}
+	unary := map[string]func(a int64) (value.Value, bool){
+		"inc": func(a int64) (value.Value, bool) {
+			if a == 1<<63-1 {
+				return nil, false
+			}
+			return a + 1, true
+		},
+		"dec": func(a int64) (value.Value, bool) {
+			if a == -1<<63 {
+				return nil, false
+			}
+			return a - 1, true
+		},
+	}
+	for name, op := range unary {
+		b, ok := builtins[name]
+		if !ok {
+			continue
+		}
+		op := op
+		b.fast1 = func(x value.Value) (value.Value, bool) {
+			a, ok := x.(int64)
+			if !ok {
+				return nil, false
+			}
+			return op(a)
+		}
+	}
 	for name, op := range fast {
 		b, ok := builtins[name]
 		if !ok {
