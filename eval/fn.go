@@ -104,6 +104,7 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 		in.depth--
 		return nil, FatalError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
 	}
+	var recurArgs []value.Value
 	for {
 		benv, err := in.bindParams(info, args, env)
 		if err != nil {
@@ -120,7 +121,10 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 			in.depth--
 			return v, nil
 		}
-		args = r.vals
+		// The signal's storage is reused by the next recur: copy it (into
+		// a buffer of this call, reused across iterations).
+		recurArgs = append(recurArgs[:0], r.vals...)
+		args = recurArgs
 		if info.variadic && len(args) == len(info.fixed)+1 {
 			// recur to a variadic fn passes the rest as one final argument.
 			rest, _ := Seq(args[len(args)-1])

@@ -58,6 +58,8 @@ type Interp struct {
 	TrailingStarted bool
 	// argStack holds the arguments of Spell function calls in progress.
 	argStack []value.Value
+	// recur is the one recur signal in flight (see sfRecur).
+	recur recurSignal
 }
 
 // table is a builtins table: symbol → value.

@@ -332,19 +332,27 @@ func sfRecur(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, 
 	if tail&tailRecur == 0 {
 		return formErr(msgRecur, l, env)
 	}
+	// The values are evaluated on the argument stack (a recur inside an
+	// argument finishes before this one completes), then handed over in
+	// the interpreter's one recur signal: the nearest fn or loop consumes
+	// it before anything can recur again.
 	n := l.Count() - 1
-	vals := make([]value.Value, 0, n)
+	base := len(in.argStack)
 	i := 1
 	for x := l.Rest(); x.Count() > 0; x = x.Rest() {
 		v, env2, err := in.eval(x.First(), env, 0)
 		if err != nil {
+			in.popArgs(base)
 			return nil, env2, in.locate(err, l, i)
 		}
 		env = env2
-		vals = append(vals, v)
+		in.argStack = append(in.argStack, v)
 		i++
 	}
-	return &recurSignal{vals: vals}, env, nil
+	sig := &in.recur
+	sig.vals = append(sig.vals[:0], in.argStack[base:base+n]...)
+	in.popArgs(base)
+	return sig, env, nil
 }
 
 func sfFor(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
