@@ -23,8 +23,22 @@ func (in *Interp) suggest(name string, env *Env) string {
 	for s := range builtinMacros {
 		cands = append(cands, symText(s))
 	}
+	if f := foreignNames[name]; f != "" {
+		return "did you mean " + f + "?"
+	}
 	if best := closest(name, cands); best != "" {
 		return "did you mean " + best + "?"
+	}
+	// Names from other languages (possibly misspelt): length → count.
+	var known []string
+	for k := range foreignNames {
+		known = append(known, k)
+	}
+	if k := catalog.Nearest(name, known, catalog.RuneLen(name)/3); k != "" || foreignNames[name] != "" {
+		if k == "" {
+			k = name
+		}
+		return "did you mean " + foreignNames[k] + "?"
 	}
 	// A unique namespace member of that name: `trim` → `strings/trim`.
 	var members []string
@@ -70,3 +84,13 @@ func closest(name string, cands []string) string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// foreignNames maps names models and people bring from other languages to
+// the Spell builtin that does the job.
+var foreignNames = map[string]string{
+	"length": "count", "len": "count", "size": "count", "strlen": "count",
+	"substring": "subs", "substr": "subs", "append": "conj", "push": "conj",
+	"includes": "strings/includes?", "lower": "strings/lower-case", "upper": "strings/upper-case",
+	"toLowerCase": "strings/lower-case", "toUpperCase": "strings/upper-case", "strip": "strings/trim",
+	"foldl": "reduce", "fold": "reduce", "forEach": "map", "println": "str",
+}
