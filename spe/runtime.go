@@ -649,6 +649,9 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	var err error
 	if suffix, ok := rt.opts.Resume.completion(handle, n); ok {
 		resp = &provider.Response{Suffix: suffix}
+		if m, ok := rt.opts.Provider.(interface{ MarkUsed(string, int) }); ok {
+			m.MarkUsed(handle, n)
+		}
 	} else {
 		if r := rt.opts.Resume; r != nil && !r.announced {
 			r.announced = true
