@@ -335,10 +335,9 @@ type attempt struct {
 func (rt *Runtime) evalOnce(ctx context.Context, handle string, depth int, form value.Value, spans *eval.Spans) attempt {
 	in := eval.New(ctx, eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(handle, depth), Seed: rt.opts.Seed})
 	in.Spans = spans
-	if head, body := wrapperParts(form); head != nil {
-		_ = body
-		l := form.(*value.List).Slice()
-		in.TrailingEval, _ = l[len(l)-1].(*value.List)
+	if head, _ := wrapperParts(form); head != nil {
+		// The tail (eval (do …)) whose start marks a trailing failure.
+		in.TrailingEval = lastOf(form.(*value.List))
 	}
 	before := rt.effectN
 	v, _, err := in.EvalTurn(form, eval.PipelineEnv())
@@ -490,6 +489,16 @@ func notYet(name, why string) eval.BuiltinFunc {
 }
 
 type fileBinding struct{ name, text string }
+
+// lastOf returns the last element of a list when it is a list.
+func lastOf(l *value.List) *value.List {
+	var last value.Value
+	for x := l; x.Count() > 0; x = x.Rest() {
+		last = x.First()
+	}
+	tail, _ := last.(*value.List)
+	return tail
+}
 
 type effectTable map[*value.Symbol]value.Value
 
