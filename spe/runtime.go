@@ -372,7 +372,8 @@ func (rt *Runtime) runProgram(ctx context.Context, handle string, depth int, for
 		if fixed, ok := rt.namespaceFixup(form, a.err); ok {
 			b := rt.evalOnce(ctx, handle, depth, fixed, nil)
 			if b.err == nil {
-				rt.consec[handle] = 0
+				// A fix-up neither counts towards nor resets the
+				// consecutive-error streak (runtime.md §5.2).
 				rt.endTurn(handle, b.value, nil, "namespace-fixup")
 				return b.value, nil
 			}
