@@ -146,3 +146,21 @@ func TestEffectsNeverReplayed(t *testing.T) {
 		}
 	}
 }
+
+// TestFixupKeepsStreak: a namespace fix-up neither counts as a failure nor
+// resets the consecutive-error streak (runtime.md §5.2, §5.6).
+func TestFixupKeepsStreak(t *testing.T) {
+	_, rt, v, err := runTask(t, "x", map[string]string{
+		"main/1": `(def x (/ 1 0)) x)))`,
+		"main/2": `(trim " a "))))`,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != "a" {
+		t.Fatalf("value %s", value.PrStr(v))
+	}
+	if s := rt.Stats(); s.ConsecutiveMax != 1 || s.ConsecutiveFinal != 1 {
+		t.Fatalf("consecutive max=%d final=%d, want 1 and 1", s.ConsecutiveMax, s.ConsecutiveFinal)
+	}
+}
