@@ -51,7 +51,8 @@ type Call struct {
 
 // Apply invokes a callable value with args: host functions, Spell
 // functions (arity-checked, run in the caller's environment), keywords,
-// maps, vectors, sets and symbols.
+// maps, vectors, sets and symbols. It charges the one step a callback
+// invocation costs (language.md §12.3), so builtins need not.
 func (c *Call) Apply(f value.Value, args ...value.Value) (value.Value, error) {
 	if err := c.In.step(); err != nil {
 		return nil, err

@@ -58,16 +58,6 @@ func coStep(c *Call) error {
 	return c.Step()
 }
 
-// coApply invokes a callback: one step (limits and cancellation, also for
-// host callbacks, which the evaluator does not charge), then c.Apply. A
-// callback's error is returned as is; the call site adds the builtin's name.
-func coApply(c *Call, f value.Value, args ...value.Value) (value.Value, error) {
-	if err := c.Step(); err != nil {
-		return nil, err
-	}
-	return c.Apply(f, args...)
-}
-
 // coCheck fails with the output limit when a collection of n elements would
 // exceed it; call it before allocating.
 func coCheck(c *Call, n int) error {

@@ -44,9 +44,9 @@ func coCompFn(_ *Call, args []value.Value) (value.Value, error) {
 	}
 	fns := coCopy(args)
 	return NewFn("comp", func(cc *Call, xs []value.Value) (value.Value, error) {
-		r, err := coApply(cc, fns[len(fns)-1], xs...)
+		r, err := cc.Apply(fns[len(fns)-1], xs...)
 		for i := len(fns) - 2; i >= 0 && err == nil; i-- {
-			r, err = coApply(cc, fns[i], r)
+			r, err = cc.Apply(fns[i], r)
 		}
 		return r, err
 	}), nil
@@ -61,7 +61,7 @@ func coPartialFn(_ *Call, args []value.Value) (value.Value, error) {
 		all := make([]value.Value, 0, len(fixed)+len(xs))
 		all = append(all, fixed...)
 		all = append(all, xs...)
-		return coApply(cc, f, all...)
+		return cc.Apply(f, all...)
 	}), nil
 }
 
@@ -70,7 +70,7 @@ func coJuxtFn(_ *Call, args []value.Value) (value.Value, error) {
 	return NewFn("juxt", func(cc *Call, xs []value.Value) (value.Value, error) {
 		out := make([]value.Value, len(fns))
 		for i, f := range fns {
-			r, err := coApply(cc, f, coCopy(xs)...)
+			r, err := cc.Apply(f, coCopy(xs)...)
 			if err != nil {
 				return nil, err
 			}
@@ -83,7 +83,7 @@ func coJuxtFn(_ *Call, args []value.Value) (value.Value, error) {
 func coComplementFn(_ *Call, args []value.Value) (value.Value, error) {
 	f := args[0]
 	return NewFn("complement", func(cc *Call, xs []value.Value) (value.Value, error) {
-		r, err := coApply(cc, f, xs...)
+		r, err := cc.Apply(f, xs...)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func coEveryPredFn(_ *Call, args []value.Value) (value.Value, error) {
 	return NewFn("every-pred", func(cc *Call, xs []value.Value) (value.Value, error) {
 		for _, p := range preds {
 			for _, x := range xs {
-				r, err := coApply(cc, p, x)
+				r, err := cc.Apply(p, x)
 				if err != nil {
 					return nil, err
 				}
@@ -119,7 +119,7 @@ func coSomeFnFn(_ *Call, args []value.Value) (value.Value, error) {
 	return NewFn("some-fn", func(cc *Call, xs []value.Value) (value.Value, error) {
 		for _, p := range preds {
 			for _, x := range xs {
-				r, err := coApply(cc, p, x)
+				r, err := cc.Apply(p, x)
 				if err != nil {
 					return nil, err
 				}
@@ -141,7 +141,7 @@ func coFnilFn(_ *Call, args []value.Value) (value.Value, error) {
 				patched[i] = defaults[i]
 			}
 		}
-		return coApply(cc, f, patched...)
+		return cc.Apply(f, patched...)
 	}), nil
 }
 
@@ -188,7 +188,7 @@ func coMemoizeFn(_ *Call, args []value.Value) (value.Value, error) {
 		if r, ok := memo.lookup(key, h); ok {
 			return r, nil
 		}
-		r, err := coApply(cc, f, coCopy(xs)...)
+		r, err := cc.Apply(f, coCopy(xs)...)
 		if err != nil {
 			return nil, err
 		}

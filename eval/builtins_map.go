@@ -95,7 +95,7 @@ func coMergeWithFn(c *Call, args []value.Value) (value.Value, error) {
 		err := coRangeMap(m, "merge-with", func(k, v value.Value) error {
 			var err error
 			if old, ok := coLookup(acc, k); ok {
-				if v, err = coApply(c, f, old, v); err != nil {
+				if v, err = c.Apply(f, old, v); err != nil {
 					return err
 				}
 			}
@@ -114,7 +114,7 @@ func coApplyWith(c *Call, f, x value.Value, extra []value.Value) (value.Value, e
 	callArgs := make([]value.Value, 0, 1+len(extra))
 	callArgs = append(callArgs, x)
 	callArgs = append(callArgs, extra...)
-	return coApply(c, f, callArgs...)
+	return c.Apply(f, callArgs...)
 }
 
 func coUpdateFn(c *Call, args []value.Value) (value.Value, error) {
@@ -261,7 +261,7 @@ func coReduceKVFn(c *Call, args []value.Value) (value.Value, error) {
 	if v, ok := coll.(*value.Vector); ok {
 		for i := 0; i < v.Count(); i++ {
 			x, _ := v.Nth(i)
-			r, err := coApply(c, f, acc, int64(i), x)
+			r, err := c.Apply(f, acc, int64(i), x)
 			if err != nil {
 				return nil, err
 			}
@@ -274,7 +274,7 @@ func coReduceKVFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	done := false
 	err := coRangeMap(coll, "reduce-kv", func(k, x value.Value) error {
-		r, err := coApply(c, f, acc, k, x)
+		r, err := c.Apply(f, acc, k, x)
 		if err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ var errStopRange = Errorf("stop")
 func coUpdateKeysFn(c *Call, args []value.Value) (value.Value, error) {
 	out := value.EmptyMap
 	err := coRangeMap(args[0], "update-keys", func(k, x value.Value) error {
-		nk, err := coApply(c, args[1], k)
+		nk, err := c.Apply(args[1], k)
 		if err != nil {
 			return err
 		}
@@ -313,7 +313,7 @@ func coUpdateKeysFn(c *Call, args []value.Value) (value.Value, error) {
 func coUpdateValsFn(c *Call, args []value.Value) (value.Value, error) {
 	out := value.EmptyMap
 	err := coRangeMap(args[0], "update-vals", func(k, x value.Value) error {
-		nv, err := coApply(c, args[1], x)
+		nv, err := c.Apply(args[1], x)
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func coGroupByFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	out := value.EmptyMap
 	for _, x := range xs {
-		k, err := coApply(c, args[0], x)
+		k, err := c.Apply(args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -367,7 +367,7 @@ func coGroupByFn(c *Call, args []value.Value) (value.Value, error) {
 // means "a before b" (and b before a is asked to tell greater from equal).
 func coComparator(c *Call, f value.Value) value.Comparator {
 	return func(a, b value.Value) (int, error) {
-		r, err := coApply(c, f, a, b)
+		r, err := c.Apply(f, a, b)
 		if err != nil {
 			return 0, err
 		}
@@ -381,7 +381,7 @@ func coComparatorResult(c *Call, f, a, b, r value.Value) (int, error) {
 		if x {
 			return -1, nil
 		}
-		r2, err := coApply(c, f, b, a)
+		r2, err := c.Apply(f, b, a)
 		if err != nil {
 			return 0, err
 		}

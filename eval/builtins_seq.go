@@ -86,7 +86,7 @@ var errCoStop = Errorf("stop")
 func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error) {
 	var out []value.Value
 	err := coEach(coll, func(x value.Value) error {
-		r, err := coApply(c, pred, x)
+		r, err := c.Apply(pred, x)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error)
 // pred is truthy.
 func coPrefixWhile(c *Call, pred value.Value, xs []value.Value) (int, error) {
 	for i, x := range xs {
-		r, err := coApply(c, pred, x)
+		r, err := c.Apply(pred, x)
 		if err != nil {
 			return 0, err
 		}
@@ -130,7 +130,7 @@ func coMapFn(c *Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 		for i, x := range xs {
-			if xs[i], err = coApply(c, f, x); err != nil {
+			if xs[i], err = c.Apply(f, x); err != nil {
 				return nil, err
 			}
 		}
@@ -152,7 +152,7 @@ func coMapFn(c *Call, args []value.Value) (value.Value, error) {
 		for j, xs := range colls {
 			callArgs[j] = xs[i]
 		}
-		r, err := coApply(c, f, callArgs...)
+		r, err := c.Apply(f, callArgs...)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func coMapIndexedFn(c *Call, args []value.Value) (value.Value, error) {
 		return nil, err
 	}
 	for i, x := range xs {
-		if xs[i], err = coApply(c, args[0], int64(i), x); err != nil {
+		if xs[i], err = c.Apply(args[0], int64(i), x); err != nil {
 			return nil, err
 		}
 	}
@@ -191,9 +191,9 @@ func coKeepGeneric(c *Call, f, coll value.Value, indexed bool) (value.Value, err
 	for i, x := range xs {
 		var r value.Value
 		if indexed {
-			r, err = coApply(c, f, int64(i), x)
+			r, err = c.Apply(f, int64(i), x)
 		} else {
-			r, err = coApply(c, f, x)
+			r, err = c.Apply(f, x)
 		}
 		if err != nil {
 			return nil, err
@@ -220,7 +220,7 @@ func coMapcatFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	var out []value.Value
 	for _, x := range xs {
-		r, err := coApply(c, args[0], x)
+		r, err := c.Apply(args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func coReduceFn(c *Call, args []value.Value) (value.Value, error) {
 			acc, started = x, true
 			return nil
 		}
-		r, err := coApply(c, f, acc, x)
+		r, err := c.Apply(f, acc, x)
 		if err != nil {
 			return err
 		}
@@ -263,7 +263,7 @@ func coReduceFn(c *Call, args []value.Value) (value.Value, error) {
 		return nil, err
 	}
 	if !started {
-		return coApply(c, f) // (reduce f []) calls (f) (D4)
+		return c.Apply(f) // (reduce f []) calls (f) (D4)
 	}
 	return acc, nil
 }
@@ -279,7 +279,7 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 		acc = args[1]
 	} else {
 		if len(xs) == 0 {
-			r, err := coApply(c, f)
+			r, err := c.Apply(f)
 			if err != nil {
 				return nil, err
 			}
@@ -293,7 +293,7 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 	out := make([]value.Value, 0, len(xs)+1)
 	out = append(out, acc)
 	for _, x := range xs {
-		r, err := coApply(c, f, acc, x)
+		r, err := c.Apply(f, acc, x)
 		if err != nil {
 			return nil, err
 		}
@@ -310,7 +310,7 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 func coSomeFn(c *Call, args []value.Value) (value.Value, error) {
 	var found value.Value
 	err := coEach(args[1], func(x value.Value) error {
-		r, err := coApply(c, args[0], x)
+		r, err := c.Apply(args[0], x)
 		if err != nil {
 			return err
 		}
@@ -329,7 +329,7 @@ func coSomeFn(c *Call, args []value.Value) (value.Value, error) {
 func coFindFirstFn(c *Call, args []value.Value) (value.Value, error) {
 	var found value.Value
 	err := coEach(args[1], func(x value.Value) error {
-		r, err := coApply(c, args[0], x)
+		r, err := c.Apply(args[0], x)
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func coFindFirstFn(c *Call, args []value.Value) (value.Value, error) {
 func coAllMatch(c *Call, pred, coll value.Value, want bool) (bool, error) {
 	all := true
 	err := coEach(coll, func(x value.Value) error {
-		r, err := coApply(c, pred, x)
+		r, err := c.Apply(pred, x)
 		if err != nil {
 			return err
 		}
@@ -658,7 +658,7 @@ func coRepeatedlyFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	out := make([]value.Value, n)
 	for i := range out {
-		if out[i], err = coApply(c, args[1]); err != nil {
+		if out[i], err = c.Apply(args[1]); err != nil {
 			return nil, err
 		}
 	}
@@ -724,7 +724,7 @@ func coSortByFn(c *Call, args []value.Value) (value.Value, error) {
 	}
 	keys := make([]value.Value, len(xs))
 	for i, x := range xs {
-		if keys[i], err = coApply(c, args[0], x); err != nil {
+		if keys[i], err = c.Apply(args[0], x); err != nil {
 			return nil, err
 		}
 	}
@@ -898,7 +898,7 @@ func coPartitionByFn(c *Call, args []value.Value) (value.Value, error) {
 	start := 0
 	var prev value.Value
 	for i, x := range xs {
-		k, err := coApply(c, args[0], x)
+		k, err := c.Apply(args[0], x)
 		if err != nil {
 			return nil, err
 		}
@@ -975,14 +975,14 @@ func coTreeSeqFn(c *Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 		out = append(out, node)
-		b, err := coApply(c, branch, node)
+		b, err := c.Apply(branch, node)
 		if err != nil {
 			return nil, err
 		}
 		if !value.Truthy(b) {
 			continue
 		}
-		kids, err := coApply(c, children, node)
+		kids, err := c.Apply(children, node)
 		if err != nil {
 			return nil, err
 		}
@@ -1032,5 +1032,5 @@ func coApplyFn(c *Call, args []value.Value) (value.Value, error) {
 	callArgs := make([]value.Value, 0, len(args)-2+len(spread))
 	callArgs = append(callArgs, args[1:len(args)-1]...)
 	callArgs = append(callArgs, spread...)
-	return coApply(c, args[0], callArgs...)
+	return c.Apply(args[0], callArgs...)
 }
