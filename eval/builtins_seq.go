@@ -308,41 +308,33 @@ func coReductionsFn(c *Call, args []value.Value) (value.Value, error) {
 }
 
 func coSomeFn(c *Call, args []value.Value) (value.Value, error) {
-	var found value.Value
-	err := coEach(args[1], func(x value.Value) error {
-		r, err := c.Apply(args[0], x)
-		if err != nil {
-			return err
-		}
-		if value.Truthy(r) {
-			found = r
-			return errCoStop
-		}
-		return nil
-	})
-	if err != nil && err != errCoStop {
-		return nil, err
-	}
-	return found, nil
+	_, r, err := coFirstMatch(c, args[0], args[1])
+	return r, err
 }
 
 func coFindFirstFn(c *Call, args []value.Value) (value.Value, error) {
-	var found value.Value
-	err := coEach(args[1], func(x value.Value) error {
-		r, err := c.Apply(args[0], x)
+	x, _, err := coFirstMatch(c, args[0], args[1])
+	return x, err
+}
+
+// coFirstMatch returns the first element x of coll with a truthy
+// (pred x), and that result; nils when there is none.
+func coFirstMatch(c *Call, pred, coll value.Value) (x, r value.Value, err error) {
+	err = coEach(coll, func(e value.Value) error {
+		v, err := c.Apply(pred, e)
 		if err != nil {
 			return err
 		}
-		if value.Truthy(r) {
-			found = x
+		if value.Truthy(v) {
+			x, r = e, v
 			return errCoStop
 		}
 		return nil
 	})
 	if err != nil && err != errCoStop {
-		return nil, err
+		return nil, nil, err
 	}
-	return found, nil
+	return x, r, nil
 }
 
 // coAllMatch reports whether (pred x) has truthiness want for every x.

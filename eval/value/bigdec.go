@@ -1,6 +1,7 @@
 package value
 
 import (
+	"cmp"
 	"errors"
 	"math/big"
 	"strconv"
@@ -77,7 +78,7 @@ func decMul(a, b BigDec) BigDec {
 
 func decCmp(a, b BigDec) int {
 	if a.Unscaled.Sign() != b.Unscaled.Sign() {
-		return cmpInt(a.Unscaled.Sign(), b.Unscaled.Sign())
+		return cmp.Compare(a.Unscaled.Sign(), b.Unscaled.Sign())
 	}
 	x, y, _ := decAlign(a, b)
 	return x.Cmp(y)

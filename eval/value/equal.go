@@ -1,6 +1,7 @@
 package value
 
 import (
+	"cmp"
 	"errors"
 	"hash/maphash"
 	"math"
@@ -405,7 +406,7 @@ func Compare(a, b Value) (int, error) {
 	switch x := a.(type) {
 	case int64:
 		if y, ok := b.(int64); ok {
-			return cmpInt64(x, y), nil
+			return cmp.Compare(x, y), nil
 		}
 	case string:
 		if y, ok := b.(string); ok {
@@ -436,7 +437,7 @@ func Compare(a, b Value) (int, error) {
 	case *Vector:
 		if y, ok := b.(*Vector); ok {
 			if x.cnt != y.cnt {
-				return cmpInt(x.cnt, y.cnt), nil
+				return cmp.Compare(x.cnt, y.cnt), nil
 			}
 			for i := 0; i < x.cnt; i++ {
 				ex, _ := x.Nth(i)

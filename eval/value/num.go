@@ -1,6 +1,7 @@
 package value
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"math/big"
@@ -414,7 +415,7 @@ func IsZero(v Value) bool { return Sign(v) == 0 && IsNumber(v) && !IsNaN(v) }
 func Sign(v Value) int {
 	switch x := v.(type) {
 	case int64:
-		return cmpInt64(x, 0)
+		return cmp.Compare(x, 0)
 	case float64:
 		return cmpFloat(x, 0)
 	case float32:
@@ -560,26 +561,6 @@ func Mod(a, b Value) (Value, error) {
 	return Add(m, b)
 }
 
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // cmpFloat is Clojure's Numbers.compare on doubles: NaN and ±0 compare as 0.
 func cmpFloat(a, b float64) int {
 	switch {
@@ -597,7 +578,7 @@ func cmpFloat(a, b float64) int {
 func NumCompare(a, b Value) (int, error) {
 	if x, ok := a.(int64); ok {
 		if y, ok := b.(int64); ok {
-			return cmpInt64(x, y), nil
+			return cmp.Compare(x, y), nil
 		}
 	}
 	c, err := binCat(a, b)
@@ -637,7 +618,7 @@ func toRatAny(v Value) *big.Rat {
 func numOrder(a, b Value) (int, bool, error) {
 	if x, ok := a.(int64); ok {
 		if y, ok := b.(int64); ok {
-			return cmpInt64(x, y), true, nil
+			return cmp.Compare(x, y), true, nil
 		}
 	}
 	c, err := NumCompare(a, b)
