@@ -163,14 +163,19 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		}
 		return nil, in.unbound(root, env)
 	}
-	parts := strings.Split(s.Name, "/")
-	for _, p := range parts {
+	// Walk the remaining parts (a/b/c: :b then :c) without splitting.
+	rest := s.Name
+	for {
+		p, more, nested := strings.Cut(rest, "/")
 		v = getKey(v, value.Kw(p))
 		if v == nil {
 			return nil, &Error{Msg: "Namespace lookup failed: " + full, Hint: in.memberHint(root, env, p)}
 		}
+		if !nested {
+			return v, nil
+		}
+		rest = more
 	}
-	return v, nil
 }
 
 func (in *Interp) gated(full, ns string) error {

@@ -182,7 +182,7 @@ func mCond(in *Interp, l *value.List) (value.Value, error) {
 
 func mIfLet(in *Interp, l *value.List, isWhen, some bool) (value.Value, error) {
 	a := args(l)
-	name := map[[2]bool]string{{false, false}: "if-let", {true, false}: "when-let", {false, true}: "if-some", {true, true}: "when-some"}[[2]bool{isWhen, some}]
+	name := symText(l.First().(*value.Symbol))
 	if len(a) < 1 {
 		return nil, fmt.Errorf("%s requires a vector for its binding", name)
 	}
