@@ -1,7 +1,10 @@
 package spe
 
 import (
+	"context"
+
 	"fmt"
+	"github.com/spell-go/spell/spe/provider"
 	"math/rand"
 	"strings"
 	"testing"
@@ -162,5 +165,38 @@ func TestFixupKeepsStreak(t *testing.T) {
 	}
 	if s := rt.Stats(); s.ConsecutiveMax != 1 || s.ConsecutiveFinal != 1 {
 		t.Fatalf("consecutive max=%d final=%d, want 1 and 1", s.ConsecutiveMax, s.ConsecutiveFinal)
+	}
+}
+
+// usageProvider answers '(!extend) with a fixed usage per call.
+type usageProvider struct{ calls int }
+
+func (p *usageProvider) Name() string { return "usage" }
+
+func (p *usageProvider) Complete(ctx context.Context, req *provider.Request) (*provider.Response, error) {
+	p.calls++
+	return &provider.Response{Suffix: `'(!extend)`, Usage: provider.Usage{UncachedInput: 600, VisibleOutput: 400}}, nil
+}
+
+// TestSpendLimits: the call that crosses the budget (or the token budget)
+// ends the run, with the spec's message (runtime.md §7).
+func TestSpendLimits(t *testing.T) {
+	for _, c := range []struct {
+		lim  Limits
+		want string
+	}{
+		{Limits{Budget: 0.01}, "Budget exceeded: $0.0120 spent (limit $0.01)"},
+		{Limits{MaxTotalTokens: 1500}, "Token budget exceeded: 2000 tokens (limit 1500)"},
+	} {
+		p := &usageProvider{}
+		c.lim.MaxConsecutiveErrors = 3
+		rt := New(Options{Provider: p, Limits: c.lim, Cost: func(string, provider.Usage) (float64, bool) { return 0.006, true }})
+		_, err := rt.Run(context.Background(), "<task>", []byte(Task("spend")))
+		if err == nil || err.Error() != c.want {
+			t.Fatalf("got %v, want %q", err, c.want)
+		}
+		if p.calls != 2 {
+			t.Fatalf("%d calls, want 2 (the second crosses the limit)", p.calls)
+		}
 	}
 }

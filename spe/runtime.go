@@ -629,11 +629,8 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	if lim.MaxTurns > 0 && rt.total >= lim.MaxTurns {
 		return "", rt.limit("turns", fmt.Sprintf("Turn limit exceeded: %d model calls", lim.MaxTurns))
 	}
-	if lim.Budget > 0 && rt.cost >= lim.Budget {
-		return "", rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
-	}
-	if lim.MaxTotalTokens > 0 && rt.tokens >= lim.MaxTotalTokens {
-		return "", rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	if err := rt.overSpend(false); err != nil {
+		return "", err
 	}
 	rt.total++
 	rt.calls[handle]++
@@ -717,13 +714,30 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 			return "", eval.FatalError("record: " + err.Error())
 		}
 	}
-	if lim.Budget > 0 && rt.cost > lim.Budget {
-		return "", rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
-	}
-	if lim.MaxTotalTokens > 0 && rt.tokens > lim.MaxTotalTokens {
-		return "", rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	if err := rt.overSpend(true); err != nil {
+		return "", err
 	}
 	return resp.Suffix, nil
+}
+
+// overSpend checks the budget and the token budget (runtime.md §7): before
+// a call, reaching a limit refuses the call; after it, the call that
+// crosses a limit ends the run.
+func (rt *Runtime) overSpend(after bool) error {
+	lim := rt.opts.Limits
+	over := func(spent, limit float64) bool {
+		if after {
+			return spent > limit
+		}
+		return spent >= limit
+	}
+	if lim.Budget > 0 && over(rt.cost, lim.Budget) {
+		return rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
+	}
+	if lim.MaxTotalTokens > 0 && over(float64(rt.tokens), float64(lim.MaxTotalTokens)) {
+		return rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	}
+	return nil
 }
 
 func (rt *Runtime) limit(which, msg string) error {
