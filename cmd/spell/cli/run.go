@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -211,8 +210,9 @@ func runRun(c *ucli.Context) error {
 	}
 
 	var lines *syntax.LineTable
+	var rr *syntax.Completion
 	if task == "" && !c.IsSet("resume") {
-		rr := syntax.ReadCompletion(name, text)
+		rr = syntax.ReadCompletion(name, text)
 		lines = syntax.NewLineTable(text)
 		var problems []string
 		for _, r := range rr.Repairs {
@@ -266,11 +266,9 @@ func runRun(c *ucli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	start := time.Now()
 	v, runErr := sess.Run(ctx)
 	status.close()
 	closeErr := sess.Close(v, runErr)
-	_ = start
 	st := sess.RT.Stats()
 	interrupted := runErr != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded)
 	if runErr == nil && closeErr != nil {
@@ -278,7 +276,7 @@ func runRun(c *ucli.Context) error {
 	}
 	if !c.Bool("json") {
 		if runErr != nil && !interrupted {
-			fmt.Fprint(stderr, formatError(runErr, name, text, lines))
+			fmt.Fprint(stderr, formatError(runErr, name, rr, lines))
 		}
 		if st.Cost > 0 {
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
@@ -417,7 +415,7 @@ func errMessage(err error) string {
 // formatError renders a run failure for a terminal: position and message,
 // then the call trace and a hint (runtime.md §12.2). Positions in the
 // program the user gave are mapped back through the reader's repairs.
-func formatError(err error, name string, text []byte, lines *syntax.LineTable) string {
+func formatError(err error, name string, rr *syntax.Completion, lines *syntax.LineTable) string {
 	var b strings.Builder
 	var e *eval.Error
 	if !errors.As(err, &e) {
@@ -425,8 +423,9 @@ func formatError(err error, name string, text []byte, lines *syntax.LineTable) s
 		return b.String()
 	}
 	switch {
-	case e.Span != nil && e.Span.File != nil && e.Span.File.Name == name && lines != nil:
-		rr := syntax.ReadCompletion(name, text)
+	case e.Span != nil && e.Span.File != nil && e.Span.File.Name == name && rr != nil:
+		// The evaluator read the same text the same way: map its offset
+		// back through this read's repairs.
 		off := rr.OrigOffset(int(e.Span.Start))
 		fmt.Fprintf(&b, "%s:%s: error: %s\n", name, lines.Position(off), e.Msg)
 	case e.Span != nil && e.Span.File != nil:
