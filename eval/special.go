@@ -219,24 +219,15 @@ func sfQuine(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, 
 	return v, env2, nil
 }
 
-// canonicalBody checks a canonical quine form and returns its parts:
-// the elements before the tail, and the do body.
+// canonicalBody checks a canonical quine form and returns its parts: the
+// elements before the tail, and the do body.
 func canonicalBody(q value.Value) (head []value.Value, body []value.Value, err error) {
-	l, ok := q.(*value.List)
-	if !ok || l.Count() < 3 || l.First() != value.Value(symQuine) {
-		return nil, nil, &Error{Msg: "reopen expects a quine form"}
+	name, inert, do, perr := value.QuineParts(q)
+	if perr != nil {
+		return nil, nil, &Error{Msg: perr.Error()}
 	}
-	items := l.Slice()
-	tailErr := &Error{Msg: "reopen expects quine tail of the form (eval (do ...))"}
-	ev, ok := items[len(items)-1].(*value.List)
-	if !ok || ev.Count() != 2 || ev.First() != value.Value(symEval) {
-		return nil, nil, tailErr
-	}
-	do, ok := ev.Rest().First().(*value.List)
-	if !ok || do.Count() < 1 || do.First() != value.Value(symDo) {
-		return nil, nil, tailErr
-	}
-	return items[:len(items)-1], do.Rest().Slice(), nil
+	head = append([]value.Value{symQuine, name}, inert...)
+	return head, do.Slice(), nil
 }
 
 // makeWrapper builds (head… (eval (do body…))).

@@ -33,20 +33,11 @@ var (
 // BODY…))) into its head (everything before the tail) and body; nil when
 // form is not canonical.
 func wrapperParts(form value.Value) (head, body []value.Value) {
-	l, ok := form.(*value.List)
-	if !ok || l.Count() < 3 || l.First() != value.Value(symQuine) {
+	name, inert, do, err := value.QuineParts(form)
+	if err != nil {
 		return nil, nil
 	}
-	items := l.Slice()
-	ev, ok := items[len(items)-1].(*value.List)
-	if !ok || ev.Count() != 2 || ev.First() != value.Value(symEval) {
-		return nil, nil
-	}
-	do, ok := ev.Rest().First().(*value.List)
-	if !ok || do.Count() < 1 || do.First() != value.Value(symDo) {
-		return nil, nil
-	}
-	return items[:len(items)-1], do.Rest().Slice()
+	return append([]value.Value{symQuine, name}, inert...), do.Slice()
 }
 
 func list(items ...value.Value) *value.List { return value.NewList(items...) }
