@@ -22,7 +22,7 @@ func init() {
 	register("compmacro", biCompmacro)
 	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return applyEdits(a[0], c.Env, c.Step) })
 	register("wrap-cat", func(c *Call, a []value.Value) (value.Value, error) {
-		return makeWrapper([]value.Value{symQuine, symCompletion}, a), nil
+		return MakeWrapper([]value.Value{symQuine, symCompletion}, a), nil
 	})
 	register("serialize-prefix", func(c *Call, a []value.Value) (value.Value, error) { return value.PrefixOpen(a[0]) })
 	register("strip-parens", biStripParens)

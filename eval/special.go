@@ -230,8 +230,9 @@ func canonicalBody(q value.Value) (head []value.Value, body []value.Value, err e
 	return head, do.Slice(), nil
 }
 
-// makeWrapper builds (head… (eval (do body…))).
-func makeWrapper(head []value.Value, body []value.Value) *value.List {
+// MakeWrapper builds (head… (eval (do body…))): a canonical wrapper from
+// the elements before its tail and its do body.
+func MakeWrapper(head []value.Value, body []value.Value) *value.List {
 	do := value.NewList(append([]value.Value{symDo}, body...)...)
 	ev := value.NewList(symEval, do)
 	items := append(append([]value.Value(nil), head...), ev)
@@ -264,7 +265,7 @@ func sfReopen(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env,
 		}
 		body = append(body, x)
 	}
-	return makeWrapper(head, body), env, nil
+	return MakeWrapper(head, body), env, nil
 }
 
 func sfLoop(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {

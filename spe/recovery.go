@@ -42,11 +42,6 @@ func wrapperParts(form value.Value) (head, body []value.Value) {
 
 func list(items ...value.Value) *value.List { return value.NewList(items...) }
 
-func wrapper(head, body []value.Value) *value.List {
-	do := list(append([]value.Value{symDo}, body...)...)
-	return list(append(append([]value.Value(nil), head...), list(symEval, do))...)
-}
-
 // resumeCall is '(!llm-self (reopen completion) {:receive? r}).
 func resumeCall(receive bool) value.Value {
 	return list(symQuote, list(symLLMSelf, list(symReopen, symCompletion), value.NewMap(kwReceive, receive)))
@@ -90,7 +85,7 @@ func trailingRecovery(head, body []value.Value, e *eval.Error, receive bool) val
 	nb := append(append([]value.Value(nil), body...),
 		list(symDef, value.Sym("_error"), errorMap(e)),
 		resumeCall(receive))
-	return wrapper(head, nb)
+	return eval.MakeWrapper(head, nb)
 }
 
 // recoveryTail is the three quine arguments appended by inert and reader
