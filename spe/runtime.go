@@ -220,19 +220,12 @@ func (rt *Runtime) event(ev string, fields map[string]any) {
 // Task returns the init program of a natural-language task (runtime.md §2):
 // (quine completion (eval (do (quine prompt "T") '(!extend)))).
 func Task(task string) string {
-	return `(quine completion (eval (do (quine prompt "` + EscapeTask(task) + `") '(!extend))))`
-}
-
-// EscapeTask escapes text for embedding in a string literal of a program:
-// backslash, double quote, newline, tab (language.md §8.4).
-func EscapeTask(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
-	return r.Replace(s)
+	return `(quine completion (eval (do (quine prompt "` + value.EscapeString(task) + `") '(!extend))))`
 }
 
 // freshPrompt is W(T), the prefix of a child started with a plain string.
 func freshPrompt(task string) string {
-	return `(quine completion (eval (do (quine prompt "` + EscapeTask(task) + `") `
+	return `(quine completion (eval (do (quine prompt "` + value.EscapeString(task) + `") `
 }
 
 // Run evaluates a program text (a task's init program, or a program file)

@@ -42,7 +42,7 @@ func runTask(t *testing.T, task string, completions map[string]string, mut func(
 }
 
 func R(task string) string {
-	return `(quine completion (eval (do (quine prompt "` + EscapeTask(task) + `") (quote (!extend)) `
+	return `(quine completion (eval (do (quine prompt "` + value.EscapeString(task) + `") (quote (!extend)) `
 }
 
 func TestExtensionChainS03(t *testing.T) {
@@ -136,7 +136,7 @@ func TestReaderRecoveryS07(t *testing.T) {
 	if v != int64(6) {
 		t.Fatalf("value %s", value.PrStr(v))
 	}
-	want := `(quine completion "(quine completion (eval (do (quine prompt \"Return the sum of 1, 2 and 3.\") (quote (!extend)) (def xs [1 2 3) '(!extend))))" (do (def _recovery_prompt "` + EscapeTask(RecoveryText) + `") (def _error {:error "Reader error: Unmatched delimiter: )", :line 1, :column 108})) (prune 2) (eval (do (quote (!llm-self (reopen completion) {:receive? true})) `
+	want := `(quine completion "(quine completion (eval (do (quine prompt \"Return the sum of 1, 2 and 3.\") (quote (!extend)) (def xs [1 2 3) '(!extend))))" (do (def _recovery_prompt "` + value.EscapeString(RecoveryText) + `") (def _error {:error "Reader error: Unmatched delimiter: )", :line 1, :column 108})) (prune 2) (eval (do (quote (!llm-self (reopen completion) {:receive? true})) `
 	if p.prompts["main/2"] != want {
 		t.Errorf("main/2:\n got %q\nwant %q", p.prompts["main/2"], want)
 	}
