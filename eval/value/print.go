@@ -249,10 +249,9 @@ func writeEscaped(b *strings.Builder, s string) {
 
 // EscapeString is the runtime's escape-string helper (§8.4): `\`→`\\`,
 // `"`→`\"`, newline→`\n`, tab→`\t` (no surrounding quotes).
-func EscapeString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
-	return r.Replace(s)
-}
+func EscapeString(s string) string { return escapeStringReplacer.Replace(s) }
+
+var escapeStringReplacer = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
 
 func writeChar(b *strings.Builder, c Char) {
 	switch c {
