@@ -78,14 +78,29 @@ func (c *Completion) note(kind RepairKind, origOff int, msg string) {
 }
 
 func (c *Completion) stripFence(text []byte) []byte {
-	lead := len(text) - len(bytes.TrimLeft(text, " \t\r\n\f\v"))
-	trimmed := bytes.TrimSpace(text)
-	if !bytes.HasPrefix(trimmed, []byte("```")) {
+	body, base, fence, ok := StripFence(text)
+	if !ok {
 		c.base = 0
 		return text
 	}
-	c.note(RepairFence, lead, "stripped a markdown code fence")
-	body := trimmed
+	c.note(RepairFence, fence, "stripped a markdown code fence")
+	c.base = base
+	return body
+}
+
+// StripFence applies the completion reader's first step (language.md
+// §1.3): if the trimmed text starts with three backticks, it drops the
+// first line (fence and language tag) and everything from the last closing
+// fence on, then trims. It returns the kept text, its offset in text, the
+// offset of the opening fence, and whether a fence was found. Providers
+// use the same rule on model responses (runtime.md §8.4).
+func StripFence(text []byte) (body []byte, base, fence int, ok bool) {
+	lead := len(text) - len(bytes.TrimLeft(text, " \t\r\n\f\v"))
+	trimmed := bytes.TrimSpace(text)
+	if !bytes.HasPrefix(trimmed, []byte("```")) {
+		return text, 0, 0, false
+	}
+	body = trimmed
 	start := lead
 	if i := bytes.IndexByte(body, '\n'); i >= 0 {
 		body, start = body[i+1:], start+i+1
@@ -96,8 +111,7 @@ func (c *Completion) stripFence(text []byte) []byte {
 		body = body[:j]
 	}
 	l := len(body) - len(bytes.TrimLeft(body, " \t\r\n\f\v"))
-	c.base = start + l
-	return bytes.TrimSpace(body)
+	return bytes.TrimSpace(body), start + l, lead, true
 }
 
 // validEscapeStart reports whether a backslash followed by b starts a valid

@@ -1,6 +1,10 @@
 package provider
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/spell-go/spell/syntax"
+)
 
 // PostProcess applies the response post-processing of runtime.md §8.4 to the
 // raw text a transport extracted:
@@ -25,18 +29,11 @@ func PostProcess(t Transport, prefix, text string) string {
 // line (the fence and any language tag) and everything from the last closing
 // triple backtick on, then trim. Other text is returned unchanged.
 func StripFence(text string) string {
-	trimmed := strings.TrimSpace(text)
-	if !strings.HasPrefix(trimmed, "```") {
+	body, _, _, ok := syntax.StripFence([]byte(text))
+	if !ok {
 		return text
 	}
-	body := ""
-	if i := strings.IndexByte(trimmed, '\n'); i >= 0 {
-		body = trimmed[i+1:]
-	}
-	if j := strings.LastIndex(body, "```"); j >= 0 {
-		body = body[:j]
-	}
-	return strings.TrimSpace(body)
+	return string(body)
 }
 
 // StripEcho drops an echoed prefix (§8.4 step 2): if text starts with prefix
