@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -160,7 +159,8 @@ func runInput(c *ucli.Context) (task, name string, text []byte, err error) {
 	if err != nil {
 		return "", "", nil, usageError("spell run", "cannot read %s: %v", args[0], unwrapPath(err))
 	}
-	return "", filepath.ToSlash(args[0]), b, nil
+	cwd, _ := os.Getwd()
+	return "", displayPath(cwd, args[0]), b, nil
 }
 
 func unwrapPath(err error) error {
