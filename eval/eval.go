@@ -147,9 +147,9 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 			return v, nil
 		}
 		if effectNamespaces[s.Name] {
-			return nil, in.gated(s.Name, s.Name)
+			return nil, in.gated(s, s.Name, s.Name)
 		}
-		return nil, in.unbound(s, env)
+		return nil, in.unbound(s, s, env)
 	}
 	root := value.Sym(s.NS)
 	v, ok := env.Lookup(root)
@@ -159,9 +159,9 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	full := s.NS + "/" + s.Name
 	if !ok {
 		if effectNamespaces[s.NS] {
-			return nil, in.gated(full, s.NS)
+			return nil, in.gated(s, full, s.NS)
 		}
-		return nil, in.unbound(root, env)
+		return nil, in.unbound(root, s, env)
 	}
 	// Walk the remaining parts (a/b/c: :b then :c) without splitting.
 	rest := s.Name
@@ -169,7 +169,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		p, more, nested := strings.Cut(rest, "/")
 		v = getKey(v, value.Kw(p))
 		if v == nil {
-			return nil, &Error{Msg: "Namespace lookup failed: " + full, Hint: in.memberHint(root, env, p)}
+			return nil, &Error{Msg: "Namespace lookup failed: " + full, Expr: s, Hint: in.memberHint(root, env, p)}
 		}
 		if !nested {
 			return v, nil
@@ -178,18 +178,23 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	}
 }
 
-func (in *Interp) gated(full, ns string) error {
+// gated is the failure of expr, a symbol in the effect namespace ns
+// (full is its text) that this evaluation cannot use.
+func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 	switch {
 	case ns == "blocking":
-		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks"}
+		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks", Expr: expr}
 	case in.table.isEffect:
-		return &Error{Msg: full + ": " + ns + "/ is not granted to this agent"}
+		return &Error{Msg: full + ": " + ns + "/ is not granted to this agent", Expr: expr}
 	}
-	return &Error{Msg: full + ": " + ns + "/ is an effect namespace - use it in the trailing expression via eval"}
+	return &Error{Msg: full + ": " + ns + "/ is an effect namespace - use it in the trailing expression via eval", Expr: expr}
 }
 
-func (in *Interp) unbound(s *value.Symbol, env *Env) error {
-	return &Error{Msg: "Unbound symbol: " + symText(s), Hint: in.suggest(symText(s), env)}
+// unbound is the failure of expr, a symbol whose unqualified name or
+// namespace root s is not bound; the error's :expr is the symbol itself
+// (language.md §5.2), its span the symbol's.
+func (in *Interp) unbound(s, expr *value.Symbol, env *Env) error {
+	return &Error{Msg: "Unbound symbol: " + symText(s), Expr: expr, Hint: in.suggest(symText(s), env)}
 }
 
 func symText(s *value.Symbol) string {
@@ -231,7 +236,8 @@ func (in *Interp) locate(err error, form value.Value, i int) error {
 // evalList dispatches a list form (language.md §4.4).
 func (in *Interp) evalList(l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
 	if l.Count() == 0 {
-		return l, env, nil
+		// Rule 4: () evaluates to nil, as a list headed by nil does.
+		return nil, env, nil
 	}
 	in.depth++
 	if in.depth > in.limits.MaxNesting {

@@ -172,8 +172,21 @@ var langSpecialForms = []langCase{
 	{src: `(do (try (def t1 1) (throw "x") (catch e (def t2 2))) [t1 t2])`, want: `[1 2]`},
 	{src: `(do (try (throw 1) (catch e 2)) e)`, err: `Unbound symbol: e`},
 	{src: `(try (throw "uncaught"))`, err: `uncaught`},
-	{src: `(try (undefined-x) (catch e e))`, want: `{:message "Unbound symbol: undefined-x", :expr (undefined-x)}`},
+	// §5.2: the error value's :expr is the failing expression: the call
+	// of a failing builtin, the symbol itself when a symbol is unbound
+	// (where the error's span points), wherever the symbol stands.
+	{src: `(try (undefined-x) (catch e e))`, want: `{:message "Unbound symbol: undefined-x", :expr undefined-x}`},
+	{src: `(try nope (catch e e))`, want: `{:message "Unbound symbol: nope", :expr nope}`},
+	{src: `(try (+ 1 (* 2 nope)) (catch e (:expr e)))`, want: `nope`},
+	{src: `(try [1 nope] (catch e (:expr e)))`, want: `nope`},
+	{src: `(try (let [x nope] x) (catch e (:expr e)))`, want: `nope`},
+	{src: `(try nope/x (catch e (:expr e)))`, want: `nope/x`},
+	{src: `(try (strings/nope "a") (catch e e))`, want: `{:message "Namespace lookup failed: strings/nope", :expr strings/nope}`},
+	{src: `(try io/sh (catch e (:expr e)))`, want: `io/sh`},
 	{src: `(try (inc "a") (catch e (:expr e)))`, want: `(inc "a")`},
+	{src: `(try (+ 1 (inc "a")) (catch e (:expr e)))`, want: `(inc "a")`},
+	{src: `(try (inc 1 2) (catch e e))`, want: `{:message "Function call failed: inc: Wrong number of args (2) passed to: inc", :expr (inc 1 2)}`},
+	{src: `(try (/ 1 0) (catch e (:expr e)))`, want: `(/ 1 0)`},
 	{src: `(try (eval '(throw "oops")) (catch e (:message e)))`, want: `"Function call failed: eval: oops"`},
 	{src: `(try (map (fn [x] (throw "in-map")) [1]) (catch e (:message e)))`, want: `"Function call failed: map: in-map"`},
 	{src: `(try (throw (ex-info "nf" {:c 1})) (catch e (ex-data e)))`, want: `{:c 1}`},
@@ -301,7 +314,14 @@ var langEvaluation = []langCase{
 	{src: `#{1 (- 2 1)}`, err: `Duplicate key: 1`},
 	{src: `undefined-sym`, err: `Unbound symbol: undefined-sym`},
 	// §4.4
-	{src: `()`, want: `()`},
+	{src: `()`, want: `nil`},
+	{src: `[() {:a ()}]`, want: `[nil {:a nil}]`},
+	// Only a literal nil head short-cuts: the head () evaluates to nil,
+	// which is then applied.
+	{src: `(())`, err: `nil cannot be called as a function`},
+	{src: `(if () :t :f)`, want: `:f`},
+	{src: `'()`, want: `()`},
+	{src: `(list)`, want: `()`},
 	{src: `(nil 1 2)`, want: `nil`},
 	{src: `(nil (undefined-f))`, want: `nil`},
 	// §5.5
