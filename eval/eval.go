@@ -192,7 +192,7 @@ func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 
 // unbound is the failure of expr, a symbol whose unqualified name or
 // namespace root s is not bound; the error's :expr is the symbol itself
-// (language.md §5.2), its span the symbol's.
+// (language.md §5.2) unless it heads a call.
 func (in *Interp) unbound(s, expr *value.Symbol, env *Env) error {
 	return &Error{Msg: "Unbound symbol: " + symText(s), Expr: expr, Hint: in.suggest(symText(s), env)}
 }
@@ -271,6 +271,11 @@ func (in *Interp) evalList1(l *value.List, env *Env, tail pos) (value.Value, *En
 		}
 		fv, err := in.resolve(s, env)
 		if err != nil {
+			if e, ok := err.(*Error); ok {
+				// A call whose head does not resolve fails as a whole:
+				// its :expr is the call (the span stays the head's).
+				e.Expr = l
+			}
 			return nil, env, in.locate(err, l, 0)
 		}
 		if value.IsSpellMacro(fv) {

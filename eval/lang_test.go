@@ -173,15 +173,16 @@ var langSpecialForms = []langCase{
 	{src: `(do (try (throw 1) (catch e 2)) e)`, err: `Unbound symbol: e`},
 	{src: `(try (throw "uncaught"))`, err: `uncaught`},
 	// §5.2: the error value's :expr is the failing expression: the call
-	// of a failing builtin, the symbol itself when a symbol is unbound
-	// (where the error's span points), wherever the symbol stands.
-	{src: `(try (undefined-x) (catch e e))`, want: `{:message "Unbound symbol: undefined-x", :expr undefined-x}`},
+	// of a failing builtin or of an unbound head, the symbol itself when
+	// an unbound symbol is evaluated as a value.
+	{src: `(try (undefined-x) (catch e e))`, want: `{:message "Unbound symbol: undefined-x", :expr (undefined-x)}`},
 	{src: `(try nope (catch e e))`, want: `{:message "Unbound symbol: nope", :expr nope}`},
 	{src: `(try (+ 1 (* 2 nope)) (catch e (:expr e)))`, want: `nope`},
 	{src: `(try [1 nope] (catch e (:expr e)))`, want: `nope`},
 	{src: `(try (let [x nope] x) (catch e (:expr e)))`, want: `nope`},
 	{src: `(try nope/x (catch e (:expr e)))`, want: `nope/x`},
-	{src: `(try (strings/nope "a") (catch e e))`, want: `{:message "Namespace lookup failed: strings/nope", :expr strings/nope}`},
+	{src: `(try (strings/nope "a") (catch e e))`, want: `{:message "Namespace lookup failed: strings/nope", :expr (strings/nope "a")}`},
+	{src: `(try (map strings/nope ["a"]) (catch e (:expr e)))`, want: `strings/nope`},
 	{src: `(try io/sh (catch e (:expr e)))`, want: `io/sh`},
 	{src: `(try (inc "a") (catch e (:expr e)))`, want: `(inc "a")`},
 	{src: `(try (+ 1 (inc "a")) (catch e (:expr e)))`, want: `(inc "a")`},
