@@ -1,11 +1,9 @@
-package cli
+package trace
 
 import (
 	"math/rand"
 	"strings"
 	"testing"
-
-	"github.com/spell-go/spell/spe/trace"
 )
 
 func TestTraceTokenize(t *testing.T) {
@@ -28,14 +26,14 @@ func TestTraceTokenize(t *testing.T) {
 }
 
 // applyOps rebuilds both sides of a diff.
-func applyOps(ops []tokOp) (a, b string) {
+func applyOps(ops []Op) (a, b string) {
 	var x, y strings.Builder
 	for _, op := range ops {
-		if op.kind != opIns {
-			x.WriteString(op.text)
+		if op.Kind != OpIns {
+			x.WriteString(op.Text)
 		}
-		if op.kind != opDel {
-			y.WriteString(op.text)
+		if op.Kind != OpDel {
+			y.WriteString(op.Text)
 		}
 	}
 	return x.String(), y.String()
@@ -44,26 +42,26 @@ func applyOps(ops []tokOp) (a, b string) {
 func TestTraceTokenDiffForms(t *testing.T) {
 	prev := `(quine completion (eval (do (think "plan") (def x 42) (prune 2) (def y (f x)) '(!extend))))`
 	prompt := `(quine completion (eval (do (def y (f x)) (def _error {:error "boom"}) `
-	ops := tokenDiff(prev, prompt)
+	ops := TokenDiff(prev, prompt)
 	var b strings.Builder
 	for _, op := range ops {
-		switch op.kind {
-		case opEq:
-			b.WriteString(op.text)
-		case opDel:
-			b.WriteString("[-" + op.text + "-]")
-		case opIns:
-			b.WriteString("{+" + op.text + "+}")
+		switch op.Kind {
+		case OpEq:
+			b.WriteString(op.Text)
+		case OpDel:
+			b.WriteString("[-" + op.Text + "-]")
+		case OpIns:
+			b.WriteString("{+" + op.Text + "+}")
 		}
 	}
 	want := `(quine completion (eval (do [-(think "plan") (def x 42) (prune 2) -](def y (f x)) [-'(!extend))))-]{+(def _error {:error "boom"}) +}`
 	if b.String() != want {
 		t.Errorf("diff:\n got %s\nwant %s", b.String(), want)
 	}
-	if !sameContext(ops) {
+	if !SameContext(ops) {
 		t.Error("an extension is not the same context")
 	}
-	if sameContext(tokenDiff(prev, `(quine completion (eval (do (quine prompt "a fresh sub-task with many words") `)) {
+	if SameContext(TokenDiff(prev, `(quine completion (eval (do (quine prompt "a fresh sub-task with many words") `)) {
 		t.Error("a fresh sub-task is the same context")
 	}
 }
@@ -83,28 +81,28 @@ func TestTraceTokenDiffRoundTrip(t *testing.T) {
 		if i%3 == 0 {
 			b = a[:len(a)/2] + b
 		}
-		ga, gb := applyOps(tokenDiff(a, b))
+		ga, gb := applyOps(TokenDiff(a, b))
 		if ga != a || gb != b {
 			t.Fatalf("round trip of %q -> %q gave %q -> %q", a, b, ga, gb)
 		}
 	}
 	// Large middles take the heuristic path and still round-trip.
 	a, b := strings.Repeat("(a b) ", 3000), strings.Repeat("(b a) ", 3000)
-	if ga, gb := applyOps(tokenDiff(a, b)); ga != a || gb != b {
+	if ga, gb := applyOps(TokenDiff(a, b)); ga != a || gb != b {
 		t.Fatal("large diff does not round-trip")
 	}
 }
 
 func TestTraceAddedOffset(t *testing.T) {
-	tv := &turnView{TurnInfo: &trace.TurnInfo{}, program: "(a (b c))\n", prompt: "(a ", promptOK: true}
+	tv := &TurnView{TurnInfo: &TurnInfo{}, Program: "(a (b c))\n", Prompt: "(a ", PromptOK: true}
 	if got := addedOffset(tv); got != 3 {
 		t.Errorf("prefix: %d", got)
 	}
-	tv.prompt = "(a x"
+	tv.Prompt = "(a x"
 	if got := addedOffset(tv); got != 3 {
 		t.Errorf("common prefix: %d", got)
 	}
-	tv.promptOK, tv.HasCompletion, tv.Completion = false, true, "(b c))"
+	tv.PromptOK, tv.HasCompletion, tv.Completion = false, true, "(b c))"
 	if got := addedOffset(tv); got != 3 {
 		t.Errorf("by completion: %d", got)
 	}
