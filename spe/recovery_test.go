@@ -18,6 +18,9 @@ func counterNS(rt **Runtime, calls *int) *value.Map {
 	tick := &eval.Builtin{Name: "fx/tick", Min: 1, Max: 1, Fn: func(c *eval.Call, args []value.Value) (value.Value, error) {
 		return (*rt).Hook("fx/tick", args, func() (value.Value, error) {
 			*calls++
+			if args[0] == nil {
+				return nil, eval.Errorf("tick needs a value")
+			}
 			return value.NewMap(value.Kw("ok"), true, value.Kw("n"), args[0]), nil
 		})
 	}}

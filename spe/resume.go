@@ -3,8 +3,10 @@ package spe
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -20,9 +22,22 @@ type Resume struct {
 	Start       map[string]any // the run.start fields
 	completions map[string]string
 	effects     map[[2]int]recordedEffect
+	started     map[int]bool // turns whose turn.start is in the log
 	lastTurn    int
-	announced   bool
+	// live is set at the first action the log does not hold: from then
+	// on the run logs again, after a run.resume event.
+	live bool
+	// torn: the log ends in a torn line that may be the effect.begin of
+	// the first effect after it (whose outcome is then unknown).
+	torn *trace.Torn
+	// Redacted says the recorded programs or effect results contain
+	// [REDACTED]: the resumed run can differ from the original.
+	Redacted bool
 }
+
+// ErrCompleted is returned by LoadResume for a run that ended with a
+// value: there is nothing to continue.
+var ErrCompleted = errors.New("the run completed: there is nothing to resume (start a new run instead)")
 
 type recordedEffect struct {
 	fn     string
@@ -42,7 +57,9 @@ func LoadResume(dirOrID, runsDir string) (*Resume, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Resume{Dir: run.Dir, completions: map[string]string{}, effects: map[[2]int]recordedEffect{}}
+	r := &Resume{Dir: run.Dir, completions: map[string]string{}, effects: map[[2]int]recordedEffect{}, started: map[int]bool{}}
+	endStatus := ""
+	openEffect := false // the last effect event is an effect.begin
 	for _, ev := range events {
 		f := ev.Fields
 		switch ev.Ev {
@@ -50,6 +67,12 @@ func LoadResume(dirOrID, runsDir string) (*Resume, error) {
 			if r.Start == nil {
 				r.Start = f
 			}
+		case trace.EvRunEnd:
+			endStatus, _ = f[trace.KeyStatus].(string)
+		case trace.EvRunResume:
+			endStatus = ""
+		case trace.EvTurnStart:
+			r.started[intField(f, trace.KeyTurn)] = true
 		case trace.EvModelCompletion:
 			h, _ := f[trace.KeyHandle].(string)
 			key := fmt.Sprintf("%s/%d", h, intField(f, trace.KeyN))
@@ -68,7 +91,9 @@ func LoadResume(dirOrID, runsDir string) (*Resume, error) {
 				}
 			}
 			r.effects[k] = e
+			openEffect = true
 		case trace.EvEffectEnd:
+			openEffect = false
 			k := [2]int{intField(f, trace.KeyTurn), intField(f, trace.KeyK)}
 			e := r.effects[k]
 			e.result, _ = f[trace.KeyResult].(string)
@@ -85,7 +110,78 @@ func LoadResume(dirOrID, runsDir string) (*Resume, error) {
 	if r.Start == nil {
 		return nil, fmt.Errorf("%s: no run.start event: not a run directory that can be resumed", run.Dir)
 	}
+	if endStatus == trace.StatusOK {
+		return nil, fmt.Errorf("%s: %w", run.Dir, ErrCompleted)
+	}
+	if t := run.Torn(); t != nil && !openEffect {
+		// A torn line may be the beginning of the next effect, unless it
+		// shows another event, or an effect is still open (effects of one
+		// handle run one at a time: the line can only be that one's end).
+		switch t.Ev() {
+		case "", trace.EvEffectBegin:
+			r.torn = t
+		}
+	}
+	r.Redacted = r.redacted()
 	return r, nil
+}
+
+// redacted reports whether a recorded program or effect result holds the
+// redaction marker (runtime.md §14.2).
+func (r *Resume) redacted() bool {
+	has := func(s string) bool { return strings.Contains(s, trace.Redacted) }
+	for _, k := range []string{trace.KeyTask, trace.KeyProgram} {
+		if s, _ := r.Start[k].(string); has(s) {
+			return true
+		}
+	}
+	for _, c := range r.completions {
+		if has(c) {
+			return true
+		}
+	}
+	for _, e := range r.effects {
+		if has(e.result) {
+			return true
+		}
+	}
+	return false
+}
+
+// TornLine returns the line number of the log's torn last line when it may
+// have recorded the beginning of an effect, else 0.
+func (r *Resume) TornLine() int {
+	if r == nil || r.torn == nil {
+		return 0
+	}
+	return r.torn.Line
+}
+
+// replaying reports whether a resumed run is still replaying its log.
+func (r *Resume) replaying() bool { return r != nil && !r.live }
+
+// takeTorn reports (once) that the first live effect may be the one the
+// torn last line began.
+func (r *Resume) takeTorn() bool {
+	if r == nil || r.torn == nil {
+		return false
+	}
+	r.torn = nil
+	return true
+}
+
+// clearTorn: the first live action is a model call, so the torn line was
+// not an effect's beginning.
+func (r *Resume) clearTorn() {
+	if r != nil {
+		r.torn = nil
+	}
+}
+
+// unknownOutcome is the result of an effect that may have run before a
+// crash (runtime.md §14.3).
+func unknownOutcome() value.Value {
+	return value.NewMap(kwOk, false, kwOut, nil, kwErr, "interrupted by a crash; outcome unknown", value.Kw("truncated"), false)
 }
 
 func intField(f map[string]any, k string) int {
@@ -144,7 +240,7 @@ func (rt *Runtime) replayEffect(turn, k int, name string, args []value.Value) (v
 		}
 	}
 	if !e.done {
-		return value.NewMap(kwOk, false, kwOut, nil, kwErr, "interrupted by a crash; outcome unknown", value.Kw("truncated"), false), nil, true
+		return unknownOutcome(), nil, true
 	}
 	if len(e.result) > 7 && e.result[:7] == "error: " {
 		return nil, eval.Errorf("%s", e.result[7:]), true

@@ -22,7 +22,11 @@ func TestResumeDoesNotRepeat(t *testing.T) {
 		"main/3": `(str (:n a) (:n b)))))`,
 	}
 	run := func(resume *Resume, completions map[string]string) (value.Value, *scripted, int) {
-		w, err := trace.Create(dir, nil)
+		create := trace.Create
+		if resume != nil {
+			create = trace.Append
+		}
+		w, err := create(dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

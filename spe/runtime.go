@@ -121,6 +121,9 @@ type Runtime struct {
 	curDepth     int
 	started      time.Time
 	hooks        map[*value.Symbol]value.Value
+	// traceErr is the first failed trace write: the run stops before its
+	// next effect or model call, which the trace could not record.
+	traceErr error
 }
 
 // New makes a runtime.
@@ -170,6 +173,9 @@ func (rt *Runtime) Stats() Stats {
 
 // Hook is the effect hook to give effect namespaces.
 func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+	if err := rt.traceFailure(); err != nil {
+		return nil, err
+	}
 	rt.effects[name]++
 	rt.effectN++
 	rt.effectK++
@@ -179,10 +185,22 @@ func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value
 	for i, a := range args {
 		sargs[i] = capText(value.PrStr(a), 4096)
 	}
-	rt.event(trace.EffectBegin(rt.curHandle, rt.turnSeq, k, name, sargs))
 	v, err, replayed := rt.replayEffect(rt.turnSeq, k, name, args)
 	if replayed {
 		rt.effects[name]-- // stats count effects executed, not replayed ones
+		return v, err
+	}
+	rt.goLive()
+	rt.event(trace.EffectBegin(rt.curHandle, rt.turnSeq, k, name, sargs))
+	if err := rt.traceFailure(); err != nil {
+		// Never run an effect the trace does not know began.
+		return nil, err
+	}
+	if rt.opts.Resume.takeTorn() {
+		// The log ended in a torn line that may have been this effect's
+		// beginning: it may have run, so it is not run again.
+		rt.effects[name]--
+		v, err = unknownOutcome(), nil
 	} else {
 		v, err = run()
 	}
@@ -195,12 +213,17 @@ func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value
 			if w, ok := rt.opts.Trace.(interface {
 				WriteEffect(turn, k int, text string) (string, error)
 			}); ok {
-				file, _ = w.WriteEffect(rt.turnSeq, k, result)
+				var werr error
+				file, werr = w.WriteEffect(rt.turnSeq, k, result)
+				rt.noteTrace(werr)
 			}
 			result = capText(result, trace.EffectInlineMax)
 		}
 	}
 	rt.event(trace.EffectEnd(rt.curHandle, rt.turnSeq, k, name, result, file, time.Since(start).Milliseconds()))
+	if terr := rt.traceFailure(); terr != nil {
+		return nil, terr
+	}
 	return v, err
 }
 
@@ -211,11 +234,43 @@ func capText(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// event logs one event. While a resumed run replays its log nothing is
+// logged: the log already holds those events (runtime.md §14.3).
 func (rt *Runtime) event(ev string, fields map[string]any) {
-	if rt.opts.Trace != nil {
-		_ = rt.opts.Trace.Event(ev, fields)
+	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
+		rt.noteTrace(rt.opts.Trace.Event(ev, fields))
 	}
 }
+
+// noteTrace keeps the first failed trace write.
+func (rt *Runtime) noteTrace(err error) {
+	if err != nil && rt.traceErr == nil {
+		rt.traceErr = err
+	}
+}
+
+// traceFailure is the run's terminal error once a trace write failed.
+func (rt *Runtime) traceFailure() error {
+	if rt.traceErr == nil {
+		return nil
+	}
+	return eval.FatalError(fmt.Sprintf("%v (the run stops: the trace cannot record what it would do next)", rt.traceErr))
+}
+
+// goLive ends the replay of a resumed run at its first action the log
+// does not hold: run.resume is logged and logging continues.
+func (rt *Runtime) goLive() {
+	r := rt.opts.Resume
+	if r == nil || r.live {
+		return
+	}
+	r.live = true
+	rt.event(trace.RunResume(r.lastTurn, os.Args))
+}
+
+// EndReplay ends the replay of a resumed run that finished without a live
+// action, so that run.end follows a run.resume event.
+func (rt *Runtime) EndReplay() { rt.goLive() }
 
 // Task returns the init program of a natural-language task (runtime.md §2):
 // (quine completion (eval (do (quine prompt "T") '(!extend)))).
@@ -247,6 +302,9 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 	for {
 		c, ok := v.(*continuation)
 		if !ok {
+			if err := rt.traceFailure(); err != nil {
+				return nil, err
+			}
 			return v, nil
 		}
 		if v, err = rt.turn(ctx, "main", 0, c); err != nil {
@@ -299,7 +357,9 @@ func (rt *Runtime) turn(ctx context.Context, handle string, depth int, c *contin
 	turn := rt.turnSeq
 	name := fmt.Sprintf("<turn %d>", turn)
 	if rt.opts.Trace != nil {
-		if file, err := rt.opts.Trace.WriteProgram(turn, text); err == nil {
+		file, err := rt.opts.Trace.WriteProgram(turn, text)
+		rt.noteTrace(err)
+		if err == nil {
 			name = file
 		}
 	}
@@ -454,8 +514,8 @@ func (rt *Runtime) endTurn(handle string, v value.Value, err error, recovery str
 		}
 		rt.event(trace.EvalValue(handle, n, turn, depth, s, recovery, rt.consec[handle]))
 	}
-	if rt.opts.Trace != nil {
-		_ = rt.opts.Trace.Sync()
+	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
+		rt.noteTrace(rt.opts.Trace.Sync())
 	}
 }
 
@@ -625,6 +685,9 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	if err := rt.overSpend(false); err != nil {
 		return "", err
 	}
+	if err := rt.traceFailure(); err != nil {
+		return "", err
+	}
 	rt.total++
 	rt.calls[handle]++
 	parent := rt.turnSeq
@@ -637,7 +700,16 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	if kind == provider.KindLeaf {
 		promptFile = trace.LeafFile(rt.turnSeq)
 	}
-	rt.event(trace.TurnStart(handle, n, rt.turnSeq, depth, string(kind), trace.PromptSHA256(prompt), promptFile, parent))
+	suffix, recorded := rt.opts.Resume.completion(handle, n)
+	if r := rt.opts.Resume; r != nil && !recorded && !r.live {
+		// The first live call: the torn line, if any, was not an effect.
+		r.clearTorn()
+		rt.goLive()
+	}
+	if r := rt.opts.Resume; r == nil || !r.started[rt.turnSeq] {
+		// (A resumed run's log may hold the turn.start of its first live turn.)
+		rt.event(trace.TurnStart(handle, n, rt.turnSeq, depth, string(kind), trace.PromptSHA256(prompt), promptFile, parent))
+	}
 	req := &provider.Request{Handle: handle, CallNumber: n, Kind: kind, System: system, Prefix: prompt, Transport: transport,
 		Model: rt.opts.Model, MaxTokens: rt.opts.MaxTokens, Thinking: rt.opts.Thinking, ReasoningEffort: rt.opts.ReasoningEffort,
 		PreviousPrefix: rt.prev[handle]}
@@ -647,16 +719,12 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 	start := time.Now()
 	var resp *provider.Response
 	var err error
-	if suffix, ok := rt.opts.Resume.completion(handle, n); ok {
+	if recorded {
 		resp = &provider.Response{Suffix: suffix}
 		if m, ok := rt.opts.Provider.(interface{ MarkUsed(string, int) }); ok {
 			m.MarkUsed(handle, n)
 		}
 	} else {
-		if r := rt.opts.Resume; r != nil && !r.announced {
-			r.announced = true
-			rt.event(trace.RunResume(r.lastTurn, os.Args))
-		}
 		if rt.opts.Progress != nil {
 			rt.opts.Progress(true, ProgressInfo{Turn: rt.turnSeq, Depth: depth, Tokens: rt.tokens, Cost: rt.cost})
 		}
@@ -697,7 +765,8 @@ func (rt *Runtime) complete(ctx context.Context, handle string, depth int, promp
 		time.Since(start).Milliseconds(), resp.Usage, cost, resp.StopReason, resp.RequestID))
 	rt.event(trace.ModelCompletion(handle, n, rt.turnSeq, resp.Suffix))
 	if kind == provider.KindLeaf && rt.opts.Trace != nil {
-		_, _ = rt.opts.Trace.WriteLeaf(rt.turnSeq, prompt, resp.Suffix)
+		_, err := rt.opts.Trace.WriteLeaf(rt.turnSeq, prompt, resp.Suffix)
+		rt.noteTrace(err)
 	}
 	if rt.opts.Log != nil {
 		fmt.Fprintf(rt.opts.Log, "--- %s/%d completion ---\n%s\n", handle, n, resp.Suffix)

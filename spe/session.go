@@ -106,6 +106,7 @@ func (s *Session) TraceDir() string {
 // behind (and `spell run -e` stays instant).
 type lazyTrace struct {
 	dir     string
+	resume  bool // append to the log of the resumed run
 	redact  *trace.Redactor
 	w       *trace.Writer
 	pending [][2]any
@@ -116,12 +117,19 @@ func (l *lazyTrace) open() *trace.Writer {
 	if l.w != nil || l.err != nil {
 		return l.w
 	}
-	l.w, l.err = trace.Create(l.dir, l.redact)
+	if l.resume {
+		l.w, l.err = trace.Append(l.dir, l.redact)
+	} else {
+		l.w, l.err = trace.Create(l.dir, l.redact)
+	}
 	if l.err != nil {
 		return nil
 	}
 	for _, p := range l.pending {
-		_ = l.w.Event(p[0].(string), p[1].(map[string]any))
+		if err := l.w.Event(p[0].(string), p[1].(map[string]any)); err != nil {
+			l.err = err
+			break
+		}
 	}
 	l.pending = nil
 	return l.w
@@ -134,7 +142,7 @@ func (l *lazyTrace) Event(ev string, fields map[string]any) error {
 		l.pending = append(l.pending, [2]any{ev, fields})
 		return nil
 	}
-	if w := l.open(); w != nil {
+	if w := l.open(); w != nil && l.err == nil {
 		return w.Event(ev, fields)
 	}
 	return l.err
@@ -190,6 +198,12 @@ func Open(cfg Config) (*Session, error) {
 			return nil, configErr("--resume: %v", err)
 		}
 		resume = r
+		if r.Redacted {
+			warnf(cfg.Stderr, "--resume: the recorded run contains %s (a secret removed from the trace): the resumed run may not behave as the original (runtime.md §14.2)", trace.Redacted)
+		}
+		if n := r.TornLine(); n > 0 {
+			warnf(cfg.Stderr, "--resume: %s:%d was cut short (a crash or a full disk): the first effect not in the log may have run already; it is not run again and returns the outcome-unknown result", trace.EventsFile, n)
+		}
 		str := func(k string) string { v, _ := r.Start[k].(string); return v }
 		cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), "<resumed program>"
 		if cfg.Model == "" {
@@ -330,6 +344,11 @@ func Open(cfg Config) (*Session, error) {
 	if !cfg.NoTrace {
 		dir := cfg.TraceDir
 		runID := trace.NewRunID(time.Now(), nil)
+		if resume == nil && dir != "" {
+			if _, err := os.Stat(filepath.Join(dir, trace.EventsFile)); err == nil {
+				return nil, configErr("--trace-dir %s already holds a run: give a new directory, or continue that run with --resume %s", dir, dir)
+			}
+		}
 		if dir == "" {
 			runs := trace.RunsDir(cfg.Getenv)
 			if runs == "" {
@@ -339,12 +358,12 @@ func Open(cfg Config) (*Session, error) {
 		} else {
 			runID = filepath.Base(dir)
 		}
-		w := &lazyTrace{dir: dir, redact: trace.NewRedactor(cfg.Environ)}
-		if cfg.Task != "" {
-			// A task always calls a model: fail now if the directory
-			// cannot be written.
+		w := &lazyTrace{dir: dir, resume: resume != nil, redact: trace.NewRedactor(cfg.Environ)}
+		if cfg.Task != "" || cfg.TraceDir != "" {
+			// A task always calls a model, and a directory the user named
+			// is wanted: fail now if it cannot be written.
 			if w.open(); w.err != nil {
-				return nil, configErr("trace: %v", w.err)
+				return nil, configErr("%v", w.err)
 			}
 		}
 		s.trace = w
@@ -355,7 +374,9 @@ func Open(cfg Config) (*Session, error) {
 			program = string(cfg.Program)
 		}
 		if resume == nil {
-			_ = w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program))
+			if err := w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program)); err != nil {
+				return nil, configErr("%v", err)
+			}
 		}
 	}
 	// Transcript.
@@ -585,17 +606,30 @@ func (s *Session) Close(v value.Value, runErr error) error {
 				status = trace.StatusInterrupted
 			}
 		}
-		_ = s.trace.Event(trace.RunEnd(status, capText(val, trace.ValueMax), msg, st.Usage, st.Cost, time.Since(s.started).Milliseconds()))
+		s.RT.EndReplay()
+		terr := s.trace.Event(trace.RunEnd(status, capText(val, trace.ValueMax), msg, st.Usage, st.Cost, time.Since(s.started).Milliseconds()))
+		var ferr error
 		if final != nil {
-			_ = s.trace.w.Finish(msg, true)
+			ferr = s.trace.w.Finish(msg, true)
 		} else {
-			_ = s.trace.w.Finish(val, false)
+			ferr = s.trace.w.Finish(val, false)
+		}
+		if terr == nil {
+			terr = ferr
+		}
+		if terr != nil && err == nil {
+			// The trace is incomplete: the run must not look successful.
+			err = terr
 		}
 	}
 	if s.tempDir != "" {
 		_ = os.RemoveAll(s.tempDir)
 	}
 	return err
+}
+
+func warnf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "warning: "+format+"\n", args...)
 }
 
 // IsConfigError reports whether err is a configuration problem (exit 2).

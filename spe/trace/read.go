@@ -33,7 +33,33 @@ type Run struct {
 	ID  string // its base name
 
 	events []Event // cached by Events
+	torn   *Torn   // set by Events
 }
+
+// Torn is a last line of events.jsonl that was cut short (by a crash or a
+// full disk): whatever it was recording has an unknown outcome.
+type Torn struct {
+	Line int    // 1-based line in events.jsonl
+	Text string // the fragment
+}
+
+// Ev returns the event name the fragment shows, or "" when the line was
+// cut before it.
+func (t *Torn) Ev() string {
+	_, rest, ok := strings.Cut(t.Text, `"ev":"`)
+	if !ok {
+		return ""
+	}
+	name, _, ok := strings.Cut(rest, `"`)
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// Torn returns the log's torn last line, or nil when the log ends with a
+// whole event. It is known after Events.
+func (r *Run) Torn() *Torn { return r.torn }
 
 // Open opens a run: a directory path, a run id under runsDir, or "latest"
 // (also "") for the newest run in runsDir. A path is taken as such when it
@@ -145,6 +171,7 @@ func (r *Run) Events() ([]Event, error) {
 	}
 	var events []Event
 	var bad []int // lines that failed to decode, pending a verdict
+	var badText string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<30)
 	line := 0
@@ -157,6 +184,7 @@ func (r *Run) Events() ([]Event, error) {
 		ev, err := decodeEvent(text)
 		if err != nil {
 			bad = append(bad, line)
+			badText = string(text)
 			continue
 		}
 		ev.Line = line
@@ -173,6 +201,9 @@ func (r *Run) Events() ([]Event, error) {
 	}
 	if len(bad) > 1 {
 		return nil, fmt.Errorf("%s:%d: malformed event", EventsFile, bad[0])
+	}
+	if len(bad) == 1 {
+		r.torn = &Torn{Line: bad[0], Text: badText}
 	}
 	if events == nil {
 		events = []Event{}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -117,7 +118,7 @@ func TestAppendOnlyAcrossReopen(t *testing.T) {
 	f.WriteString(`{"v":1,"t":"2026`)
 	f.Close()
 
-	w, _ = newTestWriter(t, dir, nil)
+	w, _ = Append(dir, nil)
 	w.Event(RunResume(1, []string{"spell", "run", "--resume", "id"}))
 	w.Close()
 	lines := readLines(t, dir)
@@ -403,5 +404,86 @@ func TestTurnsAndPrompt(t *testing.T) {
 	}
 	if !turns[0].HasValue || turns[0].Value != "3" || !turns[1].HasError || turns[1].Recovery != RecoveryInert || turns[2].Parent != 2 {
 		t.Errorf("turns = %+v %+v %+v", turns[0], turns[1], turns[2])
+	}
+}
+
+// TestWriteErrorSticky (issue 8 item 5): a failed event write is returned
+// as a *WriteError, and no later event is appended behind the torn line.
+func TestWriteErrorSticky(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, nil)
+	if err := w.Event(EvRunStart, nil); err != nil {
+		t.Fatal(err)
+	}
+	real := w.write
+	w.write = func(b []byte) (int, error) { // the disk fills mid-line
+		n, _ := real(b[:len(b)-5])
+		return n, syscall.ENOSPC
+	}
+	err := w.Event(EvTurnStart, Fields{KeyTurn: 1})
+	var we *WriteError
+	if !errors.As(err, &we) || !errors.Is(err, syscall.ENOSPC) || !strings.HasPrefix(err.Error(), "trace: ") {
+		t.Fatalf("write error %v", err)
+	}
+	w.write = real // space is freed
+	if err2 := w.Event(EvModelCall, nil); !errors.Is(err2, syscall.ENOSPC) {
+		t.Fatalf("event after a failed write: %v", err2)
+	}
+	if err := w.Close(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Close after a failed write: %v", err)
+	}
+	r, _ := Open(dir, "")
+	events, err := r.Events()
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events %v %v", events, err)
+	}
+	if tn := r.Torn(); tn == nil || tn.Line != 2 || tn.Ev() != EvTurnStart {
+		t.Fatalf("torn %+v", tn)
+	}
+}
+
+// TestWriteDevFull: a log on a full device fails the first event.
+func TestWriteDevFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/full", filepath.Join(dir, EventsFile)); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Append(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Event(EvRunStart, nil); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("event on /dev/full: %v", err)
+	}
+}
+
+// TestCreateRefusesExistingRun: one run directory holds one run.
+func TestCreateRefusesExistingRun(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, err := Create(dir, nil); !errors.Is(err, ErrRunExists) {
+		t.Fatalf("second Create: %v", err)
+	}
+	if _, err := Create(filepath.Join(dir, EventsFile, "x"), nil); err == nil {
+		t.Fatal("Create under a file succeeded")
+	}
+}
+
+func TestTornEv(t *testing.T) {
+	for text, want := range map[string]string{
+		`{"v":1,"t":"2026`:                          "",
+		`{"v":1,"t":"x","ev":"effect.be`:            "",
+		`{"v":1,"t":"x","ev":"effect.begin","args"`: EvEffectBegin,
+	} {
+		if got := (&Torn{Text: text}).Ev(); got != want {
+			t.Errorf("Ev(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

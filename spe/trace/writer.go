@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,25 +27,60 @@ type Writer struct {
 	mu     sync.Mutex
 	log    *os.File
 	closed bool
+	// werr is the first failed event write: after it the log may end in
+	// a torn line, so no later event is appended behind it.
+	werr error
+
+	write func([]byte) (int, error) // appends one line to the log (tests inject failures)
 
 	now   func() time.Time     // clock (tests)
 	fsync func(*os.File) error // (*os.File).Sync (tests count calls)
 }
 
-// Create opens the run directory dir for writing, creating it (and its
-// parents) when needed, and opens events.jsonl for appending: an existing
-// log is never rewritten, so a resumed run continues the same log. A log
-// whose last line was cut short by a crash is first terminated with a
-// newline so that the next event starts on a line of its own. redact may
-// be nil (nothing is redacted).
+// ErrRunExists is returned by Create for a directory that already holds a
+// run's event log: one run directory holds one run (resume continues it
+// with Append).
+var ErrRunExists = errors.New("the directory already holds a run (" + EventsFile + ")")
+
+// WriteError is a failed write to the run directory. The runtime stops the
+// run on it: an effect that runs after a lost event would be repeated or
+// lost by a resume.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "trace: " + e.Err.Error() }
+
+// Unwrap returns the underlying error (errors.Is(err, syscall.ENOSPC)).
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Create makes the run directory dir of a new run (and its parents when
+// needed) and creates its events.jsonl. A directory that already has an
+// events.jsonl is refused with ErrRunExists. redact may be nil (nothing
+// is redacted).
 func Create(dir string, redact *Redactor) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return nil, &WriteError{err}
 	}
+	path := filepath.Join(dir, EventsFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrRunExists)
+	}
+	if err != nil {
+		return nil, &WriteError{err}
+	}
+	return newWriter(dir, redact, f), nil
+}
+
+// Append opens the event log of an existing run directory for appending
+// (a resumed run continues the same log): an existing log is never
+// rewritten. A log whose last line was cut short by a crash is first
+// terminated with a newline so that the next event starts on a line of
+// its own.
+func Append(dir string, redact *Redactor) (*Writer, error) {
 	path := filepath.Join(dir, EventsFile)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, &WriteError{err}
 	}
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
 		last := make([]byte, 1)
@@ -54,12 +90,16 @@ func Create(dir string, redact *Redactor) (*Writer, error) {
 			if err == nil && last[0] != '\n' {
 				if _, err := f.Write([]byte{'\n'}); err != nil {
 					f.Close()
-					return nil, err
+					return nil, &WriteError{err}
 				}
 			}
 		}
 	}
-	return &Writer{dir: dir, redact: redact, log: f, now: time.Now, fsync: (*os.File).Sync}, nil
+	return newWriter(dir, redact, f), nil
+}
+
+func newWriter(dir string, redact *Redactor, f *os.File) *Writer {
+	return &Writer{dir: dir, redact: redact, log: f, write: f.Write, now: time.Now, fsync: (*os.File).Sync}
 }
 
 // Dir returns the run directory.
@@ -89,10 +129,20 @@ func (w *Writer) Event(ev string, fields map[string]any) error {
 	if w.closed {
 		return ErrClosed
 	}
+	if w.werr != nil {
+		return w.werr
+	}
 	// One write per line: with O_APPEND concurrent writers never interleave
 	// inside a line, and a crash cuts at most the last line.
-	_, err = w.log.Write(line)
-	return err
+	n, err := w.write(line)
+	if err == nil && n < len(line) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		w.werr = &WriteError{err}
+		return w.werr
+	}
+	return nil
 }
 
 func (w *Writer) encode(ev string, fields map[string]any) ([]byte, error) {
@@ -152,10 +202,10 @@ func (w *Writer) writeFile(name, text string) (string, error) {
 	}
 	path := filepath.Join(w.dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", err
+		return "", &WriteError{err}
 	}
 	if err := os.WriteFile(path, []byte(w.redact.Redact(text)), 0o644); err != nil {
-		return "", err
+		return "", &WriteError{err}
 	}
 	return name, nil
 }
@@ -214,7 +264,10 @@ func (w *Writer) Sync() error {
 	if w.closed {
 		return ErrClosed
 	}
-	return w.fsync(w.log)
+	if err := w.fsync(w.log); err != nil {
+		return &WriteError{err}
+	}
+	return w.werr
 }
 
 // Finish writes result.edn — the run's value in readable form, or with
@@ -236,8 +289,8 @@ func (w *Writer) Finish(result string, isErr bool) error {
 	return err
 }
 
-// Close syncs and closes the log. It is idempotent: after Finish it does
-// nothing.
+// Close syncs and closes the log and reports the first failed write of
+// the log, if any. It is idempotent: after Finish it does nothing.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -245,9 +298,12 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
-	err := w.fsync(w.log)
-	if cerr := w.log.Close(); err == nil {
-		err = cerr
+	err := w.werr
+	if ferr := w.fsync(w.log); err == nil && ferr != nil {
+		err = &WriteError{ferr}
+	}
+	if cerr := w.log.Close(); err == nil && cerr != nil {
+		err = &WriteError{cerr}
 	}
 	return err
 }
