@@ -20,6 +20,15 @@
 // requests wait for the notifications that preceded them, then releases the
 // read loop so documents are served concurrently.
 //
+// Framing (frame.go): a frame whose header cannot be used (Content-Length
+// missing, not a number, negative, zero or above the 64 MiB message limit) is
+// logged on stderr with the reason, answered with ParseError (-32700, id
+// null) and skipped; reading resumes at the next "Content-Length:" in the
+// input. A body that is not JSON is answered with ParseError, one that is not
+// a JSON-RPC message with InvalidRequest; params of the wrong type get
+// InvalidParams (-32602). Input that ends inside a frame, or before exit, is
+// logged and ends the server with exit code 1.
+//
 // Documents live in a store mapping a URI to an immutable snapshot
 // {version, text, CST, analysis}; changes (full or incremental) are applied
 // only when the version increases. Positions are byte offsets internally and

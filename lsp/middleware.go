@@ -3,8 +3,10 @@ package lsp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,13 +19,32 @@ import (
 // handler builds the middleware chain of tooling.md §6.3:
 // recover → log → lifecycle gate → cancel → per-document ordering → handlers.
 func (s *Server) handler() jsonrpc2.Handler {
-	h := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
+	h := paramsMiddleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))
 	h = s.orderMiddleware(h)
 	h = s.cancelMiddleware(h)
 	h = s.lifecycleMiddleware(h)
 	h = s.logMiddleware(h)
 	h = s.recoverMiddleware(h)
 	return h
+}
+
+// paramsMiddleware reports params that do not decode into the method's
+// parameter type as InvalidParams (-32602). The protocol dispatcher answers
+// every decoding failure with ParseError (-32700), but the message itself
+// was valid JSON by the time it reaches a handler (the frame reader answers
+// bodies that are not), so such a failure means wrong parameter types.
+func paramsMiddleware(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		res, err := next(ctx, req)
+		if err != nil && errors.Is(err, jsonrpc2.ErrParse) && jsontext.Value(req.Params()).IsValid() {
+			msg := err.Error()
+			if m, ok := strings.CutPrefix(msg, jsonrpc2.ErrParse.Error()+": "); ok {
+				msg = m
+			}
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "invalid params for "+req.Method()+": "+msg)
+		}
+		return res, err
+	}
 }
 
 // recoverMiddleware turns a panic into an InternalError response. Errors of

@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -22,6 +21,9 @@ type Options struct {
 	// publication of its diagnostics; 0 means the default of 150 ms, a
 	// negative value publishes immediately.
 	Debounce time.Duration
+	// MaxMessageSize bounds the body of one incoming message; 0 means
+	// DefaultMaxMessageSize. Larger frames are logged and skipped.
+	MaxMessageSize int
 	// Logger receives the structured log (methods, latencies, recovered
 	// panics); nil discards it.
 	Logger *slog.Logger
@@ -88,7 +90,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := newServer(ctx, opts)
-	stream := &tolerantStream{Stream: jsonrpc2.NewHeaderStream(rwc), log: s.log}
+	stream := newFrameStream(rwc, opts.MaxMessageSize, s.log)
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	s.conn.Go(ctx, s.handler())
@@ -100,6 +102,11 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		case code := <-s.exit:
 			return code
 		default:
+		}
+		if err := s.conn.Err(); err != nil {
+			s.log.Error("connection failed before exit", "err", err)
+		} else {
+			s.log.Warn("input closed before exit: exit code 1")
 		}
 		return 1
 	}
@@ -131,46 +138,6 @@ func (lspCodec) Unmarshal(data []byte, v any) error {
 		return nil
 	}
 	return protocol.Unmarshal(data, v)
-}
-
-// frameReader is implemented by the header stream: it returns the body of
-// the next frame without decoding it.
-type frameReader interface {
-	ReadFrame(ctx context.Context) ([]byte, int64, error)
-}
-
-// tolerantStream keeps the connection alive across malformed messages: a
-// frame whose body is not a JSON-RPC message is answered with a ParseError
-// response (id null) and skipped, instead of ending the read loop.
-type tolerantStream struct {
-	jsonrpc2.Stream
-	log *slog.Logger
-}
-
-func (t *tolerantStream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
-	fr, ok := t.Stream.(frameReader)
-	if !ok {
-		return t.Stream.Read(ctx)
-	}
-	for {
-		body, n, err := fr.ReadFrame(ctx)
-		if err != nil {
-			return nil, 0, err
-		}
-		msg, err := jsonrpc2.DecodeMessage(body)
-		if err == nil {
-			return msg, n, nil
-		}
-		t.log.Warn("malformed message", "err", err)
-		code := jsonrpc2.ParseError
-		if errors.Is(err, jsonrpc2.ErrInvalidRequest) {
-			code = jsonrpc2.InvalidRequest
-		}
-		resp := jsonrpc2.NewResponse(jsonrpc2.ID{}, nil, jsonrpc2.NewError(code, "malformed message: "+err.Error()))
-		if _, werr := t.Stream.Write(ctx, resp); werr != nil {
-			return nil, 0, werr
-		}
-	}
 }
 
 // Main runs spell-lsp on stdin/stdout and returns the process exit code.

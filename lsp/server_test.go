@@ -306,7 +306,7 @@ func TestMalformedJSONRPC(t *testing.T) {
 		got = append(got, f)
 	}
 	all := strings.Join(got, "\n")
-	for _, want := range []string{`"id":null,"error":{"code":-32700`, `"id":2,"result":null`, `"id":3,"error":{"code":-32700`, `"id":4,"result":null`} {
+	for _, want := range []string{`"id":null,"error":{"code":-32700`, `"id":2,"result":null`, `"id":3,"error":{"code":-32602`, `"id":4,"result":null`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing %s in\n%s", want, all)
 		}
