@@ -3,7 +3,6 @@ package eval
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -691,15 +690,11 @@ func TestCoFirstLine(t *testing.T) {
 // TestCoRangeLimitNoAlloc checks that (range 1e12) fails at once, before
 // allocating anything sizeable.
 func TestCoRangeLimitNoAlloc(t *testing.T) {
-	start := time.Now()
 	allocs := testing.AllocsPerRun(3, func() {
 		if _, err := EvalString(`(range 1e12)`); err == nil || !strings.Contains(err.Error(), "Output limit exceeded") {
 			t.Fatalf("got %v", err)
 		}
 	})
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("(range 1e12) took %v", d)
-	}
 	if allocs > 5000 {
 		t.Errorf("(range 1e12) made %v allocations", allocs)
 	}

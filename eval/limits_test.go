@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +78,8 @@ func TestLimitNesting(t *testing.T) {
 }
 
 // TestLimitOutput: output limits are checked before allocating, so these
-// fail fast.
+// fail fast: within a budget of 1,000 steps and without allocating the
+// result (measured in bytes, not in wall-clock time).
 func TestLimitOutput(t *testing.T) {
 	for _, src := range []string{
 		`(range 1e12)`,
@@ -88,10 +90,12 @@ func TestLimitOutput(t *testing.T) {
 		`(vec (repeat 20000000 1))`,
 		`(strings/join "," (repeat 20000000 "ab"))`,
 	} {
-		start := time.Now()
-		e := runLimited(t, context.Background(), src, Options{})
-		if el := time.Since(start); el > 5*time.Second {
-			t.Errorf("%s: took %v, want a fast failure", src, el)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		e := runLimited(t, context.Background(), src, Options{Limits: Limits{MaxSteps: 1000}})
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+			t.Errorf("%s: allocated %d MiB before failing, want the limit checked first", src, n>>20)
 		}
 		if !e.Fatal || !strings.HasPrefix(e.Msg, "Output limit exceeded: ") {
 			t.Errorf("%s: got %q fatal=%v, want fatal Output limit exceeded: …", src, e.Msg, e.Fatal)
@@ -99,29 +103,28 @@ func TestLimitOutput(t *testing.T) {
 	}
 }
 
-// TestLimitCancel: a pure loop stops promptly when the context is
-// cancelled, with the typed failure Cancelled, and try does not catch it.
+// TestLimitCancel: a pure loop stops when the context is cancelled, with
+// the typed failure Cancelled, and try does not catch it. The loop never
+// ends by itself; a minute is only a hang guard (no assertion on how fast
+// a loaded machine gets there).
 func TestLimitCancel(t *testing.T) {
 	for _, src := range []string{
 		`(loop [i 0] (recur (inc i)))`,
 		`(try (loop [i 0] (recur (inc i))) (catch e :caught))`,
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
-		var cancelledAt time.Time
-		timer := time.AfterFunc(50*time.Millisecond, func() {
-			cancelledAt = time.Now()
-			cancel()
-		})
-		_, _, err := RunProgram(ctx, "<eval>", []byte(src), Options{})
-		done := time.Now()
-		timer.Stop()
+		done := make(chan error, 1)
+		go func() {
+			_, _, err := RunProgram(ctx, "<eval>", []byte(src), Options{Limits: Limits{MaxSteps: 1 << 62}})
+			done <- err
+		}()
+		time.Sleep(20 * time.Millisecond) // let the loop start
 		cancel()
-		if cancelledAt.IsZero() {
-			t.Errorf("%s: finished before the cancel (%v)", src, err)
-			continue
-		}
-		if d := done.Sub(cancelledAt); d > 100*time.Millisecond {
-			t.Errorf("%s: returned %v after the cancel, want within 100ms", src, d)
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: still running a minute after the cancel", src)
 		}
 		var e *Error
 		if !errors.As(err, &e) || e.Msg != "Cancelled" || !e.Fatal {
@@ -138,7 +141,9 @@ func TestLimitCancel(t *testing.T) {
 }
 
 // TestLimitDeepData: deeply nested data read at run time or given as the
-// program fails cleanly (no Go stack overflow, a Spell error).
+// program fails cleanly (no Go stack overflow, a Spell error). Each case
+// has a hang guard of two minutes: generous on a loaded machine, and the
+// test asserts nothing about elapsed time.
 func TestLimitDeepData(t *testing.T) {
 	deep := strings.Repeat("[", 100000)
 	for _, src := range []string{
@@ -161,12 +166,13 @@ func TestLimitDeepData(t *testing.T) {
 		if len(name) > 80 {
 			name = name[:80] + "…"
 		}
-		start := time.Now()
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		_, res, err := RunProgram(ctx, "<eval>", []byte(src), Options{})
+		hung := ctx.Err() != nil
 		cancel()
-		if el := time.Since(start); el > 10*time.Second {
-			t.Errorf("%s: took %v", name, el)
+		if hung {
+			t.Errorf("%s: still running after the two-minute hang guard (%v)", name, err)
+			continue
 		}
 		if err == nil {
 			// Some of these may legitimately succeed; they must not crash.

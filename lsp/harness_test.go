@@ -113,7 +113,7 @@ func (s *session) close() int {
 		return 0
 	}
 	s.closed = true
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard
 	defer cancel()
 	_ = s.server.Shutdown(ctx)
 	_ = s.server.Exit(ctx)
@@ -139,7 +139,7 @@ func (s *session) open(u uri.URI, text string) {
 // waitDiags waits for diagnostics of u at version (0: any version).
 func (s *session) waitDiags(u uri.URI, version int32) *protocol.PublishDiagnosticsParams {
 	s.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(time.Minute) // a hang guard, generous under load
 	for {
 		s.client.mu.Lock()
 		p := s.client.diags[u]

@@ -185,7 +185,7 @@ func checkSDKRun(t *testing.T, sc sdkScenario, w wire, fake *fakeAPI, calls *sce
 	if want := w.name + ":" + w.model; sess.Model != want {
 		t.Errorf("session model = %q, want %q", sess.Model, want)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
 	defer cancel()
 	v, runErr := sess.Run(ctx)
 	closeErr := sess.Close(v, runErr)

@@ -87,7 +87,7 @@ func cmdLSPSession(ts *testscript.TestScript, neg bool, args []string) {
 				return m
 			}
 		}
-		timeout := time.After(20 * time.Second)
+		timeout := time.After(time.Minute) // a hang guard
 		for {
 			select {
 			case m, ok := <-frames:

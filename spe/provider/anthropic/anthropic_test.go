@@ -551,14 +551,14 @@ func TestSSEIdleStall(t *testing.T) {
 		}
 	})
 	c := f.client(func(c *Config) { c.SSEIdle = 100 * time.Millisecond })
-	start := time.Now()
-	_, err := c.Complete(context.Background(), &provider.Request{Transport: provider.Message, Prefix: "("})
+	// The server never sends more; a minute is only a hang guard (without
+	// stall detection the guard ends the call and the message differs).
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := c.Complete(ctx, &provider.Request{Transport: provider.Message, Prefix: "("})
 	pe := perr(t, err)
 	if !pe.Retryable || !strings.Contains(pe.Msg, "stalled") {
 		t.Fatalf("err = %v", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("stall detected after %v", d)
 	}
 }
 
@@ -579,7 +579,7 @@ func TestSSETotalNotRetryable(t *testing.T) {
 			}
 		}
 	})
-	c := f.client(func(c *Config) { c.SSEIdle = time.Second; c.SSETotal = 150 * time.Millisecond })
+	c := f.client(func(c *Config) { c.SSEIdle = time.Minute; c.SSETotal = 150 * time.Millisecond })
 	_, err := c.Complete(context.Background(), &provider.Request{Transport: provider.Message, Prefix: "("})
 	if pe := perr(t, err); pe.Retryable || !strings.Contains(pe.Msg, "completion timeout") {
 		t.Fatalf("err = %v", err)
@@ -638,9 +638,12 @@ func TestContextCancellation(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
+	// A minute is only a hang guard: if the cancel did not end the call,
+	// the guard does, and the error is DeadlineExceeded, not Canceled.
+	guard, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	ctx, cancel := context.WithCancel(guard)
 	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
 	p := provider.Retrying(f.client(), provider.DefaultRetryPolicy(), provider.SystemClock{})
 	_, err := p.Complete(ctx, &provider.Request{Transport: provider.Message, Prefix: "("})
 	if !errors.Is(err, context.Canceled) {
@@ -648,9 +651,6 @@ func TestContextCancellation(t *testing.T) {
 	}
 	if pe := perr(t, err); pe.Retryable {
 		t.Fatal("cancellation retryable")
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("cancellation took %v", d)
 	}
 	if n := len(f.requests()); n != 1 {
 		t.Fatalf("%d requests after cancellation", n)

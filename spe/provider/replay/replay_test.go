@@ -116,12 +116,13 @@ func TestLenientWarnings(t *testing.T) {
 func TestDelayHonoursContext(t *testing.T) {
 	p := New(load(t), true)
 	p.Update = false
+	// The entry's delay is an hour: returning at all shows the deadline
+	// ended it (a stuck sleep would hit the go test timeout).
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err := p.Complete(ctx, req("spawn-1", 1, ""))
-	if err == nil || !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
 	}
 	var slept time.Duration
 	p.Sleep = func(_ context.Context, d time.Duration) error { slept = d; return nil }
