@@ -568,7 +568,7 @@ func (w *walker) special(name string, n *syntax.Node, e env) {
 				w.form(k, be)
 			}
 		}
-	case "when", "when-not":
+	case "when":
 		w.exprs(args[:min(1, len(args))], e)
 		if len(args) > 1 {
 			a.Bodies = append(a.Bodies, Body{Kind: "when", Form: n, Forms: args[1:], Mode: e.mode})
@@ -706,8 +706,8 @@ func (w *walker) special(name string, n *syntax.Node, e env) {
 			w.exprs([]*syntax.Node{k}, e)
 		}
 	default:
-		// when-not, first-line, !print, print, !describe, !extend,
-		// !compact, reopen-eval and anything else: plain arguments.
+		// first-line, !print, print, !describe, !extend, !compact and
+		// reopen-eval: plain arguments (plainForms in forms_test.go).
 		w.exprs(args, e)
 	}
 }

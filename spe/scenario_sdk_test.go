@@ -10,6 +10,7 @@ import (
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/provider/builtin"
 )
 
 // TestScenariosThroughSDKClients is the acceptance test "the same scenarios
@@ -144,6 +145,7 @@ func runSDKScenario(t *testing.T, sc sdkScenario, w wire) {
 	sess, err := spe.Open(spe.Config{
 		Task:      sc.task,
 		Model:     w.name + ":" + w.model,
+		Providers: builtin.Registry(),
 		BaseURL:   fake.srv.URL + w.basePath,
 		Agent:     sc.agent,
 		Limits:    spe.DefaultLimits,

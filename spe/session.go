@@ -18,11 +18,6 @@ import (
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/provider"
-	"github.com/spell-go/spell/spe/provider/anthropic"
-	"github.com/spell-go/spell/spe/provider/human"
-	"github.com/spell-go/spell/spe/provider/openai"
-	"github.com/spell-go/spell/spe/provider/replay"
-	"github.com/spell-go/spell/spe/provider/testprov"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
 )
@@ -33,8 +28,11 @@ type Config struct {
 	ProgramName string // program file name for messages
 	Program     []byte // program text when not a task
 
-	Model     string // --model ("" = SPELL_MODEL, then keys in the environment)
-	Test      bool   // -t: the static test provider
+	Model string // --model ("" = SPELL_MODEL, then keys in the environment)
+	Test  bool   // -t: the static test provider
+	// Providers builds the provider a model profile names; the command
+	// wires it (builtin.Registry), so spe itself links no model SDK.
+	Providers provider.Registry
 	Agent     string // -a ("" = the model profile's default, else cli)
 	BaseURL   string
 	Transport string // tc | pf | msg ("" = by provider and policy)
@@ -83,7 +81,7 @@ type Session struct {
 	RT       *Runtime
 	cfg      Config
 	trace    *lazyTrace
-	replay   *replay.Provider
+	finisher provider.Finisher // checked after a successful run (strict replay)
 	recorder *transcript.Recorder
 	started  time.Time
 	tempDir  string
@@ -445,54 +443,23 @@ func (s *Session) newProvider(sp provider.Spec, mp provider.ModelProfile, tr pro
 	}
 	reqT, idleT, totalT := secs(mp.RequestTimeoutSec, 600*time.Second), secs(mp.SSEIdleTimeoutSec, 100*time.Second), secs(mp.SSECompletionTimeout, 1000*time.Second)
 	pol := provider.RetryPolicy{MaxAttempts: mp.Retries.MaxAttempts, Base: time.Duration(mp.Retries.BaseMS) * time.Millisecond, Max: time.Duration(mp.Retries.MaxMS) * time.Millisecond}
-	switch mp.Provider {
-	case "replay":
-		p, err := replay.Open(sp.Model, cfg.Strict)
-		if err != nil {
-			return nil, configErr("%v", err)
-		}
-		p.OnWarning = func(msg string) { fmt.Fprintln(cfg.Stderr, "warning: "+msg) }
-		s.replay = p
-		return p, nil
-	case "human":
-		return human.New(cfg.Stdin, cfg.Stderr, cfg.Verbose != nil), nil
-	case "test":
-		return testprov.New(), nil
-	case "anthropic":
-		if key == "" {
-			return nil, configErr("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", mp.APIKeyEnv, sp.Provider)
-		}
-		if base == "" {
-			base = env("ANTHROPIC_BASE_URL")
-		}
-		c := anthropic.New(anthropic.Config{APIKey: key, BaseURL: base, Headers: headers, Model: sp.Model, Transport: tr,
-			MaxTokens: maxTokens, Thinking: thinking, Effort: effort, RequestTimeout: reqT, SSEIdle: idleT, SSETotal: totalT})
-		return provider.Retrying(c, pol, provider.SystemClock{}), nil
-	case "openai", "compat":
-		kind := openai.KindOpenAI
-		if mp.Provider == "compat" {
-			kind = openai.KindCompat
-		}
-		if key == "" && kind == openai.KindOpenAI {
-			return nil, configErr("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", mp.APIKeyEnv, sp.Provider)
-		}
-		if base == "" {
-			if sp.ProfileName() == "ollama" && env("OLLAMA_HOST") != "" {
-				base = strings.TrimSuffix(env("OLLAMA_HOST"), "/") + "/v1"
-			} else if kind == openai.KindOpenAI {
-				base = env("OPENAI_BASE_URL")
-			}
-		}
-		if base == "" && kind == openai.KindCompat {
-			return nil, configErr("the %s provider needs a base URL: pass --base-url URL or set :base-url in a model profile", sp.Provider)
-		}
-		responses := cfg.ResponsesAPI || (mp.UseResponsesAPI != nil && *mp.UseResponsesAPI)
-		c := openai.New(openai.Config{Kind: kind, Name: sp.Provider, APIKey: key, BaseURL: base, Headers: headers, Model: sp.Model,
-			Transport: tr, MaxTokens: maxTokens, Effort: effort, Verbosity: cfg.Verbosity, UseResponsesAPI: responses,
-			PromptCacheKey: trace.NewRunID(time.Now(), nil), RequestTimeout: reqT, SSEIdle: idleT, SSETotal: totalT})
-		return provider.Retrying(c, pol, provider.SystemClock{}), nil
+	factory := cfg.Providers[mp.Provider]
+	if factory == nil {
+		return nil, configErr("provider %q is not supported", mp.Provider)
 	}
-	return nil, configErr("provider %q is not supported", mp.Provider)
+	p, err := factory(provider.Setup{Spec: sp, Profile: mp, Transport: tr, APIKey: key, Headers: headers, BaseURL: base,
+		MaxTokens: maxTokens, Thinking: thinking, Effort: effort, Verbosity: cfg.Verbosity,
+		ResponsesAPI:   cfg.ResponsesAPI || (mp.UseResponsesAPI != nil && *mp.UseResponsesAPI),
+		RequestTimeout: reqT, SSEIdle: idleT, SSETotal: totalT, Retry: pol, Strict: cfg.Strict, Verbose: cfg.Verbose != nil,
+		Getenv: env, Stdin: cfg.Stdin, Stderr: cfg.Stderr,
+		Warn: func(msg string) { fmt.Fprintln(cfg.Stderr, "warning: "+msg) }})
+	if err != nil {
+		return nil, configErr("%v", err)
+	}
+	if f, ok := p.(provider.Finisher); ok {
+		s.finisher = f
+	}
+	return p, nil
 }
 
 // namespaces builds the effect namespaces the profile grants.
@@ -585,8 +552,8 @@ func (s *Session) Run(ctx context.Context) (value.Value, error) {
 // result (strict replay with unused entries).
 func (s *Session) Close(v value.Value, runErr error) error {
 	var err error
-	if s.replay != nil && runErr == nil {
-		err = s.replay.Finish()
+	if s.finisher != nil && runErr == nil {
+		err = s.finisher.Finish()
 	}
 	if s.recorder != nil {
 		if ferr := s.recorder.Flush(); ferr != nil && err == nil {

@@ -1,7 +1,8 @@
 // Package provider owns the model-provider contract of the SPE runtime:
 // requests and responses, usage and cost, typed provider errors, the retry
 // policy (runtime.md §8.7), model-spec resolution from the alias table, and
-// the constructors of every provider (sub-packages hold the SDK clients).
+// the Registry through which the runtime builds providers (sub-packages
+// hold the clients; package builtin wires them).
 package provider
 
 import (

@@ -17,6 +17,7 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/provider/builtin"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -260,6 +261,7 @@ func runRun(c *ucli.Context) error {
 	if status != nil {
 		cfg.Progress = status.update
 	}
+	cfg.Providers = builtin.Registry()
 	sess, err := spe.Open(cfg)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}

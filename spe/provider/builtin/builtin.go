@@ -1,0 +1,91 @@
+// Package builtin is the registry of the providers Spell-Go ships: the
+// model SDK clients (anthropic, openai, compat), replay of a transcript,
+// the human provider and the static test provider. Commands that run
+// models wire it into the runtime (spe.Config.Providers); nothing else
+// imports it, so the SDKs are linked only into those commands.
+package builtin
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/anthropic"
+	"github.com/spell-go/spell/spe/provider/human"
+	"github.com/spell-go/spell/spe/provider/openai"
+	"github.com/spell-go/spell/spe/provider/replay"
+	"github.com/spell-go/spell/spe/provider/testprov"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// Registry returns the built-in providers by :provider name.
+func Registry() provider.Registry {
+	return provider.Registry{
+		"anthropic": newAnthropic,
+		"openai":    newOpenAI,
+		"compat":    newOpenAI,
+		"replay":    newReplay,
+		"human":     newHuman,
+		"test":      func(provider.Setup) (provider.Provider, error) { return testprov.New(), nil },
+	}
+}
+
+// errNoKey is the message for a provider whose API key variable is unset.
+func errNoKey(s provider.Setup) error {
+	return fmt.Errorf("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", s.Profile.APIKeyEnv, s.Spec.Provider)
+}
+
+func newReplay(s provider.Setup) (provider.Provider, error) {
+	p, err := replay.Open(s.Spec.Model, s.Strict)
+	if err != nil {
+		return nil, err
+	}
+	p.OnWarning = s.Warn
+	return p, nil
+}
+
+func newHuman(s provider.Setup) (provider.Provider, error) {
+	return human.New(s.Stdin, s.Stderr, s.Verbose), nil
+}
+
+func newAnthropic(s provider.Setup) (provider.Provider, error) {
+	if s.APIKey == "" {
+		return nil, errNoKey(s)
+	}
+	base := s.BaseURL
+	if base == "" {
+		base = s.Getenv("ANTHROPIC_BASE_URL")
+	}
+	c := anthropic.New(anthropic.Config{APIKey: s.APIKey, BaseURL: base, Headers: s.Headers, Model: s.Spec.Model,
+		Transport: s.Transport, MaxTokens: s.MaxTokens, Thinking: s.Thinking, Effort: s.Effort,
+		RequestTimeout: s.RequestTimeout, SSEIdle: s.SSEIdle, SSETotal: s.SSETotal})
+	return provider.Retrying(c, s.Retry, provider.SystemClock{}), nil
+}
+
+func newOpenAI(s provider.Setup) (provider.Provider, error) {
+	kind := openai.KindOpenAI
+	if s.Profile.Provider == "compat" {
+		kind = openai.KindCompat
+	}
+	if s.APIKey == "" && kind == openai.KindOpenAI {
+		return nil, errNoKey(s)
+	}
+	base := s.BaseURL
+	if base == "" {
+		if s.Spec.ProfileName() == "ollama" && s.Getenv("OLLAMA_HOST") != "" {
+			base = strings.TrimSuffix(s.Getenv("OLLAMA_HOST"), "/") + "/v1"
+		} else if kind == openai.KindOpenAI {
+			base = s.Getenv("OPENAI_BASE_URL")
+		}
+	}
+	if base == "" && kind == openai.KindCompat {
+		return nil, errors.New("the " + s.Spec.Provider + " provider needs a base URL: pass --base-url URL or set :base-url in a model profile")
+	}
+	c := openai.New(openai.Config{Kind: kind, Name: s.Spec.Provider, APIKey: s.APIKey, BaseURL: base, Headers: s.Headers,
+		Model: s.Spec.Model, Transport: s.Transport, MaxTokens: s.MaxTokens, Effort: s.Effort, Verbosity: s.Verbosity,
+		UseResponsesAPI: s.ResponsesAPI, PromptCacheKey: trace.NewRunID(time.Now(), nil),
+		RequestTimeout: s.RequestTimeout, SSEIdle: s.SSEIdle, SSETotal: s.SSETotal})
+	return provider.Retrying(c, s.Retry, provider.SystemClock{}), nil
+}
