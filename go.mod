@@ -6,6 +6,10 @@ require (
 	github.com/anthropics/anthropic-sdk-go v1.84.0
 	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/benbjohnson/immutable v0.4.3
+	// readline gives spell repl line editing, history and Tab completion:
+	// pure Go (no cgo, builds with Go 1.26), the line editor most Go REPLs
+	// use, and its one dependency is golang.org/x/sys, already required.
+	github.com/chzyer/readline v1.5.1
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/rogpeppe/go-internal v1.16.0

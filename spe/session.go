@@ -539,6 +539,12 @@ func filterItems(m *value.Map, items []string) *value.Map {
 	return out
 }
 
+// Effects are the effect builtins and namespaces that the root program's
+// trailing expression gets in this session: `spell repl --agent` evaluates
+// its inputs with them, so the REPL has exactly the grants of `spell run -e`
+// under the same profile and root.
+func (s *Session) Effects() eval.Effects { return s.RT.bindings("main", 0) }
+
 // Run runs the task or program.
 func (s *Session) Run(ctx context.Context) (value.Value, error) {
 	if s.cfg.Task != "" {

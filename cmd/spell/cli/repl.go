@@ -14,10 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chzyer/readline"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -26,7 +28,7 @@ func replCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "repl",
 		Usage:     "evaluate Spell forms interactively",
-		UsageText: "spell repl [--max-steps N] [--max-nesting N] [--seed N]",
+		UsageText: "spell repl [--agent NAME|FILE] [--max-steps N] [--max-nesting N] [--seed N]",
 		Description: `Reads Spell forms from standard input, evaluates each one and prints its
 value in readable form. Definitions persist from one input to the next. A
 form may span several lines: input is read until every form is closed.
@@ -35,9 +37,12 @@ Errors print on stderr as "error: MESSAGE", then the Spell call trace and a
 did-you-mean hint when there is one; the session goes on. Ctrl-C during a
 long evaluation cancels it and returns to the prompt.
 
-The environment is the pipeline's: eval is bound, so the trailing
-expression of (eval '(...)) runs with the effect builtins of a run without
-a model.
+The environment is the pipeline's: eval is bound, and (eval '(...)) runs
+its argument with the effect builtins. Without --agent they are those of a
+run without a model and no effect namespace; with --agent the effects of
+that profile are granted exactly as to 'spell run -e' (io/ under the
+working directory or the profile's root), so effects can be tried
+interactively: (eval '(io/read-file "README.md")).
 
 Commands (alone on a line):
   :help      show this summary
@@ -45,15 +50,22 @@ Commands (alone on a line):
   :history   show the inputs of this session
   :quit      leave (so does end of input, Ctrl-D)
 
-The prompts (spell> and ...>) are printed only when standard input is a
-terminal, so a piped session prints values only. Terminal input is also
-appended to $XDG_STATE_HOME/spell/repl_history.
+On a terminal the line is edited in place (arrows, Ctrl-A/E, Ctrl-R
+searches the history), Up and Down recall earlier lines, Tab completes the
+names of special forms, macros, builtins, namespace members and the names
+defined in the session, and Ctrl-C drops the line being typed. Each line is
+kept in $XDG_STATE_HOME/spell/repl_history (default
+~/.local/state/spell/repl_history). When standard input is not a terminal,
+lines are read as they come, with no prompt, so a piped session prints
+values only.
 
 Examples:
   spell repl                              start an interactive session
   echo '(def x 2) (* x 21)' | spell repl  evaluate piped forms; prints 2 and 42
-  spell repl --max-steps 100000           stop runaway loops sooner`,
+  spell repl --max-steps 100000           stop runaway loops sooner
+  spell repl -a readonly                  try io/ reads inside (eval '(...))`,
 		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "grant the effects of agent profile `NAME` or FILE.agent.edn inside eval, as spell run -e does"},
 			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget per input form (`N`)", Value: eval.DefaultLimits.MaxSteps},
 			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit (`N`)", Value: eval.DefaultLimits.MaxNesting},
 			&ucli.Int64Flag{Name: "seed", Usage: "seed (`N`) for rand, shuffle, random-uuid, gensym", Value: 1},
@@ -75,22 +87,24 @@ Definitions persist across inputs; a form may span several lines.
   :env       list the names defined in this session
   :history   show the inputs of this session
   :quit      leave (so does end of input, Ctrl-D)
-Ctrl-C cancels a running evaluation.
+Tab completes names; Up and Down recall earlier lines (on a terminal).
+Ctrl-C cancels a running evaluation, or drops the line being typed.
 `
 
 // replRun is the state of one `spell repl` session.
 type replRun struct {
-	in             *bufio.Reader
+	lines          lineSource
 	stdout, stderr io.Writer
-	interactive    bool // stdin is a terminal: prompts and history file
 
 	interp *eval.Interp
 	ctx    *replContext
 	env    *eval.Env
 	base   *eval.Env // the initial environment; :env lists what differs
 
-	history  []string
-	histPath string // "" when history is not saved
+	history []string
+	// complete completes names at the prompt; it learns the session's
+	// names after every input.
+	complete *replCompleter
 
 	// interrupts returns the channel on which Ctrl-C arrives during one
 	// evaluation, and a function that stops the delivery. Tests replace it.
@@ -110,13 +124,34 @@ func runREPL(c *ucli.Context) error {
 	}
 	limits := eval.DefaultLimits
 	limits.MaxSteps, limits.MaxNesting = steps, nesting
+	opts := eval.Options{Limits: limits, Seed: c.Int64("seed")}
 
-	r := newREPL(c.App.Reader, c.App.Writer, c.App.ErrWriter, eval.Options{Limits: limits, Seed: c.Int64("seed")})
-	r.interactive = replIsTerminal(c.App.Reader)
-	if r.interactive {
-		r.histPath = replHistoryPath()
-		fmt.Fprintln(r.stdout, "Spell-Go REPL — :help for help, :quit to leave.")
+	if c.IsSet("agent") {
+		// The grants of `spell run -e -a NAME`: the same session set-up
+		// (profile search, root, effect namespaces), with no trace.
+		cwd, _ := os.Getwd()
+		sess, err := spe.Open(spe.Config{
+			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
+			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.App.Reader, Stderr: c.App.ErrWriter,
+		})
+		if err != nil {
+			return &exitError{code: 2, msg: "spell repl: " + err.Error()}
+		}
+		defer sess.Close(nil, nil)
+		opts.Effects = sess.Effects()
 	}
+
+	r := newREPL(c.App.Reader, c.App.Writer, c.App.ErrWriter, opts)
+	if replIsTerminal(c.App.Reader) {
+		fmt.Fprintln(r.stdout, "Spell-Go REPL — :help for help, :quit to leave.")
+		r.lines = &plainLines{in: bufio.NewReader(c.App.Reader), out: r.stdout, prompts: true}
+		if replIsTerminal(c.App.Writer) {
+			if tl, err := newTerminalLines(&readline.Config{}, replHistoryPath(), r.stdout, r.stderr, r.complete); err == nil {
+				r.lines = tl
+			}
+		}
+	}
+	defer r.lines.Close()
 	return r.loop()
 }
 
@@ -125,47 +160,45 @@ func newREPL(stdin io.Reader, stdout, stderr io.Writer, opts eval.Options) *repl
 	bg := context.Background()
 	rc.cur.Store(&bg)
 	base := eval.PipelineEnv()
-	return &replRun{
-		in:         bufio.NewReader(stdin),
+	r := &replRun{
+		lines:      &plainLines{in: bufio.NewReader(stdin)},
 		stdout:     stdout,
 		stderr:     stderr,
 		interp:     eval.New(rc, opts),
 		ctx:        rc,
 		env:        base,
 		base:       base,
+		complete:   newREPLCompleter(),
 		interrupts: replInterrupts,
 	}
+	r.complete.learn(r.env)
+	return r
 }
 
 // loop reads inputs until :quit or end of input.
 func (r *replRun) loop() error {
 	var buf strings.Builder
 	for {
-		if r.interactive {
-			if buf.Len() == 0 {
-				io.WriteString(r.stdout, replPrompt)
-			} else {
-				io.WriteString(r.stdout, replContPrompt)
-			}
+		prompt := replPrompt
+		if buf.Len() > 0 {
+			prompt = replContPrompt
 		}
-		line, err := r.in.ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return &exitError{code: 1, msg: "spell repl: " + err.Error()}
-		}
-		eof := err != nil
-		if eof && line == "" {
-			if r.interactive {
-				fmt.Fprintln(r.stdout)
-			}
+		line, err := r.lines.ReadLine(prompt)
+		switch {
+		case errors.Is(err, errLineInterrupted):
+			// Ctrl-C at the prompt drops the input being typed.
+			buf.Reset()
+			continue
+		case errors.Is(err, io.EOF):
 			if strings.TrimSpace(buf.String()) != "" {
 				// Unfinished input at the end: evaluate it to report why.
 				r.evalText(buf.String())
 			}
 			return nil
+		case err != nil:
+			return &exitError{code: 1, msg: "spell repl: " + err.Error()}
 		}
-		if !strings.HasSuffix(line, "\n") {
-			line += "\n"
-		}
+		line += "\n"
 		if buf.Len() == 0 {
 			if quit, ok := r.command(strings.TrimSpace(line)); ok {
 				r.record(line)
@@ -177,15 +210,13 @@ func (r *replRun) loop() error {
 		}
 		buf.WriteString(line)
 		text := buf.String()
-		if replIncomplete(text) && !eof {
+		if replIncomplete(text) {
 			continue
 		}
 		r.record(text)
 		buf.Reset()
 		r.evalText(text)
-		if eof {
-			return nil
-		}
+		r.complete.learn(r.env)
 	}
 }
 
@@ -330,25 +361,12 @@ func (r *replRun) printError(err error) {
 	}
 }
 
-// record keeps an input in the session history and, for terminal
-// sessions, appends it to the history file (best effort).
+// record keeps an input in the session history (:history).
 func (r *replRun) record(text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
 	r.history = append(r.history, text)
-	if r.histPath == "" {
-		return
-	}
-	if err := os.MkdirAll(filepath.Dir(r.histPath), 0o700); err != nil {
-		return
-	}
-	f, err := os.OpenFile(r.histPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		return
-	}
-	io.WriteString(f, text)
-	f.Close()
 }
 
 // replHistoryPath is $XDG_STATE_HOME/spell/repl_history, defaulting to
@@ -365,8 +383,9 @@ func replHistoryPath() string {
 	return filepath.Join(dir, "spell", "repl_history")
 }
 
-// replIsTerminal reports whether r is a character device such as a terminal.
-func replIsTerminal(r io.Reader) bool {
+// replIsTerminal reports whether r (standard input or output) is a
+// character device such as a terminal.
+func replIsTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -1,15 +1,20 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/chzyer/readline"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -145,24 +150,168 @@ func TestREPLSession(t *testing.T) {
 	}
 }
 
-// TestREPLInteractive checks prompts and the history file of a terminal
-// session.
-func TestREPLInteractive(t *testing.T) {
-	r, out, _ := newTestREPL("(+ 1\n2)\n:quit\n")
-	r.interactive = true
-	r.histPath = filepath.Join(t.TempDir(), "state", "spell", "repl_history")
+// TestREPLPrompts checks the prompts of a terminal session read line by
+// line (the fallback when standard output is not a terminal), and the new
+// line printed at the end of input.
+func TestREPLPrompts(t *testing.T) {
+	r, out, _ := newTestREPL("")
+	r.lines = &plainLines{in: bufio.NewReader(strings.NewReader("(+ 1\n2)\n")), out: out, prompts: true}
 	if err := r.loop(); err != nil {
 		t.Fatal(err)
 	}
-	if want := replPrompt + replContPrompt + "3\n" + replPrompt; out.String() != want {
+	if want := replPrompt + replContPrompt + "3\n" + replPrompt + "\n"; out.String() != want {
 		t.Errorf("stdout = %q, want %q", out, want)
 	}
-	data, err := os.ReadFile(r.histPath)
+}
+
+// fakeTerminal is a line editor on a pipe: keys written to the returned
+// writer are read as typed on a terminal of 80 columns.
+func fakeTerminal(t *testing.T, r *replRun, out io.Writer, histPath string) *io.PipeWriter {
+	t.Helper()
+	pr, pw := io.Pipe()
+	cfg := &readline.Config{
+		Stdin:              pr,
+		FuncIsTerminal:     func() bool { return true },
+		FuncMakeRaw:        func() error { return nil },
+		FuncExitRaw:        func() error { return nil },
+		FuncGetWidth:       func() int { return 80 },
+		FuncOnWidthChanged: func(func()) {},
+	}
+	tl, err := newTerminalLines(cfg, histPath, out, out, r.complete)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "(+ 1\n2)\n:quit\n"; string(data) != want {
+	r.lines = tl
+	t.Cleanup(func() { tl.Close() })
+	return pw
+}
+
+// TestREPLTerminal drives the line editor as a user would: Tab completes a
+// name defined in the session and a builtin, Ctrl-P recalls the previous
+// line, Ctrl-C drops an unfinished form, Ctrl-D ends the session; every
+// line lands in the history file, which the next session reads back.
+func TestREPLTerminal(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "state", "spell", "repl_history")
+	r, stdout, errs := newTestREPL("")
+	var screen syncBuffer
+	keys := fakeTerminal(t, r, &screen, hist)
+	go func() {
+		io.WriteString(keys, "(def answer-value 41)\r")
+		io.WriteString(keys, "(strings/upp\t (str (inc answer-v\t)))\r") // completes both names
+		io.WriteString(keys, "\x10\r")                                   // Ctrl-P: the same line again
+		io.WriteString(keys, "(+ 1\r\x03")                               // Ctrl-C drops the open form
+		io.WriteString(keys, "(str \"ok\")\r\x04")                       // then Ctrl-D
+	}()
+	done := make(chan error, 1)
+	go func() { done <- r.loop() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the session did not end on Ctrl-D")
+	}
+	line := "(strings/upper-case (str (inc answer-value)))\n"
+	want := []string{"(def answer-value 41)\n", line, line, "(str \"ok\")\n"}
+	if strings.Join(r.history, "|") != strings.Join(want, "|") {
+		t.Errorf("history = %q, want %q", r.history, want)
+	}
+	if want := "41\n\"42\"\n\"42\"\n\"ok\"\n"; stdout.String() != want || errs.Len() > 0 {
+		t.Errorf("stdout = %q, want %q; stderr %q", stdout, want, errs)
+	}
+	if !strings.Contains(screen.String(), "  ...> ^C") {
+		t.Errorf("the screen does not show the dropped continuation line:\n%q", screen.String())
+	}
+	data, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The editor keeps one copy of a line entered twice in a row.
+	if want := "(def answer-value 41)\n" + line + "(+ 1\n(str \"ok\")\n"; string(data) != want {
 		t.Errorf("history file = %q, want %q", data, want)
+	}
+	if fi, err := os.Stat(hist); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file: %v, want mode 0600", err)
+	}
+
+	// A new session recalls the last line of the previous one.
+	r2, _, _ := newTestREPL("")
+	var out2 syncBuffer
+	keys2 := fakeTerminal(t, r2, &out2, hist)
+	go io.WriteString(keys2, "\x10\r\x04")
+	if err := r2.loop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(r2.history) != 1 || r2.history[0] != "(str \"ok\")\n" {
+		t.Errorf("recalled %q, want the last line of the previous session", r2.history)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the line editor's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestREPLCompleter: builtins, special forms, macros and namespace members
+// complete from the catalogue, names defined in the session once defined;
+// keywords, numbers and an empty prefix complete nothing.
+func TestREPLCompleter(t *testing.T) {
+	r, _, _ := newTestREPL("(def my-counter 1)\n(defn my-helper [x] x)\n")
+	c := r.complete
+	if got := c.Candidates("my-"); len(got) != 0 {
+		t.Errorf("before the session defines them: %q", got)
+	}
+	if err := r.loop(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		line string
+		want []string // the candidates' remaining text
+		n    int      // the prefix length
+	}{
+		{"(my-", []string{"counter", "helper"}, 3},
+		{"(inc my-c", []string{"ounter"}, 4},
+		{"(strings/upp", []string{"er-case"}, 11},
+		{"(keep", []string{"", "-indexed"}, 4},
+		{"(reop", []string{"en", "en-eval"}, 4}, // special forms
+		{"(when-l", []string{"et"}, 6},          // macros
+		{"'(io/read-f", []string{"ile"}, 9},     // effect namespace members
+		{"(!llm-s", []string{"elf"}, 6},         // effect builtins
+		{"(map inc [1 2]) (filt", []string{"er"}, 4},
+		{"(:ke", nil, 0},
+		{"(+ 12", nil, 0},
+		{"(", nil, 0},
+		{"", nil, 0},
+		{"(zzzz", nil, 4},
+	}
+	for _, tt := range tests {
+		got, n := c.Do([]rune(tt.line), len([]rune(tt.line)))
+		var gs []string
+		for _, g := range got {
+			gs = append(gs, string(g))
+		}
+		if strings.Join(gs, " ") != strings.Join(tt.want, " ") || (len(tt.want) > 0 && n != tt.n) {
+			t.Errorf("Do(%q) = %q, %d; want %q, %d", tt.line, gs, n, tt.want, tt.n)
+		}
+	}
+	// The cursor need not be at the end of the line.
+	line := []rune("(my-c 1)")
+	if got, n := c.Do(line, 5); len(got) != 1 || string(got[0]) != "ounter" || n != 4 {
+		t.Errorf("Do in mid-line = %q, %d", got, n)
 	}
 }
 
