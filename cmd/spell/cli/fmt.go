@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/aymanbagabas/go-udiff"
 	ucli "github.com/urfave/cli/v2"
@@ -34,8 +35,11 @@ come before the paths.
 A file with syntax errors is never formatted or written; every error is
 reported on stderr as FILE:LINE:COL: error: MESSAGE [syntax].
 
-Exit codes: 0 success; 1 --check found files to change; 2 syntax errors or
-usage errors (unknown flag, missing file).
+-w never rewrites a read-only file (FILE: error: file is read-only; not
+rewritten).
+
+Exit codes: 0 success; 1 --check found files to change; 2 syntax errors,
+read-only files under -w, or usage errors (unknown flag, missing file).
 
 Examples:
   spell fmt agent.spl                 print agent.spl formatted
@@ -178,6 +182,13 @@ func (r *fmtRun) format(name, path string, src []byte, mode fs.FileMode) {
 		}
 		return
 	}
+	if r.write {
+		if err := checkWritable(path, mode); err != nil {
+			r.failed = true
+			fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
+			return
+		}
+	}
 	r.changed = true
 	if r.list || r.check {
 		fmt.Fprintln(r.stdout, name)
@@ -210,6 +221,27 @@ func (r *fmtRun) syntaxErrors(name string, se *format.SyntaxErrors) {
 	if f.Truncated {
 		fmt.Fprintf(r.stderr, "%s: too many syntax errors; only the first %d are shown\n", name, len(f.Errors))
 	}
+}
+
+// errReadOnly refuses to rewrite a file the user may not write: the
+// atomic rename of writeFileAtomic would replace it all the same.
+var errReadOnly = errors.New("file is read-only; not rewritten")
+
+// checkWritable returns errReadOnly when the file at path has no write
+// permission bit (checked on the mode bits, since root may write anything)
+// or cannot be opened for writing by this user.
+func checkWritable(path string, mode fs.FileMode) error {
+	if mode.Perm()&0o222 == 0 {
+		return errReadOnly
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return errReadOnly
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // writeFileAtomic replaces the file at path with data: it writes a
