@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/syntax"
 )
 
 // pos marks tail positions: tailRecur for the nearest fn or loop body (recur
@@ -153,6 +154,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	}
 	root := value.Sym(s.NS)
 	v, ok := env.Lookup(root)
+	local := ok
 	if !ok {
 		v, ok = in.table.m[root]
 	}
@@ -169,7 +171,12 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		p, more, nested := strings.Cut(rest, "/")
 		v = getKey(v, value.Kw(p))
 		if v == nil {
-			return nil, &Error{Msg: "Namespace lookup failed: " + full, Expr: s, Hint: in.memberHint(root, env, p)}
+			if in.table.absent != nil && !local && !nested {
+				if why, ok := in.table.absent.Absent(s.NS, p); ok {
+					return nil, &Error{Msg: "Namespace lookup failed: " + syntax.EscapeControl(full) + " (" + why + ")", Expr: s}
+				}
+			}
+			return nil, &Error{Msg: "Namespace lookup failed: " + syntax.EscapeControl(full), Expr: s, Hint: in.memberHint(root, env, p)}
 		}
 		if !nested {
 			return v, nil
@@ -181,6 +188,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 // gated is the failure of expr, a symbol in the effect namespace ns
 // (full is its text) that this evaluation cannot use.
 func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
+	full = syntax.EscapeControl(full)
 	switch {
 	case ns == "blocking":
 		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks", Expr: expr}
@@ -194,7 +202,7 @@ func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 // namespace root s is not bound; the error's :expr is the symbol itself
 // (language.md §5.2) unless it heads a call.
 func (in *Interp) unbound(s, expr *value.Symbol, env *Env) error {
-	return &Error{Msg: "Unbound symbol: " + symText(s), Expr: expr, Hint: in.suggest(symText(s), env)}
+	return &Error{Msg: "Unbound symbol: " + syntax.EscapeControl(symText(s)), Expr: expr, Hint: in.suggest(symText(s), env)}
 }
 
 func symText(s *value.Symbol) string {

@@ -29,6 +29,14 @@ type Effects interface {
 	Bindings() map[*value.Symbol]value.Value
 }
 
+// AbsentExplainer is implemented by Effects that can say why a member is
+// missing from one of their namespaces: the reason ("write access is not
+// granted to this agent") ends the lookup error in parentheses
+// (effects.md §1.1).
+type AbsentExplainer interface {
+	Absent(ns, member string) (reason string, ok bool)
+}
+
 // Options configure an interpreter.
 type Options struct {
 	Limits  Limits
@@ -66,6 +74,7 @@ type Interp struct {
 type table struct {
 	m        map[*value.Symbol]value.Value
 	isEffect bool
+	absent   AbsentExplainer // nil: no reasons
 }
 
 // New makes an interpreter.
@@ -94,6 +103,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	effects := defaultEffects()
 	if opts.Effects != nil {
 		effects = opts.Effects.Bindings()
+		et.absent, _ = opts.Effects.(AbsentExplainer)
 	}
 	for k, v := range effects {
 		et.m[k] = v

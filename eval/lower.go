@@ -301,7 +301,7 @@ func lowerNumber(text string, fail func(string) error) (value.Value, error) {
 	case syntax.NumBigDec:
 		return value.BigDec{Unscaled: lit.Big, Scale: lit.Scale}, nil
 	}
-	return nil, fail("Invalid number: " + text)
+	return nil, fail("Invalid number: " + syntax.EscapeControl(text))
 }
 
 // ReadResult is a program read in completion mode.

@@ -521,6 +521,16 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 	return filterItems(m, ref.Items), nil
 }
 
+// Absent explains a member missing from the io namespace: its subset is
+// not granted (eval.AbsentExplainer, effects.md §1.1).
+func (t effectTable) Absent(ns, member string) (string, bool) {
+	m, ok := t[value.Sym(ns)].(*value.Map)
+	if ns != "io" || !ok {
+		return "", false
+	}
+	return spellio.AbsentReason(m, member)
+}
+
 func filterItems(m *value.Map, items []string) *value.Map {
 	if items == nil {
 		return m

@@ -210,7 +210,7 @@ func bigDecLit(body string, neg bool) (NumberLit, error) {
 
 type litError struct{ msg string }
 
-func (e *litError) Error() string { return e.msg }
+func (e *litError) Error() string { return EscapeControl(e.msg) }
 
 // UnquoteString decodes the text of a string token including its quotes.
 // Errors carry the language message (`Unsupported escape character: \q`).

@@ -84,7 +84,7 @@ func (p *parser) errAt(off, end int, msg, lang string, related int) {
 		f.Truncated = true
 		return
 	}
-	f.Errors = append(f.Errors, &SyntaxError{Off: int32(off), End: int32(end), Msg: msg, Lang: lang, Related: int32(related)})
+	f.Errors = append(f.Errors, &SyntaxError{Off: int32(off), End: int32(end), Msg: EscapeControl(msg), Lang: EscapeControl(lang), Related: int32(related)})
 }
 
 func (p *parser) pos2(off int) Position { return p.f.Position(int32(off)) }

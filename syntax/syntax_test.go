@@ -300,3 +300,20 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+func TestEscapeControl(t *testing.T) {
+	for in, want := range map[string]string{
+		"1\x002":       `1\u00002`,
+		"plain é ✓ \\": "plain é ✓ \\",
+		"a\nb\tc\rd":   `a\nb\tc\rd`,
+		"\x1b[2J\x7f":  `\u001b[2J\u007f`,
+		"\u0085":       `\u0085`,
+		"ab\u202ecd":   `ab\u202ecd`,
+		"bad\xffbyte":  `bad\xffbyte`,
+		"":             "",
+	} {
+		if got := EscapeControl(in); got != want {
+			t.Errorf("EscapeControl(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -62,7 +62,7 @@ type Config struct {
 	// remove it when the run ends.
 	TempDir string
 	// Environ is the environment io/env reads and processes inherit
-	// (before secret filtering). nil means os.Environ().
+	// (before secret filtering). nil means secret.Environ().
 	Environ []string
 	// Send delivers the io/watch-send message to an agent handle. nil:
 	// io/watch-send fails with a clear error.
@@ -399,18 +399,21 @@ func fixUTF8(s string) string {
 	return b.String()
 }
 
-// AbsentReason explains why io/<member> is missing from a namespace built
-// with grant s, for the evaluator's `Namespace lookup failed: io/write-file
-// (write access is not granted to this agent)` (effects.md §1.1). ok is
-// false when the member is unknown or granted.
-func AbsentReason(member string, s Subsets) (reason string, ok bool) {
+// AbsentReason explains why io/<member> is missing from the io namespace
+// map m, for the evaluator's `Namespace lookup failed: io/write-file (write
+// access is not granted to this agent)` (effects.md §1.1): the member is
+// catalogued and m holds no member of its subset. ok is false when the
+// member is unknown, present, or left out by the profile's :items while
+// its subset is granted.
+func AbsentReason(m *value.Map, member string) (reason string, ok bool) {
 	e, found := catalog.Lookup("io/" + member)
-	if !found || e.Kind != catalog.EffectMember {
+	if !found || e.Kind != catalog.EffectMember || m.Contains(value.Kw(member)) {
 		return "", false
 	}
-	n := &ns{cfg: Config{Subsets: s}}
-	if n.granted(e.Subset) {
-		return "", false
+	for _, o := range catalog.Namespace("io") {
+		if o.Kind == catalog.EffectMember && o.Subset == e.Subset && m.Contains(value.Kw(strings.TrimPrefix(o.Name, "io/"))) {
+			return "", false
+		}
 	}
 	return e.Subset + " access is not granted to this agent", true
 }

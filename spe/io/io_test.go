@@ -1107,16 +1107,24 @@ func TestThroughEvaluator(t *testing.T) {
 }
 
 func TestAbsentReason(t *testing.T) {
-	if r, ok := AbsentReason("write-file", Subsets{Read: true}); !ok || r != "write access is not granted to this agent" {
+	m, err := Namespace(Config{Root: t.TempDir(), Subsets: Subsets{Read: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := AbsentReason(m, "write-file"); !ok || r != "write access is not granted to this agent" {
 		t.Errorf("write-file: %q %v", r, ok)
 	}
-	if r, ok := AbsentReason("sh", Subsets{Read: true}); !ok || r != "exec access is not granted to this agent" {
+	if r, ok := AbsentReason(m, "sh"); !ok || r != "exec access is not granted to this agent" {
 		t.Errorf("sh: %q %v", r, ok)
 	}
-	if _, ok := AbsentReason("slurp", Subsets{Read: true}); ok {
+	if _, ok := AbsentReason(m, "slurp"); ok {
 		t.Error("granted member reported absent")
 	}
-	if _, ok := AbsentReason("nope", Subsets{}); ok {
+	if _, ok := AbsentReason(m, "nope"); ok {
 		t.Error("unknown member reported")
+	}
+	// A granted subset whose member the profile's :items left out.
+	if _, ok := AbsentReason(m.Dissoc(value.Kw("grep")), "grep"); ok {
+		t.Error("member left out by :items reported as not granted")
 	}
 }
