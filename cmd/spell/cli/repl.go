@@ -20,6 +20,7 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/provider/builtin"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -133,6 +134,7 @@ func runREPL(c *ucli.Context) error {
 		sess, err := spe.Open(spe.Config{
 			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
 			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.App.Reader, Stderr: c.App.ErrWriter,
+			Providers: builtin.Registry(),
 		})
 		if err != nil {
 			return &exitError{code: 2, msg: "spell repl: " + err.Error()}
