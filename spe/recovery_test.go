@@ -16,7 +16,7 @@ import (
 // counterNS is an effect namespace whose one member counts its calls.
 func counterNS(rt **Runtime, calls *int) *value.Map {
 	tick := &eval.Builtin{Name: "fx/tick", Min: 1, Max: 1, Fn: func(c *eval.Call, args []value.Value) (value.Value, error) {
-		return (*rt).Hook("fx/tick", args, func() (value.Value, error) {
+		return (*rt).Hook(c.In.Context(), "fx/tick", args, func() (value.Value, error) {
 			*calls++
 			if args[0] == nil {
 				return nil, eval.Errorf("tick needs a value")

@@ -220,13 +220,14 @@ func effectSource(v value.Value) string {
 	return value.PrStr(v)
 }
 
-// replayEffect returns the recorded result of effect k of turn, when the
-// log has it.
-func (rt *Runtime) replayEffect(turn, k int, name string, args []value.Value) (value.Value, error, bool) {
+// replayEffect returns the recorded result of effect k of turn t, when
+// the log has it.
+func (rt *Runtime) replayEffect(t *turn, k int, name string, args []value.Value) (value.Value, error, bool) {
 	r := rt.opts.Resume
 	if r == nil {
 		return nil, nil, false
 	}
+	turn := t.seq
 	e, ok := r.effects[[2]int{turn, k}]
 	if !ok {
 		return nil, nil, false

@@ -95,32 +95,18 @@ type ProgressInfo struct {
 	Cost   float64
 }
 
-// Runtime runs Spell programs whose turns call a model.
+// Runtime runs Spell programs whose turns call a model. Which turn is
+// running is never stored here: it is the turn value passed along (turn.go).
 type Runtime struct {
-	opts      Options
-	calls     map[string]int
-	total     int
-	turnSeq   int
-	depthMax  int
-	effects   map[string]int
-	effectN   int // every effect invocation (model calls included), for the fix-up rule
-	consec    map[string]int
-	consMax   int
-	usage     map[string]provider.Usage
-	mcalls    map[string]int
-	maxCtx    map[string]int64
-	tokens    int64
-	cost      float64
-	unpriced  bool
-	prev      map[string]string // previous prefix per handle (cache splitting)
-	effectK   int               // effects of the current turn
-	curHandle string
+	opts   Options
+	ledger ledger
+	prev   map[string]string // previous prefix per handle (cache splitting)
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
-	curDepth     int
-	started      time.Time
-	hooks        map[*value.Symbol]value.Value
+	// detached is the turn of effects run outside any turn's evaluation
+	// (a hook called without a turn in its context).
+	detached *turn
 	// traceErr is the first failed trace write: the run stops before its
 	// next effect or model call, which the trace could not record.
 	traceErr error
@@ -134,64 +120,39 @@ func New(opts Options) *Runtime {
 	if opts.ContextMaxChars <= 0 {
 		opts.ContextMaxChars = eval.DefaultContextMaxChars
 	}
-	return &Runtime{
-		opts:    opts,
-		calls:   map[string]int{},
-		effects: map[string]int{},
-		consec:  map[string]int{},
-		usage:   map[string]provider.Usage{},
-		mcalls:  map[string]int{},
-		maxCtx:  map[string]int64{},
-		prev:    map[string]string{},
-		started: time.Now(),
-	}
+	return &Runtime{opts: opts, ledger: newLedger(), prev: map[string]string{}, detached: &turn{handle: "main"}}
 }
 
 // Stats returns the run's counters so far.
-func (rt *Runtime) Stats() Stats {
-	s := Stats{Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]provider.Usage{}, MaxDepth: rt.depthMax,
-		ConsecutiveMax: rt.consMax, Cost: rt.cost, Unpriced: rt.unpriced}
-	for k, v := range rt.calls {
-		s.Calls[k] = v
-	}
-	for k, v := range rt.effects {
-		if v > 0 {
-			s.Effects[k] = v
-		}
-	}
-	s.ModelCalls, s.MaxContext = map[string]int{}, map[string]int64{}
-	for k, v := range rt.usage {
-		s.Usage[k] = v
-		s.ModelCalls[k] = rt.mcalls[k]
-		s.MaxContext[k] = rt.maxCtx[k]
-	}
-	for _, v := range rt.consec {
-		s.ConsecutiveFinal = max(s.ConsecutiveFinal, v)
-	}
-	return s
-}
+func (rt *Runtime) Stats() Stats { return rt.ledger.stats() }
 
 // Hook is the effect hook to give effect namespaces.
-func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+// ctx is the calling evaluation's context, which carries its turn.
+func (rt *Runtime) Hook(ctx context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
 	if err := rt.traceFailure(); err != nil {
 		return nil, err
 	}
-	rt.effects[name]++
-	rt.effectN++
-	rt.effectK++
-	k := rt.effectK
+	t := turnOf(ctx)
+	if t == nil {
+		t = rt.detached
+	}
+	led := &rt.ledger
+	led.effects[name]++
+	led.effectN++
+	t.effects++
+	k := t.effects
 	start := time.Now()
 	sargs := make([]string, len(args))
 	for i, a := range args {
 		sargs[i] = capText(value.PrStr(a), 4096)
 	}
-	v, err, replayed := rt.replayEffect(rt.turnSeq, k, name, args)
+	v, err, replayed := rt.replayEffect(t, k, name, args)
 	if replayed {
-		rt.effects[name]-- // stats count effects executed, not replayed ones
+		led.effects[name]-- // stats count effects executed, not replayed ones
 		return v, err
 	}
 	rt.goLive()
-	rt.event(trace.EffectBegin(rt.curHandle, rt.turnSeq, k, name, sargs))
+	rt.event(trace.EffectBegin(t.handle, t.seq, k, name, sargs))
 	if err := rt.traceFailure(); err != nil {
 		// Never run an effect the trace does not know began.
 		return nil, err
@@ -199,7 +160,7 @@ func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value
 	if rt.opts.Resume.takeTorn() {
 		// The log ended in a torn line that may have been this effect's
 		// beginning: it may have run, so it is not run again.
-		rt.effects[name]--
+		led.effects[name]--
 		v, err = unknownOutcome(), nil
 	} else {
 		v, err = run()
@@ -214,13 +175,13 @@ func (rt *Runtime) Hook(name string, args []value.Value, run func() (value.Value
 				WriteEffect(turn, k int, text string) (string, error)
 			}); ok {
 				var werr error
-				file, werr = w.WriteEffect(rt.turnSeq, k, result)
+				file, werr = w.WriteEffect(t.seq, k, result)
 				rt.noteTrace(werr)
 			}
 			result = capText(result, trace.EffectInlineMax)
 		}
 	}
-	rt.event(trace.EffectEnd(rt.curHandle, rt.turnSeq, k, name, result, file, time.Since(start).Milliseconds()))
+	rt.event(trace.EffectEnd(t.handle, t.seq, k, name, result, file, time.Since(start).Milliseconds()))
 	if terr := rt.traceFailure(); terr != nil {
 		return nil, terr
 	}
@@ -295,22 +256,20 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 	if err != nil {
 		return nil, err
 	}
-	v, err := rt.runProgram(ctx, "main", 0, rr.Form, rr.Spans, true, false)
+	root := &turn{handle: "main"}
+	v, err := rt.runProgram(ctx, root, rr.Form, rr.Spans, true, false)
 	if err != nil {
 		return nil, rt.finalErr(ctx, err)
 	}
-	for {
-		c, ok := v.(*continuation)
-		if !ok {
-			if err := rt.traceFailure(); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
-		if v, err = rt.turn(ctx, "main", 0, c); err != nil {
+	if c, ok := v.(*continuation); ok {
+		if v, err = rt.chain(ctx, c); err != nil {
 			return nil, rt.finalErr(ctx, err)
 		}
 	}
+	if err := rt.traceFailure(); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // finalErr turns a deadline into the run-timeout message.
@@ -328,14 +287,16 @@ type continuation struct {
 	prefix  string
 	receive bool
 	kind    provider.Kind
+	from    *turn // the turn whose evaluation asked for the call
+	depth   int   // the depth the call runs at
 }
 
 func (*continuation) HostName() string { return "continuation" }
 
 // chain runs a turn and every tail continuation after it.
-func (rt *Runtime) chain(ctx context.Context, handle string, depth int, c *continuation) (value.Value, error) {
+func (rt *Runtime) chain(ctx context.Context, c *continuation) (value.Value, error) {
 	for {
-		v, err := rt.turn(ctx, handle, depth, c)
+		v, err := rt.turn(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -349,15 +310,14 @@ func (rt *Runtime) chain(ctx context.Context, handle string, depth int, c *conti
 
 // turn performs one model call and evaluates the resulting program (with
 // recovery); its value may be a continuation.
-func (rt *Runtime) turn(ctx context.Context, handle string, depth int, c *continuation) (value.Value, error) {
-	text, err := rt.callModel(ctx, handle, depth, c.prefix, c.kind)
+func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, error) {
+	t, text, err := rt.callModel(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	turn := rt.turnSeq
-	name := fmt.Sprintf("<turn %d>", turn)
+	name := fmt.Sprintf("<turn %d>", t.seq)
 	if rt.opts.Trace != nil {
-		file, err := rt.opts.Trace.WriteProgram(turn, text)
+		file, err := rt.opts.Trace.WriteProgram(t.seq, text)
 		rt.noteTrace(err)
 		if err == nil {
 			name = file
@@ -369,12 +329,12 @@ func (rt *Runtime) turn(ctx context.Context, handle string, depth int, c *contin
 		for _, r := range rr.Completion.Repairs {
 			repairs = append(repairs, trace.Repair{Kind: r.Kind.String(), Pos: r.Off})
 		}
-		rt.event(trace.Program(handle, rt.calls[handle], turn, name, repairs, nil))
+		rt.event(trace.Program(t.handle, t.n, t.seq, name, repairs, nil))
 	}
 	if rerr != nil {
-		return rt.readerFailure(ctx, handle, depth, rr, rerr, c.receive)
+		return rt.readerFailure(ctx, t, rr, rerr, c.receive)
 	}
-	return rt.runProgram(ctx, handle, depth, rr.Form, rr.Spans, c.receive, true)
+	return rt.runProgram(ctx, t, rr.Form, rr.Spans, c.receive, true)
 }
 
 // attempt is one evaluation of a program.
@@ -385,16 +345,18 @@ type attempt struct {
 	effects  int  // effects run during the evaluation
 }
 
-func (rt *Runtime) evalOnce(ctx context.Context, handle string, depth int, form value.Value, spans *eval.Spans) attempt {
-	in := eval.New(ctx, eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(handle, depth), Seed: rt.opts.Seed})
+// evalOnce evaluates a program of turn t. recovering marks a recovery
+// program, whose model call is a recovery turn.
+func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, recovering bool) attempt {
+	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed})
 	in.Spans = spans
 	if head, _ := wrapperParts(form); head != nil {
 		// The tail (eval (do …)) whose start marks a trailing failure.
 		in.TrailingEval = lastOf(form.(*value.List))
 	}
-	before := rt.effectN
+	before := rt.ledger.effectN
 	v, _, err := in.EvalTurn(form, eval.PipelineEnv())
-	a := attempt{value: v, effects: rt.effectN - before, trailing: in.TrailingStarted}
+	a := attempt{value: v, effects: rt.ledger.effectN - before, trailing: in.TrailingStarted}
 	if err != nil {
 		var e *eval.Error
 		if !errors.As(err, &e) {
@@ -405,44 +367,44 @@ func (rt *Runtime) evalOnce(ctx context.Context, handle string, depth int, form 
 	return a
 }
 
-// runProgram evaluates a program of handle at depth in a fresh
-// environment, with namespace fix-up and recovery for the handle's own
-// failures (own: the program was written by the model).
-func (rt *Runtime) runProgram(ctx context.Context, handle string, depth int, form value.Value, spans *eval.Spans, receive, own bool) (value.Value, error) {
-	a := rt.evalOnce(ctx, handle, depth, form, spans)
+// runProgram evaluates the program of turn t in a fresh environment,
+// with namespace fix-up and recovery for the handle's own failures (own:
+// the program was written by the model).
+func (rt *Runtime) runProgram(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, receive, own bool) (value.Value, error) {
+	a := rt.evalOnce(ctx, t, form, spans, false)
 	if a.err == nil {
 		if own {
-			rt.consec[handle] = 0
+			rt.ledger.consec[t.handle] = 0
 		}
-		rt.endTurn(handle, a.value, nil, "none")
+		rt.endTurn(t, a.value, nil, "none")
 		return a.value, nil
 	}
 	if a.err.Fatal || !own {
-		rt.endTurn(handle, nil, a.err, "none")
+		rt.endTurn(t, nil, a.err, "none")
 		return nil, a.err
 	}
 	if rt.opts.Recover && a.effects == 0 {
 		if fixed, ok := rt.namespaceFixup(form, a.err); ok {
-			b := rt.evalOnce(ctx, handle, depth, fixed, nil)
+			b := rt.evalOnce(ctx, t, fixed, nil, false)
 			if b.err == nil {
 				// A fix-up neither counts towards nor resets the
 				// consecutive-error streak (runtime.md §5.2).
-				rt.endTurn(handle, b.value, nil, "namespace-fixup")
+				rt.endTurn(t, b.value, nil, "namespace-fixup")
 				return b.value, nil
 			}
 			form, a = fixed, b
 			if a.err.Fatal {
-				rt.endTurn(handle, nil, a.err, "none")
+				rt.endTurn(t, nil, a.err, "none")
 				return nil, a.err
 			}
 		}
 	}
-	if err := rt.countFailure(handle, "eval error"); err != nil {
-		rt.endTurn(handle, nil, err, "none")
+	if err := rt.countFailure(t.handle, "eval error"); err != nil {
+		rt.endTurn(t, nil, err, "none")
 		return nil, err
 	}
 	if !rt.opts.Recover {
-		rt.endTurn(handle, nil, a.err, "none")
+		rt.endTurn(t, nil, a.err, "none")
 		return nil, a.err
 	}
 	var prog value.Value
@@ -453,8 +415,14 @@ func (rt *Runtime) runProgram(ctx context.Context, handle string, depth int, for
 	} else {
 		prog = inertRecovery(form, a.err, receive)
 	}
-	rt.endTurn(handle, nil, a.err, kind)
-	b := rt.evalOnce(ctx, handle, depth, prog, nil)
+	rt.endTurn(t, nil, a.err, kind)
+	return rt.runRecovery(ctx, t, prog)
+}
+
+// runRecovery evaluates the recovery program of turn t; its trailing
+// !llm-self is a recovery turn.
+func (rt *Runtime) runRecovery(ctx context.Context, t *turn, prog value.Value) (value.Value, error) {
+	b := rt.evalOnce(ctx, t, prog, nil, true)
 	if b.err != nil {
 		return nil, b.err
 	}
@@ -462,17 +430,17 @@ func (rt *Runtime) runProgram(ctx context.Context, handle string, depth int, for
 }
 
 // readerFailure handles a completion that cannot be read (§5.5).
-func (rt *Runtime) readerFailure(ctx context.Context, handle string, depth int, rr *eval.ReadResult, rerr error, receive bool) (value.Value, error) {
+func (rt *Runtime) readerFailure(ctx context.Context, t *turn, rr *eval.ReadResult, rerr error, receive bool) (value.Value, error) {
 	var e *eval.Error
 	if !errors.As(rerr, &e) {
 		e = &eval.Error{Msg: rerr.Error()}
 	}
-	if err := rt.countFailure(handle, "reader error"); err != nil {
-		rt.endTurn(handle, nil, err, "none")
+	if err := rt.countFailure(t.handle, "reader error"); err != nil {
+		rt.endTurn(t, nil, err, "none")
 		return nil, err
 	}
 	if !rt.opts.Recover {
-		rt.endTurn(handle, nil, e, "none")
+		rt.endTurn(t, nil, e, "none")
 		return nil, e
 	}
 	line, col := 0, 0
@@ -485,45 +453,43 @@ func (rt *Runtime) readerFailure(ctx context.Context, handle string, depth int, 
 		text = string(rr.Completion.Text)
 	}
 	prog := readerRecovery(text, e.Msg, line, col, receive)
-	rt.endTurn(handle, nil, e, "reader")
-	b := rt.evalOnce(ctx, handle, depth, prog, nil)
-	if b.err != nil {
-		return nil, b.err
-	}
-	return b.value, nil
+	rt.endTurn(t, nil, e, "reader")
+	return rt.runRecovery(ctx, t, prog)
 }
 
 // countFailure counts an own failure; at the limit it is terminal.
 func (rt *Runtime) countFailure(handle, what string) error {
-	rt.consec[handle]++
-	rt.consMax = max(rt.consMax, rt.consec[handle])
-	if n := rt.consec[handle]; n >= rt.opts.Limits.MaxConsecutiveErrors {
+	led := &rt.ledger
+	led.consec[handle]++
+	led.consMax = max(led.consMax, led.consec[handle])
+	if n := led.consec[handle]; n >= rt.opts.Limits.MaxConsecutiveErrors {
 		return eval.FatalError(fmt.Sprintf("Consecutive error limit reached: %d while handling %s", n, what))
 	}
 	return nil
 }
 
-func (rt *Runtime) endTurn(handle string, v value.Value, err error, recovery string) {
-	n, turn, depth := rt.calls[handle], rt.turnSeq, rt.curDepth
+// endTurn logs the value or error of turn t's evaluation and syncs the log.
+func (rt *Runtime) endTurn(t *turn, v value.Value, err error, recovery string) {
+	consec := rt.ledger.consec[t.handle]
 	if err != nil {
-		rt.event(trace.EvalError(handle, n, turn, depth, err.Error(), recovery, rt.consec[handle]))
+		rt.event(trace.EvalError(t.handle, t.n, t.seq, t.depth, err.Error(), recovery, consec))
 	} else {
 		s := "<continues>"
 		if _, ok := v.(*continuation); !ok {
 			s = capText(value.PrStr(v), trace.ValueMax)
 		}
-		rt.event(trace.EvalValue(handle, n, turn, depth, s, recovery, rt.consec[handle]))
+		rt.event(trace.EvalValue(t.handle, t.n, t.seq, t.depth, s, recovery, consec))
 	}
 	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
 		rt.noteTrace(rt.opts.Trace.Sync())
 	}
 }
 
-// bindings are the effect builtins of one turn of handle at depth.
-func (rt *Runtime) bindings(handle string, depth int) effectTable {
+// bindings are the effect builtins of an evaluation of turn t.
+func (rt *Runtime) bindings(t *turn, recovering bool) effectTable {
 	m := map[*value.Symbol]value.Value{
-		value.Sym("!llm-self"):  &eval.Builtin{Name: "!llm-self", Min: 1, Max: 2, Fn: rt.llmSelf(handle, depth)},
-		value.Sym("leaf-llm"):   &eval.Builtin{Name: "leaf-llm", Min: 1, Max: 1, Fn: rt.leafLLM(handle, depth)},
+		value.Sym("!llm-self"):  &eval.Builtin{Name: "!llm-self", Min: 1, Max: 2, Fn: rt.llmSelf(t, recovering)},
+		value.Sym("leaf-llm"):   &eval.Builtin{Name: "leaf-llm", Min: 1, Max: 1, Fn: rt.leafLLM(t)},
 		value.Sym("receive"):    eval.NewFn("receive", notYet("receive", "needs the agents coordinator")),
 		value.Sym("!ask-await"): eval.NewFn("!ask-await", notYet("!ask-await", "needs the agents coordinator")),
 	}
@@ -604,8 +570,24 @@ func normalise(v value.Value) (string, error) {
 	return freshPrompt(value.Str(v)), nil
 }
 
-// llmSelf is the !llm-self builtin of a turn.
-func (rt *Runtime) llmSelf(handle string, depth int) eval.BuiltinFunc {
+// selfKind is the trace kind of a self-call made by t's evaluation
+// (runtime.md §14.2): the call of a recovery program is a recovery turn;
+// a prefix ending in the compaction tail is stage B; the call stage B's
+// program makes is stage C.
+func selfKind(t *turn, recovering bool, prefix string) provider.Kind {
+	switch {
+	case recovering:
+		return provider.KindRecovery
+	case strings.HasSuffix(prefix, eval.CompactTail):
+		return provider.KindCompactB
+	case t.kind == provider.KindCompactB:
+		return provider.KindCompactC
+	}
+	return provider.KindSelf
+}
+
+// llmSelf is the !llm-self builtin of an evaluation of turn t.
+func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 	return func(c *eval.Call, args []value.Value) (value.Value, error) {
 		receive, err := parseOptions(args)
 		if err != nil {
@@ -615,16 +597,16 @@ func (rt *Runtime) llmSelf(handle string, depth int) eval.BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
-		cont := &continuation{prefix: prefix, receive: receive, kind: provider.KindSelf}
+		cont := &continuation{prefix: prefix, receive: receive, kind: selfKind(t, recovering, prefix), from: t, depth: t.depth}
 		if c.TurnTail {
 			return cont, nil
 		}
-		d := depth + 1
-		if rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
+		cont.depth++
+		if d := cont.depth; rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
 			return nil, eval.FatalError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
 		}
-		rt.depthMax = max(rt.depthMax, d)
-		v, err := rt.chain(ctxOf(c), handle, d, cont)
+		rt.ledger.depthMax = max(rt.ledger.depthMax, cont.depth)
+		v, err := rt.chain(ctxOf(c), cont)
 		if err != nil {
 			// A descendant's failure is terminal for the caller: never
 			// caught or recovered as the caller's own error.
@@ -643,11 +625,12 @@ func (rt *Runtime) llmSelf(handle string, depth int) eval.BuiltinFunc {
 	}
 }
 
-// leafLLM is the leaf-llm builtin: one plain-text call, no parsing.
-func (rt *Runtime) leafLLM(handle string, depth int) eval.BuiltinFunc {
+// leafLLM is the leaf-llm builtin of an evaluation of turn t: one
+// plain-text call, no parsing.
+func (rt *Runtime) leafLLM(t *turn) eval.BuiltinFunc {
 	return func(c *eval.Call, args []value.Value) (value.Value, error) {
 		prompt := value.Str(args[0])
-		resp, err := rt.complete(ctxOf(c), handle, depth, prompt, provider.KindLeaf, provider.Text, rt.opts.LeafSystem)
+		_, resp, err := rt.complete(ctxOf(c), t, t.depth, provider.KindLeaf, prompt, provider.Text, rt.opts.LeafSystem)
 		if err != nil {
 			return nil, err
 		}
@@ -658,158 +641,186 @@ func (rt *Runtime) leafLLM(handle string, depth int) eval.BuiltinFunc {
 // ctxOf returns the evaluation's context.
 func ctxOf(c *eval.Call) context.Context { return c.In.Context() }
 
-// callModel performs one self/recovery model call and returns the program
-// text prefix + post-processed suffix.
-func (rt *Runtime) callModel(ctx context.Context, handle string, depth int, prefix string, kind provider.Kind) (string, error) {
-	suffix, err := rt.complete(ctx, handle, depth, prefix, kind, rt.opts.Transport, rt.opts.System)
+// callModel performs the model call of a self-call continuation and returns
+// its turn and the program text: prefix + post-processed suffix.
+func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, string, error) {
+	t, suffix, err := rt.complete(ctx, c.from, c.depth, c.kind, c.prefix, rt.opts.Transport, rt.opts.System)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return prefix + provider.PostProcess(rt.opts.Transport, prefix, suffix), nil
+	return t, c.prefix + provider.PostProcess(rt.opts.Transport, c.prefix, suffix), nil
 }
 
 const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MODEL, set ANTHROPIC_API_KEY or OPENAI_API_KEY, or replay a transcript with --model replay:FILE."
 
-// complete checks limits, calls the provider and accounts for the call.
-func (rt *Runtime) complete(ctx context.Context, handle string, depth int, prompt string, kind provider.Kind, transport provider.Transport, system string) (string, error) {
+// complete performs one model call made by the evaluation of turn from:
+// admit (limits, a new turn), call (the provider, or the resumed log),
+// account (usage, cost, events, transcript, spend limits).
+func (rt *Runtime) complete(ctx context.Context, from *turn, depth int, kind provider.Kind, prompt string, transport provider.Transport, system string) (*turn, string, error) {
+	t, err := rt.admit(ctx, from, depth, kind, prompt)
+	if err != nil {
+		return nil, "", err
+	}
+	start := time.Now()
+	resp, err := rt.call(ctx, t, prompt, transport, system)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := rt.account(t, prompt, transport, resp, time.Since(start)); err != nil {
+		return nil, "", err
+	}
+	return t, resp.Suffix, nil
+}
+
+// admit checks the limits of a model call made by from's evaluation
+// (runtime.md §3.1 step 4) and starts its turn: numbers it and logs
+// turn.start.
+func (rt *Runtime) admit(ctx context.Context, from *turn, depth int, kind provider.Kind, prompt string) (*turn, error) {
 	lim := rt.opts.Limits
+	led := &rt.ledger
 	if err := ctx.Err(); err != nil {
-		return "", rt.ctxErr(ctx)
+		return nil, rt.ctxErr(ctx, from)
 	}
 	if rt.opts.Provider == nil {
-		return "", eval.FatalError(noModel)
+		return nil, eval.FatalError(noModel)
 	}
-	if lim.MaxTurns > 0 && rt.total >= lim.MaxTurns {
-		return "", rt.limit("turns", fmt.Sprintf("Turn limit exceeded: %d model calls", lim.MaxTurns))
+	if lim.MaxTurns > 0 && led.total >= lim.MaxTurns {
+		return nil, rt.limit(from, "turns", fmt.Sprintf("Turn limit exceeded: %d model calls", lim.MaxTurns))
 	}
-	if err := rt.overSpend(false); err != nil {
-		return "", err
+	if err := rt.overSpend(from, false); err != nil {
+		return nil, err
 	}
 	if err := rt.traceFailure(); err != nil {
-		return "", err
+		return nil, err
 	}
-	rt.total++
-	rt.calls[handle]++
-	parent := rt.turnSeq
-	rt.turnSeq++
-	rt.effectN++
-	rt.effectK = 0
-	rt.curHandle, rt.curDepth = handle, depth
-	n := rt.calls[handle]
-	promptFile := trace.ProgramFile(rt.turnSeq)
-	if kind == provider.KindLeaf {
-		promptFile = trace.LeafFile(rt.turnSeq)
-	}
-	suffix, recorded := rt.opts.Resume.completion(handle, n)
-	if r := rt.opts.Resume; r != nil && !recorded && !r.live {
+	led.total++
+	led.calls[from.handle]++
+	led.seq++
+	led.effectN++
+	t := &turn{handle: from.handle, n: led.calls[from.handle], seq: led.seq, depth: depth, parent: from.seq, kind: kind}
+	r := rt.opts.Resume
+	if _, recorded := r.completion(t.handle, t.n); r != nil && !recorded && !r.live {
 		// The first live call: the torn line, if any, was not an effect.
 		r.clearTorn()
 		rt.goLive()
 	}
-	if r := rt.opts.Resume; r == nil || !r.started[rt.turnSeq] {
+	if r == nil || !r.started[t.seq] {
 		// (A resumed run's log may hold the turn.start of its first live turn.)
-		rt.event(trace.TurnStart(handle, n, rt.turnSeq, depth, string(kind), trace.PromptSHA256(prompt), promptFile, parent))
+		promptFile := trace.ProgramFile(t.seq)
+		if kind == provider.KindLeaf {
+			promptFile = trace.LeafFile(t.seq)
+		}
+		rt.event(trace.TurnStart(t.handle, t.n, t.seq, t.depth, string(kind), trace.PromptSHA256(prompt), promptFile, t.parent))
 	}
-	req := &provider.Request{Handle: handle, CallNumber: n, Kind: kind, System: system, Prefix: prompt, Transport: transport,
-		Model: rt.opts.Model, MaxTokens: rt.opts.MaxTokens, Thinking: rt.opts.Thinking, ReasoningEffort: rt.opts.ReasoningEffort,
-		PreviousPrefix: rt.prev[handle]}
+	return t, nil
+}
+
+// call asks the provider for turn t's completion, or serves it from the
+// log of a resumed run.
+func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport provider.Transport, system string) (*provider.Response, error) {
 	if rt.opts.Log != nil {
-		fmt.Fprintf(rt.opts.Log, "--- %s/%d prompt (%s) ---\n%s\n", handle, n, kind, prompt)
+		fmt.Fprintf(rt.opts.Log, "--- %s/%d prompt (%s) ---\n%s\n", t.handle, t.n, t.kind, prompt)
 	}
-	start := time.Now()
-	var resp *provider.Response
-	var err error
-	if recorded {
-		resp = &provider.Response{Suffix: suffix}
+	if suffix, ok := rt.opts.Resume.completion(t.handle, t.n); ok {
 		if m, ok := rt.opts.Provider.(interface{ MarkUsed(string, int) }); ok {
-			m.MarkUsed(handle, n)
+			m.MarkUsed(t.handle, t.n)
 		}
-	} else {
+		return &provider.Response{Suffix: suffix}, nil
+	}
+	req := &provider.Request{Handle: t.handle, CallNumber: t.n, Kind: t.kind, System: system, Prefix: prompt, Transport: transport,
+		Model: rt.opts.Model, MaxTokens: rt.opts.MaxTokens, Thinking: rt.opts.Thinking, ReasoningEffort: rt.opts.ReasoningEffort,
+		PreviousPrefix: rt.prev[t.handle]}
+	progress := func(pending bool) {
 		if rt.opts.Progress != nil {
-			rt.opts.Progress(true, ProgressInfo{Turn: rt.turnSeq, Depth: depth, Tokens: rt.tokens, Cost: rt.cost})
-		}
-		resp, err = rt.opts.Provider.Complete(ctx, req)
-		if rt.opts.Progress != nil {
-			rt.opts.Progress(false, ProgressInfo{Turn: rt.turnSeq, Depth: depth, Tokens: rt.tokens, Cost: rt.cost})
+			rt.opts.Progress(pending, ProgressInfo{Turn: t.seq, Depth: t.depth, Tokens: rt.ledger.tokens, Cost: rt.ledger.cost})
 		}
 	}
+	progress(true)
+	resp, err := rt.opts.Provider.Complete(ctx, req)
+	progress(false)
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", rt.ctxErr(ctx)
+			return nil, rt.ctxErr(ctx, t)
 		}
-		rt.event(trace.EvModelCall, map[string]any{trace.KeyHandle: handle, trace.KeyN: n, trace.KeyTurn: rt.turnSeq, trace.KeyProvider: rt.opts.Provider.Name(), trace.KeyError: err.Error()})
-		return "", eval.FatalError(err.Error())
+		rt.event(trace.EvModelCall, map[string]any{trace.KeyHandle: t.handle, trace.KeyN: t.n, trace.KeyTurn: t.seq, trace.KeyProvider: rt.opts.Provider.Name(), trace.KeyError: err.Error()})
+		return nil, eval.FatalError(err.Error())
 	}
-	if kind != provider.KindLeaf {
-		rt.prev[handle] = prompt
+	return resp, nil
+}
+
+// account books turn t's usage and cost, logs the call and its
+// completion, writes the leaf file and the transcript entry, and checks
+// the spend limits after the call.
+func (rt *Runtime) account(t *turn, prompt string, transport provider.Transport, resp *provider.Response, latency time.Duration) error {
+	led := &rt.ledger
+	if t.kind != provider.KindLeaf {
+		rt.prev[t.handle] = prompt
 	}
 	model := resp.EffectiveModel
 	if model == "" {
 		model = rt.opts.Model
 	}
-	rt.usage[model] = rt.usage[model].Add(resp.Usage)
-	rt.mcalls[model]++
+	led.usage[model] = led.usage[model].Add(resp.Usage)
+	led.mcalls[model]++
 	in := resp.Usage.UncachedInput + resp.Usage.CachedInput + resp.Usage.CacheWriteInput
-	rt.maxCtx[model] = max(rt.maxCtx[model], in)
-	rt.tokens += resp.Usage.Total()
+	led.maxCtx[model] = max(led.maxCtx[model], in)
+	led.tokens += resp.Usage.Total()
 	cost := 0.0
 	if rt.opts.Cost != nil {
 		c, priced := rt.opts.Cost(model, resp.Usage)
 		cost = c
 		if !priced && resp.Usage.Total() > 0 {
-			rt.unpriced = true
+			led.unpriced = true
 		}
 	}
-	rt.cost += cost
-	rt.event(trace.ModelCall(handle, n, rt.turnSeq, rt.opts.Provider.Name(), model, string(transport), resp.Attempts,
-		time.Since(start).Milliseconds(), resp.Usage, cost, resp.StopReason, resp.RequestID))
-	rt.event(trace.ModelCompletion(handle, n, rt.turnSeq, resp.Suffix))
-	if kind == provider.KindLeaf && rt.opts.Trace != nil {
-		_, err := rt.opts.Trace.WriteLeaf(rt.turnSeq, prompt, resp.Suffix)
+	led.cost += cost
+	rt.event(trace.ModelCall(t.handle, t.n, t.seq, rt.opts.Provider.Name(), model, string(transport), resp.Attempts,
+		latency.Milliseconds(), resp.Usage, cost, resp.StopReason, resp.RequestID))
+	rt.event(trace.ModelCompletion(t.handle, t.n, t.seq, resp.Suffix))
+	if t.kind == provider.KindLeaf && rt.opts.Trace != nil {
+		_, err := rt.opts.Trace.WriteLeaf(t.seq, prompt, resp.Suffix)
 		rt.noteTrace(err)
 	}
 	if rt.opts.Log != nil {
-		fmt.Fprintf(rt.opts.Log, "--- %s/%d completion ---\n%s\n", handle, n, resp.Suffix)
+		fmt.Fprintf(rt.opts.Log, "--- %s/%d completion ---\n%s\n", t.handle, t.n, resp.Suffix)
 	}
 	if rt.opts.Record != nil {
-		if err := rt.opts.Record(handle, n, prompt, resp.Suffix); err != nil {
-			return "", eval.FatalError("record: " + err.Error())
+		if err := rt.opts.Record(t.handle, t.n, prompt, resp.Suffix); err != nil {
+			return eval.FatalError("record: " + err.Error())
 		}
 	}
-	if err := rt.overSpend(true); err != nil {
-		return "", err
-	}
-	return resp.Suffix, nil
+	return rt.overSpend(t, true)
 }
 
 // overSpend checks the budget and the token budget (runtime.md §7): before
 // a call, reaching a limit refuses the call; after it, the call that
-// crosses a limit ends the run.
-func (rt *Runtime) overSpend(after bool) error {
-	lim := rt.opts.Limits
+// crosses a limit ends the run. t is the turn the limit event names.
+func (rt *Runtime) overSpend(t *turn, after bool) error {
+	lim, led := rt.opts.Limits, &rt.ledger
 	over := func(spent, limit float64) bool {
 		if after {
 			return spent > limit
 		}
 		return spent >= limit
 	}
-	if lim.Budget > 0 && over(rt.cost, lim.Budget) {
-		return rt.limit("budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", rt.cost, lim.Budget))
+	if lim.Budget > 0 && over(led.cost, lim.Budget) {
+		return rt.limit(t, "budget", fmt.Sprintf("Budget exceeded: $%.4f spent (limit $%.2f)", led.cost, lim.Budget))
 	}
-	if lim.MaxTotalTokens > 0 && over(float64(rt.tokens), float64(lim.MaxTotalTokens)) {
-		return rt.limit("tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", rt.tokens, lim.MaxTotalTokens))
+	if lim.MaxTotalTokens > 0 && over(float64(led.tokens), float64(lim.MaxTotalTokens)) {
+		return rt.limit(t, "tokens", fmt.Sprintf("Token budget exceeded: %d tokens (limit %d)", led.tokens, lim.MaxTotalTokens))
 	}
 	return nil
 }
 
-func (rt *Runtime) limit(which, msg string) error {
-	rt.event(trace.Limit(rt.curHandle, rt.turnSeq, which, msg))
+// limit logs a limit reached while turn t ran and returns its error.
+func (rt *Runtime) limit(t *turn, which, msg string) error {
+	rt.event(trace.Limit(t.handle, t.seq, which, msg))
 	return eval.FatalError(msg)
 }
 
-func (rt *Runtime) ctxErr(ctx context.Context) error {
+func (rt *Runtime) ctxErr(ctx context.Context, t *turn) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && rt.opts.Limits.Timeout > 0 {
-		return rt.limit("timeout", fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
+		return rt.limit(t, "timeout", fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
 	}
 	return eval.FatalError("Cancelled")
 }

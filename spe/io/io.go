@@ -31,10 +31,12 @@ type Subsets struct {
 	Read, Write, Exec bool
 }
 
-// EffectHook wraps every member call. name is the full member name
-// ("io/read-file"), args the evaluated arguments. The hook decides whether to
-// call run (execute the effect) or to return a recorded result instead.
-type EffectHook func(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error)
+// EffectHook wraps every member call. ctx is the calling evaluation's
+// context (the runtime finds the running turn there), name the full member
+// name ("io/read-file"), args the evaluated arguments. The hook decides
+// whether to call run (execute the effect) or to return a recorded result
+// instead.
+type EffectHook func(ctx context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error)
 
 // Config configures one io namespace.
 type Config struct {
@@ -180,16 +182,16 @@ func (n *ns) granted(subset string) bool {
 func (n *ns) builtin(e catalog.Entry, impl memberFn) *eval.Builtin {
 	name := e.Name
 	b := eval.NewFn(name, func(c *eval.Call, args []value.Value) (value.Value, error) {
-		return n.through(name, args, func() (value.Value, error) { return impl(n, c, args) })
+		return n.through(c, name, args, func() (value.Value, error) { return impl(n, c, args) })
 	})
 	b.Min, b.Max = e.MinArgs, e.MaxArgs
 	return b
 }
 
-// through runs one effect through the hook.
-func (n *ns) through(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+// through runs one effect of the evaluation c through the hook.
+func (n *ns) through(c *eval.Call, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
 	if n.cfg.Hook != nil {
-		return n.cfg.Hook(name, args, run)
+		return n.cfg.Hook(c.In.Context(), name, args, run)
 	}
 	return run()
 }

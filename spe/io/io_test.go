@@ -967,7 +967,7 @@ func TestHook(t *testing.T) {
 	var calls []rec
 	replay := false
 	f := newFixture(t, func(c *Config) {
-		c.Hook = func(name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+		c.Hook = func(_ context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
 			calls = append(calls, rec{name, args})
 			if replay {
 				return "recorded", nil

@@ -311,7 +311,7 @@ func (n *ns) shTest(c *eval.Call, args []value.Value) (value.Value, error) {
 		if len(a) != 0 {
 			return nil, fmt.Errorf("the io/sh-test function takes no arguments, got %d", len(a))
 		}
-		res, err := n.through("io/sh", []value.Value{cmdText}, func() (value.Value, error) {
+		res, err := n.through(c2, "io/sh", []value.Value{cmdText}, func() (value.Value, error) {
 			o, err := n.parseProcOpts(nil)
 			if err != nil {
 				return nil, err
