@@ -553,7 +553,7 @@ func filterItems(m *value.Map, items []string) *value.Map {
 // trailing expression gets in this session: `spell repl --agent` evaluates
 // its inputs with them, so the REPL has exactly the grants of `spell run -e`
 // under the same profile and root.
-func (s *Session) Effects() eval.Effects { return s.RT.bindings("main", 0) }
+func (s *Session) Effects() eval.Effects { return s.RT.bindings(s.RT.detached, false) }
 
 // Run runs the task or program.
 func (s *Session) Run(ctx context.Context) (value.Value, error) {
