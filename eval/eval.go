@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -516,7 +517,16 @@ func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *va
 	}
 	v, err := b.Fn(&c, args)
 	if err == nil {
+		if isHugeNumber(v) && in.ctx.Err() != nil {
+			// one big-number operation can take a noticeable time: do not
+			// wait for the next 1,024 steps to notice cancellation
+			return nil, FatalError(msgCancelled)
+		}
 		return v, nil
+	}
+	var le *value.LimitError
+	if errors.As(err, &le) {
+		return nil, FatalError(le.Error())
 	}
 	if e, ok := err.(*Error); ok {
 		if e.Fatal || (e.HasThrown && b == throwBuiltin()) {
@@ -531,6 +541,20 @@ func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *va
 		}
 	}
 	return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + msg}
+}
+
+// isHugeNumber reports a number of more than 2^15 bits.
+func isHugeNumber(v value.Value) bool {
+	const huge = 1 << 15
+	switch x := v.(type) {
+	case *big.Int:
+		return x.BitLen() > huge
+	case *big.Rat:
+		return x.Num().BitLen()+x.Denom().BitLen() > huge
+	case value.BigDec:
+		return x.Unscaled.BitLen() > huge
+	}
+	return false
 }
 
 var throwB *Builtin

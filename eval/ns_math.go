@@ -192,6 +192,10 @@ func scFactorial(c *Call, args []value.Value) (value.Value, error) {
 	if n <= 1 {
 		return big.NewInt(1), nil
 	}
+	// log2(n!) = lgamma(n+1) / ln 2, checked before multiplying
+	if lg, _ := math.Lgamma(float64(n) + 1); lg/math.Ln2 > value.MaxIntBits {
+		return nil, &value.LimitError{What: "integer", Bits: int64(lg / math.Ln2)}
+	}
 	// Multiply in chunks, charging one step per factor so limits and
 	// cancellation apply to huge arguments.
 	const chunk = 4096

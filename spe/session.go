@@ -85,6 +85,7 @@ type Session struct {
 	recorder *transcript.Recorder
 	started  time.Time
 	tempDir  string
+	procs    *spellio.Procs // background processes of io commands, killed at Close
 	// Model is the resolved model spec ("" when none is configured).
 	Model string
 	// Warnings collects non-fatal notes (unpriced model, replay warnings).
@@ -217,7 +218,7 @@ func Open(cfg Config) (*Session, error) {
 		cfg.TraceDir, cfg.NoTrace = r.Dir, false
 	}
 	dirs := profile.ConfigDirs(cfg.Cwd)
-	s := &Session{cfg: cfg, started: time.Now()}
+	s := &Session{cfg: cfg, started: time.Now(), procs: spellio.NewProcs()}
 
 	// Model (runtime.md §15.3): required up front for tasks only.
 	spec := cfg.Model
@@ -501,7 +502,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			s.tempDir = d
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ})
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, Procs: s.procs})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}
@@ -567,6 +568,7 @@ func (s *Session) Run(ctx context.Context) (value.Value, error) {
 // the transcript flush. It returns an error that replaces a successful
 // result (strict replay with unused entries).
 func (s *Session) Close(v value.Value, runErr error) error {
+	s.KillProcesses(false)
 	var err error
 	if s.finisher != nil && runErr == nil {
 		err = s.finisher.Finish()
@@ -614,6 +616,12 @@ func (s *Session) Close(v value.Value, runErr error) error {
 func warnf(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "warning: "+format+"\n", args...)
 }
+
+// KillProcesses kills the process groups of running io commands and those
+// that finished commands left running in the background (io/sh "server &"):
+// SIGTERM, then SIGKILL after 2 s, or at once when now is set. Close calls
+// it.
+func (s *Session) KillProcesses(now bool) { s.procs.KillAll(now) }
 
 // IsConfigError reports whether err is a configuration problem (exit 2).
 func IsConfigError(err error) bool {

@@ -14,6 +14,82 @@ var (
 	ErrLongOverflow = errors.New("long overflow")
 )
 
+// MaxIntBits bounds the size of every integer, ratio and decimal that an
+// arithmetic operation builds: 2^20 bits (128 KiB, about 315,000 decimal
+// digits). It is the output limit of language.md §12.3 applied to numbers
+// and is checked before the operation, so a squaring loop fails at once
+// instead of computing for minutes: at the limit one multiplication takes
+// milliseconds and printing the number in decimal well under a second.
+const MaxIntBits = 1 << 20
+
+// LimitError is an arithmetic result that would exceed MaxIntBits; the
+// evaluator reports it as the (uncatchable) output limit.
+type LimitError struct {
+	What string // "integer", "ratio" or "decimal"
+	Bits int64  // estimated size of the result
+}
+
+func (e *LimitError) Error() string {
+	return "Output limit exceeded: " + e.What + " of about " + strconv.FormatInt(e.Bits, 10) +
+		" bits (limit " + strconv.Itoa(MaxIntBits) + ")"
+}
+
+func bitLen(x *big.Int) int64 { return int64(x.BitLen()) }
+
+// resultBits estimates the size of op applied to two magnitudes of xb and
+// yb bits (an upper bound).
+func resultBits(op arithOp, xb, yb int64) int64 {
+	if op == opMul {
+		return xb + yb
+	}
+	return max(xb, yb) + 1
+}
+
+// checkBits fails when an operation on the operands of category c would
+// build a number larger than MaxIntBits.
+func checkBits(c int, op arithOp, a, b Value) error {
+	var bits int64
+	var what string
+	switch c {
+	case catBig:
+		what = "integer"
+		bits = resultBits(op, bitLen(toBig(a)), bitLen(toBig(b)))
+	case catRatio:
+		what = "ratio"
+		x, y := toRat(a), toRat(b)
+		// numerator and denominator of a sum, difference, product or
+		// quotient are bounded by the sum of the operands' parts
+		bits = bitLen(x.Num()) + bitLen(x.Denom()) + bitLen(y.Num()) + bitLen(y.Denom())
+	case catDec:
+		what = "decimal"
+		x, err := toDec(a)
+		if err != nil {
+			return nil
+		}
+		y, err := toDec(b)
+		if err != nil {
+			return nil
+		}
+		xb, yb := bitLen(x.Unscaled), bitLen(y.Unscaled)
+		if op != opMul {
+			// aligning the scales multiplies by a power of ten (< 4 bits a digit)
+			d := int64(x.Scale) - int64(y.Scale)
+			if d > 0 {
+				yb += 4 * d
+			} else {
+				xb -= 4 * d
+			}
+		}
+		bits = resultBits(op, xb, yb)
+	default:
+		return nil
+	}
+	if bits > MaxIntBits {
+		return &LimitError{What: what, Bits: bits}
+	}
+	return nil
+}
+
 // numeric categories in contagion order
 const (
 	catNone = iota
@@ -276,6 +352,9 @@ func arith(op arithOp, a, b Value, promote bool) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBits(c, op, a, b); err != nil {
+		return nil, err
+	}
 	switch c {
 	case catDouble:
 		x, _ := ToFloat64(a)
@@ -467,6 +546,9 @@ func Div(a, b Value) (Value, error) {
 		}
 		return new(big.Rat).SetFrac(big.NewInt(x), big.NewInt(y)), nil
 	default:
+		if err := checkBits(catRatio, opMul, a, b); err != nil {
+			return nil, err
+		}
 		return normRat(new(big.Rat).Quo(toRat(a), toRat(b))), nil
 	}
 }

@@ -69,6 +69,11 @@ type Config struct {
 	// Send delivers the io/watch-send message to an agent handle. nil:
 	// io/watch-send fails with a clear error.
 	Send func(handle value.Value, msg value.Value) error
+	// Procs tracks the process groups of running commands and those that
+	// finished commands left running (background processes); the runtime
+	// calls Procs.KillAll when the run ends. nil: a tracker of the
+	// namespace's own, which nothing kills.
+	Procs *Procs
 }
 
 // DefaultShTimeout is the process timeout when nothing else is configured.
@@ -84,6 +89,7 @@ type ns struct {
 	cfg   Config
 	ctx   context.Context
 	space *space
+	procs *Procs
 }
 
 type memberFn func(n *ns, c *eval.Call, args []value.Value) (value.Value, error)
@@ -135,7 +141,10 @@ func Namespace(cfg Config) (*value.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp}
+	if cfg.Procs == nil {
+		cfg.Procs = NewProcs()
+	}
+	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp, procs: cfg.Procs}
 	var kvs, detail []value.Value
 	var granted []string
 	for _, e := range catalog.Namespace("io") {
@@ -182,10 +191,34 @@ func (n *ns) granted(subset string) bool {
 func (n *ns) builtin(e catalog.Entry, impl memberFn) *eval.Builtin {
 	name := e.Name
 	b := eval.NewFn(name, func(c *eval.Call, args []value.Value) (value.Value, error) {
-		return n.through(c, name, args, func() (value.Value, error) { return impl(n, c, args) })
+		cn := n.forCall(c)
+		return n.through(c, name, args, func() (value.Value, error) { return impl(cn, c, args) })
 	})
 	b.Min, b.Max = e.MinArgs, e.MaxArgs
 	return b
+}
+
+// forCall returns the namespace state for one call: its context is the
+// evaluation's (so --timeout, Ctrl-C and run shutdown reach running
+// processes and reads) joined with Config.Ctx.
+func (n *ns) forCall(c *eval.Call) *ns {
+	if c == nil || c.In == nil {
+		return n
+	}
+	cctx := c.In.Context()
+	if cctx == nil || cctx.Done() == nil {
+		return n
+	}
+	cn := *n
+	if n.ctx.Done() == nil {
+		cn.ctx = cctx
+		return &cn
+	}
+	ctx, cancel := context.WithCancel(cctx)
+	stop := context.AfterFunc(n.ctx, cancel)
+	context.AfterFunc(ctx, func() { stop() })
+	cn.ctx = ctx
+	return &cn
 }
 
 // through runs one effect of the evaluation c through the hook.

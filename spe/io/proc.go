@@ -165,6 +165,8 @@ func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, 
 		return procEnvelope(false, "", "Cannot start process: "+startErr.Error(), nil, false), nil
 	}
 	pgid := cmd.Process.Pid
+	n.procs.started(pgid)
+	defer n.procs.leftBehind(pgid) // after the leader was reaped
 	stdout := &cappedBuffer{max: maxOutput}
 	stderr := &cappedBuffer{max: maxOutput}
 	var readers sync.WaitGroup
@@ -270,34 +272,135 @@ func groupAlive(pgid int) bool {
 // groupMembers counts the live (non-zombie) processes of a group via /proc;
 // without /proc it trusts kill(2) and reports 1.
 func groupMembers(pgid int) int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
+	m, ok := groupPids(pgid)
+	if !ok {
 		return 1
 	}
-	cnt := 0
+	return len(m)
+}
+
+// groupPids lists the live (non-zombie) processes of a group with their
+// start times (clock ticks since boot) via /proc; ok is false without
+// /proc.
+func groupPids(pgid int) (map[int]string, bool) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, false
+	}
+	out := map[int]string{}
 	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
 			continue
 		}
 		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
 		if err != nil {
 			continue
 		}
-		// pid (comm) state ppid pgrp …; comm may contain spaces and parentheses
+		// pid (comm) state ppid pgrp … starttime (field 22); comm may
+		// contain spaces and parentheses
 		s := string(data)
 		i := strings.LastIndexByte(s, ')')
 		if i < 0 {
 			continue
 		}
 		f := strings.Fields(s[i+1:])
-		if len(f) < 3 {
+		if len(f) < 20 {
 			continue
 		}
 		if g, _ := strconv.Atoi(f[2]); g == pgid && f[0] != "Z" && f[0] != "X" {
-			cnt++
+			out[pid] = f[19]
 		}
 	}
-	return cnt
+	return out, true
+}
+
+// Procs tracks the process groups whose commands ended while background
+// members were still running (`(io/sh "server &")`), so that those
+// processes live on for the rest of the run and die with it: KillAll is
+// called when the run ends. One Procs serves every io namespace of a run.
+type Procs struct {
+	mu      sync.Mutex
+	running map[int]bool           // groups of commands still running (leader not reaped)
+	groups  map[int]map[int]string // pgid → members (pid → start time) seen at command end
+}
+
+// NewProcs returns an empty tracker.
+func NewProcs() *Procs {
+	return &Procs{running: map[int]bool{}, groups: map[int]map[int]string{}}
+}
+
+func (p *Procs) started(pgid int) {
+	p.mu.Lock()
+	p.running[pgid] = true
+	p.mu.Unlock()
+}
+
+// leftBehind ends the tracking of a running command (its leader exited and
+// was reaped) and records its group if members remain.
+func (p *Procs) leftBehind(pgid int) {
+	members, ok := groupPids(pgid)
+	gone := (ok && len(members) == 0) || (!ok && syscall.Kill(-pgid, 0) != nil)
+	p.mu.Lock()
+	delete(p.running, pgid)
+	if !gone {
+		p.groups[pgid] = members
+	}
+	p.mu.Unlock()
+}
+
+// KillAll kills the groups of running commands and every recorded group
+// that still has live members: SIGTERM, then SIGKILL after 2 s, or at once
+// when now is set. A recorded group counts as ours only while one of the
+// processes seen at command end is still alive with the same start time,
+// so a process group id reused by an unrelated program is left alone.
+func (p *Procs) KillAll(now bool) {
+	p.mu.Lock()
+	groups := p.groups
+	p.groups = map[int]map[int]string{}
+	var live []int
+	for g := range p.running {
+		live = append(live, g)
+	}
+	p.mu.Unlock()
+	for pgid, seen := range groups {
+		cur, ok := groupPids(pgid)
+		if !ok {
+			if syscall.Kill(-pgid, 0) == nil {
+				live = append(live, pgid)
+			}
+			continue
+		}
+		for pid, start := range cur {
+			if seen[pid] == start {
+				live = append(live, pgid)
+				break
+			}
+		}
+	}
+	for _, g := range live {
+		_ = syscall.Kill(-g, syscall.SIGTERM)
+	}
+	grace := killGrace
+	if now {
+		grace = 0
+	}
+	deadline := time.Now().Add(grace)
+	for len(live) > 0 && time.Now().Before(deadline) {
+		rest := live[:0]
+		for _, g := range live {
+			if groupAlive(g) {
+				rest = append(rest, g)
+			}
+		}
+		live = rest
+		if len(live) > 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for _, g := range live {
+		_ = syscall.Kill(-g, syscall.SIGKILL)
+	}
 }
 
 // ---- sh-test ----
@@ -311,12 +414,13 @@ func (n *ns) shTest(c *eval.Call, args []value.Value) (value.Value, error) {
 		if len(a) != 0 {
 			return nil, fmt.Errorf("the io/sh-test function takes no arguments, got %d", len(a))
 		}
+		cn := n.forCall(c2)
 		res, err := n.through(c2, "io/sh", []value.Value{cmdText}, func() (value.Value, error) {
-			o, err := n.parseProcOpts(nil)
+			o, err := cn.parseProcOpts(nil)
 			if err != nil {
 				return nil, err
 			}
-			return n.run([]string{shell(), "-c", cmdText}, o)
+			return cn.run([]string{shell(), "-c", cmdText}, o)
 		})
 		if err != nil {
 			return nil, err
@@ -382,6 +486,31 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 			return nil, fmt.Errorf("git flag not allowed: %q (%s writes files, runs programs or leaves the workspace)", a, flag)
 		}
 	}
+	rest, err := n.gitPaths(sub, strs[1:])
+	if err != nil {
+		var f *failure
+		if errors.As(err, &f) {
+			return procEnvelope(false, "", f.msg, nil, false), nil
+		}
+		return nil, err
+	}
+	o, err := n.parseProcOpts(nil)
+	if err != nil {
+		return nil, err
+	}
+	env := []string{"GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "GIT_EXTERNAL_DIFF="}
+	if sub == "diff" {
+		// Outside a work tree git diff silently compares two arbitrary
+		// files (its --no-index mode): refuse instead.
+		probe := append(append([]string{"git"}, gitSafety...), "rev-parse", "--is-inside-work-tree")
+		res, err := n.runEnv(probe, o, env)
+		if err != nil {
+			return nil, err
+		}
+		if out, _ := res.(*value.Map).Get(kwOut); out != "true\n" {
+			return procEnvelope(false, "", "Not inside a git work tree: io/git diff outside a repository would compare arbitrary files (git's --no-index mode), which is refused", nil, false), nil
+		}
+	}
 	argv := append([]string{"git"}, gitSafety...)
 	argv = append(argv, sub)
 	switch sub {
@@ -390,12 +519,93 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 	case "blame":
 		argv = append(argv, "--no-textconv")
 	}
-	argv = append(argv, strs[1:]...)
-	o, err := n.parseProcOpts(nil)
-	if err != nil {
-		return nil, err
+	argv = append(argv, rest...)
+	return n.runEnv(argv, o, env)
+}
+
+// gitPaths confines the path arguments of a git call to the workspace
+// (effects.md §1.3, §11.1) and returns the arguments to pass. Every
+// argument that git may read as a path — each non-option argument, every
+// argument after "--", and the value of a "--flag=value" or of an attached
+// short option — must resolve inside the workspace root (not the temp
+// directory: git would compare it outside the repository). Revisions such
+// as HEAD~2 or main..topic resolve harmlessly inside. When the caller gave
+// no "--", the trailing arguments that name existing workspace files are
+// passed after a "--" so git cannot take them for revisions or options.
+func (n *ns) gitPaths(sub string, args []string) ([]string, error) {
+	sep := -1
+	for i, a := range args {
+		var cands []string
+		switch {
+		case sep >= 0 || !strings.HasPrefix(a, "-"):
+			cands = []string{a}
+		case a == "--":
+			sep = i
+			continue
+		case strings.HasPrefix(a, "--"):
+			if _, v, ok := strings.Cut(a, "="); ok {
+				cands = []string{v}
+			}
+		case len(a) > 2:
+			cands = []string{a[2:]}
+		}
+		for _, p := range cands {
+			if p == "" {
+				continue
+			}
+			if err := n.gitConfined(p); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return n.runEnv(argv, o, []string{"GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "GIT_EXTERNAL_DIFF="})
+	if sep >= 0 || sub == "rev-parse" {
+		return args, nil
+	}
+	// the trailing run of existing files, not directly after an option
+	// (which may take it as its value)
+	start := len(args)
+	for start > 0 {
+		a := args[start-1]
+		if strings.HasPrefix(a, "-") || (start >= 2 && strings.HasPrefix(args[start-2], "-") && !strings.Contains(args[start-2], "=")) {
+			break
+		}
+		if !n.gitExists(a) {
+			break
+		}
+		start--
+	}
+	if start == len(args) {
+		return args, nil
+	}
+	out := append(append(append([]string{}, args[:start]...), "--"), args[start:]...)
+	return out, nil
+}
+
+// gitConfined refuses a git path argument that leaves the workspace root.
+func (n *ns) gitConfined(p string) error {
+	l, err := n.space.resolve(p, true)
+	if err != nil {
+		var e *escapeError
+		if errors.As(err, &e) {
+			return &failure{msg: e.Error()}
+		}
+		return &failure{msg: err.Error()}
+	}
+	if l.temp {
+		return &failure{msg: (&escapeError{p}).Error()}
+	}
+	return nil
+}
+
+// gitExists reports whether a (confined) argument names an existing entry
+// of the workspace.
+func (n *ns) gitExists(p string) bool {
+	l, err := n.space.resolve(p, false)
+	if err != nil || l.temp {
+		return false
+	}
+	_, err = l.r.Lstat(l.rel)
+	return err == nil
 }
 
 // gitRefused returns the refused flag an argument names, or "".

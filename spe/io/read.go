@@ -2,7 +2,10 @@ package spellio
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -53,16 +56,15 @@ func (n *ns) slurpBytes(c *eval.Call, args []value.Value) (value.Value, error) {
 
 // readAll reads at most maxOutput bytes of a regular file.
 func (n *ns) readAll(p string) ([]byte, bool, error) {
-	f, l, err := n.openFile(p)
+	f, _, err := n.openFile(p)
 	if err != nil {
 		return nil, false, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxOutput+1))
+	data, err := io.ReadAll(io.LimitReader(n.reader(f), maxOutput+1))
 	if err != nil {
-		return nil, false, failf("Error reading file: %s", stripPathError(err))
+		return nil, false, readError(err)
 	}
-	_ = l
 	if len(data) > maxOutput {
 		return data[:maxOutput], true, nil
 	}
@@ -75,20 +77,89 @@ func (n *ns) openFile(p string) (*os.File, loc, error) {
 	if err != nil {
 		return nil, l, err
 	}
-	f, err := l.r.Open(l.rel)
-	if err != nil {
+	f, err := openRegular(l.r, l.rel)
+	switch {
+	case errors.Is(err, errIsDir):
+		return nil, l, failf("Error reading file: %s is a directory", p)
+	case errors.Is(err, errNotRegular):
+		return nil, l, failf("Error reading file: %s is %v", p, err)
+	case err != nil:
 		return nil, l, fsErrorRead(l, err)
+	}
+	return f, l, nil
+}
+
+var (
+	errIsDir = errors.New("is a directory")
+	// errNotRegular is a FIFO, socket or device: reading one could block
+	// forever or never end.
+	errNotRegular = errors.New("not a regular file")
+)
+
+// openRegular opens rel in r for reading and returns it only when it is a
+// regular file. The open does not block (a FIFO without a writer would
+// hang an ordinary open); directories give errIsDir, FIFOs, sockets and
+// devices an error wrapping errNotRegular.
+func openRegular(r *os.Root, rel string) (*os.File, error) {
+	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, l, fsErrorRead(l, err)
+		return nil, err
 	}
-	if fi.IsDir() {
+	switch m := fi.Mode(); {
+	case m.IsRegular():
+		return f, nil
+	case m.IsDir():
 		f.Close()
-		return nil, l, failf("Error reading file: %s is a directory", p)
+		return nil, errIsDir
+	default:
+		f.Close()
+		return nil, fmt.Errorf("%w (%s)", errNotRegular, kindOf(m))
 	}
-	return f, l, nil
+}
+
+// kindOf names a non-regular file type for messages.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+// reader makes reads of r stop with the run: every read first checks the
+// call's context.
+func (n *ns) reader(r io.Reader) io.Reader { return ctxReader{n.ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, errCancelled
+	}
+	return c.r.Read(p)
+}
+
+var errCancelled = errors.New("cancelled")
+
+// readError turns a read failure into the fatal Cancelled or an operation
+// failure.
+func readError(err error) error {
+	if errors.Is(err, errCancelled) {
+		return eval.FatalError("Cancelled")
+	}
+	return failf("Error reading file: %s", stripPathError(err))
 }
 
 func fsErrorRead(l loc, err error) error { return fsError(l, err, "Error reading file") }
@@ -188,37 +259,99 @@ func (r lineReq) window(line string) string {
 	return out
 }
 
+// maxLine caps the bytes kept of one line: a longer line is cut (the rest
+// is read and dropped), so a huge file without newlines costs bounded
+// memory. Any line this long exceeds the output cap anyway.
+const maxLine = maxOutput
+
+// lineReader reads the lines of a stream with bounded memory; every chunk
+// read checks the context (through ctxReader).
+type lineReader struct {
+	br  *bufio.Reader
+	buf []byte
+	max int
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next line including its "\n" (none on the last line),
+// at most max bytes of it when keep is set and none when not; cut reports
+// that bytes of the line were dropped. At the end it returns io.EOF with no
+// line.
+func (lr *lineReader) next(keep bool) (line []byte, cut bool, err error) {
+	lr.buf = lr.buf[:0]
+	got := false
+	for {
+		chunk, rerr := lr.br.ReadSlice('\n')
+		got = got || len(chunk) > 0
+		if keep {
+			if room := lr.max - len(lr.buf); len(chunk) > room {
+				lr.buf = append(lr.buf, chunk[:room]...)
+				cut = true
+			} else {
+				lr.buf = append(lr.buf, chunk...)
+			}
+		}
+		switch {
+		case rerr == nil:
+			return lr.buf, cut, nil
+		case errors.Is(rerr, bufio.ErrBufferFull):
+			continue
+		case rerr == io.EOF && got:
+			return lr.buf, cut, nil
+		default:
+			return nil, false, rerr
+		}
+	}
+}
+
+// cutRune drops a partial UTF-8 sequence at the end of a cut line.
+func cutRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
+}
+
 // selectLines streams a file and keeps the lines of req. It returns the
 // lines, the number of the first line (start clamped to [1, n+1]) and
-// whether the content cap dropped lines.
+// whether the content cap dropped lines (or the line-length cap part of a
+// selected line).
 func (n *ns) selectLines(p string, req lineReq) ([]string, int64, bool, error) {
 	f, _, err := n.openFile(p)
 	if err != nil {
 		return nil, 0, false, err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
+	lr := newLineReader(n.reader(f), maxLine)
 	var lines []string
 	var total int
 	var lineNo int64
 	truncated := false
-	for {
-		raw, rerr := br.ReadString('\n')
-		if raw == "" && rerr != nil {
-			if rerr != io.EOF {
-				return nil, 0, false, failf("Error reading file: %s", stripPathError(rerr))
-			}
+	for !(req.hasEnd && lineNo+1 >= req.end) {
+		keep := lineNo+1 >= req.start
+		raw, cut, rerr := lr.next(keep)
+		if rerr == io.EOF {
 			break
+		}
+		if rerr != nil {
+			return nil, 0, false, readError(rerr)
 		}
 		lineNo++
-		if lineNo&4095 == 0 && n.ctx.Err() != nil {
-			return nil, 0, false, eval.FatalError("Cancelled")
-		}
-		if req.hasEnd && lineNo >= req.end {
-			break
-		}
-		if lineNo >= req.start && !truncated {
-			line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+		if keep {
+			if cut {
+				raw = cutRune(raw)
+			} else {
+				raw = bytes.TrimSuffix(raw, []byte("\n"))
+			}
+			line := strings.TrimSuffix(string(raw), "\r")
 			line = req.window(fixUTF8(line))
 			total += len(line) + 1
 			if total > maxOutput {
@@ -226,9 +359,11 @@ func (n *ns) selectLines(p string, req lineReq) ([]string, int64, bool, error) {
 				break
 			}
 			lines = append(lines, line)
-		}
-		if rerr != nil {
-			break
+			if cut && (req.charEnd < 0 || int64(utf8.RuneCountInString(line)) < req.charEnd-req.charStart) {
+				// the window reaches into the dropped part of the line
+				truncated = true
+				break
+			}
 		}
 	}
 	first := req.start

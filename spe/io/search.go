@@ -1,11 +1,10 @@
 package spellio
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -25,6 +24,8 @@ type walkEntry struct {
 	sub   string // slash path relative to the starting directory
 	depth int
 	dir   bool
+	// special: a FIFO, socket or device (never read: it could block)
+	special bool
 }
 
 // walk lists the entries below l (a directory) in lexical order, skipping
@@ -54,7 +55,8 @@ func (n *ns) walk(l loc, maxDepth int, visit func(walkEntry) error) error {
 			erel := filepath.Join(rel, name)
 			esub := path.Join(sub, name)
 			isDir := e.IsDir()
-			link := e.Type()&fs.ModeSymlink != 0
+			mode := e.Type()
+			link := mode&fs.ModeSymlink != 0
 			if link {
 				if _, err := walkLinks(l.r, n.altsOf(l), erel, true); err != nil {
 					continue // leaves the root (or is broken beyond repair)
@@ -63,9 +65,10 @@ func (n *ns) walk(l loc, maxDepth int, visit func(walkEntry) error) error {
 				if err != nil {
 					continue
 				}
-				isDir = fi.IsDir()
+				isDir, mode = fi.IsDir(), fi.Mode().Type()
 			}
-			we := walkEntry{rel: erel, sub: esub, depth: depth + 1, dir: isDir}
+			special := !isDir && mode&(fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeCharDevice|fs.ModeIrregular) != 0
+			we := walkEntry{rel: erel, sub: esub, depth: depth + 1, dir: isDir, special: special}
 			if err := visit(we); err != nil {
 				return err
 			}
@@ -323,7 +326,7 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 	var files []walkEntry
 	if fi.IsDir() {
 		err = n.walk(l, -1, func(e walkEntry) error {
-			if e.dir {
+			if e.dir || e.special {
 				return nil
 			}
 			if g.include != "" {
@@ -338,6 +341,8 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 		sort.Slice(files, func(i, j int) bool { return files[i].sub < files[j].sub })
+	} else if !fi.Mode().IsRegular() {
+		return searchFailure(failf("Error reading: %s is not a regular file (%s)", start, kindOf(fi.Mode())), 2)
 	} else {
 		files = []walkEntry{{rel: l.rel}}
 	}
@@ -351,7 +356,7 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 		if f.sub != "" {
 			shown = path.Join(l.shown, f.sub)
 		}
-		m, err := grepFile(l.r, f.rel, shown, g, out)
+		m, err := grepFile(n.ctx, l.r, f.rel, shown, g, out)
 		if err != nil {
 			return nil, err
 		}
@@ -404,18 +409,20 @@ func (o *grepOut) startGroup() {
 }
 
 // grepFile searches one file; binary files (a NUL byte in the first 8 KiB)
-// are skipped. It reports whether a line matched.
-func grepFile(r *os.Root, rel, shown string, g grepOpts, out *grepOut) (bool, error) {
+// and files that are not regular (FIFOs, sockets, devices: a read could
+// block) are skipped. Lines longer than maxLine are matched on their first
+// maxLine bytes. It reports whether a line matched.
+func grepFile(ctx context.Context, r *os.Root, rel, shown string, g grepOpts, out *grepOut) (bool, error) {
 	if g.maxCount == 0 {
 		return false, nil
 	}
-	f, err := r.Open(rel)
+	f, err := openRegular(r, rel)
 	if err != nil {
-		return false, nil // unreadable: skipped
+		return false, nil // unreadable or not a regular file: skipped
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	head, _ := br.Peek(8 << 10)
+	lr := newLineReader(ctxReader{ctx, f}, maxLine)
+	head, _ := lr.br.Peek(8 << 10)
 	if bytes.IndexByte(head, 0) >= 0 {
 		return false, nil
 	}
@@ -429,15 +436,20 @@ func grepFile(r *os.Root, rel, shown string, g grepOpts, out *grepOut) (bool, er
 	matches := 0
 	var no int64
 	for {
-		raw, rerr := br.ReadString('\n')
-		if raw == "" && rerr != nil {
-			if rerr != io.EOF {
-				return matches > 0, nil
-			}
-			break
+		raw, cut, rerr := lr.next(true)
+		if errors.Is(rerr, errCancelled) {
+			return false, eval.FatalError("Cancelled")
+		}
+		if rerr != nil {
+			break // end of file, or unreadable from here on
 		}
 		no++
-		text := strings.TrimSuffix(raw, "\n")
+		if cut {
+			raw = cutRune(raw)
+		} else {
+			raw = bytes.TrimSuffix(raw, []byte("\n"))
+		}
+		text := string(raw)
 		done := g.maxCount >= 0 && matches >= g.maxCount
 		if !done && g.re.MatchString(text) {
 			first := no - int64(len(before))
@@ -464,7 +476,7 @@ func grepFile(r *os.Root, rel, shown string, g grepOpts, out *grepOut) (bool, er
 				before = before[1:]
 			}
 		}
-		if out.truncated || rerr != nil {
+		if out.truncated {
 			break
 		}
 	}

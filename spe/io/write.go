@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -105,41 +106,99 @@ func (n *ns) write(pv, cv value.Value, appendMode bool) (value.Value, error) {
 			}
 			return success(l.shown)
 		}
-		if dir := filepath.Dir(l.rel); dir != "." {
-			if err := l.r.MkdirAll(dir, 0o755); err != nil {
-				return nil, fsError(l, err, "Error writing file")
-			}
-		}
-		f, err := l.r.OpenFile(l.rel, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, fsError(l, err, "Error writing file")
-		}
-		_, werr := f.WriteString(content)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return nil, fsError(l, werr, "Error writing file")
+		if err := appendFile(l, []byte(content)); err != nil {
+			return nil, err
 		}
 		return success(l.shown)
 	}())
 }
 
+// writeAppended writes the appended bytes (a test hook: it lets tests
+// simulate a full disk part way through).
+var writeAppended = func(f *os.File, b []byte) (int, error) { return f.Write(b) }
+
+// appendFile appends data to l's file, creating it (and its parent
+// directories) when absent. The append is all or nothing: when a write or
+// the close fails (a full disk), the file is cut back to its original
+// size, or removed when this call created it, so a failed append leaves no
+// partial content behind. FIFOs, sockets and devices are refused (opening
+// one could block).
+func appendFile(l loc, data []byte) error {
+	if dir := filepath.Dir(l.rel); dir != "." {
+		if err := l.r.MkdirAll(dir, 0o755); err != nil {
+			return fsError(l, err, "Error writing file")
+		}
+	}
+	created := false
+	f, err := l.r.OpenFile(l.rel, os.O_WRONLY|os.O_APPEND|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = l.r.OpenFile(l.rel, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o644)
+		created = err == nil
+	}
+	if err != nil {
+		if errors.Is(err, syscall.ENXIO) { // a FIFO without a reader
+			return failf("Error writing file: %s is not a regular file (a named pipe)", l.arg)
+		}
+		return fsError(l, err, "Error writing file")
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fsError(l, err, "Error writing file")
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		if fi.IsDir() {
+			return failf("Error writing file: %s is a directory", l.arg)
+		}
+		return failf("Error writing file: %s is not a regular file (%s)", l.arg, kindOf(fi.Mode()))
+	}
+	orig := fi.Size()
+	_, werr := writeAppended(f, data)
+	if werr != nil {
+		_ = f.Truncate(orig)
+	}
+	if cerr := f.Close(); werr == nil && cerr != nil {
+		werr = cerr
+		if g, err := l.r.OpenFile(l.rel, os.O_WRONLY, 0); err == nil {
+			_ = g.Truncate(orig)
+			g.Close()
+		}
+	}
+	if werr != nil {
+		if created {
+			_ = l.r.Remove(l.rel)
+		}
+		return fsError(l, werr, "Error writing file")
+	}
+	return nil
+}
+
 // readForEdit reads a whole file that an edit will rewrite.
 func readForEdit(l loc) ([]byte, error) {
-	fi, err := l.r.Stat(l.rel)
-	if err != nil {
+	f, err := openRegular(l.r, l.rel)
+	switch {
+	case errors.Is(err, errIsDir):
+		return nil, failf("Error reading file: %s is a directory", l.arg)
+	case errors.Is(err, errNotRegular):
+		return nil, failf("Error reading file: %s is %v", l.arg, err)
+	case err != nil:
 		return nil, fsError(l, err, "Error reading file")
 	}
-	if fi.IsDir() {
-		return nil, failf("Error reading file: %s is a directory", l.arg)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fsError(l, err, "Error reading file")
 	}
 	if fi.Size() > maxOutput*4 {
 		return nil, failf("Error reading file: %s is too large to edit (%d bytes)", l.arg, fi.Size())
 	}
-	data, err := l.r.ReadFile(l.rel)
+	data, err := io.ReadAll(io.LimitReader(f, maxOutput*4+1))
 	if err != nil {
 		return nil, fsError(l, err, "Error reading file")
+	}
+	if len(data) > maxOutput*4 {
+		return nil, failf("Error reading file: %s is too large to edit", l.arg)
 	}
 	return data, nil
 }
@@ -468,13 +527,19 @@ func (n *ns) transfer(args []value.Value, move bool) (value.Value, error) {
 		if sfi.IsDir() {
 			return nil, failf("Error moving: cannot move a directory between the workspace and the temp directory: %s", sp)
 		}
-		f, err := src.r.Open(src.rel)
+		f, err := openRegular(src.r, src.rel)
+		if errors.Is(err, errNotRegular) {
+			return nil, failf("Error reading source: %s is %v", sp, err)
+		}
 		if err != nil {
 			return nil, fsError(src, err, "Error reading source")
 		}
-		data, err := io.ReadAll(f)
+		data, err := io.ReadAll(n.reader(f))
 		f.Close()
 		if err != nil {
+			if errors.Is(err, errCancelled) {
+				return nil, eval.FatalError("Cancelled")
+			}
 			return nil, fsError(src, err, "Error reading source")
 		}
 		if err := writeAtomic(dst, data); err != nil {

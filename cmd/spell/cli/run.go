@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
 
@@ -53,7 +52,8 @@ Spell call trace and a did-you-mean hint when there is one.
 
 Exit codes: 0 success; 1 the run failed (Spell error, limit, provider
 failure, repair under --strict); 2 usage or configuration errors (bad flags,
-unknown model, invalid profile, missing key); 130 interrupted (Ctrl-C).
+unknown model, invalid profile, missing key); 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM).
 
 Examples:
   spell run -p "Say hello" --model replay:examples/hello-world.txtar
@@ -266,8 +266,8 @@ func runRun(c *ucli.Context) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, sig := watchSignals(context.Background(), func() { sess.KillProcesses(true) })
+	defer sig.stop()
 	v, runErr := sess.Run(ctx)
 	status.close()
 	closeErr := sess.Close(v, runErr)
@@ -297,8 +297,8 @@ func runRun(c *ucli.Context) error {
 		printStats(stderr, st)
 	}
 	if interrupted {
-		fmt.Fprintln(stderr, "Interrupted.")
-		return silentExit(130)
+		fmt.Fprintln(stderr, sig.message())
+		return silentExit(sig.status())
 	}
 	return reportResult(c, stdout, v, runErr, &st, sess)
 }
