@@ -28,9 +28,44 @@ func version() string {
 	return "devel"
 }
 
-// versionLine is `spell <version> (<go version> <os>/<arch>)`.
+// lspProtocolVersion is the LSP version implemented by the pinned
+// go.lsp.dev/protocol module (its protocol.Version). spell does not link
+// that module, so the value is written here; a test keeps it equal.
+const lspProtocolVersion = "3.18.0"
+
+// commit returns the VCS revision the binary was built from (the first 12
+// characters, "+dirty" when the work tree had changes), "unknown" when the
+// build recorded none (go test, builds outside a repository, -buildvcs=false).
+func commit(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+// versionLine is `spell <version> (commit <rev>, <go version> <os>/<arch>,
+// LSP protocol <version>)`.
 func versionLine() string {
-	return fmt.Sprintf("spell %s (%s %s/%s)", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("spell %s (commit %s, %s %s/%s, LSP protocol %s)", version(), commit(debug.ReadBuildInfo()),
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, lspProtocolVersion)
 }
 
 func printVersion(w io.Writer) error {
@@ -41,13 +76,16 @@ func printVersion(w io.Writer) error {
 func versionCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "version",
-		Usage:     "print the version of spell and of the Go toolchain that built it",
+		Usage:     "print the version, commit, Go toolchain and LSP protocol version",
 		UsageText: "spell version",
-		Description: `Prints one line: spell <version> (<go version> <os>/<arch>), for example
+		Description: `Prints one line, for example
 
-  spell devel (go1.26.0 linux/amd64)
+  spell devel (commit 0123456789ab, go1.26.0 linux/amd64, LSP protocol 3.18.0)
 
-The version is set at release time; builds from a checkout say "devel".`,
+The version is set at release time; builds from a checkout say "devel".
+The commit is the revision the binary was built from ("+dirty" when the
+work tree had changes, "unknown" when the build recorded none); the LSP
+protocol version is the one spell-lsp speaks.`,
 		CustomHelpTemplate: commandHelp,
 		Action: func(c *ucli.Context) error {
 			if c.Args().Present() {
