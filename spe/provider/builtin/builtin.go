@@ -72,14 +72,7 @@ func newOpenAI(s provider.Setup) (provider.Provider, error) {
 	if s.APIKey == "" && kind == openai.KindOpenAI {
 		return nil, errNoKey(s)
 	}
-	base := s.BaseURL
-	if base == "" {
-		if s.Spec.ProfileName() == "ollama" && s.Getenv("OLLAMA_HOST") != "" {
-			base = strings.TrimSuffix(s.Getenv("OLLAMA_HOST"), "/") + "/v1"
-		} else if kind == openai.KindOpenAI {
-			base = s.Getenv("OPENAI_BASE_URL")
-		}
-	}
+	base := openAIBaseURL(s, kind)
 	if base == "" && kind == openai.KindCompat {
 		return nil, errors.New("the " + s.Spec.Provider + " provider needs a base URL: pass --base-url URL or set :base-url in a model profile")
 	}
@@ -88,4 +81,29 @@ func newOpenAI(s provider.Setup) (provider.Provider, error) {
 		UseResponsesAPI: s.ResponsesAPI, PromptCacheKey: trace.NewRunID(time.Now(), nil),
 		RequestTimeout: s.RequestTimeout, SSEIdle: s.SSEIdle, SSETotal: s.SSETotal})
 	return provider.Retrying(c, s.Retry, provider.SystemClock{}), nil
+}
+
+// OllamaDefaultURL is the local Ollama server's OpenAI-compatible endpoint
+// (runtime.md §8.4), used when neither --base-url, a profile's :base-url
+// nor OLLAMA_HOST names another.
+const OllamaDefaultURL = "http://localhost:11434/v1"
+
+// openAIBaseURL is the base URL of an OpenAI or OpenAI-compatible client
+// (runtime.md §8.1): --base-url or the profile's :base-url (s.BaseURL),
+// then the provider's variable (OPENAI_BASE_URL; OLLAMA_HOST + /v1), then
+// the provider default ("" for OpenAI: the SDK's; the local server for
+// Ollama; "" for compat, which then needs one).
+func openAIBaseURL(s provider.Setup, kind string) string {
+	switch {
+	case s.BaseURL != "":
+		return s.BaseURL
+	case s.Spec.ProfileName() == "ollama":
+		if h := s.Getenv("OLLAMA_HOST"); h != "" {
+			return strings.TrimSuffix(h, "/") + "/v1"
+		}
+		return OllamaDefaultURL
+	case kind == openai.KindOpenAI:
+		return s.Getenv("OPENAI_BASE_URL")
+	}
+	return ""
 }
