@@ -2,15 +2,13 @@ package eval
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 )
 
-// suggest returns a did-you-mean hint for an unbound name: the closest
-// bound name, builtin, special form or macro (case-insensitive edit
-// distance; roughly half the characters may differ).
+// suggest returns a did-you-mean hint for an unbound name (catalog.Hint
+// over the bound names, builtins, special forms and macros).
 func (in *Interp) suggest(name string, env *Env) string {
 	var cands []string
 	env.Range(func(s *value.Symbol, _ value.Value) { cands = append(cands, symText(s)) })
@@ -23,34 +21,8 @@ func (in *Interp) suggest(name string, env *Env) string {
 	for s := range builtinMacros {
 		cands = append(cands, symText(s))
 	}
-	if f := foreignNames[name]; f != "" {
-		return "did you mean " + f + "?"
-	}
-	if best := closest(name, cands); best != "" {
+	if best := catalog.Hint(name, cands); best != "" {
 		return "did you mean " + best + "?"
-	}
-	// Names from other languages (possibly misspelt): length → count.
-	var known []string
-	for k := range foreignNames {
-		known = append(known, k)
-	}
-	if k := catalog.Nearest(name, known, catalog.RuneLen(name)/3); k != "" || foreignNames[name] != "" {
-		if k == "" {
-			k = name
-		}
-		return "did you mean " + foreignNames[k] + "?"
-	}
-	// A unique namespace member of that name: `trim` → `strings/trim`.
-	var members []string
-	for _, e := range catalog.Entries {
-		if e.Namespace == "strings" || e.Namespace == "math" {
-			if strings.TrimPrefix(e.Name, e.Namespace+"/") == name {
-				members = append(members, e.Name)
-			}
-		}
-	}
-	if len(members) == 1 {
-		return "did you mean " + members[0] + "?"
 	}
 	return ""
 }
@@ -76,21 +48,9 @@ func (in *Interp) memberHint(root *value.Symbol, env *Env, member string) string
 	return ""
 }
 
-// closest returns the candidate nearest to name: about a third of the
-// characters may differ; names of one or two characters get no suggestion
-// (everything is that close to them).
+// closest returns the candidate nearest to name (catalog.Suggest).
 func closest(name string, cands []string) string {
-	return catalog.Nearest(name, cands, catalog.RuneLen(name)/3)
+	return catalog.Suggest(name, cands)
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// foreignNames maps names models and people bring from other languages to
-// the Spell builtin that does the job.
-var foreignNames = map[string]string{
-	"length": "count", "len": "count", "size": "count", "strlen": "count",
-	"substring": "subs", "substr": "subs", "append": "conj", "push": "conj",
-	"includes": "strings/includes?", "lower": "strings/lower-case", "upper": "strings/upper-case",
-	"toLowerCase": "strings/lower-case", "toUpperCase": "strings/upper-case", "strip": "strings/trim",
-	"foldl": "reduce", "fold": "reduce", "forEach": "map", "println": "str",
-}

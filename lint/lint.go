@@ -214,11 +214,7 @@ func (l *linter) referenceRules() {
 			}
 			msg := "Unresolved symbol: " + r.Name
 			var fixes []Fix
-			s := uniqueMember(r.Name)
-			if s == "" {
-				s = Closest(r.Name, names)
-			}
-			if s != "" {
+			if s := catalog.Hint(r.Name, names); s != "" {
 				msg += " (did you mean " + s + "?)"
 				fixes = append(fixes, replaceFix(r.Start, r.End, s))
 			}
@@ -244,7 +240,7 @@ func (l *linter) referenceRules() {
 		for m := range r.Namespace.Members {
 			cands = append(cands, r.Root+"/"+m)
 		}
-		if s := Closest(r.Root+"/"+firstSegment(r.Member), cands); s != "" {
+		if s := catalog.Suggest(r.Root+"/"+firstSegment(r.Member), cands); s != "" {
 			msg += " (did you mean " + s + "?)"
 			fixes = append(fixes, replaceFix(r.Start, r.Start+int32(len(r.Root)+1+len(firstSegment(r.Member))), s))
 		}

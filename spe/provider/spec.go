@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -379,7 +380,7 @@ func ResolveSpec(s string, cfg *Aliases) (Spec, error) {
 		}
 		r, ok := cfg.Route(model)
 		if !ok {
-			return Spec{}, fmt.Errorf("unknown model %q: use provider:model", model)
+			return Spec{}, unknownModel(model, cfg)
 		}
 		prov = r
 	}
@@ -392,6 +393,21 @@ func ResolveSpec(s string, cfg *Aliases) (Spec, error) {
 		sp.Transport, _ = ChooseTransport(sp, cfg, "", false, nil)
 	}
 	return sp, nil
+}
+
+// unknownModel is the error for a bare name that is no alias, provider or
+// routed model id: a did-you-mean over the aliases and provider names (the
+// one rule, catalog.Suggest) and the command that lists them.
+func unknownModel(model string, cfg *Aliases) error {
+	cands := append(KnownProviders(), "human", "test", "replay")
+	for a := range cfg.Aliases {
+		cands = append(cands, a)
+	}
+	hint := ""
+	if s := catalog.Suggest(model, cands); s != "" {
+		hint = " (did you mean " + s + "?)"
+	}
+	return fmt.Errorf("unknown model %q%s: run 'spell models' for the aliases and providers, or use provider:model", model, hint)
 }
 
 var errCodex = errors.New("codex-tc is not supported; use openai-tc:MODEL")

@@ -102,7 +102,8 @@ func TestResolveSpec(t *testing.T) {
 
 func TestResolveSpecErrors(t *testing.T) {
 	tests := []struct{ spec, want string }{
-		{"mystery", `unknown model "mystery": use provider:model`},
+		{"mystery", `unknown model "mystery": run 'spell models' for the aliases and providers, or use provider:model`},
+		{"sonet", `unknown model "sonet" (did you mean sonnet?): run 'spell models' for the aliases and providers, or use provider:model`},
 		{"codex-tc:gpt-5", "codex-tc is not supported; use openai-tc:MODEL"},
 		{"codex-tc", "codex-tc is not supported; use openai-tc:MODEL"},
 		{"replay:", "replay needs a transcript: use replay:PATH"},

@@ -112,6 +112,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			docCommand(),
 			fmtCommand(),
 			lintCommand(),
+			modelsCommand(),
 			replCommand(),
 			runCommand(),
 			testCommand(),

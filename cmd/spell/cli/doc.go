@@ -318,12 +318,19 @@ func docNotFound(errw io.Writer, what, suggestion string) error {
 	return silentExit(1)
 }
 
-// docSuggestName returns the name closest to name among the catalogue
-// names, the namespaces and the short names of namespace members (split →
+// docSuggestName returns the name to suggest for an unknown name: the
+// catalog.Hint rule (as in spell run and spell lint) over the catalogue
+// names, the namespaces and the short names of namespace members (splitt →
 // strings/split); "" when nothing is close.
 func docSuggestName(name string) string {
-	var keys, shows []string
-	add := func(key, show string) { keys = append(keys, key); shows = append(shows, show) }
+	var keys []string
+	full := map[string]string{}
+	add := func(key, show string) {
+		if _, ok := full[key]; !ok {
+			full[key] = show
+			keys = append(keys, key)
+		}
+	}
 	for _, e := range catalog.Entries {
 		add(e.Name, e.Name)
 	}
@@ -335,10 +342,11 @@ func docSuggestName(name string) string {
 			add(strings.TrimPrefix(e.Name, e.Namespace+"/"), e.Name)
 		}
 	}
-	if i := docClosest(name, keys); i >= 0 {
-		return shows[i]
+	s := catalog.Hint(name, keys)
+	if f, ok := full[s]; ok {
+		return f
 	}
-	return ""
+	return s
 }
 
 // docSuggestKey returns "NS :KEY" for the documented key of ns closest to key.
@@ -364,10 +372,8 @@ func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
 	return ""
 }
 
-// docClosest returns the index of the candidate nearest to name by
-// case-insensitive edit distance (a swap of neighbours counts as one edit),
-// allowing about a third of the characters to differ; ties go to the
-// earliest candidate, an exact match wins. It returns -1 when nothing is
+// docClosest returns the index of the candidate nearest to name
+// (catalog.Suggest); an exact match wins. It returns -1 when nothing is
 // close.
 func docClosest(name string, cands []string) int {
 	for i, c := range cands {
@@ -375,7 +381,7 @@ func docClosest(name string, cands []string) int {
 			return i
 		}
 	}
-	best := catalog.Nearest(name, cands, (catalog.RuneLen(name)+1)/3)
+	best := catalog.Suggest(name, cands)
 	for i, c := range cands {
 		if best != "" && c == best {
 			return i

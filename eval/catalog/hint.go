@@ -1,0 +1,69 @@
+package catalog
+
+import "strings"
+
+// Limit is the number of edits a did-you-mean allows for name: about a
+// third of its characters (a swap of neighbours is one edit), so names of
+// one or two characters get no suggestion.
+func Limit(name string) int { return RuneLen(name) / 3 }
+
+// Suggest returns the candidate nearest to name within Limit(name) edits,
+// or "". It is the one did-you-mean rule of every tool: evaluator hints,
+// lint messages, spell doc, model names and configuration keys.
+func Suggest(name string, cands []string) string {
+	return Nearest(name, cands, Limit(name))
+}
+
+// ForeignNames maps names that models and people bring from other
+// languages to the Spell name that does the job.
+var ForeignNames = map[string]string{
+	"length": "count", "len": "count", "size": "count", "strlen": "count",
+	"substring": "subs", "substr": "subs", "append": "conj", "push": "conj",
+	"includes": "strings/includes?", "lower": "strings/lower-case", "upper": "strings/upper-case",
+	"toLowerCase": "strings/lower-case", "toUpperCase": "strings/upper-case", "strip": "strings/trim",
+	"foldl": "reduce", "fold": "reduce", "forEach": "map", "println": "str",
+}
+
+// Hint returns the Spell name to suggest for an unknown name in a program,
+// or "": a name from another language gives the Spell name (length →
+// count); a member of exactly one pure namespace gives its qualified name
+// (trim → strings/trim); else the nearest of cands (the names in scope);
+// else a misspelt name from another language (lenght → count, not let).
+// The evaluator, the linter and spell doc all use it.
+func Hint(name string, cands []string) string {
+	if f := ForeignNames[name]; f != "" {
+		return f
+	}
+	if m := uniqueMember(name); m != "" {
+		return m
+	}
+	if s := Suggest(name, cands); s != "" {
+		return s
+	}
+	known := make([]string, 0, len(ForeignNames))
+	for k := range ForeignNames {
+		known = append(known, k)
+	}
+	if k := Suggest(name, known); k != "" {
+		return ForeignNames[k]
+	}
+	return ""
+}
+
+// uniqueMember returns ns/name when name is a member of exactly one pure
+// namespace (strings, math), as the runtime's namespace fix-up does.
+func uniqueMember(name string) string {
+	if name == "" || strings.Contains(name, "/") {
+		return ""
+	}
+	found := ""
+	for _, ns := range []string{"strings", "math"} {
+		if e, ok := Lookup(ns + "/" + name); ok && e.Kind != Constant {
+			if found != "" {
+				return ""
+			}
+			found = e.Name
+		}
+	}
+	return found
+}
