@@ -176,8 +176,69 @@ func (l *lazyTrace) Sync() error {
 }
 
 // Open configures a run: model, profile, system prompt, effect namespaces,
-// trace and transcript. Errors are *ConfigError.
+// trace and transcript. Errors are *ConfigError. Each stage decides one
+// thing, in this order (a later stage reads what the earlier decided).
 func Open(cfg Config) (*Session, error) {
+	o := &opening{cfg: withDefaults(cfg)}
+	for _, stage := range []func() error{
+		o.resumeRun,       // --resume: the recorded run's options
+		o.resolveModel,    // model spec and model profile
+		o.loadAgent,       // agent profile
+		o.chooseTransport, // transport, thinking, system prompts
+		o.applyLimits,     // limits and per-call settings
+		o.resolveRoot,     // workspace root
+	} {
+		if err := stage(); err != nil {
+			return nil, err
+		}
+	}
+	s := &Session{cfg: o.cfg, started: time.Now(), Model: o.model, procs: spellio.NewProcs()}
+	var prov provider.Provider
+	if o.spec != "" {
+		var err error
+		if prov, err = s.newProvider(o.mspec, o.mprof, o.transport, o.maxTokens, o.thinking, o.effort, o.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.openTrace(o); err != nil {
+		return nil, err
+	}
+	if err := s.openTranscript(); err != nil {
+		return nil, err
+	}
+	if err := s.buildRuntime(o, prov); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// opening is what Open has decided so far.
+type opening struct {
+	cfg    Config
+	dirs   profile.Dirs
+	resume *Resume
+
+	aliases *provider.Aliases
+	spec    string // the model spec asked for ("" when none)
+	mspec   provider.Spec
+	mprof   provider.ModelProfile
+	model   string // the resolved spec, for messages and the trace
+
+	prof      *profile.Profile
+	transport provider.Transport
+	thinking  int
+	system    string
+
+	lim       Limits
+	cmc       int // context-max-chars
+	maxTokens int
+	effort    string
+
+	root string
+}
+
+// withDefaults fills the process-wide defaults of a Config.
+func withDefaults(cfg Config) Config {
 	if cfg.Getenv == nil {
 		cfg.Getenv = os.Getenv
 	}
@@ -190,231 +251,270 @@ func Open(cfg Config) (*Session, error) {
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
 	}
-	var resume *Resume
-	if cfg.Resume != "" {
-		r, err := LoadResume(cfg.Resume, trace.RunsDir(cfg.Getenv))
-		if err != nil {
-			return nil, configErr("--resume: %v", err)
-		}
-		resume = r
-		if r.Redacted {
-			warnf(cfg.Stderr, "--resume: the recorded run contains %s (a secret removed from the trace): the resumed run may not behave as the original (runtime.md §14.2)", trace.Redacted)
-		}
-		if n := r.TornLine(); n > 0 {
-			warnf(cfg.Stderr, "--resume: %s:%d was cut short (a crash or a full disk): the first effect not in the log may have run already; it is not run again and returns the outcome-unknown result", trace.EventsFile, n)
-		}
-		str := func(k string) string { v, _ := r.Start[k].(string); return v }
-		cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), "<resumed program>"
-		if cfg.Model == "" {
-			cfg.Model = str(trace.KeyModel)
-		}
-		if cfg.Agent == "" {
-			cfg.Agent = str(trace.KeyAgent)
-		}
-		if cfg.Root == "" {
-			cfg.Root = str(trace.KeyRoot)
-		}
-		cfg.Seed = int64(intField(r.Start, trace.KeySeed))
-		cfg.TraceDir, cfg.NoTrace = r.Dir, false
-	}
-	dirs := profile.ConfigDirs(cfg.Cwd)
-	s := &Session{cfg: cfg, started: time.Now(), procs: spellio.NewProcs()}
+	return cfg
+}
 
-	// Model (runtime.md §15.3): required up front for tasks only.
-	spec := cfg.Model
+// resumeRun loads the run given to --resume and takes its task or
+// program, model, agent, root, seed and trace directory (runtime.md §14.3).
+func (o *opening) resumeRun() error {
+	cfg := &o.cfg
+	defer func() { o.dirs = profile.ConfigDirs(cfg.Cwd) }()
+	if cfg.Resume == "" {
+		return nil
+	}
+	r, err := LoadResume(cfg.Resume, trace.RunsDir(cfg.Getenv))
+	if err != nil {
+		return configErr("--resume: %v", err)
+	}
+	o.resume = r
+	if r.Redacted {
+		warnf(cfg.Stderr, "--resume: the recorded run contains %s (a secret removed from the trace): the resumed run may not behave as the original (runtime.md §14.2)", trace.Redacted)
+	}
+	if n := r.TornLine(); n > 0 {
+		warnf(cfg.Stderr, "--resume: %s:%d was cut short (a crash or a full disk): the first effect not in the log may have run already; it is not run again and returns the outcome-unknown result", trace.EventsFile, n)
+	}
+	str := func(k string) string { v, _ := r.Start[k].(string); return v }
+	cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), "<resumed program>"
+	if cfg.Model == "" {
+		cfg.Model = str(trace.KeyModel)
+	}
+	if cfg.Agent == "" {
+		cfg.Agent = str(trace.KeyAgent)
+	}
+	if cfg.Root == "" {
+		cfg.Root = str(trace.KeyRoot)
+	}
+	cfg.Seed = int64(intField(r.Start, trace.KeySeed))
+	cfg.TraceDir, cfg.NoTrace = r.Dir, false
+	return nil
+}
+
+// resolveModel resolves the model spec and loads its model profile
+// (runtime.md §15.3): a model is required up front for tasks only.
+func (o *opening) resolveModel() error {
+	cfg := &o.cfg
+	o.spec = cfg.Model
 	if cfg.Test {
-		spec = "test"
+		o.spec = "test"
 	}
-	var prov provider.Provider
-	var mspec provider.Spec
-	var mprof provider.ModelProfile
-	aliases, err := provider.LoadAliases(dirs.User, dirs.Project)
-	if err != nil {
-		return nil, configErr("%v", err)
+	var err error
+	if o.aliases, err = provider.LoadAliases(o.dirs.User, o.dirs.Project); err != nil {
+		return configErr("%v", err)
 	}
-	if spec == "" {
-		spec, err = provider.DefaultModel("", cfg.Getenv)
+	if o.spec == "" {
+		o.spec, err = provider.DefaultModel("", cfg.Getenv)
 		if err != nil && cfg.Task != "" {
-			return nil, configErr("%v", err)
+			return configErr("%v", err)
 		}
 	}
-	if spec != "" {
-		mspec, err = provider.ResolveSpec(spec, aliases)
-		if err != nil {
-			return nil, configErr("%v", err)
-		}
-		mprof, err = provider.LoadModelProfile(mspec.ProfileName(), dirs.User, dirs.Project)
-		if err != nil {
-			return nil, configErr("%v", err)
-		}
-		if mspec.Model == "" {
-			mspec = mspec.WithDefaultModel(mprof.DefaultModel, aliases)
-		}
-		s.Model = mspec.String()
+	if o.spec == "" {
+		return nil
 	}
+	if o.mspec, err = provider.ResolveSpec(o.spec, o.aliases); err != nil {
+		return configErr("%v", err)
+	}
+	if o.mprof, err = provider.LoadModelProfile(o.mspec.ProfileName(), o.dirs.User, o.dirs.Project); err != nil {
+		return configErr("%v", err)
+	}
+	if o.mspec.Model == "" {
+		o.mspec = o.mspec.WithDefaultModel(o.mprof.DefaultModel, o.aliases)
+	}
+	o.model = o.mspec.String()
+	return nil
+}
 
-	// Agent profile.
-	agent := cfg.Agent
+// loadAgent loads the agent profile: -a, else the model profile's default.
+func (o *opening) loadAgent() error {
+	agent := o.cfg.Agent
 	if agent == "" {
-		agent = mprof.DefaultAgentProfile
+		agent = o.mprof.DefaultAgentProfile
 	}
-	prof, err := profile.Load(agent, cfg.Cwd, dirs.User, dirs.Project)
+	prof, err := profile.Load(agent, o.cfg.Cwd, o.dirs.User, o.dirs.Project)
 	if err != nil {
-		return nil, configErr("%v", err)
+		return configErr("%v", err)
 	}
+	o.prof = prof
+	return nil
+}
 
-	// Transport and system prompt (the variant follows the effective transport).
-	transport := provider.Transport(cfg.Transport)
-	thinking := cfg.Thinking
-	if thinking == 0 && prof.Thinking != nil {
-		thinking = *prof.Thinking
+// chooseTransport decides the transport and thinking budget and composes
+// the system prompt (its variant follows the effective transport).
+func (o *opening) chooseTransport() error {
+	prof := o.prof
+	o.transport = provider.Transport(o.cfg.Transport)
+	o.thinking = o.cfg.Thinking
+	if o.thinking == 0 && prof.Thinking != nil {
+		o.thinking = *prof.Thinking
 	}
-	if spec != "" {
+	var err error
+	if o.spec != "" {
 		prefill := prof.Prefill
 		if prefill == nil {
-			prefill = mprof.PrefillOverride
+			prefill = o.mprof.PrefillOverride
 		}
-		transport, err = provider.ChooseTransport(mspec, aliases, transport, thinking > 0, prefill)
-		if err != nil {
-			return nil, configErr("%v", err)
+		if o.transport, err = provider.ChooseTransport(o.mspec, o.aliases, o.transport, o.thinking > 0, prefill); err != nil {
+			return configErr("%v", err)
 		}
-	} else if transport == "" {
-		transport = provider.ToolCall
+	} else if o.transport == "" {
+		o.transport = provider.ToolCall
 	}
-	texts, err := prompt.LoadTexts(dirs.User, dirs.Project)
+	texts, err := prompt.LoadTexts(o.dirs.User, o.dirs.Project)
 	if err != nil {
-		return nil, configErr("%v", err)
+		return configErr("%v", err)
 	}
-	system := texts.Compose(string(transport), prof, prompt.DocsFor(prof))
-	leaf := prompt.LeafPrompt
+	o.system = texts.Compose(string(o.transport), prof, prompt.DocsFor(prof))
+	return nil
+}
 
-	// Limits: flag > agent profile > model profile > default.
-	lim := cfg.Limits
+// applyLimits decides the limits (flag > agent profile > model profile >
+// default) and the per-call settings.
+func (o *opening) applyLimits() error {
+	cfg, prof, mprof := &o.cfg, o.prof, o.mprof
+	o.lim = cfg.Limits
 	set := cfg.LimitsSet
 	if !set["budget"] && prof.DefaultBudget != nil {
-		lim.Budget = *prof.DefaultBudget
+		o.lim.Budget = *prof.DefaultBudget
 	}
 	if !set["max-consecutive-errors"] && prof.MaxConsecutiveErrors > 0 {
-		lim.MaxConsecutiveErrors = prof.MaxConsecutiveErrors
+		o.lim.MaxConsecutiveErrors = prof.MaxConsecutiveErrors
 	}
-	cmc := cfg.ContextMaxChars
+	o.cmc = cfg.ContextMaxChars
 	if !set["context-max-chars"] && prof.ContextMaxChars > 0 {
-		cmc = prof.ContextMaxChars
+		o.cmc = prof.ContextMaxChars
 	}
-	maxTokens := cfg.MaxTokens
-	if maxTokens == 0 {
-		maxTokens = mprof.MaxTokens
+	o.maxTokens = cfg.MaxTokens
+	if o.maxTokens == 0 {
+		o.maxTokens = mprof.MaxTokens
 	}
-	effort := cfg.ReasoningEffort
-	if effort == "" {
-		effort = prof.ReasoningEffort
+	o.effort = cfg.ReasoningEffort
+	if o.effort == "" {
+		o.effort = prof.ReasoningEffort
 	}
-	if effort == "" {
-		effort = mprof.DefaultReasoningEffort
+	if o.effort == "" {
+		o.effort = mprof.DefaultReasoningEffort
 	}
-	if effort == "" && mspec.Model != "" {
-		effort = aliases.DefaultReasoningEffort(mspec.Model)
+	if o.effort == "" && o.mspec.Model != "" {
+		o.effort = o.aliases.DefaultReasoningEffort(o.mspec.Model)
 	}
+	return nil
+}
 
-	// Workspace root.
-	root := cfg.Root
+// resolveRoot decides the workspace root: --root, the profile's sandbox
+// root, else the working directory.
+func (o *opening) resolveRoot() error {
+	root := o.cfg.Root
 	if root == "" {
-		root = prof.Sandbox.Root
+		root = o.prof.Sandbox.Root
 	}
 	if root == "" {
-		root = cfg.Cwd
+		root = o.cfg.Cwd
 	}
-	if root, err = filepath.Abs(root); err != nil {
-		return nil, configErr("--root: %v", err)
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return configErr("--root: %v", err)
 	}
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		return nil, configErr("--root %s: not a directory", root)
+		return configErr("--root %s: not a directory", root)
 	}
+	o.root = root
+	return nil
+}
 
-	// Provider.
-	if spec != "" {
-		prov, err = s.newProvider(mspec, mprof, transport, maxTokens, thinking, effort, cfg)
-		if err != nil {
-			return nil, err
+// openTrace prepares the run directory (runtime.md §14.1) and logs
+// run.start. A task, a named --trace-dir and a resume open it now, so an
+// unwritable directory is a configuration error; otherwise it is created
+// at the first event that needs it.
+func (s *Session) openTrace(o *opening) error {
+	cfg, resume := &o.cfg, o.resume
+	if cfg.NoTrace {
+		return nil
+	}
+	dir := cfg.TraceDir
+	runID := trace.NewRunID(time.Now(), nil)
+	if resume == nil && dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, trace.EventsFile)); err == nil {
+			return configErr("--trace-dir %s already holds a run: give a new directory, or continue that run with --resume %s", dir, dir)
 		}
 	}
+	if dir == "" {
+		runs := trace.RunsDir(cfg.Getenv)
+		if runs == "" {
+			return configErr("no place for the trace: set XDG_STATE_HOME or HOME, pass --trace-dir DIR, or --no-trace")
+		}
+		dir = filepath.Join(runs, runID)
+	} else {
+		runID = filepath.Base(dir)
+	}
+	w := &lazyTrace{dir: dir, resume: resume != nil, redact: trace.NewRedactor(cfg.Environ)}
+	if cfg.Task != "" || cfg.TraceDir != "" {
+		// A task always calls a model, and a directory the user named
+		// is wanted: fail now if it cannot be written.
+		if w.open(); w.err != nil {
+			return configErr("%v", w.err)
+		}
+	}
+	s.trace = w
+	if resume != nil {
+		return nil
+	}
+	lim := o.lim
+	limits := map[string]any{"max-turns": lim.MaxTurns, "max-depth": lim.MaxDepth, "budget": lim.Budget,
+		"max-total-tokens": lim.MaxTotalTokens, "timeout": lim.Timeout.String(), "max-consecutive-errors": lim.MaxConsecutiveErrors}
+	program := ""
+	if cfg.Task == "" {
+		program = string(cfg.Program)
+	}
+	if err := w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, o.root, o.model, o.prof.Name, limits, cfg.Seed, cfg.Task, program)); err != nil {
+		return configErr("%v", err)
+	}
+	return nil
+}
 
-	// Trace.
-	if !cfg.NoTrace {
-		dir := cfg.TraceDir
-		runID := trace.NewRunID(time.Now(), nil)
-		if resume == nil && dir != "" {
-			if _, err := os.Stat(filepath.Join(dir, trace.EventsFile)); err == nil {
-				return nil, configErr("--trace-dir %s already holds a run: give a new directory, or continue that run with --resume %s", dir, dir)
-			}
-		}
-		if dir == "" {
-			runs := trace.RunsDir(cfg.Getenv)
-			if runs == "" {
-				return nil, configErr("no place for the trace: set XDG_STATE_HOME or HOME, pass --trace-dir DIR, or --no-trace")
-			}
-			dir = filepath.Join(runs, runID)
-		} else {
-			runID = filepath.Base(dir)
-		}
-		w := &lazyTrace{dir: dir, resume: resume != nil, redact: trace.NewRedactor(cfg.Environ)}
-		if cfg.Task != "" || cfg.TraceDir != "" {
-			// A task always calls a model, and a directory the user named
-			// is wanted: fail now if it cannot be written.
-			if w.open(); w.err != nil {
-				return nil, configErr("%v", w.err)
-			}
-		}
-		s.trace = w
-		limits := map[string]any{"max-turns": lim.MaxTurns, "max-depth": lim.MaxDepth, "budget": lim.Budget,
-			"max-total-tokens": lim.MaxTotalTokens, "timeout": lim.Timeout.String(), "max-consecutive-errors": lim.MaxConsecutiveErrors}
-		program := ""
-		if cfg.Task == "" {
-			program = string(cfg.Program)
-		}
-		if resume == nil {
-			if err := w.Event(trace.RunStart(runID, cfg.Version, cfg.Argv, cfg.Cwd, root, s.Model, prof.Name, limits, cfg.Seed, cfg.Task, program)); err != nil {
-				return nil, configErr("%v", err)
-			}
-		}
+// openTranscript starts the --record transcript.
+func (s *Session) openTranscript() error {
+	cfg := &s.cfg
+	if cfg.Record == "" {
+		return nil
 	}
-	// Transcript.
-	var record func(string, int, string, string) error
-	if cfg.Record != "" {
-		rec, err := transcript.NewRecorder(cfg.Record)
-		if err != nil {
-			return nil, configErr("--record: %v", err)
-		}
-		if cfg.Task != "" && rec.Comment() == "" {
-			rec.SetComment("Recorded by spell run. Task: " + cfg.Task + "\n")
-		}
-		s.recorder = rec
-		record = rec.Record
+	rec, err := transcript.NewRecorder(cfg.Record)
+	if err != nil {
+		return configErr("--record: %v", err)
 	}
+	if cfg.Task != "" && rec.Comment() == "" {
+		rec.SetComment("Recorded by spell run. Task: " + cfg.Task + "\n")
+	}
+	s.recorder = rec
+	return nil
+}
 
+// buildRuntime makes the runtime with the decided options, its pricing and
+// the effect namespaces the profile grants.
+func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
+	cfg := &o.cfg
 	opts := Options{
-		Provider: prov, Model: mspec.Model, Transport: transport, System: system, LeafSystem: leaf,
-		MaxTokens: maxTokens, Thinking: thinking, ReasoningEffort: effort,
-		Limits: lim, EvalLimits: cfg.EvalLimits, Recover: prof.Recover && !cfg.NoRecover, ContextMaxChars: cmc, Seed: cfg.Seed,
-		Record: record, Log: cfg.Verbose, Resume: resume, Progress: cfg.Progress,
+		Provider: prov, Model: o.mspec.Model, Transport: o.transport, System: o.system, LeafSystem: prompt.LeafPrompt,
+		MaxTokens: o.maxTokens, Thinking: o.thinking, ReasoningEffort: o.effort,
+		Limits: o.lim, EvalLimits: cfg.EvalLimits, Recover: o.prof.Recover && !cfg.NoRecover, ContextMaxChars: o.cmc, Seed: cfg.Seed,
+		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress,
+	}
+	if s.recorder != nil {
+		opts.Record = s.recorder.Record
 	}
 	if s.trace != nil {
 		opts.Trace = s.trace
 	}
-	pricing, err := provider.LoadPricing(dirs.User, dirs.Project)
+	pricing, err := provider.LoadPricing(o.dirs.User, o.dirs.Project)
 	if err != nil {
-		return nil, configErr("%v", err)
+		return configErr("%v", err)
 	}
-	pricing = pricing.WithProfile(mprof)
-	opts.Cost = pricing.Cost
-	rt := New(opts)
-	s.RT = rt
-	ns, err := s.namespaces(prof, root, rt)
+	opts.Cost = pricing.WithProfile(o.mprof).Cost
+	s.RT = New(opts)
+	ns, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rt.opts.Namespaces = ns
-	return s, nil
+	s.RT.opts.Namespaces = ns
+	return nil
 }
 
 // newProvider builds the provider of a resolved spec.
