@@ -426,3 +426,43 @@ func TestAppendAllOrNothing(t *testing.T) {
 		t.Errorf("append: %q", got)
 	}
 }
+
+// TestLineReaderCap: lines up to the cap are whole, longer ones are cut at
+// it and the rest is skipped, at every position relative to the buffer.
+func TestLineReaderCap(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want []string // "+" suffix: cut
+	}{
+		{"0123456789\nabc", 10, []string{"0123456789\n", "abc"}},
+		{"0123456789A\nb\n", 10, []string{"0123456789+", "b\n"}},
+		{"0123456789", 10, []string{"0123456789"}},
+		{"0123456789AB", 10, []string{"0123456789+"}},
+		{"\n\n", 10, []string{"\n", "\n"}},
+		{"", 10, nil},
+		{long + "\nz", 100 << 10, []string{long[:100<<10] + "+", "z"}},
+		{long + "\nz", 300 << 10, []string{long + "\n", "z"}},
+		{long + "\nz", 200 << 10, []string{long + "\n", "z"}},
+		{long + "\nz", 200<<10 - 1, []string{long[:200<<10-1] + "+", "z"}},
+	} {
+		lr := newLineReader(strings.NewReader(tc.in), tc.max)
+		var got []string
+		for {
+			line, cut, err := lr.next(true)
+			if err != nil {
+				break
+			}
+			s := string(line)
+			if cut {
+				s += "+"
+				must(t, lr.skipRest())
+			}
+			got = append(got, s)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%.20q max %d: got %d lines %.60q, want %.60q", tc.in, tc.max, len(got), got, tc.want)
+		}
+	}
+}

@@ -277,22 +277,27 @@ func newLineReader(r io.Reader, max int) *lineReader {
 }
 
 // next returns the next line including its "\n" (none on the last line),
-// at most max bytes of it when keep is set and none when not; cut reports
-// that bytes of the line were dropped. At the end it returns io.EOF with no
-// line.
+// at most max bytes of it when keep is set and none when not. cut reports
+// a longer line: the rest of it is still unread (skipRest drops it). At
+// the end it returns io.EOF with no line.
 func (lr *lineReader) next(keep bool) (line []byte, cut bool, err error) {
 	lr.buf = lr.buf[:0]
 	got := false
 	for {
+		if keep {
+			if room := lr.max - len(lr.buf); room < lr.br.Size() {
+				// peek at most room bytes: the line may end within them
+				if b, _ := lr.br.Peek(room + 1); len(b) > room && bytes.IndexByte(b[:room+1], '\n') < 0 {
+					lr.buf = append(lr.buf, b[:room]...)
+					_, _ = lr.br.Discard(room)
+					return lr.buf, true, nil
+				}
+			}
+		}
 		chunk, rerr := lr.br.ReadSlice('\n')
 		got = got || len(chunk) > 0
 		if keep {
-			if room := lr.max - len(lr.buf); len(chunk) > room {
-				lr.buf = append(lr.buf, chunk[:room]...)
-				cut = true
-			} else {
-				lr.buf = append(lr.buf, chunk...)
-			}
+			lr.buf = append(lr.buf, chunk...)
 		}
 		switch {
 		case rerr == nil:
@@ -305,6 +310,15 @@ func (lr *lineReader) next(keep bool) (line []byte, cut bool, err error) {
 			return nil, false, rerr
 		}
 	}
+}
+
+// skipRest drops the unread rest of a cut line.
+func (lr *lineReader) skipRest() error {
+	_, _, err := lr.next(false)
+	if err == io.EOF {
+		return nil
+	}
+	return err
 }
 
 // cutRune drops a partial UTF-8 sequence at the end of a cut line.
@@ -363,6 +377,11 @@ func (n *ns) selectLines(p string, req lineReq) ([]string, int64, bool, error) {
 				// the window reaches into the dropped part of the line
 				truncated = true
 				break
+			}
+		}
+		if cut {
+			if err := lr.skipRest(); err != nil {
+				return nil, 0, false, readError(err)
 			}
 		}
 	}

@@ -446,6 +446,9 @@ func grepFile(ctx context.Context, r *os.Root, rel, shown string, g grepOpts, ou
 		no++
 		if cut {
 			raw = cutRune(raw)
+			if err := lr.skipRest(); errors.Is(err, errCancelled) {
+				return false, eval.FatalError("Cancelled")
+			}
 		} else {
 			raw = bytes.TrimSuffix(raw, []byte("\n"))
 		}
