@@ -222,7 +222,7 @@ func (f *futureRef) Await(ctx context.Context) (value.Value, error) {
 	case <-f.done:
 		return f.val, f.err
 	case <-ctx.Done():
-		return nil, FatalError(msgCancelled)
+		return nil, Cancelled()
 	}
 }
 

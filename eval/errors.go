@@ -34,9 +34,26 @@ type Error struct {
 	// Fatal marks typed, uncatchable failures: resource limits,
 	// cancellation and runtime terminal conditions.
 	Fatal bool
+	// Cause is the error this one reports, when it has one: a sentinel
+	// (ErrCancelled, ErrLimit) or the failure of a builtin or provider.
+	Cause error
 }
 
 func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the cause, so that errors.Is and errors.As see through a
+// Spell error (errors.Is(err, eval.ErrCancelled)).
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Sentinel causes of fatal errors.
+var (
+	// ErrCancelled is the cause of an evaluation stopped by its context
+	// (an interrupt); the message a program sees is "Cancelled".
+	ErrCancelled = errors.New("cancelled")
+	// ErrLimit is the cause of a resource-limit failure: steps, nesting,
+	// output size, and the runtime's turns, depth, budget, tokens, time.
+	ErrLimit = errors.New("resource limit exceeded")
+)
 
 // Errorf makes a plain builtin failure; the call site wraps it as
 // `Function call failed: <head>: <message>`.
@@ -55,7 +72,17 @@ func (e *DataError) Error() string { return e.Msg }
 // runtime conditions).
 func FatalError(msg string) *Error { return &Error{Msg: msg, Fatal: true} }
 
-// ErrCancelled is the message of cancelled evaluations.
+// WrapFatal makes an uncatchable error that reports err (its message) and
+// wraps it.
+func WrapFatal(err error) *Error { return &Error{Msg: err.Error(), Fatal: true, Cause: err} }
+
+// Cancelled is the fatal error of a cancelled evaluation (ErrCancelled).
+func Cancelled() *Error { return &Error{Msg: msgCancelled, Fatal: true, Cause: ErrCancelled} }
+
+// LimitError is the fatal error of an exceeded resource limit (ErrLimit).
+func LimitError(msg string) *Error { return &Error{Msg: msg, Fatal: true, Cause: ErrLimit} }
+
+// msgCancelled is the message of cancelled evaluations.
 const msgCancelled = "Cancelled"
 
 // IsFatal reports whether err is an uncatchable Spell error.
@@ -75,7 +102,7 @@ func asError(err error, expr value.Value, env *Env) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Msg: err.Error(), Expr: expr, Env: env}
+	return &Error{Msg: err.Error(), Expr: expr, Env: env, Cause: err}
 }
 
 // ErrorValue is the value a catch clause binds: the thrown value itself

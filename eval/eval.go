@@ -251,7 +251,7 @@ func (in *Interp) evalList(l *value.List, env *Env, tail pos) (value.Value, *Env
 	in.depth++
 	if in.depth > in.limits.MaxNesting {
 		in.depth--
-		return nil, env, FatalError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
+		return nil, env, LimitError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
 	}
 	v, env2, err := in.evalList1(l, env, tail)
 	in.depth--
@@ -532,7 +532,7 @@ func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *va
 		if e.Fatal || (e.HasThrown && b == throwBuiltin()) {
 			return nil, e
 		}
-		return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + e.Msg, Span: e.Span, Trace: e.Trace, Hint: e.Hint, Expr: e.Expr}
+		return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + e.Msg, Span: e.Span, Trace: e.Trace, Hint: e.Hint, Expr: e.Expr, Cause: e}
 	}
 	msg := err.Error()
 	if de, ok := err.(*DataError); ok && de.Data != nil {
@@ -540,7 +540,7 @@ func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *va
 			msg += " " + value.PrStr(de.Data)
 		}
 	}
-	return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + msg}
+	return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + msg, Cause: err}
 }
 
 // isHugeNumber reports a number of more than 2^15 bits.

@@ -102,7 +102,7 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 	in.depth++
 	if in.depth > in.limits.MaxNesting {
 		in.depth--
-		return nil, FatalError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
+		return nil, LimitError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
 	}
 	var recurArgs []value.Value
 	for {

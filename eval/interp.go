@@ -154,24 +154,24 @@ func (in *Interp) Steps() int64 { return in.steps }
 func (in *Interp) step() error {
 	in.steps++
 	if in.steps > in.limits.MaxSteps {
-		return FatalError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
+		return LimitError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
 	}
 	if in.steps&1023 == 0 && in.ctx.Err() != nil {
-		return FatalError(msgCancelled)
+		return Cancelled()
 	}
 	return nil
 }
 
 func (in *Interp) checkCount(n int) error {
 	if n > in.limits.MaxElems || n < 0 {
-		return FatalError(fmt.Sprintf("Output limit exceeded: collection of %d elements (limit %d)", n, in.limits.MaxElems))
+		return LimitError(fmt.Sprintf("Output limit exceeded: collection of %d elements (limit %d)", n, in.limits.MaxElems))
 	}
 	return nil
 }
 
 func (in *Interp) checkBytes(n int) error {
 	if n > in.limits.MaxBytes || n < 0 {
-		return FatalError(fmt.Sprintf("Output limit exceeded: string of %d bytes (limit %d)", n, in.limits.MaxBytes))
+		return LimitError(fmt.Sprintf("Output limit exceeded: string of %d bytes (limit %d)", n, in.limits.MaxBytes))
 	}
 	return nil
 }
@@ -243,7 +243,7 @@ func (in *Interp) Context() context.Context { return in.ctx }
 // ctxError returns the Cancelled error when the context is done.
 func (in *Interp) ctxError() error {
 	if in.ctx.Err() != nil {
-		return FatalError(msgCancelled)
+		return Cancelled()
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -123,7 +124,7 @@ func plural(n int, one, many string) string {
 func (l *linter) syntaxRules() {
 	f := l.f
 	for _, e := range f.Errors {
-		if strings.HasPrefix(e.Msg, "Duplicate key: ") {
+		if errors.Is(e, syntax.ErrDuplicateKey) {
 			l.add("duplicate-key", e.Off, e.End, e.Msg)
 			continue
 		}

@@ -215,7 +215,7 @@ func (rt *Runtime) traceFailure() error {
 	if rt.traceErr == nil {
 		return nil
 	}
-	return eval.FatalError(fmt.Sprintf("%v (the run stops: the trace cannot record what it would do next)", rt.traceErr))
+	return &eval.Error{Msg: fmt.Sprintf("%v (the run stops: the trace cannot record what it would do next)", rt.traceErr), Fatal: true, Cause: rt.traceErr}
 }
 
 // goLive ends the replay of a resumed run at its first action the log
@@ -275,7 +275,7 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 // finalErr turns a deadline into the run-timeout message.
 func (rt *Runtime) finalErr(ctx context.Context, err error) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && rt.opts.Limits.Timeout > 0 {
-		return eval.FatalError(fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
+		return eval.LimitError(fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
 	}
 	return err
 }
@@ -463,7 +463,7 @@ func (rt *Runtime) countFailure(handle, what string) error {
 	led.consec[handle]++
 	led.consMax = max(led.consMax, led.consec[handle])
 	if n := led.consec[handle]; n >= rt.opts.Limits.MaxConsecutiveErrors {
-		return eval.FatalError(fmt.Sprintf("Consecutive error limit reached: %d while handling %s", n, what))
+		return eval.LimitError(fmt.Sprintf("Consecutive error limit reached: %d while handling %s", n, what))
 	}
 	return nil
 }
@@ -603,7 +603,7 @@ func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 		}
 		cont.depth++
 		if d := cont.depth; rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
-			return nil, eval.FatalError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
+			return nil, eval.LimitError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
 		}
 		rt.ledger.depthMax = max(rt.ledger.depthMax, cont.depth)
 		v, err := rt.chain(ctxOf(c), cont)
@@ -619,7 +619,7 @@ func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 				}
 				return nil, e
 			}
-			return nil, eval.FatalError(err.Error())
+			return nil, eval.WrapFatal(err)
 		}
 		return v, nil
 	}
@@ -743,7 +743,7 @@ func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport p
 			return nil, rt.ctxErr(ctx, t)
 		}
 		rt.event(trace.EvModelCall, map[string]any{trace.KeyHandle: t.handle, trace.KeyN: t.n, trace.KeyTurn: t.seq, trace.KeyProvider: rt.opts.Provider.Name(), trace.KeyError: err.Error()})
-		return nil, eval.FatalError(err.Error())
+		return nil, eval.WrapFatal(err)
 	}
 	return resp, nil
 }
@@ -815,14 +815,14 @@ func (rt *Runtime) overSpend(t *turn, after bool) error {
 // limit logs a limit reached while turn t ran and returns its error.
 func (rt *Runtime) limit(t *turn, which, msg string) error {
 	rt.event(trace.Limit(t.handle, t.seq, which, msg))
-	return eval.FatalError(msg)
+	return eval.LimitError(msg)
 }
 
 func (rt *Runtime) ctxErr(ctx context.Context, t *turn) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && rt.opts.Limits.Timeout > 0 {
 		return rt.limit(t, "timeout", fmt.Sprintf("Run timed out after %s", rt.opts.Limits.Timeout))
 	}
-	return eval.FatalError("Cancelled")
+	return eval.Cancelled()
 }
 
 // SortedKeys returns the keys of a count map in order (stats lines).

@@ -687,7 +687,7 @@ func (s *Session) Close(v value.Value, runErr error) error {
 		status, val, msg := trace.StatusOK, value.PrStr(v), ""
 		if final != nil {
 			status, val, msg = trace.StatusError, "", final.Error()
-			if final.Error() == "Cancelled" {
+			if errors.Is(final, eval.ErrCancelled) {
 				status = trace.StatusInterrupted
 			}
 		}

@@ -1,5 +1,7 @@
 package syntax
 
+import "errors"
+
 // Kind classifies a node of the syntax tree.
 type Kind uint8
 
@@ -140,7 +142,19 @@ type SyntaxError struct {
 	// Related is the offset of a related location (the opener of an
 	// unclosed form), or -1.
 	Related int32
+	// Cause is a sentinel naming the kind of error when tools treat it
+	// apart (ErrDuplicateKey), else nil.
+	Cause error
 }
+
+// ErrDuplicateKey is the cause of a duplicate literal key in a map or set
+// literal (the linter reports it as its own rule).
+var ErrDuplicateKey = errors.New("duplicate key")
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+// Unwrap returns the cause (errors.Is(e, syntax.ErrDuplicateKey)).
+func (e *SyntaxError) Unwrap() error { return e.Cause }
 
 // LangMessage returns the message a Spell program sees for this error.
 func (e *SyntaxError) LangMessage() string {

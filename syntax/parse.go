@@ -78,13 +78,15 @@ func (p *parser) alloc() *Node {
 	return n
 }
 
-func (p *parser) errAt(off, end int, msg, lang string, related int) {
+func (p *parser) errAt(off, end int, msg, lang string, related int) *SyntaxError {
 	f := p.f
 	if len(f.Errors) >= MaxErrors {
 		f.Truncated = true
-		return
+		return nil
 	}
-	f.Errors = append(f.Errors, &SyntaxError{Off: int32(off), End: int32(end), Msg: EscapeControl(msg), Lang: EscapeControl(lang), Related: int32(related)})
+	e := &SyntaxError{Off: int32(off), End: int32(end), Msg: EscapeControl(msg), Lang: EscapeControl(lang), Related: int32(related)}
+	f.Errors = append(f.Errors, e)
+	return e
 }
 
 func (p *parser) pos2(off int) Position { return p.f.Position(int32(off)) }
@@ -307,7 +309,9 @@ func (p *parser) checkMap(n *Node) {
 		}
 		key := string(rune('a'+k.Kind)) + string(p.src[k.Start:k.End])
 		if seen[key] {
-			p.errAt(int(k.Start), int(k.End), "Duplicate key: "+string(p.src[k.Start:k.End]), "", -1)
+			if e := p.errAt(int(k.Start), int(k.End), "Duplicate key: "+string(p.src[k.Start:k.End]), "", -1); e != nil {
+				e.Cause = ErrDuplicateKey
+			}
 		}
 		seen[key] = true
 	}

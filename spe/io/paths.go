@@ -252,8 +252,28 @@ func splitPath(p string) []string {
 
 // isEscape recognises os.Root's refusal of a path leaving the root.
 func isEscape(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+	esc := rootEscape()
+	return err != nil && esc != nil && errors.Is(err, esc)
 }
+
+// rootEscape is the error os.Root gives for a path that leaves the root.
+// The os package does not export it, so it is taken once, by identity, from
+// a root asked for "..", which is refused before any file is touched.
+var rootEscape = sync.OnceValue(func() error {
+	for _, dir := range []string{os.TempDir(), string(filepath.Separator), "."} {
+		r, err := os.OpenRoot(dir)
+		if err != nil {
+			continue
+		}
+		_, err = r.Lstat("..")
+		r.Close()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+	}
+	return nil
+})
 
 // fsError turns an os error of an operation on l into an operation failure
 // with the spec's wording.

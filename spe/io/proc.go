@@ -139,7 +139,7 @@ func (n *ns) run(argv []string, o procOpts) (value.Value, error) {
 
 func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, error) {
 	if err := n.ctx.Err(); err != nil {
-		return nil, eval.FatalError("Cancelled")
+		return nil, eval.Cancelled()
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = n.space.rootDir
@@ -220,7 +220,7 @@ func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, 
 	case <-n.ctx.Done():
 		killGroup(pgid, exited)
 		closePipes()
-		return nil, eval.FatalError("Cancelled")
+		return nil, eval.Cancelled()
 	}
 }
 

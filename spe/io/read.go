@@ -157,7 +157,7 @@ var errCancelled = errors.New("cancelled")
 // failure.
 func readError(err error) error {
 	if errors.Is(err, errCancelled) {
-		return eval.FatalError("Cancelled")
+		return eval.Cancelled()
 	}
 	return failf("Error reading file: %s", stripPathError(err))
 }

@@ -35,7 +35,7 @@ func (n *ns) walk(l loc, maxDepth int, visit func(walkEntry) error) error {
 	var rec func(rel, sub string, depth int) error
 	rec = func(rel, sub string, depth int) error {
 		if err := n.ctx.Err(); err != nil {
-			return eval.FatalError("Cancelled")
+			return eval.Cancelled()
 		}
 		f, err := l.r.Open(rel)
 		if err != nil {
@@ -350,7 +350,7 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 	matched := false
 	for _, f := range files {
 		if err := n.ctx.Err(); err != nil {
-			return nil, eval.FatalError("Cancelled")
+			return nil, eval.Cancelled()
 		}
 		shown := l.shown
 		if f.sub != "" {
