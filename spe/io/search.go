@@ -438,7 +438,7 @@ func grepFile(ctx context.Context, r *os.Root, rel, shown string, g grepOpts, ou
 	for {
 		raw, cut, rerr := lr.next(true)
 		if errors.Is(rerr, errCancelled) {
-			return false, eval.FatalError("Cancelled")
+			return false, eval.Cancelled()
 		}
 		if rerr != nil {
 			break // end of file, or unreadable from here on

@@ -538,7 +538,7 @@ func (n *ns) transfer(args []value.Value, move bool) (value.Value, error) {
 		f.Close()
 		if err != nil {
 			if errors.Is(err, errCancelled) {
-				return nil, eval.FatalError("Cancelled")
+				return nil, eval.Cancelled()
 			}
 			return nil, fsError(src, err, "Error reading source")
 		}
