@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spell-go/spell/eval"
+	spellio "github.com/spell-go/spell/spe/io"
 	"github.com/spell-go/spell/spe/trace"
 )
 
@@ -30,7 +31,7 @@ func TestCloseInterruptedByIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &Session{RT: New(Options{Limits: DefaultLimits}), trace: &lazyTrace{dir: dir, w: w}}
+		s := &Session{RT: New(Options{Limits: DefaultLimits}), trace: &lazyTrace{dir: dir, w: w}, procs: spellio.NewProcs()}
 		if err := s.Close(nil, tc.err); err != nil {
 			t.Fatalf("%s: Close: %v", tc.name, err)
 		}
