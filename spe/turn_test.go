@@ -170,3 +170,27 @@ func TestTurnKinds(t *testing.T) {
 		t.Errorf("turn kinds %q, want \"self recovery\"", got)
 	}
 }
+
+// TestCompactionKinds: !compact's two model calls are logged as compact-b
+// and compact-c turns.
+func TestCompactionKinds(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	comps := map[string]string{
+		"main/1": `(def a 1) '(!compact))))`,
+		"main/2": `'(quine prompt "tick") '(def a 1)`,
+		"main/3": `a`,
+	}
+	v, err, _, _ := tickRun(t, dir, nil, comps, nil)
+	if err != nil || v != int64(1) {
+		t.Fatalf("%s %v", value.PrStr(v), err)
+	}
+	run, _ := trace.Open(dir, "")
+	turns, _ := run.Turns()
+	var kinds []string
+	for _, tu := range turns {
+		kinds = append(kinds, tu.Kind)
+	}
+	if got := strings.Join(kinds, " "); got != "self compact-b compact-c" {
+		t.Errorf("turn kinds %q, want \"self compact-b compact-c\"", got)
+	}
+}
