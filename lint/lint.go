@@ -30,10 +30,16 @@ type Related struct {
 	Message    string
 }
 
-// Fix is a mechanical change that resolves a finding.
+// Fix is a change that resolves a finding.
 type Fix struct {
 	Message string
 	Edits   []Edit
+	// Safe marks a mechanical fix that keeps what the author meant
+	// (prefix an unused binding with _, remove a redundant do, qualify a
+	// name that exactly one namespace has): spell lint --fix applies only
+	// these. A did-you-mean guess is offered to a person (code actions,
+	// JSON suggestions) but never applied unattended.
+	Safe bool
 }
 
 // Edit replaces Src[Start:End] with NewText.
@@ -217,7 +223,9 @@ func (l *linter) referenceRules() {
 			var fixes []Fix
 			if s := catalog.Hint(r.Name, names); s != "" {
 				msg += " (did you mean " + s + "?)"
-				fixes = append(fixes, replaceFix(r.Start, r.End, s))
+				fix := replaceFix(r.Start, r.End, s)
+				fix.Safe = uniqueQualification(r.Name, s)
+				fixes = append(fixes, fix)
 			}
 			l.add("unresolved-symbol", r.Start, r.End, msg, fixes...)
 			continue
@@ -544,7 +552,9 @@ func (l *linter) builtinRules(c *Call, args []*syntax.Node) {
 			}
 			if quine {
 				with := "(wrap-cat " + r.Name + ")"
-				l.add("bare-prompt-to-llm-self", r.Start, r.End, "pass a quine task on with "+with, replaceFix(r.Start, r.End, with))
+				fix := replaceFix(r.Start, r.End, with)
+				fix.Safe = true
+				l.add("bare-prompt-to-llm-self", r.Start, r.End, "pass a quine task on with "+with, fix)
 			}
 		}
 	}
@@ -602,7 +612,7 @@ func (l *linter) bindingRules() {
 			}
 			var fixes []Fix
 			if !b.Destructured {
-				fixes = append(fixes, Fix{Message: "Rename to _" + b.Name, Edits: []Edit{{Start: b.Start, End: b.Start, NewText: "_"}}})
+				fixes = append(fixes, Fix{Message: "Rename to _" + b.Name, Edits: []Edit{{Start: b.Start, End: b.Start, NewText: "_"}}, Safe: true})
 			}
 			l.add("unused-binding", b.Start, b.End, "unused binding "+b.Name, fixes...)
 		}
@@ -723,6 +733,7 @@ func (l *linter) wrapperRules() {
 				{Start: w.Do.CloseStart, End: w.Do.End, NewText: ""},
 				{Start: lastX.End, End: lastX.End, NewText: ")"},
 			},
+			Safe: true,
 		})
 	}
 }
@@ -776,7 +787,7 @@ func (l *linter) bodyRules() {
 						fixes = append(fixes, Fix{Message: "Remove the do", Edits: []Edit{
 							{Start: inner.Start, End: inner.Kids[1].Start},
 							{Start: inner.Kids[len(inner.Kids)-1].End, End: inner.End},
-						}})
+						}, Safe: true})
 					}
 					l.add("redundant-do", inner.Start, inner.End, "redundant do", fixes...)
 				case "let":

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aymanbagabas/go-udiff"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/spell-go/spell/lint"
@@ -22,7 +24,7 @@ func lintCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "lint",
 		Usage:     "report likely mistakes in Spell source files (*.spl)",
-		UsageText: "spell lint [--format text|json] [--fail-level warning|error|none] [--agent NAME|FILE] [--stdin-filename NAME] [PATH... | -]",
+		UsageText: "spell lint [--format text|json|sarif] [--fix [--diff]] [--fail-level warning|error|none] [--agent NAME|FILE] [--stdin-filename NAME] [PATH... | -]",
 		Description: `Checks Spell programs without running them: syntax errors, unresolved
 symbols and namespace members, wrong argument counts, unused bindings, recur
 outside tail position, effects called outside the quoted trailing expression,
@@ -36,7 +38,22 @@ starts with a dot). Flags must come before the paths.
 Text output prints one finding per line, FILE:LINE:COL: LEVEL: MESSAGE [RULE],
 sorted by file and position, then "N errors, M warnings" on stderr. JSON
 output prints one object with every finding, its suggested fixes and a
-summary.
+summary. SARIF output (--format sarif) is a SARIF 2.1.0 log for code-scanning
+tools: the rules with their help, each finding with its location and its
+mechanical fixes.
+
+A file with syntax errors gets its syntax findings, and the other rules run
+on its top-level forms that read without error.
+
+--fix applies the mechanical fixes (the ones the language server marks
+preferred and that keep the meaning: prefix an unused binding with _, remove
+a redundant do, move forms into a wrapper's do, qualify a name that exactly
+one namespace has), rewrites each changed file atomically, prints each fix on
+stderr as FILE:LINE:COL: fixed: WHAT [RULE], then reports the findings that
+remain (the summary line adds "(N fixed)").
+Did-you-mean guesses are never applied. A file with syntax errors is not
+fixed, and a fix whose result would not read is never written. With --diff,
+the fixes are printed as a unified diff and no file is written.
 
 The effect namespaces a program may use come from the agent profile (--agent,
 else :agent of lint.edn, else cli). Rules are configured in .spell/lint.edn
@@ -55,11 +72,16 @@ Examples:
   spell lint agent.spl                     lint one file
   spell lint .                             lint every .spl file under .
   spell lint --format json src             machine-readable findings with fixes
+  spell lint --format sarif . > lint.sarif  findings for a code-scanning UI
+  spell lint --fix .                        apply the mechanical fixes in place
+  spell lint --fix --diff agent.spl         show the fixes without writing
   spell lint --fail-level error .          CI: fail only on errors
   spell lint --agent readonly agent.spl    check against the readonly profile
   spell lint --stdin-filename a.spl -      read stdin, call it a.spl`,
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default text)"},
+			&ucli.StringFlag{Name: "format", Usage: "output `FORMAT`: text, json or sarif (default text)"},
+			&ucli.BoolFlag{Name: "fix", Usage: "apply the mechanical fixes and rewrite the files (atomic, mode kept)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "diff", Usage: "with --fix: print the fixes as a unified diff instead of writing", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "fail-level", Value: "warning", Usage: "exit 1 for findings at or above `LEVEL`: warning, error or none"},
 			&ucli.StringFlag{Name: "agent", Usage: "agent profile `NAME` or FILE whose effect namespaces are known (default cli)"},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
@@ -76,6 +98,11 @@ type lintRun struct {
 	opts   lint.Options
 	cwd    string
 	stderr io.Writer
+
+	// fix and diff are --fix and --diff; out receives the diffs.
+	fix, diff bool
+	out       io.Writer
+	fixed     int // fixes applied (or shown with --diff)
 
 	files   int
 	results []lintResult
@@ -130,6 +157,13 @@ func runLint(c *ucli.Context) error {
 	if stdinCount > 1 {
 		return usageError("spell lint", "standard input (-) can be read only once")
 	}
+	r.fix, r.diff, r.out = c.Bool("fix"), c.Bool("diff"), out
+	if r.diff && !r.fix {
+		return usageError("spell lint", "--diff shows the changes of --fix: give both")
+	}
+	if r.fix && !r.diff && stdinCount > 0 {
+		return usageError("spell lint", "--fix rewrites files, not standard input (--fix --diff shows the fixes)")
+	}
 
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -147,9 +181,9 @@ func runLint(c *ucli.Context) error {
 	switch format {
 	case "":
 		format = "text"
-	case "text", "json":
+	case "text", "json", "sarif":
 	default:
-		return usageError("spell lint", "unknown --format %q (want text or json)", format)
+		return usageError("spell lint", "unknown --format %q (want text, json or sarif)", format)
 	}
 	agent := c.String("agent")
 	if agent == "" {
@@ -172,7 +206,7 @@ func runLint(c *ucli.Context) error {
 				r.errorf("%s: %v", stdinName, err)
 				continue
 			}
-			r.lint(stdinName, src)
+			r.lint(stdinName, "", src, 0)
 			continue
 		}
 		r.path(p)
@@ -185,9 +219,16 @@ func runLint(c *ucli.Context) error {
 			counts[d.Level]++
 		}
 	}
-	switch format {
-	case "json":
+	switch {
+	case r.diff:
+		// The diffs are the output; what remains only sets the exit code.
+		fmt.Fprintf(r.stderr, "%s\n", r.summary(counts))
+	case format == "json":
 		if err := writeLintJSON(out, r.results, r.files, counts); err != nil {
+			return &exitError{code: 2, msg: "spell lint: " + err.Error()}
+		}
+	case format == "sarif":
+		if err := writeLintSARIF(out, r.results, r.cwd); err != nil {
 			return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 		}
 	default:
@@ -197,8 +238,7 @@ func runLint(c *ucli.Context) error {
 				fmt.Fprintf(out, "%s:%d:%d: %s: %s [%s]\n", res.name, p.Line, p.Col, d.Level, d.Message, d.Rule)
 			}
 		}
-		fmt.Fprintf(r.stderr, "%d %s, %d %s\n", counts[lint.LevelError], pluralWord(counts[lint.LevelError], "error", "errors"),
-			counts[lint.LevelWarning], pluralWord(counts[lint.LevelWarning], "warning", "warnings"))
+		fmt.Fprintf(r.stderr, "%s\n", r.summary(counts))
 	}
 
 	if r.failed {
@@ -212,6 +252,21 @@ func runLint(c *ucli.Context) error {
 		}
 	}
 	return nil
+}
+
+// summary is the text summary line: "N errors, M warnings", and the
+// number of fixes with --fix.
+func (r *lintRun) summary(counts [4]int) string {
+	s := fmt.Sprintf("%d %s, %d %s", counts[lint.LevelError], pluralWord(counts[lint.LevelError], "error", "errors"),
+		counts[lint.LevelWarning], pluralWord(counts[lint.LevelWarning], "warning", "warnings"))
+	if r.fix {
+		verb := "fixed"
+		if r.diff {
+			verb = "to fix"
+		}
+		s += fmt.Sprintf(" (%d %s)", r.fixed, verb)
+	}
+	return s
 }
 
 func pluralWord(n int, one, many string) string {
@@ -238,29 +293,75 @@ func (r *lintRun) pathError(path string, err error) {
 // path lints one command-line argument: a file (whatever its extension) or
 // a directory walked for *.spl files.
 func (r *lintRun) path(p string) {
-	walkSources(p, func(path string, _ fs.FileInfo) { r.file(path) }, r.pathError)
+	walkSources(p, func(path string, fi fs.FileInfo) { r.file(path, fi.Mode()) }, r.pathError)
 }
 
-func (r *lintRun) file(path string) {
+func (r *lintRun) file(path string, mode fs.FileMode) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		r.pathError(path, err)
 		return
 	}
-	r.lint(r.display(path), src)
+	r.lint(r.display(path), path, src, mode)
 }
 
-func (r *lintRun) lint(name string, src []byte) {
+// lint checks one input; path is "" for standard input. With --fix the
+// safe fixes are applied first and the findings are those that remain.
+func (r *lintRun) lint(name, path string, src []byte, mode fs.FileMode) {
 	r.files++
+	if r.fix {
+		src = r.applyFixes(name, path, src, mode)
+	}
 	f := syntax.Parse(name, src)
-	a := lint.Analyze(f, r.opts)
-	diags := lint.Lint(f, a, r.cfg)
+	diags := r.check(f)
 	for _, d := range diags {
 		if d.Rule == "syntax" {
 			r.failed = true
 		}
 	}
 	r.results = append(r.results, lintResult{name: name, file: f, diags: diags})
+}
+
+func (r *lintRun) check(f *syntax.File) []lint.Diagnostic {
+	return lint.Lint(f, lint.Analyze(f, r.opts), r.cfg)
+}
+
+// applyFixes applies the safe fixes to src, reports each one on stderr and
+// writes the file (or, with --diff, prints the diff); it returns the text
+// whose findings remain to be reported.
+func (r *lintRun) applyFixes(name, path string, src []byte, mode fs.FileMode) []byte {
+	out, applied, err := lint.FixSource(name, src, r.check)
+	switch {
+	case errors.Is(err, lint.ErrSyntax):
+		return src // its syntax findings say why
+	case err != nil:
+		// A rule's fix broke the text: keep the file as it is.
+		r.failed = true
+		fmt.Fprintf(r.stderr, "%s: error: %v; not fixed\n", name, err)
+		return src
+	}
+	for _, a := range applied {
+		p := a.File.Position(a.Start)
+		fmt.Fprintf(r.stderr, "%s:%d:%d: fixed: %s [%s]\n", name, p.Line, p.Col, a.Fix.Message, a.Rule)
+	}
+	r.fixed += len(applied)
+	if len(applied) == 0 {
+		return src
+	}
+	if r.diff {
+		io.WriteString(r.out, udiff.Unified(name+".orig", name, string(src), string(out)))
+		return out
+	}
+	if err := checkWritable(path, mode); err != nil {
+		r.failed = true
+		fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
+		return src
+	}
+	if err := writeFileAtomic(path, out, mode); err != nil {
+		r.pathError(path, err)
+		return src
+	}
+	return out
 }
 
 // JSON output (tooling.md §4.3).

@@ -1,0 +1,107 @@
+package lint
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/spell-go/spell/syntax"
+)
+
+func lintAll(f *syntax.File) []Diagnostic { return Lint(f, Analyze(f, Options{}), Config{}) }
+
+// TestFixSource applies the safe fixes only, in as many passes as needed,
+// and leaves did-you-mean guesses alone.
+func TestFixSource(t *testing.T) {
+	cases := []struct {
+		src, want string
+		rules     string // rules of the applied fixes, in order
+	}{
+		{"(let [x 1] 2)", "(let [_x 1] 2)", "unused-binding"},
+		{"(fn [] (do 1 2))", "(fn [] 1 2)", "redundant-do"},
+		// A redundant do inside a redundant do: the second pass finds it.
+		{"(fn [] (do (do 1 2)))", "(fn [] 1 2)", "redundant-do redundant-do"},
+		{"(trim \" a \")", "(strings/trim \" a \")", "unresolved-symbol"},
+		{"(quine completion (eval (do '(!extend)) (+ 1 2)))", "(quine completion (eval (do '(!extend) (+ 1 2))))", "wrapper-closed-early"},
+		{"(quine completion (eval (do (quine prompt \"t\") '(!llm-self prompt))))",
+			"(quine completion (eval (do (quine prompt \"t\") '(!llm-self (wrap-cat prompt)))))", "bare-prompt-to-llm-self"},
+		// Several fixes in one pass, far apart.
+		{"(do (let [a 1] 2) (let [b 1] 3))", "(do (let [_a 1] 2) (let [_b 1] 3))", "unused-binding unused-binding"},
+		// A did-you-mean guess is not applied.
+		{"(cout [1])", "(cout [1])", ""},
+		{"(strings/trimm \"a\")", "(strings/trimm \"a\")", ""},
+		// Nothing to fix.
+		{"(+ 1 2)", "(+ 1 2)", ""},
+	}
+	for _, c := range cases {
+		out, applied, err := FixSource("t.spl", []byte(c.src), lintAll)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		var rules []string
+		for _, a := range applied {
+			rules = append(rules, a.Rule)
+			if a.File == nil || !a.Fix.Safe {
+				t.Errorf("%s: applied %+v", c.src, a)
+			}
+		}
+		if string(out) != c.want || strings.Join(rules, " ") != c.rules {
+			t.Errorf("%s:\n got %s (%s)\nwant %s (%s)", c.src, out, strings.Join(rules, " "), c.want, c.rules)
+		}
+	}
+}
+
+// TestFixSourceSyntax: a file with syntax errors is returned unchanged.
+func TestFixSourceSyntax(t *testing.T) {
+	src := "(let [x 1] 2)\n(foo"
+	out, applied, err := FixSource("t.spl", []byte(src), lintAll)
+	if !errors.Is(err, ErrSyntax) || string(out) != src || len(applied) != 0 {
+		t.Errorf("got %q, %d fixes, %v", out, len(applied), err)
+	}
+}
+
+// TestFixSourceNeverBreaksSyntax: a (defective) safe fix whose result does
+// not read is not applied; the fixes of earlier passes stay.
+func TestFixSourceNeverBreaksSyntax(t *testing.T) {
+	pass := 0
+	run := func(f *syntax.File) []Diagnostic {
+		pass++
+		if pass == 1 {
+			return lintAll(f)
+		}
+		// Pass 2: delete the closing paren of the top-level form.
+		end := f.Forms[0].End
+		return []Diagnostic{{Rule: "bogus", Start: 0, End: end, Fixes: []Fix{{Message: "Break", Safe: true,
+			Edits: []Edit{{Start: end - 1, End: end}}}}}}
+	}
+	out, applied, err := FixSource("t.spl", []byte("(let [x 1] 2)"), run)
+	if !errors.Is(err, ErrFixBreaksSyntax) {
+		t.Fatalf("err = %v, want ErrFixBreaksSyntax", err)
+	}
+	if string(out) != "(let [_x 1] 2)" || len(applied) != 1 {
+		t.Errorf("got %q with %d fixes, want the first pass's result", out, len(applied))
+	}
+}
+
+// TestSafeFixesOverlap keeps the first of two fixes that touch.
+func TestSafeFixesOverlap(t *testing.T) {
+	fix := func(s, e int32, text string) Fix {
+		return Fix{Message: text, Safe: true, Edits: []Edit{{Start: s, End: e, NewText: text}}}
+	}
+	ds := []Diagnostic{
+		{Rule: "a", Fixes: []Fix{fix(0, 3, "x")}},
+		{Rule: "b", Fixes: []Fix{fix(2, 5, "y")}},                                                           // overlaps a
+		{Rule: "c", Fixes: []Fix{fix(6, 6, "z")}},                                                           // insertion
+		{Rule: "d", Fixes: []Fix{fix(6, 6, "w")}},                                                           // same insertion point
+		{Rule: "e", Fixes: []Fix{{Message: "guess", Edits: []Edit{{Start: 8, End: 9}}}}},                    // not safe
+		{Rule: "f", Fixes: []Fix{{Message: "guess", Edits: []Edit{{Start: 9, End: 10}}}, fix(10, 11, "v")}}, // first safe one
+	}
+	var got []string
+	for _, a := range SafeFixes(ds) {
+		got = append(got, a.Rule+":"+a.Fix.Message)
+	}
+	if want := "a:x c:z f:v"; strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+}
