@@ -29,6 +29,7 @@ func TestFixSource(t *testing.T) {
 		{"(do (let [a 1] 2) (let [b 1] 3))", "(do (let [_a 1] 2) (let [_b 1] 3))", "unused-binding unused-binding"},
 		// A did-you-mean guess is not applied.
 		{"(cout [1])", "(cout [1])", ""},
+		{"(lenght [1])", "(lenght [1])", ""}, // a name from another language
 		{"(strings/trimm \"a\")", "(strings/trimm \"a\")", ""},
 		// Nothing to fix.
 		{"(+ 1 2)", "(+ 1 2)", ""},
