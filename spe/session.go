@@ -18,6 +18,7 @@ import (
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/secret"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
 )
@@ -61,8 +62,8 @@ type Config struct {
 	Version string
 	Argv    []string
 	Cwd     string
-	Getenv  func(string) string
-	Environ []string
+	Getenv  func(string) string // nil: secret.Getenv
+	Environ []string            // nil: secret.Environ()
 	Stdin   io.Reader
 	Stderr  io.Writer
 }
@@ -83,6 +84,8 @@ type Session struct {
 	trace    *lazyTrace
 	finisher provider.Finisher // checked after a successful run (strict replay)
 	recorder *transcript.Recorder
+	redact   *trace.Redactor // the one redaction of traces, transcripts and provider errors
+	envAllow []string        // :sandbox :env-allow: secret variables io/env and processes may see
 	started  time.Time
 	tempDir  string
 	procs    *spellio.Procs // background processes of io commands, killed at Close
@@ -192,7 +195,8 @@ func Open(cfg Config) (*Session, error) {
 			return nil, err
 		}
 	}
-	s := &Session{cfg: o.cfg, started: time.Now(), Model: o.model, procs: spellio.NewProcs()}
+	s := &Session{cfg: o.cfg, started: time.Now(), Model: o.model, procs: spellio.NewProcs(),
+		redact: trace.NewRedactor(o.cfg.Environ)}
 	var prov provider.Provider
 	if o.spec != "" {
 		var err error
@@ -240,10 +244,10 @@ type opening struct {
 // withDefaults fills the process-wide defaults of a Config.
 func withDefaults(cfg Config) Config {
 	if cfg.Getenv == nil {
-		cfg.Getenv = os.Getenv
+		cfg.Getenv = secret.Getenv
 	}
 	if cfg.Environ == nil {
-		cfg.Environ = os.Environ()
+		cfg.Environ = secret.Environ()
 	}
 	if cfg.Cwd == "" {
 		cfg.Cwd, _ = os.Getwd()
@@ -445,7 +449,7 @@ func (s *Session) openTrace(o *opening) error {
 	} else {
 		runID = filepath.Base(dir)
 	}
-	w := &lazyTrace{dir: dir, resume: resume != nil, redact: trace.NewRedactor(cfg.Environ)}
+	w := &lazyTrace{dir: dir, resume: resume != nil, redact: s.redact}
 	if cfg.Task != "" || cfg.TraceDir != "" {
 		// A task always calls a model, and a directory the user named
 		// is wanted: fail now if it cannot be written.
@@ -480,6 +484,7 @@ func (s *Session) openTranscript() error {
 	if err != nil {
 		return configErr("--record: %v", err)
 	}
+	rec.Redact = s.redact.Redact
 	if cfg.Task != "" && rec.Comment() == "" {
 		rec.SetComment("Recorded by spell run. Task: " + cfg.Task + "\n")
 	}
@@ -509,6 +514,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	}
 	opts.Cost = pricing.WithProfile(o.mprof).Cost
 	s.RT = New(opts)
+	s.envAllow = o.prof.Sandbox.EnvAllow
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err
@@ -524,10 +530,16 @@ func (s *Session) newProvider(sp provider.Spec, mp provider.ModelProfile, tr pro
 	if mp.APIKeyEnv != "" {
 		key = env(mp.APIKeyEnv)
 	}
+	// The key and header values from the environment are secrets whatever
+	// their variables are called.
+	s.redact.Add(key)
+	gaveSecret := key != ""
 	headers := map[string]string{}
 	for name, h := range mp.Headers {
 		if h.Env != "" {
 			headers[name] = env(h.Env)
+			s.redact.Add(headers[name])
+			gaveSecret = gaveSecret || headers[name] != ""
 		} else {
 			headers[name] = h.Value
 		}
@@ -560,7 +572,32 @@ func (s *Session) newProvider(sp provider.Spec, mp provider.ModelProfile, tr pro
 	if f, ok := p.(provider.Finisher); ok {
 		s.finisher = f
 	}
+	if gaveSecret {
+		p = redactingProvider{p, s.redact}
+	}
 	return p, nil
+}
+
+// redactingProvider replaces secrets in a provider's errors (runtime.md
+// §14.2): an error response can echo the key it was sent (a 401 does), and
+// the error reaches stderr, --json and the trace.
+type redactingProvider struct {
+	provider.Provider
+	redact *trace.Redactor
+}
+
+func (p redactingProvider) Complete(ctx context.Context, req *provider.Request) (*provider.Response, error) {
+	resp, err := p.Provider.Complete(ctx, req)
+	if err == nil || p.redact.Redact(err.Error()) == err.Error() {
+		return resp, err
+	}
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		c := *pe
+		c.Msg, c.Body = p.redact.Redact(c.Msg), p.redact.Redact(c.Body)
+		return resp, &c
+	}
+	return resp, errors.New(p.redact.Redact(err.Error()))
 }
 
 // namespaces builds the effect namespaces the profile grants.
@@ -602,7 +639,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			s.tempDir = d
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, Procs: s.procs})
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, Procs: s.procs})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}

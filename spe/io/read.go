@@ -19,6 +19,7 @@ import (
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/secret"
 )
 
 // ---- slurp ----
@@ -640,30 +641,18 @@ func (n *ns) environ() []string {
 	if n.cfg.Environ != nil {
 		return n.cfg.Environ
 	}
-	return os.Environ()
+	return secret.Environ()
 }
 
-// secretNames are always secret (unless allowed).
-var secretNames = []string{"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "FIREWORKS_API_KEY", "SERPER_API_KEY"}
-
 // IsSecret reports whether an environment variable name is secret
-// (effects.md §11.2): the provider keys and every name matching *_KEY,
-// *_TOKEN, *SECRET*, *PASSWORD*, *CREDENTIAL* (case-insensitive), minus the
-// names of allow.
+// (effects.md §11.2, secret.IsName), minus the names of allow.
 func IsSecret(name string, allow []string) bool {
 	for _, a := range allow {
 		if a == name {
 			return false
 		}
 	}
-	u := strings.ToUpper(name)
-	for _, s := range secretNames {
-		if u == s {
-			return true
-		}
-	}
-	return strings.HasSuffix(u, "_KEY") || strings.HasSuffix(u, "_TOKEN") ||
-		strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD") || strings.Contains(u, "CREDENTIAL")
+	return secret.IsName(name)
 }
 
 // FilterEnv returns env ("K=V" entries) without the secret variables.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/spell-go/spell/spe/secret"
 )
 
 // Redacted replaces every secret in traced text.
@@ -13,9 +15,6 @@ const Redacted = "[REDACTED]"
 // values such as "1" or "true" would wreck every program that contains
 // them).
 const MinSecretLen = 8
-
-// namedSecrets are always secrets, whatever the name patterns say.
-var namedSecrets = []string{"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "FIREWORKS_API_KEY"}
 
 // bearerRE matches an HTTP bearer credential; the token is replaced.
 var bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`)
@@ -30,27 +29,13 @@ type Redactor struct {
 	json    []string // JSON-escaped forms that differ from the raw value
 }
 
-// IsSecretName reports whether an environment variable's value is a secret:
-// one of the provider keys, or a name matching *_KEY, *_TOKEN, *SECRET* or
-// *PASSWORD* (case-insensitive).
-func IsSecretName(name string) bool {
-	u := strings.ToUpper(name)
-	for _, n := range namedSecrets {
-		if u == n {
-			return true
-		}
-	}
-	return strings.HasSuffix(u, "_KEY") || strings.HasSuffix(u, "_TOKEN") ||
-		strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD")
-}
-
 // NewRedactor builds a Redactor from an environment in os.Environ form
-// (NAME=value).
+// (NAME=value): the values of the variables secret.IsName names.
 func NewRedactor(environ []string) *Redactor {
 	r := &Redactor{}
 	for _, kv := range environ {
 		name, val, ok := strings.Cut(kv, "=")
-		if ok && IsSecretName(name) {
+		if ok && secret.IsName(name) {
 			r.Add(val)
 		}
 	}

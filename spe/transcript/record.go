@@ -27,6 +27,11 @@ type Recorder struct {
 	path string
 	dir  bool
 
+	// Redact, when set, is applied to every prompt, completion and comment
+	// before it is stored: secrets never reach the transcript, as they
+	// never reach a trace (runtime.md §14.2). Set it before recording.
+	Redact func(string) string
+
 	mu      sync.Mutex
 	comment []byte
 	files   []txtar.File
@@ -70,6 +75,7 @@ func (r *Recorder) Comment() string {
 func (r *Recorder) SetComment(c string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	c = r.redact(c)
 	if c != "" && c[len(c)-1] != '\n' {
 		c += "\n"
 	}
@@ -84,6 +90,7 @@ func (r *Recorder) Record(handle string, n int, prompt, completion string) error
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	prompt, completion = r.redact(prompt), r.redact(completion)
 	if r.dir {
 		if err := WriteDirEntry(r.path, handle, n, KindCompletion, completion); err != nil {
 			return err
@@ -93,6 +100,13 @@ func (r *Recorder) Record(handle string, n int, prompt, completion string) error
 	r.set(handle, n, KindCompletion, completion)
 	r.set(handle, n, KindPrompt, prompt)
 	return r.flush()
+}
+
+func (r *Recorder) redact(s string) string {
+	if r.Redact == nil {
+		return s
+	}
+	return r.Redact(s)
 }
 
 // Flush writes the archive as it stands (creating it when new).

@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -299,5 +300,39 @@ p
 func TestLoadMissing(t *testing.T) {
 	if _, err := Load(filepath.Join(t.TempDir(), "nope.txtar")); err == nil {
 		t.Error("want error")
+	}
+}
+
+func TestRecordRedacts(t *testing.T) {
+	const key = "sk-fake-0123456789"
+	redact := func(s string) string { return strings.ReplaceAll(s, key, "[REDACTED]") }
+	for _, dir := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "rec.txtar")
+		if dir {
+			path = t.TempDir()
+		}
+		r, err := NewRecorder(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Redact = redact
+		r.SetComment("Task: use " + key)
+		if err := r.Record("main", 1, "prompt "+key, "(str \""+key+"\")"); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var all strings.Builder
+		filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := os.ReadFile(p)
+				all.Write(b)
+			}
+			return nil
+		})
+		if strings.Contains(all.String(), key) || !strings.Contains(all.String(), "[REDACTED]") {
+			t.Errorf("dir=%v: transcript not redacted:\n%s", dir, all.String())
+		}
 	}
 }

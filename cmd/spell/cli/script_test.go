@@ -22,7 +22,10 @@ var update = flag.Bool("update", false, "rewrite the golden files inside testdat
 // run the real command line and still count towards coverage.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"spell":     func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"spell": func() {
+			ProtectSecrets(os.Args, os.Stderr)
+			os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+		},
 		"spell-lsp": func() { os.Exit(lsp.Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
@@ -59,8 +62,9 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update || os.Getenv("SPELL_UPDATE") == "1",
 		Setup:               setupScript,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"find-files":  cmdFindFiles,
-			"lsp-session": cmdLSPSession,
+			"fake-provider": cmdFakeProvider,
+			"find-files":    cmdFindFiles,
+			"lsp-session":   cmdLSPSession,
 		},
 	})
 }
