@@ -106,3 +106,42 @@ func TestSafeFixesOverlap(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+// TestCheckRecoversSwallowedForms: a form left open (or closed with the
+// wrong delimiter) swallows the rest of the file for the reader; Check
+// lints the forms that start in column 1 after it, at their offsets in the
+// original text, with fixes that apply to it, and still reports nothing
+// but syntax for the broken part.
+func TestCheckRecoversSwallowedForms(t *testing.T) {
+	cases := []struct{ src, want string }{
+		// Unclosed: the let of line 2 is found again.
+		{"(defn f [a]\n(let [b 1] 2)\n", "unused-binding@2:7 syntax@3:1"},
+		// Mismatched closer.
+		{"{:a 1 :b 2)\n(let [c 1] 2)\n", "syntax@1:11 unused-binding@2:7 syntax@3:1"},
+		// Between two good forms; the broken one's binding is not reported.
+		{"(let [d 1] 2)\n(foo [e]\n(let [g 1] 2)\n", "unused-binding@1:7 unused-binding@3:7 syntax@4:1"},
+		// A "(" in column 1 inside a string starts nothing.
+		{"(do (def s \"x\n(let [h 1] 2)\")\n", "syntax@3:1"},
+		// The recovered form is itself broken: only its syntax findings.
+		{"(let [i 1]\n(foo \"open)\n", "syntax@3:1 syntax@3:1 syntax@3:1"},
+		// Well-formed files are linted as by Lint.
+		{"(let [j 1] 2)\n", "unused-binding@1:7"},
+	}
+	for _, c := range cases {
+		f := syntax.Parse("t.spl", []byte(c.src))
+		var got []string
+		for _, d := range Check(f, Options{}, Config{}) {
+			got = append(got, d.Rule+"@"+f.Position(d.Start).String())
+			for _, fx := range d.Fixes {
+				// Every fix applies to the original text.
+				out := string(ApplyEdits(f.Src, fx.Edits))
+				if d.Rule == "unused-binding" && !strings.Contains(out, "[_") {
+					t.Errorf("%q: fix %q gives %q", c.src, fx.Message, out)
+				}
+			}
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.src, strings.Join(got, " "), c.want)
+		}
+	}
+}

@@ -963,6 +963,12 @@ func (l *linter) finish() []Diagnostic {
 		}
 		out = append(out, d)
 	}
+	sortDiagnostics(out)
+	return out
+}
+
+// sortDiagnostics orders findings by position, then rule.
+func sortDiagnostics(out []Diagnostic) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Start != out[j].Start {
 			return out[i].Start < out[j].Start
@@ -972,5 +978,4 @@ func (l *linter) finish() []Diagnostic {
 		}
 		return out[i].Rule < out[j].Rule
 	})
-	return out
 }

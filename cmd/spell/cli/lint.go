@@ -43,7 +43,10 @@ tools: the rules with their help, each finding with its location and its
 mechanical fixes.
 
 A file with syntax errors gets its syntax findings, and the other rules run
-on its top-level forms that read without error.
+on its top-level forms that read without error. A line that starts with ( in
+column 1 inside a form left open (or closed with the wrong delimiter) starts
+a new top-level form again, so one missing ) does not hide the rest of the
+file.
 
 --fix applies the mechanical fixes (the ones the language server marks
 preferred and that keep the meaning: prefix an unused binding with _, remove
@@ -323,7 +326,7 @@ func (r *lintRun) lint(name, path string, src []byte, mode fs.FileMode) {
 }
 
 func (r *lintRun) check(f *syntax.File) []lint.Diagnostic {
-	return lint.Lint(f, lint.Analyze(f, r.opts), r.cfg)
+	return lint.Check(f, r.opts, r.cfg)
 }
 
 // applyFixes applies the safe fixes to src, reports each one on stderr and

@@ -1,0 +1,201 @@
+package lint
+
+import (
+	"errors"
+
+	"github.com/spell-go/spell/syntax"
+)
+
+// maxResync bounds the top-level forms Check recovers from one file.
+const maxResync = 64
+
+// Check lints a file: Lint over Analyze with opts. In a file with syntax
+// errors the other rules run only on top-level forms that read without
+// error; Check also recovers the forms that an unclosed or mismatched form
+// swallowed. A line that starts with "(" in column 1 inside a broken
+// top-level form is taken to start a new top-level form (as editors assume
+// for Lisp): the missing closers are inserted before it, the text is read
+// again, and the findings of the forms that now read cleanly are reported
+// at their offsets in the original text. The broken part itself still gets
+// only its syntax findings.
+func Check(f *syntax.File, opts Options, cfg Config) []Diagnostic {
+	diags := Lint(f, Analyze(f, opts), cfg)
+	if len(f.Errors) == 0 {
+		return diags
+	}
+	var ins []insertion // closers inserted, in the order made
+	var skip [][2]int32 // broken parts, in original offsets
+	cur := f
+	for range maxResync {
+		form, at, closers, ok := resyncPoint(cur)
+		if !ok {
+			break
+		}
+		skip = append(skip, [2]int32{mapBack(ins, form.Start), mapBack(ins, at)})
+		src := make([]byte, 0, len(cur.Src)+len(closers))
+		src = append(append(append(src, cur.Src[:at]...), closers...), cur.Src[at:]...)
+		ins = append(ins, insertion{at: at, n: int32(len(closers))})
+		cur = syntax.Parse(f.Name, src)
+	}
+	if len(ins) == 0 {
+		return diags
+	}
+	out := diags[:0:0]
+	for _, d := range diags {
+		if d.Rule == "syntax" || !inRanges(skip, d.Start) {
+			out = append(out, d)
+		}
+	}
+	seen := map[[3]any]bool{}
+	for _, d := range out {
+		seen[[3]any{d.Rule, d.Start, d.Message}] = true
+	}
+	for _, d := range Lint(cur, Analyze(cur, opts), cfg) {
+		if d.Rule == "syntax" || d.Rule == "trailing-forms-ignored" {
+			// The original text's syntax findings stand; with syntax
+			// errors the file's form count says nothing.
+			continue
+		}
+		if !mapDiagnostic(ins, &d) || inRanges(skip, d.Start) || seen[[3]any{d.Rule, d.Start, d.Message}] {
+			continue
+		}
+		seen[[3]any{d.Rule, d.Start, d.Message}] = true
+		out = append(out, d)
+	}
+	sortDiagnostics(out)
+	return out
+}
+
+type insertion struct{ at, n int32 }
+
+// mapBack maps an offset of the text after the insertions to the original
+// text; an offset inside inserted closers maps to where they were inserted.
+func mapBack(ins []insertion, off int32) int32 {
+	for i := len(ins) - 1; i >= 0; i-- {
+		switch in := ins[i]; {
+		case off >= in.at+in.n:
+			off -= in.n
+		case off > in.at:
+			off = in.at
+		}
+	}
+	return off
+}
+
+// mapDiagnostic maps d's offsets back to the original text. It reports
+// false when d touches inserted text: a finding (or fix) about the closers
+// Check made up is not the user's.
+func mapDiagnostic(ins []insertion, d *Diagnostic) bool {
+	inside := func(s, e int32) bool {
+		for i := len(ins) - 1; i >= 0; i-- {
+			in := ins[i]
+			if s < in.at+in.n && in.at < e {
+				return true
+			}
+			if s >= in.at+in.n {
+				s -= in.n
+			}
+			if e >= in.at+in.n {
+				e -= in.n
+			}
+		}
+		return false
+	}
+	if inside(d.Start, d.End) {
+		return false
+	}
+	d.Start, d.End = mapBack(ins, d.Start), mapBack(ins, d.End)
+	rel := d.Related[:0:0]
+	for _, r := range d.Related {
+		if !inside(r.Start, r.End) {
+			r.Start, r.End = mapBack(ins, r.Start), mapBack(ins, r.End)
+			rel = append(rel, r)
+		}
+	}
+	d.Related = rel
+	fixes := d.Fixes[:0:0]
+	for _, fx := range d.Fixes {
+		ok := true
+		es := make([]Edit, 0, len(fx.Edits))
+		for _, e := range fx.Edits {
+			if inside(e.Start, e.End) {
+				ok = false
+				break
+			}
+			es = append(es, Edit{Start: mapBack(ins, e.Start), End: mapBack(ins, e.End), NewText: e.NewText})
+		}
+		if ok {
+			fx.Edits = es
+			fixes = append(fixes, fx)
+		}
+	}
+	d.Fixes = fixes
+	return true
+}
+
+func inRanges(rs [][2]int32, off int32) bool {
+	for _, r := range rs {
+		if r[0] <= off && off < r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// resyncPoint finds the first broken top-level form of f with a list that
+// starts in column 1 after the form's first line: the offset of that list,
+// and the closers of the forms open there (innermost first).
+func resyncPoint(f *syntax.File) (form *syntax.Node, at int32, closers []byte, ok bool) {
+	for _, form := range f.Forms {
+		if !broken(f, form) {
+			continue
+		}
+		var path []*syntax.Node
+		var found *syntax.Node
+		var walk func(n *syntax.Node) bool
+		walk = func(n *syntax.Node) bool {
+			for _, k := range n.Kids {
+				if k.Start > form.Start && k.Start > 0 && f.Src[k.Start-1] == '\n' && f.Src[k.Start] == '(' {
+					found = k
+					return true
+				}
+				if k.Kind.IsComposite() || k.Kind.IsPrefix() {
+					path = append(path, k)
+					if walk(k) {
+						return true
+					}
+					path = path[:len(path)-1]
+				}
+			}
+			return false
+		}
+		path = append(path, form)
+		if !walk(form) {
+			continue
+		}
+		for i := len(path) - 1; i >= 0; i-- {
+			if path[i].Kind.IsComposite() {
+				closers = append(closers, path[i].Kind.Closer())
+			}
+		}
+		if len(closers) == 0 {
+			continue
+		}
+		return form, found.Start, closers, true
+	}
+	return nil, 0, nil, false
+}
+
+// broken reports whether a top-level form has a syntax error (a duplicate
+// key is a finding, not a broken form).
+func broken(f *syntax.File, form *syntax.Node) bool {
+	if form.Unclosed() || form.Bad() || form.Kind == syntax.Error {
+		return true
+	}
+	for _, e := range f.Errors {
+		if !errors.Is(e, syntax.ErrDuplicateKey) && form.Start <= e.Off && e.Off < form.End {
+			return true
+		}
+	}
+	return false
+}
