@@ -234,8 +234,15 @@ func biFuture(c *Call, a []value.Value) (value.Value, error) {
 	child := &Interp{ctx: parent.ctx, limits: parent.limits, pure: parent.pure, effect: parent.effect, table: parent.table, rng: parent.rng}
 	ref := &futureRef{done: make(chan struct{})}
 	env := c.Env
+	var unwatch func()
+	if child.limits.MaxMemory > 0 {
+		unwatch = memWatch() // the future may outlive the evaluation that started it
+	}
 	go func() {
 		defer close(ref.done)
+		if unwatch != nil {
+			defer unwatch()
+		}
 		ref.val, ref.err = child.apply(thunk, nil, env, nil, 0)
 	}()
 	return value.NewMap(kwSpellFuture, true, kwRef, ref), nil

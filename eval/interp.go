@@ -16,6 +16,9 @@ type Limits struct {
 	MaxNesting int   // evaluator recursion depth
 	MaxBytes   int   // largest string a builtin may build
 	MaxElems   int   // largest collection
+	// MaxMemory is the heap budget in bytes of the whole process while
+	// this evaluation runs (see memory.go); 0 means no budget.
+	MaxMemory int64
 }
 
 // DefaultLimits are the spec's defaults.
@@ -122,6 +125,9 @@ func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
 // and the resulting environment.
 func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
 	in.steps, in.depth = 0, 0
+	if in.limits.MaxMemory > 0 {
+		defer memWatch()()
+	}
 	v, env2, err := in.eval(form, env, 0)
 	if err != nil {
 		return nil, env2, err
@@ -138,6 +144,9 @@ func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
 func (in *Interp) EvalTurn(form value.Value, env *Env) (value.Value, *Env, error) {
 	in.steps, in.depth = 0, 0
 	in.TrailingStarted = false
+	if in.limits.MaxMemory > 0 {
+		defer memWatch()()
+	}
 	v, env2, err := in.eval(form, env, tailTurn)
 	if err != nil {
 		return nil, env2, err
@@ -156,8 +165,11 @@ func (in *Interp) step() error {
 	if in.steps > in.limits.MaxSteps {
 		return LimitError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
 	}
-	if in.steps&1023 == 0 && in.ctx.Err() != nil {
-		return Cancelled()
+	if in.steps&1023 == 0 {
+		if in.ctx.Err() != nil {
+			return Cancelled()
+		}
+		return in.checkMemory(0)
 	}
 	return nil
 }
@@ -166,12 +178,18 @@ func (in *Interp) checkCount(n int) error {
 	if n > in.limits.MaxElems || n < 0 {
 		return LimitError(fmt.Sprintf("Output limit exceeded: collection of %d elements (limit %d)", n, in.limits.MaxElems))
 	}
+	if n >= bigAlloc/elemBytes {
+		return in.checkMemory(int64(n) * elemBytes)
+	}
 	return nil
 }
 
 func (in *Interp) checkBytes(n int) error {
 	if n > in.limits.MaxBytes || n < 0 {
 		return LimitError(fmt.Sprintf("Output limit exceeded: string of %d bytes (limit %d)", n, in.limits.MaxBytes))
+	}
+	if n >= bigAlloc {
+		return in.checkMemory(int64(n))
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spell-go/spell/eval/value"
 )
 
 // runLimited runs src under opts and returns its *Error (failing the test
@@ -182,6 +184,61 @@ func TestLimitDeepData(t *testing.T) {
 		var e *Error
 		if !errors.As(err, &e) || e.Msg == "" {
 			t.Errorf("%s: got %T %v, want *eval.Error with a message", name, err, err)
+		}
+	}
+}
+
+// TestLimitMemory: with a memory budget, a program whose live data grows
+// past it stops with the fatal Memory limit error (try cannot catch it),
+// whether the data comes in big strings or in many small elements; garbage
+// alone does not fail a program.
+func TestLimitMemory(t *testing.T) {
+	const budget = 64 << 20
+	opts := Options{Limits: Limits{MaxMemory: budget}}
+	big := `(format "%1048576d" 0)` // one string of 1MB
+	for _, src := range []string{
+		// 200 strings of 1MB each, kept alive in a vector: the check before
+		// each allocation sees them.
+		`(let [big ` + big + `] (loop [acc [] i 0] (if (< i 200) (recur (conj acc (str big i)) (inc i)) (count acc))))`,
+		`(try (let [big ` + big + `] (loop [acc [] i 0] (if (< i 200) (recur (conj acc (str big i)) (inc i)) (count acc)))) (catch e :caught))`,
+		// Many small vectors: only the periodic step check sees them.
+		`(loop [acc [] i 0] (if (< i 100000) (recur (conj acc (vec (range 1000))) (inc i)) (count acc)))`,
+	} {
+		e := runLimited(t, context.Background(), src, opts)
+		if !e.Fatal || !strings.HasPrefix(e.Msg, "Memory limit exceeded: ") || !strings.HasSuffix(e.Msg, "(--max-memory 64MB)") {
+			t.Errorf("%.60s…: got %q fatal=%v, want fatal Memory limit exceeded: … (--max-memory 64MB)", src, e.Msg, e.Fatal)
+		}
+	}
+	// Within the budget: 20MB live, and 200MB of garbage made 1MB at a time.
+	for src, want := range map[string]value.Value{
+		`(let [big ` + big + `] (loop [acc [] i 0] (if (< i 20) (recur (conj acc (str big i)) (inc i)) (count acc))))`:       int64(20),
+		`(let [big ` + big + `] (loop [n 0 i 0] (if (< i 200) (recur (+ n (count (str big i))) (inc i)) (quot n 1048576))))`: int64(200),
+	} {
+		_, res, err := RunProgram(context.Background(), "<eval>", []byte(src), opts)
+		if err != nil || !value.Equal(res.Value, want) {
+			t.Errorf("%.60s…: got %v, %v; want %v", src, res.Value, err, want)
+		}
+	}
+}
+
+// TestSizes: the size syntax of --max-memory and the input limits.
+func TestSizes(t *testing.T) {
+	for in, want := range map[string]int64{
+		"4096": 4096, "512B": 512, "64KB": 64 << 10, "64KiB": 64 << 10, "512MB": 512 << 20, "512mb": 512 << 20,
+		"100M": 100 << 20, "2GB": 2 << 30, "2GiB": 2 << 30, "1.5GB": 3 << 29, " 2 GB ": 2 << 30, "0": 0,
+	} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "GB", "-1MB", "2XB", "1 2MB", "iB", "1e400", "9999999999GB", "nan"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
+		}
+	}
+	for in, want := range map[int64]string{512: "512 bytes", 64 << 20: "64MB", 2 << 30: "2GB", 3 << 29: "1.5GB", 70*(1<<20) + 300<<10: "70.3MB"} {
+		if got := FormatSize(in); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", in, got, want)
 		}
 	}
 }

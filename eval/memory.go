@@ -1,0 +1,179 @@
+package eval
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The memory budget (Limits.MaxMemory) bounds the Go heap of the whole
+// process: there is one heap, shared by every evaluation, future and
+// nested self-call of a run. While at least one evaluation with a budget
+// runs, a sampler goroutine publishes the heap size every memSampleEvery.
+// The evaluator compares the sample with its budget every 1,024 steps
+// (beside the cancellation check) and before every large allocation a
+// builtin announces with CheckBytes or CheckCount. When the sample says the
+// budget is reached, the slow path looks at the live heap of the last
+// collection, and when that is over the budget too, collects and measures
+// again: only live data fails a program, never garbage.
+//
+// The CLI also sets the Go runtime's soft memory limit to the budget
+// (debug.SetMemoryLimit), so the collector works harder as the heap
+// approaches it; the checks here are what turn "no more memory" into a
+// Spell error instead of an out-of-memory kill.
+
+const (
+	// memSampleEvery is the sampler's period.
+	memSampleEvery = 5 * time.Millisecond
+	// bigAlloc: announced allocations at least this large are checked
+	// against the budget at once; smaller ones wait for the step check.
+	bigAlloc = 1 << 20
+	// elemBytes estimates the memory of one collection element (an
+	// interface value) for CheckCount.
+	elemBytes = 16
+)
+
+var memSampler struct {
+	mu    sync.Mutex
+	users int
+	stop  chan struct{}
+	heap  atomic.Int64 // latest sample: bytes of heap objects (live and not yet swept)
+}
+
+const (
+	// heapObjectsMetric: bytes of live objects and of dead ones not yet
+	// swept; what the sampler publishes.
+	heapObjectsMetric = "/memory/classes/heap/objects:bytes"
+	// heapLiveMetric: bytes marked live by the last collection.
+	heapLiveMetric = "/gc/heap/live:bytes"
+)
+
+func readMetric(name string) int64 {
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+// memWatch registers a running evaluation with a memory budget; call the
+// returned function when it ends. The sampler runs while any is registered.
+func memWatch() (done func()) {
+	memSampler.mu.Lock()
+	defer memSampler.mu.Unlock()
+	memSampler.users++
+	if memSampler.users == 1 {
+		memSampler.heap.Store(readMetric(heapObjectsMetric))
+		stop := make(chan struct{})
+		memSampler.stop = stop
+		go sampleHeap(stop)
+	}
+	return memUnwatch
+}
+
+func memUnwatch() {
+	memSampler.mu.Lock()
+	defer memSampler.mu.Unlock()
+	memSampler.users--
+	if memSampler.users == 0 {
+		close(memSampler.stop)
+		memSampler.stop = nil
+	}
+}
+
+func sampleHeap(stop chan struct{}) {
+	s := []metrics.Sample{{Name: heapObjectsMetric}}
+	t := time.NewTicker(memSampleEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		metrics.Read(s)
+		memSampler.heap.Store(int64(s[0].Value.Uint64()))
+	}
+}
+
+// checkMemory fails with the memory limit when the live heap plus n more
+// bytes would exceed the budget. The fast path is one atomic load; past
+// it, garbage is left to the collector (the Go memory limit) and only a
+// live heap over the budget, confirmed by a collection, fails.
+func (in *Interp) checkMemory(n int64) error {
+	limit := in.limits.MaxMemory
+	if limit <= 0 || memSampler.heap.Load()+n <= limit {
+		return nil
+	}
+	if readMetric(heapLiveMetric)+n <= limit {
+		return nil
+	}
+	runtime.GC()
+	live := readMetric(heapLiveMetric)
+	memSampler.heap.Store(readMetric(heapObjectsMetric))
+	if live+n <= limit {
+		return nil
+	}
+	msg := "Memory limit exceeded: " + FormatSize(live) + " in use"
+	if n > 0 {
+		msg += ", " + FormatSize(n) + " more requested"
+	}
+	return LimitError(msg + " (--max-memory " + FormatSize(limit) + ")")
+}
+
+// Size units: binary multiples, as memory sizes usually are (1MB =
+// 1,048,576 bytes).
+var sizeUnits = []struct {
+	name  string
+	bytes int64
+}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}}
+
+// FormatSize renders a byte count for messages: "64MB" for an exact
+// multiple of a unit, "70.3MB" otherwise, "512 bytes" below 1KB.
+func FormatSize(n int64) string {
+	for _, u := range sizeUnits {
+		if n >= u.bytes {
+			if n%u.bytes == 0 {
+				return strconv.FormatInt(n/u.bytes, 10) + u.name
+			}
+			return strconv.FormatFloat(float64(n)/float64(u.bytes), 'f', 1, 64) + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+var sizeSuffixes = map[string]int64{
+	"": 1, "B": 1,
+	"K": 1 << 10, "KB": 1 << 10, "KIB": 1 << 10,
+	"M": 1 << 20, "MB": 1 << 20, "MIB": 1 << 20,
+	"G": 1 << 30, "GB": 1 << 30, "GIB": 1 << 30,
+	"T": 1 << 40, "TB": 1 << 40, "TIB": 1 << 40,
+}
+
+// ParseSize reads a size such as 512MB, 2GB, 1.5GB, 64KiB, 100M or 4096
+// (bytes). Units are binary and case-insensitive: K/KB/KiB, M/MB/MiB,
+// G/GB/GiB, B.
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	num := strings.TrimRightFunc(t, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' })
+	unit := strings.ToUpper(strings.TrimSpace(t[len(num):]))
+	mult, ok := sizeSuffixes[unit]
+	if !ok {
+		return 0, fmt.Errorf("invalid size %q (use a number with B, KB, MB or GB)", s)
+	}
+	num = strings.TrimSpace(num)
+	if v, err := strconv.ParseInt(num, 10, 64); err == nil {
+		if v < 0 || v > (1<<62)/mult {
+			return 0, fmt.Errorf("invalid size %q", s)
+		}
+		return v * mult, nil
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || f*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("invalid size %q (use a number with B, KB, MB or GB)", s)
+	}
+	return int64(f * float64(mult)), nil
+}
