@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -49,6 +50,35 @@ func TestLimitSteps(t *testing.T) {
 	_, res, err := RunProgram(context.Background(), "<eval>", []byte(`(loop [i 0] (if (< i 10) (recur (inc i)) i))`), opts)
 	if err != nil || res.Value != int64(10) {
 		t.Errorf("small loop: %v %v", res.Value, err)
+	}
+}
+
+// TestLimitStepsBoundary: a program that needs exactly the step budget
+// completes and one step less fails, and the default budget is the spec's
+// 100,000,000 (language.md §12.3).
+func TestLimitStepsBoundary(t *testing.T) {
+	src := []byte(`(loop [i 0] (if (< i 10) (recur (inc i)) i))`)
+	_, res, err := RunProgram(context.Background(), "<eval>", src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := res.Steps
+	if n < 10 {
+		t.Fatalf("the loop took %d steps, want at least one per iteration", n)
+	}
+	_, res, err = RunProgram(context.Background(), "<eval>", src, Options{Limits: Limits{MaxSteps: n}})
+	if err != nil || res.Value != int64(10) || res.Steps != n {
+		t.Errorf("MaxSteps %d (exactly the steps needed): got %v after %d steps, %v; want 10", n, res.Value, res.Steps, err)
+	}
+	e := runLimited(t, context.Background(), string(src), Options{Limits: Limits{MaxSteps: n - 1}})
+	if want := fmt.Sprintf("Step limit exceeded: %d steps", n-1); e.Msg != want || !e.Fatal {
+		t.Errorf("MaxSteps %d (one step short): got %q fatal=%v, want fatal %q", n-1, e.Msg, e.Fatal, want)
+	}
+	if DefaultLimits.MaxSteps != 100_000_000 {
+		t.Errorf("DefaultLimits.MaxSteps = %d, want 100000000", DefaultLimits.MaxSteps)
+	}
+	if got := New(context.Background(), Options{}).limits.MaxSteps; got != 100_000_000 {
+		t.Errorf("an interpreter without limits gets %d steps, want 100000000", got)
 	}
 }
 

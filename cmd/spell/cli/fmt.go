@@ -54,6 +54,7 @@ Examples:
 			&ucli.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", DisableDefaultText: true},
 			&ucli.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
+			maxInputFlag(),
 		},
 		CustomHelpTemplate: commandHelp,
 		Action:             runFmt,
@@ -63,6 +64,7 @@ Examples:
 // fmtRun is the state of one `spell fmt` invocation.
 type fmtRun struct {
 	write, list, diff, check bool
+	maxInput                 int64 // --max-input
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -85,6 +87,10 @@ func runFmt(c *ucli.Context) error {
 	stdinName := "<stdin>"
 	if n := c.String("stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
+	}
+	var err error
+	if r.maxInput, err = maxInput(c, "spell fmt"); err != nil {
+		return err
 	}
 
 	paths := c.Args().Slice()
@@ -115,9 +121,9 @@ func runFmt(c *ucli.Context) error {
 
 	for _, p := range paths {
 		if p == "-" {
-			src, err := io.ReadAll(r.stdin)
+			src, err := readLimited(r.stdin, r.maxInput)
 			if err != nil {
-				r.errorf("%s: %v", stdinName, err)
+				r.readError(stdinName, err)
 				continue
 			}
 			r.format(stdinName, "", src, 0)
@@ -149,14 +155,26 @@ func (r *fmtRun) pathError(path string, err error) {
 	r.errorf("%s: %v", r.display(path), bareError(err))
 }
 
+// readError reports an input that could not be read: over --max-input as
+// NAME: error: file is too large (…), others as spell fmt: NAME: ERROR.
+func (r *fmtRun) readError(name string, err error) {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		r.failed = true
+		fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
+		return
+	}
+	r.errorf("%s: %v", name, bareError(err))
+}
+
 // path formats one command-line argument: a file (whatever its extension)
 // or a directory walked for *.spl files.
 func (r *fmtRun) path(p string) { walkSources(p, r.file, r.pathError) }
 
 func (r *fmtRun) file(path string, fi fs.FileInfo) {
-	src, err := os.ReadFile(path)
+	src, err := readSourceFile(path, r.maxInput)
 	if err != nil {
-		r.pathError(path, err)
+		r.readError(r.display(path), err)
 		return
 	}
 	r.format(r.display(path), path, src, fi.Mode())

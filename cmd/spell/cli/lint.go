@@ -88,6 +88,7 @@ Examples:
 			&ucli.StringFlag{Name: "fail-level", Value: "warning", Usage: "exit 1 for findings at or above `LEVEL`: warning, error or none"},
 			&ucli.StringFlag{Name: "agent", Usage: "agent profile `NAME` or FILE whose effect namespaces are known (default cli)"},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
+			maxInputFlag(),
 			&ucli.BoolFlag{Name: "rules", Usage: "list the rules with their default levels and exit", DisableDefaultText: true},
 		},
 		CustomHelpTemplate: commandHelp,
@@ -97,10 +98,11 @@ Examples:
 
 // lintRun is the state of one `spell lint` invocation.
 type lintRun struct {
-	cfg    lint.Config
-	opts   lint.Options
-	cwd    string
-	stderr io.Writer
+	cfg      lint.Config
+	opts     lint.Options
+	cwd      string
+	stderr   io.Writer
+	maxInput int64 // --max-input
 
 	// fix and diff are --fix and --diff; out receives the diffs.
 	fix, diff bool
@@ -143,6 +145,10 @@ func runLint(c *ucli.Context) error {
 	stdinName := "<stdin>"
 	if n := c.String("stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
+	}
+	var err error
+	if r.maxInput, err = maxInput(c, "spell lint"); err != nil {
+		return err
 	}
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
@@ -204,9 +210,9 @@ func runLint(c *ucli.Context) error {
 
 	for _, p := range paths {
 		if p == "-" {
-			src, err := io.ReadAll(c.App.Reader)
+			src, err := readLimited(c.App.Reader, r.maxInput)
 			if err != nil {
-				r.errorf("%s: %v", stdinName, err)
+				r.readError(stdinName, err)
 				continue
 			}
 			r.lint(stdinName, "", src, 0)
@@ -293,6 +299,18 @@ func (r *lintRun) pathError(path string, err error) {
 	r.errorf("%s: %v", r.display(path), bareError(err))
 }
 
+// readError reports an input that could not be read: over --max-input as
+// NAME: error: file is too large (…), others as spell lint: NAME: ERROR.
+func (r *lintRun) readError(name string, err error) {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		r.failed = true
+		fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
+		return
+	}
+	r.errorf("%s: %v", name, bareError(err))
+}
+
 // path lints one command-line argument: a file (whatever its extension) or
 // a directory walked for *.spl files.
 func (r *lintRun) path(p string) {
@@ -300,9 +318,9 @@ func (r *lintRun) path(p string) {
 }
 
 func (r *lintRun) file(path string, mode fs.FileMode) {
-	src, err := os.ReadFile(path)
+	src, err := readSourceFile(path, r.maxInput)
 	if err != nil {
-		r.pathError(path, err)
+		r.readError(r.display(path), err)
 		return
 	}
 	r.lint(r.display(path), path, src, mode)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -98,6 +99,8 @@ Examples:
 			&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", DisableDefaultText: true},
 			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
 			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
+			&ucli.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
+			maxInputFlag(),
 			&ucli.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
 		},
 		CustomHelpTemplate: commandHelp,
@@ -117,8 +120,8 @@ type runJSON struct {
 	TraceDir *string        `json:"trace_dir"`
 }
 
-// runInput reads the one input of spell run.
-func runInput(c *ucli.Context) (task, name string, text []byte, err error) {
+// runInput reads the one input of spell run, at most limit bytes.
+func runInput(c *ucli.Context, limit int64) (task, name string, text []byte, err error) {
 	args := c.Args().Slice()
 	inputs := 0
 	for _, f := range []string{"task", "task-file", "eval"} {
@@ -142,26 +145,51 @@ func runInput(c *ucli.Context) (task, name string, text []byte, err error) {
 		}
 		return c.String("task"), "", nil, nil
 	case c.IsSet("task-file"):
-		b, err := os.ReadFile(c.String("task-file"))
+		b, err := readSourceFile(c.String("task-file"), limit)
 		if err != nil {
+			if e := tooLargeExit(c.String("task-file"), err); e != nil {
+				return "", "", nil, e
+			}
 			return "", "", nil, usageError("spell run", "cannot read the task file: %v", unwrapPath(err))
 		}
 		return string(b), "", nil, nil
 	case c.IsSet("eval"):
 		return "", "<eval>", []byte(c.String("eval")), nil
 	case args[0] == "-":
-		b, err := io.ReadAll(c.App.Reader)
+		b, err := readLimited(c.App.Reader, limit)
 		if err != nil {
+			if e := tooLargeExit("", err); e != nil {
+				return "", "", nil, e
+			}
 			return "", "", nil, &exitError{code: 1, msg: "spell run: reading stdin: " + err.Error()}
 		}
 		return "", "<stdin>", b, nil
 	}
-	b, err := os.ReadFile(args[0])
+	b, err := readSourceFile(args[0], limit)
 	if err != nil {
+		if e := tooLargeExit(args[0], err); e != nil {
+			return "", "", nil, e
+		}
 		return "", "", nil, usageError("spell run", "cannot read %s: %v", args[0], unwrapPath(err))
 	}
 	cwd, _ := os.Getwd()
 	return "", displayPath(cwd, args[0]), b, nil
+}
+
+// tooLargeExit turns an input over --max-input into the exit-2 error
+// PATH: error: file is too large (…) (path "" is standard input); other
+// errors give nil.
+func tooLargeExit(path string, err error) error {
+	var tl *tooLargeError
+	if !errors.As(err, &tl) {
+		return nil
+	}
+	name := "<stdin>"
+	if path != "" {
+		cwd, _ := os.Getwd()
+		name = displayPath(cwd, path)
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("%s: error: %v", name, err)}
 }
 
 func unwrapPath(err error) error {
@@ -181,8 +209,14 @@ func runRun(c *ucli.Context) error {
 		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
 			return usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
-	} else if task, name, text, err = runInput(c); err != nil {
+	} else if limit, err := maxInput(c, "spell run"); err != nil {
 		return err
+	} else if task, name, text, err = runInput(c, limit); err != nil {
+		return err
+	}
+	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	if err != nil {
+		return usageError("spell run", "--max-memory: %v", err)
 	}
 	if c.Int64("max-steps") <= 0 {
 		return usageError("spell run", "--max-steps must be positive")
@@ -252,7 +286,7 @@ func runRun(c *ucli.Context) error {
 			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
 		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
 		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
-		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting")},
+		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
 		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"),
 		Root: c.String("root"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
@@ -262,6 +296,11 @@ func runRun(c *ucli.Context) error {
 		cfg.Progress = status.update
 	}
 	cfg.Providers = builtin.Registry()
+	if maxMemory > 0 {
+		// The Go runtime collects harder as the heap nears the budget;
+		// the evaluator's checks turn "over it" into a Spell error.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(maxMemory))
+	}
 	sess, err := spe.Open(cfg)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/spell-go/spell/eval"
+)
+
+// defaultMaxInput bounds the source text fmt, lint and run read (a file,
+// standard input or a task file): far above any program a person or a
+// model writes, far below what would exhaust memory (parsing and linting
+// cost a few dozen bytes per input byte).
+const defaultMaxInput = 16 << 20
+
+// maxInputFlag is the --max-input flag of fmt, lint and run.
+func maxInputFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: "max-input", Value: eval.FormatSize(defaultMaxInput),
+		Usage: "refuse source files larger than `SIZE` (e.g. 512KB, 64MB)"}
+}
+
+// maxInput reads the --max-input flag.
+func maxInput(c *ucli.Context, cmd string) (int64, error) {
+	n, err := eval.ParseSize(c.String("max-input"))
+	if err != nil {
+		return 0, usageError(cmd, "--max-input: %v", err)
+	}
+	if n <= 0 {
+		return 0, usageError(cmd, "--max-input must be positive")
+	}
+	return n, nil
+}
+
+// tooLargeError reports an input over the --max-input limit.
+type tooLargeError struct {
+	size  int64 // the file's size, or -1 when only "more than limit" is known
+	limit int64
+}
+
+func (e *tooLargeError) Error() string {
+	if e.size < 0 {
+		return fmt.Sprintf("file is too large (more than the limit %s; see --max-input)", eval.FormatSize(e.limit))
+	}
+	return fmt.Sprintf("file is too large (%s > limit %s; see --max-input)", eval.FormatSize(e.size), eval.FormatSize(e.limit))
+}
+
+// readLimited reads r to its end, failing with *tooLargeError past limit
+// bytes. It never holds more than limit+1 bytes, so an endless stream
+// (/dev/zero, a pipe) cannot exhaust memory.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &tooLargeError{size: -1, limit: limit}
+	}
+	return b, nil
+}
+
+// readSourceFile reads a source file of at most limit bytes. A regular
+// file's size is checked before reading.
+func readSourceFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+		return nil, &tooLargeError{size: fi.Size(), limit: limit}
+	}
+	return readLimited(f, limit)
+}
+
+// defaultMaxMemory is the default --max-memory of spell run.
+const defaultMaxMemory = 2 << 30
