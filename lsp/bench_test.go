@@ -131,3 +131,47 @@ func BenchmarkServerMemory(b *testing.B) {
 		s.close()
 	}
 }
+
+// BenchmarkEditBurst1MB: one op is 1,000 quick single-character edits
+// (typing on one line) of a 1 MB document, sent over the protocol without
+// waiting, followed by a hover on a user definition, which needs the
+// analysis of the latest version. Reports the hover latency after the
+// burst (hover-ms: from sending the hover to its answer), the analyses and
+// parses per op, and the heap in use after the op. Default debounce.
+func BenchmarkEditBurst1MB(b *testing.B) {
+	s := newSession(b, sessionOpts{debounce: defaultDebounce})
+	text := bigProgram(28500)
+	if len(text) < 1<<20-50000 || len(text) > 1<<20+50000 {
+		b.Fatalf("document is %d bytes, want about 1 MB", len(text))
+	}
+	s.open(benchURI, text)
+	s.waitDiags(benchURI, 1)
+	srv := s.serverSide()
+	a0, p0 := srv.store.analyses.Load(), srv.store.parses.Load()
+	var hover []time.Duration
+	var peak uint64
+	version := int32(1)
+	line := uint32(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		line = (line + 997) % 28000
+		version = s.typeChars(benchURI, version, 1000, line, 0)
+		t0 := time.Now()
+		h, err := s.server.Hover(s.ctx, &protocol.HoverParams{TextDocumentPositionParams: posParams(benchURI, protocol.Position{Line: 2, Character: 9})})
+		if err != nil || h == nil {
+			b.Fatalf("hover: %v %v", h, err)
+		}
+		hover = append(hover, time.Since(t0))
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	b.StopTimer()
+	s.waitDiags(benchURI, version)
+	n := float64(b.N)
+	b.ReportMetric(p95(hover), "hover-p95-ms")
+	b.ReportMetric(float64(srv.store.analyses.Load()-a0)/n, "analyses/op")
+	b.ReportMetric(float64(srv.store.parses.Load()-p0)/n, "parses/op")
+	b.ReportMetric(float64(peak)/(1<<20), "heap-inuse-MB")
+}

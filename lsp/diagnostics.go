@@ -2,6 +2,9 @@ package lsp
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -63,12 +66,36 @@ func syntaxFindings(f *syntax.File) []finding {
 }
 
 // findings returns every diagnostic of a snapshot: the lint rules (syntax
-// included), or only the syntax errors when linting is disabled.
+// included), or only the syntax errors when linting is disabled. It gives
+// up (nil) as soon as ctx is cancelled: a newer version has arrived.
 func (s *Server) findings(ctx context.Context, snap *snapshot) []finding {
-	if s.lintOn && ctx.Err() == nil {
-		return lintFindings(snap, s.lintConfig)
+	if snap.tooLarge {
+		return []finding{{Rule: "too-large", Level: "warning", Message: tooLargeMessage(docName(snap.uri), snap.size, s.store.maxSize)}}
 	}
-	return syntaxFindings(snap.file)
+	if !s.lintOn {
+		return syntaxFindings(snap.file)
+	}
+	la := snap.lintAnalysis()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return lintFindings(snap, la, s.lintConfig)
+}
+
+// tooLargeMessage is the one diagnostic of a document over the size limit.
+func tooLargeMessage(name string, size, limit int) string {
+	return fmt.Sprintf("%s is %s, over the %s limit: spell-lsp does not analyse it (no diagnostics, hover, completion or other features; the text stays in sync)",
+		filepath.Base(name), humanSize(size), humanSize(limit))
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
 }
 
 func severity(level string) protocol.DiagnosticSeverity {
@@ -104,23 +131,38 @@ func (s *Server) toDiagnostic(snap *snapshot, f finding) protocol.Diagnostic {
 func (s *Server) diagnostics(ctx context.Context, snap *snapshot) []protocol.Diagnostic {
 	fs := s.findings(ctx, snap)
 	out := make([]protocol.Diagnostic, 0, len(fs))
-	for _, f := range fs {
+	for i, f := range fs {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil
+		}
 		out = append(out, s.toDiagnostic(snap, f))
 	}
 	return out
 }
 
-// diagnoser publishes diagnostics per document, debounced: a change
-// (re)starts the document's timer and only the newest version is published.
+// diagnoser publishes diagnostics per document, debounced and coalesced: a
+// change (re)starts the document's timer and cancels the publication in
+// progress; at most one publication per document runs at a time, and when
+// it ends a new one starts only if changes arrived meanwhile, for the
+// latest version. So a burst of edits is analysed about once, and analysis
+// of version N is abandoned (at its next stage boundary: parse, analysis,
+// rules, conversion) when N+1 arrives.
 type diagnoser struct {
 	s       *Server
 	mu      sync.Mutex
-	timers  map[uri.URI]*time.Timer
+	docs    map[uri.URI]*diagState
 	stopped bool
 }
 
+type diagState struct {
+	timer   *time.Timer
+	running bool
+	dirty   bool               // changes arrived while running
+	cancel  context.CancelFunc // cancels the running publication
+}
+
 func newDiagnoser(s *Server) *diagnoser {
-	return &diagnoser{s: s, timers: make(map[uri.URI]*time.Timer)}
+	return &diagnoser{s: s, docs: make(map[uri.URI]*diagState)}
 }
 
 func (d *diagnoser) schedule(u uri.URI, delay time.Duration) {
@@ -129,28 +171,67 @@ func (d *diagnoser) schedule(u uri.URI, delay time.Duration) {
 	if d.stopped {
 		return
 	}
-	if t := d.timers[u]; t != nil {
-		t.Stop()
+	st := d.docs[u]
+	if st == nil {
+		st = &diagState{}
+		d.docs[u] = st
+	}
+	if st.cancel != nil {
+		st.cancel()
+	}
+	if st.timer != nil {
+		st.timer.Stop()
 	}
 	if delay < 0 {
 		delay = 0
 	}
-	d.timers[u] = time.AfterFunc(delay, func() { d.publish(u) })
+	st.timer = time.AfterFunc(delay, func() { d.run(u, st) })
 }
 
-func (d *diagnoser) publish(u uri.URI) {
+// run publishes u's diagnostics until no change is pending.
+func (d *diagnoser) run(u uri.URI, st *diagState) {
+	d.mu.Lock()
+	if d.stopped || d.docs[u] != st {
+		d.mu.Unlock()
+		return
+	}
+	if st.running {
+		st.dirty = true
+		d.mu.Unlock()
+		return
+	}
+	st.running = true
+	for {
+		st.dirty = false
+		ctx, cancel := context.WithCancel(d.s.ctx)
+		st.cancel = cancel
+		d.mu.Unlock()
+		d.publish(ctx, u)
+		cancel()
+		d.mu.Lock()
+		if !st.dirty || d.stopped || d.docs[u] != st {
+			break
+		}
+	}
+	st.running = false
+	d.mu.Unlock()
+}
+
+func (d *diagnoser) publish(ctx context.Context, u uri.URI) {
 	s := d.s
-	ctx := s.ctx
 	if ctx.Err() != nil {
 		return
 	}
 	snap, err := s.store.get(u)
-	if err != nil {
+	if err != nil || ctx.Err() != nil {
 		return
 	}
 	diags := s.diagnostics(ctx, snap)
-	// A newer version is on its way: let its own timer publish.
-	if cur, err := s.store.get(u); err != nil || cur != snap {
+	// A newer version is on its way: let its own run publish.
+	if ctx.Err() != nil {
+		return
+	}
+	if v, ok := s.store.version(u); !ok || v != snap.version {
 		return
 	}
 	d.mu.Lock()
@@ -159,7 +240,7 @@ func (d *diagnoser) publish(u uri.URI) {
 	if stopped {
 		return
 	}
-	_ = s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{
+	_ = s.client.PublishDiagnostics(s.ctx, &protocol.PublishDiagnosticsParams{
 		URI:         u,
 		Version:     protocol.NewOptional(snap.version),
 		Diagnostics: diags,
@@ -170,9 +251,14 @@ func (d *diagnoser) publish(u uri.URI) {
 // diagnostics in the client.
 func (d *diagnoser) clear(u uri.URI) {
 	d.mu.Lock()
-	if t := d.timers[u]; t != nil {
-		t.Stop()
-		delete(d.timers, u)
+	if st := d.docs[u]; st != nil {
+		if st.timer != nil {
+			st.timer.Stop()
+		}
+		if st.cancel != nil {
+			st.cancel()
+		}
+		delete(d.docs, u)
 	}
 	stopped := d.stopped
 	d.mu.Unlock()
@@ -185,8 +271,13 @@ func (d *diagnoser) stop() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stopped = true
-	for u, t := range d.timers {
-		t.Stop()
-		delete(d.timers, u)
+	for u, st := range d.docs {
+		if st.timer != nil {
+			st.timer.Stop()
+		}
+		if st.cancel != nil {
+			st.cancel()
+		}
+		delete(d.docs, u)
 	}
 }

@@ -18,6 +18,31 @@ type testClient struct {
 	mu    sync.Mutex
 	diags map[uri.URI]*protocol.PublishDiagnosticsParams
 	ch    chan *protocol.PublishDiagnosticsParams
+	msgs  []string
+}
+
+func (c *testClient) ShowMessage(ctx context.Context, p *protocol.ShowMessageParams) error {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, p.Message)
+	c.mu.Unlock()
+	return nil
+}
+
+// waitMessage waits for the first window message (60 s hang guard).
+func (s *session) waitMessage() string {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		s.client.mu.Lock()
+		msgs := s.client.msgs
+		s.client.mu.Unlock()
+		if len(msgs) > 0 {
+			return msgs[0]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.t.Fatal("no window message")
+	return ""
 }
 
 func (c *testClient) PublishDiagnostics(ctx context.Context, p *protocol.PublishDiagnosticsParams) error {
@@ -37,6 +62,7 @@ type session struct {
 	t      testing.TB
 	ctx    context.Context
 	server protocol.Server
+	srv    chan *Server // the server side, for its counters
 	conn   jsonrpc2.Conn
 	client *testClient
 	done   chan int
@@ -49,20 +75,26 @@ type sessionOpts struct {
 	initOpts string
 	folders  []string
 	debounce time.Duration
+	maxDoc   int
+	// analyzeHook runs before each analysis (see store.analyzeHook).
+	analyzeHook func(*snapshot)
 }
 
 func newSession(t testing.TB, o sessionOpts) *session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	sp, cp := net.Pipe()
-	s := &session{t: t, ctx: ctx, done: make(chan int, 1),
+	s := &session{t: t, ctx: ctx, done: make(chan int, 1), srv: make(chan *Server, 1),
 		client: &testClient{diags: map[uri.URI]*protocol.PublishDiagnosticsParams{}, ch: make(chan *protocol.PublishDiagnosticsParams, 64)}}
 	deb := o.debounce
 	if deb == 0 {
 		deb = -1
 	}
 	go func() {
-		code := Serve(ctx, sp, Options{Debounce: deb})
+		code := Serve(ctx, sp, Options{Debounce: deb, MaxDocumentSize: o.maxDoc, onServer: func(srv *Server) {
+			srv.store.analyzeHook = o.analyzeHook
+			s.srv <- srv
+		}})
 		sp.Close()
 		s.done <- code
 	}()
@@ -105,6 +137,13 @@ func newSession(t testing.TB, o sessionOpts) *session {
 		}
 	}
 	return s
+}
+
+// serverSide returns the server of the session.
+func (s *session) serverSide() *Server {
+	srv := <-s.srv
+	s.srv <- srv
+	return srv
 }
 
 // close shuts the server down and returns its exit code.

@@ -147,22 +147,40 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 	return nil
 }
 
-// DidOpen stores the first snapshot of a document and publishes its
-// diagnostics.
+// DidOpen stores the document and publishes its diagnostics.
 func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
 	d := params.TextDocument
-	snap := newSnapshot(d.URI, d.Version, []byte(d.Text), s.utf8)
-	s.store.open(snap)
+	if s.store.open(d.URI, d.Version, []byte(d.Text), s.utf8) {
+		s.warnTooLarge(d.URI, len(d.Text))
+	}
 	s.diags.schedule(d.URI, 0)
 	return nil
 }
 
 // DidChange applies full or incremental changes when the version increases.
+// Nothing is parsed or analysed here: a burst of changes is coalesced and
+// only the latest version is analysed, when the debounced diagnostics run
+// or a request asks for it.
 func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
-	if s.store.change(params.TextDocument.URI, params.TextDocument.Version, params.ContentChanges, s.utf8) != nil {
-		s.diags.schedule(params.TextDocument.URI, s.opts.Debounce)
+	u := params.TextDocument.URI
+	applied, size := s.store.change(u, params.TextDocument.Version, params.ContentChanges, s.utf8)
+	if size > 0 {
+		s.warnTooLarge(u, size)
+	}
+	if applied {
+		s.diags.schedule(u, s.opts.Debounce)
 	}
 	return nil
+}
+
+// warnTooLarge tells the user, once per crossing of the limit, that a
+// document is too large to analyse.
+func (s *Server) warnTooLarge(u uri.URI, size int) {
+	s.log.Warn("document over the size limit: not analysed", "uri", string(u), "size", size, "limit", s.store.maxSize)
+	_ = s.client.ShowMessage(s.ctx, &protocol.ShowMessageParams{
+		Type:    protocol.MessageTypeWarning,
+		Message: tooLargeMessage(docName(u), size, s.store.maxSize),
+	})
 }
 
 // DidSave is accepted; the text is already known.

@@ -14,8 +14,8 @@ import (
 // diagnostics become findings.
 
 // lintFindings runs every lint rule (syntax included) over a snapshot.
-func lintFindings(snap *snapshot, cfg lint.Config) []finding {
-	ds := lint.Lint(snap.file, snap.lintAnalysis(), cfg)
+func lintFindings(snap *snapshot, la *lint.Analysis, cfg lint.Config) []finding {
+	ds := lint.Lint(snap.file, la, cfg)
 	out := make([]finding, 0, len(ds))
 	for _, d := range ds {
 		f := finding{Rule: d.Rule, Level: d.Level.String(), Start: int(d.Start), End: int(d.End), Message: d.Message}

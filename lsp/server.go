@@ -21,12 +21,18 @@ type Options struct {
 	// publication of its diagnostics; 0 means the default of 150 ms, a
 	// negative value publishes immediately.
 	Debounce time.Duration
+	// MaxDocumentSize is the largest document that is analysed; 0 means
+	// DefaultMaxDocumentSize. A larger document is kept in sync and gets one
+	// diagnostic and one window message saying so, and nothing else.
+	MaxDocumentSize int
 	// MaxMessageSize bounds the body of one incoming message; 0 means
 	// DefaultMaxMessageSize. Larger frames are logged and skipped.
 	MaxMessageSize int
 	// Logger receives the structured log (methods, latencies, recovered
 	// panics); nil discards it.
 	Logger *slog.Logger
+
+	onServer func(*Server) // tests: called with the server before it serves
 }
 
 const defaultDebounce = 150 * time.Millisecond
@@ -75,7 +81,7 @@ func newServer(ctx context.Context, opts Options) *Server {
 		log:    log,
 		ctx:    ctx,
 		lintOn: true,
-		store:  newStore(),
+		store:  newStore(opts.MaxDocumentSize),
 		queue:  newDocQueue(),
 		exit:   make(chan int, 1),
 	}
@@ -90,6 +96,9 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := newServer(ctx, opts)
+	if opts.onServer != nil {
+		opts.onServer(s)
+	}
 	stream := newFrameStream(rwc, opts.MaxMessageSize, s.log)
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)

@@ -2,8 +2,8 @@ package lsp
 
 import (
 	"errors"
-	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -12,15 +12,30 @@ import (
 	"github.com/spell-go/spell/syntax"
 )
 
-// snapshot is one immutable version of an open document. The CST is built
-// when the snapshot is made; the analysis is computed on first use.
+// DefaultMaxDocumentSize is the largest document the server analyses
+// (2 MiB). A larger document is kept in sync but gets only a single
+// diagnostic saying so; every other feature answers nothing for it.
+const DefaultMaxDocumentSize = 2 << 20
+
+// snapshot is one immutable version of an open document. Snapshots are
+// made on demand — when a request or the diagnostics worker asks for the
+// latest version — never per change, so a burst of edits costs one
+// snapshot. The CST is built once per snapshot (build), the analysis on
+// first use.
 type snapshot struct {
 	uri     uri.URI
 	version int32
 	text    []byte
-	file    *syntax.File
-	lines   *syntax.LineTable
 	utf8    bool
+	// tooLarge: the document is over the size limit; text and file are
+	// empty and size is its real length.
+	tooLarge bool
+	size     int
+	st       *store
+
+	buildOnce sync.Once
+	file      *syntax.File
+	lines     *syntax.LineTable
 
 	once   sync.Once
 	la     *lint.Analysis
@@ -28,9 +43,23 @@ type snapshot struct {
 	an     *analysis
 }
 
+// newSnapshot makes a parsed snapshot of text (used for documents that are
+// not open, e.g. workspace files, and by tests).
 func newSnapshot(u uri.URI, version int32, text []byte, utf8 bool) *snapshot {
-	f := syntax.Parse(docName(u), text)
-	return &snapshot{uri: u, version: version, text: text, file: f, lines: f.LineTable(), utf8: utf8}
+	s := &snapshot{uri: u, version: version, text: text, utf8: utf8}
+	s.build()
+	return s
+}
+
+// build parses the snapshot once.
+func (s *snapshot) build() {
+	s.buildOnce.Do(func() {
+		if s.st != nil {
+			s.st.parses.Add(1)
+		}
+		s.file = syntax.Parse(docName(s.uri), s.text)
+		s.lines = s.file.LineTable()
+	})
 }
 
 func (s *snapshot) mapper() mapper { return mapper{lt: s.lines, utf8: s.utf8} }
@@ -44,44 +73,120 @@ func (s *snapshot) analysis() *analysis {
 
 // lintAnalysis returns the lint package's analysis of the snapshot.
 func (s *snapshot) lintAnalysis() *lint.Analysis {
-	s.once.Do(func() { s.la = lint.Analyze(s.file, lint.Options{}) })
+	s.once.Do(func() {
+		if s.st != nil {
+			s.st.analyses.Add(1)
+			if h := s.st.analyzeHook; h != nil {
+				h(s)
+			}
+		}
+		s.la = lint.Analyze(s.file, lint.Options{})
+	})
 	return s.la
 }
 
-// store maps document URIs to their latest snapshot.
-type store struct {
-	mu   sync.RWMutex
-	docs map[uri.URI]*snapshot
+// document is the editable state of one open document. Its notifications
+// are serialised by the ordering middleware; mu guards it against the
+// requests and the diagnostics worker that read it concurrently.
+type document struct {
+	mu      sync.Mutex
+	uri     uri.URI
+	version int32
+	buf     *textBuffer
+	utf8    bool
+	snap    *snapshot // of version, or nil until one is asked for
+	warned  bool      // the over-the-limit message was shown
 }
 
-func newStore() *store { return &store{docs: make(map[uri.URI]*snapshot)} }
+// store maps document URIs to their editable state.
+type store struct {
+	mu      sync.RWMutex
+	docs    map[uri.URI]*document
+	maxSize int
+
+	// Counters of the work done (read by tests and benchmarks).
+	parses, analyses atomic.Int64
+	// analyzeHook, when set (tests), runs before each analysis.
+	analyzeHook func(*snapshot)
+}
+
+func newStore(maxSize int) *store {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxDocumentSize
+	}
+	return &store{docs: make(map[uri.URI]*document), maxSize: maxSize}
+}
 
 var errNoDocument = errors.New("document is not open")
 
-func (st *store) get(u uri.URI) (*snapshot, error) {
+func (st *store) doc(u uri.URI) *document {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	s, ok := st.docs[u]
-	if !ok {
+	return st.docs[u]
+}
+
+// get returns the snapshot of the latest version of u, parsed.
+func (st *store) get(u uri.URI) (*snapshot, error) {
+	d := st.doc(u)
+	if d == nil {
 		return nil, errNoDocument
 	}
+	d.mu.Lock()
+	s := d.snap
+	if s == nil {
+		s = &snapshot{uri: u, version: d.version, utf8: d.utf8, st: st, size: d.buf.Len()}
+		if s.size > st.maxSize {
+			s.tooLarge = true
+		} else {
+			s.text = d.buf.Bytes()
+		}
+		d.snap = s
+	}
+	d.mu.Unlock()
+	s.build()
 	return s, nil
 }
 
+// version returns the latest version of u and whether it is open.
+func (st *store) version(u uri.URI) (int32, bool) {
+	d := st.doc(u)
+	if d == nil {
+		return 0, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.version, true
+}
+
+// all returns the latest snapshots of every open document.
 func (st *store) all() []*snapshot {
 	st.mu.RLock()
-	defer st.mu.RUnlock()
-	out := make([]*snapshot, 0, len(st.docs))
-	for _, s := range st.docs {
-		out = append(out, s)
+	us := make([]uri.URI, 0, len(st.docs))
+	for u := range st.docs {
+		us = append(us, u)
+	}
+	st.mu.RUnlock()
+	out := make([]*snapshot, 0, len(us))
+	for _, u := range us {
+		if s, err := st.get(u); err == nil {
+			out = append(out, s)
+		}
 	}
 	return out
 }
 
-func (st *store) open(s *snapshot) {
+// open stores a document; it reports whether the document is over the
+// size limit and had not been reported as such.
+func (st *store) open(u uri.URI, version int32, text []byte, utf8 bool) (newlyTooLarge bool) {
+	d := &document{uri: u, version: version, buf: newTextBuffer(text), utf8: utf8}
+	if d.buf.Len() > st.maxSize {
+		d.warned = true
+		newlyTooLarge = true
+	}
 	st.mu.Lock()
-	st.docs[s.uri] = s
+	st.docs[u] = d
 	st.mu.Unlock()
+	return newlyTooLarge
 }
 
 func (st *store) close(u uri.URI) {
@@ -90,48 +195,40 @@ func (st *store) close(u uri.URI) {
 	st.mu.Unlock()
 }
 
-// change applies content changes to the document when version is newer than
-// the stored one. It reports the new snapshot, or nil when the change was
-// ignored (unknown document or stale version). Notifications of one document
-// are serialised by the ordering middleware, so the read-modify-write here
-// never races with another change of the same document.
-func (st *store) change(u uri.URI, version int32, changes []protocol.TextDocumentContentChangeEvent, utf8 bool) *snapshot {
-	old, err := st.get(u)
-	if err != nil || version <= old.version {
-		return nil
+// change applies content changes to the document when version is newer
+// than the stored one; it reports whether they were applied and, when the
+// document has just grown over the size limit, its size (else 0). Range edits are applied
+// to the text buffer in place: their cost is proportional to the edit, not
+// to the document.
+func (st *store) change(u uri.URI, version int32, changes []protocol.TextDocumentContentChangeEvent, utf8 bool) (applied bool, newlyTooLarge int) {
+	d := st.doc(u)
+	if d == nil {
+		return false, 0
 	}
-	text := old.text
-	lt := old.lines
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if version <= d.version {
+		return false, 0
+	}
 	for _, ch := range changes {
 		switch c := ch.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			text = []byte(c.Text)
+			d.buf.reset([]byte(c.Text))
 		case *protocol.TextDocumentContentChangePartial:
-			if lt == nil {
-				lt = syntax.NewLineTable(text)
-			}
-			m := mapper{lt: lt, utf8: utf8}
-			start, end := m.offset(c.Range.Start), m.offset(c.Range.End)
-			if end < start {
-				start, end = end, start
-			}
-			var b strings.Builder
-			b.Grow(len(text) - (end - start) + len(c.Text))
-			b.Write(text[:start])
-			b.WriteString(c.Text)
-			b.Write(text[end:])
-			text = []byte(b.String())
+			b := d.buf
+			start := b.offset(int(c.Range.Start.Line), int(c.Range.Start.Character), utf8)
+			end := b.offset(int(c.Range.End.Line), int(c.Range.End.Character), utf8)
+			b.replace(start, end, c.Text)
 		}
-		lt = nil
 	}
-	s := newSnapshot(u, version, text, utf8)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if cur, ok := st.docs[u]; !ok || version <= cur.version {
-		return nil
+	d.version = version
+	d.snap = nil
+	large := d.buf.Len() > st.maxSize
+	if large && !d.warned {
+		newlyTooLarge = d.buf.Len()
 	}
-	st.docs[u] = s
-	return s
+	d.warned = large
+	return true, newlyTooLarge
 }
 
 // docName is the name used for a document in messages: its file path for a
