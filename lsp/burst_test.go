@@ -1,7 +1,10 @@
 package lsp
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +134,60 @@ func TestTooLargeDocument(t *testing.T) {
 	defer s.client.mu.Unlock()
 	if len(s.client.msgs) != 1 {
 		t.Errorf("window messages: %q, want one", s.client.msgs)
+	}
+}
+
+// TestShutdownAnswersEarlierRequests: a request still running when
+// shutdown arrives is answered before shutdown is, so exit right after the
+// shutdown answer cannot lose it. The hover is held in its analysis until
+// the server has entered shutdown; no time is measured.
+func TestShutdownAnswersEarlierRequests(t *testing.T) {
+	sp, cp := net.Pipe()
+	release := make(chan struct{})
+	srvc := make(chan *Server, 1)
+	done := make(chan int, 1)
+	opts := Options{Debounce: -1, onServer: func(s *Server) {
+		s.store.analyzeHook = func(snap *snapshot) {
+			if snap.version == 7 {
+				<-release
+			}
+		}
+		srvc <- s
+	}}
+	go func() { done <- Serve(context.Background(), sp, opts); sp.Close() }()
+	srv := <-srvc
+	cp.SetDeadline(time.Now().Add(60 * time.Second))
+	r := bufio.NewReader(cp)
+	go func() {
+		rawFrame(cp, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`)
+		rawFrame(cp, `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.spl","languageId":"spell","version":7,"text":"(defn f [x] x)\n(f 1)\n"}}}`)
+		rawFrame(cp, `{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///a.spl"},"position":{"line":1,"character":1}}}`)
+		rawFrame(cp, `{"jsonrpc":"2.0","id":3,"method":"shutdown"}`)
+		for srv.state.Load() != stateShutdown {
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+		rawFrame(cp, `{"jsonrpc":"2.0","method":"exit"}`)
+	}()
+	var ids []string
+	for len(ids) < 3 {
+		f, err := readFrame(r)
+		if err != nil {
+			t.Fatalf("after %v: %v", ids, err)
+		}
+		if strings.Contains(f, `"method"`) {
+			continue // diagnostics
+		}
+		var m struct {
+			ID json.RawMessage `json:"id"`
+		}
+		json.Unmarshal([]byte(f), &m)
+		ids = append(ids, string(m.ID))
+	}
+	if strings.Join(ids, " ") != "1 2 3" {
+		t.Fatalf("answers in order %v, want 1 2 3 (hover before shutdown)", ids)
+	}
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
 	}
 }

@@ -47,6 +47,7 @@ type frameStream struct {
 	closer  io.Closer
 	log     *slog.Logger
 	maxBody int
+	onWrite func(body []byte) // called after each message is written
 
 	wmu sync.Mutex
 }
@@ -264,8 +265,11 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 	buf = append(buf, "\r\n\r\n"...)
 	buf = append(buf, body...)
 	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	n, err := s.out.Write(buf)
+	s.wmu.Unlock()
+	if s.onWrite != nil {
+		s.onWrite(body)
+	}
 	return int64(n), err
 }
 

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -102,8 +103,13 @@ func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedPa
 }
 
 // Shutdown stops background work; the connection stays open for exit.
+// It first waits (at most 10 s) until the requests sent before it are
+// answered.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.state.Store(stateShutdown)
+	wctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	s.answered.wait(wctx)
+	cancel()
 	s.diags.stop()
 	return nil
 }

@@ -25,7 +25,84 @@ func (s *Server) handler() jsonrpc2.Handler {
 	h = s.lifecycleMiddleware(h)
 	h = s.logMiddleware(h)
 	h = s.recoverMiddleware(h)
-	return h
+	return s.answered.middleware(h)
+}
+
+// answered tracks the calls whose response has not been written yet, so
+// shutdown can wait for the answers to the requests sent before it (a
+// request released to run concurrently could otherwise lose its answer
+// when exit follows at once).
+type answered struct {
+	mu      sync.Mutex
+	pending map[jsonrpc2.ID]int
+	idle    chan struct{} // closed when pending becomes empty
+}
+
+func (a *answered) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if req.IsCall() && req.Method() != protocol.MethodShutdown {
+			a.mu.Lock()
+			if a.pending == nil {
+				a.pending = map[jsonrpc2.ID]int{}
+			}
+			a.pending[req.ID()]++
+			a.mu.Unlock()
+		}
+		return next(ctx, req)
+	}
+}
+
+// written is called by the stream with the body of every message it
+// writes (jsonrpc2 writes responses as its own unexported type, so the
+// body is decoded again to find the responses).
+func (a *answered) written(body []byte) {
+	a.mu.Lock()
+	empty := len(a.pending) == 0
+	a.mu.Unlock()
+	if empty {
+		return
+	}
+	msg, err := jsonrpc2.DecodeMessage(body)
+	if err != nil {
+		return
+	}
+	r, ok := msg.(*jsonrpc2.Response)
+	if !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	id := r.ID()
+	if a.pending[id] == 0 {
+		return
+	}
+	a.pending[id]--
+	if a.pending[id] == 0 {
+		delete(a.pending, id)
+	}
+	if len(a.pending) == 0 && a.idle != nil {
+		close(a.idle)
+		a.idle = nil
+	}
+}
+
+// wait returns when every call counted so far has been answered, or when
+// ctx ends.
+func (a *answered) wait(ctx context.Context) {
+	a.mu.Lock()
+	if len(a.pending) == 0 {
+		a.mu.Unlock()
+		return
+	}
+	if a.idle == nil {
+		a.idle = make(chan struct{})
+	}
+	idle := a.idle
+	a.mu.Unlock()
+	select {
+	case <-idle:
+	case <-ctx.Done():
+	}
 }
 
 // paramsMiddleware reports params that do not decode into the method's

@@ -62,6 +62,7 @@ type Server struct {
 	mu         sync.Mutex // guards folders
 	folders    []uri.URI
 	store      *store
+	answered   answered
 	queue      *docQueue
 	diags      *diagnoser
 	exitOnce   sync.Once
@@ -100,6 +101,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		opts.onServer(s)
 	}
 	stream := newFrameStream(rwc, opts.MaxMessageSize, s.log)
+	stream.onWrite = s.answered.written
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	s.conn.Go(ctx, s.handler())
