@@ -6,9 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
-	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/config"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/profile"
 )
@@ -92,134 +93,125 @@ func (c Config) Merge(over Config) Config {
 	return out
 }
 
-// ParseConfig reads a lint.edn text. Unknown rule ids and malformed values
-// are errors naming their position.
+// The keys of lint.edn and of its nested maps.
+var (
+	configKeys    = []string{"linters", "agent", "output"}
+	linterKeys    = []string{"level", "names"}
+	outputKeys    = []string{"format"}
+	outputFormats = []string{"text", "json"}
+)
+
+// ruleIDs lists the rule ids, the keys :linters may hold.
+func ruleIDs() []string {
+	ids := make([]string, len(Rules))
+	for i, r := range Rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// ParseConfig reads a lint.edn text. Unknown keys and rule ids (with the
+// nearest known one) and malformed values are errors naming their
+// position (config.Doc).
 func ParseConfig(name string, src []byte) (Config, error) {
-	v, spans, err := eval.ReadEDN(name, src)
+	doc, err := config.Read(name, src)
 	if err != nil {
 		return Config{}, err
 	}
-	pos := func(v value.Value) string {
-		if p := spans.PositionOf(v); p != "" {
-			return p
-		}
-		return name
-	}
-	top, ok := v.(*value.Map)
+	top, ok := doc.Root.(*value.Map)
 	if !ok {
-		return Config{}, fmt.Errorf("%s: lint configuration must be a map", name)
+		return Config{}, doc.Errorf(doc.Root, "lint configuration must be a map")
+	}
+	fields, err := doc.Fields(top, "", configKeys)
+	if err != nil {
+		return Config{}, err
 	}
 	cfg := Config{Linters: map[string]LinterConfig{}, Sources: []string{name}}
-	var perr error
-	top.Range(func(k, val value.Value) bool {
-		kw, ok := k.(*value.Keyword)
-		if !ok {
-			perr = fmt.Errorf("%s: unknown key %v", pos(top), k)
-			return false
-		}
-		switch kw.FullName() {
+	for _, f := range fields {
+		switch f.Name {
 		case "linters":
-			lm, ok := val.(*value.Map)
+			lm, ok := f.Val.(*value.Map)
 			if !ok {
-				perr = fmt.Errorf("%s: :linters must be a map", pos(top))
-				return false
+				return Config{}, fmt.Errorf("%s: :linters must be a map of rule ids to their configuration", f.ValPos)
 			}
-			lm.Range(func(rk, rv value.Value) bool {
-				rkw, ok := rk.(*value.Keyword)
-				if !ok {
-					perr = fmt.Errorf("%s: linter ids are keywords, got %v", pos(lm), rk)
-					return false
-				}
-				id := rkw.FullName()
-				if _, ok := RuleByID(id); !ok {
-					perr = fmt.Errorf("%s: unknown linter :%s", pos(lm), id)
-					return false
-				}
-				lc, err := parseLinter(id, rv, pos)
+			rules, err := doc.Fields(lm, ":linters", ruleIDs())
+			if err != nil {
+				return Config{}, err
+			}
+			for _, r := range rules {
+				lc, err := parseLinter(doc, r)
 				if err != nil {
-					perr = err
-					return false
+					return Config{}, err
 				}
-				cfg.Linters[id] = lc
-				return true
-			})
-			return perr == nil
+				cfg.Linters[r.Name] = lc
+			}
 		case "agent":
-			s, ok := val.(string)
+			s, ok := f.Val.(string)
+			if sym, isSym := f.Val.(*value.Symbol); isSym {
+				s, ok = sym.FullName(), true
+			}
 			if !ok {
-				if sym, ok := val.(*value.Symbol); ok {
-					s = sym.FullName()
-				} else {
-					perr = fmt.Errorf("%s: :agent must be a string", pos(top))
-					return false
-				}
+				return Config{}, fmt.Errorf("%s: :agent must be a profile name or path, got %s", f.ValPos, value.PrStr(f.Val))
 			}
 			cfg.Agent = s
 		case "output":
-			om, ok := val.(*value.Map)
+			om, ok := f.Val.(*value.Map)
 			if !ok {
-				perr = fmt.Errorf("%s: :output must be a map", pos(top))
-				return false
+				return Config{}, fmt.Errorf("%s: :output must be a map", f.ValPos)
 			}
-			if f, ok := om.Get(value.Kw("format")); ok {
-				switch fv := f.(type) {
-				case *value.Keyword:
-					cfg.Format = fv.FullName()
-				case string:
-					cfg.Format = fv
-				}
-				if cfg.Format != "text" && cfg.Format != "json" {
-					perr = fmt.Errorf("%s: :output :format must be :text or :json", pos(om))
-					return false
-				}
+			out, err := doc.Fields(om, ":output", outputKeys)
+			if err != nil {
+				return Config{}, err
 			}
-		default:
-			perr = fmt.Errorf("%s: unknown key :%s", pos(top), kw.FullName())
-			return false
+			for _, o := range out { // :format, the only key
+				s, _ := config.NameOf(o.Val)
+				if !slices.Contains(outputFormats, s) {
+					return Config{}, fmt.Errorf("%s: :output :format must be :%s, got %s%s", o.ValPos,
+						strings.Join(outputFormats, " or :"), value.PrStr(o.Val), config.DidYouMean(s, outputFormats, ":"))
+				}
+				cfg.Format = s
+			}
 		}
-		return true
-	})
-	if perr != nil {
-		return Config{}, perr
 	}
 	return cfg, nil
 }
 
-func parseLinter(id string, v value.Value, pos func(value.Value) string) (LinterConfig, error) {
+// parseLinter decodes the configuration of one rule: {:level … :names …}.
+func parseLinter(doc *config.Doc, r config.Field) (LinterConfig, error) {
 	var lc LinterConfig
-	m, ok := v.(*value.Map)
+	m, ok := r.Val.(*value.Map)
 	if !ok {
-		return lc, fmt.Errorf("%s: the configuration of :%s must be a map", pos(v), id)
+		return lc, fmt.Errorf("%s: the configuration of :%s must be a map", r.ValPos, r.Name)
 	}
-	if lv, ok := m.Get(value.Kw("level")); ok {
-		var s string
-		switch x := lv.(type) {
-		case *value.Keyword:
-			s = x.FullName()
-		case string:
-			s = x
-		}
-		l, err := ParseLevel(s)
-		if err != nil {
-			return lc, fmt.Errorf("%s: :%s: %v", pos(m), id, err)
-		}
-		lc.Level, lc.LevelSet = l, true
+	fields, err := doc.Fields(m, ":"+r.Name, linterKeys)
+	if err != nil {
+		return lc, err
 	}
-	if nv, ok := m.Get(value.Kw("names")); ok {
-		lc.Names = map[string]string{}
-		switch x := nv.(type) {
-		case *value.Map:
-			x.Range(func(k, r value.Value) bool {
-				reason, _ := r.(string)
-				lc.Names[nameText(k)] = reason
-				return true
-			})
-		case *value.Vector:
-			for _, k := range x.Slice() {
-				lc.Names[nameText(k)] = ""
+	for _, f := range fields {
+		switch f.Name {
+		case "level":
+			s, _ := config.NameOf(f.Val)
+			l, err := ParseLevel(s)
+			if err != nil {
+				return lc, fmt.Errorf("%s: :%s :level: %v", f.ValPos, r.Name, err)
 			}
-		default:
-			return lc, fmt.Errorf("%s: :%s :names must be a map or a vector", pos(m), id)
+			lc.Level, lc.LevelSet = l, true
+		case "names":
+			lc.Names = map[string]string{}
+			switch x := f.Val.(type) {
+			case *value.Map:
+				x.Range(func(k, why value.Value) bool {
+					reason, _ := why.(string)
+					lc.Names[nameText(k)] = reason
+					return true
+				})
+			case *value.Vector:
+				for _, k := range x.Slice() {
+					lc.Names[nameText(k)] = ""
+				}
+			default:
+				return lc, fmt.Errorf("%s: :%s :names must be a map or a vector", f.ValPos, r.Name)
+			}
 		}
 	}
 	return lc, nil

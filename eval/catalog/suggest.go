@@ -7,8 +7,9 @@ import (
 )
 
 // Did-you-mean suggestions over names: the one implementation behind the
-// evaluator's hints, the linter's messages, `spell doc` and the profile
-// reader. Callers choose how many edits they allow.
+// evaluator's hints, the linter's messages, `spell doc` and the
+// configuration decoder (eval/config). Callers choose how many edits they
+// allow.
 
 // EditDistance is the optimal-string-alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of neighbouring runes each

@@ -8,8 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spell-go/spell/eval"
-	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/config"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -52,19 +51,20 @@ type ref struct {
 
 // document is a parsed profile file.
 type document struct {
+	*config.Doc
 	loc     location
-	spans   *eval.Spans
 	base    *ref
 	entries []entry
 }
 
 // parse reads a profile file and checks its keys.
 func parse(loc location, src []byte) (*document, error) {
-	v, spans, err := eval.ReadEDN(loc.display, src)
+	doc, err := config.Read(loc.display, src)
 	if err != nil {
 		return nil, err
 	}
-	d := &document{loc: loc, spans: spans}
+	d := &document{Doc: doc, loc: loc}
+	v := doc.Root
 	m, ok := v.(*value.Map)
 	if !ok {
 		return nil, fmt.Errorf("%s: an agent profile must be a map, got %s", d.pos(v, loc.display+":1:1"), typeName(v))
@@ -88,57 +88,21 @@ func parse(loc location, src []byte) (*document, error) {
 }
 
 // pos returns the position of a collection value, or fallback.
-func (d *document) pos(v value.Value, fallback string) string {
-	if p := d.spans.PositionOf(v); p != "" {
-		return p
-	}
-	return fallback
-}
+func (d *document) pos(v value.Value, fallback string) string { return d.PosOr(v, fallback) }
 
 // mapEntries returns the entries of m, whose keys must be keywords among
-// allowed. what names the map in messages ("" for the top level, ":sandbox"
-// for a nested one).
+// allowed (config.Doc.Fields). what names the map in messages ("" for the
+// top level, ":sandbox" for a nested one).
 func (d *document) mapEntries(m *value.Map, allowed []string, what string) ([]entry, error) {
-	var out []entry
-	var err error
-	i := 0
-	m.Range(func(k, v value.Value) bool {
-		e := entry{val: v, keyPos: d.spans.PositionOfChild(m, 2*i), valPos: d.spans.PositionOfChild(m, 2*i+1), parent: m, idx: 2*i + 1}
-		if e.keyPos == "" {
-			e.keyPos = d.pos(m, d.loc.display)
-		}
-		if e.valPos == "" {
-			e.valPos = e.keyPos
-		}
-		i++
-		kw, ok := k.(*value.Keyword)
-		if !ok {
-			err = fmt.Errorf("%s: %s keys must be keywords, got %s", e.keyPos, mapWhat(what), value.PrStr(k))
-			return false
-		}
-		e.key = kw.FullName()
-		if !contains(allowed, e.key) {
-			msg := fmt.Sprintf("%s: unknown key :%s", e.keyPos, e.key)
-			if what != "" {
-				msg = fmt.Sprintf("%s: unknown key :%s in %s", e.keyPos, e.key, what)
-			}
-			if s := closest(e.key, allowed); s != "" {
-				msg += fmt.Sprintf(" (did you mean :%s?)", s)
-			}
-			err = fmt.Errorf("%s", msg)
-			return false
-		}
-		out = append(out, e)
-		return true
-	})
-	return out, err
-}
-
-func mapWhat(what string) string {
-	if what == "" {
-		return "agent profile"
+	fs, err := d.Fields(m, what, allowed)
+	if err != nil {
+		return nil, err
 	}
-	return what
+	out := make([]entry, len(fs))
+	for i, f := range fs {
+		out[i] = entry{key: f.Name, val: f.Val, keyPos: f.KeyPos, valPos: f.ValPos, parent: f.Map, idx: f.Index}
+	}
+	return out, nil
 }
 
 // apply sets the document's keys on p (which holds the inherited values).
@@ -379,7 +343,7 @@ func (d *document) availableAgents(l *loader, e entry) ([]AgentRef, error) {
 	switch v := e.val.(type) {
 	case *value.Vector:
 		for i, x := range v.Slice() {
-			pos := d.spans.PositionOfChild(v, i)
+			pos := d.childPos(v, i)
 			if pos == "" {
 				pos = e.valPos
 			}
@@ -396,8 +360,8 @@ func (d *document) availableAgents(l *loader, e entry) ([]AgentRef, error) {
 		i := 0
 		var err error
 		v.Range(func(k, x value.Value) bool {
-			kpos := d.spans.PositionOfChild(v, 2*i)
-			vpos := d.spans.PositionOfChild(v, 2*i+1)
+			kpos := d.childPos(v, 2*i)
+			vpos := d.childPos(v, 2*i+1)
 			i++
 			var name string
 			switch kk := k.(type) {
@@ -436,8 +400,8 @@ func (d *document) mcpServers(p *Profile, e entry) error {
 	i := 0
 	var err error
 	m.Range(func(k, v value.Value) bool {
-		kpos := d.spans.PositionOfChild(m, 2*i)
-		vpos := d.spans.PositionOfChild(m, 2*i+1)
+		kpos := d.childPos(m, 2*i)
+		vpos := d.childPos(m, 2*i+1)
 		i++
 		var alias string
 		switch kk := k.(type) {
@@ -514,7 +478,7 @@ func (d *document) format(e entry) (*Format, error) {
 		for i, x := range vec.Slice() {
 			kw, ok := x.(*value.Keyword)
 			if !ok {
-				pos := d.spans.PositionOfChild(vec, i)
+				pos := d.childPos(vec, i)
 				if pos == "" {
 					pos = fe.valPos
 				}
@@ -572,7 +536,7 @@ func (d *document) sandbox(p *Profile, e entry) error {
 			for i, x := range vec.Slice() {
 				s, ok := x.(string)
 				if !ok {
-					pos := d.spans.PositionOfChild(vec, i)
+					pos := d.childPos(vec, i)
 					if pos == "" {
 						pos = se.valPos
 					}
@@ -605,15 +569,18 @@ func (d *document) retries(e entry) (*Retries, error) {
 		case "max-attempts":
 			r.MaxAttempts = n
 		case "base-ms":
-			r.BaseMs = n
+			r.BaseMS = n
 		case "max-ms":
-			r.MaxMs = n
+			r.MaxMS = n
 		}
 	}
 	return r, nil
 }
 
 // --- helpers ---
+
+// childPos is the position of element i of collection v, "" when unknown.
+func (d *document) childPos(v value.Value, i int) string { return d.ChildPos(v, i, "") }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -665,11 +632,10 @@ func describe(v value.Value) string {
 }
 
 // closest returns the candidate nearest to name (name itself when it is a
-// candidate), allowing about a third of the characters to differ; "" when
-// nothing is close.
+// candidate; config.Nearest otherwise), "" when nothing is close.
 func closest(name string, cands []string) string {
 	if contains(cands, name) {
 		return name
 	}
-	return catalog.Nearest(name, cands, (catalog.RuneLen(name)+2)/3)
+	return config.Nearest(name, cands)
 }

@@ -146,8 +146,8 @@ func (d *document) namespaces(p *Profile, e entry) error {
 	i := 0
 	var err error
 	m.Range(func(k, v value.Value) bool {
-		kpos := d.spans.PositionOfChild(m, 2*i)
-		vpos := d.spans.PositionOfChild(m, 2*i+1)
+		kpos := d.childPos(m, 2*i)
+		vpos := d.childPos(m, 2*i+1)
 		if vpos == "" {
 			vpos = e.valPos
 		}
@@ -191,7 +191,7 @@ func (d *document) nsRef(v value.Value, pos string) (NSRef, error) {
 		}
 		var parts []NSRef
 		for i, el := range x.Slice() {
-			epos := d.spans.PositionOfChild(x, i)
+			epos := d.childPos(x, i)
 			if epos == "" {
 				epos = pos
 			}

@@ -133,7 +133,7 @@ type Sandbox struct {
 
 // Retries is the :retries override (runtime.md §8.7); zero fields are unset.
 type Retries struct {
-	MaxAttempts, BaseMs, MaxMs int
+	MaxAttempts, BaseMS, MaxMS int
 }
 
 // Format is the :format contract: the final value must be a map with the

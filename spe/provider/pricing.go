@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/config"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -89,12 +89,12 @@ func ParsePricing(name string, src []byte) (*Pricing, error) {
 }
 
 func (p *Pricing) parse(name string, src []byte) error {
-	v, spans, err := eval.ReadEDN(name, src)
+	doc, err := config.Read(name, src)
 	if err != nil {
 		return err
 	}
-	d := decoder{name: name, spans: spans}
-	m, err := d.topMap(v, "pricing.edn")
+	d := decoder{doc}
+	m, err := d.topMap(doc.Root, "pricing.edn")
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (d decoder) price(v value.Value, at string) (Price, error) {
 			return nil
 		})
 		if err == nil && (!seen["input"] || !seen["output"]) {
-			err = fmt.Errorf("%s: price needs :input and :output", d.pos(x))
+			err = fmt.Errorf("%s: price needs :input and :output", d.Pos(x))
 		}
 		return pr, err
 	}

@@ -90,7 +90,7 @@ func TestLoadPricingMerge(t *testing.T) {
 func TestPricingErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`{"m" [1]}`, "p.edn:1:6: price must be [input output]"},
-		{`{"m" {:input 1 :ouput 2}}`, "p.edn:1:16: price: unknown key :ouput (did you mean :output?)"},
+		{`{"m" {:input 1 :ouput 2}}`, "p.edn:1:16: unknown key :ouput in price (did you mean :output?)"},
 		{`{"m" {:input 1}}`, "p.edn:1:6: price needs :input and :output"},
 		{`{m [1 2]}`, "p.edn:1:2: price key must be a model-id prefix string"},
 		{`{"m" [1 -2]}`, "p.edn:1:6: price must be [input output]"},

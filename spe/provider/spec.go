@@ -11,8 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/config"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -183,16 +183,16 @@ func readConfig(dir, name string) ([]byte, string, error) {
 
 // parse merges one aliases.edn text into a (by key).
 func (a *Aliases) parse(name string, src []byte) error {
-	v, spans, err := eval.ReadEDN(name, src)
+	doc, err := config.Read(name, src)
 	if err != nil {
 		return err
 	}
-	d := decoder{name: name, spans: spans}
-	top, err := d.topMap(v, "aliases.edn")
+	d := decoder{doc}
+	top, err := d.topMap(doc.Root, "aliases.edn")
 	if err != nil {
 		return err
 	}
-	return d.fields(top, "aliases.edn", []string{"aliases", "routes", "capabilities"}, func(key string, val value.Value, at string) error {
+	return d.fields(top, "", []string{"aliases", "routes", "capabilities"}, func(key string, val value.Value, at string) error {
 		switch key {
 		case "aliases":
 			m, ok := val.(*value.Map)
@@ -200,7 +200,7 @@ func (a *Aliases) parse(name string, src []byte) error {
 				return fmt.Errorf("%s: :aliases must be a map of alias symbol to spec string", at)
 			}
 			return d.each(m, func(k, v value.Value, kat, vat string) error {
-				alias, ok := nameOf(k)
+				alias, ok := config.NameOf(k)
 				if !ok {
 					return fmt.Errorf("%s: alias must be a symbol or a string, got %s", kat, value.TypeName(k))
 				}
@@ -217,18 +217,18 @@ func (a *Aliases) parse(name string, src []byte) error {
 				return fmt.Errorf("%s: :routes must be a vector of [\"prefix\" \"provider\"] pairs", at)
 			}
 			for i, r := range vec.Slice() {
-				rat := d.child(vec, i, at)
+				rat := d.ChildPos(vec, i, at)
 				pair, ok := r.(*value.Vector)
 				if !ok || pair.Count() != 2 {
 					return fmt.Errorf("%s: route must be a pair [\"prefix\" \"provider\"]", rat)
 				}
 				pfx, ok1 := pair.Slice()[0].(string)
-				prov, ok2 := nameOf(pair.Slice()[1])
+				prov, ok2 := config.NameOf(pair.Slice()[1])
 				if !ok1 || !ok2 || pfx == "" {
 					return fmt.Errorf("%s: route must be a pair [\"prefix\" \"provider\"]", rat)
 				}
 				if _, known := providers[prov]; !known {
-					return fmt.Errorf("%s: route %q: unknown provider %q%s", rat, pfx, prov, didYouMean(prov, KnownProviders()))
+					return fmt.Errorf("%s: route %q: unknown provider %q%s", rat, pfx, prov, config.DidYouMean(prov, KnownProviders(), ""))
 				}
 				a.Routes[pfx] = prov
 			}
@@ -614,7 +614,7 @@ func LoadModelProfile(name, userDir, projectDir string) (ModelProfile, error) {
 				}
 			}
 		}
-		return ModelProfile{}, fmt.Errorf("unknown model profile %q%s", name, didYouMean(name, known))
+		return ModelProfile{}, fmt.Errorf("unknown model profile %q%s", name, config.DidYouMean(name, known, ""))
 	}
 	return ParseModelProfile("model-profiles/"+name+".edn (embedded)", name, src)
 }
@@ -624,17 +624,17 @@ func LoadModelProfile(name, userDir, projectDir string) (ModelProfile, error) {
 func ParseModelProfile(path, stem string, src []byte) (ModelProfile, error) {
 	p := ModelProfile{Name: stem, Source: path, Retries: DefaultRetries,
 		RequestTimeoutSec: 600, SSEIdleTimeoutSec: 100, SSECompletionTimeout: 1000}
-	v, spans, err := eval.ReadEDN(path, src)
+	doc, err := config.Read(path, src)
 	if err != nil {
 		return p, err
 	}
-	d := decoder{name: path, spans: spans}
-	m, err := d.topMap(v, "model profile")
+	d := decoder{doc}
+	m, err := d.topMap(doc.Root, "model profile")
 	if err != nil {
 		return p, err
 	}
 	hasProvider := false
-	err = d.fields(m, "model profile", profileKeys, func(key string, val value.Value, at string) error {
+	err = d.fields(m, "", profileKeys, func(key string, val value.Value, at string) error {
 		var err error
 		switch key {
 		case "provider":
@@ -673,7 +673,7 @@ func ParseModelProfile(path, stem string, src []byte) (ModelProfile, error) {
 		case "cache-write-ratio":
 			p.CacheWriteRatio, err = d.posNum(val, at, key)
 		case "default-agent-profile":
-			if s, ok := nameOf(val); ok && s != "" {
+			if s, ok := config.NameOf(val); ok && s != "" {
 				p.DefaultAgentProfile = s
 			} else {
 				err = fmt.Errorf("%s: :default-agent-profile must be a name", at)
@@ -706,7 +706,7 @@ func ParseModelProfile(path, stem string, src []byte) (ModelProfile, error) {
 		return p, err
 	}
 	if !hasProvider {
-		return p, fmt.Errorf("%s: model profile: missing required key :provider", d.pos(m))
+		return p, fmt.Errorf("%s: model profile: missing required key :provider", d.Pos(m))
 	}
 	return p, nil
 }
@@ -714,71 +714,40 @@ func ParseModelProfile(path, stem string, src []byte) (ModelProfile, error) {
 // ---------------------------------------------------------------------
 // EDN decoding helpers
 
-type decoder struct {
-	name  string
-	spans *eval.Spans
-}
-
-func (d decoder) pos(v value.Value) string {
-	if p := d.spans.PositionOf(v); p != "" {
-		return p
-	}
-	return d.name
-}
-
-func (d decoder) child(v value.Value, i int, fallback string) string {
-	if p := d.spans.PositionOfChild(v, i); p != "" {
-		return p
-	}
-	return fallback
-}
+// decoder decodes the provider's configuration files (config.Doc).
+type decoder struct{ *config.Doc }
 
 func (d decoder) topMap(v value.Value, what string) (*value.Map, error) {
 	m, ok := v.(*value.Map)
 	if !ok {
-		return nil, fmt.Errorf("%s: %s must be a map, got %s", d.pos(v), what, value.TypeName(v))
+		return nil, fmt.Errorf("%s: %s must be a map, got %s", d.Pos(v), what, value.TypeName(v))
 	}
 	return m, nil
 }
 
 // each calls f for every entry with the positions of key and value.
 func (d decoder) each(m *value.Map, f func(k, v value.Value, kat, vat string) error) error {
-	i := 0
-	var err error
-	m.Range(func(k, v value.Value) bool {
-		err = f(k, v, d.child(m, 2*i, d.pos(m)), d.child(m, 2*i+1, d.pos(m)))
-		i++
-		return err == nil
-	})
-	return err
-}
-
-// fields decodes a map whose keys are keywords from known; unknown keys
-// are errors with a did-you-mean hint.
-func (d decoder) fields(m *value.Map, what string, known []string, f func(key string, v value.Value, at string) error) error {
-	return d.each(m, func(k, v value.Value, kat, vat string) error {
-		kw, ok := k.(*value.Keyword)
-		if !ok {
-			return fmt.Errorf("%s: %s: key must be a keyword, got %s", kat, what, value.PrStr(k))
+	for _, e := range d.Entries(m) {
+		if err := f(e.Key, e.Val, e.KeyPos, e.ValPos); err != nil {
+			return err
 		}
-		name := kw.FullName()
-		if !slices.Contains(known, name) {
-			return fmt.Errorf("%s: %s: unknown key :%s%s", kat, what, name, didYouMean(name, known, ":"))
-		}
-		return f(name, v, vat)
-	})
-}
-
-func nameOf(v value.Value) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case *value.Symbol:
-		return x.FullName(), true
-	case *value.Keyword:
-		return x.FullName(), true
 	}
-	return "", false
+	return nil
+}
+
+// fields decodes a map whose keys are keywords from known (config.Doc.Fields);
+// in names a nested map in messages.
+func (d decoder) fields(m *value.Map, in string, known []string, f func(key string, v value.Value, at string) error) error {
+	fs, err := d.Fields(m, in, known)
+	if err != nil {
+		return err
+	}
+	for _, fl := range fs {
+		if err := f(fl.Name, fl.Val, fl.ValPos); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (d decoder) str(v value.Value, at, key string) (string, error) {
@@ -790,9 +759,9 @@ func (d decoder) str(v value.Value, at, key string) (string, error) {
 }
 
 func (d decoder) enum(v value.Value, at, key string, allowed ...string) (string, error) {
-	s, ok := nameOf(v)
+	s, ok := config.NameOf(v)
 	if !ok || !slices.Contains(allowed, s) {
-		return "", fmt.Errorf("%s: :%s must be one of :%s, got %s%s", at, key, strings.Join(allowed, " :"), value.PrStr(v), didYouMean(s, allowed, ":"))
+		return "", fmt.Errorf("%s: :%s must be one of :%s, got %s%s", at, key, strings.Join(allowed, " :"), value.PrStr(v), config.DidYouMean(s, allowed, ":"))
 	}
 	return s, nil
 }
@@ -934,44 +903,4 @@ func (d decoder) chatTemplate(v value.Value, at string) (*ChatTemplate, error) {
 		return nil, err
 	}
 	return &ChatTemplate{Name: n}, nil
-}
-
-// ---------------------------------------------------------------------
-// did-you-mean
-
-// didYouMean returns " (did you mean PREFIX+x?)" for the closest candidate
-// within a small edit distance, or "".
-func didYouMean(s string, candidates []string, prefix ...string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := min(3, max(2, len(s)/3))
-	if best == "" || bestD > limit || bestD >= len([]rune(s)) {
-		return ""
-	}
-	return " (did you mean " + strings.Join(prefix, "") + best + "?)"
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -255,10 +255,10 @@ func TestLoadAliasesPrecedence(t *testing.T) {
 
 func TestLoadAliasesErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{"{:aliases {fast \"haiku\"}\n :alias {}}", "aliases.edn:2:2: aliases.edn: unknown key :alias (did you mean :aliases?)"},
+		{"{:aliases {fast \"haiku\"}\n :alias {}}", "aliases.edn:2:2: unknown key :alias (did you mean :aliases?)"},
 		{"{:aliases {fast 1}}", "aliases.edn:1:17: alias fast: spec must be a non-empty string"},
 		{"{:routes [[\"mist\" \"olama\"]]}", `aliases.edn:1:11: route "mist": unknown provider "olama" (did you mean ollama?)`},
-		{"{:capabilities {\"x\" {:prefil true}}}", "aliases.edn:1:22: capability: unknown key :prefil (did you mean :prefill?)"},
+		{"{:capabilities {\"x\" {:prefil true}}}", "aliases.edn:1:22: unknown key :prefil in capability (did you mean :prefill?)"},
 		{"{:aliases {fast #inst \"x\"}}", "aliases.edn:1:"},
 		{"[1 2]", "aliases.edn:1:1: aliases.edn must be a map"},
 	}
@@ -361,12 +361,12 @@ func TestModelProfilePrecedenceAndFields(t *testing.T) {
 
 func TestModelProfileErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{"{:provider :anthropic\n :max-token 5}", "x.edn:2:2: model profile: unknown key :max-token (did you mean :max-tokens?)"},
-		{"{:provider :anthropic :prefill true}", "x.edn:1:23: model profile: unknown key :prefill (did you mean :prefill??)"},
+		{"{:provider :anthropic\n :max-token 5}", "x.edn:2:2: unknown key :max-token (did you mean :max-tokens?)"},
+		{"{:provider :anthropic :prefill true}", "x.edn:1:23: unknown key :prefill (did you mean :prefill??)"},
 		{"{:provider :antropic}", "x.edn:1:12: :provider must be one of :anthropic :openai :compat :human :replay :test, got :antropic (did you mean :anthropic?)"},
 		{"{:default-model \"m\"}", "x.edn:1:1: model profile: missing required key :provider"},
 		{"{:provider :openai :max-tokens -1}", "x.edn:1:32: :max-tokens must be a positive integer, got -1"},
-		{"{:provider :openai :retries {:max-attempt 3}}", "x.edn:1:30: :retries: unknown key :max-attempt (did you mean :max-attempts?)"},
+		{"{:provider :openai :retries {:max-attempt 3}}", "x.edn:1:30: unknown key :max-attempt in :retries (did you mean :max-attempts?)"},
 		{"{:provider :openai :headers {\"X\" 3}}", "x.edn:1:34: header X: value must be a string or {:env \"VAR\"}"},
 		{"{:provider :openai :costs [1]}", "x.edn:1:27: price must be [input output]"},
 		{"{:provider :openai :transport :tool}", "x.edn:1:31: :transport must be one of :tc :pf :msg"},
