@@ -19,6 +19,8 @@ func TestLimitBigNumbers(t *testing.T) {
 		`(loop [x 3M i 0] (if (< i 27) (recur (* x x) (inc i)) (= x 0)))`,
 		`(loop [x 3N i 0] (if (< i 27) (recur (/ 1 (* x x)) (inc i)) (= x 0)))`,
 		`(math/factorial 1000000)`,
+		`(bigint (apply str (repeat 400000 "9")))`,
+		`(bigdec (apply str (repeat 400000 "9")))`,
 	} {
 		e := runLimited(t, context.Background(), src, Options{})
 		if !e.Fatal || !strings.HasPrefix(e.Msg, "Output limit exceeded: ") || !strings.Contains(e.Msg, " bits (limit 1048576)") {

@@ -403,6 +403,9 @@ func scToBigDec(v value.Value) (value.Value, error) {
 	case *big.Rat:
 		return value.Div(value.BigDec{Unscaled: new(big.Int).Set(x.Num())}, value.BigDec{Unscaled: new(big.Int).Set(x.Denom())})
 	case string:
+		if err := value.CheckDigits(len(x)); err != nil {
+			return nil, err
+		}
 		d, ok := value.ParseBigDec(x)
 		if !ok {
 			return nil, Errorf("Character array is missing \"exponent\" mark 'e' or 'E'. Invalid bigdec: %s", value.PrStr(x))
@@ -468,6 +471,9 @@ func scToBigInt(v value.Value) (value.Value, error) {
 			}
 		}
 		if ok {
+			if err := value.CheckDigits(len(s)); err != nil {
+				return nil, err
+			}
 			if b, good := new(big.Int).SetString(s, 10); good {
 				return b, nil
 			}

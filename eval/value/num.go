@@ -36,6 +36,16 @@ func (e *LimitError) Error() string {
 
 func bitLen(x *big.Int) int64 { return int64(x.BitLen()) }
 
+// CheckDigits fails when a decimal string of n digits would parse to a
+// number beyond MaxIntBits (parsing one takes time quadratic in its
+// length: ten million digits would take many minutes).
+func CheckDigits(n int) error {
+	if bits := int64(float64(n) * math.Log2(10)); bits > MaxIntBits {
+		return &LimitError{What: "integer", Bits: bits}
+	}
+	return nil
+}
+
 // resultBits estimates the size of op applied to two magnitudes of xb and
 // yb bits (an upper bound).
 func resultBits(op arithOp, xb, yb int64) int64 {
