@@ -249,7 +249,9 @@ func (l *linter) referenceRules() {
 		for m := range r.Namespace.Members {
 			cands = append(cands, r.Root+"/"+m)
 		}
-		if s := catalog.Suggest(r.Root+"/"+firstSegment(r.Member), cands); s != "" {
+		if why, ok := catalog.AbsentReason(r.Root, firstSegment(r.Member), r.Namespace.HasMember); ok && r.Namespace.Effect {
+			msg += " (" + why + ")"
+		} else if s := catalog.Suggest(r.Root+"/"+firstSegment(r.Member), cands); s != "" {
 			msg += " (did you mean " + s + "?)"
 			fixes = append(fixes, replaceFix(r.Start, r.Start+int32(len(r.Root)+1+len(firstSegment(r.Member))), s))
 		}

@@ -288,3 +288,22 @@ func mk(kind Kind, category, name, sigs, doc, detail string) Entry {
 func (e Entry) div(d string) Entry { e.Divergence = d; return e }
 
 func (e Entry) prio(p string) Entry { e.Priority = p; return e }
+
+// AbsentReason explains why the effect member ns/member is missing from a
+// namespace whose members has reports: its subset is not granted ("write
+// access is not granted to this agent", effects.md §1.1), which is the case
+// when no catalogued member of that subset is present. ok is false when
+// the member is unknown, present, or has no subset, or when another member
+// of its subset is present (the profile's :items left it out).
+func AbsentReason(ns, member string, has func(member string) bool) (reason string, ok bool) {
+	e, found := Lookup(ns + "/" + member)
+	if !found || e.Kind != EffectMember || e.Subset == "" || has(member) {
+		return "", false
+	}
+	for _, o := range Namespace(ns) {
+		if o.Kind == EffectMember && o.Subset == e.Subset && has(strings.TrimPrefix(o.Name, ns+"/")) {
+			return "", false
+		}
+	}
+	return e.Subset + " access is not granted to this agent", true
+}

@@ -436,19 +436,8 @@ func fixUTF8(s string) string {
 
 // AbsentReason explains why io/<member> is missing from the io namespace
 // map m, for the evaluator's `Namespace lookup failed: io/write-file (write
-// access is not granted to this agent)` (effects.md §1.1): the member is
-// catalogued and m holds no member of its subset. ok is false when the
-// member is unknown, present, or left out by the profile's :items while
-// its subset is granted.
+// access is not granted to this agent)` (effects.md §1.1); see
+// catalog.AbsentReason.
 func AbsentReason(m *value.Map, member string) (reason string, ok bool) {
-	e, found := catalog.Lookup("io/" + member)
-	if !found || e.Kind != catalog.EffectMember || m.Contains(value.Kw(member)) {
-		return "", false
-	}
-	for _, o := range catalog.Namespace("io") {
-		if o.Kind == catalog.EffectMember && o.Subset == e.Subset && m.Contains(value.Kw(strings.TrimPrefix(o.Name, "io/"))) {
-			return "", false
-		}
-	}
-	return e.Subset + " access is not granted to this agent", true
+	return catalog.AbsentReason("io", member, func(x string) bool { return m.Contains(value.Kw(x)) })
 }
