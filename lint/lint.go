@@ -112,7 +112,7 @@ func (l *linter) add(rule string, start, end int32, msg string, fixes ...Fix) *D
 	if lv == LevelOff {
 		return nil
 	}
-	l.diags = append(l.diags, Diagnostic{Rule: rule, Level: lv, Start: start, End: end, Message: msg, Fixes: fixes})
+	l.diags = append(l.diags, Diagnostic{Rule: rule, Level: lv, Start: start, End: end, Message: syntax.EscapeControl(msg), Fixes: fixes})
 	return &l.diags[len(l.diags)-1]
 }
 
