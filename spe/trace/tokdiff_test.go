@@ -107,3 +107,16 @@ func TestTraceAddedOffset(t *testing.T) {
 		t.Errorf("by completion: %d", got)
 	}
 }
+
+func TestQuinePrompt(t *testing.T) {
+	for text, want := range map[string]string{
+		`(quine completion (eval (do (quine prompt "Say \"hi\"\nnow") '(!extend)) `:   "Say \"hi\"\nnow",
+		`(quine completion "(quine prompt \"inside a string\")" (do (def _error {}) `: "",
+		`(quine completion (eval (do (def x 1) `:                                      "",
+	} {
+		got, ok := quinePrompt(text)
+		if got != want || ok != (want != "") {
+			t.Errorf("quinePrompt(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

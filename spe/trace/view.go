@@ -76,7 +76,15 @@ func LoadView(r *Run) (*RunView, error) {
 		}
 	}
 	v.Result, _ = r.Result()
-	last := map[string]*TurnView{} // last program turn per handle
+	// The predecessor of a program turn is the last program turn of its
+	// handle at its depth: a nested !llm-self runs one level deeper, and
+	// its caller's next turn continues the caller's context, not the
+	// child's.
+	type level struct {
+		handle string
+		depth  int
+	}
+	last := map[level]*TurnView{}
 	for _, info := range infos {
 		t := &TurnView{TurnInfo: info, Added: -1}
 		if info.HasCall {
@@ -96,11 +104,11 @@ func LoadView(r *Run) (*RunView, error) {
 			t.Program = r.ProgramText(info)
 			t.Prompt, t.PromptOK = r.Prompt(info)
 			t.Added = addedOffset(t)
-			if p := last[info.Handle]; p != nil && t.Added >= 0 {
-				t.Prev = p
-				t.Ops = TokenDiff(p.Program, t.Program[:t.Added])
-				if !SameContext(t.Ops) {
-					t.Ops = nil
+			if p := last[level{info.Handle, info.Depth}]; p != nil && t.Added >= 0 {
+				if ops := TokenDiff(p.Program, t.Program[:t.Added]); SameContext(ops) {
+					// A fresh context (a sub-task in tail position) has no
+					// predecessor.
+					t.Prev, t.Ops = p, ops
 				}
 				for _, op := range t.Ops {
 					// Closers dropped by reopening are not pruning.
@@ -111,7 +119,7 @@ func LoadView(r *Run) (*RunView, error) {
 			}
 			t.countForms()
 			if t.Program != "" {
-				last[info.Handle] = t
+				last[level{info.Handle, info.Depth}] = t
 			}
 		}
 		v.Turns = append(v.Turns, t)
@@ -246,6 +254,52 @@ func (t *TurnView) Outcome(n int) string {
 		return "… interrupted"
 	}
 	return "…"
+}
+
+// PromptValue is the prompt of a turn as a tree shows it (runtime.md
+// §3.2 distinguishes the prompt value from the prefix it becomes): the
+// leaf prompt of a leaf call; for a program turn, the task string T of the
+// fresh context W(T) = (quine completion (eval (do (quine prompt "T") …
+// that the prefix holds, else the prefix itself. ok is false when the
+// prompt was not recovered.
+func (t *TurnView) PromptValue() (string, bool) {
+	if !t.PromptOK {
+		return "", false
+	}
+	if t.Kind == KindLeaf {
+		return t.Prompt, true
+	}
+	if task, ok := quinePrompt(t.Prompt); ok {
+		return task, true
+	}
+	return t.Prompt, true
+}
+
+// quinePrompt finds the first (quine prompt "T") form of a program text
+// outside strings and returns T.
+func quinePrompt(text string) (string, bool) {
+	src := []byte(text)
+	f := syntax.Parse("prompt", src)
+	found, task := false, ""
+	for _, form := range f.Forms {
+		syntax.Walk(form, func(n *syntax.Node) bool {
+			if found {
+				return false
+			}
+			k := n.Kids
+			if n.Kind != syntax.List || len(k) != 3 || k[0].Kind != syntax.Symbol || k[1].Kind != syntax.Symbol ||
+				k[2].Kind != syntax.String || k[0].Text(src) != "quine" || k[1].Text(src) != "prompt" {
+				return true
+			}
+			s, err := syntax.UnquoteString(k[2].Text(src))
+			found, task = err == nil, s
+			return false
+		})
+		if found {
+			break
+		}
+	}
+	return task, found
 }
 
 // Label names the turn by handle and call number (main/2).

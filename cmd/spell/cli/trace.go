@@ -100,7 +100,8 @@ form repeated in later prompts counts once.
 
 Modes (at most one):
   --tree        turn tree (indented by depth): first 40 characters of each
-                prompt, then the value or ✗ error
+                turn's prompt (the task of its context, or the leaf
+                prompt), then the value or ✗ error
   --turn N      the program of turn N (a leaf call: prompt and response)
   --skeleton N  the program of turn N with long strings truncated
   --rethinks    each prune/rethink with the text it removed
@@ -326,8 +327,8 @@ func showSkeleton(w io.Writer, t *trace.TurnView, n int) error {
 func showTree(w io.Writer, v *trace.RunView) error {
 	for _, t := range v.Turns {
 		prompt := "?"
-		if t.PromptOK {
-			prompt = trace.QuoteAbbrev(t.Prompt, 40)
+		if p, ok := t.PromptValue(); ok {
+			prompt = trace.QuoteAbbrev(p, 40)
 		}
 		fmt.Fprintf(w, "%s%04d %s %s %s %s\n", strings.Repeat("  ", max(t.Depth, 0)), t.Turn, t.Label(), t.Kind, prompt, t.Outcome(60))
 	}
