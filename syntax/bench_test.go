@@ -123,3 +123,23 @@ func BenchmarkTreeMemory(b *testing.B) {
 	}
 	b.ReportMetric(ratio, "B-tree/B-input")
 }
+
+// TestTreeMemory: the tree of ordinary source retains at most 10 bytes per
+// input byte (issue 8: a 10 MB file's tree must not cost gigabytes). It
+// measures heap bytes, not time. Dense inputs cost more per byte (about 30
+// for "a a a …", one 56-byte node per 2 bytes); the --max-input limit of
+// the commands bounds those.
+func TestTreeMemory(t *testing.T) {
+	src := benchSource(2 << 20)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f := Parse("bench", src)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	retained := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	runtime.KeepAlive(f)
+	if ratio := float64(retained) / float64(len(src)); ratio > 10 {
+		t.Errorf("the tree of %d bytes retains %d bytes (%.1f per input byte), want at most 10", len(src), retained, ratio)
+	}
+}

@@ -106,6 +106,15 @@ func ParseNumber(tok string) (NumberLit, error) {
 	if !allDigits(digits, base) {
 		return bad()
 	}
+	if !forceBig {
+		// Most literals fit an int64: no big.Int to allocate.
+		if v, err := strconv.ParseInt(digits, base, 64); err == nil {
+			if neg {
+				v = -v
+			}
+			return NumberLit{Kind: NumInt, Int: v}, nil
+		}
+	}
 	n, ok := new(big.Int).SetString(digits, base)
 	if !ok {
 		return bad()
