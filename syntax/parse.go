@@ -286,19 +286,37 @@ func (p *parser) checkMap(n *Node) {
 	default:
 		return
 	}
+	// Error tokens (a stray closing delimiter inside the map) are reported
+	// already and are not forms. They are the real cause: `{:a 1 :b 2)` is
+	// a mismatched delimiter, not an odd map, and the parity of a map with
+	// a wrong closer says nothing.
+	kids, stray := n.Kids, false
+	for _, k := range n.Kids {
+		if k.Kind == Error {
+			stray = true
+		}
+	}
+	if stray {
+		kids = make([]*Node, 0, len(n.Kids))
+		for _, k := range n.Kids {
+			if k.Kind != Error {
+				kids = append(kids, k)
+			}
+		}
+	}
 	step := 1
 	if n.Kind != Set {
 		step = 2
-		if len(n.Kids)%2 != 0 {
+		if len(kids)%2 != 0 && !stray {
 			p.errAt(int(n.Start), int(n.End), "Map literal must contain an even number of forms", "", -1)
 		}
 	}
-	if len(n.Kids) < 2*step {
+	if len(kids) < 2*step {
 		return
 	}
-	seen := make(map[string]bool, len(n.Kids)/step)
-	for i := 0; i < len(n.Kids); i += step {
-		k := n.Kids[i]
+	seen := make(map[string]bool, len(kids)/step)
+	for i := 0; i < len(kids); i += step {
+		k := kids[i]
 		switch k.Kind {
 		case Keyword, String, Number, Char, Nil, Bool, Symbol:
 		default:
