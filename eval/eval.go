@@ -203,6 +203,9 @@ func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 // namespace root s is not bound; the error's :expr is the symbol itself
 // (language.md §5.2) unless it heads a call.
 func (in *Interp) unbound(s, expr *value.Symbol, env *Env) error {
+	if cause := effectOutside(symText(s)); cause != nil {
+		return &Error{Msg: "Unbound symbol: " + symText(s), Expr: expr, Cause: cause}
+	}
 	return &Error{Msg: "Unbound symbol: " + syntax.EscapeControl(symText(s)), Expr: expr, Hint: in.suggest(symText(s), env)}
 }
 
@@ -258,7 +261,9 @@ func (in *Interp) evalList(l *value.List, env *Env, tail pos) (value.Value, *Env
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			if e.Span == nil && in.Spans != nil {
-				e.Span = in.Spans.Of(l)
+				if e.Span = in.Spans.Of(l); e.Span != nil {
+					noteVia(e, l)
+				}
 			}
 			if e.Expr == nil {
 				e.Expr = l

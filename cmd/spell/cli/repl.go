@@ -354,12 +354,13 @@ func (r *replRun) printError(err error) {
 		fmt.Fprintf(r.stderr, "error: %v\n", err)
 		return
 	}
-	fmt.Fprintf(r.stderr, "error: %s\n", e.Msg)
+	msg, hint := presentation(e)
+	fmt.Fprintf(r.stderr, "error: %s\n", msg)
 	if t := e.CallTrace(); t != "" {
 		fmt.Fprintf(r.stderr, "  %s\n", t)
 	}
-	if e.Hint != "" {
-		fmt.Fprintf(r.stderr, "  hint: %s\n", e.Hint)
+	if hint != "" {
+		fmt.Fprintf(r.stderr, "  hint: %s\n", hint)
 	}
 }
 

@@ -463,22 +463,35 @@ func formatError(err error, name string, rr *syntax.Completion, lines *syntax.Li
 		fmt.Fprintf(&b, "Error: %v\n", err)
 		return b.String()
 	}
+	msg, hint := presentation(e)
 	switch {
 	case e.Span != nil && e.Span.File != nil && e.Span.File.Name == name && rr != nil:
 		// The evaluator read the same text the same way: map its offset
 		// back through this read's repairs.
 		off := rr.OrigOffset(int(e.Span.Start))
-		fmt.Fprintf(&b, "%s:%s: error: %s\n", name, lines.Position(off), e.Msg)
+		fmt.Fprintf(&b, "%s:%s: error: %s\n", name, lines.Position(off), msg)
 	case e.Span != nil && e.Span.File != nil:
-		fmt.Fprintf(&b, "%s: error: %s\n", e.Span, e.Msg)
+		fmt.Fprintf(&b, "%s: error: %s\n", e.Span, msg)
 	default:
-		fmt.Fprintf(&b, "Error: %s\n", e.Msg)
+		fmt.Fprintf(&b, "Error: %s\n", msg)
 	}
 	if t := e.CallTrace(); t != "" {
 		fmt.Fprintf(&b, "  %s\n", t)
 	}
-	if e.Hint != "" {
-		fmt.Fprintf(&b, "  hint: %s\n", e.Hint)
+	if hint != "" {
+		fmt.Fprintf(&b, "  hint: %s\n", hint)
 	}
 	return b.String()
+}
+
+// presentation returns the message and hint to show a person for e: the
+// Spell message and its hint, except for an effect used outside eval,
+// which is explained in the words the program used (print, not the
+// internal !llm-self it expands to). --json keeps the Spell message.
+func presentation(e *eval.Error) (msg, hint string) {
+	var eo *eval.EffectOutsideEval
+	if errors.As(e, &eo) {
+		return eo.Explain()
+	}
+	return e.Msg, e.Hint
 }
