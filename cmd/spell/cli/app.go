@@ -5,11 +5,10 @@
 // line runs in-process in tests (tooling.md §9). Data goes to stdout, errors
 // and diagnostics to stderr.
 //
-// Exit codes shared by every subcommand:
-//
-//	0  success
-//	1  the command ran and found something to report (e.g. `fmt --check`)
-//	2  usage errors (unknown command or flag, missing file) and syntax errors
+// Exit codes: 0 success; 1 the command ran and found something to report
+// (a failed spell run, fmt --check, lint findings); 2 usage and
+// configuration errors (fmt and lint: also syntax errors). Each command's
+// help states its own; the README's table is tested by TestExitCodeTable.
 package cli
 
 import (
@@ -62,6 +61,10 @@ Commands:
 {{- end}}
 
 Examples:
+  spell run -e '(+ 1 2)'          run a Spell program; prints 3
+  spell run -p "Say hello" --model replay:examples/hello-world.txtar
+                                  run a task, replaying a recorded model
+  spell models                    list the models and which API keys are set
   spell fmt program.spl           print program.spl formatted
   spell fmt -w .                  format every .spl file under . in place
   spell fmt -d src                show what formatting would change, as a diff
@@ -77,7 +80,8 @@ Global flags:
   -v, --version   print the version (same as spell version)
 
 Run 'spell help <command>' for the flags and examples of one command.
-Exit codes: 0 success, 1 findings (such as fmt --check), 2 usage or syntax errors.
+Exit codes: 0 success; 1 a failed run or findings (fmt --check, lint);
+2 usage or configuration errors (and syntax errors in fmt and lint).
 `
 
 // commandHelp is the help template of every subcommand.

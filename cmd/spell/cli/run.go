@@ -44,8 +44,10 @@ warning on stderr (FILE:LINE:COL: warning: ...); with --strict each one is
 an error and nothing runs. A program makes no model call unless its
 trailing expression asks for one.
 
-Every run writes a trace directory (events.jsonl and each turn's program)
-under $XDG_STATE_HOME/spell/runs unless --no-trace; read it with spell trace.
+A run that calls a model or runs an effect writes a trace directory
+(events.jsonl and each turn's program) under $XDG_STATE_HOME/spell/runs,
+unless --no-trace; read it with spell trace. A program that does neither
+(spell run -e '(+ 1 2)') writes no trace.
 
 Output: the result on stdout; warnings, "Cost: $X" and "Trace: DIR" on
 stderr; errors as FILE:LINE:COL: error: MESSAGE (or Error: MESSAGE), then the
@@ -74,18 +76,18 @@ Examples:
 			&ucli.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile `NAME` or FILE.agent.edn (default: the model profile's, else cli)"},
 			&ucli.StringFlag{Name: "base-url", Usage: "endpoint `URL` of the HTTP provider"},
-			&ucli.StringFlag{Name: "transport", Usage: "force the transport: tc, pf or msg"},
+			&ucli.StringFlag{Name: "transport", Usage: "force the transport `MODE`: tc, pf or msg"},
 			&ucli.IntFlag{Name: "max-turns", Usage: "stop after `N` model calls (0 = unlimited)", Value: spe.DefaultLimits.MaxTurns},
 			&ucli.IntFlag{Name: "max-depth", Usage: "nesting limit `N` of non-tail self-calls (0 = unlimited)", Value: spe.DefaultLimits.MaxDepth},
-			&ucli.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget},
-			&ucli.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response (default: the model profile's)"},
-			&ucli.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens (0 = unlimited)"},
-			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit of the whole run, e.g. 10m (0 = none)"},
-			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "own failures in a row before the run stops (`N`)", Value: spe.DefaultLimits.MaxConsecutiveErrors},
+			&ucli.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget, DefaultText: fmt.Sprintf("%.2f", spe.DefaultLimits.Budget)},
+			&ucli.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response", DefaultText: "the model profile's"},
+			&ucli.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens", DefaultText: "0, unlimited"},
+			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
+			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "stop after `N` own failures in a row", Value: spe.DefaultLimits.MaxConsecutiveErrors},
 			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", DisableDefaultText: true},
-			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)"},
-			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "none, low, medium, high, xhigh or max"},
-			&ucli.StringFlag{Name: "verbosity", Usage: "low or auto (OpenAI)"},
+			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)", DefaultText: "0, off"},
+			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "reasoning `EFFORT`: none, low, medium, high, xhigh or max"},
+			&ucli.StringFlag{Name: "verbosity", Usage: "answer `LEVEL`: low or auto (OpenAI)"},
 			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", DisableDefaultText: true},
 			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
