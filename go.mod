@@ -10,6 +10,8 @@ require (
 	// pure Go (no cgo, builds with Go 1.26), the line editor most Go REPLs
 	// use, and its one dependency is golang.org/x/sys, already required.
 	github.com/chzyer/readline v1.5.1
+	// pty runs spell repl on a pseudo-terminal in one test (tests only).
+	github.com/creack/pty v1.1.24
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/rogpeppe/go-internal v1.16.0
