@@ -355,6 +355,9 @@ func (p *Procs) leftBehind(pgid int) {
 // processes seen at command end is still alive with the same start time,
 // so a process group id reused by an unrelated program is left alone.
 func (p *Procs) KillAll(now bool) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	groups := p.groups
 	p.groups = map[int]map[int]string{}
