@@ -29,11 +29,18 @@
 // InvalidParams (-32602). Input that ends inside a frame, or before exit, is
 // logged and ends the server with exit code 1.
 //
-// Documents live in a store mapping a URI to an immutable snapshot
-// {version, text, CST, analysis}; changes (full or incremental) are applied
-// only when the version increases. Positions are byte offsets internally and
-// converted through a line table in the negotiated position encoding: utf-8
-// when the client offers it, else utf-16.
+// Documents live in a store (store.go). An open document is an editable
+// text buffer (textbuf.go: a gap buffer with a gap-buffered line index, so a
+// range edit costs the edit, not the document); changes (full or
+// incremental) are applied only when the version increases. Requests and the
+// diagnostics worker read an immutable snapshot {version, text, CST,
+// analysis} of the latest version, made on demand: a burst of edits costs one
+// copy, one parse and one analysis. Diagnostics run one publication per
+// document at a time; a change abandons the one in progress at its next
+// stage. A document over MaxDocumentSize (2 MiB) is kept in sync but not
+// analysed (one too-large diagnostic, one window message). Positions are
+// byte offsets internally and converted through a line table in the
+// negotiated position encoding: utf-8 when the client offers it, else utf-16.
 //
 // One file per feature, as in gopls: diagnostics.go (debounced push of
 // syntax and lint findings), formatting.go (minimal edits), hover.go,
