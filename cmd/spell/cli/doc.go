@@ -221,7 +221,7 @@ func docName(out, errw io.Writer, name string, asJSON bool) error {
 		if asJSON {
 			return docWriteJSON(out, docEntryJSON(e))
 		}
-		_, err := fmt.Fprintln(out, catalog.Describe(e))
+		_, err := fmt.Fprintln(out, docText(e))
 		return err
 	}
 	if ns, ok := docNamespace(name); ok {
@@ -284,7 +284,7 @@ func docKey(out, errw io.Writer, nsName, key string, asJSON bool) error {
 	if !found {
 		if e, ok := catalog.Lookup(docMemberName(ns.Name, key)); ok {
 			entry = &e
-			text, found = catalog.Describe(e), true
+			text, found = docText(e), true
 		}
 	}
 	if !found {
@@ -547,4 +547,41 @@ func docWriteJSON(out io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// divergenceText says in words what each divergence tag (README,
+// "Differences from the reference implementation") means, so spell doc
+// never shows a bare tag such as D4 to a reader who has not met it.
+var divergenceText = map[string]string{
+	"D1":  "character literals evaluate to themselves",
+	"D2":  "& in fn, defn, defmacro and loop parameters is variadic; the rest is a list, nil when empty",
+	"D3":  "loop inits see earlier loop bindings",
+	"D4":  "map takes several collections, comp is variadic, and (reduce f []) calls (f)",
+	"D5":  "the elements of a set literal are evaluated",
+	"D6":  "recur outside the tail position of fn or loop is an error",
+	"D7":  "every failure except limits and cancellation can be caught",
+	"D8":  "#=, syntax quote, ~, ~@, @, #', tagged literals, reader conditionals and ::kw are reader errors",
+	"D9":  "the completion sanitiser works on tokens",
+	"D10": "regular expressions are RE2; a pattern RE2 cannot express is a clear error",
+	"D11": "string indices and counts are Unicode code points",
+	"D12": "a failing callee's locals never leak into catch",
+	"D13": "bounded snapshots follow the spec's algorithm",
+}
+
+// docText is the text spell doc prints for an entry: catalog.Describe
+// with the divergence tags explained in words (hover and describe-fn keep
+// the tags).
+func docText(e catalog.Entry) string {
+	if e.Divergence == "" {
+		return catalog.Describe(e)
+	}
+	plain := e
+	plain.Divergence = ""
+	var parts []string
+	for _, tag := range strings.Fields(e.Divergence) {
+		if t, ok := divergenceText[tag]; ok {
+			parts = append(parts, t)
+		}
+	}
+	return catalog.Describe(plain) + "\n\nDiffers from the reference implementation: " + strings.Join(parts, "; ") + "."
 }
