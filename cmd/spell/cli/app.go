@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -153,7 +154,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 
 // Main runs the spell command line with the given arguments (args[0] is the
 // program name) and returns the process exit code. It never calls os.Exit.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer internalError(stderr, &code)
 	var notFound string
 	app := newApp(stdin, stdout, stderr, &notFound)
 	err := app.Run(args)
@@ -185,4 +187,22 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "spell: "+err.Error())
 	return 1
+}
+
+// exitInternal is the exit code of a bug in spell itself (EX_SOFTWARE).
+const exitInternal = 70
+
+// internalError turns a panic of the command into one line on stderr and
+// exit code 70 instead of a Go stack trace; SPELL_DEBUG=1 re-panics, so
+// the stack can be had for a bug report.
+func internalError(stderr io.Writer, code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if os.Getenv("SPELL_DEBUG") == "1" {
+		panic(r)
+	}
+	fmt.Fprintf(stderr, "spell: internal error: %v\nThis is a bug in spell; run again with SPELL_DEBUG=1 for the Go stack trace to report it.\n", r)
+	*code = exitInternal
 }

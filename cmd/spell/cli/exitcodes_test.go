@@ -108,3 +108,18 @@ func TestExitCodeTable(t *testing.T) {
 		t.Errorf("spell models with a broken aliases.edn: exit %d, want 2", code)
 	}
 }
+
+// TestInternalErrorNoStack: a panic becomes one line and exit 70, never a
+// Go stack trace.
+func TestInternalErrorNoStack(t *testing.T) {
+	t.Setenv("SPELL_DEBUG", "")
+	var b strings.Builder
+	code := func() (code int) {
+		defer internalError(&b, &code)
+		panic("boom")
+	}()
+	want := "spell: internal error: boom\nThis is a bug in spell; run again with SPELL_DEBUG=1 for the Go stack trace to report it.\n"
+	if code != 70 || b.String() != want {
+		t.Errorf("code %d, stderr %q; want 70, %q", code, b.String(), want)
+	}
+}
