@@ -76,7 +76,18 @@ func errorMap(e *eval.Error) *value.Map {
 	for _, t := range e.Trace {
 		trace = append(trace, value.Sym(t))
 	}
-	return value.NewMap(kwError, cleanMessage(e.Msg), kwIn, list(symQuote, e.Expr), kwTrace, value.NewVector(trace))
+	return value.NewMap(kwError, modelMessage(e), kwIn, list(symQuote, e.Expr), kwTrace, value.NewVector(trace))
+}
+
+// modelMessage is the cleaned message the model reads in _error, with the
+// evaluator's did-you-mean appended in parentheses: the model gets the same
+// hint a person gets from spell run, spell lint and spell doc.
+func modelMessage(e *eval.Error) string {
+	msg := cleanMessage(e.Msg)
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
+	return msg
 }
 
 // trailingRecovery reopens the failed wrapper in place with the error and a

@@ -203,3 +203,22 @@ func TestSpendLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorHintForModel: the model's _error carries the same did-you-mean
+// as spell run prints (issue 9: one did-you-mean everywhere).
+func TestErrorHintForModel(t *testing.T) {
+	task := "Count."
+	p, _, v, err := runTask(t, task, map[string]string{
+		"main/1": `(def v [1 2 3]) '(lenght v))))`,
+		"main/2": `(:error _error))))`,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != "Unbound symbol: lenght (did you mean count?)" {
+		t.Fatalf("value %s", value.PrStr(v))
+	}
+	if got := p.prompts["main/2"]; !strings.Contains(got, `(def _error {:error "Unbound symbol: lenght (did you mean count?)" :in (quote (lenght v))`) {
+		t.Errorf("main/2 lacks the hint:\n%s", got)
+	}
+}
