@@ -138,12 +138,17 @@ func (n *ns) run(argv []string, o procOpts) (value.Value, error) {
 }
 
 func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, error) {
+	return n.runFull(argv, o, append(FilterEnv(n.environ(), n.cfg.EnvAllow), extraEnv...))
+}
+
+// runFull is run with env as the whole environment of the process.
+func (n *ns) runFull(argv []string, o procOpts, env []string) (value.Value, error) {
 	if err := n.ctx.Err(); err != nil {
 		return nil, eval.Cancelled()
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = n.space.rootDir
-	cmd.Env = append(FilterEnv(n.environ(), n.cfg.EnvAllow), extraEnv...)
+	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	outR, outW, err := os.Pipe()
 	if err != nil {
@@ -469,7 +474,9 @@ var gitRefusedShort = []string{"-c", "-C"}
 // gitSafety are configuration overrides so repository configuration cannot
 // run programs (fsmonitor, pager, external diff, signature verification).
 var gitSafety = []string{"--no-pager", "-c", "core.fsmonitor=false", "-c", "core.pager=cat",
-	"-c", "diff.external=", "-c", "log.showSignature=false", "-c", "core.hooksPath=/dev/null"}
+	"-c", "diff.external=", "-c", "log.showSignature=false", "-c", "core.hooksPath=/dev/null",
+	"-c", "gpg.program=false", "-c", "gpg.ssh.program=false", "-c", "gpg.x509.program=false",
+	"-c", "protocol.allow=never"}
 
 func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 	strs := make([]string, len(args))
@@ -501,17 +508,26 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := []string{"GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "GIT_EXTERNAL_DIFF="}
-	if sub == "diff" {
+	env := n.gitEnv(false)
+	repo, err := n.gitLocate(o, env)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case repo.fail != "":
+		return procEnvelope(false, "", repo.fail, nil, false), nil
+	case !repo.found && sub == "diff":
 		// Outside a work tree git diff silently compares two arbitrary
 		// files (its --no-index mode): refuse instead.
-		probe := append(append([]string{"git"}, gitSafety...), "rev-parse", "--is-inside-work-tree")
-		res, err := n.runEnv(probe, o, env)
-		if err != nil {
+		return procEnvelope(false, "", "Not inside a git work tree: io/git diff outside a repository would compare arbitrary files (git's --no-index mode), which is refused", nil, false), nil
+	case repo.prefix != "" && sub != "rev-parse":
+		env = n.gitEnv(true)
+		if rest, err = n.gitSubdir(sub, rest, repo.prefix, o, env); err != nil {
+			var f *failure
+			if errors.As(err, &f) {
+				return procEnvelope(false, "", f.msg, nil, false), nil
+			}
 			return nil, err
-		}
-		if out, _ := res.(*value.Map).Get(kwOut); out != "true\n" {
-			return procEnvelope(false, "", "Not inside a git work tree: io/git diff outside a repository would compare arbitrary files (git's --no-index mode), which is refused", nil, false), nil
 		}
 	}
 	argv := append([]string{"git"}, gitSafety...)
@@ -523,7 +539,7 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 		argv = append(argv, "--no-textconv")
 	}
 	argv = append(argv, rest...)
-	return n.runEnv(argv, o, env)
+	return n.runFull(argv, o, env)
 }
 
 // gitPaths confines the path arguments of a git call to the workspace
