@@ -45,13 +45,13 @@ type gitWhere struct {
 // gitLocate asks git which work tree and git directory it uses from the
 // root and refuses one that reaches outside the workspace: the work tree
 // (a repository's core.worktree may point anywhere) must be the root or
-// contain it, and the git directory must lie inside the work tree or be
-// one that names this work tree as its own (a linked worktree's gitdir
-// file, a submodule's core.worktree) — a planted ".git" file pointing at
-// another repository is refused.
+// contain it, and the git and common directories must lie inside the
+// work tree or name this work tree as their own (a linked worktree's
+// gitdir file, a submodule's core.worktree) — a planted ".git" or
+// commondir file pointing at another repository is refused.
 func (n *ns) gitLocate(o procOpts, env []string) (gitWhere, error) {
 	probe := append(append([]string{"git"}, gitSafety...), "rev-parse",
-		"--is-inside-work-tree", "--absolute-git-dir", "--show-toplevel")
+		"--is-inside-work-tree", "--path-format=absolute", "--git-dir", "--git-common-dir", "--show-toplevel")
 	res, err := n.runFull(probe, o, env)
 	if err != nil {
 		return gitWhere{}, err
@@ -62,16 +62,16 @@ func (n *ns) gitLocate(o procOpts, env []string) (gitWhere, error) {
 	}
 	out, _ := m.Get(kwOut)
 	lines := strings.Split(strings.TrimSuffix(value.Str(out), "\n"), "\n")
-	if len(lines) < 3 || lines[0] != "true" {
+	if len(lines) < 4 || lines[0] != "true" {
 		return gitWhere{fail: "The workspace root is not inside a git work tree (the repository's core.worktree points elsewhere): io/git is refused"}, nil
 	}
-	gitDir, top := realPath(lines[1]), realPath(lines[2])
+	gitDir, common, top := realPath(lines[1]), realPath(lines[2]), realPath(lines[3])
 	root := realPath(n.space.rootDir)
 	rel, ok := inside(root, top)
 	if !ok {
 		return gitWhere{fail: fmt.Sprintf("The git work tree %s lies outside the workspace root (the repository's core.worktree points elsewhere): io/git is refused", top)}, nil
 	}
-	if _, in := inside(gitDir, top); !in && !n.gitDirOwns(gitDir, top, o, env) {
+	if !n.gitDirsBelong(gitDir, common, top, o, env) {
 		return gitWhere{fail: fmt.Sprintf("The git directory %s lies outside the workspace and does not belong to its work tree (a .git file points elsewhere): io/git is refused", gitDir)}, nil
 	}
 	r := gitWhere{found: true}
@@ -79,6 +79,24 @@ func (n *ns) gitLocate(o procOpts, env []string) (gitWhere, error) {
 		r.prefix = filepath.ToSlash(rel) + "/"
 	}
 	return r, nil
+}
+
+// gitDirsBelong reports whether the git directory and the common directory
+// (objects and refs) are the work tree's own: both inside it, or a git
+// directory that names top as its work tree and is the common directory
+// or one of its linked worktrees. A planted commondir file pointing at
+// another repository fails both.
+func (n *ns) gitDirsBelong(gitDir, common, top string, o procOpts, env []string) bool {
+	_, gitIn := inside(gitDir, top)
+	_, commonIn := inside(common, top)
+	if gitIn && commonIn {
+		return true
+	}
+	if !n.gitDirOwns(gitDir, top, o, env) {
+		return false
+	}
+	_, linked := inside(gitDir, filepath.Join(common, "worktrees"))
+	return gitDir == common || linked
 }
 
 // gitDirOwns reports whether a git directory outside the work tree names

@@ -136,6 +136,17 @@ func TestGitPlantedGitFileRefused(t *testing.T) {
 		f.procFails("does not belong to its work tree", "s3cret", "git", strs(args...)...)
 	}
 
+	// a git directory inside the workspace whose commondir file names
+	// another repository's objects and refs
+	h := newFixture(t, nil)
+	h.write(".git", "gitdir: .fake\n")
+	h.write(".fake/HEAD", "ref: "+gitCmd(t, outside, "symbolic-ref", "HEAD")+"\n")
+	h.write(".fake/commondir", filepath.Join(outside, ".git")+"\n")
+	h.write(".fake/gitdir", filepath.Join(h.root, ".git")+"\n")
+	for _, args := range [][]string{{"show", "HEAD:secret.txt"}, {"log", "-p"}, {"show", "HEAD"}} {
+		h.noLeak(args...)
+	}
+
 	// a linked worktree (its .git file points into the main repository)
 	main := secretRepo(t)
 	wt := filepath.Join(t.TempDir(), "wt")
