@@ -218,3 +218,39 @@ func TestGitSubdirectoryConfined(t *testing.T) {
 	}
 	f.ok("git", "status", "--short")
 }
+
+// TestGitSubmoduleAccepted: a submodule's .git file points into the
+// superproject's git directory, whose core.worktree names the submodule.
+func TestGitSubmoduleAccepted(t *testing.T) {
+	sub := secretRepo(t)
+	super, err := filepath.EvalSymlinks(t.TempDir())
+	must(t, err)
+	gitCmd(t, super, "init", "-q")
+	gitCmd(t, super, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub")
+	f := newFixture(t, func(c *Config) { c.Root = filepath.Join(super, "sub") })
+	if got := f.ok("git", "log", "--format=%s"); got != "s3cret-commit\n" {
+		t.Errorf("log in a submodule: %q", got)
+	}
+}
+
+// TestGitRunsNoSignatureProgram: a repository's gpg.program is not run by
+// io/git log --show-signature (nor by a %G? format).
+func TestGitRunsNoSignatureProgram(t *testing.T) {
+	f := newFixture(t, nil)
+	f.write("a.txt", "one\n")
+	gitRepo(t, f)
+	dir := t.TempDir()
+	signer := filepath.Join(dir, "sign")
+	must(t, os.WriteFile(signer, []byte("#!/bin/sh\necho '[GNUPG:] SIG_CREATED ' >&2\necho '-----BEGIN PGP SIGNATURE-----'\necho x\necho '-----END PGP SIGNATURE-----'\n"), 0o755))
+	gitCmd(t, f.root, "-c", "gpg.program="+signer, "-c", "user.signingkey=k", "commit", "-q", "-S", "--allow-empty", "-m", "signed")
+	marker := filepath.Join(dir, "ran")
+	verifier := filepath.Join(dir, "verify")
+	must(t, os.WriteFile(verifier, []byte("#!/bin/sh\ntouch '"+marker+"'\n"), 0o755))
+	gitCmd(t, f.root, "config", "gpg.program", verifier)
+	f.call("git", "log", "--show-signature", "-1")
+	f.call("git", "log", "--format=%G?", "-1")
+	f.call("git", "show", "--show-signature")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("io/git ran the repository's gpg.program")
+	}
+}
