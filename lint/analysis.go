@@ -130,16 +130,17 @@ type Reference struct {
 	// inside a function body, when there is none, every binding of the name
 	// anywhere — see Dynamic).
 	Candidates []*Binding
-	// Dynamic is set when the candidates are local bindings found only
-	// through dynamic scope.
-	Dynamic bool
 	// Entry is the catalogue entry the name resolves to when no binding
 	// does (builtins, special forms, macros, namespace members).
-	Entry    *catalog.Entry
-	HasEntry bool
+	Entry *catalog.Entry
 	// Namespace is the namespace of a qualified name, or of a bare namespace
 	// root symbol (`strings`), when it is one the analysis knows.
 	Namespace *Namespace
+	// HasEntry is set when Entry is.
+	HasEntry bool
+	// Dynamic is set when the candidates are local bindings found only
+	// through dynamic scope.
+	Dynamic bool
 	// Head is set when the symbol is the head of a call.
 	Head bool
 	// Mode is how the position is evaluated.

@@ -66,3 +66,25 @@ func BenchmarkParseOnly(b *testing.B) {
 		syntax.Parse("bench.spl", src)
 	}
 }
+
+// denseUnbound returns about n bytes of "(do a a a …)": one unbound symbol
+// every two bytes, the worst case for findings per input byte.
+func denseUnbound(n int) []byte {
+	src := make([]byte, 0, n+8)
+	src = append(src, "(do"...)
+	for len(src) < n-1 {
+		src = append(src, " a"...)
+	}
+	return append(src, ')')
+}
+
+func BenchmarkLintDenseUnbound(b *testing.B) {
+	src := denseUnbound(1 << 20)
+	b.SetBytes(int64(len(src)))
+	opts := Options{Namespaces: DefaultNamespaces()}
+	b.ReportAllocs()
+	for b.Loop() {
+		f := syntax.Parse("dense.spl", src)
+		Check(f, opts, Config{})
+	}
+}

@@ -21,6 +21,9 @@ type Diagnostic struct {
 	Message    string
 	Related    []Related
 	Fixes      []Fix
+	// more is set on the finding that stands for findings of its rule left
+	// out past MaxPerRule: how many.
+	more int
 }
 
 // Related is a location related to a finding (where an unclosed form
@@ -82,6 +85,7 @@ func Lint(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 		a = Analyze(f, Options{})
 		l.a = a
 	}
+	l.sups = suppressions(f)
 	l.syntaxRules()
 	l.referenceRules()
 	l.callRules()
@@ -103,6 +107,22 @@ type linter struct {
 	// bad are the [start, end] spans of top-level forms with syntax errors.
 	bad     [][2]int32
 	nSyntax int
+	sups    []Suppression
+	// counts are the findings kept and left out per rule (MaxPerRule).
+	counts map[string]*ruleCount
+}
+
+// MaxPerRule is how many findings of one rule Lint and Check report for
+// one file. Past it they report one more finding of that rule, at the first
+// one left out, saying how many were left out (as golangci-lint's
+// max-issues-per-linter does): a file with half a million unbound symbols
+// must not cost gigabytes, and the first thousand say what is wrong.
+// Syntax findings are bounded by the reader and not capped.
+const MaxPerRule = 1000
+
+type ruleCount struct {
+	kept, more int
+	start, end int32 // of the first finding left out
 }
 
 func (l *linter) on(rule string) bool { return l.cfg.Level(rule) != LevelOff }
@@ -112,8 +132,36 @@ func (l *linter) add(rule string, start, end int32, msg string, fixes ...Fix) *D
 	if lv == LevelOff {
 		return nil
 	}
+	if rule != "syntax" && !l.count(rule, start, end) {
+		return nil
+	}
 	l.diags = append(l.diags, Diagnostic{Rule: rule, Level: lv, Start: start, End: end, Message: syntax.EscapeControl(msg), Fixes: fixes})
 	return &l.diags[len(l.diags)-1]
+}
+
+// count reports whether a finding of rule at [start, end) is kept: not in
+// a form with syntax errors, not suppressed, and within MaxPerRule.
+func (l *linter) count(rule string, start, end int32) bool {
+	if l.inBad(start) || suppressed(l.sups, Diagnostic{Rule: rule, Start: start, End: end}) {
+		return false
+	}
+	if l.counts == nil {
+		l.counts = map[string]*ruleCount{}
+	}
+	c := l.counts[rule]
+	if c == nil {
+		c = &ruleCount{}
+		l.counts[rule] = c
+	}
+	if c.kept < MaxPerRule {
+		c.kept++
+		return true
+	}
+	if c.more == 0 {
+		c.start, c.end = start, end
+	}
+	c.more++
+	return false
 }
 
 func (l *linter) text(n *syntax.Node) string { return string(l.src[n.Start:n.End]) }
@@ -197,6 +245,11 @@ func replaceFix(start, end int32, with string) Fix {
 func (l *linter) referenceRules() {
 	a := l.a
 	var names []string
+	type unresolvedMsg struct {
+		msg, hint string
+		safe      bool
+	}
+	var unresolved map[string]unresolvedMsg
 	discouraged := l.cfg.Linters["discouraged-var"].Names
 	checkDiscouraged := l.on("discouraged-var") && len(discouraged) > 0
 	for _, r := range a.References {
@@ -216,18 +269,32 @@ func (l *linter) referenceRules() {
 			if r.Resolved() || effectNamespace(r.Name) {
 				continue
 			}
+			if !l.on("unresolved-symbol") || !l.count("unresolved-symbol", r.Start, r.End) {
+				continue // before the did-you-mean: most of a dense file is past the cap
+			}
 			if names == nil {
 				names = l.suggestionNames()
+				unresolved = map[string]unresolvedMsg{}
 			}
-			msg := "Unresolved symbol: " + r.Name
-			var fixes []Fix
-			if s := catalog.Hint(r.Name, names); s != "" {
-				msg += " (did you mean " + s + "?)"
-				fix := replaceFix(r.Start, r.End, s)
-				fix.Safe = uniqueQualification(r.Name, s)
-				fixes = append(fixes, fix)
+			// One did-you-mean and one message per distinct name: a file
+			// repeats the same unbound name many times.
+			u, ok := unresolved[r.Name]
+			if !ok {
+				u.msg = "Unresolved symbol: " + r.Name
+				if s := catalog.Hint(r.Name, names); s != "" {
+					u.msg += " (did you mean " + s + "?)"
+					u.hint, u.safe = s, uniqueQualification(r.Name, s)
+				}
+				u.msg = syntax.EscapeControl(u.msg)
+				unresolved[r.Name] = u
 			}
-			l.add("unresolved-symbol", r.Start, r.End, msg, fixes...)
+			d := Diagnostic{Rule: "unresolved-symbol", Level: l.cfg.Level("unresolved-symbol"), Start: r.Start, End: r.End, Message: u.msg}
+			if u.hint != "" {
+				fix := replaceFix(r.Start, r.End, u.hint)
+				fix.Safe = u.safe
+				d.Fixes = []Fix{fix}
+			}
+			l.diags = append(l.diags, d)
 			continue
 		}
 		if r.HasEntry && r.Entry.Kind == catalog.Macro {
@@ -949,21 +1016,69 @@ func numberValue(s string) int {
 	return 0
 }
 
-// finish drops findings in forms with syntax errors and suppressed
-// findings, and sorts the rest.
+// finish adds the summaries of the findings left out past MaxPerRule and
+// sorts the findings.
 func (l *linter) finish() []Diagnostic {
-	sups := suppressions(l.f)
-	out := l.diags[:0]
-	for _, d := range l.diags {
-		if d.Rule != "syntax" {
-			if l.inBad(d.Start) {
-				continue
-			}
-			if suppressed(sups, d) {
-				continue
-			}
+	// add left out the findings in broken forms, the suppressed ones and
+	// those past MaxPerRule.
+	out := l.diags
+	for rule, c := range l.counts {
+		if c.more > 0 {
+			out = append(out, moreFinding(rule, l.cfg.Level(rule), c.start, c.end, c.more))
 		}
-		out = append(out, d)
+	}
+	sortDiagnostics(out)
+	return out
+}
+
+// moreFinding is the finding that stands for n findings of rule left out
+// past MaxPerRule, placed at the first of them.
+func moreFinding(rule string, lv Level, start, end int32, n int) Diagnostic {
+	return Diagnostic{Rule: rule, Level: lv, Start: start, End: end, more: n,
+		Message: fmt.Sprintf("… %d more %s %s in this file not shown (at most %d of one rule are reported)",
+			n, rule, plural(n, "finding", "findings"), MaxPerRule)}
+}
+
+// capPerRule applies MaxPerRule to sorted findings that may come from more
+// than one Lint (Check): past the cap, findings and the summaries of a rule
+// merge into one summary at the first left out. out stays sorted.
+func capPerRule(ds []Diagnostic) []Diagnostic {
+	type tally struct {
+		kept, more int
+		start, end int32
+		at         bool
+		lv         Level
+	}
+	ts := map[string]*tally{}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Rule == "syntax" {
+			out = append(out, d)
+			continue
+		}
+		t := ts[d.Rule]
+		if t == nil {
+			t = &tally{lv: d.Level}
+			ts[d.Rule] = t
+		}
+		n := d.more
+		if n == 0 {
+			if t.kept < MaxPerRule {
+				t.kept++
+				out = append(out, d)
+				continue
+			}
+			n = 1
+		}
+		if !t.at {
+			t.start, t.end, t.at = d.Start, d.End, true
+		}
+		t.more += n
+	}
+	for rule, t := range ts {
+		if t.more > 0 {
+			out = append(out, moreFinding(rule, t.lv, t.start, t.end, t.more))
+		}
 	}
 	sortDiagnostics(out)
 	return out

@@ -63,7 +63,7 @@ func Check(f *syntax.File, opts Options, cfg Config) []Diagnostic {
 		out = append(out, d)
 	}
 	sortDiagnostics(out)
-	return out
+	return capPerRule(out)
 }
 
 type insertion struct{ at, n int32 }
