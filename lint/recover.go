@@ -19,7 +19,18 @@ const maxResync = 64
 // at their offsets in the original text. The broken part itself still gets
 // only its syntax findings.
 func Check(f *syntax.File, opts Options, cfg Config) []Diagnostic {
-	diags := Lint(f, Analyze(f, opts), cfg)
+	return CheckAnalysis(f, Analyze(f, opts), cfg)
+}
+
+// CheckAnalysis is Check over an analysis of f already made (the language
+// server keeps one per document version); the recovered text is analysed
+// with the same options.
+func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
+	if a == nil {
+		a = Analyze(f, Options{})
+	}
+	opts := a.Opts
+	diags := Lint(f, a, cfg)
 	if len(f.Errors) == 0 {
 		return diags
 	}

@@ -10,12 +10,12 @@ import (
 
 // This file adapts the lint package — the one analysis engine of the
 // toolchain (tooling.md §1.3) — to the language server: lint.Analyze's
-// bindings and references become the server's binding model, and lint.Lint's
+// bindings and references become the server's binding model, and lint.Check's
 // diagnostics become findings.
 
 // lintFindings runs every lint rule (syntax included) over a snapshot.
 func lintFindings(snap *snapshot, la *lint.Analysis, cfg lint.Config) []finding {
-	ds := lint.Lint(snap.file, la, cfg)
+	ds := lint.CheckAnalysis(snap.file, la, cfg)
 	out := make([]finding, 0, len(ds))
 	for _, d := range ds {
 		f := finding{Rule: d.Rule, Level: d.Level.String(), Start: int(d.Start), End: int(d.End), Message: d.Message}
