@@ -228,3 +228,38 @@ func realPath(p string) string {
 	}
 	return filepath.Clean(p)
 }
+
+// gitFiltersOff returns "-c" overrides that empty every configured
+// clean/smudge/process filter: git diff and status would run a
+// repository's filter.<driver>.clean on work tree files (a program named
+// by the repository's own configuration).
+func (n *ns) gitFiltersOff(o procOpts, env []string) ([]string, error) {
+	res, err := n.runFull(append(append([]string{"git"}, gitSafety...), "config", "-z", "--get-regexp", `^filter\.`), o, env)
+	if err != nil {
+		return nil, err
+	}
+	m := res.(*value.Map)
+	if ok, _ := m.Get(kwOk); ok != true {
+		return nil, nil // none configured (or no configuration at all)
+	}
+	out, _ := m.Get(kwOut)
+	seen := map[string]bool{}
+	var args []string
+	for _, entry := range strings.Split(value.Str(out), "\x00") {
+		key, _, _ := strings.Cut(entry, "\n")
+		i := strings.LastIndex(key, ".")
+		if !strings.HasPrefix(key, "filter.") || i <= len("filter.") {
+			continue
+		}
+		name := key[len("filter."):i]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		for _, v := range []string{"clean", "smudge", "process"} {
+			args = append(args, "-c", "filter."+name+"."+v+"=")
+		}
+		args = append(args, "-c", "filter."+name+".required=false")
+	}
+	return args, nil
+}

@@ -254,3 +254,25 @@ func TestGitRunsNoSignatureProgram(t *testing.T) {
 		t.Fatal("io/git ran the repository's gpg.program")
 	}
 }
+
+// TestGitRunsNoFilter: a repository's clean filter (named in
+// .gitattributes, defined in its configuration) is not run by io/git diff
+// or status.
+func TestGitRunsNoFilter(t *testing.T) {
+	f := newFixture(t, nil)
+	f.write("a.txt", "one\n")
+	f.write(".gitattributes", "* filter=evil\n")
+	gitRepo(t, f)
+	marker := filepath.Join(t.TempDir(), "ran")
+	gitCmd(t, f.root, "config", "filter.evil.clean", "touch '"+marker+"'; cat")
+	gitCmd(t, f.root, "config", "filter.ev.il.process", "touch '"+marker+"'")
+	gitCmd(t, f.root, "config", "filter.evil.required", "true")
+	f.write("a.txt", "two, longer\n")
+	if got := f.ok("git", "diff"); !strings.Contains(got.(string), "+two, longer") {
+		t.Errorf("diff: %q", got)
+	}
+	f.ok("git", "status", "--short")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("io/git ran the repository's clean filter")
+	}
+}

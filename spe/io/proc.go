@@ -530,7 +530,11 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 			return nil, err
 		}
 	}
-	argv := append([]string{"git"}, gitSafety...)
+	filtersOff, err := n.gitFiltersOff(o, env)
+	if err != nil {
+		return nil, err
+	}
+	argv := append(append([]string{"git"}, gitSafety...), filtersOff...)
 	argv = append(argv, sub)
 	switch sub {
 	case "diff", "log", "show":
