@@ -426,21 +426,6 @@ func scIntResult(b *big.Int) value.Value {
 
 func scRatTrunc(r *big.Rat) *big.Int { return new(big.Int).Quo(r.Num(), r.Denom()) }
 
-func scDecToRat(d value.BigDec) *big.Rat {
-	r := new(big.Rat).SetInt(d.Unscaled)
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scAbs32(d.Scale))), nil)
-	if d.Scale >= 0 {
-		return r.Quo(r, new(big.Rat).SetInt(p))
-	}
-	return r.Mul(r, new(big.Rat).SetInt(p))
-}
-
-func scAbs32(x int32) int64 {
-	if x < 0 {
-		return -int64(x)
-	}
-	return int64(x)
-}
 
 func scToBigInt(v value.Value) (value.Value, error) {
 	switch x := v.(type) {
@@ -454,11 +439,11 @@ func scToBigInt(v value.Value) (value.Value, error) {
 		if !ok {
 			return nil, Errorf("Infinite or NaN")
 		}
-		return scRatTrunc(scDecToRat(d)), nil
+		return value.DecTrunc(d)
 	case *big.Rat:
 		return scRatTrunc(x), nil
 	case value.BigDec:
-		return scRatTrunc(scDecToRat(x)), nil
+		return value.DecTrunc(x)
 	case string:
 		s := x
 		if strings.HasPrefix(s, "+") {
@@ -503,7 +488,10 @@ func scRationalize(v value.Value) (value.Value, error) {
 		}
 		return v, nil
 	}
-	r := scDecToRat(d)
+	r, err := value.DecToRat(d)
+	if err != nil {
+		return nil, err
+	}
 	if r.IsInt() {
 		return new(big.Int).Set(r.Num()), nil
 	}

@@ -604,18 +604,26 @@ func scDecimalOf(sp *scFmtSpec, v value.Value) (unscaled *big.Int, scale int, ne
 
 var scTen = big.NewInt(10)
 
-// scRoundTo rounds unscaled×10^-scale to newScale digits, half up.
-func scRoundTo(u *big.Int, scale, newScale int) *big.Int {
+// scRoundTo rounds unscaled×10^-scale to newScale digits, half up; a
+// result beyond the number size limit (%f of 1E100000000M) is refused.
+func scRoundTo(u *big.Int, scale, newScale int) (*big.Int, error) {
 	if newScale >= scale {
-		p := new(big.Int).Exp(scTen, big.NewInt(int64(newScale-scale)), nil)
-		return new(big.Int).Mul(u, p)
+		n := int64(newScale) - int64(scale)
+		if err := value.CheckScaled("decimal", u, n); err != nil {
+			return nil, err
+		}
+		p := new(big.Int).Exp(scTen, big.NewInt(n), nil)
+		return new(big.Int).Mul(u, p), nil
+	}
+	if bits := int64(u.BitLen()); 3*(int64(scale)-int64(newScale)) > bits+3 {
+		return new(big.Int), nil // |u| < 10^(scale-newScale)/2: rounds to 0
 	}
 	d := new(big.Int).Exp(scTen, big.NewInt(int64(scale-newScale)), nil)
 	q, r := new(big.Int).QuoRem(u, d, new(big.Int))
 	if r.Lsh(r, 1).Cmp(d) >= 0 {
 		q.Add(q, big.NewInt(1))
 	}
-	return q
+	return q, nil
 }
 
 func scFormatFloat(sp *scFmtSpec, v value.Value) (string, error) {
@@ -646,7 +654,10 @@ func scFormatFloat(sp *scFmtSpec, v value.Value) (string, error) {
 	}
 	switch sp.conv {
 	case 'f':
-		q := scRoundTo(u, scale, prec)
+		q, err := scRoundTo(u, scale, prec)
+		if err != nil {
+			return "", err
+		}
 		s := q.String()
 		if len(s) <= prec {
 			s = strings.Repeat("0", prec-len(s)+1) + s
@@ -670,7 +681,10 @@ func scFormatFloat(sp *scFmtSpec, v value.Value) (string, error) {
 			q = new(big.Int)
 		} else {
 			exp = len(u.String()) - 1 - scale
-			q = scRoundTo(u, scale, prec-exp)
+			q, err = scRoundTo(u, scale, prec-exp)
+			if err != nil {
+				return "", err
+			}
 			if len(q.String()) > prec+1 { // rounding carried into a new digit
 				exp++
 				q.Quo(q, scTen)

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"errors"
 	"math"
 	"math/big"
 	"strconv"
@@ -29,10 +30,29 @@ type NumberLit struct {
 	Rat   *big.Rat
 }
 
+// MaxNumberBits bounds the size of an integer written in program text
+// (and of each part of a ratio and the unscaled digits of a bigdecimal):
+// 2^20 bits, about 315,000 decimal digits, the number size limit of the
+// evaluator. Decoding digits takes time quadratic in their count, so a
+// ten-million-digit literal would take minutes.
+const MaxNumberBits = 1 << 20
+
+// ErrNumberTooLarge is the error of a number literal beyond MaxNumberBits.
+var ErrNumberTooLarge = errors.New("number literal too large")
+
+// checkDigits fails when n digits in base would exceed MaxNumberBits.
+func checkDigits(n, base int) error {
+	if bits := int64(float64(n) * math.Log2(float64(base))); bits > MaxNumberBits {
+		return &litError{msg: "Number too large: " + strconv.Itoa(n) + " digits, about " +
+			strconv.FormatInt(bits, 10) + " bits (limit " + strconv.Itoa(MaxNumberBits) + ")", err: ErrNumberTooLarge}
+	}
+	return nil
+}
+
 // ParseNumber decodes a number token (spec: language.md §1.2). The error
 // message is the language's (`Invalid number: 1x`, `Divide by zero`).
 func ParseNumber(tok string) (NumberLit, error) {
-	bad := func() (NumberLit, error) { return NumberLit{}, &litError{"Invalid number: " + tok} }
+	bad := func() (NumberLit, error) { return NumberLit{}, &litError{msg: "Invalid number: " + tok} }
 	s := tok
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
@@ -48,10 +68,13 @@ func ParseNumber(tok string) (NumberLit, error) {
 		if !allDigits(num, 10) || !allDigits(den, 10) {
 			return bad()
 		}
+		if err := checkDigits(max(len(num), len(den)), 10); err != nil {
+			return NumberLit{}, err
+		}
 		n, _ := new(big.Int).SetString(num, 10)
 		d, _ := new(big.Int).SetString(den, 10)
 		if d.Sign() == 0 {
-			return NumberLit{}, &litError{"Divide by zero"}
+			return NumberLit{}, &litError{msg: "Divide by zero"}
 		}
 		if neg {
 			n.Neg(n)
@@ -114,6 +137,9 @@ func ParseNumber(tok string) (NumberLit, error) {
 			}
 			return NumberLit{Kind: NumInt, Int: v}, nil
 		}
+	}
+	if err := checkDigits(len(digits), base); err != nil {
+		return NumberLit{}, err
 	}
 	n, ok := new(big.Int).SetString(digits, base)
 	if !ok {
@@ -197,7 +223,7 @@ func bigDecLit(body string, neg bool) (NumberLit, error) {
 	if i := strings.IndexAny(body, "eE"); i >= 0 {
 		e, err := strconv.ParseInt(body[i+1:], 10, 32)
 		if err != nil {
-			return NumberLit{}, &litError{"Invalid number: " + body}
+			return NumberLit{}, &litError{msg: "Invalid number: " + body}
 		}
 		mant, exp = body[:i], e
 	}
@@ -208,7 +234,10 @@ func bigDecLit(body string, neg bool) (NumberLit, error) {
 	}
 	scale -= exp
 	if scale > math.MaxInt32 || scale < math.MinInt32 {
-		return NumberLit{}, &litError{"Invalid number: " + body}
+		return NumberLit{}, &litError{msg: "Invalid number: " + body}
+	}
+	if err := checkDigits(len(mant), 10); err != nil {
+		return NumberLit{}, err
 	}
 	n, _ := new(big.Int).SetString(mant, 10)
 	if neg {
@@ -217,15 +246,20 @@ func bigDecLit(body string, neg bool) (NumberLit, error) {
 	return NumberLit{Kind: NumBigDec, Big: n, Scale: int32(scale)}, nil
 }
 
-type litError struct{ msg string }
+type litError struct {
+	msg string
+	err error // sentinel, if any
+}
 
 func (e *litError) Error() string { return EscapeControl(e.msg) }
+
+func (e *litError) Unwrap() error { return e.err }
 
 // UnquoteString decodes the text of a string token including its quotes.
 // Errors carry the language message (`Unsupported escape character: \q`).
 func UnquoteString(tok string) (string, error) {
 	if len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
-		return "", &litError{"EOF while reading string"}
+		return "", &litError{msg: "EOF while reading string"}
 	}
 	body := tok[1 : len(tok)-1]
 	if strings.IndexByte(body, '\\') < 0 {
@@ -241,7 +275,7 @@ func UnquoteString(tok string) (string, error) {
 		}
 		i++
 		if i >= len(body) {
-			return "", &litError{"EOF while reading string"}
+			return "", &litError{msg: "EOF while reading string"}
 		}
 		switch c = body[i]; c {
 		case 't':
@@ -258,12 +292,12 @@ func UnquoteString(tok string) (string, error) {
 			b.WriteByte(c)
 		case 'u':
 			if i+5 > len(body) {
-				return "", &litError{"Invalid unicode escape: \\u" + body[i+1:]}
+				return "", &litError{msg: "Invalid unicode escape: \\u" + body[i+1:]}
 			}
 			hex := body[i+1 : i+5]
 			v, err := strconv.ParseUint(hex, 16, 32)
 			if err != nil {
-				return "", &litError{"Invalid unicode escape: \\u" + hex}
+				return "", &litError{msg: "Invalid unicode escape: \\u" + hex}
 			}
 			b.WriteRune(rune(v))
 			i += 4
@@ -275,14 +309,14 @@ func UnquoteString(tok string) (string, error) {
 				}
 				v, _ := strconv.ParseUint(body[i:j], 8, 32)
 				if v > 0377 {
-					return "", &litError{"Octal escape sequence must be in range [0, 377]."}
+					return "", &litError{msg: "Octal escape sequence must be in range [0, 377]."}
 				}
 				b.WriteRune(rune(v))
 				i = j - 1
 				continue
 			}
 			r, _ := utf8.DecodeRuneInString(body[i:])
-			return "", &litError{"Unsupported escape character: \\" + string(r)}
+			return "", &litError{msg: "Unsupported escape character: \\" + string(r)}
 		}
 	}
 	return b.String(), nil
@@ -294,7 +328,7 @@ var charNames = map[string]rune{
 
 // DecodeChar decodes a character token such as `\a`, `\newline`, `\u00e9`.
 func DecodeChar(tok string) (rune, error) {
-	bad := &litError{"Unsupported character: " + tok}
+	bad := &litError{msg: "Unsupported character: " + tok}
 	if len(tok) < 2 || tok[0] != '\\' {
 		return 0, bad
 	}

@@ -3,6 +3,7 @@ package value
 import (
 	"cmp"
 	"errors"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -77,11 +78,66 @@ func decMul(a, b BigDec) BigDec {
 }
 
 func decCmp(a, b BigDec) int {
-	if a.Unscaled.Sign() != b.Unscaled.Sign() {
-		return cmp.Compare(a.Unscaled.Sign(), b.Unscaled.Sign())
+	sa := a.Unscaled.Sign()
+	if sa != b.Unscaled.Sign() {
+		return cmp.Compare(sa, b.Unscaled.Sign())
+	}
+	if sa == 0 {
+		return 0
+	}
+	// When the scales are far apart the order follows from the sizes alone
+	// (aligning 1E100000000M with 1M would build a 10^8-digit number):
+	// |u| < 2^bits ≤ 8^d < 10^d ≤ |v|×10^d once 3d ≥ bits.
+	d := int64(a.Scale) - int64(b.Scale)
+	switch {
+	case d > 0 && 3*d >= bitLen(a.Unscaled):
+		return -sa // |a| < |b|
+	case d < 0 && -3*d >= bitLen(b.Unscaled):
+		return sa // |a| > |b|
 	}
 	x, y, _ := decAlign(a, b)
 	return x.Cmp(y)
+}
+
+// scaledBits is the bit length of |u|×10^n (n ≥ 0), exact for u = ±1 and
+// an upper bound otherwise.
+func scaledBits(u *big.Int, n int64) int64 {
+	return bitLen(u) + int64(float64(n)*math.Log2(10))
+}
+
+// checkScaled fails with a LimitError (what: "integer", "ratio" or
+// "decimal") when |u|×10^n (n ≥ 0) would exceed MaxIntBits: the cost of
+// every conversion that applies a decimal's scale grows with it, and
+// 1E100000000M has a 10^8-digit integer value.
+func checkScaled(what string, u *big.Int, n int64) error {
+	if n <= 0 {
+		return nil
+	}
+	if bits := scaledBits(u, n); bits > MaxIntBits {
+		return &LimitError{What: what, Bits: bits}
+	}
+	return nil
+}
+
+// CheckScaled is checkScaled for the builtins (format's %f rounding).
+func CheckScaled(what string, u *big.Int, n int64) error { return checkScaled(what, u, n) }
+
+// DecTrunc returns the integer part of d (truncated toward zero), or a
+// LimitError when that integer exceeds MaxIntBits.
+func DecTrunc(d BigDec) (*big.Int, error) {
+	s := int64(d.Scale)
+	switch {
+	case d.Unscaled.Sign() == 0 || s == 0:
+		return d.Unscaled, nil
+	case s < 0:
+		if err := checkScaled("integer", d.Unscaled, -s); err != nil {
+			return nil, err
+		}
+		return new(big.Int).Mul(d.Unscaled, pow10(-s)), nil
+	case 3*s >= bitLen(d.Unscaled): // |u| < 10^s
+		return new(big.Int), nil
+	}
+	return new(big.Int).Quo(d.Unscaled, pow10(s)), nil
 }
 
 // decStrip removes trailing zeros from the unscaled value (any resulting
@@ -197,12 +253,23 @@ func decFromRat(r *big.Rat) (BigDec, error) {
 	return decFromFraction(new(big.Int).Set(r.Num()), new(big.Int).Set(r.Denom()), 0, 0)
 }
 
-func decToRat(a BigDec) *big.Rat {
+// DecToRat returns d as an exact ratio (or integer ratio), or a LimitError
+// when its numerator or denominator would exceed MaxIntBits.
+func DecToRat(a BigDec) (*big.Rat, error) {
 	r := new(big.Rat)
-	if a.Scale >= 0 {
-		return r.SetFrac(a.Unscaled, pow10(int64(a.Scale)))
+	if a.Unscaled.Sign() == 0 {
+		return r, nil
 	}
-	return r.SetInt(new(big.Int).Mul(a.Unscaled, pow10(-int64(a.Scale))))
+	if a.Scale >= 0 {
+		if err := checkScaled("ratio", bigOne, int64(a.Scale)); err != nil {
+			return nil, err
+		}
+		return r.SetFrac(a.Unscaled, pow10(int64(a.Scale))), nil
+	}
+	if err := checkScaled("integer", a.Unscaled, -int64(a.Scale)); err != nil {
+		return nil, err
+	}
+	return r.SetInt(new(big.Int).Mul(a.Unscaled, pow10(-int64(a.Scale)))), nil
 }
 
 func decToFloat64(a BigDec) float64 {

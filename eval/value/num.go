@@ -246,10 +246,16 @@ func TruncToInt64(v Value) (int64, error) {
 			return q.Int64(), nil
 		}
 	case BigDec:
-		r := decToRat(x)
-		q := new(big.Int).Quo(r.Num(), r.Denom())
-		if q.IsInt64() {
-			return q.Int64(), nil
+		// beyond 10^20 it is out of range whatever the digits (and
+		// DecTrunc would refuse 1E100000000M as too large)
+		if x.Unscaled.Sign() == 0 || int64(x.Scale) >= -20 {
+			q, err := DecTrunc(x)
+			if err != nil {
+				return 0, err
+			}
+			if q.IsInt64() {
+				return q.Int64(), nil
+			}
 		}
 	default:
 		return 0, notNumber(v)
@@ -601,8 +607,22 @@ func Quot(a, b Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := new(big.Rat).Quo(decToRat(x), decToRat(y))
-		return BigDec{new(big.Int).Quo(r.Num(), r.Denom()), 0}, nil
+		// x/y = (xu/yu)×10^k: scale the smaller side by 10^|k|, which is
+		// bounded by the size of the quotient
+		k := int64(y.Scale) - int64(x.Scale)
+		n, d := x.Unscaled, y.Unscaled
+		if k >= 0 {
+			if err := checkScaled("decimal", n, k); err != nil {
+				return nil, err
+			}
+			n = new(big.Int).Mul(n, pow10(k))
+		} else {
+			if -3*k >= bitLen(n) { // |xu| < 10^-k ≤ |yu×10^-k|
+				return BigDec{new(big.Int), 0}, nil
+			}
+			d = new(big.Int).Mul(d, pow10(-k))
+		}
+		return BigDec{new(big.Int).Quo(n, d), 0}, nil
 	}
 }
 
@@ -686,11 +706,11 @@ func NumCompare(a, b Value) (int, error) {
 		x, err := toDec(a)
 		if err != nil {
 			// non-terminating ratio vs decimal: compare exactly as rationals
-			return toRatAny(a).Cmp(toRatAny(b)), nil
+			return ratCmp(a, b)
 		}
 		y, err := toDec(b)
 		if err != nil {
-			return toRatAny(a).Cmp(toRatAny(b)), nil
+			return ratCmp(a, b)
 		}
 		return decCmp(x, y), nil
 	case catRatio:
@@ -700,11 +720,23 @@ func NumCompare(a, b Value) (int, error) {
 	}
 }
 
-func toRatAny(v Value) *big.Rat {
+func toRatAny(v Value) (*big.Rat, error) {
 	if d, ok := v.(BigDec); ok {
-		return decToRat(d)
+		return DecToRat(d)
 	}
-	return toRat(v)
+	return toRat(v), nil
+}
+
+func ratCmp(a, b Value) (int, error) {
+	x, err := toRatAny(a)
+	if err != nil {
+		return 0, err
+	}
+	y, err := toRatAny(b)
+	if err != nil {
+		return 0, err
+	}
+	return x.Cmp(y), nil
 }
 
 func numOrder(a, b Value) (int, bool, error) {
