@@ -426,7 +426,6 @@ func scIntResult(b *big.Int) value.Value {
 
 func scRatTrunc(r *big.Rat) *big.Int { return new(big.Int).Quo(r.Num(), r.Denom()) }
 
-
 func scToBigInt(v value.Value) (value.Value, error) {
 	switch x := v.(type) {
 	case *big.Int:
