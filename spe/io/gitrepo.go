@@ -1,7 +1,9 @@
 package spellio
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +75,9 @@ func (n *ns) gitLocate(o procOpts, env []string) (gitWhere, error) {
 	}
 	if !n.gitDirsBelong(gitDir, common, top, o, env) {
 		return gitWhere{fail: fmt.Sprintf("The git directory %s lies outside the workspace and does not belong to its work tree (a .git file points elsewhere): io/git is refused", gitDir)}, nil
+	}
+	if _, in := inside(common, top); in && !objectsInside(filepath.Join(common, "objects"), top, 0) {
+		return gitWhere{fail: "The repository's object store reaches outside the workspace (a symbolic link or objects/info/alternates names another directory): io/git is refused"}, nil
 	}
 	r := gitWhere{found: true}
 	if rel != "." {
@@ -262,4 +267,33 @@ func (n *ns) gitFiltersOff(o procOpts, env []string) ([]string, error) {
 		args = append(args, "-c", "filter."+name+".required=false")
 	}
 	return args, nil
+}
+
+// objectsInside reports whether an object directory and every alternate it
+// names (objects/info/alternates, recursively as git follows them) lie
+// inside top. A quoted entry is refused rather than unquoted.
+func objectsInside(objects, top string, depth int) bool {
+	if _, in := inside(realPath(objects), top); !in || depth > 5 {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(objects, "info", "alternates"))
+	if err != nil {
+		return !errors.Is(err, fs.ErrPermission)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if strings.HasPrefix(l, "\"") {
+			return false
+		}
+		if !filepath.IsAbs(l) {
+			l = filepath.Join(objects, l)
+		}
+		if !objectsInside(l, top, depth+1) {
+			return false
+		}
+	}
+	return true
 }

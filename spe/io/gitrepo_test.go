@@ -241,7 +241,7 @@ func TestGitRunsNoSignatureProgram(t *testing.T) {
 	gitRepo(t, f)
 	dir := t.TempDir()
 	signer := filepath.Join(dir, "sign")
-	must(t, os.WriteFile(signer, []byte("#!/bin/sh\necho '[GNUPG:] SIG_CREATED ' >&2\necho '-----BEGIN PGP SIGNATURE-----'\necho x\necho '-----END PGP SIGNATURE-----'\n"), 0o755))
+	must(t, os.WriteFile(signer, []byte("#!/bin/sh\ncat >/dev/null\necho '[GNUPG:] SIG_CREATED ' >&2\necho '-----BEGIN PGP SIGNATURE-----'\necho x\necho '-----END PGP SIGNATURE-----'\n"), 0o755))
 	gitCmd(t, f.root, "-c", "gpg.program="+signer, "-c", "user.signingkey=k", "commit", "-q", "-S", "--allow-empty", "-m", "signed")
 	marker := filepath.Join(dir, "ran")
 	verifier := filepath.Join(dir, "verify")
@@ -275,4 +275,26 @@ func TestGitRunsNoFilter(t *testing.T) {
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("io/git ran the repository's clean filter")
 	}
+}
+
+// TestGitObjectsElsewhereRefused: an object store borrowed from another
+// repository (objects/info/alternates, a symbolic link) is refused: any
+// of its objects could be shown by id.
+func TestGitObjectsElsewhereRefused(t *testing.T) {
+	outside := secretRepo(t)
+	blob := gitCmd(t, outside, "rev-parse", "HEAD:secret.txt")
+	f := newFixture(t, nil)
+	f.write("a.txt", "one\n")
+	gitRepo(t, f)
+	f.write(".git/objects/info/alternates", filepath.Join(outside, ".git", "objects")+"\n")
+	f.noLeak("show", blob)
+	f.procFails("object store reaches outside the workspace", "s3cret", "git", "show", blob)
+
+	g := newFixture(t, nil)
+	g.write("a.txt", "one\n")
+	gitRepo(t, g)
+	must(t, os.RemoveAll(filepath.Join(g.root, ".git", "objects")))
+	must(t, os.Symlink(filepath.Join(outside, ".git", "objects"), filepath.Join(g.root, ".git", "objects")))
+	g.noLeak("show", blob)
+	g.procFails("object store reaches outside the workspace", "s3cret", "git", "show", blob)
 }
