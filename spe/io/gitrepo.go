@@ -297,3 +297,16 @@ func objectsInside(objects, top string, depth int) bool {
 	}
 	return true
 }
+
+// gitSubmoduleRecursion reports a flag that makes git run inside
+// submodules (git diff or status in a submodule runs the filters of its
+// own configuration, which gitFiltersOff does not see): submodules are
+// ignored (diff.ignoreSubmodules=all) and only --ignore-submodules[=all]
+// may be given.
+func gitSubmoduleRecursion(a string) bool {
+	name, v, hasV := strings.Cut(a, "=")
+	if len(name) > len("--ig") && strings.HasPrefix("--ignore-submodules", name) {
+		return hasV && v != "all"
+	}
+	return name == "--submodule" && v == "diff"
+}

@@ -298,3 +298,39 @@ func TestGitObjectsElsewhereRefused(t *testing.T) {
 	g.noLeak("show", blob)
 	g.procFails("object store reaches outside the workspace", "s3cret", "git", "show", blob)
 }
+
+// TestGitRunsNoSubmoduleFilter: a submodule's own clean filter is not run
+// by io/git diff or status in the superproject.
+func TestGitRunsNoSubmoduleFilter(t *testing.T) {
+	sub, err := filepath.EvalSymlinks(t.TempDir())
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(sub, ".gitattributes"), []byte("* filter=evil\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(sub, "a.txt"), []byte("one\n"), 0o644))
+	gitCmd(t, sub, "init", "-q")
+	gitCmd(t, sub, "add", ".")
+	gitCmd(t, sub, "commit", "-q", "-m", "sub")
+	f := newFixture(t, nil)
+	f.write("b.txt", "b\n")
+	gitRepo(t, f)
+	gitCmd(t, f.root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub")
+	gitCmd(t, f.root, "commit", "-q", "-m", "with sub")
+	marker := filepath.Join(t.TempDir(), "ran")
+	gitCmd(t, filepath.Join(f.root, "sub"), "config", "filter.evil.clean", "touch '"+marker+"'; cat")
+	f.write("sub/a.txt", "two, longer\n")
+	f.call("git", "diff")
+	f.call("git", "status")
+	f.call("git", "diff", "--submodule=diff")
+	f.call("git", "status", "--ignore-submodules=none")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("io/git ran a submodule's clean filter")
+	}
+	for _, flag := range []string{"--ignore-submodules=none", "--ignore-sub=dirty"} {
+		if _, err := f.call("git", "status", flag); err == nil {
+			t.Errorf("status %s is allowed", flag)
+		}
+	}
+	if _, err := f.call("git", "diff", "--submodule=diff"); err == nil {
+		t.Error("diff --submodule=diff is allowed")
+	}
+	f.ok("git", "status", "--ignore-submodules")
+}

@@ -476,7 +476,7 @@ var gitRefusedShort = []string{"-c", "-C"}
 var gitSafety = []string{"--no-pager", "-c", "core.fsmonitor=false", "-c", "core.pager=cat",
 	"-c", "diff.external=", "-c", "log.showSignature=false", "-c", "core.hooksPath=/dev/null",
 	"-c", "gpg.program=false", "-c", "gpg.ssh.program=false", "-c", "gpg.x509.program=false",
-	"-c", "protocol.allow=never"}
+	"-c", "protocol.allow=never", "-c", "diff.ignoreSubmodules=all"}
 
 func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 	strs := make([]string, len(args))
@@ -492,7 +492,10 @@ func (n *ns) git(c *eval.Call, args []value.Value) (value.Value, error) {
 		return nil, fmt.Errorf("git subcommand not allowed: %q. Allowed: %s", sub, strings.Join(gitAllowed, ", "))
 	}
 	for _, a := range strs[1:] {
-		if flag := gitRefused(a); flag != "" {
+		if flag := gitRefused(a); flag != "" || gitSubmoduleRecursion(a) {
+			if flag == "" {
+				flag = a
+			}
 			return nil, fmt.Errorf("git flag not allowed: %q (%s writes files, runs programs or leaves the workspace)", a, flag)
 		}
 	}
