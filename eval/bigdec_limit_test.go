@@ -60,6 +60,12 @@ func TestLimitDecimalScale(t *testing.T) {
 		{`(= 0 (bigint 1E315652M))`, "false"},
 		{`(= 0 (quot 1E315652M 1))`, "false"},
 		{`(= 0 (rationalize 1E-315652M))`, "false"},
+		// hashing and exact division strip factors of 10, 2 and 5 in a
+		// few divisions, not one each (that took 20 s at this size)
+		{`(contains? (into #{(bigdec (bigint 1E315652M))} (range 40)) 1E315652M)`, "true"},
+		{`(/ 1M (bigdec (bigint 1E315652M)))`, "1E-315652M"},
+		{`(/ 1M (bigdec (bigint 5E315651M)))`, "2E-315652M"},
+		{`(/ 7.50M 2.5M)`, "3.0M"},
 	} {
 		_, res, err := RunProgram(ctx, "<eval>", []byte(c.src), Options{})
 		if err != nil {

@@ -146,35 +146,59 @@ func decStrip(a BigDec) BigDec {
 	if a.Unscaled.Sign() == 0 {
 		return BigDec{new(big.Int), 0}
 	}
-	u := new(big.Int).Set(a.Unscaled)
-	s := a.Scale
-	q, r := new(big.Int), new(big.Int)
-	for {
-		q.QuoRem(u, bigTen, r)
-		if r.Sign() != 0 {
-			break
-		}
-		u, q = q, u
-		s--
-	}
-	return BigDec{u, s}
+	u, n := removeFactor(a.Unscaled, bigTen, -1)
+	return BigDec{u, clampScale(int64(a.Scale) - n)}
 }
 
 // stripTo removes trailing zeros while the scale is above min.
 func stripTo(u *big.Int, scale, min int64) (*big.Int, int64) {
-	if u.Sign() == 0 {
+	if u.Sign() == 0 || scale <= min {
 		return u, scale
 	}
-	q, r := new(big.Int), new(big.Int)
-	for scale > min {
-		q.QuoRem(u, bigTen, r)
-		if r.Sign() != 0 {
-			break
-		}
-		u, q = q, new(big.Int)
-		scale--
+	u, n := removeFactor(u, bigTen, scale-min)
+	return u, scale - n
+}
+
+// removeFactor divides u by f (2, 5 or 10) as often as it divides, at most
+// limit times when limit ≥ 0, and returns the quotient and the count. It
+// divides by f^(2^j) from the largest power down, so the cost is a few
+// divisions, not one per factor (stripping one at a time was quadratic: a
+// 300,000-digit power of ten took many seconds to hash).
+func removeFactor(u, f *big.Int, limit int64) (*big.Int, int64) {
+	if u.Sign() == 0 {
+		return u, 0
 	}
-	return u, scale
+	// f ≥ 2 has a factor 2, so it divides u at most TrailingZeroBits times
+	maxN := int64(u.TrailingZeroBits())
+	if f.Cmp(bigFive) == 0 {
+		maxN = bitLen(u) / 2 // 4^n < 5^n ≤ |u|
+	}
+	if limit >= 0 {
+		maxN = min(maxN, limit)
+	}
+	if maxN == 0 {
+		return u, 0
+	}
+	// powers f^(2^j) up to maxN factors
+	pows := []*big.Int{f}
+	for k := int64(2); k <= maxN; k *= 2 {
+		p := pows[len(pows)-1]
+		pows = append(pows, new(big.Int).Mul(p, p))
+	}
+	var n int64
+	q, r := new(big.Int), new(big.Int)
+	for j := len(pows) - 1; j >= 0; j-- {
+		k := int64(1) << j
+		for n+k <= maxN {
+			q.QuoRem(u, pows[j], r)
+			if r.Sign() != 0 {
+				break
+			}
+			u, q = q, new(big.Int)
+			n += k
+		}
+	}
+	return u, n
 }
 
 func clampScale(s int64) int32 {
@@ -193,26 +217,8 @@ func decFromFraction(p, q *big.Int, baseScale, preferred int64) (BigDec, error) 
 	g := new(big.Int).GCD(nil, nil, new(big.Int).Abs(p), q)
 	p = new(big.Int).Quo(p, g)
 	q = new(big.Int).Quo(q, g)
-	var twos, fives int64
-	t := new(big.Int).Set(q)
-	r := new(big.Int)
-	m := new(big.Int)
-	for {
-		m.QuoRem(t, bigTwo, r)
-		if r.Sign() != 0 {
-			break
-		}
-		t.Set(m)
-		twos++
-	}
-	for {
-		m.QuoRem(t, bigFive, r)
-		if r.Sign() != 0 {
-			break
-		}
-		t.Set(m)
-		fives++
-	}
+	t, twos := removeFactor(q, bigTwo, -1)
+	t, fives := removeFactor(t, bigFive, -1)
 	if t.Cmp(bigOne) != 0 {
 		return BigDec{}, ErrNonTerminating
 	}
