@@ -82,3 +82,23 @@ func TestLimitDecimalScale(t *testing.T) {
 		t.Errorf("(long 1E100000000M): got %q fatal=%v", e.Msg, e.Fatal)
 	}
 }
+
+// TestDecimalScaleOverflow: a product whose scale leaves int32 is Java's
+// Underflow/Overflow error, never a silently wrapped scale
+// ((* 1E-2000000000M 1E-2000000000M) printed 1E+294967296M).
+func TestDecimalScaleOverflow(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`(try (* 1E-2000000000M 1E-2000000000M) (catch e (:message e)))`, `"Function call failed: *: Underflow"`},
+		{`(try (* 1E2000000000M 1E2000000000M) (catch e (:message e)))`, `"Function call failed: *: Overflow"`},
+		{`(* 1E-1000000000M 1E-1000000000M)`, "1E-2000000000M"},
+	} {
+		_, res, err := RunProgram(context.Background(), "<eval>", []byte(c.src), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := value.PrStr(res.Value); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+}

@@ -73,8 +73,17 @@ func decSub(a, b BigDec) BigDec {
 	return BigDec{new(big.Int).Sub(x, y), s}
 }
 
-func decMul(a, b BigDec) BigDec {
-	return BigDec{new(big.Int).Mul(a.Unscaled, b.Unscaled), a.Scale + b.Scale}
+// decMul multiplies exactly; a product whose scale leaves int32 is an
+// error, as in Java's BigDecimal, never a silently wrapped scale.
+func decMul(a, b BigDec) (BigDec, error) {
+	s := int64(a.Scale) + int64(b.Scale)
+	switch {
+	case s > 1<<31-1:
+		return BigDec{}, ErrDecUnderflow
+	case s < -(1 << 31):
+		return BigDec{}, ErrDecOverflow
+	}
+	return BigDec{new(big.Int).Mul(a.Unscaled, b.Unscaled), int32(s)}, nil
 }
 
 func decCmp(a, b BigDec) int {

@@ -12,6 +12,10 @@ import (
 var (
 	ErrDivideByZero = errors.New("Divide by zero")
 	ErrLongOverflow = errors.New("long overflow")
+	// ErrDecUnderflow and ErrDecOverflow: a decimal's scale left int32
+	// (Java's BigDecimal messages).
+	ErrDecUnderflow = errors.New("Underflow")
+	ErrDecOverflow  = errors.New("Overflow")
 )
 
 // MaxIntBits bounds the size of every integer, ratio and decimal that an
@@ -398,7 +402,7 @@ func arith(op arithOp, a, b Value, promote bool) (Value, error) {
 		case opSub:
 			return decSub(x, y), nil
 		default:
-			return decMul(x, y), nil
+			return decMul(x, y)
 		}
 	case catRatio:
 		x, y := toRat(a), toRat(b)
