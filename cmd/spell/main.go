@@ -1,5 +1,5 @@
-// Command spell is the Spell-Go toolchain: formatter, and later runner,
-// linter, documentation browser, trace inspector, test runner and REPL.
+// Command spell is the Spell-Go toolchain: runner, formatter, linter,
+// documentation browser, REPL, trace inspector, test runner and model list.
 //
 // All behaviour lives in package cli; this file only moves the secrets out
 // of the environment and turns cli's result into the process exit status.
