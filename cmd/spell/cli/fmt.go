@@ -66,23 +66,22 @@ type fmtRun struct {
 	write, list, diff, check bool
 	maxInput                 int64 // --max-input
 
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	cwd            string
+	stdin       io.Reader
+	stdout      io.Writer
+	inputReport // stderr, cwd, failed: some input could not be read, parsed or written
 
 	changed bool // some input's formatting differs
-	failed  bool // some input could not be read, parsed or written
 }
 
 func runFmt(c *ucli.Context) error {
 	r := &fmtRun{
-		write:  c.Bool("w"),
-		list:   c.Bool("l"),
-		diff:   c.Bool("d"),
-		check:  c.Bool("check"),
-		stdin:  c.App.Reader,
-		stdout: c.App.Writer,
-		stderr: c.App.ErrWriter,
+		write:       c.Bool("w"),
+		list:        c.Bool("l"),
+		diff:        c.Bool("d"),
+		check:       c.Bool("check"),
+		stdin:       c.App.Reader,
+		stdout:      c.App.Writer,
+		inputReport: inputReport{cmd: "spell fmt", stderr: c.App.ErrWriter},
 	}
 	stdinName := "<stdin>"
 	if n := c.String("stdin-filename"); n != "" {
@@ -142,31 +141,6 @@ func runFmt(c *ucli.Context) error {
 }
 
 // errorf reports an error that makes the run exit 2.
-func (r *fmtRun) errorf(format string, args ...any) {
-	r.failed = true
-	fmt.Fprintf(r.stderr, "spell fmt: "+format+"\n", args...)
-}
-
-// display is the name of path in output.
-func (r *fmtRun) display(path string) string { return displayPath(r.cwd, path) }
-
-// pathError reports a failed file operation without Go's "stat"/"open" verb.
-func (r *fmtRun) pathError(path string, err error) {
-	r.errorf("%s: %v", r.display(path), bareError(err))
-}
-
-// readError reports an input that could not be read: over --max-input as
-// NAME: error: file is too large (…), others as spell fmt: NAME: ERROR.
-func (r *fmtRun) readError(name string, err error) {
-	var tl *tooLargeError
-	if errors.As(err, &tl) {
-		r.failed = true
-		fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
-		return
-	}
-	r.errorf("%s: %v", name, bareError(err))
-}
-
 // path formats one command-line argument: a file (whatever its extension)
 // or a directory walked for *.spl files.
 func (r *fmtRun) path(p string) { walkSources(p, r.file, r.pathError) }

@@ -98,11 +98,10 @@ Examples:
 
 // lintRun is the state of one `spell lint` invocation.
 type lintRun struct {
-	cfg      lint.Config
-	opts     lint.Options
-	cwd      string
-	stderr   io.Writer
-	maxInput int64 // --max-input
+	cfg         lint.Config
+	opts        lint.Options
+	maxInput    int64 // --max-input
+	inputReport       // stderr, cwd, failed: unreadable file or syntax errors (exit 2)
 
 	// fix and diff are --fix and --diff; out receives the diffs.
 	fix, diff bool
@@ -111,7 +110,6 @@ type lintRun struct {
 
 	files   int
 	results []lintResult
-	failed  bool // unreadable file or syntax errors: exit 2
 }
 
 type lintResult struct {
@@ -131,7 +129,7 @@ func runLint(c *ucli.Context) error {
 		}
 		return nil
 	}
-	r := &lintRun{stderr: c.App.ErrWriter}
+	r := &lintRun{inputReport: inputReport{cmd: "spell lint", stderr: c.App.ErrWriter}}
 	failLevel := lint.LevelWarning
 	switch fl := c.String("fail-level"); fl {
 	case "warning":
@@ -286,31 +284,6 @@ func pluralWord(n int, one, many string) string {
 }
 
 // errorf reports a problem that makes the run exit 2.
-func (r *lintRun) errorf(format string, args ...any) {
-	r.failed = true
-	fmt.Fprintf(r.stderr, "spell lint: "+format+"\n", args...)
-}
-
-// display is the name of path in output.
-func (r *lintRun) display(path string) string { return displayPath(r.cwd, path) }
-
-// pathError reports a failed file operation without Go's "stat"/"open" verb.
-func (r *lintRun) pathError(path string, err error) {
-	r.errorf("%s: %v", r.display(path), bareError(err))
-}
-
-// readError reports an input that could not be read: over --max-input as
-// NAME: error: file is too large (…), others as spell lint: NAME: ERROR.
-func (r *lintRun) readError(name string, err error) {
-	var tl *tooLargeError
-	if errors.As(err, &tl) {
-		r.failed = true
-		fmt.Fprintf(r.stderr, "%s: error: %v\n", name, err)
-		return
-	}
-	r.errorf("%s: %v", name, bareError(err))
-}
-
 // path lints one command-line argument: a file (whatever its extension) or
 // a directory walked for *.spl files.
 func (r *lintRun) path(p string) {
