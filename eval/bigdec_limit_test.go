@@ -83,7 +83,7 @@ func TestLimitDecimalScale(t *testing.T) {
 	}
 }
 
-// TestDecimalScaleOverflow: a product whose scale leaves int32 is Java's
+// TestDecimalScaleOverflow: a product or quotient whose scale leaves int32 is Java's
 // Underflow/Overflow error, never a silently wrapped scale
 // ((* 1E-2000000000M 1E-2000000000M) printed 1E+294967296M).
 func TestDecimalScaleOverflow(t *testing.T) {
@@ -91,6 +91,9 @@ func TestDecimalScaleOverflow(t *testing.T) {
 		{`(try (* 1E-2000000000M 1E-2000000000M) (catch e (:message e)))`, `"Function call failed: *: Underflow"`},
 		{`(try (* 1E2000000000M 1E2000000000M) (catch e (:message e)))`, `"Function call failed: *: Overflow"`},
 		{`(* 1E-1000000000M 1E-1000000000M)`, "1E-2000000000M"},
+		{`(try (/ 1E-2000000000M 1E2000000000M) (catch e (:message e)))`, `"Function call failed: /: Underflow"`},
+		{`(try (/ 1E2000000000M 1E-2000000000M) (catch e (:message e)))`, `"Function call failed: /: Overflow"`},
+		{`(/ 1E-10M 2E10M)`, "5E-21M"},
 	} {
 		_, res, err := RunProgram(context.Background(), "<eval>", []byte(c.src), Options{})
 		if err != nil {

@@ -76,14 +76,23 @@ func decSub(a, b BigDec) BigDec {
 // decMul multiplies exactly; a product whose scale leaves int32 is an
 // error, as in Java's BigDecimal, never a silently wrapped scale.
 func decMul(a, b BigDec) (BigDec, error) {
-	s := int64(a.Scale) + int64(b.Scale)
+	s, err := checkScale(int64(a.Scale) + int64(b.Scale))
+	if err != nil {
+		return BigDec{}, err
+	}
+	return BigDec{new(big.Int).Mul(a.Unscaled, b.Unscaled), s}, nil
+}
+
+// checkScale is s as a decimal's scale, or Java's Underflow (too many
+// fraction digits) / Overflow (too large an exponent) when s leaves int32.
+func checkScale(s int64) (int32, error) {
 	switch {
 	case s > 1<<31-1:
-		return BigDec{}, ErrDecUnderflow
+		return 0, ErrDecUnderflow
 	case s < -(1 << 31):
-		return BigDec{}, ErrDecOverflow
+		return 0, ErrDecOverflow
 	}
-	return BigDec{new(big.Int).Mul(a.Unscaled, b.Unscaled), int32(s)}, nil
+	return int32(s), nil
 }
 
 func decCmp(a, b BigDec) int {
@@ -241,7 +250,11 @@ func decFromFraction(p, q *big.Int, baseScale, preferred int64) (BigDec, error) 
 	}
 	scale := k + baseScale
 	u, scale = stripTo(u, scale, preferred)
-	return BigDec{u, clampScale(scale)}, nil
+	sc, err := checkScale(scale)
+	if err != nil {
+		return BigDec{}, err
+	}
+	return BigDec{u, sc}, nil
 }
 
 // decDiv is Java BigDecimal.divide(BigDecimal): exact or ErrNonTerminating.
@@ -251,6 +264,7 @@ func decDiv(a, b BigDec) (BigDec, error) {
 	}
 	preferred := int64(a.Scale) - int64(b.Scale)
 	if a.Unscaled.Sign() == 0 {
+		// Java saturates a zero quotient's scale rather than failing.
 		return BigDec{new(big.Int), clampScale(preferred)}, nil
 	}
 	p := new(big.Int).Set(a.Unscaled)
