@@ -192,14 +192,18 @@ func (t *textBuffer) moveGap(pos int) {
 	}
 }
 
-func (t *textBuffer) growGap(need int) {
-	n := t.Len()
-	gap := max(need+minGap, n/8)
-	nb := make([]byte, n+gap)
-	copy(nb, t.b[:t.gs])
-	tail := len(t.b) - t.ge
-	copy(nb[len(nb)-tail:], t.b[t.ge:])
-	t.b, t.ge = nb, len(nb)-tail
+func (t *textBuffer) growGap(need int) { t.b, t.ge = growGapped(t.b, t.gs, t.ge, need) }
+
+// growGapped returns s (with its gap at [gs, ge)) copied into a larger
+// slice whose gap holds at least need more elements, and the gap's new end.
+// The text and the line index are both gap buffers; they grow alike.
+func growGapped[T any](s []T, gs, ge, need int) ([]T, int) {
+	n := len(s) - (ge - gs)
+	ns := make([]T, n+max(need+minGap, n/8))
+	copy(ns, s[:gs])
+	tail := len(s) - ge
+	copy(ns[len(ns)-tail:], s[ge:])
+	return ns, len(ns) - tail
 }
 
 // moveLineGap moves the line gap before line k, converting the moved line
@@ -219,11 +223,5 @@ func (t *textBuffer) moveLineGap(k int) {
 }
 
 func (t *textBuffer) growLineGap(need int) {
-	lines := t.lines()
-	gap := max(need+minGap, lines/8)
-	nl := make([]int, lines+gap)
-	copy(nl, t.ls[:t.lgs])
-	tail := len(t.ls) - t.lge
-	copy(nl[len(nl)-tail:], t.ls[t.lge:])
-	t.ls, t.lge = nl, len(nl)-tail
+	t.ls, t.lge = growGapped(t.ls, t.lgs, t.lge, need)
 }
