@@ -231,7 +231,7 @@ var kwSpellFuture = value.Kw("spell/future")
 func biFuture(c *Call, a []value.Value) (value.Value, error) {
 	thunk := a[0]
 	parent := c.In
-	child := &Interp{ctx: parent.ctx, limits: parent.limits, pure: parent.pure, effect: parent.effect, table: parent.table, rng: parent.rng}
+	child := &Interp{ctx: parent.ctx, limits: parent.limits, pure: parent.pure, effect: parent.effect, table: parent.table, core: parent.core, rng: parent.rng}
 	ref := &futureRef{done: make(chan struct{})}
 	env := c.Env
 	var unwatch func()

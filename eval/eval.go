@@ -143,6 +143,9 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 			return v, nil
 		}
 		if !in.table.isEffect && s.Pure != nil {
+			if v, ok := in.core[s]; ok {
+				return v, nil
+			}
 			return s.Pure, nil
 		}
 		if v, ok := in.table.m[s]; ok {
@@ -156,6 +159,9 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	root := value.Sym(s.NS)
 	v, ok := env.Lookup(root)
 	local := ok
+	if !ok {
+		v, ok = in.core[root]
+	}
 	if !ok {
 		v, ok = in.table.m[root]
 	}

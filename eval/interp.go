@@ -45,6 +45,9 @@ type Options struct {
 	Limits  Limits
 	Effects Effects // nil: no effect namespaces (no model configured)
 	Seed    int64
+	// Core replaces core namespace maps for this interpreter (the skills
+	// namespace a session discovered), in and outside eval.
+	Core map[string]*value.Map
 }
 
 // Interp evaluates Spell forms. It is not safe for concurrent use; futures
@@ -57,6 +60,7 @@ type Interp struct {
 	table  *table // the builtins table bound now (pure, or effect inside eval)
 	pure   *table
 	effect *table
+	core   map[*value.Symbol]value.Value // Options.Core; nil when none
 	rng    *rand.Rand
 	gensym int64
 	// Spans locates forms of the program being evaluated.
@@ -110,6 +114,13 @@ func New(ctx context.Context, opts Options) *Interp {
 	}
 	for k, v := range effects {
 		et.m[k] = v
+	}
+	for name, m := range opts.Core {
+		if in.core == nil {
+			in.core = map[*value.Symbol]value.Value{}
+		}
+		in.core[value.Sym(name)] = m
+		et.m[value.Sym(name)] = m
 	}
 	et.m[symEval] = evalBuiltin
 	in.effect = et

@@ -60,6 +60,8 @@ type Options struct {
 	// Namespaces are the granted effect namespaces by name (io, web, …),
 	// built by the caller with Runtime.Hook as their effect hook.
 	Namespaces map[string]*value.Map
+	// Core replaces core namespaces for this run (the discovered skills).
+	Core map[string]*value.Map
 	// Cost prices a call; nil means every model is unpriced.
 	Cost   func(model string, u provider.Usage) (usd float64, priced bool)
 	Trace  Tracer                                                      // nil: no trace
@@ -348,7 +350,7 @@ type attempt struct {
 // evalOnce evaluates a program of turn t. recovering marks a recovery
 // program, whose model call is a recovery turn.
 func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, recovering bool) attempt {
-	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed})
+	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core})
 	in.Spans = spans
 	if head, _ := wrapperParts(form); head != nil {
 		// The tail (eval (do …)) whose start marks a trailing failure.

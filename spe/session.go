@@ -187,6 +187,7 @@ func Open(cfg Config) (*Session, error) {
 		o.resumeRun,       // --resume: the recorded run's options
 		o.resolveModel,    // model spec and model profile
 		o.loadAgent,       // agent profile
+		o.discoverSkills,  // skills (effects.md §9)
 		o.chooseTransport, // transport, thinking, system prompts
 		o.applyLimits,     // limits and per-call settings
 		o.resolveRoot,     // workspace root
@@ -239,6 +240,7 @@ type opening struct {
 	effort    string
 
 	root string
+	ext  extensions
 }
 
 // withDefaults fills the process-wide defaults of a Config.
@@ -366,7 +368,7 @@ func (o *opening) chooseTransport() error {
 	if err != nil {
 		return configErr("%v", err)
 	}
-	o.system = texts.Compose(string(o.transport), prof, prompt.DocsFor(prof))
+	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
 	return nil
 }
 
@@ -500,7 +502,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 		Provider: prov, Model: o.mspec.Model, Transport: o.transport, System: o.system, LeafSystem: prompt.LeafPrompt,
 		MaxTokens: o.maxTokens, Thinking: o.thinking, ReasoningEffort: o.effort,
 		Limits: o.lim, EvalLimits: cfg.EvalLimits, Recover: o.prof.Recover && !cfg.NoRecover, ContextMaxChars: o.cmc, Seed: cfg.Seed,
-		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress,
+		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(),
 	}
 	if s.recorder != nil {
 		opts.Record = s.recorder.Record

@@ -166,6 +166,9 @@ type NamespaceDoc struct {
 	Summary bool
 	// Text is set for a {:file …} binding: Name is bound to a string.
 	Text bool
+	// Catalogue, when set, is printed verbatim under the heading (the
+	// skills catalogue of a core namespace, effects.md §9).
+	Catalogue string
 }
 
 // FunctionDoc is one function line: "- Usage — Doc".
@@ -307,6 +310,10 @@ func NamespacesSection(namespaces []NamespaceDoc) string {
 	}
 	var effects, texts []NamespaceDoc
 	for _, d := range namespaces {
+		if d.Catalogue != "" {
+			fmt.Fprintf(&b, "\n## %s — %s\n%s\n", d.Name, d.ShortDoc, d.Catalogue)
+			continue
+		}
 		if d.Text {
 			texts = append(texts, d)
 		} else {

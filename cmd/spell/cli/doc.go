@@ -14,6 +14,7 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 )
@@ -124,7 +125,7 @@ func runDoc(c *ucli.Context) error {
 		case len(args) > 0:
 			return usageError("spell doc", "--system-prompt takes no name (got %q)", args[0])
 		}
-		return docSystemPrompt(out, transport, agent)
+		return docSystemPrompt(out, c.App.ErrWriter, transport, agent)
 	}
 	if transport != nil || agent != nil {
 		return usageError("spell doc", "--transport and -a/--agent apply only with --system-prompt")
@@ -166,7 +167,7 @@ func docFlagIs(arg, name string) bool {
 // with the prompt overrides of the user and project configuration
 // directories, the NAMESPACES section of the agent's profile (default cli)
 // and its RETURN VALUE section.
-func docSystemPrompt(out io.Writer, transport, agent *string) error {
+func docSystemPrompt(out, stderr io.Writer, transport, agent *string) error {
 	tr := prompt.ToolCall
 	if transport != nil {
 		var err error
@@ -194,7 +195,8 @@ func docSystemPrompt(out io.Writer, transport, agent *string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "spell doc: " + err.Error()}
 	}
-	_, err = io.WriteString(out, texts.Compose(tr, p, prompt.DocsFor(p)))
+	docs := append(prompt.DocsFor(p), spe.SkillDocs(spe.DiscoverSkills(cwd, os.Getenv("HOME"), stderr))...)
+	_, err = io.WriteString(out, texts.Compose(tr, p, docs))
 	return err
 }
 
