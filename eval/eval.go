@@ -199,6 +199,8 @@ func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 	switch {
 	case ns == "blocking":
 		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks", Expr: expr}
+	case plannedNamespaces[ns]:
+		return &Error{Msg: full + ": " + ns + "/ is not available in this version of Spell-Go", Expr: expr}
 	case in.table.isEffect:
 		return &Error{Msg: full + ": " + ns + "/ is not granted to this agent", Expr: expr}
 	}

@@ -215,6 +215,10 @@ var (
 // gated hint (language.md §6.3), from the catalog.
 var effectNamespaces = map[string]bool{}
 
+// plannedNamespaces are the namespaces the spec defines but this version
+// does not build (catalog.PlannedNamespaces): using one says so.
+var plannedNamespaces = map[string]bool{}
+
 func init() {
 	for _, ns := range catalog.Namespaces() {
 		if ns.Effect {
@@ -222,6 +226,10 @@ func init() {
 		}
 	}
 	effectNamespaces["blocking"] = true
+	for _, ns := range catalog.PlannedNamespaces() {
+		effectNamespaces[ns.Name] = true
+		plannedNamespaces[ns.Name] = true
+	}
 }
 
 var (

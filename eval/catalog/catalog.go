@@ -1,8 +1,11 @@
 // Package catalog is the single table of every name the Spell language knows:
 // special forms, built-in macros, pure core builtins, the members of the
 // pure namespaces (strings, math), the effect builtins and the members of the
-// effect namespaces (io, web, agents, globals, blocking, and the later
-// feedback, patterns and mcp namespaces).
+// effect namespaces (io, web, agents, globals, blocking, mcp). The
+// namespaces the spec defines but this version does not build (feedback,
+// patterns) are kept apart, in PlannedNamespaces: nothing that lists or
+// binds names (spell doc --list, the system prompts, the language server,
+// the linter, agent profiles) sees them.
 //
 // The catalogue owns the facts about each name that do not depend on an
 // implementation: its kind, documentation category, parameter vectors and
@@ -123,6 +126,10 @@ type NamespaceInfo struct {
 	ShortDoc string
 	// Guide is the :docs :guide text.
 	Guide string
+	// Unavailable is set on a planned namespace (PlannedNamespaces): the
+	// section of the spec that defines it ("effects.md §8"). Such a
+	// namespace is specified but not built in this version.
+	Unavailable string
 }
 
 // Entries is every entry, in a stable order: special forms, macros, core
@@ -151,6 +158,47 @@ func init() {
 	}
 	Entries = all
 	BuiltinsDetail = buildBuiltinsDetail()
+	for i := range plannedMembers {
+		e := &plannedMembers[i]
+		e.Namespace = namespaceOf(e.Name)
+		e.MinArgs, e.MaxArgs = arityOf(e.Signatures)
+	}
+}
+
+// PlannedNamespaces lists the namespaces the spec defines that this version
+// of Spell-Go does not build yet (effects.md §7 feedback, §8 patterns),
+// each with Unavailable set. They are not in Namespaces, and their members
+// are not in Entries: they are kept only so that spell doc, profiles and
+// the evaluator can say clearly that they are not available, instead of
+// not knowing the name.
+func PlannedNamespaces() []NamespaceInfo {
+	out := make([]NamespaceInfo, len(plannedInfos))
+	copy(out, plannedInfos)
+	return out
+}
+
+// Planned finds a planned namespace ("patterns") or a member of one
+// ("patterns/install"): the namespace's description, and whether name is
+// one of them.
+func Planned(name string) (NamespaceInfo, bool) {
+	ns := name
+	if i := strings.IndexByte(name, '/'); i > 0 {
+		ns = name[:i]
+	}
+	for _, info := range plannedInfos {
+		if info.Name != ns {
+			continue
+		}
+		if ns == name {
+			return info, true
+		}
+		for _, e := range plannedMembers {
+			if e.Name == name {
+				return info, true
+			}
+		}
+	}
+	return NamespaceInfo{}, false
 }
 
 // Lookup finds an entry by its full name ("map", "strings/split").

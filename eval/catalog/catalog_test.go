@@ -415,3 +415,46 @@ func TestSignatureParams(t *testing.T) {
 		t.Errorf("Usage(range) = %q", u)
 	}
 }
+
+// TestPlannedNotListed: the namespaces the spec defines but this version
+// does not build (effects.md §7 feedback, §8 patterns) are kept apart from
+// everything that lists or binds names, and Planned still knows them.
+func TestPlannedNotListed(t *testing.T) {
+	planned := PlannedNamespaces()
+	if len(planned) != 2 {
+		t.Fatalf("planned namespaces = %v, want feedback and patterns", planned)
+	}
+	for _, info := range planned {
+		if info.Unavailable == "" {
+			t.Errorf("%s: Unavailable not set", info.Name)
+		}
+		for _, ns := range Namespaces() {
+			if ns.Name == info.Name {
+				t.Errorf("%s is listed by Namespaces()", info.Name)
+			}
+			if ns.Unavailable != "" {
+				t.Errorf("%s: a listed namespace marked unavailable", ns.Name)
+			}
+		}
+		if n := len(Namespace(info.Name)); n != 0 {
+			t.Errorf("%s: %d members in Entries", info.Name, n)
+		}
+		if _, ok := Planned(info.Name); !ok {
+			t.Errorf("Planned(%q) = false", info.Name)
+		}
+	}
+	for _, name := range []string{"patterns/install", "patterns/catalog", "patterns/source", "patterns/update", "patterns/call", "feedback/log"} {
+		if _, ok := Lookup(name); ok {
+			t.Errorf("%s is in Entries", name)
+		}
+		info, ok := Planned(name)
+		if !ok || info.Unavailable == "" {
+			t.Errorf("Planned(%q) = %v, %v", name, info, ok)
+		}
+	}
+	for _, name := range []string{"patterns/nope", "io/read-file", "map", "io"} {
+		if _, ok := Planned(name); ok {
+			t.Errorf("Planned(%q) = true", name)
+		}
+	}
+}

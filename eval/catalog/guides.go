@@ -255,15 +255,20 @@ var namespaceInfos = []NamespaceInfo{
 	{Name: "blocking", Effect: true, ShortDoc: "Awaiting futures and requests; only inside futures started under eval.",
 		Guide: "BLOCKING — await await-all pmap plet request send-await. They exist only inside (future …) bodies started while eval runs, " +
 			"because they block the calling goroutine. On an agent's own turn use !ask-await instead."},
-	{Name: "feedback", Effect: true, ShortDoc: "Feedback records about Spell itself (dogfooding).",
-		Guide: "FEEDBACK — (feedback/log category message [metadata]) with category :bug :friction :idea or :docs appends one record to the feedback file."},
-	{Name: "patterns", Effect: true, ShortDoc: "Installable run-local modules of shared Spell functions.",
-		Guide: "PATTERNS — install catalog source update call. A module is a map of documented single-arity fn sources; call runs one in the " +
-			"caller's scope after checking that its required namespaces resolve. Modules never grant capabilities."},
 	{Name: "mcp", Effect: true, ShortDoc: "Model Context Protocol servers: catalogues, resources and prompts.",
 		Guide: "MCP — servers resources resource-templates read-resource prompts get-prompt complete info refresh listen-send. " +
 			"Tools of a granted server appear under its alias namespace, each taking one map of string keys."},
 	{Name: "workers", Effect: true, ShortDoc: "Compiled worker agents from the profile; start them with agents/spawn.",
 		Guide: "WORKERS — one entry per :available-agents profile entry, documented by its description. Start a worker with " +
 			"(agents/spawn workers/NAME prompt) or agents/spawn-ask; calling one directly is an error."},
+}
+
+// plannedInfos are the namespaces the spec defines that this version does
+// not build (see PlannedNamespaces).
+var plannedInfos = []NamespaceInfo{
+	{Name: "feedback", Effect: true, Unavailable: "effects.md §7", ShortDoc: "Feedback records about Spell itself (dogfooding).",
+		Guide: "FEEDBACK — (feedback/log category message [metadata]) with category :bug :friction :idea or :docs appends one record to the feedback file."},
+	{Name: "patterns", Effect: true, Unavailable: "effects.md §8", ShortDoc: "Installable run-local modules of shared Spell functions.",
+		Guide: "PATTERNS — install catalog source update call. A module is a map of documented single-arity fn sources; call runs one in the " +
+			"caller's scope after checking that its required namespaces resolve. Modules never grant capabilities."},
 }

@@ -220,14 +220,6 @@ var effectMembers = []Entry{
 	em("blocking", "request", "", "P1", "[handle] | [handle msg]", "Creates a tracked request to an agent and returns a token to await.",
 		"Awaiting yields the reply or fails with Request cancelled / Coordinator closed."),
 	em("blocking", "send-await", "", "P1", "[handle msg]", "Sends a request to an agent and waits for its reply.", "Equivalent to awaiting (blocking/request handle msg). Only inside futures."),
-	// feedback
-	em("feedback", "log", "", "P2", "[category message] | [category message metadata]", "Appends a feedback record (:bug :friction :idea :docs) to the feedback file.", "Exposed only when the profile lists feedback or with --dogfood. Each record is one EDN map with timestamp, category, message, metadata, agent handle and turn."),
-	// patterns
-	em("patterns", "install", "", "P2", "[k] | [k definition]", "Installs a module once per run; the first installer becomes its owner.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
-	em("patterns", "catalog", "", "P2", "[] | [k]", "Returns module metadata without function bodies.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
-	em("patterns", "source", "", "P2", "[k] | [k fn]", "Returns the stored definition of a module or one of its functions.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
-	em("patterns", "update", "", "P2", "[k transform & args] | [k opts transform & args]", "Replaces a module definition by the result of a pure transform.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
-	em("patterns", "call", "", "P2", "[k fn & args]", "Calls a module function in the caller's dynamic scope.", "Each :requires namespace must resolve in the caller's environment."),
 	// mcp
 	em("mcp", "servers", "", "P2", "[]", "Lists the MCP servers granted to the agent.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 	em("mcp", "resources", "", "P2", "[s]", "Lists the resources of a server.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
@@ -239,4 +231,17 @@ var effectMembers = []Entry{
 	em("mcp", "info", "", "P2", "[s]", "Describes a server, including tools excluded as invalid.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 	em("mcp", "refresh", "", "P2", "[s]", "Refreshes a server's protocol catalogues.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 	em("mcp", "listen-send", "", "P2", "[s filter handle]", "Subscribes to server notifications and forwards them to an agent.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
+}
+
+// plannedMembers are the members of the planned namespaces (see
+// PlannedNamespaces): specified, not built. They are not in Entries.
+var plannedMembers = []Entry{
+	// feedback
+	em("feedback", "log", "", "P2", "[category message] | [category message metadata]", "Appends a feedback record (:bug :friction :idea :docs) to the feedback file.", "Exposed only when the profile lists feedback or with --dogfood. Each record is one EDN map with timestamp, category, message, metadata, agent handle and turn."),
+	// patterns
+	em("patterns", "install", "", "P2", "[k] | [k definition]", "Installs a module once per run; the first installer becomes its owner.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
+	em("patterns", "catalog", "", "P2", "[] | [k]", "Returns module metadata without function bodies.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
+	em("patterns", "source", "", "P2", "[k] | [k fn]", "Returns the stored definition of a module or one of its functions.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
+	em("patterns", "update", "", "P2", "[k transform & args] | [k opts transform & args]", "Replaces a module definition by the result of a pure transform.", "Part of the installable-modules facility (effects.md §8); modules never grant capabilities."),
+	em("patterns", "call", "", "P2", "[k fn & args]", "Calls a module function in the caller's dynamic scope.", "Each :requires namespace must resolve in the caller's environment."),
 }

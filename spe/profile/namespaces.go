@@ -39,8 +39,8 @@ func (s Subsets) union(o Subsets) Subsets {
 // NSRef is a resolved namespace reference: what one :namespaces binding
 // grants. The runtime builds the namespace map from it.
 type NSRef struct {
-	// Stdlib is the standard namespace ("io", "web", "agents", "globals",
-	// "patterns", "feedback"), or "" for a {:file …} binding.
+	// Stdlib is the standard namespace ("io", "web", "agents", "globals"),
+	// or "" for a {:file …} binding.
 	Stdlib string
 	// Subsets are the io subsets the binding draws on (io only).
 	Subsets Subsets
@@ -129,8 +129,10 @@ func (r NSRef) clone() NSRef {
 }
 
 // StdlibRefs lists the accepted top-level standard references
-// (runtime.md §10.2).
-var StdlibRefs = []string{"io", "io-read", "io-write", "io-exec", "web", "agents", "globals", "patterns", "feedback"}
+// (runtime.md §10.2). stdlib/patterns and stdlib/feedback (effects.md §7,
+// §8) are refused with "not available in this version" until they are
+// built (catalog.PlannedNamespaces).
+var StdlibRefs = []string{"io", "io-read", "io-write", "io-exec", "web", "agents", "globals"}
 
 // reservedBindings are names a :namespaces key may not take: the core
 // namespaces every agent has, and names the runtime binds itself.
@@ -251,6 +253,9 @@ func (d *document) stdlibRef(s *value.Symbol, pos string) (NSRef, error) {
 		return NSRef{}, fmt.Errorf("%s: host-code namespace reference %s is not supported: Spell-Go profiles grant stdlib/… namespaces and {:file \"…\"} texts", pos, full)
 	}
 	name, item, hasItem := strings.Cut(s.Name, "/")
+	if info, planned := catalog.Planned(name); planned {
+		return NSRef{}, fmt.Errorf("%s: %s is not available in this version of Spell-Go (specified in %s, not built)", pos, full, info.Unavailable)
+	}
 	if !contains(StdlibRefs, name) {
 		msg := fmt.Sprintf("%s: unknown namespace reference %s", pos, full)
 		if c := closest(name, StdlibRefs); c != "" {

@@ -157,6 +157,8 @@ func TestErrorsNamePositions(t *testing.T) {
 		{"{:namespaces {io {:file \"x.clj\" :items [a]}}}", "x.agent.edn:1:18: host-code namespace reference"},
 		{"{:namespaces {strings stdlib/web}}", "x.agent.edn:1:15: :namespaces cannot bind strings"},
 		{"{:namespaces {io stdlib/io-read/write-file}}", "x.agent.edn:1:18: stdlib/io-read has no item write-file"},
+		{"{:namespaces {p stdlib/patterns}}", "x.agent.edn:1:17: stdlib/patterns is not available in this version of Spell-Go (specified in effects.md §8, not built)"},
+		{"{:namespaces {f [stdlib/io-read stdlib/feedback/log]}}", "x.agent.edn:1:33: stdlib/feedback/log is not available in this version of Spell-Go (specified in effects.md §7, not built)"},
 		{"{:namespaces {notes {:file \"missing.txt\"}}}", "x.agent.edn:1:21: namespace file: no such file or directory"},
 		{"{:base nowhere}", "x.agent.edn:1:8: agent profile \"nowhere\" not found"},
 		{"{:base \"sub/none.agent.edn\"}", "x.agent.edn:1:8: :base agent profile sub/none.agent.edn: no such file or directory"},

@@ -241,7 +241,18 @@ func docName(out, errw io.Writer, name string, asJSON bool) error {
 		_, err := io.WriteString(out, b.String())
 		return err
 	}
+	if info, ok := catalog.Planned(name); ok {
+		return docUnavailable(errw, name, info)
+	}
 	return docNotFound(errw, fmt.Sprintf("%q", name), docSuggestName(name))
+}
+
+// docUnavailable reports a name of a namespace the spec defines but this
+// version does not build (catalog.PlannedNamespaces): exit 1, as for a
+// name without documentation, saying so instead of suggesting another.
+func docUnavailable(errw io.Writer, name string, info catalog.NamespaceInfo) error {
+	fmt.Fprintf(errw, "spell doc: %s is not available in this version of Spell-Go (specified in %s, not built)\n", name, info.Unavailable)
+	return silentExit(1)
 }
 
 // docKeyBreakers are the characters a key may not contain: it is spliced into a
@@ -255,6 +266,9 @@ const docKeyBreakers = " \t\r\n,()[]{}\"';`~@^\\#"
 func docKey(out, errw io.Writer, nsName, key string, asJSON bool) error {
 	key = strings.TrimPrefix(key, ":")
 	ns, ok := docNamespace(nsName)
+	if info, planned := catalog.Planned(nsName); !ok && planned {
+		return docUnavailable(errw, nsName, info)
+	}
 	if !ok {
 		if _, isEntry := catalog.Lookup(nsName); isEntry {
 			return usageError("spell doc", "%s is not a namespace; use spell doc %s", nsName, nsName)
