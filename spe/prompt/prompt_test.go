@@ -183,7 +183,6 @@ func TestComposeCLI(t *testing.T) {
 		"\n- (io/read-file path) | (io/read-file path opts) | (io/read-file path start end) | (io/read-file path start end opts) — ",
 		"\n- (io/sh command & parts) — ",
 		"\n- (io/write-file path content) — ",
-		"\n## web — ", "\n## agents — ", "\n## globals — ",
 		"'(!describe io)\n", "'(!describe io :sh)\n", "'(!call-now files (io/ls \".\"))\n",
 		"'(!describe io :read-file strings :split)\n",
 		"only inside the quoted trailing expression",
@@ -192,6 +191,36 @@ func TestComposeCLI(t *testing.T) {
 			t.Errorf("composed cli prompt lacks %q", want)
 		}
 	}
+	// The namespaces still being built are not required (issue 10 item 8):
+	// the prompt must not depend on what does not work yet.
+	building := stillBuilding(t)
+	for _, ns := range []string{"web", "agents", "globals"} {
+		if building[ns] {
+			continue
+		}
+		if want := "\n## " + ns + " — "; !strings.Contains(s, want) {
+			t.Errorf("composed cli prompt lacks %q", want)
+		}
+	}
+}
+
+// stillBuilding reads ../testdata/still-building.txt (see
+// spe.TestAdvertisedMembersWork): the namespaces bound by a bundled agent
+// that may still answer "not built yet".
+func stillBuilding(t *testing.T) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "still-building.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		l, _, _ = strings.Cut(l, "#")
+		if l = strings.TrimSpace(l); l != "" {
+			out[l] = true
+		}
+	}
+	return out
 }
 
 func TestComposeS05AndReadonly(t *testing.T) {
