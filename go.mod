@@ -22,6 +22,9 @@ require (
 	go.lsp.dev/jsonrpc2 v1.0.1
 	go.lsp.dev/protocol v1.0.1
 	go.lsp.dev/uri v1.0.1
+	// goleak checks that tests leave no goroutine behind (tests only; the
+	// coordinator's runners and tickets, issue 10).
+	go.uber.org/goleak v1.3.0
 	// yaml/v3 parses SKILL.md front matter (effects.md §9): the YAML
 	// organisation's maintained continuation of gopkg.in/yaml.v3. It is
 	// used only to build a node tree; spe/skills counts aliases on it

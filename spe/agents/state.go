@@ -136,15 +136,14 @@ type effect struct {
 // records over the base state plus the effects it records. Nothing is
 // visible until commit builds the next state.
 type tx struct {
-	base     *state
-	s        state // counters and flags (copied)
-	agents   map[Handle]*agent
-	removed  map[Handle]bool
-	edges    map[int]*edge
-	dropped  map[int]bool
-	fx       []effect
-	touched  []Handle // agents whose obligations changed (sleep check at commit)
-	newOrder []Handle // handles registered in this transition, in order
+	base    *state
+	s       state // counters and flags (copied)
+	agents  map[Handle]*agent
+	removed map[Handle]bool
+	edges   map[int]*edge
+	dropped map[int]bool
+	fx      []effect
+	touched []Handle // agents whose obligations changed (sleep check at commit)
 }
 
 func newTx(s *state) *tx {
@@ -166,6 +165,9 @@ func (t *tx) agent(h Handle) (*agent, bool) {
 func (t *tx) agentW(h Handle) *agent {
 	if a, ok := t.agents[h]; ok {
 		return a
+	}
+	if t.removed[h] {
+		return nil
 	}
 	a, ok := t.base.agents.Get(h)
 	if !ok {
