@@ -76,19 +76,22 @@ func exceptionMap(f *Failure, d int) Value {
 	return value.NewMap(kvs...)
 }
 
-// bound makes v reader-safe data of depth ≤ failureMaxDepth (counting from
-// d) with at most failureMaxItems items per collection: anything that is
-// not plain data becomes its printed text, a collection too deep becomes
-// its printed text cut short, and longer collections keep their first 100
-// items.
+// bound makes v, which sits at nesting level d (the child-failure map is
+// level 1), reader-safe data: no collection deeper than failureMaxDepth and
+// at most failureMaxItems items per collection (the first ones are kept).
+// Anything that is not plain data, and a collection that would sit too
+// deep, becomes its printed text (at most 200 characters).
 func bound(v Value, d int) Value {
+	switch v.(type) {
+	case *value.Vector, *value.List, *value.Map, *value.Set:
+		if d > failureMaxDepth {
+			return short(v)
+		}
+	}
 	switch x := v.(type) {
 	case nil, bool, int64, float64, float32, string, value.Char, *value.Keyword, *value.Symbol, value.BigDec:
 		return v
 	case *value.Vector:
-		if d >= failureMaxDepth && x.Count() > 0 {
-			return short(v)
-		}
 		n := min(x.Count(), failureMaxItems)
 		items := make([]Value, n)
 		for i := 0; i < n; i++ {
@@ -97,9 +100,6 @@ func bound(v Value, d int) Value {
 		}
 		return value.NewVector(items)
 	case *value.List:
-		if d >= failureMaxDepth && !x.Empty() {
-			return short(v)
-		}
 		var items []Value
 		x.Range(func(_ int, it Value) bool {
 			items = append(items, bound(it, d+1))
@@ -107,9 +107,6 @@ func bound(v Value, d int) Value {
 		})
 		return value.NewList(items...)
 	case *value.Map:
-		if d >= failureMaxDepth && x.Count() > 0 {
-			return short(v)
-		}
 		kvs := make([]Value, 0, 2*min(x.Count(), failureMaxItems))
 		x.Range(func(k, val Value) bool {
 			kvs = append(kvs, bound(k, d+1), bound(val, d+1))
@@ -117,9 +114,6 @@ func bound(v Value, d int) Value {
 		})
 		return value.NewMap(kvs...)
 	case *value.Set:
-		if d >= failureMaxDepth && x.Count() > 0 {
-			return short(v)
-		}
 		var items []Value
 		x.Range(func(it Value) bool {
 			items = append(items, bound(it, d+1))
