@@ -30,6 +30,8 @@ require (
 	// used only to build a node tree; spe/skills counts aliases on it
 	// without expanding them and rejects duplicate keys itself.
 	go.yaml.in/yaml/v3 v3.0.6
+	// x/net/html parses fetched pages and DuckDuckGo results (web/).
+	golang.org/x/net v0.61.0
 	golang.org/x/text v0.44.0
 )
 
