@@ -21,6 +21,7 @@ import (
 	"github.com/spell-go/spell/spe/secret"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
+	"github.com/spell-go/spell/spe/web"
 )
 
 // Config is everything `spell run` decides before a run starts.
@@ -59,6 +60,10 @@ type Config struct {
 	Verbose  io.Writer
 	Progress func(pending bool, p ProgressInfo)
 
+	// AllowPrivateNet lets web/ reach loopback and private addresses
+	// (--allow-private-net; the profile's :sandbox :allow-private-net too).
+	AllowPrivateNet bool
+
 	Version string
 	Argv    []string
 	Cwd     string
@@ -86,6 +91,7 @@ type Session struct {
 	recorder *transcript.Recorder
 	redact   *trace.Redactor // the one redaction of traces, transcripts and provider errors
 	envAllow []string        // :sandbox :env-allow: secret variables io/env and processes may see
+	privNet  bool            // --allow-private-net or :sandbox :allow-private-net
 	started  time.Time
 	tempDir  string
 	procs    *spellio.Procs // background processes of io commands, killed at Close
@@ -517,6 +523,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	opts.Cost = pricing.WithProfile(o.mprof).Cost
 	s.RT = New(opts)
 	s.envAllow = o.prof.Sandbox.EnvAllow
+	s.privNet = cfg.AllowPrivateNet || o.prof.Sandbox.AllowPrivateNet
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err
@@ -644,6 +651,17 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, Procs: s.procs})
 		if err != nil {
 			return nil, configErr("io: %v", err)
+		}
+		return filterItems(m, ref.Items), nil
+	case "web":
+		dirs := profile.ConfigDirs(s.cfg.Cwd)
+		set, err := web.LoadSettings(dirs.User, dirs.Project)
+		if err != nil {
+			return nil, configErr("%v", err)
+		}
+		m, err := web.Namespace(web.Config{Settings: &set, AllowPrivateNet: s.privNet, Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: web.EffectHook(rt.Hook)})
+		if err != nil {
+			return nil, configErr("web: %v", err)
 		}
 		return filterItems(m, ref.Items), nil
 	}

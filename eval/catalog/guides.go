@@ -240,9 +240,10 @@ var namespaceInfos = []NamespaceInfo{
 			"{:ok :out :err :truncated} (plus :exit for processes); failures are envelopes with :ok false, misuse is an error. " +
 			"Paths escaping the workspace are refused. Typical use: '(!call-now files (io/ls \".\"))."},
 	{Name: "web", Effect: true, ShortDoc: "Web search and page fetching.",
-		Guide: "WEB — search config fetch. (web/search query) returns {:title :url :snippet} results; (web/fetch url) returns the page as " +
-			"markdown-like text in :out with :status. Private network addresses are refused. Use them in the trailing expression: " +
-			"'(!call-now hits (web/search \"spell lisp\"))."},
+		Guide: "WEB — search fetch config. (web/search query [{:max-results n :backend :serper|:duckduckgo}]) returns {:title :url :snippet} " +
+			"results in :out; (web/fetch url [{:max-chars n :backend :raw|:jina}]) returns the page as markdown text in :out with :status " +
+			"(only 2xx succeeds; :jina sends the URL to a third-party reader). Loopback and private network addresses are refused unless the " +
+			"run allows them. Use them in the trailing expression: '(!call-now hits (web/search \"spell lisp\"))."},
 	{Name: "agents", Effect: true, ShortDoc: "Concurrent child agents, requests, replies and waiting.",
 		Guide: "AGENTS — an agent is a handle (:main, :spawn-1, …). spawn starts a child; ask sends a request and returns an edge id; " +
 			"spawn-ask starts children whose return values answer one edge; reply answers a request; send delivers a plain message. " +

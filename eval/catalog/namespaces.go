@@ -171,7 +171,9 @@ var effectMembers = []Entry{
 	em("web", "search", "", "P1", "[query] | [query opts]", "Searches the web and returns result titles, URLs and snippets.",
 		envelope+":out is a vector of {:title :url :snippet}; :max-results is clamped to 1–10."),
 	em("web", "fetch", "", "P1", "[url] | [url opts]", "Fetches a URL and returns its text, HTML converted to markdown.",
-		envelope+":status holds the HTTP status; text longer than :max-chars is cut with a marker. Private addresses are refused."),
+		"Returns an envelope {:ok :out :err :status :truncated}; :status is the HTTP status (nil when there was no answer) and only 2xx is :ok. "+
+			"HTML becomes # Title, paragraphs and Source: URL; other text is returned as it is; binary content is a failure. "+
+			"Text longer than :max-chars (default 40000, at least 500) is cut with a marker. Private addresses are refused."),
 	em("web", "config", "", "P1", "[]", "Returns the effective web configuration with keys redacted.", envelope),
 	// agents
 	em("agents", "spawn", "", "P0", "[prompt] | [prompt handle] | [agent prompt] | [agent prompt handle]", "Starts a concurrent child agent and returns its handle at once.",

@@ -245,5 +245,10 @@ func netError(ctx context.Context, err error, timeout time.Duration) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("request timed out after %s: %w", timeout, context.DeadlineExceeded)
 	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// The URL is named by the caller already.
+		return ue.Err
+	}
 	return err
 }

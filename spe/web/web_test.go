@@ -552,10 +552,20 @@ func TestSearchSerper(t *testing.T) {
 		t.Errorf("request: key %q body %v", gotKey, body)
 	}
 	// An error body that echoes the key: the key never reaches the program.
-	m = testNS(t, func(c *Config) { c.Getenv = getenv; c.Endpoints.Serper = srv.URL + "/denied" })
+	// The hook sees what the trace records: arguments and the result.
+	var traced strings.Builder
+	m = testNS(t, func(c *Config) {
+		c.Getenv = getenv
+		c.Endpoints.Serper = srv.URL + "/denied"
+		c.Hook = func(ctx context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+			v, err := run()
+			traced.WriteString(value.PrStr(value.NewVector(args)) + value.PrStr(v) + fmt.Sprint(err))
+			return v, err
+		}
+	})
 	msg := mustFail(t, env(t, m, "search", "spell"), "HTTP 401", "[REDACTED]")
-	if strings.Contains(msg, testKey) {
-		t.Errorf("the key leaked: %s", msg)
+	if strings.Contains(msg, testKey) || strings.Contains(traced.String(), testKey) || !strings.Contains(traced.String(), "[REDACTED]") {
+		t.Errorf("the key leaked: %s / %s", msg, traced.String())
 	}
 	// A redirect never carries the key on.
 	m = testNS(t, func(c *Config) { c.Getenv = getenv; c.Endpoints.Serper = srv.URL + "/moved" })

@@ -91,6 +91,7 @@ Examples:
 			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", DisableDefaultText: true},
 			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
+			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
 			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
@@ -290,7 +291,7 @@ func runRun(c *ucli.Context) error {
 		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
 		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
 		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"),
-		Root: c.String("root"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
+		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
 		Stdin: c.App.Reader, Stderr: stderr,
 	}
