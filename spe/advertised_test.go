@@ -62,9 +62,9 @@ var notBuiltMarkers = []string{
 
 // memberProbes call each member once with harmless arguments: the workspace
 // is a fresh temporary directory holding a.txt and sub/; nothing leaves the
-// loopback (no web key is configured; fetch targets a closed loopback
-// port); children have no completion to replay and fail at once; waits
-// time out in milliseconds. %s is the name the profile binds the
+// loopback (search asks for Serper, which fails without a key; fetch
+// targets a loopback port, which is refused); children have no completion
+// to replay and fail at once; waits time out in milliseconds. %s is the name the profile binds the
 // namespace under. A member without a probe fails the test, so a new
 // member gets one.
 var memberProbes = map[string]string{
@@ -96,7 +96,7 @@ var memberProbes = map[string]string{
 	"io/exec":          `(%s/exec ["true"])`,
 	"io/watch-send":    `(%s/watch-send "." :main 0)`,
 
-	"web/search": `(%s/search "spell lisp")`,
+	"web/search": `(%s/search "spell lisp" {:backend :serper})`, // no key: fails before any request
 	"web/fetch":  `(%s/fetch "http://127.0.0.1:9/")`,
 	"web/config": `(%s/config)`,
 
