@@ -62,10 +62,11 @@ var notBuiltMarkers = []string{
 
 // memberProbes call each member once with harmless arguments: the workspace
 // is a fresh temporary directory holding a.txt and sub/; nothing leaves the
-// loopback (search asks for Serper, which fails without a key; fetch
-// targets a loopback port, which is refused); children have no completion
-// to replay and fail at once; waits time out in milliseconds. %s is the name the profile binds the
-// namespace under. A member without a probe fails the test, so a new
+// loopback (search asks for Serper, which fails without a key, and the
+// user web.edn selects it too; fetch targets a loopback port, which is
+// refused); children have no completion to replay and fail at once; waits
+// time out in milliseconds. %s is the name the profile binds the namespace
+// under. A member without a probe fails the test, so a new
 // member gets one.
 var memberProbes = map[string]string{
 	"io/slurp":         `(%s/slurp "a.txt")`,
@@ -221,7 +222,7 @@ func TestAdvertisedMembersWork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("one session per member")
 	}
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // only the bundled profiles
+	noNetwork(t)
 	allowed := stillBuilding(t)
 	transcript := filepath.Join(t.TempDir(), "none.txtar")
 	if err := os.WriteFile(transcript, []byte("No completions: a child that calls the model fails at once.\n"), 0o644); err != nil {
@@ -269,6 +270,21 @@ func TestAdvertisedMembersWork(t *testing.T) {
 		default:
 			t.Logf("still being built: %s (%s): %d calls fail, e.g. %s", ns, allowed[ns], len(broken[ns]), broken[ns][0])
 		}
+	}
+}
+
+// noNetwork points the user configuration at an empty directory (only the
+// bundled agent profiles) whose web.edn makes web/search use the keyed
+// backend: no key is configured, so no search leaves the machine.
+func noNetwork(t *testing.T) {
+	t.Helper()
+	xdg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	if err := os.MkdirAll(filepath.Join(xdg, "spell"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(xdg, "spell", "web.edn"), []byte("{:search {:backend :serper}}\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
