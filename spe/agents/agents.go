@@ -106,6 +106,7 @@ type Options struct {
 type Coordinator struct {
 	mu      sync.Mutex
 	st      *state
+	scratch tx                 // reused by every transition (under mu)
 	waiters map[uint64]*waiter // sleep / external-wait tickets by sleepID
 	tracked map[int]*Tracked   // tracked requests by edge id
 	closed  atomic.Bool
@@ -147,7 +148,8 @@ func (c *Coordinator) run(f func(t *tx) error) error {
 // runH is run with hooks the transition may fill in while it runs.
 func (c *Coordinator) runH(f func(t *tx) error, h *hooks) error {
 	c.mu.Lock()
-	next, fx, err := c.st.apply(f)
+	c.scratch.reset(c.st)
+	next, fx, err := c.st.applyTx(&c.scratch, f)
 	if err != nil {
 		c.mu.Unlock()
 		return err

@@ -253,8 +253,7 @@ func (f *fuzzer) act() {
 		switch f.rng.Intn(5) {
 		case 2: // the agent's future cancels one of its edges
 			if a.outs != nil {
-				it := a.outs.Iterator()
-				id, _, _ := it.Next()
+				id := a.outs[0]
 				_, err := f.c.Cancel(s.h, id)
 				f.logf("%s future cancel %d → %v", s.h, id, err)
 				f.ok("cancel", err)
@@ -491,13 +490,8 @@ func (f *fuzzer) check() {
 			f.fail("lost message: %s enqueued %d delivered %d mailbox %d", a.handle, f.enq[a.handle], f.del[a.handle], a.mailLen())
 		}
 		// index consistency
-		for _, set := range []*intSet{a.outs, a.ins} {
-			if set == nil {
-				continue
-			}
-			it := set.Iterator()
-			for !it.Done() {
-				id, _, _ := it.Next()
+		for _, set := range []idSet{a.outs, a.ins} {
+			for _, id := range set {
 				if _, ok := st.edges.Get(id); !ok {
 					f.fail("%s indexes dead edge %d", a.handle, id)
 				}
@@ -513,7 +507,7 @@ func (f *fuzzer) check() {
 				n++
 			} else if ta, ok := st.agent(sl.target); !ok {
 				f.fail("edge %d has a pending slot for retired %s", id, sl.target)
-			} else if _, ok := ta.ins.Get(id); ta.ins == nil || !ok {
+			} else if !ta.ins.has(id) {
 				f.fail("edge %d missing from %s's in-edges", id, sl.target)
 			}
 		}
@@ -521,7 +515,7 @@ func (f *fuzzer) check() {
 			f.fail("edge %d: filled %d of %d, counter %d", id, n, len(e.slots), e.filled)
 		}
 		src, ok := st.agent(e.source)
-		if !ok || src.outs == nil {
+		if !ok || !src.outs.has(id) {
 			f.fail("edge %d's source %s does not own it", id, e.source)
 		}
 	}

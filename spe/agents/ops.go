@@ -477,21 +477,13 @@ func (c *Coordinator) Finish(h Handle, tok Token, v Value, failure Value) (again
 		if failure != nil {
 			fillV = failure
 		}
-		if a.ins != nil {
-			var ids []int
-			it := a.ins.Iterator()
-			for !it.Done() {
-				id, _, _ := it.Next()
-				ids = append(ids, id)
+		for _, id := range a.ins { // idSet versions never change in place
+			e, ok := t.edge(id)
+			if !ok {
+				continue
 			}
-			for _, id := range ids {
-				e, ok := t.edge(id)
-				if !ok {
-					continue
-				}
-				if i := e.slotOf(h); i >= 0 && e.slots[i].state == slotPending && e.slots[i].claimed == a.gen {
-					t.fill(t.edgeW(id), i, fillV, true)
-				}
+			if i := e.slotOf(h); i >= 0 && e.slots[i].state == slotPending && e.slots[i].claimed == a.gen {
+				t.fill(t.edgeW(id), i, fillV, true)
 			}
 		}
 		t.cancelOuts(h, "finished with unfinished outgoing edges")
@@ -518,12 +510,7 @@ func (t *tx) cancelOuts(h Handle, warning string) {
 	if !ok || a.outs == nil {
 		return
 	}
-	var ids []int
-	it := a.outs.Iterator()
-	for !it.Done() {
-		id, _, _ := it.Next()
-		ids = append(ids, id)
-	}
+	ids := a.outs // a version: cancelling builds new ones
 	for _, id := range ids {
 		if e, ok := t.edge(id); ok {
 			t.cancel(e, false, "finish")
@@ -546,21 +533,13 @@ func (c *Coordinator) Retire(h Handle, failure Value) error {
 		if err != nil {
 			return err
 		}
-		if a.ins != nil {
-			var ids []int
-			it := a.ins.Iterator()
-			for !it.Done() {
-				id, _, _ := it.Next()
-				ids = append(ids, id)
+		for _, id := range a.ins { // idSet versions never change in place
+			e, ok := t.edge(id)
+			if !ok {
+				continue
 			}
-			for _, id := range ids {
-				e, ok := t.edge(id)
-				if !ok {
-					continue
-				}
-				if i := e.slotOf(h); i >= 0 && e.slots[i].state == slotPending {
-					t.fill(t.edgeW(id), i, failure, true)
-				}
+			if i := e.slotOf(h); i >= 0 && e.slots[i].state == slotPending {
+				t.fill(t.edgeW(id), i, failure, true)
 			}
 		}
 		t.cancelOuts(h, "retired with unfinished outgoing edges")
@@ -649,19 +628,18 @@ func (c *Coordinator) Close() {
 			id, _, _ := it.Next()
 			t.dropEdge(id)
 		}
-		ai := t.base.agents.Iterator()
-		for !ai.Done() {
-			h, a, _ := ai.Next()
+		t.base.table.each(func(a *agent) {
 			if a.outs == nil && a.ins == nil && a.status != StatusAsleep && a.status != StatusExternalWait {
-				continue
+				return
 			}
+			h := a.handle
 			aw := t.agentW(h)
 			aw.outs, aw.ins = nil, nil
 			if aw.status == StatusAsleep || aw.status == StatusExternalWait {
 				t.emit(effect{kind: fxWake, h: h, sleepID: aw.sleepID})
 				aw.status, aw.sleepID, aw.extWait = StatusAwake, 0, 0
 			}
-		}
+		})
 		t.emit(effect{kind: fxClosed})
 		t.event("close", map[string]any{"handle": ""})
 		return nil

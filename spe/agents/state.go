@@ -1,6 +1,8 @@
 package agents
 
 import (
+	"sync/atomic"
+
 	"github.com/benbjohnson/immutable"
 
 	"github.com/spell-go/spell/eval/value"
@@ -8,13 +10,6 @@ import (
 
 // Value is a Spell value (eval/value).
 type Value = value.Value
-
-// intSet is a persistent sorted set of edge ids.
-type intSet = immutable.SortedMap[int, struct{}]
-
-var intComparer = immutable.NewComparer(0)
-
-func emptyIntSet() *intSet { return immutable.NewSortedMap[int, struct{}](intComparer) }
 
 // message is one mailbox entry: its Spell map and, for a request expecting a
 // response, the edge whose slot the drain claims.
@@ -31,23 +26,18 @@ type agent struct {
 	order      int    // registration index
 	gen        int
 	status     Status
-	mailbox    *immutable.List[message] // nil = empty
+	mailbox    mailbox
 	checkpoint string
-	token      Token   // live lifecycle token, 0 = no lifecycle running
-	starting   bool    // a Start notification is out (or the runner is about to Begin)
-	sleepID    uint64  // current sleep / external wait ticket (0 = none)
-	extWait    int     // current external wait id (0 = none)
-	outs       *intSet // pending edges this agent owns
-	ins        *intSet // live edges holding a slot for this agent
-	registered bool    // registered dormant (agents/register): first batch is kind dormant
+	token      Token  // live lifecycle token, 0 = no lifecycle running
+	starting   bool   // a Start notification is out (or the runner is about to Begin)
+	sleepID    uint64 // current sleep / external wait ticket (0 = none)
+	extWait    int    // current external wait id (0 = none)
+	outs       idSet  // pending edges this agent owns
+	ins        idSet  // live edges holding a slot for this agent
+	registered bool   // registered dormant (agents/register): first batch is kind dormant
 }
 
-func (a *agent) mailLen() int {
-	if a.mailbox == nil {
-		return 0
-	}
-	return a.mailbox.Len()
-}
+func (a *agent) mailLen() int { return a.mailbox.n }
 
 type slotState uint8
 
@@ -85,7 +75,9 @@ func (e *edge) slotOf(h Handle) int {
 // state is the whole coordinator state of one run: an immutable value. A
 // transition never changes a committed state; it builds the next one.
 type state struct {
-	agents   *immutable.Map[Handle, *agent]
+	index    *immutable.Map[Handle, int] // handle → registration order
+	table    table                       // registration order → record
+	nagents  int
 	edges    *immutable.SortedMap[int, *edge]
 	edgeSeq  int    // last edge id / created-seq
 	msgSeq   int    // last msg-N
@@ -101,14 +93,20 @@ type state struct {
 
 func newState(maxEdges int, trace bool) *state {
 	return &state{
-		agents:   immutable.NewMap[Handle, *agent](immutable.NewHasher("")),
-		edges:    immutable.NewSortedMap[int, *edge](intComparer),
+		index:    immutable.NewMap[Handle, int](immutable.NewHasher("")),
+		edges:    immutable.NewSortedMap[int, *edge](immutable.NewComparer(0)),
 		maxEdges: maxEdges,
 		trace:    trace,
 	}
 }
 
-func (s *state) agent(h Handle) (*agent, bool) { return s.agents.Get(h) }
+func (s *state) agent(h Handle) (*agent, bool) {
+	i, ok := s.index.Get(h)
+	if !ok {
+		return nil, false
+	}
+	return s.table.get(i), true
+}
 
 // effectKind is what a transition asks to happen after its commit.
 type effectKind uint8
@@ -134,14 +132,17 @@ type effect struct {
 
 // tx is one transition in progress: an overlay of changed agent and edge
 // records over the base state plus the effects it records. Nothing is
-// visible until commit builds the next state.
+// visible until commit builds the next state. Overlays are small slices
+// (a transition touches a few records; Close touches all, hence the map
+// index past 16 entries).
 type tx struct {
 	base    *state
 	s       state // counters and flags (copied)
-	agents  map[Handle]*agent
-	removed map[Handle]bool
-	edges   map[int]*edge
-	dropped map[int]bool
+	agents  []*agent
+	aidx    map[Handle]int // index into agents once it grows
+	removed []Handle
+	edges   []*edge
+	dropped []int
 	fx      []effect
 	touched []Handle // agents whose obligations changed (sleep check at commit)
 }
@@ -150,58 +151,127 @@ func newTx(s *state) *tx {
 	return &tx{base: s, s: *s}
 }
 
+// reset makes t a fresh transition on s, keeping its slices' capacity (the
+// coordinator reuses one tx under its lock). fx is never reused: it is
+// dispatched after the lock is released.
+func (t *tx) reset(s *state) {
+	clear(t.agents)
+	clear(t.edges)
+	*t = tx{base: s, s: *s, agents: t.agents[:0], removed: t.removed[:0], edges: t.edges[:0],
+		dropped: t.dropped[:0], touched: t.touched[:0]}
+}
+
+func (t *tx) isRemoved(h Handle) bool {
+	for _, r := range t.removed {
+		if r == h {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tx) dirty(h Handle) *agent {
+	if t.aidx != nil {
+		if i, ok := t.aidx[h]; ok {
+			return t.agents[i]
+		}
+		return nil
+	}
+	for _, a := range t.agents {
+		if a.handle == h {
+			return a
+		}
+	}
+	return nil
+}
+
 // agent returns the current record of h (read only).
 func (t *tx) agent(h Handle) (*agent, bool) {
-	if a, ok := t.agents[h]; ok {
+	if a := t.dirty(h); a != nil {
 		return a, true
 	}
-	if t.removed[h] {
+	if len(t.removed) > 0 && t.isRemoved(h) {
 		return nil, false
 	}
-	return t.base.agents.Get(h)
+	return t.base.agent(h)
 }
 
 // agentW returns a writable copy of h's record, private to this transition.
 func (t *tx) agentW(h Handle) *agent {
-	if a, ok := t.agents[h]; ok {
+	if a := t.dirty(h); a != nil {
 		return a
 	}
-	if t.removed[h] {
+	if len(t.removed) > 0 && t.isRemoved(h) {
 		return nil
 	}
-	a, ok := t.base.agents.Get(h)
+	a, ok := t.base.agent(h)
 	if !ok {
 		return nil
 	}
 	c := *a
-	if t.agents == nil {
-		t.agents = make(map[Handle]*agent, 4)
-	}
-	t.agents[h] = &c
+	t.putAgent(&c)
 	return &c
 }
 
 func (t *tx) putAgent(a *agent) {
-	if t.agents == nil {
-		t.agents = make(map[Handle]*agent, 4)
+	if len(t.removed) > 0 {
+		for i, r := range t.removed {
+			if r == a.handle {
+				t.removed = append(t.removed[:i], t.removed[i+1:]...)
+				break
+			}
+		}
 	}
-	delete(t.removed, a.handle)
-	t.agents[a.handle] = a
+	t.agents = append(t.agents, a)
+	if t.aidx != nil {
+		t.aidx[a.handle] = len(t.agents) - 1
+	} else if len(t.agents) > 16 {
+		t.aidx = make(map[Handle]int, 2*len(t.agents))
+		for i, x := range t.agents {
+			t.aidx[x.handle] = i
+		}
+	}
 }
 
 func (t *tx) removeAgent(h Handle) {
-	delete(t.agents, h)
-	if t.removed == nil {
-		t.removed = make(map[Handle]bool)
+	for i, a := range t.agents {
+		if a.handle == h {
+			t.agents = append(t.agents[:i], t.agents[i+1:]...)
+			if t.aidx != nil {
+				t.aidx = make(map[Handle]int, 2*len(t.agents))
+				for i, x := range t.agents {
+					t.aidx[x.handle] = i
+				}
+			}
+			break
+		}
 	}
-	t.removed[h] = true
+	t.removed = append(t.removed, h)
+}
+
+func (t *tx) edgeDirty(id int) *edge {
+	for _, e := range t.edges {
+		if e.id == id {
+			return e
+		}
+	}
+	return nil
+}
+
+func (t *tx) isDropped(id int) bool {
+	for _, d := range t.dropped {
+		if d == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *tx) edge(id int) (*edge, bool) {
-	if e, ok := t.edges[id]; ok {
+	if e := t.edgeDirty(id); e != nil {
 		return e, true
 	}
-	if t.dropped[id] {
+	if len(t.dropped) > 0 && t.isDropped(id) {
 		return nil, false
 	}
 	return t.base.edges.Get(id)
@@ -209,11 +279,14 @@ func (t *tx) edge(id int) (*edge, bool) {
 
 // edgeW returns a writable copy of edge id (slots copied too).
 func (t *tx) edgeW(id int) *edge {
-	if e, ok := t.edges[id]; ok {
+	if e := t.edgeDirty(id); e != nil {
 		return e
 	}
+	if len(t.dropped) > 0 && t.isDropped(id) {
+		return nil
+	}
 	e, ok := t.base.edges.Get(id)
-	if !ok || t.dropped[id] {
+	if !ok {
 		return nil
 	}
 	c := *e
@@ -222,30 +295,27 @@ func (t *tx) edgeW(id int) *edge {
 	return &c
 }
 
-func (t *tx) putEdge(e *edge) {
-	if t.edges == nil {
-		t.edges = make(map[int]*edge, 2)
-	}
-	t.edges[e.id] = e
-}
+func (t *tx) putEdge(e *edge) { t.edges = append(t.edges, e) }
 
 func (t *tx) dropEdge(id int) {
-	delete(t.edges, id)
-	if t.dropped == nil {
-		t.dropped = make(map[int]bool, 2)
+	for i, e := range t.edges {
+		if e.id == id {
+			t.edges = append(t.edges[:i], t.edges[i+1:]...)
+			break
+		}
 	}
-	t.dropped[id] = true
+	t.dropped = append(t.dropped, id)
 }
 
 // pendingEdges is the number of live edges after this transition so far.
 func (t *tx) pendingEdges() int {
 	n := t.base.edges.Len()
-	for id := range t.edges {
-		if _, ok := t.base.edges.Get(id); !ok {
+	for _, e := range t.edges {
+		if _, ok := t.base.edges.Get(e.id); !ok {
 			n++
 		}
 	}
-	for id := range t.dropped {
+	for _, id := range t.dropped {
 		if _, ok := t.base.edges.Get(id); ok {
 			n--
 		}
@@ -263,6 +333,9 @@ func (t *tx) event(kind string, fields map[string]any) {
 	}
 }
 
+// editSeq numbers commits, so that a commit copies each table path once.
+var editSeq atomic.Uint64
+
 // commit checks every touched sleeper against the sleep rule (a change that
 // invalidates a sleep wakes the sleeper with :wait-obligation-changed) and
 // builds the next state.
@@ -272,18 +345,25 @@ func (t *tx) commit() *state {
 	}
 	next := t.s
 	if len(t.agents) > 0 || len(t.removed) > 0 {
-		m := t.base.agents
-		for h := range t.removed {
-			m = m.Delete(h)
+		edit := editSeq.Add(1)
+		for _, h := range t.removed {
+			if i, ok := next.index.Get(h); ok {
+				next.index = next.index.Delete(h)
+				next.table = next.table.set(i, nil, edit)
+				next.nagents--
+			}
 		}
 		for _, a := range t.agents {
-			m = m.Set(a.handle, a)
+			if _, ok := next.index.Get(a.handle); !ok {
+				next.index = next.index.Set(a.handle, a.order)
+				next.nagents++
+			}
+			next.table = next.table.set(a.order, a, edit)
 		}
-		next.agents = m
 	}
 	if len(t.edges) > 0 || len(t.dropped) > 0 {
 		m := t.base.edges
-		for id := range t.dropped {
+		for _, id := range t.dropped {
 			m = m.Delete(id)
 		}
 		for _, e := range t.edges {
@@ -297,7 +377,10 @@ func (t *tx) commit() *state {
 // apply runs one transition on s: the pure form of every operation.
 // On error the state is s itself (unchanged) and there are no effects.
 func (s *state) apply(f func(t *tx) error) (*state, []effect, error) {
-	t := newTx(s)
+	return s.applyTx(newTx(s), f)
+}
+
+func (s *state) applyTx(t *tx, f func(t *tx) error) (*state, []effect, error) {
 	if err := f(t); err != nil {
 		return s, nil, err
 	}

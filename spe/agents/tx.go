@@ -2,8 +2,6 @@ package agents
 
 import (
 	"strings"
-
-	"github.com/benbjohnson/immutable"
 )
 
 // The building blocks of transitions. Every function here works on the
@@ -75,10 +73,7 @@ func (t *tx) enqueue(h Handle, m message) {
 	if a == nil {
 		return
 	}
-	if a.mailbox == nil {
-		a.mailbox = immutable.NewList[message]()
-	}
-	a.mailbox = a.mailbox.Append(m)
+	a.mailbox = a.mailbox.push(m)
 	if t.s.trace {
 		t.event("enqueued", map[string]any{"handle": h, "message": m.v})
 	}
@@ -129,10 +124,10 @@ func (t *tx) newEdge(src Handle, targets []Handle, claimed int, tracked bool) (*
 	e := &edge{id: t.s.edgeSeq, source: src, slots: slots, tracked: tracked}
 	t.putEdge(e)
 	s := t.agentW(src)
-	s.outs = setAdd(s.outs, e.id)
+	s.outs = s.outs.add(e.id)
 	for _, h := range targets {
 		a := t.agentW(h)
-		a.ins = setAdd(a.ins, e.id)
+		a.ins = a.ins.add(e.id)
 		t.touch(h)
 	}
 	t.touch(src)
@@ -140,24 +135,6 @@ func (t *tx) newEdge(src Handle, targets []Handle, claimed int, tracked bool) (*
 		t.event("edge-created", map[string]any{"handle": src, "edge": e.id, "targets": targets, "tracked": tracked})
 	}
 	return e, nil
-}
-
-func setAdd(s *intSet, id int) *intSet {
-	if s == nil {
-		s = emptyIntSet()
-	}
-	return s.Set(id, struct{}{})
-}
-
-func setDel(s *intSet, id int) *intSet {
-	if s == nil {
-		return nil
-	}
-	s = s.Delete(id)
-	if s.Len() == 0 {
-		return nil
-	}
-	return s
 }
 
 // fill fills slot i of edge e (writable) once. report=false suppresses the
@@ -183,12 +160,12 @@ func (t *tx) fill(e *edge, i int, v Value, report bool) {
 func (t *tx) unlink(e *edge) {
 	t.dropEdge(e.id)
 	if s := t.agentW(e.source); s != nil {
-		s.outs = setDel(s.outs, e.id)
+		s.outs = s.outs.del(e.id)
 		t.touch(e.source)
 	}
 	for _, sl := range e.slots {
 		if a := t.agentW(sl.target); a != nil {
-			a.ins = setDel(a.ins, e.id)
+			a.ins = a.ins.del(e.id)
 			t.touch(sl.target)
 		}
 	}
@@ -227,23 +204,15 @@ func (t *tx) cancel(e *edge, notice bool, reason string) {
 // obligations: the newest pending outgoing edge and the newest pending
 // incoming slot of a (0 = none).
 func (t *tx) obligations(a *agent) (out, in int) {
-	if a.outs != nil {
-		it := a.outs.Iterator()
-		it.Last()
-		if id, _, ok := it.Prev(); ok {
-			out = id
-		}
+	if n := len(a.outs); n > 0 {
+		out = a.outs[n-1]
 	}
-	if a.ins != nil {
-		it := a.ins.Iterator()
-		it.Last()
-		for !it.Done() {
-			id, _, _ := it.Prev()
-			if e, ok := t.edge(id); ok {
-				if i := e.slotOf(a.handle); i >= 0 && e.slots[i].state == slotPending {
-					in = id
-					break
-				}
+	for k := len(a.ins) - 1; k >= 0; k-- {
+		id := a.ins[k]
+		if e, ok := t.edge(id); ok {
+			if i := e.slotOf(a.handle); i >= 0 && e.slots[i].state == slotPending {
+				in = id
+				break
 			}
 		}
 	}
@@ -279,9 +248,7 @@ func (t *tx) drain(a *agent, kind ReceiptKind) []Message {
 		return nil
 	}
 	out := make([]Message, 0, n)
-	it := a.mailbox.Iterator()
-	for !it.Done() {
-		_, m := it.Next()
+	for _, m := range a.mailbox.items() {
 		t.s.msgSeq++
 		name := msgName(t.s.msgSeq)
 		out = append(out, Message{Name: name, Value: m.v, Label: Label(kind, name)})
@@ -296,7 +263,7 @@ func (t *tx) drain(a *agent, kind ReceiptKind) []Message {
 			t.event("delivered", map[string]any{"handle": a.handle, "name": name, "message": m.v, "kind": int(kind)})
 		}
 	}
-	a.mailbox = nil
+	a.mailbox = mailbox{}
 	return out
 }
 

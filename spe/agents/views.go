@@ -1,8 +1,6 @@
 package agents
 
 import (
-	"sort"
-
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -17,14 +15,12 @@ func (t *tx) inEdges(a *agent) *value.Vector {
 	return t.edgeVec(a.ins)
 }
 
-func (t *tx) edgeVec(s *intSet) *value.Vector {
+func (t *tx) edgeVec(s idSet) *value.Vector {
 	if s == nil {
 		return value.EmptyVector
 	}
-	items := make([]Value, 0, s.Len())
-	it := s.Iterator()
-	for !it.Done() {
-		id, _, _ := it.Next()
+	items := make([]Value, 0, len(s))
+	for _, id := range s {
 		if e, ok := t.edge(id); ok {
 			items = append(items, edgeSummary(e))
 		}
@@ -111,13 +107,8 @@ func (c *Coordinator) Handles() []Handle {
 }
 
 func (s *state) sortedAgents() []*agent {
-	out := make([]*agent, 0, s.agents.Len())
-	it := s.agents.Iterator()
-	for !it.Done() {
-		_, a, _ := it.Next()
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
+	out := make([]*agent, 0, s.nagents)
+	s.table.each(func(a *agent) { out = append(out, a) })
 	return out
 }
 
@@ -135,7 +126,7 @@ func (s *state) handles() []Handle {
 // [{:target :state :claimed} …]}}}, nodes in registration order, edges by id.
 func (c *Coordinator) Graph() Value {
 	s := c.view()
-	nodes := make([]Value, 0, 2*s.agents.Len())
+	nodes := make([]Value, 0, 2*s.nagents)
 	for _, a := range s.sortedAgents() {
 		nodes = append(nodes, kw(a.handle), value.NewMap(kwStatus, value.Kw(a.status.String()), kwGeneration, int64(a.gen)))
 	}
