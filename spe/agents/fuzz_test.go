@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"sort"
@@ -23,13 +24,14 @@ import (
 // lets every agent answer and finish and checks that the run drains
 // completely.
 //
-// Long run: go test ./spe/agents -run TestScheduleFuzz -schedules=200000 -timeout=0
+// Long run: go test ./spe/agents -run TestScheduleFuzz -for=12m -timeout=0 (or -schedules=N)
 // (or SPELL_AGENTS_SCHEDULES=…); go test ./spe/agents -fuzz=FuzzSchedule.
 
 var (
 	schedulesFlag = flag.Int("schedules", 0, "schedules for TestScheduleFuzz (default 2000, env SPELL_AGENTS_SCHEDULES)")
 	opsFlag       = flag.Int("ops", 0, "operations per schedule for TestScheduleFuzz (default 120)")
 	seedFlag      = flag.Int64("seed", 0, "first seed for TestScheduleFuzz")
+	forFlag       = flag.Duration("for", 0, "TestScheduleFuzz: keep running schedules until this much time passed (long runs; with -schedules as an upper bound)")
 )
 
 type simPhase uint8
@@ -671,16 +673,27 @@ func TestScheduleFuzz(t *testing.T) {
 	start := time.Now()
 	steps := 0
 	stats := map[string]int{}
+	if *forFlag > 0 && *schedulesFlag == 0 {
+		schedules = math.MaxInt
+	}
+	done := 0
 	for i := 0; i < schedules; i++ {
+		if *forFlag > 0 && i%100 == 0 && time.Since(start) >= *forFlag {
+			break
+		}
 		f := newFuzzer(t, seed0+int64(i), 0)
 		f.run(ops)
 		f.settle()
 		steps += f.step
+		done++
 		for k, v := range f.stats {
 			stats[k] += v
 		}
+		if *forFlag > 0 && done%20000 == 0 {
+			t.Logf("progress: %d schedules, %d steps, %s", done, steps, time.Since(start).Round(time.Second))
+		}
 	}
-	t.Logf("%d schedules, %d steps, seeds %d..%d, %s", schedules, steps, seed0, seed0+int64(schedules)-1, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d schedules, %d steps, seeds %d..%d, %s", done, steps, seed0, seed0+int64(done)-1, time.Since(start).Round(time.Millisecond))
 	if testing.Verbose() {
 		keys := make([]string, 0, len(stats))
 		for k := range stats {

@@ -110,6 +110,21 @@ const (
 	KindReceive
 )
 
+func (k ReceiptKind) String() string {
+	switch k {
+	case KindPreEval:
+		return "pre-eval"
+	case KindWait:
+		return "wait"
+	case KindDormant:
+		return "dormant"
+	case KindStartup:
+		return "startup"
+	default:
+		return "receive"
+	}
+}
+
 // Label is the normative annotation of message name under kind.
 func Label(kind ReceiptKind, name string) string {
 	switch kind {

@@ -260,7 +260,7 @@ func (t *tx) drain(a *agent, kind ReceiptKind) []Message {
 			}
 		}
 		if t.s.trace {
-			t.event("delivered", map[string]any{"handle": a.handle, "name": name, "message": m.v, "kind": int(kind)})
+			t.event("delivered", map[string]any{"handle": a.handle, "name": name, "message": m.v, "kind": kind.String()})
 		}
 	}
 	a.mailbox = mailbox{}
