@@ -352,7 +352,8 @@ var coreBuiltins = []Entry{
 	bi("spell", "apply-macro", "[m & forms]", "Expands the macro m once on the given forms and returns the expansion.",
 		"(do (defmacro unless [t b] (list 'if t nil b)) (apply-macro unless '(= 1 2) '(+ 40 2))) ⇒ (if (= 1 2) nil (+ 40 2))"),
 	bi("spell", "compmacro", "[] | [ms] | [m1 m2 & more]", "Composes macros into one that applies them first to last to a single form.",
-		"(compmacro) is the identity macro; the macros may be given as one vector or as arguments.\n"+
+		"(compmacro) is the identity macro; the macros may be given as one vector or as arguments. "+
+			"With (defmacro wrap-inc [x] (list 'inc x)) and (defmacro wrap-double [x] (list '* 2 x)):\n"+
 			"(apply-macro (compmacro [wrap-inc wrap-double]) '(+ 1 2)) ⇒ (* 2 (inc (+ 1 2)))"),
 	bi("spell", "edit-reopen", "[form]", "Applies the edit markers prune, rethink and persist to a form and returns the result.",
 		"persist materialises values from the current environment; quoted data and fn forms are left untouched. "+
@@ -365,7 +366,7 @@ var coreBuiltins = []Entry{
 		"The text ends inside the open do, ready for a model to continue.\n"+
 			"(serialize-prefix '(quine c (eval (do 1)))) ⇒ \"(quine c (eval (do 1 \""),
 	bi("spell", "strip-parens", "[n s]", "Removes trailing whitespace and then exactly n closing parentheses from s.",
-		"A non-string s is pr-str'ed first.\n(strip-parens 2 \"(a (b))\") ⇒ \"(a (b\"\n(strip-parens 3 \"(a)\") ⇒ error: strip: not enough closing parens"),
+		"A non-string s is pr-str'ed first.\n(strip-parens 2 \"(a (b))\") ⇒ \"(a (b\"\n(strip-parens 3 \"))\") ⇒ error: strip: not enough closing parens\n(strip-parens 3 \"(a)\") ⇒ error: strip: expected ')'"),
 	bi("spell", "serialize", "[v] | [v limit]", "Returns bounded source text that evaluates back to v.",
 		"limit is a character budget, an integer of at least 128; large values are shortened with markers.\n"+
 			"(serialize 42) ⇒ \"42\"\n(serialize 'abc) ⇒ \"(quote abc)\"\n(serialize \"hi\") ⇒ \"\\\"hi\\\"\"").div("D13"),
