@@ -66,9 +66,12 @@ type Config struct {
 	// Environ is the environment io/env reads and processes inherit
 	// (before secret filtering). nil means secret.Environ().
 	Environ []string
-	// Send delivers the io/watch-send message to an agent handle. nil:
-	// io/watch-send fails with a clear error.
-	Send func(handle value.Value, msg value.Value) error
+	// Send binds io/watch-send to the agent handle it names, when it is
+	// called (on the caller's runner): it checks the handle (an unknown
+	// handle fails the call) and returns the function that later delivers
+	// the message {:from :watch-send :body body} from the watcher's
+	// goroutine. nil: io/watch-send fails with a clear error.
+	Send func(handle value.Value) (deliver func(body value.Value) error, err error)
 	// Procs tracks the process groups of running commands and those that
 	// finished commands left running (background processes); the runtime
 	// calls Procs.KillAll when the run ends. nil: a tracker of the

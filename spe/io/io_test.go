@@ -3,6 +3,7 @@ package spellio
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -1009,12 +1010,17 @@ func TestHook(t *testing.T) {
 func TestWatchSend(t *testing.T) {
 	got := make(chan value.Value, 2)
 	f := newFixture(t, func(c *Config) {
-		c.Send = func(handle, msg value.Value) error {
+		c.Send = func(handle value.Value) (func(value.Value) error, error) {
+			if handle == "nobody" {
+				return nil, errors.New("Unknown agent handle: :nobody")
+			}
 			if handle != "agent-1" {
 				t.Errorf("handle %v", handle)
 			}
-			got <- msg
-			return nil
+			return func(body value.Value) error {
+				got <- value.NewMap(value.Kw("from"), value.Kw("watch-send"), value.Kw("body"), body)
+				return nil
+			}, nil
 		}
 	})
 	f.write("w/old.txt", "a")
@@ -1050,6 +1056,10 @@ func TestWatchSend(t *testing.T) {
 		}
 	case <-time.After(time.Minute): // a hang guard
 		t.Fatal("no failure message")
+	}
+	// an unknown handle fails the call, and no watcher starts
+	if _, err := f.call("watch-send", "w", "nobody", int64(200)); err == nil || !strings.Contains(err.Error(), "Unknown agent handle: :nobody") {
+		t.Errorf("unknown handle: %v", err)
 	}
 	g := newFixture(t, nil)
 	g.misuse("messaging is not available", "watch-send", ".", "h")

@@ -25,7 +25,8 @@ type fileState struct {
 
 // watchSend returns nil at once; a goroutine polls the directory's entries
 // and sends one {:from :watch-send :body [{:kind :name} …]} message to the
-// handle on the first change, nothing on timeout, {:error msg} on failure.
+// handle on the first change, nothing on timeout, a body {:error msg} on
+// failure. The handle is checked at the call (Config.Send).
 func (n *ns) watchSend(c *eval.Call, args []value.Value) (value.Value, error) {
 	p, err := argPath(args[0])
 	if err != nil {
@@ -46,10 +47,11 @@ func (n *ns) watchSend(c *eval.Call, args []value.Value) (value.Value, error) {
 	if n.cfg.Send == nil {
 		return nil, errors.New("io/watch-send: messaging is not available in this run")
 	}
-	send := func(body value.Value) {
-		msg := value.NewMap(value.Kw("from"), value.Kw("watch-send"), value.Kw("body"), body)
-		_ = n.cfg.Send(handle, msg)
+	deliver, err := n.cfg.Send(handle)
+	if err != nil {
+		return nil, err
 	}
+	send := func(body value.Value) { _ = deliver(body) }
 	l, err := n.resolve(p, true)
 	if err != nil {
 		go send(value.NewMap(value.Kw("error"), err.Error()))
