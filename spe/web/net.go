@@ -252,3 +252,15 @@ func netError(ctx context.Context, err error, timeout time.Duration) error {
 	}
 	return err
 }
+
+// NewHTTPClient returns an HTTP client under the network rules of
+// effects.md §11.3 for other network effects (HTTP MCP): the address rule
+// checked on every connection (unless allowPrivate), the connect timeout,
+// http and https only and at most MaxRedirects redirects. The caller bounds
+// each request with its own context and caps the bodies it reads; refused
+// connections fail with an *AddressError (errors.Is ErrPrivateAddress).
+func NewHTTPClient(allowPrivate bool) *http.Client {
+	r := &netRules{allowPrivate: allowPrivate, maxBody: MaxBodyBytes, maxRedirects: MaxRedirects}
+	r.init()
+	return r.client
+}

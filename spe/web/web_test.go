@@ -675,3 +675,20 @@ func TestHook(t *testing.T) {
 		t.Errorf("hook saw %v", names)
 	}
 }
+
+func TestNewHTTPClient(t *testing.T) {
+	srv := serve(t, page("text/plain", "hi"))
+	_, err := NewHTTPClient(false).Get(srv.URL)
+	var ae *AddressError
+	if !errors.As(err, &ae) || !errors.Is(err, ErrPrivateAddress) || ae.Class != "loopback" {
+		t.Errorf("refused: %v", err)
+	}
+	resp, err := NewHTTPClient(true).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, err := NewHTTPClient(true).Get("ftp://x/"); err == nil {
+		t.Error("ftp accepted")
+	}
+}
