@@ -353,6 +353,9 @@ func ResolveSpec(s string, cfg *Aliases) (Spec, error) {
 		seen[model] = true
 		ap, am, aHasProv := strings.Cut(target, ":")
 		if !aHasProv {
+			if target == model {
+				break // an alias naming its own bare id (o3 "o3"): routed below
+			}
 			model = target
 			continue
 		}

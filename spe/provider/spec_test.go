@@ -21,6 +21,11 @@ func TestEmbeddedAliasesComplete(t *testing.T) {
 		"kimi": "fireworks-tc:kimi-k2p7-code", "kimi27": "fireworks-tc:kimi-k2p7-code", "kimi27code": "fireworks-tc:kimi-k2p7-code",
 		"kimi3": "fireworks-tc:kimi-k3", "kimik3": "fireworks-tc:kimi-k3",
 		"qwen": "fireworks-tc:qwen3p7-plus", "qwen37p": "fireworks-tc:qwen3p7-plus",
+		// The reference's older aliases (runtime.md §9), verbatim.
+		"sonnet46": "anthropic-tc:claude-sonnet-4-6", "fable5": "anthropic-tc:claude-fable-5",
+		"opus46": "anthropic-tc:claude-opus-4-6", "opus45": "anthropic-tc:claude-opus-4-5-20251101",
+		"o3": "o3", "o4-mini": "o4-mini", "gpt52": "gpt-5.2", "gpt53": "gpt-5.3",
+		"glm51": "fireworks-tc:glm-5p1", "kimi26": "fireworks-tc:kimi-k2p6", "qwen36p": "fireworks-tc:qwen3p6-plus",
 	}
 	for k, v := range want {
 		if a.Aliases[k] != v {
@@ -49,6 +54,17 @@ func TestResolveSpec(t *testing.T) {
 		{"glm", "fireworks-tc", "glm-5p2", ToolCall, true},
 		{"kimi27code", "fireworks-tc", "kimi-k2p7-code", ToolCall, true},
 		{"qwen37p", "fireworks-tc", "qwen3p7-plus", ToolCall, true},
+		{"sonnet46", "anthropic-tc", "claude-sonnet-4-6", ToolCall, true},
+		{"opus45", "anthropic-tc", "claude-opus-4-5-20251101", ToolCall, true},
+		{"opus46", "anthropic-tc", "claude-opus-4-6", ToolCall, true},
+		{"fable5", "anthropic-tc", "claude-fable-5", ToolCall, true},
+		{"o3", "openai-tc", "o3", ToolCall, true},
+		{"gpt52", "openai-tc", "gpt-5.2", ToolCall, true},
+		{"gpt53", "openai-tc", "gpt-5.3", ToolCall, true},
+		{"openai-msg:gpt52", "openai-msg", "gpt-5.2", Message, true},
+		{"glm51", "fireworks-tc", "glm-5p1", ToolCall, true},
+		{"kimi26", "fireworks-tc", "kimi-k2p6", ToolCall, true},
+		{"qwen36p", "fireworks-tc", "qwen3p6-plus", ToolCall, true},
 		// Explicit provider wins over the alias's provider.
 		{"anthropic:sonnet", "anthropic", "claude-sonnet-5", ToolCall, false},
 		{"anthropic-pf:sonnet", "anthropic-pf", "claude-sonnet-5", Prefill, true},
