@@ -397,6 +397,10 @@ func (o *opening) applyLimits() error {
 	o.maxTokens = cfg.MaxTokens
 	if o.maxTokens == 0 {
 		o.maxTokens = mprof.MaxTokens
+		if o.thinking > 0 {
+			// Thinking tokens count against the output cap (runtime.md §10.1).
+			o.maxTokens = max(o.maxTokens, provider.ThinkingMaxTokens)
+		}
 	}
 	o.effort = cfg.ReasoningEffort
 	if o.effort == "" {

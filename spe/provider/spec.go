@@ -520,6 +520,10 @@ type Header struct {
 	Env   string
 }
 
+// ThinkingMaxTokens is the output cap of a call with thinking on when
+// -M does not set one and the model profile's :max-tokens is lower.
+const ThinkingMaxTokens = 32768
+
 // ChatTemplate is an OpenAI-compatible prefill template (§8.5): Name is
 // "chatml", "glm" or "deepseek", or "" with the fields of an explicit map.
 type ChatTemplate struct {

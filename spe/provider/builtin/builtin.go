@@ -69,14 +69,19 @@ func newOpenAI(s provider.Setup) (provider.Provider, error) {
 	if s.Profile.Provider == "compat" {
 		kind = openai.KindCompat
 	}
-	if s.APIKey == "" && kind == openai.KindOpenAI {
+	// OpenAI always needs its key; an OpenAI-compatible profile that names
+	// a key variable (fireworks: FIREWORKS_API_KEY) needs it too, checked
+	// here so a missing key is a configuration error before any request.
+	if s.APIKey == "" && (kind == openai.KindOpenAI || s.Profile.APIKeyEnv != "") {
 		return nil, errNoKey(s)
 	}
 	base := openAIBaseURL(s, kind)
 	if base == "" && kind == openai.KindCompat {
 		return nil, errors.New("the " + s.Spec.Provider + " provider needs a base URL: pass --base-url URL or set :base-url in a model profile")
 	}
+	tmpl := openai.TemplateFor(s.Profile.ChatTemplate, s.Spec.Model)
 	c := openai.New(openai.Config{Kind: kind, Name: s.Spec.Provider, APIKey: s.APIKey, BaseURL: base, Headers: s.Headers,
+		Template: &tmpl, FireworksIDs: s.Spec.ProfileName() == "fireworks",
 		Model: s.Spec.Model, Transport: s.Transport, MaxTokens: s.MaxTokens, Effort: s.Effort, Verbosity: s.Verbosity,
 		UseResponsesAPI: s.ResponsesAPI, PromptCacheKey: trace.NewRunID(time.Now(), nil),
 		RequestTimeout: s.RequestTimeout, SSEIdle: s.SSEIdle, SSETotal: s.SSETotal})

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/spell-go/spell/spe/provider"
 )
 
 // sdkPackages are the import path prefixes of the model SDKs.
@@ -57,5 +59,27 @@ func TestRegistryNames(t *testing.T) {
 		if r[name] == nil {
 			t.Errorf("no provider %q", name)
 		}
+	}
+}
+
+// A Fireworks profile without FIREWORKS_API_KEY fails when the provider is
+// built, before any request; a local compat server needs no key.
+func TestFireworksNeedsKey(t *testing.T) {
+	fw, err := provider.ResolveSpec("fireworks:glm-5p2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := provider.LoadModelProfile(fw.ProfileName(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Registry()["compat"](provider.Setup{Spec: fw, Profile: prof, Transport: provider.Prefill, Getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "FIREWORKS_API_KEY is not set") {
+		t.Errorf("err = %v", err)
+	}
+	ol, _ := provider.ResolveSpec("ollama:llama3.2", nil)
+	prof, _ = provider.LoadModelProfile(ol.ProfileName(), "", "")
+	if _, err := Registry()["compat"](provider.Setup{Spec: ol, Profile: prof, Transport: provider.Message, Getenv: func(string) string { return "" }}); err != nil {
+		t.Errorf("ollama: %v", err)
 	}
 }

@@ -85,6 +85,9 @@ type Config struct {
 	UseResponsesAPI bool
 	// Template renders the compat prefill prompt (default ChatML).
 	Template *Template
+	// FireworksIDs expands bare model ids to accounts/fireworks/models/<id>
+	// in requests (FireworksModelID).
+	FireworksIDs bool
 	// ConvertThink turns a leading <think>…</think> block of a prefill
 	// completion into a (think "…") form (§8.4 step 4).
 	ConvertThink bool
@@ -174,6 +177,9 @@ func (c *Client) settings(req *provider.Request) settings {
 		transport: req.Transport, maxTokens: req.MaxTokens}
 	if s.model == "" {
 		s.model = c.cfg.Model
+	}
+	if c.cfg.FireworksIDs {
+		s.model = FireworksModelID(s.model)
 	}
 	if s.effort == "" {
 		s.effort = c.cfg.Effort
@@ -420,6 +426,51 @@ var ChatML = Template{
 	UserStart: "<|im_start|>user\n", UserEnd: "<|im_end|>\n",
 	AssistantStart: "<|im_start|>assistant\n",
 	Stop:           []string{"<|im_end|>"},
+}
+
+// GLM is the template of GLM models (stops <|user|> and <|observation|>,
+// the next turns the model would open).
+var GLM = Template{
+	BOS: "[gMASK]<sop>", SystemStart: "<|system|>\n", UserStart: "<|user|>\n", AssistantStart: "<|assistant|>\n",
+	Stop: []string{"<|user|>", "<|observation|>"},
+}
+
+// DeepSeek is the template of DeepSeek models (stops end-of-sentence and
+// the user turn).
+var DeepSeek = Template{
+	BOS: "<｜begin▁of▁sentence｜>", UserStart: "<｜User｜>", AssistantStart: "<｜Assistant｜>",
+	Stop: []string{"<｜end▁of▁sentence｜>", "<｜User｜>"},
+}
+
+// TemplateFor chooses the prefill template of a model (§8.5): the
+// profile's :chat-template (a name, or an explicit map used as written),
+// else :glm when the model id contains "glm", :deepseek when it contains
+// "deepseek", else ChatML.
+func TemplateFor(ct *provider.ChatTemplate, model string) Template {
+	name := ""
+	if ct != nil {
+		if ct.Name == "" {
+			return Template{BOS: ct.BOS, SystemStart: ct.SystemStart, SystemEnd: ct.SystemEnd, UserStart: ct.UserStart,
+				UserEnd: ct.UserEnd, AssistantStart: ct.AssistantStart, Stop: append([]string(nil), ct.Stop...)}
+		}
+		name = ct.Name
+	}
+	if name == "" {
+		m := strings.ToLower(model)
+		switch {
+		case strings.Contains(m, "glm"):
+			name = "glm"
+		case strings.Contains(m, "deepseek"):
+			name = "deepseek"
+		}
+	}
+	switch name {
+	case "glm":
+		return GLM
+	case "deepseek":
+		return DeepSeek
+	}
+	return ChatML
 }
 
 // PrefillUserMessage is the user turn of the prefill transport.

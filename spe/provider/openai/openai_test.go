@@ -560,3 +560,49 @@ func TestFireworksModelID(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+func TestTemplateFor(t *testing.T) {
+	for _, tt := range []struct {
+		ct    *provider.ChatTemplate
+		model string
+		want  Template
+	}{
+		{nil, "qwen3p7-plus", ChatML},
+		{nil, "glm-5p2", GLM},
+		{nil, "accounts/fireworks/models/GLM-5p1", GLM},
+		{nil, "deepseek-v3p2", DeepSeek},
+		{&provider.ChatTemplate{Name: "chatml"}, "glm-5p2", ChatML},
+		{&provider.ChatTemplate{Name: "deepseek"}, "llama3", DeepSeek},
+		{&provider.ChatTemplate{UserStart: "U:", AssistantStart: "A:", Stop: []string{"U:"}}, "glm-5p2",
+			Template{UserStart: "U:", AssistantStart: "A:", Stop: []string{"U:"}}},
+	} {
+		if got := TemplateFor(tt.ct, tt.model); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("TemplateFor(%+v, %q) = %+v, want %+v", tt.ct, tt.model, got, tt.want)
+		}
+	}
+}
+
+// Fireworks prefill: the DeepSeek template's prompt and stops, and the bare
+// id expanded in the request (an id with a path is kept).
+func TestFireworksPrefillRequest(t *testing.T) {
+	f := newFake(t, completionReply("(+ 1 2))"))
+	tmpl := TemplateFor(nil, "deepseek-v3p2")
+	c := f.client(compat, func(c *Config) {
+		c.Name, c.Transport, c.Template, c.FireworksIDs, c.Model = "fireworks", provider.Prefill, &tmpl, true, "deepseek-v3p2"
+	})
+	if _, err := c.Complete(context.Background(), &provider.Request{System: "SYS", Prefix: "(do "}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Complete(context.Background(), &provider.Request{Prefix: "(do ", Model: "accounts/me/models/x"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	b := reqs[0].Body
+	want := "<｜begin▁of▁sentence｜>SYS<｜User｜>Continue this Spell program.<｜Assistant｜>(do "
+	if b["prompt"] != want || fmt.Sprint(b["stop"]) != "[<｜end▁of▁sentence｜> <｜User｜>]" || b["model"] != "accounts/fireworks/models/deepseek-v3p2" {
+		t.Errorf("request = %v", b)
+	}
+	if m := reqs[1].Body["model"]; m != "accounts/me/models/x" {
+		t.Errorf("model with a path = %v", m)
+	}
+}
