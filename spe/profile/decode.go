@@ -430,11 +430,11 @@ func (d *document) mcpServers(p *Profile, e entry) error {
 			err = fmt.Errorf("%s: :mcp-servers %s must be a grant map {:server \"x.mcp.edn\" …}, got %s", vpos, alias, describe(v))
 			return false
 		}
-		if _, ok := g.Get(value.Kw("server")); !ok {
-			err = fmt.Errorf("%s: :mcp-servers %s: missing :server", vpos, alias)
+		mg := MCPGrant{Alias: alias, Grant: value.PrStr(g), Pos: vpos, Dir: d.loc.dir}
+		if err = d.decodeGrant(alias, g, &mg); err != nil {
 			return false
 		}
-		p.MCPServers[alias] = MCPGrant{Alias: alias, Grant: value.PrStr(g), Pos: vpos, Dir: d.loc.dir}
+		p.MCPServers[alias] = mg
 		return true
 	})
 	return err

@@ -165,6 +165,19 @@ type MCPGrant struct {
 	Pos string
 	// Dir is the directory relative paths of the grant resolve against.
 	Dir string
+	// Server is :server: a server profile name ("x.mcp.edn", looked up in
+	// the mcp/ configuration directories) or a path relative to Dir.
+	Server string
+	// ToolsAll is :tools :all; otherwise Tools maps each granted Spell
+	// name to the server's tool name (a vector grants names as they are).
+	ToolsAll bool
+	Tools    map[string]string
+	// Resources and Prompts are the :resources and :prompts grants.
+	Resources MCPAccess
+	Prompts   MCPAccess
+	// Completion and Subscriptions are :completion and :subscriptions.
+	Completion    bool
+	Subscriptions bool
 }
 
 // Dirs are the configuration directories consulted by Load.
