@@ -1,18 +1,49 @@
 package spe
 
 import (
+	"context"
 	"io"
+	"sort"
 
 	"github.com/spell-go/spell/eval/value"
+	spellmcp "github.com/spell-go/spell/spe/mcp"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/skills"
 )
 
 // extensions are what an agent gets besides its profile's namespaces:
-// the discovered skills (effects.md §9).
+// the discovered skills (effects.md §9) and its MCP servers (§10).
 type extensions struct {
 	skills *skills.Set
+}
+
+// openMCP connects the MCP servers the profile grants and adds their
+// alias/ namespaces and mcp/ to ns. A missing secret or an unreadable
+// server profile is a configuration error; a server that cannot be
+// reached is a warning (its tools are absent, mcp/info says why).
+func (s *Session) openMCP(o *opening, rt *Runtime, ns map[string]*value.Map) error {
+	if len(o.prof.MCPServers) == 0 {
+		return nil
+	}
+	red := &spellmcp.Redactor{}
+	reg, err := spellmcp.Open(context.Background(), spellmcp.Setup{
+		Grants: o.prof.MCPServers, Reserved: o.prof.NamespaceNames(),
+		Dirs:   spellmcp.Dirs{Project: o.dirs.Project, User: o.dirs.User},
+		Getenv: o.cfg.Getenv, Environ: o.cfg.Environ, Cwd: o.root,
+		AllowPrivateNet: o.prof.Sandbox.AllowPrivateNet, Version: o.cfg.Version,
+		Hook: spellmcp.Hook(rt.Hook), Redactor: red,
+		Warn: func(msg string) { warnf(o.cfg.Stderr, "%s", msg) },
+	})
+	s.redact.Add(red.Secrets()...)
+	if err != nil {
+		return configErr("%v", err)
+	}
+	s.mcp = reg
+	for name, m := range reg.Namespaces() {
+		ns[name] = m
+	}
+	return nil
 }
 
 // discoverSkills finds the skills of the working directory, the user and
@@ -55,9 +86,33 @@ func repoRoot(cwd string) string {
 }
 
 // promptDocs are the NAMESPACES entries of the extensions: the skills
-// catalogue when there are skills.
+// catalogue when there are skills, and the MCP namespaces of the grants
+// (in Spell-Go's words only: server text never enters the system prompt,
+// effects.md §11.5).
 func (o *opening) promptDocs() []prompt.NamespaceDoc {
-	return SkillDocs(o.ext.skills)
+	out := SkillDocs(o.ext.skills)
+	if len(o.prof.MCPServers) == 0 {
+		return out
+	}
+	d := prompt.NamespaceDoc{Name: "mcp", ShortDoc: spellmcp.MCPShortDocs}
+	for _, f := range spellmcp.MCPFunctions() {
+		d.Functions = append(d.Functions, prompt.FunctionDoc{Usage: f[0], Doc: f[1]})
+	}
+	out = append(out, d)
+	for _, alias := range sortedAliases(o.prof.MCPServers) {
+		out = append(out, prompt.NamespaceDoc{Name: alias, Summary: true,
+			ShortDoc: "MCP server " + alias + ": tools called as (" + alias + "/TOOL {\"arg\" value}), each returning an envelope"})
+	}
+	return out
+}
+
+func sortedAliases(m map[string]profile.MCPGrant) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // core are the core namespaces the extensions replace.

@@ -15,6 +15,7 @@ import (
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 	spellio "github.com/spell-go/spell/spe/io"
+	spellmcp "github.com/spell-go/spell/spe/mcp"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/provider"
@@ -95,6 +96,7 @@ type Session struct {
 	started  time.Time
 	tempDir  string
 	procs    *spellio.Procs // background processes of io commands, killed at Close
+	mcp      *spellmcp.Registry
 	// Model is the resolved model spec ("" when none is configured).
 	Model string
 	// Warnings collects non-fatal notes (unpriced model, replay warnings).
@@ -532,6 +534,9 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	if err != nil {
 		return err
 	}
+	if err := s.openMCP(o, s.RT, ns); err != nil {
+		return err
+	}
 	s.RT.opts.Namespaces = ns
 	return nil
 }
@@ -730,6 +735,7 @@ func (s *Session) Run(ctx context.Context) (value.Value, error) {
 // result (strict replay with unused entries).
 func (s *Session) Close(v value.Value, runErr error) error {
 	s.KillProcesses(false)
+	s.mcp.Close()
 	var err error
 	if s.finisher != nil && runErr == nil {
 		err = s.finisher.Finish()

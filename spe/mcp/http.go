@@ -118,4 +118,3 @@ func (c *capBody) Read(p []byte) (int, error) {
 }
 
 func (c *capBody) Close() error { return c.rc.Close() }
-

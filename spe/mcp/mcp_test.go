@@ -337,8 +337,8 @@ func TestHTTPTransport(t *testing.T) {
 
 func TestProfileDecodeErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		`{:transport {:stdio {:command []}}}`:                                    `x.mcp.edn:1:31: :command must be a non-empty vector`,
-		`{:transport {:http {:url "ftp://x"}}}`:                                  `x.mcp.edn:1:26: :url must be an http:// or https:// URL`,
+		`{:transport {:stdio {:command []}}}`:                                   `x.mcp.edn:1:31: :command must be a non-empty vector`,
+		`{:transport {:http {:url "ftp://x"}}}`:                                 `x.mcp.edn:1:26: :url must be an http:// or https:// URL`,
 		`{:transport {:http {:url "http://x"}} :headers {"Authorization" "x"}}`: `x.mcp.edn:1:48: header "Authorization" may not be set`,
 		`{:transport {:http {:url "http://x"}} :timout-sec 3}`:                  `x.mcp.edn:1:39: unknown key :timout-sec (did you mean :timeout-sec?)`,
 		`{:transport {:stdio {:command ["x"]}} :auth {:bearer-token-env "T"}}`:  `x.mcp.edn:1:39: :auth applies to the HTTP transport only`,

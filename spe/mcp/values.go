@@ -41,6 +41,9 @@ func (r *Redactor) Add(vals ...string) {
 	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 }
 
+// Secrets returns the registered values (for the trace's redactor).
+func (r *Redactor) Secrets() []string { return append([]string(nil), r.secrets...) }
+
 // Redact replaces every secret in s.
 func (r *Redactor) Redact(s string) string {
 	if r == nil {

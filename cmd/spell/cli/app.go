@@ -117,6 +117,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			docCommand(),
 			fmtCommand(),
 			lintCommand(),
+			mcpCommand(),
 			modelsCommand(),
 			replCommand(),
 			runCommand(),

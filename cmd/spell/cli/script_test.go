@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/spell-go/spell/lsp"
+	"github.com/spell-go/spell/spe/mcp/mcptest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files inside testdata/script archives")
@@ -27,6 +28,10 @@ func TestMain(m *testing.M) {
 			os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 		},
 		"spell-lsp": func() { os.Exit(lsp.Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		// MCP servers of the official SDK over stdio (spell mcp, spell run
+		// with :mcp-servers).
+		"mcp-hello-server": func() { mcptest.HelloMain(); os.Exit(0) },
+		"mcp-test-server":  func() { mcptest.Main(); os.Exit(0) },
 	})
 }
 

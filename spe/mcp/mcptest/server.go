@@ -123,3 +123,28 @@ func Main() {
 		os.Exit(1)
 	}
 }
+
+// greeting is the typed input of the hello server's tool; the SDK derives
+// the inputSchema from it.
+type greeting struct {
+	Name string `json:"name" jsonschema:"who to greet"`
+}
+
+// greeted is the typed output (the outputSchema).
+type greeted struct {
+	Message string `json:"message"`
+}
+
+// HelloMain runs a server in the style of the SDK's stdio examples: one
+// typed tool, greet, registered with the generic AddTool.
+func HelloMain() {
+	s := sdk.NewServer(&sdk.Implementation{Name: "hello", Version: "0.1.0"}, nil)
+	sdk.AddTool(s, &sdk.Tool{Name: "greet", Description: "Greets a person by name."},
+		func(ctx context.Context, req *sdk.CallToolRequest, in greeting) (*sdk.CallToolResult, greeted, error) {
+			return nil, greeted{Message: "Hello, " + in.Name + "!"}, nil
+		})
+	if err := s.Run(context.Background(), &sdk.StdioTransport{}); err != nil {
+		fmt.Fprintln(os.Stderr, "hello:", err)
+		os.Exit(1)
+	}
+}
