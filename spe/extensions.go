@@ -90,16 +90,21 @@ func repoRoot(cwd string) string {
 // (in Spell-Go's words only: server text never enters the system prompt,
 // effects.md §11.5).
 func (o *opening) promptDocs() []prompt.NamespaceDoc {
-	out := SkillDocs(o.ext.skills)
-	if len(o.prof.MCPServers) == 0 {
-		return out
+	return append(SkillDocs(o.ext.skills), MCPDocs(o.prof.MCPServers)...)
+}
+
+// MCPDocs are the NAMESPACES entries of MCP grants: mcp/ and one summary
+// entry per alias, without server text.
+func MCPDocs(grants map[string]profile.MCPGrant) []prompt.NamespaceDoc {
+	if len(grants) == 0 {
+		return nil
 	}
 	d := prompt.NamespaceDoc{Name: "mcp", ShortDoc: spellmcp.MCPShortDocs}
 	for _, f := range spellmcp.MCPFunctions() {
 		d.Functions = append(d.Functions, prompt.FunctionDoc{Usage: f[0], Doc: f[1]})
 	}
-	out = append(out, d)
-	for _, alias := range sortedAliases(o.prof.MCPServers) {
+	out := []prompt.NamespaceDoc{d}
+	for _, alias := range sortedAliases(grants) {
 		out = append(out, prompt.NamespaceDoc{Name: alias, Summary: true,
 			ShortDoc: "MCP server " + alias + ": tools called as (" + alias + "/TOOL {\"arg\" value}), each returning an envelope"})
 	}

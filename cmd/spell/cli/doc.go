@@ -196,6 +196,7 @@ func docSystemPrompt(out, stderr io.Writer, transport, agent *string) error {
 		return &exitError{code: 2, msg: "spell doc: " + err.Error()}
 	}
 	docs := append(prompt.DocsFor(p), spe.SkillDocs(spe.DiscoverSkills(cwd, os.Getenv("HOME"), stderr))...)
+	docs = append(docs, spe.MCPDocs(p.MCPServers)...)
 	_, err = io.WriteString(out, texts.Compose(tr, p, docs))
 	return err
 }
