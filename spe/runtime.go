@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spell-go/spell/eval"
@@ -73,6 +74,12 @@ type Options struct {
 	// Resume, when set, serves recorded completions and effect results of
 	// an earlier run (spell run --resume).
 	Resume *Resume
+	// Virtual schedules the run's agents as a discrete-event simulation
+	// (replay and resume, runtime.md §13); otherwise FIFO.
+	Virtual bool
+	// MaxEdges bounds the coordinator's pending edges (--max-edges; 0 =
+	// the default 10,000).
+	MaxEdges int
 }
 
 // Stats are the run's counters (spell run --stats, --json).
@@ -112,6 +119,21 @@ type Runtime struct {
 	// traceErr is the first failed trace write: the run stops before its
 	// next effect or model call, which the trace could not record.
 	traceErr error
+
+	// Concurrency: agents' runners evaluate one at a time (they hold the
+	// run's baton, spe/sched), so most state is single-writer. Futures run
+	// on their own goroutines without the baton and reach the effect hook,
+	// so the ledger and the resume state are guarded by lmu and trace
+	// writes by tmu (lock order: lmu before tmu).
+	lmu sync.Mutex
+	tmu sync.Mutex
+
+	// workers are the compiled workers by their workers/NAME value.
+	workers map[*eval.Builtin]*worker
+
+	// multi is the run's coordinator, scheduler and agents (multi.go);
+	// nil until Run starts.
+	multi *multi
 }
 
 // New makes a runtime.
@@ -126,7 +148,11 @@ func New(opts Options) *Runtime {
 }
 
 // Stats returns the run's counters so far.
-func (rt *Runtime) Stats() Stats { return rt.ledger.stats() }
+func (rt *Runtime) Stats() Stats {
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
+	return rt.ledger.stats()
+}
 
 // Hook is the effect hook to give effect namespaces.
 // ctx is the calling evaluation's context, which carries its turn.
@@ -139,30 +165,39 @@ func (rt *Runtime) Hook(ctx context.Context, name string, args []value.Value, ru
 		t = rt.detached
 	}
 	led := &rt.ledger
+	rt.lmu.Lock()
 	led.effects[name]++
 	led.effectN++
 	t.effects++
 	k := t.effects
+	rt.lmu.Unlock()
 	start := time.Now()
 	sargs := make([]string, len(args))
 	for i, a := range args {
 		sargs[i] = capText(value.PrStr(a), 4096)
 	}
+	rt.lmu.Lock()
 	v, err, replayed := rt.replayEffect(t, k, name, args)
 	if replayed {
 		led.effects[name]-- // stats count effects executed, not replayed ones
+		rt.lmu.Unlock()
 		return v, err
 	}
 	rt.goLive()
 	rt.event(trace.EffectBegin(t.handle, t.seq, k, name, sargs))
 	if err := rt.traceFailure(); err != nil {
 		// Never run an effect the trace does not know began.
+		rt.lmu.Unlock()
 		return nil, err
 	}
-	if rt.opts.Resume.takeTorn() {
+	torn := rt.opts.Resume.takeTorn()
+	if torn {
+		led.effects[name]--
+	}
+	rt.lmu.Unlock()
+	if torn {
 		// The log ended in a torn line that may have been this effect's
 		// beginning: it may have run, so it is not run again.
-		led.effects[name]--
 		v, err = unknownOutcome(), nil
 	} else {
 		v, err = run()
@@ -201,12 +236,17 @@ func capText(s string, n int) string {
 // logged: the log already holds those events (runtime.md §14.3).
 func (rt *Runtime) event(ev string, fields map[string]any) {
 	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
-		rt.noteTrace(rt.opts.Trace.Event(ev, fields))
+		rt.tmu.Lock()
+		err := rt.opts.Trace.Event(ev, fields)
+		rt.tmu.Unlock()
+		rt.noteTrace(err)
 	}
 }
 
 // noteTrace keeps the first failed trace write.
 func (rt *Runtime) noteTrace(err error) {
+	rt.tmu.Lock()
+	defer rt.tmu.Unlock()
 	if err != nil && rt.traceErr == nil {
 		rt.traceErr = err
 	}
@@ -214,6 +254,8 @@ func (rt *Runtime) noteTrace(err error) {
 
 // traceFailure is the run's terminal error once a trace write failed.
 func (rt *Runtime) traceFailure() error {
+	rt.tmu.Lock()
+	defer rt.tmu.Unlock()
 	if rt.traceErr == nil {
 		return nil
 	}
@@ -258,18 +300,29 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 	if err != nil {
 		return nil, err
 	}
+	ctx, main := rt.startMulti(ctx)
+	main.checkpoint = rr.Form
 	root := &turn{handle: "main"}
-	v, err := rt.runProgram(ctx, root, rr.Form, rr.Spans, true, false)
+	v, err := rt.runRoot(ctx, root, rr.Form, rr.Spans)
+	rt.multi.stop(main)
 	if err != nil {
 		return nil, rt.finalErr(ctx, err)
 	}
-	if c, ok := v.(*continuation); ok {
-		if v, err = rt.chain(ctx, c); err != nil {
-			return nil, rt.finalErr(ctx, err)
-		}
-	}
 	if err := rt.traceFailure(); err != nil {
 		return nil, err
+	}
+	return v, nil
+}
+
+// runRoot evaluates the root program of a lifecycle (the run's, or a
+// child agent's) and every tail continuation after it.
+func (rt *Runtime) runRoot(ctx context.Context, root *turn, form value.Value, spans *eval.Spans) (value.Value, error) {
+	v, err := rt.runProgram(ctx, root, form, spans, true, false)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := v.(*continuation); ok {
+		return rt.chain(ctx, c)
 	}
 	return v, nil
 }
@@ -291,6 +344,11 @@ type continuation struct {
 	kind    provider.Kind
 	from    *turn // the turn whose evaluation asked for the call
 	depth   int   // the depth the call runs at
+	// program, when set, is a resumed wait: the handle's checkpoint with
+	// the messages materialised, evaluated without a model call (its
+	// final '(!extend) makes the next one). receipt names the messages.
+	program value.Value
+	receipt any
 }
 
 func (*continuation) HostName() string { return "continuation" }
@@ -313,6 +371,18 @@ func (rt *Runtime) chain(ctx context.Context, c *continuation) (value.Value, err
 // turn performs one model call and evaluates the resulting program (with
 // recovery); its value may be a continuation.
 func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, error) {
+	if c.program != nil {
+		// A resumed wait: the same turn goes on with the materialised
+		// program (its effects keep counting).
+		t := c.from
+		if t.depth != c.depth {
+			t2 := *t
+			t2.depth = c.depth
+			t = &t2
+		}
+		rt.event(trace.Program(t.handle, t.n, t.seq, "", nil, c.receipt))
+		return rt.runProgram(ctx, t, c.program, nil, true, false)
+	}
 	t, text, err := rt.callModel(ctx, c)
 	if err != nil {
 		return nil, err
@@ -336,7 +406,14 @@ func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, erro
 	if rerr != nil {
 		return rt.readerFailure(ctx, t, rr, rerr, c.receive)
 	}
-	return rt.runProgram(ctx, t, rr.Form, rr.Spans, c.receive, true)
+	form := rr.Form
+	if c.receive {
+		// Receipt and checkpoint (runtime.md §3.1 steps 8–9).
+		if form, err = rt.preEval(t, form); err != nil {
+			return nil, err
+		}
+	}
+	return rt.runProgram(ctx, t, form, rr.Spans, c.receive, true)
 }
 
 // attempt is one evaluation of a program.
@@ -356,9 +433,9 @@ func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, span
 		// The tail (eval (do …)) whose start marks a trailing failure.
 		in.TrailingEval = lastOf(form.(*value.List))
 	}
-	before := rt.ledger.effectN
+	before := rt.effectCount()
 	v, _, err := in.EvalTurn(form, eval.PipelineEnv())
-	a := attempt{value: v, effects: rt.ledger.effectN - before, trailing: in.TrailingStarted}
+	a := attempt{value: v, effects: rt.effectCount() - before, trailing: in.TrailingStarted}
 	if err != nil {
 		var e *eval.Error
 		if !errors.As(err, &e) {
@@ -367,6 +444,13 @@ func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, span
 		a.err = e
 	}
 	return a
+}
+
+// effectCount is the number of effect invocations so far.
+func (rt *Runtime) effectCount() int {
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
+	return rt.ledger.effectN
 }
 
 // runProgram evaluates the program of turn t in a fresh environment,
@@ -492,10 +576,14 @@ func (rt *Runtime) bindings(t *turn, recovering bool) effectTable {
 	m := map[*value.Symbol]value.Value{
 		value.Sym("!llm-self"):  &eval.Builtin{Name: "!llm-self", Min: 1, Max: 2, Fn: rt.llmSelf(t, recovering)},
 		value.Sym("leaf-llm"):   &eval.Builtin{Name: "leaf-llm", Min: 1, Max: 1, Fn: rt.leafLLM(t)},
-		value.Sym("receive"):    eval.NewFn("receive", notYet("receive", "needs the agents coordinator")),
+		value.Sym("receive"):    &eval.Builtin{Name: "receive", Min: 1, Max: 1, Fn: rt.receiveFn},
 		value.Sym("!ask-await"): eval.NewFn("!ask-await", notYet("!ask-await", "needs the agents coordinator")),
 	}
-	for name, ns := range rt.opts.Namespaces {
+	nss := rt.opts.Namespaces
+	if t.agent != nil && t.agent.namespaces != nil {
+		nss = t.agent.namespaces
+	}
+	for name, ns := range nss {
 		m[value.Sym(name)] = ns
 	}
 	for _, fb := range rt.fileBindings {
@@ -603,28 +691,36 @@ func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 		if c.TurnTail {
 			return cont, nil
 		}
-		cont.depth++
-		if d := cont.depth; rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
-			return nil, eval.LimitError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
-		}
-		rt.ledger.depthMax = max(rt.ledger.depthMax, cont.depth)
-		v, err := rt.chain(ctxOf(c), cont)
-		if err != nil {
-			// A descendant's failure is terminal for the caller: never
-			// caught or recovered as the caller's own error.
-			var e *eval.Error
-			if errors.As(err, &e) {
-				if !e.Fatal {
-					e2 := *e
-					e2.Fatal = true
-					return nil, &e2
-				}
-				return nil, e
-			}
-			return nil, eval.WrapFatal(err)
-		}
-		return v, nil
+		return rt.nested(ctxOf(c), cont)
 	}
+}
+
+// nested performs a continuation that is not in tail position: one level
+// deeper, in the caller's Go frame.
+func (rt *Runtime) nested(ctx context.Context, cont *continuation) (value.Value, error) {
+	cont.depth++
+	if d := cont.depth; rt.opts.Limits.MaxDepth > 0 && d > rt.opts.Limits.MaxDepth {
+		return nil, eval.LimitError(fmt.Sprintf("LLM recursion limit exceeded: depth %d", d))
+	}
+	rt.lmu.Lock()
+	rt.ledger.depthMax = max(rt.ledger.depthMax, cont.depth)
+	rt.lmu.Unlock()
+	v, err := rt.chain(ctx, cont)
+	if err != nil {
+		// A descendant's failure is terminal for the caller: never
+		// caught or recovered as the caller's own error.
+		var e *eval.Error
+		if errors.As(err, &e) {
+			if !e.Fatal {
+				e2 := *e
+				e2.Fatal = true
+				return nil, &e2
+			}
+			return nil, e
+		}
+		return nil, eval.WrapFatal(err)
+	}
+	return v, nil
 }
 
 // leafLLM is the leaf-llm builtin of an evaluation of turn t: one
@@ -646,7 +742,11 @@ func ctxOf(c *eval.Call) context.Context { return c.In.Context() }
 // callModel performs the model call of a self-call continuation and returns
 // its turn and the program text: prefix + post-processed suffix.
 func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, string, error) {
-	t, suffix, err := rt.complete(ctx, c.from, c.depth, c.kind, c.prefix, rt.opts.Transport, rt.opts.System)
+	system := rt.opts.System
+	if d := c.from.agent; d != nil && d.system != "" {
+		system = d.system
+	}
+	t, suffix, err := rt.complete(ctx, c.from, c.depth, c.kind, c.prefix, rt.opts.Transport, system)
 	if err != nil {
 		return nil, "", err
 	}
@@ -686,6 +786,8 @@ func (rt *Runtime) admit(ctx context.Context, from *turn, depth int, kind provid
 	if rt.opts.Provider == nil {
 		return nil, eval.FatalError(noModel)
 	}
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
 	if lim.MaxTurns > 0 && led.total >= lim.MaxTurns {
 		return nil, rt.limit(from, "turns", fmt.Sprintf("Turn limit exceeded: %d model calls", lim.MaxTurns))
 	}
@@ -699,7 +801,7 @@ func (rt *Runtime) admit(ctx context.Context, from *turn, depth int, kind provid
 	led.calls[from.handle]++
 	led.seq++
 	led.effectN++
-	t := &turn{handle: from.handle, n: led.calls[from.handle], seq: led.seq, depth: depth, parent: from.seq, kind: kind}
+	t := &turn{handle: from.handle, n: led.calls[from.handle], seq: led.seq, depth: depth, parent: from.seq, kind: kind, agent: from.agent}
 	r := rt.opts.Resume
 	if _, recorded := r.completion(t.handle, t.n); r != nil && !recorded && !r.live {
 		// The first live call: the torn line, if any, was not an effect.
@@ -734,11 +836,22 @@ func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport p
 		PreviousPrefix: rt.prev[t.handle]}
 	progress := func(pending bool) {
 		if rt.opts.Progress != nil {
-			rt.opts.Progress(pending, ProgressInfo{Turn: t.seq, Depth: t.depth, Tokens: rt.ledger.tokens, Cost: rt.ledger.cost})
+			rt.lmu.Lock()
+			info := ProgressInfo{Turn: t.seq, Depth: t.depth, Tokens: rt.ledger.tokens, Cost: rt.ledger.cost}
+			rt.lmu.Unlock()
+			rt.opts.Progress(pending, info)
 		}
 	}
 	progress(true)
-	resp, err := rt.opts.Provider.Complete(ctx, req)
+	var resp *provider.Response
+	var err error
+	if a := agentOf(ctx); a != nil && !rt.opts.Virtual {
+		// Live: the call runs without the baton (other agents evaluate
+		// meanwhile); under replay the completion is read with it.
+		a.runner.Outside(ctx, func() { resp, err = rt.opts.Provider.Complete(ctx, req) })
+	} else {
+		resp, err = rt.opts.Provider.Complete(ctx, req)
+	}
 	progress(false)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -755,6 +868,8 @@ func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport p
 // the spend limits after the call.
 func (rt *Runtime) account(t *turn, prompt string, transport provider.Transport, resp *provider.Response, latency time.Duration) error {
 	led := &rt.ledger
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
 	if t.kind != provider.KindLeaf {
 		rt.prev[t.handle] = prompt
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/secret"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
@@ -51,6 +52,7 @@ type Config struct {
 	NoRecover       bool
 	ContextMaxChars int
 	Seed            int64
+	MaxEdges        int // --max-edges: pending coordinator edges (0 = 10,000)
 
 	Root     string // workspace root (--root; default the working directory)
 	TraceDir string // --trace-dir
@@ -514,7 +516,16 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 		Provider: prov, Model: o.mspec.Model, Transport: o.transport, System: o.system, LeafSystem: prompt.LeafPrompt,
 		MaxTokens: o.maxTokens, Thinking: o.thinking, ReasoningEffort: o.effort,
 		Limits: o.lim, EvalLimits: cfg.EvalLimits, Recover: o.prof.Recover && !cfg.NoRecover, ContextMaxChars: o.cmc, Seed: cfg.Seed,
-		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(),
+		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(), MaxEdges: cfg.MaxEdges,
+	}
+	if rp, ok := prov.(*replay.Provider); ok {
+		// Replay schedules agents on virtual time: a .delay entry is a
+		// virtual sleep of the calling agent (runtime.md §13).
+		rp.Sleep = virtualSleep
+		opts.Virtual = true
+	}
+	if o.resume != nil {
+		opts.Virtual = true
 	}
 	if s.recorder != nil {
 		opts.Record = s.recorder.Record
@@ -673,6 +684,8 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			return nil, configErr("web: %v", err)
 		}
 		return filterItems(m, ref.Items), nil
+	case "agents":
+		return filterItems(rt.agentsNamespace(), ref.Items), nil
 	}
 	// Namespaces whose effects later work will build: every member exists
 	// (so programs and docs see the real catalogue) and fails clearly.

@@ -23,6 +23,7 @@ type turn struct {
 	parent  int           // seq of the turn whose evaluation made the call
 	kind    provider.Kind // self, leaf, recovery, compact-b, compact-c ("" for the root)
 	effects int           // external effects run so far; the next is K = effects+1
+	agent   *agentDef     // the compiled agent the handle runs (nil: the run's own)
 }
 
 // ledger holds the run-wide counters; Stats copies it.

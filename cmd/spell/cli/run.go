@@ -84,6 +84,7 @@ Examples:
 			&ucli.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens", DefaultText: "0, unlimited"},
 			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
 			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "stop after `N` own failures in a row", Value: spe.DefaultLimits.MaxConsecutiveErrors},
+			&ucli.IntFlag{Name: "max-edges", Usage: "at most `N` pending agent requests at once (agents/ask, spawn-ask)", Value: 10000},
 			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", DisableDefaultText: true},
 			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)", DefaultText: "0, off"},
 			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "reasoning `EFFORT`: none, low, medium, high, xhigh or max"},
@@ -241,6 +242,9 @@ func runRun(c *ucli.Context) error {
 	if c.Int("max-consecutive-errors") <= 0 {
 		return usageError("spell run", "--max-consecutive-errors must be positive")
 	}
+	if c.Int("max-edges") <= 0 {
+		return usageError("spell run", "--max-edges must be positive")
+	}
 	switch c.String("transport") {
 	case "", "tc", "pf", "msg":
 	default:
@@ -290,7 +294,7 @@ func runRun(c *ucli.Context) error {
 		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
 		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
 		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
-		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"),
+		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
 		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
 		Stdin: c.App.Reader, Stderr: stderr,

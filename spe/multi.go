@@ -1,0 +1,307 @@
+package spe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/agents"
+	"github.com/spell-go/spell/spe/sched"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// Many agents (effects.md §3): every handle has one runner goroutine; at
+// most one runner evaluates at a time (it holds the run's baton, package
+// sched). The coordinator (package agents) holds mailboxes, edges and
+// lifecycles; this file launches runners, materialises what they drain
+// and turns waits into continuations.
+
+// ShutdownGrace is how long the end of a run waits for the runners of
+// other agents after cancelling them (effects.md §3.6).
+const ShutdownGrace = 2 * time.Second
+
+// multi is one run's agents.
+type multi struct {
+	rt    *Runtime
+	coord *agents.Coordinator
+	sched *sched.Sched
+
+	ctx    context.Context // the children's context: the run's, cancelled at run end
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex // agents: also reached by notifications from futures
+	agents map[string]*agentState
+}
+
+// agentState is the runtime side of one handle.
+type agentState struct {
+	handle string
+	runner *sched.Runner
+	def    *agentDef // the compiled agent it runs (nil: the run's own)
+
+	// Under the baton:
+	checkpoint value.Value  // the program a wake-up resumes (runtime.md §3.6)
+	token      agents.Token // the live lifecycle
+	running    bool         // a runner goroutine serves the handle
+}
+
+// agentDef is a compiled agent: the system prompt and namespaces its turns
+// get. nil fields mean the run's own.
+type agentDef struct {
+	name       string
+	system     string
+	namespaces map[string]*value.Map
+}
+
+type runnerKey struct{}
+
+// withAgent marks ctx as the context of a's runner.
+func withAgent(ctx context.Context, a *agentState) context.Context {
+	return context.WithValue(ctx, runnerKey{}, a)
+}
+
+// agentOf returns the agent whose runner ctx belongs to, or nil.
+func agentOf(ctx context.Context) *agentState {
+	a, _ := ctx.Value(runnerKey{}).(*agentState)
+	return a
+}
+
+// startMulti makes the run's coordinator and scheduler and registers main,
+// which holds the baton from now on. It returns main's context.
+func (rt *Runtime) startMulti(ctx context.Context) (context.Context, *agentState) {
+	m := &multi{rt: rt, sched: sched.New(rt.opts.Virtual), agents: map[string]*agentState{}}
+	m.ctx, m.cancel = context.WithCancel(ctx)
+	m.coord = agents.New(agents.Options{MaxEdges: rt.opts.MaxEdges, Event: m.traceEvent}, m.notify)
+	rt.multi = m
+	main := &agentState{handle: agents.Main, runner: m.sched.Register(agents.Main)}
+	m.agents[agents.Main] = main
+	main.runner.Acquire(ctx)
+	if err := m.coord.RegisterMain(); err == nil {
+		if tok, _, _, err := m.coord.Begin(agents.Main); err == nil {
+			main.token = tok
+		}
+	}
+	main.running = true
+	return withAgent(ctx, main), main
+}
+
+// stop ends the agents of the run: the coordinator closes (sleepers wake
+// with :closed), every other runner is cancelled, and the run waits for
+// them at most ShutdownGrace (effects.md §3.6). main gives the baton up so
+// that they can unwind one at a time.
+func (m *multi) stop(main *agentState) {
+	m.coord.Close()
+	m.cancel()
+	main.runner.Release()
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	t := time.NewTimer(ShutdownGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		// Runners that did not end in time never get the baton again, so
+		// none of them runs alongside the run's final bookkeeping.
+		m.sched.Stop()
+	}
+}
+
+// notify receives the coordinator's notifications after their commit.
+func (m *multi) notify(n agents.Notification) {
+	switch n.Kind {
+	case agents.Wake:
+		if a := m.get(n.Handle); a != nil {
+			a.runner.Wake()
+		}
+	case agents.Start:
+		if a := m.get(n.Handle); a != nil {
+			m.launch(a)
+		}
+	}
+}
+
+func (m *multi) get(h string) *agentState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.agents[h]
+}
+
+// traceEvent forwards a coordinator event as an agent trace event.
+func (m *multi) traceEvent(kind string, fields map[string]any) {
+	h, _ := fields["handle"].(string)
+	f := make(map[string]any, len(fields))
+	for k, v := range fields {
+		if k == "handle" {
+			continue
+		}
+		f[k] = traceValue(v)
+	}
+	m.rt.event(trace.Agent(h, kind, f))
+}
+
+// traceValue makes a coordinator field JSON-friendly: Spell values are
+// written in readable form.
+func traceValue(v any) any {
+	switch x := v.(type) {
+	case nil, bool, int, int64, string, float64:
+		return x
+	case []string:
+		return x
+	case []agents.Handle:
+		return x
+	case value.Value:
+		return capText(value.PrStr(x), trace.ValueMax)
+	}
+	return fmt.Sprint(v)
+}
+
+// newAgent makes the runtime side of a handle the coordinator registered.
+// Called under the baton, in registration order, so runner indexes (the
+// virtual schedule's tie-break) are deterministic.
+func (m *multi) newAgent(h string, def *agentDef, prog value.Value) *agentState {
+	a := &agentState{handle: h, runner: m.sched.Register(h), def: def, checkpoint: prog}
+	m.mu.Lock()
+	m.agents[h] = a
+	m.mu.Unlock()
+	return a
+}
+
+// launch starts a runner goroutine for a (once at a time): it becomes
+// runnable now and serves lifecycles while its mailbox has work.
+func (m *multi) launch(a *agentState) {
+	m.mu.Lock()
+	if a.running {
+		m.mu.Unlock()
+		return
+	}
+	a.running = true
+	m.mu.Unlock()
+	m.wg.Add(1)
+	a.runner.Start()
+	go m.serve(a)
+}
+
+// serve is a runner goroutine: it takes the baton, runs lifecycles while
+// Finish says the mailbox has more, and gives the baton up.
+func (m *multi) serve(a *agentState) {
+	defer m.wg.Done()
+	ctx := withAgent(m.ctx, a)
+	a.runner.Await(ctx)
+	defer a.runner.Release()
+	for {
+		again := m.lifecycle(ctx, a)
+		if !again {
+			break
+		}
+	}
+	m.mu.Lock()
+	a.running = false
+	m.mu.Unlock()
+}
+
+// lifecycle runs one lifecycle of a (effects.md §3.6): Begin drains the
+// startup (first) or dormant batch, which is materialised into the
+// checkpoint; the program is evaluated; Finish fills the claimed slots.
+func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
+	tok, gen, batch, err := m.coord.Begin(a.handle)
+	if err != nil {
+		return false
+	}
+	a.token = tok
+	kind := receiptDormant
+	if gen <= 1 {
+		kind = receiptStartup
+	}
+	v, err := m.evalLifecycle(ctx, a, batch, kind)
+	var failure value.Value
+	if err != nil {
+		failure = childFailure(a.handle, "lifecycle", err)
+		v = nil
+	}
+	return m.coord.Finish(a.handle, tok, v, failure)
+}
+
+// evalLifecycle evaluates a's checkpoint with the batch materialised into
+// it. A panic is recovered into an error (and so into child-failure data).
+func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents.Message, kind string) (v value.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if debugPanics() {
+				debug.PrintStack()
+			}
+			v, err = nil, &eval.Error{Msg: fmt.Sprintf("internal error in agent %s: %v", a.handle, p), Fatal: true}
+		}
+	}()
+	prog, err := materialise(a.checkpoint, deliveries(batch, kind), m.rt.opts.ContextMaxChars)
+	if err != nil {
+		return nil, err
+	}
+	a.checkpoint = prog
+	root := &turn{handle: a.handle, agent: a.def}
+	return m.rt.runRoot(ctx, root, prog, nil)
+}
+
+// deliveries turns a drained batch into materialisable messages, labelled
+// for the receipt kind.
+func deliveries(batch []agents.Message, kind string) []delivery {
+	out := make([]delivery, len(batch))
+	for i, msg := range batch {
+		out[i] = delivery{name: msg.Name, label: receiptLabel(kind, msg.Name), msg: msg.Value}
+	}
+	return out
+}
+
+// childFailure is the child-failure data of an error (effects.md §3.8).
+func childFailure(h, phase string, err error) value.Value {
+	class := "error"
+	var e *eval.Error
+	var data value.Value
+	if errors.As(err, &e) {
+		if e.Fatal {
+			class = "fatal"
+		}
+		data = e.Data
+	}
+	return agents.ChildFailure(h, phase, class, err.Error(), data)
+}
+
+// waitKind is how a wait resumes: the receipt kind of its batch.
+type waitFn func(ctx context.Context) ([]agents.Message, error)
+
+// resume turns a drained batch into the resumption of t's evaluation: the
+// handle's checkpoint with the batch materialised, evaluated without a
+// model call (its final '(!extend) makes the next one). In tail position
+// it is a continuation (runtime.md §3.4); elsewhere it runs nested.
+func (m *multi) resume(c *eval.Call, t *turn, a *agentState, batch []agents.Message, kind string) (value.Value, error) {
+	prog, err := materialise(a.checkpoint, deliveries(batch, kind), m.rt.opts.ContextMaxChars)
+	if err != nil {
+		return nil, err
+	}
+	a.checkpoint = prog
+	names := make([]map[string]string, len(batch))
+	for i, msg := range batch {
+		names[i] = map[string]string{"name": msg.Name, "label": receiptLabel(kind, msg.Name)}
+	}
+	cont := &continuation{program: prog, receipt: names, receive: true, kind: t.kind, from: t, depth: t.depth}
+	if c.TurnTail {
+		return cont, nil
+	}
+	return m.rt.nested(ctxOf(c), cont)
+}
+
+func debugPanics() bool { return false }
+
+// virtualSleep is the replay provider's Sleep under the deterministic
+// schedule: the calling agent yields the baton for d of virtual time.
+func virtualSleep(ctx context.Context, d time.Duration) error {
+	if a := agentOf(ctx); a != nil {
+		return a.runner.Sleep(ctx, d)
+	}
+	return nil
+}
