@@ -29,7 +29,7 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 		"reply":          rt.agReply,
 		"cancel":         rt.agCancel,
 		"status":         rt.agStatus,
-		"graph":          rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord.Graph(), nil }),
+		"graph":          rt.agQuery(func(m *multi, _ string) (value.Value, error) { return m.coord.Graph(), nil }),
 		"out-edges":      rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord.OutEdges(h) }),
 		"in-edges":       rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord.InEdges(h) }),
 		"current-handle": rt.agQuery(func(m *multi, h string) (value.Value, error) { return value.Kw(h), nil }),
@@ -83,13 +83,14 @@ func agentErr(err error) error {
 	}
 	var sr *agents.SleepRefusedError
 	if errors.As(err, &sr) {
-		return &eval.Error{Msg: sr.Error(), Data: sr.Data}
+		thrown := value.NewMap(value.KwSpellException, true, value.Kw("message"), sr.Error(), value.Kw("data"), sr.Data)
+		return &eval.Error{Msg: sr.Error(), Thrown: thrown, HasThrown: true, Cause: err}
 	}
 	var e *eval.Error
 	if errors.As(err, &e) {
 		return err
 	}
-	return &eval.Error{Msg: err.Error()}
+	return &eval.Error{Msg: err.Error(), Cause: err}
 }
 
 // handleArg reads an agent handle (a keyword; a string is accepted).
@@ -335,11 +336,11 @@ func (rt *Runtime) waitFor(c *eval.Call, m *multi, a *agentState, t *turn) (valu
 		}
 		var batch []agents.Message
 		switch res.Kind {
-		case agents.WaitIdle:
+		case agents.Idle:
 			return nil, nil
-		case agents.WaitReady:
+		case agents.Ready:
 			batch = res.Batch
-		case agents.WaitAsleep:
+		case agents.Asleep:
 			if err := m.sleep(ctx, a, res.Ticket); err != nil {
 				return nil, err
 			}
@@ -387,7 +388,8 @@ func (rt *Runtime) agReply(c *eval.Call, args []value.Value) (value.Value, error
 	if err != nil {
 		return nil, err
 	}
-	return nil, agentErr(m.coord.ReplyMsg(t.handle, args[0], args[1]))
+	_, err = m.coord.ReplyMsg(t.handle, args[0], args[1])
+	return nil, agentErr(err)
 }
 
 func (rt *Runtime) agCancel(c *eval.Call, args []value.Value) (value.Value, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -126,6 +127,13 @@ func (m *multi) notify(n agents.Notification) {
 	}
 }
 
+// alone reports a run where no agent but main exists.
+func (m *multi) alone() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.agents) <= 1
+}
+
 func (m *multi) get(h string) *agentState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -135,6 +143,11 @@ func (m *multi) get(h string) *agentState {
 // traceEvent forwards a coordinator event as an agent trace event.
 func (m *multi) traceEvent(kind string, fields map[string]any) {
 	h, _ := fields["handle"].(string)
+	if (kind == "close" || kind == "begin" || kind == "register") && m.alone() {
+		// A single-agent run's trace stays as it was: main's own
+		// bookkeeping is no event.
+		return
+	}
 	f := make(map[string]any, len(fields))
 	for k, v := range fields {
 		if k == "handle" {
@@ -152,8 +165,6 @@ func traceValue(v any) any {
 	case nil, bool, int, int64, string, float64:
 		return x
 	case []string:
-		return x
-	case []agents.Handle:
 		return x
 	case value.Value:
 		return capText(value.PrStr(x), trace.ValueMax)
@@ -232,7 +243,7 @@ func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
 func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents.Message, kind string) (v value.Value, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			if debugPanics() {
+			if os.Getenv("SPELL_DEBUG") == "1" {
 				debug.PrintStack()
 			}
 			v, err = nil, &eval.Error{Msg: fmt.Sprintf("internal error in agent %s: %v", a.handle, p), Fatal: true}
@@ -259,20 +270,18 @@ func deliveries(batch []agents.Message, kind string) []delivery {
 
 // childFailure is the child-failure data of an error (effects.md §3.8).
 func childFailure(h, phase string, err error) value.Value {
-	class := "error"
+	f := agents.Failure{Class: "eval-error", Message: err.Error()}
 	var e *eval.Error
-	var data value.Value
 	if errors.As(err, &e) {
 		if e.Fatal {
-			class = "fatal"
+			f.Class = "fatal-error"
 		}
-		data = e.Data
+		if m, ok := e.Thrown.(*value.Map); ok && e.HasThrown {
+			f.Data, _ = m.Get(value.Kw("data"))
+		}
 	}
-	return agents.ChildFailure(h, phase, class, err.Error(), data)
+	return agents.ChildFailure(h, agents.Phase(phase), f)
 }
-
-// waitKind is how a wait resumes: the receipt kind of its batch.
-type waitFn func(ctx context.Context) ([]agents.Message, error)
 
 // resume turns a drained batch into the resumption of t's evaluation: the
 // handle's checkpoint with the batch materialised, evaluated without a
@@ -294,8 +303,6 @@ func (m *multi) resume(c *eval.Call, t *turn, a *agentState, batch []agents.Mess
 	}
 	return m.rt.nested(ctxOf(c), cont)
 }
-
-func debugPanics() bool { return false }
 
 // virtualSleep is the replay provider's Sleep under the deterministic
 // schedule: the calling agent yields the baton for d of virtual time.
