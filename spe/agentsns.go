@@ -83,8 +83,7 @@ func agentErr(err error) error {
 	}
 	var sr *agents.SleepRefusedError
 	if errors.As(err, &sr) {
-		thrown := value.NewMap(value.KwSpellException, true, value.Kw("message"), sr.Error(), value.Kw("data"), sr.Data)
-		return &eval.Error{Msg: sr.Error(), Thrown: thrown, HasThrown: true, Cause: err}
+		return &eval.DataError{Msg: sr.Error(), Data: sr.Data}
 	}
 	var e *eval.Error
 	if errors.As(err, &e) {

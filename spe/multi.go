@@ -312,3 +312,50 @@ func virtualSleep(ctx context.Context, d time.Duration) error {
 	}
 	return nil
 }
+
+// releaseBaton runs f without the baton when ctx belongs to an agent's
+// runner (a blocking call: globals/wait-until, a future awaited by a
+// runner), and queues for the baton again afterwards. Outside a runner it
+// just runs f. f must not touch the runtime's single-writer state.
+func (rt *Runtime) releaseBaton(ctx context.Context, f func()) {
+	if a := agentOf(ctx); a != nil && rt.multi != nil {
+		a.runner.Outside(ctx, f)
+		return
+	}
+	f()
+}
+
+// awaitTicket is the runner side of an accepted external wait
+// (!ask-await): the caller's runner parks until tk fires, then the
+// mailbox is drained (kind wait) and the evaluation resumes as after
+// !wait (a continuation in tail position, nested elsewhere).
+func (rt *Runtime) awaitTicket(c *eval.Call, tk agents.Ticket) (value.Value, error) {
+	m, a, t, err := rt.caller(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.sleep(ctxOf(c), a, tk); err != nil {
+		return nil, err
+	}
+	batch := m.coord.Drain(t.handle, agents.KindWait)
+	if len(batch) == 0 {
+		return rt.waitFor(c, m, a, t)
+	}
+	return m.resume(c, t, a, batch, receiptWait)
+}
+
+// agentToken returns the coordinator, handle and lifecycle token of the
+// agent whose evaluation ctx belongs to (for !ask-await and blocking/
+// requests); ok is false outside an agent's runner.
+func (rt *Runtime) agentToken(ctx context.Context) (coord *agents.Coordinator, h string, tok agents.Token, ok bool) {
+	m := rt.multi
+	t := turnOf(ctx)
+	if m == nil || t == nil {
+		return nil, "", 0, false
+	}
+	a := m.get(t.handle)
+	if a == nil {
+		return nil, "", 0, false
+	}
+	return m.coord, a.handle, a.token, true
+}

@@ -325,14 +325,35 @@ func showSkeleton(w io.Writer, t *trace.TurnView, n int) error {
 }
 
 func showTree(w io.Writer, v *trace.RunView) error {
+	level := agentLevels(v.Events)
 	for _, t := range v.Turns {
 		prompt := "?"
 		if p, ok := t.PromptValue(); ok {
 			prompt = trace.QuoteAbbrev(p, 40)
 		}
-		fmt.Fprintf(w, "%s%04d %s %s %s %s\n", strings.Repeat("  ", max(t.Depth, 0)), t.Turn, t.Label(), t.Kind, prompt, t.Outcome(60))
+		fmt.Fprintf(w, "%s%04d %s %s %s %s\n", strings.Repeat("  ", max(t.Depth, 0)+level(t.Handle)), t.Turn, t.Label(), t.Kind, prompt, t.Outcome(60))
 	}
 	return nil
+}
+
+// agentLevels reads the agent tree of a multi-agent run from its spawn and
+// register events: a child's turns are drawn one level under its parent's.
+func agentLevels(events []trace.Event) func(h string) int {
+	parent := map[string]string{}
+	for _, e := range events {
+		if e.Ev == trace.EvAgent && (e.Str(trace.KeyEvent) == "spawn" || e.Str(trace.KeyEvent) == "register") {
+			if p := e.Str("parent"); p != "" && p != e.Handle() {
+				parent[e.Handle()] = p
+			}
+		}
+	}
+	return func(h string) int {
+		n := 0
+		for p, ok := parent[h]; ok && n < len(parent); p, ok = parent[p] {
+			n++
+		}
+		return n
+	}
 }
 
 func showContext(w io.Writer, v *trace.RunView) error {
