@@ -500,3 +500,40 @@ func TestConcurrentRunners(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestEventsInCommitOrder: trace events from concurrent operations are
+// dispatched in the order their transitions committed (the mailbox order).
+func TestEventsInCommitOrder(t *testing.T) {
+	var mu sync.Mutex
+	var enq []int64
+	c, _ := newCoord(t, Options{Event: func(kind string, f map[string]any) {
+		if kind == "enqueued" && f["handle"] == "r" {
+			b, _ := f["message"].(*value.Map).Get(kwBody)
+			mu.Lock()
+			enq = append(enq, b.(int64))
+			mu.Unlock()
+		}
+	}})
+	spawnBegun(t, c, "r")
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; j < 250; j++ {
+				_ = c.Send(Main, "r", int64(i*1000+j))
+			}
+		}(i)
+	}
+	wg.Wait()
+	batch := c.Drain("r", KindPreEval)
+	if len(batch) != 1000 || len(enq) != 1000 {
+		t.Fatal(len(batch), len(enq))
+	}
+	for i, m := range batch {
+		b, _ := m.Value.(*value.Map).Get(kwBody)
+		if b.(int64) != enq[i] {
+			t.Fatalf("event %d is %d, mailbox has %d", i, enq[i], b)
+		}
+	}
+}
