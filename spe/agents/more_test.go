@@ -537,3 +537,22 @@ func TestEventsInCommitOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestDrainEndsSleep: a drain of a sleeper (not through its ticket) fires
+// the ticket, so nobody blocks on a sleep that no longer exists.
+func TestDrainEndsSleep(t *testing.T) {
+	c, _ := newCoord(t, Options{})
+	mtok, _ := begin(t, c, Main)
+	spawnBegun(t, c, "b")
+	_, _ = c.Ask(Main, []Handle{"b"}, nil, false)
+	res := mustWait(t, c, Main, mtok, Asleep)
+	if m := c.Drain(Main, KindReceive); m != nil {
+		t.Fatal(m)
+	}
+	if !fired(res.Ticket) {
+		t.Fatal("ticket of an ended sleep did not fire")
+	}
+	if st, _ := c.StatusOf(Main); pr(st) != "{:handle :main :status :awake :generation 1}" {
+		t.Fatal(pr(st))
+	}
+}

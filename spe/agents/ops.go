@@ -401,7 +401,9 @@ func (c *Coordinator) Drain(h Handle, kind ReceiptKind) []Message {
 			return nil
 		}
 		if a.status == StatusAsleep || a.status == StatusExternalWait {
+			// Draining ends the sleep: its ticket fires (idempotent).
 			aw := t.agentW(h)
+			t.emit(effect{kind: fxWake, h: h, sleepID: aw.sleepID})
 			aw.status, aw.sleepID, aw.extWait = StatusAwake, 0, 0
 		}
 		if a.mailLen() == 0 {
