@@ -4,12 +4,39 @@ import (
 	"fmt"
 	"math/rand"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spell-go/spell/eval/value"
 )
 
 // go test ./spe/agents -run '^$' -bench . -benchmem
+//
+// Besides wall time, the transition benchmarks report cpu-ns/op: the
+// process's CPU time (user + system, GC included) per operation, which a
+// loaded machine inflates far less than wall time.
+
+// cpuNow is the process's CPU time so far.
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuMeter reports cpu-ns per unit at the end of a benchmark.
+type cpuMeter struct {
+	b     *testing.B
+	start time.Duration
+}
+
+func meterCPU(b *testing.B) *cpuMeter { return &cpuMeter{b, cpuNow()} }
+
+func (m *cpuMeter) report(units int, name string) {
+	m.b.ReportMetric(float64((cpuNow()-m.start).Nanoseconds())/float64(units), name)
+}
 
 func benchCoord(b *testing.B, n int) (*Coordinator, []Handle, []Token) {
 	b.Helper()
@@ -34,12 +61,14 @@ func BenchmarkTransitionSend(b *testing.B) {
 	c, hs, _ := benchCoord(b, 100)
 	b.ReportAllocs()
 	b.ResetTimer()
+	m := meterCPU(b)
 	for i := 0; i < b.N; i++ {
 		_ = c.Send(hs[0], hs[1], int64(i))
 		if i%16 == 15 {
 			c.Drain(hs[1], KindPreEval)
 		}
 	}
+	m.report(b.N, "cpu-ns/op")
 }
 
 // BenchmarkTransitionAskReply: an ask, the target's drain, its reply (which
@@ -49,6 +78,7 @@ func BenchmarkTransitionAskReply(b *testing.B) {
 	c, hs, _ := benchCoord(b, 100)
 	b.ReportAllocs()
 	b.ResetTimer()
+	m := meterCPU(b)
 	for i := 0; i < b.N; i++ {
 		src, dst := hs[i%100], hs[(i+1)%100]
 		e, err := c.Ask(src, []Handle{dst}, int64(i), true)
@@ -62,6 +92,7 @@ func BenchmarkTransitionAskReply(b *testing.B) {
 		c.Drain(src, KindWait)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(4*b.N), "ns/transition")
+	m.report(4*b.N, "cpu-ns/transition")
 }
 
 // BenchmarkTransitionWaitWake: a sleep and the wake-up that ends it (the
@@ -70,6 +101,7 @@ func BenchmarkTransitionWaitWake(b *testing.B) {
 	c, hs, toks := benchCoord(b, 2)
 	b.ReportAllocs()
 	b.ResetTimer()
+	m := meterCPU(b)
 	for i := 0; i < b.N; i++ {
 		e, _ := c.Ask(hs[0], []Handle{hs[1]}, nil, false)
 		res, err := c.Wait(hs[0], toks[0])
@@ -81,6 +113,7 @@ func BenchmarkTransitionWaitWake(b *testing.B) {
 		c.Drain(hs[0], KindWait)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(5*b.N), "ns/transition")
+	m.report(5*b.N, "cpu-ns/transition")
 }
 
 // BenchmarkIdleAgent: the heap one registered agent with an empty mailbox
@@ -114,11 +147,13 @@ func BenchmarkIdleAgent(b *testing.B) {
 func BenchmarkManyAgents(b *testing.B) {
 	const agents, messages = 1000, 100000
 	b.ReportAllocs()
+	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		c, hs, _ := benchCoord(b, agents)
 		rng := rand.New(rand.NewSource(1))
 		b.StartTimer()
+		cpu0 := cpuNow()
 		for m := 0; m < messages; m++ {
 			src, dst := hs[rng.Intn(agents)], hs[rng.Intn(agents)]
 			e, err := c.Ask(src, []Handle{dst}, int64(m), true)
@@ -133,6 +168,7 @@ func BenchmarkManyAgents(b *testing.B) {
 			_ = e
 			c.Drain(src, KindWait)
 		}
+		cpu += cpuNow() - cpu0
 		b.StopTimer()
 		if c.view().edges.Len() != 0 {
 			b.Fatal("edges left")
@@ -141,4 +177,5 @@ func BenchmarkManyAgents(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*messages), "ns/message")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*messages), "cpu-ns/message")
 }

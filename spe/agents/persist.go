@@ -91,19 +91,26 @@ func (s idSet) del(id int) idSet {
 }
 
 // table is a persistent array of agent records indexed by registration
-// order (1, 2, …): a 16-way trie with path copying. A commit copies each
+// order (1, 2, …): an 8-way trie with path copying (narrow nodes: a path
+// copy is what a transition pays for every agent it changes). A commit copies each
 // touched path once: nodes created by the commit in progress carry its
 // edit number and are changed in place.
 type table struct {
 	root  *tnode
-	shift uint // levels above the leaves × 4
+	shift uint // levels above the leaves × tbits
 	n     int  // capacity in use: highest order + 1
 }
 
+const (
+	tbits  = 3
+	twidth = 1 << tbits
+	tmask  = twidth - 1
+)
+
 type tnode struct {
 	edit  uint64
-	kids  [16]*tnode // inner nodes
-	items [16]*agent // leaves
+	kids  [twidth]*tnode // inner nodes
+	items [twidth]*agent // leaves
 }
 
 func (t table) get(i int) *agent {
@@ -111,16 +118,16 @@ func (t table) get(i int) *agent {
 		return nil
 	}
 	nd := t.root
-	for sh := t.shift; sh > 0; sh -= 4 {
-		nd = nd.kids[(i>>sh)&15]
+	for sh := t.shift; sh > 0; sh -= tbits {
+		nd = nd.kids[(i>>sh)&tmask]
 		if nd == nil {
 			return nil
 		}
 	}
-	return nd.items[i&15]
+	return nd.items[i&tmask]
 }
 
-func (t table) capacity() int { return 1 << (t.shift + 4) }
+func (t table) capacity() int { return 1 << (t.shift + tbits) }
 
 // set returns the table with item i = a; nodes with edit == edit are
 // reused in place (they belong to the commit in progress).
@@ -132,7 +139,7 @@ func (t table) set(i int, a *agent, edit uint64) table {
 		root := &tnode{edit: edit}
 		root.kids[0] = t.root
 		t.root = root
-		t.shift += 4
+		t.shift += tbits
 	}
 	t.root = t.root.set(t.shift, i, a, edit)
 	if i+1 > t.n {
@@ -148,15 +155,15 @@ func (nd *tnode) set(sh uint, i int, a *agent, edit uint64) *tnode {
 		nd = &c
 	}
 	if sh == 0 {
-		nd.items[i&15] = a
+		nd.items[i&tmask] = a
 		return nd
 	}
-	j := (i >> sh) & 15
+	j := (i >> sh) & tmask
 	kid := nd.kids[j]
 	if kid == nil {
 		kid = &tnode{edit: edit}
 	}
-	nd.kids[j] = kid.set(sh-4, i, a, edit)
+	nd.kids[j] = kid.set(sh-tbits, i, a, edit)
 	return nd
 }
 
@@ -178,7 +185,7 @@ func (nd *tnode) each(sh uint, f func(a *agent)) {
 	}
 	for _, k := range nd.kids {
 		if k != nil {
-			k.each(sh-4, f)
+			k.each(sh-tbits, f)
 		}
 	}
 }
