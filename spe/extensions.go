@@ -31,7 +31,7 @@ func (s *Session) openMCP(o *opening, rt *Runtime, ns map[string]*value.Map) err
 		Grants: o.prof.MCPServers, Reserved: o.prof.NamespaceNames(),
 		Dirs:   spellmcp.Dirs{Project: o.dirs.Project, User: o.dirs.User},
 		Getenv: o.cfg.Getenv, Environ: o.cfg.Environ, Cwd: o.root,
-		AllowPrivateNet: o.prof.Sandbox.AllowPrivateNet, Version: o.cfg.Version,
+		AllowPrivateNet: s.privNet, Version: o.cfg.Version,
 		Hook: spellmcp.Hook(rt.Hook), Redactor: red,
 		Warn: func(msg string) { warnf(o.cfg.Stderr, "%s", msg) },
 	})

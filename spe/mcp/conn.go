@@ -18,6 +18,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/spell-go/spell/spe/profile"
+	"github.com/spell-go/spell/spe/web"
 )
 
 // ProtocolVersion is the MCP version Spell-Go speaks (stateless: the first
@@ -76,6 +77,7 @@ type Conn struct {
 	red     *Redactor
 	timeout time.Duration
 	proc    *process // stdio child, nil for HTTP
+	httpRT  *headerRoundTripper
 
 	mu   sync.Mutex
 	fail error // the first transport failure (bad message, exit)
@@ -212,8 +214,14 @@ func (c *Conn) wrap(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	var bodyErr error
+	if c.httpRT != nil {
+		bodyErr = c.httpRT.takeErr()
+	}
 	if f := c.Failure(); f != nil {
 		err = fmt.Errorf("%w: %s %s: %v", ErrTransport, c.Alias, op, f)
+	} else if bodyErr != nil {
+		err = fmt.Errorf("%w: %s %s: %w", ErrTransport, c.Alias, op, bodyErr)
 	} else if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = fmt.Errorf("%w: %s %s: no answer within %s", ErrTimeout, c.Alias, op, c.timeout)
 	} else if errors.Is(err, sdk.ErrConnectionClosed) || errors.Is(err, io.EOF) {
@@ -410,12 +418,14 @@ func firstLine(s string, n int) string {
 // headers, the network rules and the response cap.
 func (c *Conn) httpTransport(res *Resolved, allowPrivate bool) sdk.Transport {
 	h := c.Server.HTTP
-	rt := &headerRoundTripper{base: guardedTransport(allowPrivate), bearer: res.Bearer, headers: res.Headers, max: h.MaxResponseBytes}
-	client := &http.Client{Transport: rt, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("more than 5 redirects")
-		}
-		return nil
-	}}
+	// The network rules of effects.md §11.3 (address checked at connect
+	// time, connect timeout, http/https only, ≤ 5 redirects) are web's.
+	client := web.NewHTTPClient(allowPrivate)
+	base := client.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.httpRT = &headerRoundTripper{base: base, bearer: res.Bearer, headers: res.Headers, max: h.MaxResponseBytes}
+	client.Transport = c.httpRT
 	return &sdk.StreamableClientTransport{Endpoint: h.URL, HTTPClient: client, MaxRetries: -1, DisableStandaloneSSE: true, MaxEventSize: int(min(h.MaxResponseBytes, 1<<30))}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/mcp/mcptest"
 	"github.com/spell-go/spell/spe/profile"
+	"github.com/spell-go/spell/spe/web"
 )
 
 // TestMain lets the test binary double as a stdio MCP server: a child
@@ -316,7 +317,7 @@ func TestHTTPTransport(t *testing.T) {
 	}
 	// Loopback is refused by the network rules unless allowed.
 	_, err := Connect(guard(t), Options{Alias: "h", Server: httpProfile(t, url, "H_TOKEN"), Grant: allGrant, Getenv: env})
-	if err == nil || !strings.Contains(err.Error(), "is a loopback address (allow it with --allow-private-net") {
+	if !errors.Is(err, web.ErrPrivateAddress) || !strings.Contains(err.Error(), "it is a loopback address") || !strings.Contains(err.Error(), "--allow-private-net") {
 		t.Fatalf("err = %v", err)
 	}
 	c, err := Connect(guard(t), Options{Alias: "h", Server: httpProfile(t, url, "H_TOKEN"), Grant: allGrant, Getenv: env, AllowPrivateNet: true})
@@ -395,5 +396,48 @@ func TestNamespacesGoThroughTheHook(t *testing.T) {
 	guide := get(get(ns["t"], kwDocs), kwGuide).(string)
 	if !strings.Contains(guide, "- echo(text: string, times?: integer) — Echo the text back.") {
 		t.Errorf("guide = %s", guide)
+	}
+}
+
+func TestHTTPResponseCap(t *testing.T) {
+	url := httpServer(t)
+	s, err := Decode("h.mcp.edn", []byte(`{:transport {:http {:url "`+url+`"}} :auth {:bearer-token-env "H_TOKEN"}
+ :headers {"X-Team" "spell"} :max-response-bytes 4096}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string { return map[string]string{"H_TOKEN": token}[k] }
+	c, err := Connect(guard(t), Options{Alias: "h", Server: s, Grant: allGrant, Getenv: env, AllowPrivateNet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res, err := c.CallTool(guard(t), tool(t, c, "echo"), value.NewMap("text", strings.Repeat("x", 100), "times", int64(100)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := get(res, kwErr).(string); get(res, kwOk) != false || !strings.Contains(msg, "larger than :max-response-bytes") {
+		t.Fatalf("big answer = %.300s", value.PrStr(res))
+	}
+	// A small answer still fits.
+	res, _ = c.CallTool(guard(t), tool(t, c, "echo"), value.NewMap("text", "small"))
+	if get(res, kwOk) != true {
+		t.Errorf("small answer = %s", value.PrStr(res))
+	}
+}
+
+func TestStdioHangTimesOut(t *testing.T) {
+	s := stdioServer(t, "")
+	s.Timeout = 500 * time.Millisecond
+	c := connectStdio(t, s)
+	res, err := c.CallTool(guard(t), tool(t, c, "hang"), nil)
+	if msg, _ := get(res, kwErr).(string); err != nil || get(res, kwOk) != false || !strings.Contains(msg, "no answer within 500ms") {
+		t.Fatalf("hang = %s, %v", value.PrStr(res), err)
+	}
+	// The request was cancelled (notifications/cancelled): the server
+	// still answers.
+	res, _ = c.CallTool(guard(t), tool(t, c, "echo"), value.NewMap("text", "still here"))
+	if get(res, kwOk) != true {
+		t.Errorf("after the timeout: %s", value.PrStr(res))
 	}
 }
