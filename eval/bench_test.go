@@ -49,6 +49,10 @@ func BenchmarkFib(b *testing.B) {
 		b.Run(fmt.Sprintf("spell/%d", n), func(b *testing.B) {
 			benchProgram(b, fmt.Sprintf("(do %s (fib %d))", fibDef, n), fmt.Sprint(want))
 		})
+		b.Run(fmt.Sprintf("tree/%d", n), func(b *testing.B) {
+			defer treeWalker()()
+			benchProgram(b, fmt.Sprintf("(do %s (fib %d))", fibDef, n), fmt.Sprint(want))
+		})
 		b.Run(fmt.Sprintf("go/%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if fibGo(n) != want {
@@ -59,8 +63,40 @@ func BenchmarkFib(b *testing.B) {
 	}
 }
 
+// treeWalker switches the compiler off until the returned function runs
+// (the "tree" benchmarks measure the evaluator before the compiler).
+func treeWalker() func() {
+	saved := compileOff
+	compileOff = true
+	return func() { compileOff = saved }
+}
+
+func loopGo(n int64) int64 {
+	var acc int64
+	for i := int64(0); i < n; i++ {
+		acc += i
+	}
+	return acc
+}
+
+// BenchmarkLoopSum compares loop/recur to 10 million with the same loop in
+// Go, in one run.
 func BenchmarkLoopSum(b *testing.B) {
-	benchProgramLimits(b, "(loop [i 0 acc 0] (if (< i 10000000) (recur (inc i) (+ acc i)) acc))", "49999995000000", Limits{MaxSteps: 1 << 40})
+	const src = "(loop [i 0 acc 0] (if (< i 10000000) (recur (inc i) (+ acc i)) acc))"
+	b.Run("spell", func(b *testing.B) {
+		benchProgramLimits(b, src, "49999995000000", Limits{MaxSteps: 1 << 40})
+	})
+	b.Run("tree", func(b *testing.B) {
+		defer treeWalker()()
+		benchProgramLimits(b, src, "49999995000000", Limits{MaxSteps: 1 << 40})
+	})
+	b.Run("go", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if loopGo(10_000_000) != 49999995000000 {
+				b.Fatal("loop")
+			}
+		}
+	})
 }
 
 func BenchmarkConjVector(b *testing.B) {

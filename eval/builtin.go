@@ -37,8 +37,12 @@ func NewFn(name string, fn BuiltinFunc) *Builtin {
 
 // Call is what a builtin sees of its call site.
 type Call struct {
-	In   *Interp
-	Env  *Env        // the caller's environment (dynamic scope for callbacks)
+	In *Interp
+	// env is the caller's environment (dynamic scope for callbacks);
+	// from compiled code it is built on first use from fr and sc.
+	env  *Env
+	fr   *frame
+	sc   *scope
 	Head value.Value // the unevaluated head form, for messages
 	Name string      // the builtin's name
 	// Form is the call form (nil for callbacks).
@@ -57,7 +61,18 @@ func (c *Call) Apply(f value.Value, args ...value.Value) (value.Value, error) {
 	if err := c.In.step(); err != nil {
 		return nil, err
 	}
-	return c.In.apply(f, args, c.Env, nil, 0)
+	return c.In.apply(f, args, c.Env(), nil, 0)
+}
+
+// Env returns the caller's environment (dynamic scope for callbacks). A
+// call from compiled code keeps its locals in slots; the environment is
+// built from them on first use, while the call runs.
+func (c *Call) Env() *Env {
+	if c.env == nil && c.fr != nil {
+		c.env = c.In.envNow(c.fr, c.sc)
+		c.fr = nil
+	}
+	return c.env
 }
 
 // CheckCount fails with the output limit when a collection of n elements

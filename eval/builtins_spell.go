@@ -20,7 +20,7 @@ func init() {
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)
 	register("compmacro", biCompmacro)
-	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return applyEdits(a[0], c.Env, c.Step) })
+	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return applyEdits(a[0], c.Env(), c.Step) })
 	register("wrap-cat", func(c *Call, a []value.Value) (value.Value, error) {
 		return MakeWrapper([]value.Value{symQuine, symCompletion}, a), nil
 	})
@@ -61,11 +61,11 @@ func biEval(c *Call, a []value.Value) (value.Value, error) {
 	if c.TurnTail {
 		tail = tailTurn
 	}
-	return in.runNested(a[0], c.Env, in.effect, tail)
+	return in.runNested(a[0], c.Env(), in.effect, tail)
 }
 
 func biSpellEval(c *Call, a []value.Value) (value.Value, error) {
-	return c.In.runNested(a[0], c.Env, c.In.table, 0)
+	return c.In.runNested(a[0], c.Env(), c.In.table, 0)
 }
 
 // ReadString implements read-string: sanitise (comment markers, escapes),
@@ -101,7 +101,7 @@ func biApplyMacro(c *Call, a []value.Value) (value.Value, error) {
 	if !value.IsSpellMacro(m) {
 		return nil, Errorf("apply-macro expects a macro, got %s", value.TypeName(m))
 	}
-	return c.In.expand("apply-macro", m, a[1:], c.Env)
+	return c.In.expand("apply-macro", m, a[1:], c.Env())
 }
 
 func biCompmacro(c *Call, a []value.Value) (value.Value, error) {
@@ -123,7 +123,7 @@ func biCompmacro(c *Call, a []value.Value) (value.Value, error) {
 		}
 		for _, m := range ms {
 			var err error
-			if form, err = c2.In.expand("compmacro", m, []value.Value{form}, c2.Env); err != nil {
+			if form, err = c2.In.expand("compmacro", m, []value.Value{form}, c2.Env()); err != nil {
 				return nil, err
 			}
 		}
@@ -233,7 +233,7 @@ func biFuture(c *Call, a []value.Value) (value.Value, error) {
 	parent := c.In
 	child := &Interp{ctx: parent.ctx, limits: parent.limits, pure: parent.pure, effect: parent.effect, table: parent.table, core: parent.core, rng: parent.rng}
 	ref := &futureRef{done: make(chan struct{})}
-	env := c.Env
+	env := c.Env()
 	var unwatch func()
 	if child.limits.MaxMemory > 0 {
 		unwatch = memWatch() // the future may outlive the evaluation that started it

@@ -521,10 +521,17 @@ func (in *Interp) hostArityErr(n int, name string, form *value.List) error {
 
 // callBuiltin checks arity, runs a host function and wraps its failure.
 func (in *Interp) callBuiltin(b *Builtin, args []value.Value, env *Env, form *value.List, tail pos) (value.Value, error) {
+	return in.callBuiltinAt(b, args, env, nil, nil, form, tail)
+}
+
+// callBuiltinAt is callBuiltin with the caller's environment either given
+// (env) or kept in the slots of a compiled frame (fr, sc) and built only
+// if the builtin asks for it.
+func (in *Interp) callBuiltinAt(b *Builtin, args []value.Value, env *Env, fr *frame, sc *scope, form *value.List, tail pos) (value.Value, error) {
 	if len(args) < b.Min || (b.Max >= 0 && len(args) > b.Max) {
 		return nil, in.hostArityErr(len(args), b.Name, form)
 	}
-	c := Call{In: in, Env: env, Name: b.Name, Form: form, TurnTail: tail&tailTurn != 0}
+	c := Call{In: in, env: env, fr: fr, sc: sc, Name: b.Name, Form: form, TurnTail: tail&tailTurn != 0}
 	if form != nil {
 		c.Head = form.First()
 	}

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -15,6 +16,9 @@ type fnInfo struct {
 	variadic bool
 	simple   bool // every fixed param is a plain symbol
 	err      string
+	// code is the compiled body (compile.go), shared by every function
+	// with this analysis.
+	code atomic.Pointer[fnCode]
 }
 
 var symAmp = value.Sym("&")
@@ -103,6 +107,17 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 	if in.depth > in.limits.MaxNesting {
 		in.depth--
 		return nil, LimitError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
+	}
+	if len(args) == len(info.fixed) {
+		if fc := in.compiledFn(fn, info); fc != nil {
+			F := in.pushFrame(fc.nslots)
+			copy(F.slots, args)
+			F.below = env
+			F.turn = tail & tailTurn
+			v, err := in.runFn(fc, F, form)
+			in.popFrame(F)
+			return v, err
+		}
 	}
 	var recurArgs []value.Value
 	for {

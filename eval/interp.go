@@ -75,6 +75,9 @@ type Interp struct {
 	argStack []value.Value
 	// recur is the one recur signal in flight (see sfRecur).
 	recur recurSignal
+	// frames is the pool of compiled frames; the first nframes are in use.
+	frames  []*frame
+	nframes int
 }
 
 // table is a builtins table: symbol → value.
@@ -173,6 +176,15 @@ func (in *Interp) Steps() int64 { return in.steps }
 
 func (in *Interp) step() error {
 	in.steps++
+	if in.steps > in.limits.MaxSteps || in.steps&1023 == 0 {
+		return in.stepCheck()
+	}
+	return nil
+}
+
+// stepCheck is the rare part of step (kept apart so step inlines): the
+// budget, then every 1,024 steps cancellation and memory.
+func (in *Interp) stepCheck() error {
 	if in.steps > in.limits.MaxSteps {
 		return LimitError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
 	}

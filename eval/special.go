@@ -273,10 +273,18 @@ func sfLoop(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, e
 	if err != nil {
 		return nil, env, err
 	}
-	outer := env
-	benv := env
-	var pats []value.Value
-	for i := 0; i+1 < len(bs); i += 2 {
+	if lc := in.loopUnit(l); lc != nil {
+		return in.runLoopUnit(lc, env, tail)
+	}
+	return in.loopFrom(l, bs, 0, env, env, nil, tail)
+}
+
+// loopFrom runs a loop from its binding at index start of bs on: outer is
+// the environment the loop returns (the one before it plus the defs its
+// inits made so far), benv the one the next init sees, pats the patterns
+// bound so far.
+func (in *Interp) loopFrom(l *value.List, bs []value.Value, start int, outer, benv *Env, pats []value.Value, tail pos) (value.Value, *Env, error) {
+	for i := start; i+1 < len(bs); i += 2 {
 		v, r, err := in.eval(bs[i+1], benv, 0)
 		if err != nil {
 			return nil, outer, err
@@ -296,8 +304,10 @@ func sfLoop(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, e
 		pats = append(pats, bs[i])
 	}
 	body := l.Rest().Rest()
+	var err error
 	for {
-		v, _, err := in.evalBody(body, benv, tailRecur|tail&tailTurn)
+		var v value.Value
+		v, _, err = in.evalBody(body, benv, tailRecur|tail&tailTurn)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				e.Env = outer

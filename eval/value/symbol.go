@@ -13,6 +13,7 @@ type Symbol struct {
 	NS, Name string
 	hash     uint64
 	bound    atomic.Bool
+	local    atomic.Bool
 	// Eval and Pure are slots the evaluator fills once at start-up (before
 	// any evaluation): the special form or built-in macro a symbol names,
 	// and its pure builtin value. They save map lookups on every call.
@@ -31,6 +32,19 @@ func (s *Symbol) MarkBound() {
 
 // EverBound reports whether MarkBound was ever called on s.
 func (s *Symbol) EverBound() bool { return s.bound.Load() }
+
+// MarkLocal records that compiled code keeps the symbol as a local in a
+// slot (a function parameter, a let or loop binding). A free name that no
+// compiled code ever binds is looked up without walking compiled frames.
+func (s *Symbol) MarkLocal() {
+	if !s.local.Load() {
+		s.local.Store(true)
+	}
+	s.MarkBound()
+}
+
+// EverLocal reports whether MarkLocal was ever called on s.
+func (s *Symbol) EverLocal() bool { return s.local.Load() }
 
 // Keyword is an interned Spell keyword: pointer equality is value equality.
 type Keyword struct {

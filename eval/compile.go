@@ -1,0 +1,1124 @@
+package eval
+
+import (
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/spell-go/spell/eval/value"
+)
+
+// The compiler turns the body of a Spell function, and a loop form run by
+// the tree walker, into a tree of Go closures once, in the spirit of
+// go.starlark.net's resolve + compile split:
+//
+//   - Resolve. Parameters and the symbols bound by let and loop get a slot
+//     in a frame; a use of such a local reads its slot. Every other name is
+//     free: functions capture nothing, so a free name resolves in the
+//     caller's environment at call time (language.md §5.5). A free name
+//     that no compiled code ever keeps in a slot (Symbol.EverLocal) skips
+//     the compiled frames and is looked up in the environment beneath
+//     them, then in the bound builtins table.
+//   - Environments on demand. A compiled frame has no *Env. One is built
+//     from the slots only where something needs it: a builtin that asks
+//     for its caller's environment (callbacks, eval), a callee that is not
+//     compiled, a macro, an error (its Env), a form the compiler leaves to
+//     the tree walker.
+//   - Falling back. Forms outside the compiled subset (def, try, for,
+//     destructuring, maps, sets, qualified symbols, …) run in the tree
+//     walker on the environment built from the slots. When such a form
+//     changes the environment (a def that escapes into the frame, or a
+//     macro expanding to one), the frame switches to environment mode: it
+//     keeps that *Env and every later form of the frame runs in the tree
+//     walker on it, as today. Forms that scope their bindings (let, loop
+//     bodies, recur, the function body itself) switch back when they end.
+//
+// Steps, nesting depth, error messages, spans, traces and hints are those of
+// the tree walker: each compiled node charges its step and depth where
+// eval/evalList would and decorates its errors with the same helpers.
+
+// compileOff switches the compiler off (benchmarks and the differential
+// tests compare both evaluators in one process).
+var compileOff bool
+
+// code is a compiled form.
+type code func(in *Interp, fr *frame) (value.Value, error)
+
+// scope lists the locals visible at a point of a compiled body, in binding
+// order (a later entry shadows an earlier one of the same symbol).
+type scope struct{ e []scopeEntry }
+
+type scopeEntry struct {
+	sym  *value.Symbol
+	slot int
+}
+
+// slotUnset marks a loop local that the last recur gave no value: it is not
+// bound in that iteration (language.md §5.2 loop).
+var slotUnset value.Value = &slotUnsetMarker{}
+
+type slotUnsetMarker struct{ _ byte }
+
+// frame is the activation of a compiled unit (a function call or a loop run
+// by the tree walker).
+type frame struct {
+	slots []value.Value
+	// parent is the caller's frame when the caller was compiled code in
+	// slot mode, with psc its scope at the call; below is the environment
+	// beneath the chain of linked frames (the caller's whole environment
+	// when parent is nil).
+	parent *frame
+	psc    *scope
+	below  *Env
+	// callEnv caches the caller's environment built from parent (the
+	// parent is suspended while this frame runs, so it cannot change).
+	callEnv     *Env
+	haveCallEnv bool
+	// env, when set, is the frame's whole current environment: the frame
+	// is in environment mode (see above). base is the environment the
+	// first switch started from.
+	env  *Env
+	base *Env
+	// turn is the tailTurn bit of the unit's entry.
+	turn pos
+}
+
+// tctx is the static tail context of a compiled form: rec says the form is
+// in tail position of its fn or loop body, pass that the unit's turn bit
+// reaches it.
+type tctx struct{ rec, pass bool }
+
+func (t tctx) rt(fr *frame) pos {
+	var p pos
+	if t.rec {
+		p = tailRecur
+	}
+	if t.pass {
+		p |= fr.turn
+	}
+	return p
+}
+
+// ---- frames and environments ----
+
+func (in *Interp) pushFrame(n int) *frame {
+	if in.nframes == len(in.frames) {
+		in.frames = append(in.frames, &frame{})
+	}
+	f := in.frames[in.nframes]
+	in.nframes++
+	if cap(f.slots) < n {
+		f.slots = make([]value.Value, n)
+	} else {
+		f.slots = f.slots[:n]
+	}
+	return f
+}
+
+func (in *Interp) popFrame(f *frame) {
+	clear(f.slots)
+	*f = frame{slots: f.slots[:0]}
+	in.nframes--
+}
+
+// callEnvOf is the environment a frame was entered with.
+func (in *Interp) callEnvOf(fr *frame) *Env {
+	if fr.parent == nil {
+		return fr.below
+	}
+	if !fr.haveCallEnv {
+		fr.callEnv = in.envSlots(fr.parent, fr.psc)
+		fr.haveCallEnv = true
+	}
+	return fr.callEnv
+}
+
+// envSlots builds the environment of a frame in slot mode at scope sc.
+func (in *Interp) envSlots(fr *frame, sc *scope) *Env {
+	e := in.callEnvOf(fr)
+	for _, x := range sc.e {
+		if v := fr.slots[x.slot]; v != slotUnset {
+			e = e.Bind(x.sym, v)
+		}
+	}
+	return e
+}
+
+// envNow is the frame's current environment at scope sc.
+func (in *Interp) envNow(fr *frame, sc *scope) *Env {
+	if fr.env != nil {
+		return fr.env
+	}
+	return in.envSlots(fr, sc)
+}
+
+// switchEnv records that a form left to the tree walker changed the
+// environment from e to e2.
+func (fr *frame) switchEnv(e, e2 *Env) {
+	if fr.env == nil {
+		fr.base = e
+	}
+	fr.env = e2
+}
+
+// delegate runs form in the tree walker on the frame's environment (the
+// frame is in environment mode).
+func (in *Interp) delegate(fr *frame, form value.Value, tail pos) (value.Value, error) {
+	v, e2, err := in.eval(form, fr.env, tail)
+	if err == nil {
+		fr.env = e2
+	}
+	return v, err
+}
+
+// lookupFree finds a name that is not a local of the running code: in the
+// locals of the linked caller frames, then in the environment beneath
+// them.
+func (in *Interp) lookupFree(fr *frame, s *value.Symbol) (value.Value, bool) {
+	if s.EverLocal() {
+		for p, sc := fr.parent, fr.psc; p != nil; p, sc = p.parent, p.psc {
+			for i := len(sc.e) - 1; i >= 0; i-- {
+				if x := sc.e[i]; x.sym == s {
+					if v := p.slots[x.slot]; v != slotUnset {
+						return v, true
+					}
+				}
+			}
+		}
+	}
+	return fr.below.Lookup(s)
+}
+
+// resolveFree is resolve for a free unqualified name of compiled code in
+// slot mode; failures are made by resolve itself on the built environment.
+func (in *Interp) resolveFree(fr *frame, sc *scope, s *value.Symbol) (value.Value, error) {
+	if v, ok := in.lookupFree(fr, s); ok {
+		return v, nil
+	}
+	if !in.table.isEffect && s.Pure != nil {
+		return s.Pure, nil
+	}
+	if v, ok := in.table.m[s]; ok {
+		return v, nil
+	}
+	return in.resolve(s, in.envSlots(fr, sc))
+}
+
+// resolveLocal reads local slot k (symbol s) at scope sc.
+func (in *Interp) resolveLocal(fr *frame, sc *scope, s *value.Symbol, k int) (value.Value, error) {
+	if v := fr.slots[k]; v != slotUnset {
+		return v, nil
+	}
+	for i := len(sc.e) - 1; i >= 0; i-- {
+		if x := sc.e[i]; x.sym == s {
+			if v := fr.slots[x.slot]; v != slotUnset {
+				return v, nil
+			}
+		}
+	}
+	return in.resolveFree(fr, sc, s)
+}
+
+// decorate does for a compiled list form what evalList does for its errors;
+// the environment is the one at the form's start (the frame was in slot
+// mode then).
+func (in *Interp) decorate(err error, l *value.List, fr *frame, sc *scope) error {
+	if e, ok := err.(*Error); ok {
+		if e.Span == nil && in.Spans != nil {
+			if e.Span = in.Spans.Of(l); e.Span != nil {
+				noteVia(e, l)
+			}
+		}
+		if e.Expr == nil {
+			e.Expr = l
+		}
+		if e.Env == nil {
+			e.Env = in.envSlots(fr, sc)
+		}
+	}
+	return err
+}
+
+// enter charges one nesting level, as evalList and callSpell do.
+func (in *Interp) enter() *Error {
+	in.depth++
+	if in.depth > in.limits.MaxNesting {
+		return in.tooDeep()
+	}
+	return nil
+}
+
+func (in *Interp) tooDeep() *Error {
+	in.depth--
+	return LimitError(fmt.Sprintf("Nesting depth exceeded: %d", in.limits.MaxNesting))
+}
+
+// ---- compiled units ----
+
+// fnCode is a compiled Spell function body: parameters in slots 0..n-1.
+type fnCode struct {
+	nparams int
+	nslots  int
+	body    code
+}
+
+// compiledFn returns the compiled body of fn, compiling it on first use;
+// nil when its parameters are not plain symbols (the tree walker binds
+// them).
+func (in *Interp) compiledFn(fn *value.SpellFn, info *fnInfo) *fnCode {
+	if compileOff || !info.simple || info.variadic || info.err != "" {
+		return nil
+	}
+	if fc := info.code.Load(); fc != nil {
+		return fc
+	}
+	c := &compiler{sc: &scope{}}
+	for _, p := range info.fixed {
+		c.bind(p.(*value.Symbol))
+	}
+	body := fn.Body
+	if body == nil {
+		body = value.EmptyList
+	}
+	fc := &fnCode{nparams: len(info.fixed)}
+	fc.body = c.body(body, tctx{rec: true, pass: true})
+	fc.nslots = c.nslots
+	info.code.Store(fc)
+	return fc
+}
+
+// runFn runs a compiled function body in F (its parameters bound; depth
+// already charged by the caller) and loops on recur, as callSpell does.
+func (in *Interp) runFn(fc *fnCode, F *frame, form *value.List) (value.Value, error) {
+	for {
+		v, err := fc.body(in, F)
+		if err != nil {
+			in.depth--
+			return nil, in.callFail(err, in.callEnvOf(F), form)
+		}
+		r, ok := v.(*recurSignal)
+		if !ok {
+			in.depth--
+			return v, nil
+		}
+		if len(r.vals) != fc.nparams {
+			in.depth--
+			return nil, in.callFail(&Error{Msg: fmt.Sprintf("Wrong number of args: expected %d, got %d", fc.nparams, len(r.vals))}, in.callEnvOf(F), form)
+		}
+		copy(F.slots, r.vals)
+		F.env, F.base = nil, nil
+	}
+}
+
+// loopCode is a loop form compiled as a unit (run by sfLoop).
+type loopCode struct {
+	nslots int
+	loop   *loopNode
+}
+
+// loopUnit returns the compiled form of loop l, compiling it on first use;
+// nil when the compiler is off or the loop is outside its subset.
+func (in *Interp) loopUnit(l *value.List) *loopCode {
+	if compileOff {
+		return nil
+	}
+	loopCache.Lock()
+	lc, ok := loopCache.m[l]
+	loopCache.Unlock()
+	if ok {
+		return lc
+	}
+	c := &compiler{sc: &scope{}}
+	if n := c.loop(l, tctx{pass: true}); n != nil {
+		lc = &loopCode{loop: n, nslots: c.nslots}
+	}
+	loopCache.Lock()
+	if len(loopCache.m) > 4096 {
+		clear(loopCache.m)
+	}
+	loopCache.m[l] = lc
+	loopCache.Unlock()
+	return lc
+}
+
+// loopCache holds compiled loops by form (forms are immutable); it is
+// bounded, and a dropped entry is compiled again.
+var loopCache = struct {
+	sync.Mutex
+	m map[*value.List]*loopCode
+}{m: map[*value.List]*loopCode{}}
+
+// runLoopUnit runs a compiled loop for sfLoop (its step and depth are
+// charged by eval and evalList).
+func (in *Interp) runLoopUnit(lc *loopCode, env *Env, tail pos) (value.Value, *Env, error) {
+	F := in.pushFrame(lc.nslots)
+	F.below = env
+	F.turn = tail & tailTurn
+	v, err := lc.loop.inner(in, F)
+	out := env
+	if F.env != nil {
+		out = F.env
+	}
+	in.popFrame(F)
+	return v, out, err
+}
+
+// ---- the compiler ----
+
+type compiler struct {
+	nslots int
+	sc     *scope
+}
+
+// bind adds a local for s and returns its slot.
+func (c *compiler) bind(s *value.Symbol) int {
+	s.MarkLocal()
+	k := c.nslots
+	c.nslots++
+	e := make([]scopeEntry, len(c.sc.e), len(c.sc.e)+1)
+	copy(e, c.sc.e)
+	c.sc = &scope{e: append(e, scopeEntry{sym: s, slot: k})}
+	return k
+}
+
+func (c *compiler) lookup(s *value.Symbol) (int, bool) {
+	for i := len(c.sc.e) - 1; i >= 0; i-- {
+		if c.sc.e[i].sym == s {
+			return c.sc.e[i].slot, true
+		}
+	}
+	return 0, false
+}
+
+// body compiles forms like evalBody: threaded, the last inherits t.
+func (c *compiler) body(forms *value.List, t tctx) code {
+	items := forms.Slice()
+	switch len(items) {
+	case 0:
+		return func(*Interp, *frame) (value.Value, error) { return nil, nil }
+	case 1:
+		return c.expr(items[0], t)
+	}
+	codes := make([]code, len(items))
+	for i, f := range items {
+		tt := tctx{}
+		if i == len(items)-1 {
+			tt = t
+		}
+		codes[i] = c.expr(f, tt)
+	}
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		var v value.Value
+		var err error
+		for _, k := range codes {
+			if v, err = k(in, fr); err != nil {
+				return nil, err
+			}
+		}
+		return v, nil
+	}
+}
+
+func (c *compiler) expr(form value.Value, t tctx) code {
+	switch f := form.(type) {
+	case nil, bool, int64, float64, string, *value.Keyword, value.Char, *big.Int, *big.Rat, value.BigDec, float32, *value.Regex, *value.SpellFn:
+		return func(*Interp, *frame) (value.Value, error) { return form, nil }
+	case *value.Symbol:
+		if f.NS == "" {
+			return c.symbol(f)
+		}
+	case *value.Vector:
+		if f.Count() == 0 {
+			return func(*Interp, *frame) (value.Value, error) { return form, nil }
+		}
+		return c.vector(f)
+	case *value.Map:
+		if value.IsSpellFnMap(f) || f.Count() == 0 {
+			return func(*Interp, *frame) (value.Value, error) { return form, nil }
+		}
+	case *value.List:
+		if k := c.list(f, t); k != nil {
+			return k
+		}
+	}
+	return c.fallback(form, t)
+}
+
+// fallback leaves form to the tree walker, on the environment built from
+// the slots (or the frame's own in environment mode).
+func (c *compiler) fallback(form value.Value, t tctx) code {
+	sc := c.sc
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if fr.env != nil {
+			return in.delegate(fr, form, t.rt(fr))
+		}
+		e := in.envSlots(fr, sc)
+		v, e2, err := in.eval(form, e, t.rt(fr))
+		if err == nil && e2 != e {
+			fr.switchEnv(e, e2)
+		}
+		return v, err
+	}
+}
+
+func (c *compiler) symbol(s *value.Symbol) code {
+	sc := c.sc
+	if k, ok := c.lookup(s); ok {
+		return func(in *Interp, fr *frame) (value.Value, error) {
+			if err := in.step(); err != nil {
+				return nil, err
+			}
+			if fr.env != nil {
+				return in.resolve(s, fr.env)
+			}
+			if v := fr.slots[k]; v != slotUnset {
+				return v, nil
+			}
+			return in.resolveLocal(fr, sc, s, k)
+		}
+	}
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if err := in.step(); err != nil {
+			return nil, err
+		}
+		if fr.env != nil {
+			return in.resolve(s, fr.env)
+		}
+		return in.resolveFree(fr, sc, s)
+	}
+}
+
+func (c *compiler) vector(f *value.Vector) code {
+	items := f.Slice()
+	codes := make([]code, len(items))
+	for i, x := range items {
+		codes[i] = c.expr(x, tctx{})
+	}
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		out := make([]value.Value, len(codes))
+		for i, k := range codes {
+			v, err := k(in, fr)
+			if err != nil {
+				return nil, in.locate(err, f, i)
+			}
+			out[i] = v
+		}
+		return value.NewVector(out), nil
+	}
+}
+
+// listForm wraps the body of a compiled list form as eval and evalList do:
+// environment mode delegates; a step, a nesting level, and the error
+// decoration.
+func (c *compiler) listForm(l *value.List, t tctx, inner code) code {
+	sc := c.sc
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if fr.env != nil {
+			return in.delegate(fr, l, t.rt(fr))
+		}
+		if err := in.step(); err != nil {
+			return nil, err
+		}
+		if err := in.enter(); err != nil {
+			return nil, err
+		}
+		v, err := inner(in, fr)
+		in.depth--
+		if err != nil {
+			return nil, in.decorate(err, l, fr, sc)
+		}
+		return v, nil
+	}
+}
+
+// list compiles a list form, or returns nil to leave it to the tree walker.
+func (c *compiler) list(l *value.List, t tctx) code {
+	if l.Count() == 0 {
+		return func(in *Interp, fr *frame) (value.Value, error) {
+			if err := in.step(); err != nil {
+				return nil, err
+			}
+			return nil, nil
+		}
+	}
+	head := l.First()
+	if head == nil {
+		return c.listForm(l, t, func(*Interp, *frame) (value.Value, error) { return nil, nil })
+	}
+	s, ok := head.(*value.Symbol)
+	if !ok {
+		return nil
+	}
+	if s.Eval == nil {
+		return c.call(l, s, t)
+	}
+	switch s {
+	case symQuote:
+		var v value.Value
+		if l.Count() >= 2 {
+			v = l.Rest().First()
+		}
+		return c.listForm(l, t, func(*Interp, *frame) (value.Value, error) { return v, nil })
+	case symIf:
+		return c.ifForm(l, t)
+	case symDo:
+		return c.doForm(l, t)
+	case symLet:
+		return c.let(l, t)
+	case symLoopS:
+		if n := c.loop(l, t); n != nil {
+			sc := n.sc
+			return func(in *Interp, fr *frame) (value.Value, error) {
+				if fr.env != nil {
+					return in.delegate(fr, l, t.rt(fr))
+				}
+				if err := in.step(); err != nil {
+					return nil, err
+				}
+				if err := in.enter(); err != nil {
+					return nil, err
+				}
+				v, err := n.inner(in, fr)
+				in.depth--
+				if err != nil {
+					return nil, in.decorate(err, l, fr, sc)
+				}
+				return v, nil
+			}
+		}
+		return nil
+	case symRecurS:
+		if t.rec {
+			return c.recur(l, t)
+		}
+		return nil
+	case symFn, symFnStar:
+		return c.fn(l, t)
+	case symWhen:
+		if exp, err := mWhen(nil, l); err == nil {
+			return c.listForm(l, t, c.expr(exp, t))
+		}
+		return nil
+	case symCond:
+		exp, _ := mCond(nil, l)
+		return c.listForm(l, t, c.expr(exp, t))
+	}
+	return nil
+}
+
+var (
+	symLoopS  = value.Sym("loop")
+	symRecurS = value.Sym("recur")
+)
+
+func (c *compiler) ifForm(l *value.List, t tctx) code {
+	n := l.Count()
+	if n < 3 || n > 4 {
+		return nil
+	}
+	items := l.Slice()
+	test := c.expr(items[1], tctx{})
+	then := c.expr(items[2], t)
+	var els code
+	if n == 4 {
+		els = c.expr(items[3], t)
+	}
+	sc := c.sc
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if fr.env != nil {
+			return in.delegate(fr, l, t.rt(fr))
+		}
+		if err := in.step(); err != nil {
+			return nil, err
+		}
+		if err := in.enter(); err != nil {
+			return nil, err
+		}
+		v, err := test(in, fr)
+		idx := 1
+		if err == nil {
+			switch {
+			case value.Truthy(v):
+				idx = 2
+				v, err = then(in, fr)
+			case els == nil:
+				v = nil
+			default:
+				idx = 3
+				v, err = els(in, fr)
+			}
+		}
+		in.depth--
+		if err != nil {
+			return nil, in.decorate(in.locate(err, l, idx), l, fr, sc)
+		}
+		return v, nil
+	}
+}
+
+func (c *compiler) doForm(l *value.List, t tctx) code {
+	forms := l.Rest().Slice()
+	codes := make([]code, len(forms))
+	for i, f := range forms {
+		tt := tctx{}
+		if i == len(forms)-1 {
+			tt = t
+		}
+		codes[i] = c.expr(f, tt)
+	}
+	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
+		var v value.Value
+		var err error
+		for i, k := range codes {
+			if v, err = k(in, fr); err != nil {
+				if e, ok := err.(*Error); ok && e.ContainingForm == nil {
+					e.ContainingForm = forms[i]
+				}
+				return nil, in.locate(err, l, i+1)
+			}
+		}
+		return v, nil
+	})
+}
+
+// plainBindings returns the binding vector of a let or loop whose patterns
+// are all plain unqualified symbols.
+func plainBindings(l *value.List) (*value.Vector, []value.Value, bool) {
+	if l.Count() < 2 {
+		return nil, nil, false
+	}
+	bv, ok := l.Rest().First().(*value.Vector)
+	if !ok {
+		return nil, nil, false
+	}
+	bs := bv.Slice()
+	for i := 0; i+1 < len(bs); i += 2 {
+		if s, ok := bs[i].(*value.Symbol); !ok || s.NS != "" {
+			return nil, nil, false
+		}
+	}
+	return bv, bs, true
+}
+
+func (c *compiler) let(l *value.List, t tctx) code {
+	bv, bs, ok := plainBindings(l)
+	if !ok {
+		return nil
+	}
+	entry := c.sc
+	saved := c.sc
+	npairs := len(bs) / 2
+	inits := make([]code, npairs)
+	slots := make([]int, npairs)
+	for i := 0; i < npairs; i++ {
+		inits[i] = c.expr(bs[2*i+1], tctx{})
+		slots[i] = c.bind(bs[2*i].(*value.Symbol))
+	}
+	body := c.body(l.Rest().Rest(), t)
+	c.sc = saved
+	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
+		for i, k := range inits {
+			v, err := k(in, fr)
+			// defs made by an init never escape, not even to later inits
+			fr.env, fr.base = nil, nil
+			if err != nil {
+				return nil, in.locate(err, bv, 2*i+1)
+			}
+			fr.slots[slots[i]] = v
+		}
+		v, err := body(in, fr)
+		fr.env, fr.base = nil, nil
+		if err != nil {
+			if e, ok := err.(*Error); ok {
+				e.Env = in.envSlots(fr, entry)
+			}
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
+// loopNode is a compiled loop; inner runs it after its step and depth.
+type loopNode struct {
+	l     *value.List
+	bs    []value.Value
+	sc    *scope // at the loop form
+	inits []code
+	scs   []*scope // scope each init sees
+	slots []int
+	body  code
+	t     tctx
+}
+
+func (c *compiler) loop(l *value.List, t tctx) *loopNode {
+	_, bs, ok := plainBindings(l)
+	if !ok {
+		return nil
+	}
+	n := &loopNode{l: l, bs: bs, sc: c.sc, t: t}
+	saved := c.sc
+	for i := 0; i+1 < len(bs); i += 2 {
+		n.scs = append(n.scs, c.sc)
+		n.inits = append(n.inits, c.expr(bs[i+1], tctx{}))
+		n.slots = append(n.slots, c.bind(bs[i].(*value.Symbol)))
+	}
+	n.body = c.body(l.Rest().Rest(), tctx{rec: true, pass: t.pass})
+	c.sc = saved
+	return n
+}
+
+func (n *loopNode) inner(in *Interp, fr *frame) (value.Value, error) {
+	for i, k := range n.inits {
+		v, err := k(in, fr)
+		if err != nil {
+			return nil, err
+		}
+		if fr.env != nil {
+			return n.switched(in, fr, i, v)
+		}
+		fr.slots[n.slots[i]] = v
+	}
+	for {
+		v, err := n.body(in, fr)
+		// defs in the body never escape the loop
+		fr.env, fr.base = nil, nil
+		if err != nil {
+			if e, ok := err.(*Error); ok {
+				e.Env = in.envSlots(fr, n.sc)
+			}
+			return nil, err
+		}
+		r, ok := v.(*recurSignal)
+		if !ok {
+			return v, nil
+		}
+		for i, k := range n.slots {
+			if i < len(r.vals) {
+				fr.slots[k] = r.vals[i]
+			} else {
+				fr.slots[k] = slotUnset
+			}
+		}
+	}
+}
+
+// switched finishes a loop whose init i made defs (it switched the frame to
+// environment mode): what the tree walker does from there on, with its
+// outer and init environments rebuilt from the slots. The frame stays in
+// environment mode on the loop's result environment (the init defs escape).
+func (n *loopNode) switched(in *Interp, fr *frame, i int, v value.Value) (value.Value, error) {
+	r, base := fr.env, fr.base
+	outer := in.envSlots(fr, n.sc)
+	syms, vals, ok := r.Since(base)
+	if !ok {
+		syms, vals = r.Diff(base)
+	}
+	for j, s := range syms {
+		outer = outer.Bind(s, vals[j])
+	}
+	benv := r.Bind(n.bs[2*i].(*value.Symbol), v)
+	pats := make([]value.Value, 0, len(n.inits))
+	for j := 0; j <= i; j++ {
+		pats = append(pats, n.bs[2*j])
+	}
+	v2, out, err := in.loopFrom(n.l, n.bs, 2*i+2, outer, benv, pats, n.t.rt(fr)&tailTurn)
+	fr.env, fr.base = out, nil
+	if out == nil {
+		// environment mode needs a non-nil environment
+		fr.env = (*Env)(nil).Bind(symEval, nil).Unbind(symEval)
+	}
+	return v2, err
+}
+
+func (c *compiler) recur(l *value.List, t tctx) code {
+	args := l.Rest().Slice()
+	codes := make([]code, len(args))
+	for i, a := range args {
+		codes[i] = c.expr(a, tctx{})
+	}
+	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
+		base := len(in.argStack)
+		for i, k := range codes {
+			v, err := k(in, fr)
+			if err != nil {
+				in.popArgs(base)
+				return nil, in.locate(err, l, i+1)
+			}
+			in.argStack = append(in.argStack, v)
+		}
+		sig := &in.recur
+		sig.vals = append(sig.vals[:0], in.argStack[base:]...)
+		in.popArgs(base)
+		return sig, nil
+	})
+}
+
+func (c *compiler) fn(l *value.List, t tctx) code {
+	rest := l.Rest()
+	var params value.Value
+	body := value.EmptyList
+	if rest.Count() > 0 {
+		params = rest.First()
+		body = rest.Rest()
+	}
+	// Every function this form makes shares one analysis and one
+	// compiled body.
+	info := analyzeParams(params)
+	return c.listForm(l, t, func(*Interp, *frame) (value.Value, error) {
+		return &value.SpellFn{Params: params, Body: body, Extra: info}, nil
+	})
+}
+
+// call compiles a call whose head is a symbol that names no special form
+// or built-in macro: evalList1 and applyForm.
+func (c *compiler) call(l *value.List, head *value.Symbol, t tctx) code {
+	sc := c.sc
+	hslot, hlocal := c.lookup(head)
+	argForms := l.Rest().Slice()
+	args := make([]code, len(argForms))
+	for i, a := range argForms {
+		args[i] = c.expr(a, tctx{})
+	}
+	n := &callNode{l: l, head: head, hslot: hslot, hlocal: hlocal, args: args, sc: sc, t: t}
+	n.ops = make([]operand, len(argForms))
+	for i, a := range argForms {
+		n.ops[i] = c.operand(a, args[i])
+	}
+	return n.eval
+}
+
+type callNode struct {
+	l      *value.List
+	head   *value.Symbol
+	hslot  int
+	hlocal bool
+	args   []code
+	ops    []operand
+	sc     *scope
+	t      tctx
+}
+
+// operand is an argument of a call: a constant and a local are read in
+// place, anything else runs its code.
+type operand struct {
+	k     code
+	v     value.Value
+	slot  int
+	local bool
+	isVal bool
+}
+
+func (c *compiler) operand(form value.Value, k code) operand {
+	switch f := form.(type) {
+	case nil, bool, int64, float64, string, *value.Keyword, value.Char:
+		return operand{k: k, v: form, isVal: true}
+	case *value.Symbol:
+		if f.NS == "" {
+			if slot, ok := c.lookup(f); ok {
+				return operand{k: k, slot: slot, local: true}
+			}
+		}
+	}
+	return operand{k: k}
+}
+
+// get evaluates the operand: a local costs its step like a symbol.
+func (o *operand) get(in *Interp, fr *frame) (value.Value, error) {
+	if o.isVal {
+		return o.v, nil
+	}
+	if o.local && fr.env == nil {
+		in.steps++
+		if v := fr.slots[o.slot]; v != slotUnset && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
+			return v, nil
+		}
+		in.steps--
+	}
+	return o.k(in, fr)
+}
+
+// eval is the call form as eval and evalList run it.
+func (n *callNode) eval(in *Interp, fr *frame) (value.Value, error) {
+	if fr.env != nil {
+		return in.delegate(fr, n.l, n.t.rt(fr))
+	}
+	if err := in.step(); err != nil {
+		return nil, err
+	}
+	if err := in.enter(); err != nil {
+		return nil, err
+	}
+	v, err := n.run(in, fr)
+	in.depth--
+	if err != nil {
+		return nil, in.decorate(err, n.l, fr, n.sc)
+	}
+	return v, nil
+}
+
+func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
+	var fv value.Value
+	var err error
+	switch {
+	case !n.head.EverBound() && !in.table.isEffect && n.head.Pure != nil:
+		// bound nowhere: the pure builtin
+		fv = n.head.Pure
+	case n.hlocal:
+		fv, err = in.resolveLocal(fr, n.sc, n.head, n.hslot)
+	default:
+		fv, err = in.resolveFree(fr, n.sc, n.head)
+	}
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Expr = n.l
+		}
+		return nil, in.locate(err, n.l, 0)
+	}
+	if value.IsSpellMacro(fv) {
+		e := in.envSlots(fr, n.sc)
+		v, e2, err := in.expandAndEval(n.head, fv, n.l, e, n.t.rt(fr))
+		if err == nil && e2 != e {
+			fr.switchEnv(e, e2)
+		}
+		return v, err
+	}
+	switch f := fv.(type) {
+	case *Builtin:
+		if len(n.args) == 2 && f.fast2 != nil {
+			a0, err := n.ops[0].get(in, fr)
+			if err != nil {
+				return nil, in.locate(err, n.l, 1)
+			}
+			a1, err := n.ops[1].get(in, fr)
+			if err != nil {
+				return nil, in.locate(err, n.l, 2)
+			}
+			if v, ok := f.fast2(a0, a1); ok {
+				return v, nil
+			}
+			return n.finish(in, fr, f, []value.Value{a0, a1})
+		}
+		if len(n.args) == 1 && f.fast1 != nil {
+			a0, err := n.ops[0].get(in, fr)
+			if err != nil {
+				return nil, in.locate(err, n.l, 1)
+			}
+			if v, ok := f.fast1(a0); ok {
+				return v, nil
+			}
+			return n.finish(in, fr, f, []value.Value{a0})
+		}
+		args := make([]value.Value, len(n.args))
+		for i, k := range n.args {
+			if args[i], err = k(in, fr); err != nil {
+				return nil, in.locate(err, n.l, i+1)
+			}
+		}
+		return n.finish(in, fr, f, args)
+	case *value.SpellFn:
+		info := fnInfoOf(f)
+		if len(n.args) == len(info.fixed) {
+			if fc := in.compiledFn(f, info); fc != nil {
+				return n.callCompiled(in, fr, fc)
+			}
+		}
+	}
+	// Everything else as applyForm: Spell function arguments on the
+	// argument stack, other callables get their own slice.
+	_, spellFn := fv.(*value.SpellFn)
+	var args []value.Value
+	base := len(in.argStack)
+	if !spellFn {
+		args = make([]value.Value, len(n.args))
+	}
+	for i, k := range n.args {
+		a, err := k(in, fr)
+		if err != nil {
+			if spellFn {
+				in.popArgs(base)
+			}
+			return nil, in.locate(err, n.l, i+1)
+		}
+		if spellFn {
+			in.argStack = append(in.argStack, a)
+		} else {
+			args[i] = a
+		}
+	}
+	if spellFn {
+		args = in.argStack[base : base+len(n.args) : base+len(n.args)]
+	}
+	// Only Spell functions (and Spell-function maps) see the caller's
+	// environment; other callables get none built.
+	var env *Env
+	if _, isMap := fv.(*value.Map); spellFn || isMap {
+		env = in.envNow(fr, n.sc)
+	}
+	v, err := in.apply(fv, args, env, n.l, n.t.rt(fr))
+	if spellFn {
+		in.popArgs(base)
+	}
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Env == nil {
+			if env == nil {
+				env = in.envNow(fr, n.sc)
+			}
+			e.Env = env
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// finish calls a builtin whose fast path did not apply.
+func (n *callNode) finish(in *Interp, fr *frame, b *Builtin, args []value.Value) (value.Value, error) {
+	var v value.Value
+	var err error
+	if fr.env != nil {
+		v, err = in.callBuiltinAt(b, args, fr.env, nil, nil, n.l, n.t.rt(fr))
+	} else {
+		v, err = in.callBuiltinAt(b, args, nil, fr, n.sc, n.l, n.t.rt(fr))
+	}
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Env == nil {
+			e.Env = in.envNow(fr, n.sc)
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// callCompiled calls a compiled Spell function: the arguments go straight
+// into the callee's slots, and the callee's free names resolve through
+// this frame.
+func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value, error) {
+	F := in.pushFrame(fc.nslots)
+	for i := range n.ops {
+		v, err := n.ops[i].get(in, fr)
+		if err != nil {
+			in.popFrame(F)
+			return nil, in.locate(err, n.l, i+1)
+		}
+		F.slots[i] = v
+	}
+	if fr.env != nil {
+		F.below = fr.env
+	} else {
+		F.parent, F.psc, F.below = fr, n.sc, fr.below
+	}
+	F.turn = n.t.rt(fr) & tailTurn
+	if err := in.enter(); err != nil {
+		in.popFrame(F)
+		err.Env = in.envNow(fr, n.sc)
+		return nil, err
+	}
+	v, err := in.runFn(fc, F, n.l)
+	in.popFrame(F)
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Env == nil {
+			e.Env = in.envNow(fr, n.sc)
+		}
+		return nil, err
+	}
+	return v, nil
+}
