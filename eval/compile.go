@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -44,6 +45,65 @@ var compileOff bool
 // code is a compiled form.
 type code func(in *Interp, fr *frame) (value.Value, error)
 
+// icode is a compiled form that may produce a long without boxing it: the
+// value intSlot says the result is n.
+type icode func(in *Interp, fr *frame) (n int64, v value.Value, err error)
+
+// slot holds a local: v, or the long n when v is intSlot (kept unboxed
+// until something needs it as a value).
+type slot struct {
+	v value.Value
+	n int64
+}
+
+// intSlot marks an unboxed long (in a slot or an icode result). Markers
+// are told apart by type (a type assertion, not an interface comparison).
+var intSlot value.Value = &intMarker{}
+
+type intMarker struct{ _ byte }
+
+func isInt(v value.Value) bool { _, ok := v.(*intMarker); return ok }
+
+func isUnset(v value.Value) bool { _, ok := v.(*slotUnsetMarker); return ok }
+
+// val returns the slot's value, boxing (once) an unboxed long.
+func (s *slot) val() value.Value {
+	if isInt(s.v) {
+		s.v = s.n
+	}
+	return s.v
+}
+
+// setI stores an icode result.
+func (s *slot) setI(n int64, v value.Value) {
+	s.v, s.n = v, n
+}
+
+// boxI makes an icode result a value.
+func boxI(n int64, v value.Value) value.Value {
+	if isInt(v) {
+		return n
+	}
+	return v
+}
+
+// asInt reads an icode result as a long.
+func asInt(n int64, v value.Value) (int64, bool) {
+	if isInt(v) {
+		return n, true
+	}
+	x, ok := v.(int64)
+	return x, ok
+}
+
+// icodeOf adapts code.
+func icodeOf(k code) icode {
+	return func(in *Interp, fr *frame) (int64, value.Value, error) {
+		v, err := k(in, fr)
+		return 0, v, err
+	}
+}
+
 // scope lists the locals visible at a point of a compiled body, in binding
 // order (a later entry shadows an earlier one of the same symbol).
 type scope struct{ e []scopeEntry }
@@ -62,7 +122,7 @@ type slotUnsetMarker struct{ _ byte }
 // frame is the activation of a compiled unit (a function call or a loop run
 // by the tree walker).
 type frame struct {
-	slots []value.Value
+	slots []slot
 	// parent is the caller's frame when the caller was compiled code in
 	// slot mode, with psc its scope at the call; below is the environment
 	// beneath the chain of linked frames (the caller's whole environment
@@ -108,7 +168,7 @@ func (in *Interp) pushFrame(n int) *frame {
 	f := in.frames[in.nframes]
 	in.nframes++
 	if cap(f.slots) < n {
-		f.slots = make([]value.Value, n)
+		f.slots = make([]slot, n)
 	} else {
 		f.slots = f.slots[:n]
 	}
@@ -137,7 +197,7 @@ func (in *Interp) callEnvOf(fr *frame) *Env {
 func (in *Interp) envSlots(fr *frame, sc *scope) *Env {
 	e := in.callEnvOf(fr)
 	for _, x := range sc.e {
-		if v := fr.slots[x.slot]; v != slotUnset {
+		if v := fr.slots[x.slot].val(); !isUnset(v) {
 			e = e.Bind(x.sym, v)
 		}
 	}
@@ -179,7 +239,7 @@ func (in *Interp) lookupFree(fr *frame, s *value.Symbol) (value.Value, bool) {
 		for p, sc := fr.parent, fr.psc; p != nil; p, sc = p.parent, p.psc {
 			for i := len(sc.e) - 1; i >= 0; i-- {
 				if x := sc.e[i]; x.sym == s {
-					if v := p.slots[x.slot]; v != slotUnset {
+					if v := p.slots[x.slot].val(); !isUnset(v) {
 						return v, true
 					}
 				}
@@ -206,12 +266,12 @@ func (in *Interp) resolveFree(fr *frame, sc *scope, s *value.Symbol) (value.Valu
 
 // resolveLocal reads local slot k (symbol s) at scope sc.
 func (in *Interp) resolveLocal(fr *frame, sc *scope, s *value.Symbol, k int) (value.Value, error) {
-	if v := fr.slots[k]; v != slotUnset {
+	if v := fr.slots[k].val(); !isUnset(v) {
 		return v, nil
 	}
 	for i := len(sc.e) - 1; i >= 0; i-- {
 		if x := sc.e[i]; x.sym == s {
-			if v := fr.slots[x.slot]; v != slotUnset {
+			if v := fr.slots[x.slot].val(); !isUnset(v) {
 				return v, nil
 			}
 		}
@@ -255,6 +315,14 @@ func (in *Interp) tooDeep() *Error {
 
 // ---- compiled units ----
 
+// slotRecur is the recur signal of compiled code: the values in slots.
+type slotRecur struct{ s []slot }
+
+func (in *Interp) popSlots(base int) {
+	clear(in.slotStack[base:])
+	in.slotStack = in.slotStack[:base]
+}
+
 // fnCode is a compiled Spell function body: parameters in slots 0..n-1.
 type fnCode struct {
 	nparams int
@@ -296,16 +364,26 @@ func (in *Interp) runFn(fc *fnCode, F *frame, form *value.List) (value.Value, er
 			in.depth--
 			return nil, in.callFail(err, in.callEnvOf(F), form)
 		}
-		r, ok := v.(*recurSignal)
-		if !ok {
+		var got int
+		switch r := v.(type) {
+		case *slotRecur:
+			if got = len(r.s); got == fc.nparams {
+				copy(F.slots, r.s)
+			}
+		case *recurSignal:
+			if got = len(r.vals); got == fc.nparams {
+				for i, x := range r.vals {
+					F.slots[i] = slot{v: x}
+				}
+			}
+		default:
 			in.depth--
 			return v, nil
 		}
-		if len(r.vals) != fc.nparams {
+		if got != fc.nparams {
 			in.depth--
-			return nil, in.callFail(&Error{Msg: fmt.Sprintf("Wrong number of args: expected %d, got %d", fc.nparams, len(r.vals))}, in.callEnvOf(F), form)
+			return nil, in.callFail(&Error{Msg: fmt.Sprintf("Wrong number of args: expected %d, got %d", fc.nparams, got)}, in.callEnvOf(F), form)
 		}
-		copy(F.slots, r.vals)
 		F.env, F.base = nil, nil
 	}
 }
@@ -471,7 +549,7 @@ func (c *compiler) symbol(s *value.Symbol) code {
 			if fr.env != nil {
 				return in.resolve(s, fr.env)
 			}
-			if v := fr.slots[k]; v != slotUnset {
+			if v := fr.slots[k].val(); !isUnset(v) {
 				return v, nil
 			}
 			return in.resolveLocal(fr, sc, s, k)
@@ -617,7 +695,7 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 		return nil
 	}
 	items := l.Slice()
-	test := c.expr(items[1], tctx{})
+	test := c.iexpr(items[1], tctx{})
 	then := c.expr(items[2], t)
 	var els code
 	if n == 4 {
@@ -634,11 +712,11 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 		if err := in.enter(); err != nil {
 			return nil, err
 		}
-		v, err := test(in, fr)
+		_, v, err := test(in, fr)
 		idx := 1
 		if err == nil {
 			switch {
-			case value.Truthy(v):
+			case isInt(v) || value.Truthy(v):
 				idx = 2
 				v, err = then(in, fr)
 			case els == nil:
@@ -708,23 +786,23 @@ func (c *compiler) let(l *value.List, t tctx) code {
 	entry := c.sc
 	saved := c.sc
 	npairs := len(bs) / 2
-	inits := make([]code, npairs)
+	inits := make([]icode, npairs)
 	slots := make([]int, npairs)
 	for i := 0; i < npairs; i++ {
-		inits[i] = c.expr(bs[2*i+1], tctx{})
+		inits[i] = c.iexpr(bs[2*i+1], tctx{})
 		slots[i] = c.bind(bs[2*i].(*value.Symbol))
 	}
 	body := c.body(l.Rest().Rest(), t)
 	c.sc = saved
 	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
 		for i, k := range inits {
-			v, err := k(in, fr)
+			x, v, err := k(in, fr)
 			// defs made by an init never escape, not even to later inits
 			fr.env, fr.base = nil, nil
 			if err != nil {
 				return nil, in.locate(err, bv, 2*i+1)
 			}
-			fr.slots[slots[i]] = v
+			fr.slots[slots[i]].setI(x, v)
 		}
 		v, err := body(in, fr)
 		fr.env, fr.base = nil, nil
@@ -743,7 +821,7 @@ type loopNode struct {
 	l     *value.List
 	bs    []value.Value
 	sc    *scope // at the loop form
-	inits []code
+	inits []icode
 	scs   []*scope // scope each init sees
 	slots []int
 	body  code
@@ -759,7 +837,7 @@ func (c *compiler) loop(l *value.List, t tctx) *loopNode {
 	saved := c.sc
 	for i := 0; i+1 < len(bs); i += 2 {
 		n.scs = append(n.scs, c.sc)
-		n.inits = append(n.inits, c.expr(bs[i+1], tctx{}))
+		n.inits = append(n.inits, c.iexpr(bs[i+1], tctx{}))
 		n.slots = append(n.slots, c.bind(bs[i].(*value.Symbol)))
 	}
 	n.body = c.body(l.Rest().Rest(), tctx{rec: true, pass: t.pass})
@@ -769,14 +847,14 @@ func (c *compiler) loop(l *value.List, t tctx) *loopNode {
 
 func (n *loopNode) inner(in *Interp, fr *frame) (value.Value, error) {
 	for i, k := range n.inits {
-		v, err := k(in, fr)
+		x, v, err := k(in, fr)
 		if err != nil {
 			return nil, err
 		}
 		if fr.env != nil {
-			return n.switched(in, fr, i, v)
+			return n.switched(in, fr, i, boxI(x, v))
 		}
-		fr.slots[n.slots[i]] = v
+		fr.slots[n.slots[i]].setI(x, v)
 	}
 	for {
 		v, err := n.body(in, fr)
@@ -788,16 +866,25 @@ func (n *loopNode) inner(in *Interp, fr *frame) (value.Value, error) {
 			}
 			return nil, err
 		}
-		r, ok := v.(*recurSignal)
-		if !ok {
-			return v, nil
-		}
-		for i, k := range n.slots {
-			if i < len(r.vals) {
-				fr.slots[k] = r.vals[i]
-			} else {
-				fr.slots[k] = slotUnset
+		switch r := v.(type) {
+		case *slotRecur:
+			for i, k := range n.slots {
+				if i < len(r.s) {
+					fr.slots[k] = r.s[i]
+				} else {
+					fr.slots[k] = slot{v: slotUnset}
+				}
 			}
+		case *recurSignal:
+			for i, k := range n.slots {
+				if i < len(r.vals) {
+					fr.slots[k] = slot{v: r.vals[i]}
+				} else {
+					fr.slots[k] = slot{v: slotUnset}
+				}
+			}
+		default:
+			return v, nil
 		}
 	}
 }
@@ -832,23 +919,25 @@ func (n *loopNode) switched(in *Interp, fr *frame, i int, v value.Value) (value.
 
 func (c *compiler) recur(l *value.List, t tctx) code {
 	args := l.Rest().Slice()
-	codes := make([]code, len(args))
+	codes := make([]icode, len(args))
 	for i, a := range args {
-		codes[i] = c.expr(a, tctx{})
+		codes[i] = c.iexpr(a, tctx{})
 	}
 	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
-		base := len(in.argStack)
+		// As sfRecur, on a stack of slots (a recur inside an argument
+		// finishes before this one completes).
+		base := len(in.slotStack)
 		for i, k := range codes {
-			v, err := k(in, fr)
+			x, v, err := k(in, fr)
 			if err != nil {
-				in.popArgs(base)
+				in.popSlots(base)
 				return nil, in.locate(err, l, i+1)
 			}
-			in.argStack = append(in.argStack, v)
+			in.slotStack = append(in.slotStack, slot{v: v, n: x})
 		}
-		sig := &in.recur
-		sig.vals = append(sig.vals[:0], in.argStack[base:]...)
-		in.popArgs(base)
+		sig := &in.recurS
+		sig.s = append(sig.s[:0], in.slotStack[base:]...)
+		in.popSlots(base)
 		return sig, nil
 	})
 }
@@ -872,19 +961,148 @@ func (c *compiler) fn(l *value.List, t tctx) code {
 // call compiles a call whose head is a symbol that names no special form
 // or built-in macro: evalList1 and applyForm.
 func (c *compiler) call(l *value.List, head *value.Symbol, t tctx) code {
+	n := c.callNode(l, head, t)
+	if n.op != 0 {
+		return func(in *Interp, fr *frame) (value.Value, error) {
+			x, v, err := n.ieval(in, fr)
+			return boxI(x, v), err
+		}
+	}
+	return n.eval
+}
+
+func (c *compiler) callNode(l *value.List, head *value.Symbol, t tctx) *callNode {
 	sc := c.sc
 	hslot, hlocal := c.lookup(head)
 	argForms := l.Rest().Slice()
-	args := make([]code, len(argForms))
-	for i, a := range argForms {
-		args[i] = c.expr(a, tctx{})
-	}
-	n := &callNode{l: l, head: head, hslot: hslot, hlocal: hlocal, args: args, sc: sc, t: t}
+	n := &callNode{l: l, head: head, hslot: hslot, hlocal: hlocal, sc: sc, t: t}
+	n.args = make([]code, len(argForms))
 	n.ops = make([]operand, len(argForms))
 	for i, a := range argForms {
-		n.ops[i] = c.operand(a, args[i])
+		k, ik := c.dual(a, tctx{})
+		n.args[i] = k
+		n.ops[i] = c.operand(a, k, ik)
 	}
-	return n.eval
+	if o, ok := longOps[head]; ok && o.arity == len(argForms) {
+		n.op, n.opFn = o.op, builtins[symText(head)]
+	}
+	return n
+}
+
+// Long operations the compiler runs on unboxed longs when their name is
+// bound to the builtin at the call (the results are the fast paths'; any
+// other case takes the builtin's general path).
+const (
+	opAdd = iota + 1
+	opSub
+	opLt
+	opGt
+	opLe
+	opGe
+	opEq
+	opInc
+	opDec
+)
+
+var longOps = map[*value.Symbol]struct{ op, arity int }{
+	value.Sym("+"):   {opAdd, 2},
+	value.Sym("-"):   {opSub, 2},
+	value.Sym("<"):   {opLt, 2},
+	value.Sym(">"):   {opGt, 2},
+	value.Sym("<="):  {opLe, 2},
+	value.Sym(">="):  {opGe, 2},
+	value.Sym("="):   {opEq, 2},
+	value.Sym("inc"): {opInc, 1},
+	value.Sym("dec"): {opDec, 1},
+}
+
+// longOp computes op on longs; ok false when it overflows.
+func longOp(op int, a, b int64) (int64, value.Value, bool) {
+	switch op {
+	case opAdd:
+		c := a + b
+		return c, intSlot, (c > a) == (b > 0)
+	case opSub:
+		c := a - b
+		return c, intSlot, (c < a) == (b > 0)
+	case opLt:
+		return 0, a < b, true
+	case opGt:
+		return 0, a > b, true
+	case opLe:
+		return 0, a <= b, true
+	case opGe:
+		return 0, a >= b, true
+	case opEq:
+		return 0, a == b, true
+	case opInc:
+		return a + 1, intSlot, a != 1<<63-1
+	case opDec:
+		return a - 1, intSlot, a != -1<<63
+	}
+	return 0, nil, false
+}
+
+// dual compiles form both ways: as code and as icode.
+func (c *compiler) dual(form value.Value, t tctx) (code, icode) {
+	if ik := c.intCode(form, t); ik != nil {
+		return func(in *Interp, fr *frame) (value.Value, error) {
+			n, v, err := ik(in, fr)
+			return boxI(n, v), err
+		}, ik
+	}
+	k := c.expr(form, t)
+	return k, icodeOf(k)
+}
+
+// iexpr compiles form as icode.
+func (c *compiler) iexpr(form value.Value, t tctx) icode {
+	if ik := c.intCode(form, t); ik != nil {
+		return ik
+	}
+	return icodeOf(c.expr(form, t))
+}
+
+// intCode compiles the forms that can yield an unboxed long: long
+// literals, locals and the long operations; nil for any other.
+func (c *compiler) intCode(form value.Value, t tctx) icode {
+	switch f := form.(type) {
+	case int64:
+		return func(*Interp, *frame) (int64, value.Value, error) { return f, intSlot, nil }
+	case *value.Symbol:
+		if f.NS != "" {
+			return nil
+		}
+		k, ok := c.lookup(f)
+		if !ok {
+			return nil
+		}
+		sc := c.sc
+		return func(in *Interp, fr *frame) (int64, value.Value, error) {
+			if err := in.step(); err != nil {
+				return 0, nil, err
+			}
+			if fr.env != nil {
+				v, err := in.resolve(f, fr.env)
+				return 0, v, err
+			}
+			if s := &fr.slots[k]; !isUnset(s.v) {
+				return s.n, s.v, nil
+			}
+			v, err := in.resolveLocal(fr, sc, f, k)
+			return 0, v, err
+		}
+	case *value.List:
+		h, ok := f.First().(*value.Symbol)
+		if !ok || h.Eval != nil {
+			return nil
+		}
+		if o, ok := longOps[h]; !ok || o.arity != f.Count()-1 {
+			return nil
+		}
+		return c.callNode(f, h, t).ieval
+	}
+	return nil
 }
 
 type callNode struct {
@@ -896,30 +1114,41 @@ type callNode struct {
 	ops    []operand
 	sc     *scope
 	t      tctx
+	// op is a long operation (longOps) and opFn its builtin.
+	op   int
+	opFn *Builtin
+	// cache is the head's value in the environment last seen beneath the
+	// frames (shared by futures running the same code: one atomic word).
+	cache atomic.Pointer[headCache]
 }
 
 // operand is an argument of a call: a constant and a local are read in
 // place, anything else runs its code.
 type operand struct {
 	k     code
+	ik    icode
 	v     value.Value
+	n     int64
 	slot  int
 	local bool
 	isVal bool
+	isInt bool
 }
 
-func (c *compiler) operand(form value.Value, k code) operand {
+func (c *compiler) operand(form value.Value, k code, ik icode) operand {
 	switch f := form.(type) {
-	case nil, bool, int64, float64, string, *value.Keyword, value.Char:
-		return operand{k: k, v: form, isVal: true}
+	case int64:
+		return operand{k: k, ik: ik, v: form, n: f, isVal: true, isInt: true}
+	case nil, bool, float64, string, *value.Keyword, value.Char:
+		return operand{k: k, ik: ik, v: form, isVal: true}
 	case *value.Symbol:
 		if f.NS == "" {
 			if slot, ok := c.lookup(f); ok {
-				return operand{k: k, slot: slot, local: true}
+				return operand{k: k, ik: ik, slot: slot, local: true}
 			}
 		}
 	}
-	return operand{k: k}
+	return operand{k: k, ik: ik}
 }
 
 // get evaluates the operand: a local costs its step like a symbol.
@@ -929,12 +1158,30 @@ func (o *operand) get(in *Interp, fr *frame) (value.Value, error) {
 	}
 	if o.local && fr.env == nil {
 		in.steps++
-		if v := fr.slots[o.slot]; v != slotUnset && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
-			return v, nil
+		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
+			return s.val(), nil
 		}
 		in.steps--
 	}
 	return o.k(in, fr)
+}
+
+// iget is get for an icode consumer.
+func (o *operand) iget(in *Interp, fr *frame) (int64, value.Value, error) {
+	if o.isInt {
+		return o.n, intSlot, nil
+	}
+	if o.isVal {
+		return 0, o.v, nil
+	}
+	if o.local && fr.env == nil {
+		in.steps++
+		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
+			return s.n, s.v, nil
+		}
+		in.steps--
+	}
+	return o.ik(in, fr)
 }
 
 // eval is the call form as eval and evalList run it.
@@ -956,7 +1203,103 @@ func (n *callNode) eval(in *Interp, fr *frame) (value.Value, error) {
 	return v, nil
 }
 
+// ieval is eval for a long operation.
+func (n *callNode) ieval(in *Interp, fr *frame) (int64, value.Value, error) {
+	if fr.env != nil {
+		v, err := in.delegate(fr, n.l, n.t.rt(fr))
+		return 0, v, err
+	}
+	if err := in.step(); err != nil {
+		return 0, nil, err
+	}
+	if err := in.enter(); err != nil {
+		return 0, nil, err
+	}
+	x, v, err := n.irun(in, fr)
+	in.depth--
+	if err != nil {
+		return 0, nil, in.decorate(err, n.l, fr, n.sc)
+	}
+	return x, v, nil
+}
+
+func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
+	fv, err := n.resolveHead(in, fr)
+	if err != nil {
+		return 0, nil, err
+	}
+	if b, ok := fv.(*Builtin); !ok || b != n.opFn {
+		v, err := n.apply(in, fr, fv)
+		return 0, v, err
+	}
+	n0, v0, err := n.ops[0].iget(in, fr)
+	if err != nil {
+		return 0, nil, in.locate(err, n.l, 1)
+	}
+	if len(n.ops) == 1 {
+		if a, ok := asInt(n0, v0); ok {
+			if x, v, ok := longOp(n.op, a, 0); ok {
+				return x, v, nil
+			}
+		}
+		v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0)})
+		return 0, v, err
+	}
+	n1, v1, err := n.ops[1].iget(in, fr)
+	if err != nil {
+		return 0, nil, in.locate(err, n.l, 2)
+	}
+	if a, ok := asInt(n0, v0); ok {
+		if b, ok := asInt(n1, v1); ok {
+			if x, v, ok := longOp(n.op, a, b); ok {
+				return x, v, nil
+			}
+		}
+	}
+	v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0), boxI(n1, v1)})
+	return 0, v, err
+}
+
 func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
+	if !n.hlocal && !n.head.EverLocal() {
+		// A name bound in the environment beneath the frames: the same
+		// environment gives the same value (environments are immutable).
+		if hc := n.cache.Load(); hc != nil && hc.below == fr.below {
+			if hc.fc != nil {
+				return n.callCompiled(in, fr, hc.fc)
+			}
+			return n.apply(in, fr, hc.fv)
+		}
+		if fv, ok := fr.below.Lookup(n.head); ok {
+			hc := &headCache{below: fr.below, fv: fv}
+			if f, ok := fv.(*value.SpellFn); ok {
+				if info := fnInfoOf(f); len(n.args) == len(info.fixed) {
+					hc.fc = in.compiledFn(f, info)
+				}
+			}
+			n.cache.Store(hc)
+			if hc.fc != nil {
+				return n.callCompiled(in, fr, hc.fc)
+			}
+			return n.apply(in, fr, fv)
+		}
+	}
+	fv, err := n.resolveHead(in, fr)
+	if err != nil {
+		return nil, err
+	}
+	return n.apply(in, fr, fv)
+}
+
+// headCache remembers what a call's head names in one environment.
+type headCache struct {
+	below *Env
+	fv    value.Value
+	fc    *fnCode // fv's compiled body when fv is a Spell function of this arity
+}
+
+// resolveHead resolves the head symbol as evalList1 does.
+func (n *callNode) resolveHead(in *Interp, fr *frame) (value.Value, error) {
 	var fv value.Value
 	var err error
 	switch {
@@ -974,6 +1317,12 @@ func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
 		}
 		return nil, in.locate(err, n.l, 0)
 	}
+	return fv, nil
+}
+
+// apply is the rest of evalList1 and applyForm, the head resolved.
+func (n *callNode) apply(in *Interp, fr *frame, fv value.Value) (value.Value, error) {
+	var err error
 	if value.IsSpellMacro(fv) {
 		e := in.envSlots(fr, n.sc)
 		v, e2, err := in.expandAndEval(n.head, fv, n.l, e, n.t.rt(fr))
@@ -1094,12 +1443,12 @@ func (n *callNode) finish(in *Interp, fr *frame, b *Builtin, args []value.Value)
 func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value, error) {
 	F := in.pushFrame(fc.nslots)
 	for i := range n.ops {
-		v, err := n.ops[i].get(in, fr)
+		x, v, err := n.ops[i].iget(in, fr)
 		if err != nil {
 			in.popFrame(F)
 			return nil, in.locate(err, n.l, i+1)
 		}
-		F.slots[i] = v
+		F.slots[i].setI(x, v)
 	}
 	if fr.env != nil {
 		F.below = fr.env

@@ -111,7 +111,9 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 	if len(args) == len(info.fixed) {
 		if fc := in.compiledFn(fn, info); fc != nil {
 			F := in.pushFrame(fc.nslots)
-			copy(F.slots, args)
+			for i, a := range args {
+				F.slots[i].v = a
+			}
 			F.below = env
 			F.turn = tail & tailTurn
 			v, err := in.runFn(fc, F, form)

@@ -78,6 +78,9 @@ type Interp struct {
 	// frames is the pool of compiled frames; the first nframes are in use.
 	frames  []*frame
 	nframes int
+	// slotStack and recurS are argStack and recur for compiled code.
+	slotStack []slot
+	recurS    slotRecur
 }
 
 // table is a builtins table: symbol → value.
