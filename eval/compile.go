@@ -961,14 +961,7 @@ func (c *compiler) fn(l *value.List, t tctx) code {
 // call compiles a call whose head is a symbol that names no special form
 // or built-in macro: evalList1 and applyForm.
 func (c *compiler) call(l *value.List, head *value.Symbol, t tctx) code {
-	n := c.callNode(l, head, t)
-	if n.op != 0 {
-		return func(in *Interp, fr *frame) (value.Value, error) {
-			x, v, err := n.ieval(in, fr)
-			return boxI(x, v), err
-		}
-	}
-	return n.eval
+	return c.callNode(l, head, t).code()
 }
 
 func (c *compiler) callNode(l *value.List, head *value.Symbol, t tctx) *callNode {
@@ -1051,6 +1044,12 @@ func (c *compiler) dual(form value.Value, t tctx) (code, icode) {
 			return boxI(n, v), err
 		}, ik
 	}
+	if l, ok := form.(*value.List); ok && l.Count() > 0 {
+		if h, ok := l.First().(*value.Symbol); ok && h.Eval == nil {
+			n := c.callNode(l, h, t)
+			return n.code(), n.icode()
+		}
+	}
 	k := c.expr(form, t)
 	return k, icodeOf(k)
 }
@@ -1100,7 +1099,7 @@ func (c *compiler) intCode(form value.Value, t tctx) icode {
 		if o, ok := longOps[h]; !ok || o.arity != f.Count()-1 {
 			return nil
 		}
-		return c.callNode(f, h, t).ieval
+		return c.callNode(f, h, t).icode()
 	}
 	return nil
 }
@@ -1168,9 +1167,25 @@ func (o *operand) get(in *Interp, fr *frame) (value.Value, error) {
 
 // iget is get for an icode consumer.
 func (o *operand) iget(in *Interp, fr *frame) (int64, value.Value, error) {
-	if o.isInt {
-		return o.n, intSlot, nil
+	if !o.local {
+		if o.isInt {
+			return o.n, intSlot, nil
+		}
+		if !o.isVal {
+			return o.ik(in, fr)
+		}
+		return 0, o.v, nil
 	}
+	if fr.env == nil && in.steps < in.limits.MaxSteps && (in.steps+1)&1023 != 0 {
+		if s := &fr.slots[o.slot]; !isUnset(s.v) {
+			in.steps++
+			return s.n, s.v, nil
+		}
+	}
+	return o.igetSlow(in, fr)
+}
+
+func (o *operand) igetSlow(in *Interp, fr *frame) (int64, value.Value, error) {
 	if o.isVal {
 		return 0, o.v, nil
 	}
@@ -1184,53 +1199,88 @@ func (o *operand) iget(in *Interp, fr *frame) (int64, value.Value, error) {
 	return o.ik(in, fr)
 }
 
-// eval is the call form as eval and evalList run it.
-func (n *callNode) eval(in *Interp, fr *frame) (value.Value, error) {
-	if fr.env != nil {
-		return in.delegate(fr, n.l, n.t.rt(fr))
+// code is the call form as eval and evalList run it (the body is in the
+// closure itself: one Go call per form).
+func (n *callNode) code() code {
+	if n.op != 0 {
+		ik := n.icode()
+		return func(in *Interp, fr *frame) (value.Value, error) {
+			x, v, err := ik(in, fr)
+			return boxI(x, v), err
+		}
 	}
-	if err := in.step(); err != nil {
-		return nil, err
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if fr.env != nil {
+			return in.delegate(fr, n.l, n.t.rt(fr))
+		}
+		if err := in.step(); err != nil {
+			return nil, err
+		}
+		if err := in.enter(); err != nil {
+			return nil, err
+		}
+		v, err := n.run(in, fr)
+		in.depth--
+		if err != nil {
+			return nil, in.decorate(err, n.l, fr, n.sc)
+		}
+		return v, nil
 	}
-	if err := in.enter(); err != nil {
-		return nil, err
-	}
-	v, err := n.run(in, fr)
-	in.depth--
-	if err != nil {
-		return nil, in.decorate(err, n.l, fr, n.sc)
-	}
-	return v, nil
 }
 
-// ieval is eval for a long operation.
-func (n *callNode) ieval(in *Interp, fr *frame) (int64, value.Value, error) {
-	if fr.env != nil {
-		v, err := in.delegate(fr, n.l, n.t.rt(fr))
-		return 0, v, err
+// icode is code for an icode consumer.
+func (n *callNode) icode() icode {
+	if n.op != 0 {
+		return func(in *Interp, fr *frame) (int64, value.Value, error) {
+			if fr.env != nil {
+				v, err := in.delegate(fr, n.l, n.t.rt(fr))
+				return 0, v, err
+			}
+			if err := in.step(); err != nil {
+				return 0, nil, err
+			}
+			if err := in.enter(); err != nil {
+				return 0, nil, err
+			}
+			x, v, err := n.irun(in, fr)
+			in.depth--
+			if err != nil {
+				return 0, nil, in.decorate(err, n.l, fr, n.sc)
+			}
+			return x, v, nil
+		}
 	}
-	if err := in.step(); err != nil {
-		return 0, nil, err
+	return func(in *Interp, fr *frame) (int64, value.Value, error) {
+		if fr.env != nil {
+			v, err := in.delegate(fr, n.l, n.t.rt(fr))
+			return 0, v, err
+		}
+		if err := in.step(); err != nil {
+			return 0, nil, err
+		}
+		if err := in.enter(); err != nil {
+			return 0, nil, err
+		}
+		v, err := n.run(in, fr)
+		in.depth--
+		if err != nil {
+			return 0, nil, in.decorate(err, n.l, fr, n.sc)
+		}
+		return 0, v, nil
 	}
-	if err := in.enter(); err != nil {
-		return 0, nil, err
-	}
-	x, v, err := n.irun(in, fr)
-	in.depth--
-	if err != nil {
-		return 0, nil, in.decorate(err, n.l, fr, n.sc)
-	}
-	return x, v, nil
 }
 
 func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
-	fv, err := n.resolveHead(in, fr)
-	if err != nil {
-		return 0, nil, err
-	}
-	if b, ok := fv.(*Builtin); !ok || b != n.opFn {
-		v, err := n.apply(in, fr, fv)
-		return 0, v, err
+	if n.head.EverBound() || in.table.isEffect || n.opFn == nil {
+		// the name may be bound to something else
+		fv, err := n.resolveHead(in, fr)
+		if err != nil {
+			return 0, nil, err
+		}
+		if b, ok := fv.(*Builtin); !ok || b != n.opFn {
+			v, err := n.apply(in, fr, fv)
+			return 0, v, err
+		}
 	}
 	n0, v0, err := n.ops[0].iget(in, fr)
 	if err != nil {
@@ -1251,8 +1301,21 @@ func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
 	}
 	if a, ok := asInt(n0, v0); ok {
 		if b, ok := asInt(n1, v1); ok {
-			if x, v, ok := longOp(n.op, a, b); ok {
-				return x, v, nil
+			switch n.op {
+			case opAdd:
+				if c := a + b; (c > a) == (b > 0) {
+					return c, intSlot, nil
+				}
+			case opSub:
+				if c := a - b; (c < a) == (b > 0) {
+					return c, intSlot, nil
+				}
+			case opLt:
+				return 0, a < b, nil
+			default:
+				if x, v, ok := longOp(n.op, a, b); ok {
+					return x, v, nil
+				}
 			}
 		}
 	}
