@@ -263,7 +263,11 @@ func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents
 func deliveries(batch []agents.Message, kind string) []delivery {
 	out := make([]delivery, len(batch))
 	for i, msg := range batch {
-		out[i] = delivery{name: msg.Name, label: receiptLabel(kind, msg.Name), msg: msg.Value}
+		label := msg.Label // the coordinator's label of the drain's kind
+		if label == "" {
+			label = receiptLabel(kind, msg.Name)
+		}
+		out[i] = delivery{name: msg.Name, label: label, msg: msg.Value}
 	}
 	return out
 }
@@ -294,8 +298,8 @@ func (m *multi) resume(c *eval.Call, t *turn, a *agentState, batch []agents.Mess
 	}
 	a.checkpoint = prog
 	names := make([]map[string]string, len(batch))
-	for i, msg := range batch {
-		names[i] = map[string]string{"name": msg.Name, "label": receiptLabel(kind, msg.Name)}
+	for i, d := range deliveries(batch, kind) {
+		names[i] = map[string]string{"name": d.name, "label": d.label}
 	}
 	cont := &continuation{program: prog, receipt: names, receive: true, kind: t.kind, from: t, depth: t.depth}
 	if c.TurnTail {

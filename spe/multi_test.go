@@ -325,3 +325,21 @@ func TestAgentsCycle(t *testing.T) {
 `, "cycle", nil)
 	r.want(t, `["a<b!" "b<c!" "c<a!"]`)
 }
+
+// TestAgentsRegister: a registered agent is dormant (no model call) until
+// its first message, which it receives with the dormant label.
+func TestAgentsRegister(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(do (agents/register :d "(quine completion (eval (do (quine prompt \"D\") (quote (!extend)))))") (agents/!ask :d 5)))))
+-- d/1.completion --
+(* 2 (:body msg-1)))))
+-- main/2.completion --
+(:body msg-2))))
+`, "register", nil)
+	r.want(t, "10")
+	if want := `(think "[dormant resumed: msg-1 arrived; new lifecycle]") (def msg-1 (quote {:from :main :expects-response true :edge-id 1 :body 5})) (quote (!extend)) `; !strings.HasSuffix(r.prompts["d/1"], want) {
+		t.Fatalf("d/1 prompt %s", r.prompts["d/1"])
+	}
+}

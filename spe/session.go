@@ -88,6 +88,8 @@ func configErr(format string, args ...any) error {
 // Session is a configured run.
 type Session struct {
 	RT       *Runtime
+	dirs     profile.Dirs
+	compose  func(*profile.Profile) string // system prompt of a worker's profile
 	cfg      Config
 	trace    *lazyTrace
 	finisher provider.Finisher // checked after a successful run (strict replay)
@@ -240,6 +242,7 @@ type opening struct {
 	model   string // the resolved spec, for messages and the trace
 
 	prof      *profile.Profile
+	compose   func(*profile.Profile) string // the system prompt of a worker's profile
 	transport provider.Transport
 	thinking  int
 	system    string
@@ -379,6 +382,7 @@ func (o *opening) chooseTransport() error {
 		return configErr("%v", err)
 	}
 	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
+	o.compose = func(p *profile.Profile) string { return texts.Compose(string(o.transport), p, prompt.DocsFor(p)) }
 	return nil
 }
 
@@ -541,6 +545,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	s.RT = New(opts)
 	s.envAllow = o.prof.Sandbox.EnvAllow
 	s.privNet = cfg.AllowPrivateNet || o.prof.Sandbox.AllowPrivateNet
+	s.dirs, s.compose = o.dirs, o.compose
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err
@@ -654,7 +659,38 @@ func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (m
 		}
 		out[name] = m
 	}
+	if len(prof.AvailableAgents) > 0 {
+		out["workers"] = s.workersNamespace(prof, root, rt)
+	}
 	return out, nil
+}
+
+// workersNamespace binds workers/NAME for each :available-agents entry
+// (effects.md §3.10): a compiled agent with its own profile's namespaces
+// and system prompt, the run's model, compiled on its first start.
+func (s *Session) workersNamespace(prof *profile.Profile, root string, rt *Runtime) *value.Map {
+	m := value.NewMap(value.Kw("short-docs"), nsShortDoc("workers"))
+	for _, ref := range prof.AvailableAgents {
+		m = m.Assoc(value.Kw(ref.Name), rt.addWorker(ref.Name, func() (*agentDef, error) {
+			wp, err := profile.LoadRef(ref, s.dirs.User, s.dirs.Project)
+			if err != nil {
+				return nil, err
+			}
+			// A worker's {:file …} bindings are not granted to the run.
+			keep := len(rt.fileBindings)
+			ns, err := s.namespaces(wp, root, rt)
+			rt.fileBindings = rt.fileBindings[:keep]
+			if err != nil {
+				return nil, err
+			}
+			system := rt.opts.System
+			if s.compose != nil {
+				system = s.compose(wp)
+			}
+			return &agentDef{name: ref.Name, system: system, namespaces: ns}, nil
+		}))
+	}
+	return m
 }
 
 func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (*value.Map, error) {
