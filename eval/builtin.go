@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -101,20 +102,34 @@ func (c *Call) Gensym(prefix string) *value.Symbol {
 var builtins = map[string]*Builtin{}
 
 // register adds implementations; arities come from the catalog (one table
-// per fact). A name missing from the catalog is a programming error.
+// per fact), filled in by catalogArities on first use so that start-up
+// does not build the catalogue.
 func register(name string, fn BuiltinFunc) {
-	e, ok := catalog.Lookup(name)
-	if !ok {
-		panic("eval: builtin " + name + " is not in the catalog")
-	}
 	if _, dup := builtins[name]; dup {
 		panic("eval: builtin " + name + " registered twice")
 	}
-	builtins[name] = &Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: fn}
+	builtins[name] = &Builtin{Name: name, Fn: fn}
 }
 
+// catalogArities sets the arities of the registered builtins from the
+// catalog, once, before the first evaluation (New) or lookup. A name
+// missing from the catalog is a programming error.
+var catalogArities = sync.OnceFunc(func() {
+	for name, b := range builtins {
+		e, ok := catalog.Lookup(name)
+		if !ok {
+			panic("eval: builtin " + name + " is not in the catalog")
+		}
+		b.Min, b.Max = e.MinArgs, e.MaxArgs
+	}
+})
+
 // Builtins returns the registered builtin of a full name.
-func LookupBuiltin(name string) (*Builtin, bool) { b, ok := builtins[name]; return b, ok }
+func LookupBuiltin(name string) (*Builtin, bool) {
+	catalogArities()
+	b, ok := builtins[name]
+	return b, ok
+}
 
 // cancelled reports whether the evaluation's context is done (printers
 // poll it while writing very large values).

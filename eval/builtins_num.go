@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -497,11 +498,11 @@ func scRationalize(v value.Value) (value.Value, error) {
 	return r, nil
 }
 
-var scNumberRe = regexp.MustCompile(`-?\d+(?:\.\d+)?`)
+var scNumberRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-?\d+(?:\.\d+)?`) })
 
 func scParseNumber(v value.Value) (value.Value, error) {
 	s := value.Str(v)
-	m := scNumberRe.FindString(s)
+	m := scNumberRe().FindString(s)
 	if m == "" {
 		return nil, nil
 	}

@@ -291,7 +291,7 @@ func builtinsNamespace() *value.Map {
 	return value.NewMap(
 		kwShortDocs, catalog.BuiltinsShortDoc,
 		kwDocs, value.NewMap(kwGuide, catalog.BuiltinsGuide),
-		kwDetail, textMap(catalog.BuiltinsDetail),
+		kwDetail, textMap(catalog.BuiltinsDetail()),
 	)
 }
 

@@ -12,7 +12,7 @@ import (
 // and built-in macro of the catalog has an implementation, and the
 // namespace maps expose exactly the catalog's members.
 func TestCatalogImplemented(t *testing.T) {
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		switch e.Kind {
 		case catalog.Builtin, catalog.NamespaceMember:
 			if _, ok := builtins[e.Name]; !ok {

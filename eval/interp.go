@@ -255,6 +255,7 @@ var (
 // pureTable builds (once) the pure builtins table: every registered core
 // builtin plus the namespace maps.
 func pureTable() *table {
+	catalogArities()
 	pureTableOnce.Do(buildPureTable)
 	return pureTableCache
 }

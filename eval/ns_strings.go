@@ -90,7 +90,7 @@ func init() {
 		return scStringVector(parts), nil
 	})
 	register("strings/split-lines", func(c *Call, args []value.Value) (value.Value, error) {
-		parts := scJavaSplit(scLineBreak, value.Str(args[0]))
+		parts := scJavaSplit(scLineBreak(), value.Str(args[0]))
 		if err := c.CheckCount(len(parts)); err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ func scIsWhitespace(r rune) bool {
 func scUpperCase(s string) string { return cases.Upper(language.Und).String(s) }
 func scLower(s string) string     { return cases.Lower(language.Und).String(s) }
 
-var scLineBreak = regexp.MustCompile(`\r?\n`)
+var scLineBreak = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\r?\n`) })
 
 // scJavaSplit is Java's String.split(regex) with limit 0: a zero-width
 // match at the start gives no leading empty string, no match gives [s],

@@ -34,7 +34,7 @@ func TestSpecialFormsPaired(t *testing.T) {
 		rules[name] = true
 	}
 	forms := map[string]bool{}
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		if e.Kind == catalog.SpecialForm || e.Kind == catalog.Macro {
 			forms[e.Name] = true
 		}

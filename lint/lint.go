@@ -229,7 +229,7 @@ func (l *linter) suggestionNames() []string {
 			out = append(out, name)
 		}
 	}
-	out = append(out, coreNames...)
+	out = append(out, coreNames()...)
 	for name := range l.a.Opts.Namespaces {
 		out = append(out, name)
 	}

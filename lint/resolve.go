@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/syntax"
@@ -49,22 +50,24 @@ func Analyze(f *syntax.File, opts Options) *Analysis {
 	return a
 }
 
-// entries indexes the catalogue by name (pointers into catalog.Entries;
+// entries indexes the catalogue by name (pointers into catalog.All();
 // the first entry of a name wins, as in catalog.Lookup).
-var entries = func() map[string]*catalog.Entry {
-	m := make(map[string]*catalog.Entry, len(catalog.Entries))
-	for i := range catalog.Entries {
-		e := &catalog.Entries[i]
+// It is built on first use.
+var entries = sync.OnceValue(func() map[string]*catalog.Entry {
+	all := catalog.All()
+	m := make(map[string]*catalog.Entry, len(all))
+	for i := range all {
+		e := &all[i]
 		if _, dup := m[e.Name]; !dup {
 			m[e.Name] = e
 		}
 	}
 	return m
-}()
+})
 
 // entryOf looks a name up in the catalogue.
 func entryOf(name string) (*catalog.Entry, bool) {
-	e, ok := entries[name]
+	e, ok := entries()[name]
 	return e, ok
 }
 

@@ -158,7 +158,7 @@ func completions(snap *snapshot, off int) []protocol.CompletionItem {
 	}
 
 	// Catalogue names without a namespace.
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		if e.Namespace != "" && e.Kind != catalog.Macro {
 			continue
 		}

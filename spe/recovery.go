@@ -3,6 +3,7 @@ package spe
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -47,13 +48,13 @@ func resumeCall(receive bool) value.Value {
 	return list(symQuote, list(symLLMSelf, list(symReopen, symCompletion), value.NewMap(kwReceive, receive)))
 }
 
-var callFailedRe = regexp.MustCompile(`^Function call failed: \S+?: `)
+var callFailedRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Function call failed: \S+?: `) })
 
 // cleanMessage drops leading `Function call failed: <name>: ` segments and
 // a trailing data map (runtime.md §5.3).
 func cleanMessage(msg string) string {
 	for {
-		loc := callFailedRe.FindStringIndex(msg)
+		loc := callFailedRe().FindStringIndex(msg)
 		if loc == nil {
 			break
 		}
@@ -126,8 +127,8 @@ func readerRecovery(text, msg string, line, col int, receive bool) value.Value {
 	return list(append([]value.Value{symQuine, symCompletion, text}, recoveryTail(em, receive)...)...)
 }
 
-var unboundRe = regexp.MustCompile(`^Unbound symbol: (\S+)$`)
-var lookupRe = regexp.MustCompile(`^Namespace lookup failed: ([^/\s]+)/(\S+)$`)
+var unboundRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Unbound symbol: (\S+)$`) })
+var lookupRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Namespace lookup failed: ([^/\s]+)/(\S+)$`) })
 
 // namespaceFixup rewrites bare (or wrongly qualified) names that exactly
 // one available namespace provides (runtime.md §5.2).
@@ -135,13 +136,13 @@ func (rt *Runtime) namespaceFixup(form value.Value, e *eval.Error) (value.Value,
 	msg := cleanMessage(e.Msg)
 	var from *value.Symbol
 	var name, exclude string
-	if m := unboundRe.FindStringSubmatch(msg); m != nil {
+	if m := unboundRe().FindStringSubmatch(msg); m != nil {
 		name = m[1]
 		from = value.Sym(name)
 		if from.NS != "" {
 			return nil, false
 		}
-	} else if m := lookupRe.FindStringSubmatch(msg); m != nil {
+	} else if m := lookupRe().FindStringSubmatch(msg); m != nil {
 		exclude, name = m[1], m[2]
 		from = value.SymNS(m[1], m[2])
 	} else {

@@ -24,6 +24,7 @@ package catalog
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind classifies a catalogue entry.
@@ -132,22 +133,28 @@ type NamespaceInfo struct {
 	Unavailable string
 }
 
-// Entries is every entry, in a stable order: special forms, macros, core
-// builtins, strings, math, effect builtins, then effect namespaces.
-var Entries []Entry
+// All returns every entry, in a stable order: special forms, macros, core
+// builtins, strings, math, effect builtins, then effect namespaces. The
+// tables are built on first use (start-up pays nothing for them); the
+// slice is shared and must not be modified.
+func All() []Entry { return tables().all }
 
-var byName map[string]int
+// catalogTables is the catalogue built once: every entry and its index.
+type catalogTables struct {
+	all    []Entry
+	byName map[string]int
+}
 
-func init() {
+var tables = sync.OnceValue(func() catalogTables {
 	var all []Entry
-	all = append(all, specialForms...)
-	all = append(all, macros...)
-	all = append(all, coreBuiltins...)
-	all = append(all, stringsMembers...)
-	all = append(all, mathMembers...)
-	all = append(all, effectBuiltins...)
-	all = append(all, effectMembers...)
-	byName = make(map[string]int, len(all))
+	all = append(all, specialForms()...)
+	all = append(all, macros()...)
+	all = append(all, coreBuiltins()...)
+	all = append(all, stringsMembers()...)
+	all = append(all, mathMembers()...)
+	all = append(all, effectBuiltins()...)
+	all = append(all, effectMembers()...)
+	byName := make(map[string]int, len(all))
 	for i := range all {
 		e := &all[i]
 		e.Namespace = namespaceOf(e.Name)
@@ -156,19 +163,13 @@ func init() {
 			byName[e.Name] = i
 		}
 	}
-	Entries = all
-	BuiltinsDetail = buildBuiltinsDetail()
-	for i := range plannedMembers {
-		e := &plannedMembers[i]
-		e.Namespace = namespaceOf(e.Name)
-		e.MinArgs, e.MaxArgs = arityOf(e.Signatures)
-	}
-}
+	return catalogTables{all: all, byName: byName}
+})
 
 // PlannedNamespaces lists the namespaces the spec defines that this version
 // of Spell-Go does not build yet (effects.md §7 feedback, §8 patterns),
 // each with Unavailable set. They are not in Namespaces, and their members
-// are not in Entries: they are kept only so that spell doc, profiles and
+// are not in All: they are kept only so that spell doc, profiles and
 // the evaluator can say clearly that they are not available, instead of
 // not knowing the name.
 func PlannedNamespaces() []NamespaceInfo {
@@ -192,7 +193,7 @@ func Planned(name string) (NamespaceInfo, bool) {
 		if ns == name {
 			return info, true
 		}
-		for _, e := range plannedMembers {
+		for _, e := range plannedMembers() {
 			if e.Name == name {
 				return info, true
 			}
@@ -203,18 +204,19 @@ func Planned(name string) (NamespaceInfo, bool) {
 
 // Lookup finds an entry by its full name ("map", "strings/split").
 func Lookup(name string) (Entry, bool) {
-	i, ok := byName[name]
+	t := tables()
+	i, ok := t.byName[name]
 	if !ok {
 		return Entry{}, false
 	}
-	return Entries[i], true
+	return t.all[i], true
 }
 
 // Namespace returns the members of namespace ns in catalogue order; ""
 // returns the core names.
 func Namespace(ns string) []Entry {
 	var out []Entry
-	for _, e := range Entries {
+	for _, e := range All() {
 		if e.Namespace == ns {
 			out = append(out, e)
 		}
@@ -232,8 +234,8 @@ func Namespaces() []NamespaceInfo {
 
 // Names returns every entry name, sorted.
 func Names() []string {
-	out := make([]string, 0, len(Entries))
-	for _, e := range Entries {
+	out := make([]string, 0, len(All()))
+	for _, e := range All() {
 		out = append(out, e.Name)
 	}
 	sort.Strings(out)

@@ -89,7 +89,7 @@ func mustKind(t *testing.T, name string, kind Kind) Entry {
 
 func TestNoDuplicates(t *testing.T) {
 	seen := map[string]bool{}
-	for _, e := range Entries {
+	for _, e := range All() {
 		if seen[e.Name] {
 			t.Errorf("duplicate entry %q", e.Name)
 		}
@@ -221,7 +221,7 @@ func countParams(sig string) (int, bool) {
 }
 
 func TestArityConsistent(t *testing.T) {
-	for _, e := range Entries {
+	for _, e := range All() {
 		if e.Kind == Constant {
 			if len(e.Signatures) != 0 {
 				t.Errorf("%s: constant with signatures", e.Name)
@@ -299,7 +299,7 @@ func init() {
 }
 
 func TestDocsAndFields(t *testing.T) {
-	for _, e := range Entries {
+	for _, e := range All() {
 		if e.Doc == "" || !strings.HasSuffix(e.Doc, ".") {
 			t.Errorf("%s: Doc must be non-empty and end with a period: %q", e.Name, e.Doc)
 		}
@@ -360,21 +360,21 @@ func TestDocumentationTexts(t *testing.T) {
 		if !strings.Contains(BuiltinsGuide, c) {
 			t.Errorf("BuiltinsGuide does not list category %s", c)
 		}
-		_, has := BuiltinsDetail[c]
+		_, has := BuiltinsDetail()[c]
 		if want := c != "spell" && c != "concurrency"; has != want {
-			t.Errorf("BuiltinsDetail[%q] present=%v, want %v", c, has, want)
+			t.Errorf("BuiltinsDetail()[%q] present=%v, want %v", c, has, want)
 		}
 	}
 	if !strings.Contains(strings.ToLower(BuiltinsGuide), "common mistakes") {
 		t.Error("BuiltinsGuide lacks common mistakes")
 	}
 	for _, n := range specDetailNames {
-		if BuiltinsDetail[n] == "" {
+		if BuiltinsDetail()[n] == "" {
 			t.Errorf("BuiltinsDetail lacks %s", n)
 		}
 	}
-	if want := 13 + len(specDetailNames); len(BuiltinsDetail) != want {
-		t.Errorf("BuiltinsDetail has %d texts, want %d", len(BuiltinsDetail), want)
+	if want := 13 + len(specDetailNames); len(BuiltinsDetail()) != want {
+		t.Errorf("BuiltinsDetail has %d texts, want %d", len(BuiltinsDetail()), want)
 	}
 	if len(StringsDetail) != 2 || !strings.HasPrefix(StringsDetail["split"], "Split string") || StringsDetail["replace"] == "" {
 		t.Error("StringsDetail must hold exactly split (starting with \"Split string\") and replace")
@@ -396,7 +396,7 @@ func TestDocumentationTexts(t *testing.T) {
 			t.Errorf("Namespaces lacks %s", n)
 		}
 	}
-	for _, e := range Entries {
+	for _, e := range All() {
 		if e.Namespace != "" && !seen[e.Namespace] {
 			t.Errorf("%s: namespace %q has no NamespaceInfo", e.Name, e.Namespace)
 		}

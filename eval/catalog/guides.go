@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // BuiltinsShortDoc is the :short-docs line of the builtins namespace.
 const BuiltinsShortDoc = "Core forms and functions, usable without a namespace prefix; documentation only."
@@ -61,9 +64,11 @@ var builtinsCategoryIntro = map[string]string{
 	"error":         "Errors are values. throw raises any value; ex-info builds a plain exception map that is safe to persist.",
 }
 
-// BuiltinsDetail is the :detail map of the builtins namespace: one text per
-// category except spell and concurrency, and one per Spell-specific name.
-var BuiltinsDetail map[string]string
+// BuiltinsDetail returns the :detail map of the builtins namespace: one
+// text per category except spell and concurrency, and one per
+// Spell-specific name. It is built on first use; the map is shared and
+// must not be modified.
+var BuiltinsDetail = sync.OnceValue(buildBuiltinsDetail)
 
 // builtinsDetailNames are the Spell-specific names documented under the
 // builtins :detail map (language.md §11).
@@ -91,7 +96,7 @@ func buildBuiltinsDetail() map[string]string {
 		var b strings.Builder
 		b.WriteString(intro)
 		b.WriteString("\n\n")
-		for _, e := range Entries {
+		for _, e := range All() {
 			if e.Category != cat || !isBuiltinsName(e) {
 				continue
 			}

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval/config"
 	"github.com/spell-go/spell/eval/value"
@@ -33,7 +34,8 @@ type Pricing struct {
 	Flat *Price
 }
 
-var defaultPricing = func() *Pricing {
+// defaultPricing parses the embedded table on first use.
+var defaultPricing = sync.OnceValue(func() *Pricing {
 	p := &Pricing{Prices: map[string]Price{}}
 	src, err := data.ReadFile("data/pricing.edn")
 	if err == nil {
@@ -43,11 +45,11 @@ var defaultPricing = func() *Pricing {
 		panic("provider: embedded pricing.edn: " + err.Error())
 	}
 	return p
-}()
+})
 
 // DefaultPricing returns a copy of the embedded price table (the
 // project's data, not an authoritative price list).
-func DefaultPricing() *Pricing { return defaultPricing.Clone() }
+func DefaultPricing() *Pricing { return defaultPricing().Clone() }
 
 // Clone returns an independent copy of p.
 func (p *Pricing) Clone() *Pricing {
@@ -245,5 +247,5 @@ func (p *Pricing) Cost(model string, u Usage) (usd float64, priced bool) {
 
 // Cost prices usage with the embedded table (see Pricing.Cost).
 func Cost(model string, u Usage) (usd float64, priced bool) {
-	return defaultPricing.Cost(model, u)
+	return defaultPricing().Cost(model, u)
 }

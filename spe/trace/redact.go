@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/spe/secret"
 )
@@ -17,7 +18,7 @@ const Redacted = "[REDACTED]"
 const MinSecretLen = 8
 
 // bearerRE matches an HTTP bearer credential; the token is replaced.
-var bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`)
+var bearerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`) })
 
 // Redactor replaces secrets by [REDACTED] (runtime.md §14.2): the values of
 // secret environment variables (exact-value replacement, values shorter
@@ -103,7 +104,7 @@ func redactBearer(s string) string {
 	if !strings.Contains(strings.ToLower(s), "bearer") {
 		return s
 	}
-	return bearerRE.ReplaceAllString(s, "${1}${2}"+Redacted)
+	return bearerRE().ReplaceAllString(s, "${1}${2}"+Redacted)
 }
 
 // jsonEscape is s as it appears inside a JSON string (without quotes).

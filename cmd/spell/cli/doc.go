@@ -348,13 +348,13 @@ func docSuggestName(name string) string {
 			keys = append(keys, key)
 		}
 	}
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		add(e.Name, e.Name)
 	}
 	for _, ns := range catalog.Namespaces() {
 		add(ns.Name, ns.Name)
 	}
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		if e.Namespace != "" {
 			add(strings.TrimPrefix(e.Name, e.Namespace+"/"), e.Name)
 		}
@@ -371,7 +371,7 @@ func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
 	var cands []string
 	switch ns.Name {
 	case "builtins":
-		for k := range catalog.BuiltinsDetail {
+		for k := range catalog.BuiltinsDetail() {
 			cands = append(cands, k)
 		}
 	case "strings":
@@ -418,7 +418,7 @@ type docGroup struct {
 // Namespaces without entries (builtins, skills) are left out.
 func docGroups() []docGroup {
 	byNS := map[string][]catalog.Entry{}
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		byNS[e.Namespace] = append(byNS[e.Namespace], e)
 	}
 	groups := []docGroup{{name: "", shortDoc: "core names, usable without a prefix", entries: byNS[""]}}

@@ -17,7 +17,7 @@ import (
 // go test -update rewrites it): a change of any doc text shows in review.
 func TestDocEveryName(t *testing.T) {
 	var b strings.Builder
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		code, out, errs := run(t, "", "doc", "--", e.Name)
 		if code != 0 || errs != "" {
 			t.Errorf("spell doc %s: exit %d, stderr %q", e.Name, code, errs)
@@ -55,7 +55,7 @@ func TestDocEveryName(t *testing.T) {
 // TestDocDivergenceText: every divergence tag of the catalogue is explained
 // in words by spell doc, which never prints a bare tag.
 func TestDocDivergenceText(t *testing.T) {
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		for _, tag := range strings.Fields(e.Divergence) {
 			if divergenceText[tag] == "" {
 				t.Errorf("%s: divergence %s has no text", e.Name, tag)
@@ -70,7 +70,7 @@ func TestDocDivergenceText(t *testing.T) {
 // TestDocBuiltinsKeys checks that every builtins :detail key prints exactly
 // the text a program reads with describe-fn.
 func TestDocBuiltinsKeys(t *testing.T) {
-	for key, text := range catalog.BuiltinsDetail {
+	for key, text := range catalog.BuiltinsDetail() {
 		code, out, errs := run(t, "", "doc", "builtins", ":"+key)
 		if code != 0 || errs != "" {
 			t.Errorf("spell doc builtins :%s: exit %d, stderr %q", key, code, errs)
@@ -181,8 +181,8 @@ func TestDocJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != len(catalog.Entries) {
-		t.Errorf("--list --json has %d entries, want %d", len(list), len(catalog.Entries))
+	if len(list) != len(catalog.All()) {
+		t.Errorf("--list --json has %d entries, want %d", len(list), len(catalog.All()))
 	}
 	if len(list) > 0 && list[0]["namespace"] != "" {
 		t.Errorf("--list --json must start with core names, got %v", list[0]["name"])
