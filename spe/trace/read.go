@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +35,8 @@ type Run struct {
 
 	events []Event // cached by Events
 	torn   *Torn   // set by Events
+
+	programs map[int]string // rebuilt program texts, by turn (Program)
 }
 
 // Torn is a last line of events.jsonl that was cut short (by a crash or a
@@ -250,8 +253,70 @@ func (r *Run) ReadFile(name string) (string, error) {
 	return string(b), err
 }
 
-// Program returns the program text of a global turn (NNNN.spl).
-func (r *Run) Program(turn int) (string, error) { return r.ReadFile(ProgramFile(turn)) }
+// Program returns the whole program text of a global turn: NNNN.spl, or
+// the text it rebuilds when it is a delta against an earlier turn's
+// program (delta.go). Traces written before delta files hold whole texts
+// and read the same.
+func (r *Run) Program(turn int) (string, error) {
+	if text, ok := r.programs[turn]; ok {
+		return text, nil
+	}
+	// Follow the chain of bases back to a whole text, then rebuild forward
+	// (iteratively: a long run's chain has a link per turn).
+	type link struct {
+		turn int
+		ops  []deltaOp
+		body string
+	}
+	var chain []link
+	var text string
+	seen := map[int]bool{}
+	for t := turn; ; {
+		if cached, ok := r.programs[t]; ok {
+			text = cached
+			break
+		}
+		if seen[t] {
+			return "", fmt.Errorf("%s: %w (its bases form a cycle)", ProgramFile(turn), ErrBadDelta)
+		}
+		seen[t] = true
+		content, err := r.ReadFile(ProgramFile(t))
+		if err != nil {
+			return "", err
+		}
+		base, ops, body, isDelta, err := parseDelta(content)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", ProgramFile(t), err)
+		}
+		if !isDelta {
+			r.cacheProgram(t, content)
+			text = content
+			break
+		}
+		chain = append(chain, link{t, ops, body})
+		if base == 0 {
+			break
+		}
+		t = base
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		l := chain[i]
+		next, err := applyDelta(text, l.ops, l.body)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", ProgramFile(l.turn), err)
+		}
+		text = next
+		r.cacheProgram(l.turn, text)
+	}
+	return text, nil
+}
+
+func (r *Run) cacheProgram(turn int, text string) {
+	if r.programs == nil {
+		r.programs = map[int]string{}
+	}
+	r.programs[turn] = text
+}
 
 // Leaf returns the prompt and response of a leaf call (NNNN.txt).
 func (r *Run) Leaf(turn int) (prompt, response string, err error) {
@@ -369,15 +434,33 @@ func (r *Run) Turns() ([]*TurnInfo, error) {
 // ProgramText returns the program text of a turn, "" when it has none (a
 // leaf call) or the file is missing.
 func (r *Run) ProgramText(t *TurnInfo) string {
-	name := t.ProgramFile
-	if name == "" {
-		name = ProgramFile(t.Turn)
+	turn := t.Turn
+	if t.ProgramFile != "" {
+		// The program event names the file; it is NNNN.spl of the turn.
+		if n, ok := programFileTurn(t.ProgramFile); ok {
+			turn = n
+		} else if text, err := r.ReadFile(t.ProgramFile); err == nil {
+			return text
+		}
 	}
-	text, err := r.ReadFile(name)
+	text, err := r.Program(turn)
 	if err != nil {
 		return ""
 	}
 	return text
+}
+
+// programFileTurn is the turn of a program file name NNNN.spl.
+func programFileTurn(name string) (int, bool) {
+	num, ok := strings.CutSuffix(name, ".spl")
+	if !ok || len(num) < 4 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n <= 0 || ProgramFile(n) != name {
+		return 0, false
+	}
+	return n, true
 }
 
 // Prompt reconstructs the prompt of a turn: the prompt section of a leaf

@@ -7,10 +7,20 @@
 // A run directory holds:
 //
 //	events.jsonl        append-only event log, one JSON object per line
-//	NNNN.spl            program text of global turn NNNN (after repairs)
+//	NNNN.spl            program text of global turn NNNN (whole, or a delta)
 //	NNNN.txt            prompt and response of a leaf call
 //	effects/NNNN-K.edn  result of the K-th external effect of turn NNNN (> 4 KiB)
 //	result.edn          final value (readable form) or error, written last
+//
+// A program file holds the whole text of the first program of a handle
+// and a delta against the handle's previous program for every later one
+// (delta.go), so a long run's trace grows with what its turns add:
+//
+//	;;spell-trace-delta 1 base=0007 ops=c0:1234,i56
+//	<inserted text>
+//
+// Run.Program rebuilds the whole text; files written before deltas
+// existed hold whole texts and read the same.
 //
 // Every event line has the keys v (schema version), t (RFC 3339 UTC time
 // with fractional seconds) and ev first, then the event's fields in sorted

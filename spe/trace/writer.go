@@ -35,6 +35,12 @@ type Writer struct {
 
 	now   func() time.Time     // clock (tests)
 	fsync func(*os.File) error // (*os.File).Sync (tests count calls)
+
+	// Delta bases of program files (delta.go), guarded by pmu.
+	pmu     sync.Mutex
+	turnKey map[int]programKey         // turn → handle and depth, from turn.start
+	last    map[programKey]lastProgram // the last program written per handle and depth
+	recent  lastProgram                // the last program written
 }
 
 // ErrRunExists is returned by Create for a directory that already holds a
@@ -120,6 +126,9 @@ var reserved = map[string]bool{"v": true, "t": true, "ev": true}
 // sorted keys too); the encoded line is redacted before it is written. A
 // field whose value cannot be encoded is written as its fmt %v text.
 func (w *Writer) Event(ev string, fields map[string]any) error {
+	if ev == EvTurnStart {
+		w.noteTurn(fields)
+	}
 	line, err := w.encode(ev, fields)
 	if err != nil {
 		return err
@@ -194,6 +203,12 @@ func marshalJSON(v any) ([]byte, error) {
 // writeFile writes a redacted file inside the run directory; name is
 // relative, with forward slashes.
 func (w *Writer) writeFile(name, text string) (string, error) {
+	return w.writeRaw(name, w.redact.Redact(text))
+}
+
+// writeRaw writes text, already redacted, to a file inside the run
+// directory.
+func (w *Writer) writeRaw(name, text string) (string, error) {
 	w.mu.Lock()
 	closed := w.closed
 	w.mu.Unlock()
@@ -204,16 +219,62 @@ func (w *Writer) writeFile(name, text string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", &WriteError{err}
 	}
-	if err := os.WriteFile(path, []byte(w.redact.Redact(text)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		return "", &WriteError{err}
 	}
 	return name, nil
 }
 
 // WriteProgram writes the program text of a global turn to NNNN.spl and
-// returns that name.
+// returns that name. The file holds the whole text, or a delta against
+// the previous program of the turn's handle (delta.go) when that is
+// smaller: the handle is the one of the turn's turn.start event. Run.Program
+// rebuilds the whole text either way.
 func (w *Writer) WriteProgram(turn int, text string) (string, error) {
-	return w.writeFile(ProgramFile(turn), text)
+	w.pmu.Lock()
+	defer w.pmu.Unlock()
+	text = w.redact.Redact(text)
+	content := escapeWhole(text)
+	key, keyed := w.turnKey[turn]
+	delete(w.turnKey, turn)
+	for _, b := range []lastProgram{w.last[key], w.recent} {
+		if b.turn == 0 || b.turn == turn {
+			continue
+		}
+		if d, ok := encodeDelta(b.turn, b.text, text); ok && len(d) < len(content) {
+			content = d
+		}
+	}
+	name, err := w.writeRaw(ProgramFile(turn), content)
+	if err != nil {
+		return name, err
+	}
+	p := lastProgram{turn: turn, text: text}
+	if keyed {
+		if w.last == nil {
+			w.last = map[programKey]lastProgram{}
+		}
+		w.last[key] = p
+	}
+	w.recent = p
+	return name, nil
+}
+
+// noteTurn records the handle and depth of a turn from its turn.start
+// fields, for the delta base of its program.
+func (w *Writer) noteTurn(fields map[string]any) {
+	turn, ok1 := fields[KeyTurn].(int)
+	handle, ok2 := fields[KeyHandle].(string)
+	depth, _ := fields[KeyDepth].(int)
+	if !ok1 || !ok2 {
+		return
+	}
+	w.pmu.Lock()
+	defer w.pmu.Unlock()
+	if w.turnKey == nil {
+		w.turnKey = map[int]programKey{}
+	}
+	w.turnKey[turn] = programKey{handle, depth}
 }
 
 // Leaf-file section markers (see WriteLeaf).
