@@ -197,7 +197,7 @@ func (env *guideEnv) guideTexts(t *testing.T) []guideText {
 	for _, e := range catalog.Namespace("") {
 		coreKeys = append(coreKeys, e.Name)
 	}
-	for k := range catalog.BuiltinsDetail {
+	for k := range catalog.BuiltinsDetail() {
 		coreKeys = append(coreKeys, k)
 	}
 	sort.Strings(coreKeys)
@@ -253,7 +253,7 @@ func (env *guideEnv) guideTexts(t *testing.T) []guideText {
 	// The catalogue's details of every name, which spell doc and the
 	// language server show (and blocking/, bound only inside futures,
 	// shows through (!describe blocking) there).
-	for _, e := range catalog.Entries {
+	for _, e := range catalog.All() {
 		if e.Detail != "" {
 			out = append(out, guideText{agent: "cli", where: "catalog: " + e.Name, ns: e.Namespace, text: e.Detail})
 		}
