@@ -78,6 +78,10 @@ func TestExitCodeTable(t *testing.T) {
 		// spell repl: errors in inputs are printed, not exit codes.
 		{"repl", "(/ 1 0)\n(+ 1 2)\n", 0},
 		{"repl --bogus", "", 2},
+		// spell mcp: 1 a call's envelope has :ok false (testdata/script/mcp_cli); 2 usage, profiles, secrets.
+		{"mcp list", "", 0},
+		{"mcp list nowhere", "", 2},
+		{"mcp call", "", 2},
 		// spell trace: 1 diff found a difference; 2 usage or not a run.
 		{"trace ls", "", 0},
 		{"trace diff trace-hi trace-hi", "", 0},
