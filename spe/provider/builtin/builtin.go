@@ -80,8 +80,11 @@ func newOpenAI(s provider.Setup) (provider.Provider, error) {
 		return nil, errors.New("the " + s.Spec.Provider + " provider needs a base URL: pass --base-url URL or set :base-url in a model profile")
 	}
 	tmpl := openai.TemplateFor(s.Profile.ChatTemplate, s.Spec.Model)
+	// A leading <think> block comes only from reasoning models, so
+	// converting by default is :convert-think? true for exactly those.
+	convertThink := s.Profile.ConvertThink == nil || *s.Profile.ConvertThink
 	c := openai.New(openai.Config{Kind: kind, Name: s.Spec.Provider, APIKey: s.APIKey, BaseURL: base, Headers: s.Headers,
-		Template: &tmpl, FireworksIDs: s.Spec.ProfileName() == "fireworks",
+		Template: &tmpl, FireworksIDs: s.Spec.ProfileName() == "fireworks", ConvertThink: convertThink,
 		Model: s.Spec.Model, Transport: s.Transport, MaxTokens: s.MaxTokens, Effort: s.Effort, Verbosity: s.Verbosity,
 		UseResponsesAPI: s.ResponsesAPI, PromptCacheKey: trace.NewRunID(time.Now(), nil),
 		RequestTimeout: s.RequestTimeout, SSEIdle: s.SSEIdle, SSETotal: s.SSETotal})

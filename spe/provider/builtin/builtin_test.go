@@ -1,6 +1,12 @@
 package builtin
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -81,5 +87,41 @@ func TestFireworksNeedsKey(t *testing.T) {
 	prof, _ = provider.LoadModelProfile(ol.ProfileName(), "", "")
 	if _, err := Registry()["compat"](provider.Setup{Spec: ol, Profile: prof, Transport: provider.Message, Getenv: func(string) string { return "" }}); err != nil {
 		t.Errorf("ollama: %v", err)
+	}
+}
+
+// A Fireworks prefill call through the registry: the GLM template, the
+// expanded model id, the key, and a leading think block converted
+// (:convert-think? defaults to true).
+func TestFireworksPrefillThroughRegistry(t *testing.T) {
+	var body map[string]any
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		json.NewDecoder(r.Body).Decode(&body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"cmpl-1","object":"text_completion","created":1,"model":"accounts/fireworks/models/glm-5p2",`+
+			`"choices":[{"index":0,"text":"<think>plan</think>\n(+ 1 2))","logprobs":null,"finish_reason":"stop"}],`+
+			`"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}`)
+	}))
+	defer srv.Close()
+	sp, _ := provider.ResolveSpec("fireworks:glm-5p2", nil)
+	prof, _ := provider.LoadModelProfile(sp.ProfileName(), "", "")
+	p, err := Registry()["compat"](provider.Setup{Spec: sp, Profile: prof, Transport: provider.Prefill, APIKey: "fw-test-key-0123456789",
+		BaseURL: srv.URL, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.Complete(context.Background(), &provider.Request{System: "S", Prefix: "(do ", Model: sp.Model, Transport: provider.Prefill})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Suffix != `(think "plan") (+ 1 2))` {
+		t.Errorf("suffix = %q", resp.Suffix)
+	}
+	if body["model"] != "accounts/fireworks/models/glm-5p2" || auth != "Bearer fw-test-key-0123456789" ||
+		body["prompt"] != "[gMASK]<sop><|system|>\nS<|user|>\nContinue this Spell program.<|assistant|>\n(do " ||
+		fmt.Sprint(body["stop"]) != "[<|user|> <|observation|>]" {
+		t.Errorf("request: auth %q body %v", auth, body)
 	}
 }
