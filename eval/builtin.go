@@ -89,7 +89,7 @@ func (c *Call) CheckBytes(n int) error { return c.In.checkBytes(n) }
 func (c *Call) Step() error { return c.In.step() }
 
 // Rand is the run's seeded random generator.
-func (c *Call) Rand() *rand.Rand { return c.In.rng }
+func (c *Call) Rand() *rand.Rand { return c.In.random() }
 
 // Gensym returns a fresh symbol prefixN, deterministic per run.
 func (c *Call) Gensym(prefix string) *value.Symbol {

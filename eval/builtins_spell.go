@@ -2,7 +2,6 @@ package eval
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"unicode"
 
@@ -28,7 +27,6 @@ func init() {
 	register("strip-parens", biStripParens)
 	register("serialize", biSerialize)
 	register("context-forms", biContextForms)
-	register("future*", biFuture)
 	register("describe-fn", biDescribeFn)
 	nsProviders["builtins"] = builtinsNamespace
 	nsProviders["skills"] = skillsNamespace
@@ -205,47 +203,6 @@ func biContextForms(c *Call, a []value.Value) (value.Value, error) {
 		}
 	}
 	return value.NewVector(out), nil
-}
-
-// futureRef is the host reference inside a future token.
-type futureRef struct {
-	done chan struct{}
-	val  value.Value
-	err  error
-}
-
-func (f *futureRef) HostName() string { return "future" }
-
-// Await blocks until the future finishes or ctx is done.
-func (f *futureRef) Await(ctx context.Context) (value.Value, error) {
-	select {
-	case <-f.done:
-		return f.val, f.err
-	case <-ctx.Done():
-		return nil, Cancelled()
-	}
-}
-
-var kwSpellFuture = value.Kw("spell/future")
-
-func biFuture(c *Call, a []value.Value) (value.Value, error) {
-	thunk := a[0]
-	parent := c.In
-	child := &Interp{ctx: parent.ctx, limits: parent.limits, pure: parent.pure, effect: parent.effect, table: parent.table, core: parent.core, rng: parent.rng}
-	ref := &futureRef{done: make(chan struct{})}
-	env := c.Env()
-	var unwatch func()
-	if child.limits.MaxMemory > 0 {
-		unwatch = memWatch() // the future may outlive the evaluation that started it
-	}
-	go func() {
-		defer close(ref.done)
-		if unwatch != nil {
-			defer unwatch()
-		}
-		ref.val, ref.err = child.apply(thunk, nil, env, nil, 0)
-	}()
-	return value.NewMap(kwSpellFuture, true, kwRef, ref), nil
 }
 
 func biDescribeFn(c *Call, a []value.Value) (value.Value, error) {

@@ -954,7 +954,9 @@ func (c *compiler) fn(l *value.List, t tctx) code {
 	// compiled body.
 	info := analyzeParams(params)
 	return c.listForm(l, t, func(*Interp, *frame) (value.Value, error) {
-		return &value.SpellFn{Params: params, Body: body, Extra: info}, nil
+		fn := &value.SpellFn{Params: params, Body: body}
+		fn.Extra.Store(info)
+		return fn, nil
 	})
 }
 

@@ -52,11 +52,11 @@ func analyzeParams(params value.Value) *fnInfo {
 }
 
 func fnInfoOf(fn *value.SpellFn) *fnInfo {
-	if info, ok := fn.Extra.(*fnInfo); ok && info.params == fn.Params {
+	if info, ok := fn.Extra.Load().(*fnInfo); ok && info.params == fn.Params {
 		return info
 	}
 	info := analyzeParams(fn.Params)
-	fn.Extra = info
+	fn.Extra.Store(info)
 	return info
 }
 

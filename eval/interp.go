@@ -81,6 +81,14 @@ type Interp struct {
 	// slotStack and recurS are argStack and recur for compiled code.
 	slotStack []slot
 	recurS    slotRecur
+	// future marks an interpreter running on a future's goroutine (not
+	// an agent's runner); futTable is the table of futures started under
+	// eval: effect ∪ blocking (futures.go). seed and forks derive the
+	// random generators of futures, deterministically per run.
+	future   bool
+	futTable *table
+	seed     int64
+	forks    int64
 }
 
 // table is a builtins table: symbol → value.
@@ -88,6 +96,9 @@ type table struct {
 	m        map[*value.Symbol]value.Value
 	isEffect bool
 	absent   AbsentExplainer // nil: no reasons
+	// blocking holds the runtime's members of the blocking namespace
+	// (request, send-await), bound only in futures (futures.go).
+	blocking *value.Map
 }
 
 // New makes an interpreter.
@@ -108,7 +119,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	if lim.MaxElems == 0 {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
-	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed))}
+	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed)), seed: opts.Seed}
 	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
 	for k, v := range in.pure.m {
 		et.m[k] = v
@@ -119,6 +130,11 @@ func New(ctx context.Context, opts Options) *Interp {
 		et.absent, _ = opts.Effects.(AbsentExplainer)
 	}
 	for k, v := range effects {
+		if k == symBlocking {
+			// blocking/ exists only inside futures (language.md §6.1)
+			et.blocking, _ = v.(*value.Map)
+			continue
+		}
 		et.m[k] = v
 	}
 	for name, m := range opts.Core {

@@ -41,7 +41,7 @@ func TestEqual(t *testing.T) {
 		{Char('a'), "a", false},
 		{fn, rd(t, "{:spell/fn true :params [x] :body ((* x x))}"), true},
 		{rd(t, "{:body ((* x x)) :spell/fn true :params [x]}"), fn, true},
-		{fn, &SpellFn{Params: rd(t, "[x]"), Body: NewList(rd(t, "(* x x)")), Extra: 5}, true},
+		{fn, withExtra(&SpellFn{Params: rd(t, "[x]"), Body: NewList(rd(t, "(* x x)"))}, 5), true},
 		{fn, &SpellFn{Params: rd(t, "[y]"), Body: NewList(rd(t, "(* x x)"))}, false},
 		{&h1, &h1, true},
 		{&h1, &h2, false},
@@ -216,4 +216,9 @@ func TestStrings(t *testing.T) {
 	if len(StrChars("hé")) != 2 {
 		t.Fatal("chars")
 	}
+}
+
+func withExtra(f *SpellFn, x any) *SpellFn {
+	f.Extra.Store(x)
+	return f
 }

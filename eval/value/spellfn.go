@@ -1,13 +1,16 @@
 package value
 
+import "sync/atomic"
+
 // SpellFn is a Spell function. It IS the map
 // {:spell/fn true, :params Params, :body Body} for printing, equality,
 // hashing, get, keys and count. Extra is a cache slot for the evaluator and
-// is ignored by equality and printing.
+// is ignored by equality and printing; it is atomic because futures call
+// the same function on several goroutines.
 type SpellFn struct {
 	Params Value
 	Body   *List
-	Extra  any
+	Extra  atomic.Value
 }
 
 func (f *SpellFn) body() *List {
