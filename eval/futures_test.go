@@ -193,3 +193,28 @@ func TestFuturesOwnRandomness(t *testing.T) {
 		t.Fatalf("same seed, different futures' randomness: %s vs %s", value.PrStr(a), value.PrStr(b))
 	}
 }
+
+type ownerKey struct{}
+
+func TestFutureContextRecordsOwner(t *testing.T) {
+	owner := NewFn("owner", func(c *Call, a []value.Value) (value.Value, error) {
+		v, _ := c.In.Context().Value(ownerKey{}).(string)
+		return v, nil
+	})
+	starts := 0
+	opts := Options{Effects: effectsWith{value.Sym("owner"): owner}, FutureContext: func(ctx context.Context) context.Context {
+		starts++
+		if ctx.Value(ownerKey{}) != nil {
+			return ctx // a future of a future keeps the computation's owner
+		}
+		return context.WithValue(ctx, ownerKey{}, "main#1")
+	}}
+	v, err := runFuture(t, `(eval '(future [(owner) (blocking/await (future (owner)))]))`, opts)
+	if err != nil || value.PrStr(v) != `["main#1" "main#1"]` || starts != 2 {
+		t.Fatalf("%s %v starts=%d", value.PrStr(v), err, starts)
+	}
+	_, res, err := RunProgram(futureCtx(t), "<t>", []byte(`[(eval '(owner)) (:spell/future (future 1))]`), opts)
+	if err != nil || value.PrStr(res.Value) != `["" true]` || starts != 2 {
+		t.Fatalf("runner / pure future: %s %v starts=%d", value.PrStr(res.Value), err, starts)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// Core replaces core namespace maps for this interpreter (the skills
 	// namespace a session discovered), in and outside eval.
 	Core map[string]*value.Map
+	// FutureContext, when set, derives the context of a future started
+	// while eval runs from its starter's (on the starter's goroutine): the
+	// runtime records there who owns the computation.
+	FutureContext func(parent context.Context) context.Context
 }
 
 // Interp evaluates Spell forms. It is not safe for concurrent use; futures
@@ -87,6 +91,7 @@ type Interp struct {
 	// random generators of futures, deterministically per run.
 	future   bool
 	futTable *table
+	futCtx   func(context.Context) context.Context
 	seed     int64
 	forks    int64
 }
@@ -119,7 +124,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	if lim.MaxElems == 0 {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
-	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed)), seed: opts.Seed}
+	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed)), seed: opts.Seed, futCtx: opts.FutureContext}
 	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
 	for k, v := range in.pure.m {
 		et.m[k] = v

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/globals"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/trace"
 )
@@ -134,6 +135,10 @@ type Runtime struct {
 	// multi is the run's coordinator, scheduler and agents (multi.go);
 	// nil until Run starts.
 	multi *multi
+
+	// globals is the run's shared store (globals_ns.go).
+	globals     *globals.Store
+	globalsOnce sync.Once
 }
 
 // New makes a runtime.
@@ -681,6 +686,9 @@ func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 	return func(c *eval.Call, args []value.Value) (value.Value, error) {
 		receive, err := parseOptions(args)
 		if err != nil {
+			return nil, err
+		}
+		if err := eval.NotInFuture(c, "!llm-self"); err != nil {
 			return nil, err
 		}
 		prefix, err := normalise(args[0])

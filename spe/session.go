@@ -722,6 +722,8 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 		return filterItems(m, ref.Items), nil
 	case "agents":
 		return filterItems(rt.agentsNamespace(), ref.Items), nil
+	case "globals":
+		return filterItems(rt.globalsNamespace(), ref.Items), nil
 	}
 	// Namespaces whose effects later work will build: every member exists
 	// (so programs and docs see the real catalogue) and fails clearly.

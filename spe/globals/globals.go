@@ -142,8 +142,10 @@ func (s *Store) snapshot() (*value.Map, <-chan struct{}) {
 
 // WaitOptions configure WaitUntil.
 type WaitOptions struct {
-	// Timeout ends the wait with false; 0 means none.
-	Timeout time.Duration
+	// Timeout ends the wait with false when HasTimeout is set (0: at
+	// once, after one check).
+	Timeout    time.Duration
+	HasTimeout bool
 	// After makes the timeout's channel; nil is the wall clock. A run
 	// under replay gives its virtual clock.
 	After func(time.Duration) <-chan time.Time
@@ -160,7 +162,13 @@ type WaitOptions struct {
 // goroutine, outside the lock, after every change.
 func (s *Store) WaitUntil(ctx context.Context, pred func(*value.Map) (bool, error), opts WaitOptions) (bool, error) {
 	var timeout <-chan time.Time
-	if opts.Timeout > 0 {
+	switch {
+	case !opts.HasTimeout:
+	case opts.Timeout <= 0:
+		c := make(chan time.Time)
+		close(c)
+		timeout = c
+	default:
 		if opts.After != nil {
 			timeout = opts.After(opts.Timeout)
 		} else {

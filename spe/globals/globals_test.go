@@ -204,14 +204,18 @@ func TestWaitUntilTimeout(t *testing.T) {
 		once.Do(func() { fire <- time.Time{} }) // the (virtual) clock runs out while blocked
 		wait()
 	}
-	ok, err := s.WaitUntil(context.Background(), atLeast(1), WaitOptions{Timeout: 250 * time.Millisecond, After: after, Block: block})
+	ok, err := s.WaitUntil(context.Background(), atLeast(1), WaitOptions{Timeout: 250 * time.Millisecond, HasTimeout: true, After: after, Block: block})
 	if ok || err != nil || asked != 250*time.Millisecond {
 		t.Fatalf("ok=%v err=%v timeout asked=%v", ok, err, asked)
 	}
 	// the wall clock default also times out (no assertion on how long)
-	ok, err = s.WaitUntil(context.Background(), atLeast(1), WaitOptions{Timeout: time.Millisecond})
+	ok, err = s.WaitUntil(context.Background(), atLeast(1), WaitOptions{Timeout: time.Millisecond, HasTimeout: true})
 	if ok || err != nil {
 		t.Fatalf("wall clock: ok=%v err=%v", ok, err)
+	}
+	ok, err = s.WaitUntil(context.Background(), atLeast(1), WaitOptions{HasTimeout: true})
+	if ok || err != nil {
+		t.Fatalf("timeout 0: ok=%v err=%v", ok, err)
 	}
 }
 
