@@ -23,11 +23,15 @@ func (rt *Runtime) globalsStore() *globals.Store {
 }
 
 // offBaton runs wait, a part of an agent's evaluation that blocks its
-// goroutine (globals/wait-until), so that other agents can run meanwhile.
-// On a future's goroutine (which never holds the baton) it just waits.
-// TODO(agentrt): release and re-take the run's baton here.
+// goroutine (globals/wait-until), without the run's baton, so that other
+// agents run meanwhile. A future's goroutine holds no baton (its context
+// still names its owner's runner): it just waits.
 func (rt *Runtime) offBaton(ctx context.Context, onFuture bool, wait func()) {
-	wait()
+	if onFuture {
+		wait()
+		return
+	}
+	rt.releaseBaton(ctx, wait)
 }
 
 var globalsImpl = map[string]func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error){

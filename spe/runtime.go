@@ -432,7 +432,7 @@ type attempt struct {
 // evalOnce evaluates a program of turn t. recovering marks a recovery
 // program, whose model call is a recovery turn.
 func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, recovering bool) attempt {
-	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core})
+	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
 	in.Spans = spans
 	if head, _ := wrapperParts(form); head != nil {
 		// The tail (eval (do …)) whose start marks a trailing failure.
@@ -581,8 +581,9 @@ func (rt *Runtime) bindings(t *turn, recovering bool) effectTable {
 	m := map[*value.Symbol]value.Value{
 		value.Sym("!llm-self"):  &eval.Builtin{Name: "!llm-self", Min: 1, Max: 2, Fn: rt.llmSelf(t, recovering)},
 		value.Sym("leaf-llm"):   &eval.Builtin{Name: "leaf-llm", Min: 1, Max: 1, Fn: rt.leafLLM(t)},
-		value.Sym("receive"):    &eval.Builtin{Name: "receive", Min: 1, Max: 1, Fn: rt.receiveFn},
-		value.Sym("!ask-await"): eval.NewFn("!ask-await", notYet("!ask-await", "needs the agents coordinator")),
+		value.Sym("receive"):    &eval.Builtin{Name: "receive", Min: 1, Max: 1, Fn: runnerOnly("receive", rt.receiveFn)},
+		value.Sym("!ask-await"): &eval.Builtin{Name: "!ask-await", Min: 1, Max: 1, Fn: rt.askAwait},
+		value.Sym("blocking"):   rt.blockingMembers(), // bound in futures only (futures.go)
 	}
 	nss := rt.opts.Namespaces
 	if t.agent != nil && t.agent.namespaces != nil {
@@ -595,12 +596,6 @@ func (rt *Runtime) bindings(t *turn, recovering bool) effectTable {
 		m[value.Sym(fb.name)] = fb.text
 	}
 	return effectTable(m)
-}
-
-func notYet(name, why string) eval.BuiltinFunc {
-	return func(*eval.Call, []value.Value) (value.Value, error) {
-		return nil, eval.Errorf("%s is not available in this runtime: it %s", name, why)
-	}
 }
 
 type fileBinding struct{ name, text string }

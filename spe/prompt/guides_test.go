@@ -32,8 +32,8 @@ import (
 //   - `expr ⇒ value` lines (and `edit of FORM ⇒ FORM`): the value must be
 //     exactly that (⇒ error: the evaluation must fail). Pure ones run in
 //     the evaluator; those that use an effect run as the trailing
-//     expression of a real Session (blocking/ inside a future awaited with
-//     !ask-await).
+//     expression of a real Session (blocking/ inside a future, awaited
+//     from the test).
 //   - quoted trailing expressions '(…): each runs as the trailing
 //     expression of a real Session of the agent whose guide shows it, in a
 //     temporary workspace holding the files the examples name, with a
@@ -475,10 +475,17 @@ func (env *guideEnv) checkArrow(t *testing.T, d guideText, a arrow) {
 		got, err = applyEdit(a)
 	case effectful(a.lhs):
 		expr := a.lhs
-		if strings.Contains(expr, "blocking/") {
-			expr = "(!ask-await (future " + expr + "))"
+		blocking := strings.Contains(expr, "blocking/")
+		if blocking {
+			// blocking/ exists only inside futures: the run's value is
+			// the future, awaited here (!ask-await's value would be the
+			// resumed computation, not the future's).
+			expr = "(future " + expr + ")"
 		}
 		got, err = env.run(t, "cli", "(quine completion (eval (do "+placeholders+"'"+expr+")))")
+		if w, ok := eval.AwaitableOf(got); ok && blocking && err == nil {
+			got, err = w.Result()
+		}
 	default:
 		got, err = eval.EvalString("(do " + placeholders + a.lhs + ")")
 	}

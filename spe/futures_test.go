@@ -1,0 +1,90 @@
+package spe
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spell-go/spell/eval/value"
+)
+
+// TestAskAwaitFuture: !ask-await registers an external wait; the future's
+// value arrives as {:from :future :body v} and the call's value is the
+// resumed computation.
+func TestAskAwaitFuture(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(!ask-await (future (reduce + (range 10))))))))
+-- main/2.completion --
+(:body msg-1))))
+`, "sum in a future", nil)
+	r.want(t, "45")
+	if want := `(think "[wait resumed: msg-1 arrived]") (def msg-1 (quote {:from :future :body 45})) (quote (!extend)) `; !strings.HasSuffix(r.prompts["main/2"], want) {
+		t.Fatalf("main/2 prompt %s", r.prompts["main/2"])
+	}
+}
+
+// TestAskAwaitFutureThrows: a failed future arrives as
+// {:from :future :body {:future-await/error msg}}.
+func TestAskAwaitFutureThrows(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(!ask-await (future (throw "boom")))))))
+-- main/2.completion --
+(:body msg-1))))
+`, "a future throws", nil)
+	r.want(t, `{:future-await/error "boom"}`)
+}
+
+// TestAskAwaitMisuse: a value that is no future is a catchable error;
+// inside a future !ask-await is refused (it needs an agent's runner).
+func TestAskAwaitMisuse(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(try (!ask-await 42) (catch e (:message e))))))
+`, "misuse", nil)
+	r.want(t, `"Function call failed: !ask-await: !ask-await expects a future token, got number"`)
+}
+
+// TestBlockingRequestFromFuture: a future of main makes a tracked request
+// to a child (an edge owned by main); awaiting it yields the reply. The
+// child waits in globals/wait-until (without the baton) until the request
+// exists, so the schedule does not depend on the future's goroutine.
+func TestBlockingRequestFromFuture(t *testing.T) {
+	noLeak(t)
+	rt0 := New(Options{})
+	r := runAgents(t, `
+-- main/1.completion --
+'(do (agents/spawn "You double numbers." :w) (!ask-await (future (do (globals/wait-until :ready) (let [t (blocking/request :w 21)] (globals/set :req (:edge-id t)) [(:edge-id t) (blocking/await t)])))))))
+-- w/1.completion --
+'(do (globals/set :ready true) (globals/wait-until :req) (agents/!wait)))))
+-- w/2.completion --
+'(agents/reply msg-1 (* 2 (:body msg-1))))))
+-- main/2.completion --
+(:body msg-2))))
+`, "request from a future", func(o *Options) { o.Namespaces = map[string]*value.Map{"globals": rt0.globalsNamespace()} })
+	r.want(t, "[1 42]")
+	if want := `(def msg-1 (quote {:from :main :expects-response true :edge-id 1 :body 21}))`; !strings.Contains(r.prompts["w/2"], want) {
+		t.Fatalf("w/2 prompt %s", r.prompts["w/2"])
+	}
+}
+
+// TestStaleComputationLifecycle: a future that outlives its owner's
+// lifecycle cannot make requests for it.
+func TestStaleComputationLifecycle(t *testing.T) {
+	noLeak(t)
+	rt0 := New(Options{})
+	r := runAgents(t, `
+-- main/1.completion --
+'(agents/!spawn-ask "C" :c))))
+-- c/1.completion --
+'(do (globals/set :f (future (do (globals/wait-until :go) (try (blocking/request :main 1) (catch e (:message e)))))) :done))))
+-- main/2.completion --
+'(do (globals/set :go true) (!ask-await (globals/get :f))))))
+-- main/3.completion --
+(:body msg-2))))
+`, "stale", func(o *Options) { o.Namespaces = map[string]*value.Map{"globals": rt0.globalsNamespace()} })
+	r.want(t, `"Function call failed: blocking/request: Stale computation lifecycle"`)
+}
