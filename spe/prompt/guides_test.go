@@ -32,8 +32,8 @@ import (
 //   - `expr ⇒ value` lines (and `edit of FORM ⇒ FORM`): the value must be
 //     exactly that (⇒ error: the evaluation must fail). Pure ones run in
 //     the evaluator; those that use an effect run as the trailing
-//     expression of a real Session (blocking/ inside a future, awaited
-//     from the test).
+//     expression of a real Session (blocking/ inside a future the
+//     evaluator starts under eval, awaited from the test).
 //   - quoted trailing expressions '(…): each runs as the trailing
 //     expression of a real Session of the agent whose guide shows it, in a
 //     temporary workspace holding the files the examples name, with a
@@ -474,18 +474,17 @@ func (env *guideEnv) checkArrow(t *testing.T, d guideText, a arrow) {
 	case a.edit:
 		got, err = applyEdit(a)
 	case effectful(a.lhs):
-		expr := a.lhs
-		blocking := strings.Contains(expr, "blocking/")
-		if blocking {
-			// blocking/ exists only inside futures: the run's value is
-			// the future, awaited here (!ask-await's value would be the
-			// resumed computation, not the future's).
-			expr = "(future " + expr + ")"
+		if strings.Contains(a.lhs, "blocking/") {
+			// blocking/ exists only inside futures started under eval:
+			// the evaluator runs one and the test awaits it (!ask-await's
+			// value would be the resumed computation, a model call).
+			got, err = eval.EvalString("(do " + placeholders + "(eval '(future " + a.lhs + ")))")
+			if w, ok := eval.AwaitableOf(got); ok && err == nil {
+				got, err = w.Result()
+			}
+			break
 		}
-		got, err = env.run(t, "cli", "(quine completion (eval (do "+placeholders+"'"+expr+")))")
-		if w, ok := eval.AwaitableOf(got); ok && blocking && err == nil {
-			got, err = w.Result()
-		}
+		got, err = env.run(t, "cli", "(quine completion (eval (do "+placeholders+"'"+a.lhs+")))")
 	default:
 		got, err = eval.EvalString("(do " + placeholders + a.lhs + ")")
 	}
