@@ -2,7 +2,9 @@ package spellmcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -83,7 +85,7 @@ func TestInMemoryCatalogueAndCalls(t *testing.T) {
 	for _, x := range c.Tools {
 		names = append(names, x.Name)
 	}
-	if strings.Join(names, " ") != "add broken echo env fail hang" {
+	if strings.Join(names, " ") != "add broken echo env fail hang stale" {
 		t.Fatalf("tools = %v", names)
 	}
 	echo := tool(t, c, "echo")
@@ -439,5 +441,39 @@ func TestStdioHangTimesOut(t *testing.T) {
 	res, _ = c.CallTool(guard(t), tool(t, c, "echo"), value.NewMap("text", "still here"))
 	if get(res, kwOk) != true {
 		t.Errorf("after the timeout: %s", value.PrStr(res))
+	}
+}
+
+func TestStaleCatalogueRetriedOnce(t *testing.T) {
+	c := inMemory(t, allGrant, DefaultTimeout)
+	res, err := c.CallTool(guard(t), tool(t, c, "stale"), nil)
+	if err != nil || get(res, kwOk) != true || !strings.Contains(value.PrStr(res), "fresh after 2 calls") {
+		t.Fatalf("stale = %s, %v", value.PrStr(res), err)
+	}
+}
+
+// More than 20 tools: the namespace documents itself by summary
+// (:disclosure :summary), every tool still bound.
+func TestManyToolsSummaryDisclosure(t *testing.T) {
+	ctx := guard(t)
+	srv := sdk.NewServer(&sdk.Implementation{Name: "many"}, nil)
+	for i := 0; i < 21; i++ {
+		srv.AddTool(&sdk.Tool{Name: fmt.Sprintf("t%02d", i), Description: "Tool.", InputSchema: json.RawMessage(`{"type":"object"}`)},
+			func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) { return &sdk.CallToolResult{}, nil })
+	}
+	ct, st := sdk.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	c, err := Connect(ctx, Options{Alias: "many", Server: &Server{Name: "many", Stdio: &StdioConfig{Command: []string{"x"}}}, Grant: profile.MCPGrant{ToolsAll: true}, Transport: ct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ns := NewRegistry(nil, c).Namespaces()["many"]
+	if get(ns, kwDisclosure) != kwSummary || get(ns, value.Kw("t20")) == nil {
+		t.Errorf("namespace = %.400s", value.PrStr(ns))
 	}
 }

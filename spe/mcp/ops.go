@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/spell-go/spell/eval/value"
@@ -88,11 +89,25 @@ func (c *Conn) CallTool(ctx context.Context, t *Tool, arg value.Value) (value.Va
 			return nil, &ArgumentError{Msg: c.red.Redact(fmt.Sprintf("%s: the arguments do not match the tool's inputSchema: %v", full, err)), Cause: ErrSchema}
 		}
 	}
-	cctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	res, err := c.cs.CallTool(cctx, &sdk.CallToolParams{Name: t.Raw.Name, Arguments: args})
+	res, err := c.callOnce(ctx, t, args)
+	var we *jsonrpc.Error
+	if errors.As(err, &we) && we.Code == CodeStaleCatalogue {
+		// The server's tools changed: read the catalogue again and retry
+		// once with the tool as it is now (effects.md §10).
+		fresh, ferr := c.freshTool(ctx, t)
+		if ferr != nil {
+			return failure(ferr), nil
+		}
+		if fresh.in != nil {
+			if verr := fresh.in.Validate(generic); verr != nil {
+				return failure(c.red.Error(fmt.Errorf("%w: %s: after a catalogue refresh the arguments no longer match the inputSchema: %v", ErrSchema, full, verr))), nil
+			}
+		}
+		t = fresh
+		res, err = c.callOnce(ctx, t, args)
+	}
 	if err != nil {
-		return failure(c.wrap(cctx, "tools/call "+t.Raw.Name, err)), nil
+		return failure(err), nil
 	}
 	if res.NeedsInput() {
 		return failure(fmt.Errorf("%w: %s answered input_required, which Spell-Go does not support", ErrUnsupported, full)), nil
@@ -126,6 +141,36 @@ func (c *Conn) CallTool(ctx context.Context, t *Tool, arg value.Value) (value.Va
 		msg = c.red.Redact("the tool reported an error: " + firstText(res.Content))
 	}
 	return envelope(!res.IsError, out, msg), nil
+}
+
+// CodeStaleCatalogue is the JSON-RPC error a server answers when the
+// client's tool catalogue is out of date.
+const CodeStaleCatalogue = -32020
+
+func (c *Conn) callOnce(ctx context.Context, t *Tool, args map[string]any) (*sdk.CallToolResult, error) {
+	cctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	res, err := c.cs.CallTool(cctx, &sdk.CallToolParams{Name: t.Raw.Name, Arguments: args})
+	var we *jsonrpc.Error
+	if errors.As(err, &we) && we.Code == CodeStaleCatalogue {
+		return nil, err
+	}
+	return res, c.wrap(cctx, "tools/call "+t.Raw.Name, err)
+}
+
+// freshTool reads the catalogue again and returns t as the server offers
+// it now (same Spell name).
+func (c *Conn) freshTool(ctx context.Context, t *Tool) (*Tool, error) {
+	fresh := &Conn{Alias: c.Alias, Server: c.Server, Grant: c.Grant, Caps: c.Caps, cs: c.cs, red: c.red, timeout: c.timeout, proc: c.proc, httpRT: c.httpRT}
+	if err := fresh.loadTools(ctx); err != nil {
+		return nil, err
+	}
+	for _, x := range fresh.Tools {
+		if x.Name == t.Name {
+			return x, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s/%s: the server no longer offers this tool", ErrProtocol, c.Alias, t.Name)
 }
 
 func firstText(cs []sdk.Content) string {

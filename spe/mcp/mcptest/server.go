@@ -16,7 +16,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -69,6 +71,14 @@ func NewServer(stdio bool) *sdk.Server {
 		func(ctx context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
 			<-ctx.Done()
 			return nil, ctx.Err()
+		})
+	var staleCalls atomic.Int32
+	s.AddTool(&sdk.Tool{Name: "stale", Description: "Answers -32020 (stale catalogue) the first time.", InputSchema: schema(`{"type":"object"}`)},
+		func(ctx context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+			if staleCalls.Add(1) == 1 {
+				return nil, &jsonrpc.Error{Code: -32020, Message: "tool catalogue changed"}
+			}
+			return &sdk.CallToolResult{Content: text(fmt.Sprintf("fresh after %d calls", staleCalls.Load()))}, nil
 		})
 	s.AddTool(&sdk.Tool{Name: "env", Description: "Lists the server's environment variable names and the value of SPELL_TEST_TOKEN.",
 		InputSchema: schema(`{"type":"object"}`)},
