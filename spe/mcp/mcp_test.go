@@ -459,7 +459,9 @@ func TestManyToolsSummaryDisclosure(t *testing.T) {
 	srv := sdk.NewServer(&sdk.Implementation{Name: "many"}, nil)
 	for i := 0; i < 21; i++ {
 		srv.AddTool(&sdk.Tool{Name: fmt.Sprintf("t%02d", i), Description: "Tool.", InputSchema: json.RawMessage(`{"type":"object"}`)},
-			func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) { return &sdk.CallToolResult{}, nil })
+			func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+				return &sdk.CallToolResult{}, nil
+			})
 	}
 	ct, st := sdk.NewInMemoryTransports()
 	ss, err := srv.Connect(ctx, st, nil)
