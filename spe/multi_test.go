@@ -343,3 +343,44 @@ func TestAgentsRegister(t *testing.T) {
 		t.Fatalf("d/1 prompt %s", r.prompts["d/1"])
 	}
 }
+
+// TestAgentsNestedWait: a wait outside tail position runs the resumed
+// computation nested (one level deeper); its value flows back into the
+// calling expression.
+func TestAgentsNestedWait(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(do (agents/spawn "W" :w) (str "got " (agents/!ask :w 1))))))
+-- w/1.completion --
+'(agents/reply msg-1 2))))
+-- main/2.completion --
+(:body msg-2))))
+`, "nested", nil)
+	r.want(t, `"got 2"`)
+	if st := r.rt.Stats(); st.MaxDepth != 1 {
+		t.Fatalf("max depth %d", st.MaxDepth)
+	}
+}
+
+// TestAgentsWaitIdleAndRefused: a wait with nothing to wait for is nil; a
+// wait holding a request newer than any outgoing one is refused with the
+// spec's message and the edges as data.
+func TestAgentsWaitIdleAndRefused(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(do (agents/spawn "W" :w) (agents/!ask :w 1)))))
+-- w/1.completion --
+'(agents/reply msg-1 (try (agents/!wait) (catch e (:message e)))))))
+-- main/2.completion --
+'[(agents/!wait) (:body msg-2)])))
+`, "idle and refused", nil)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got := value.PrStr(r.v)
+	if !strings.HasPrefix(got, "[nil ") || !strings.Contains(got, "Sleep refused: you hold incoming requests newer than your newest outgoing request; answer them first {:out-edges [], :in-edges [{:id 1") {
+		t.Fatalf("value %s", got)
+	}
+}

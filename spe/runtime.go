@@ -15,6 +15,7 @@ import (
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/globals"
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/trace"
 )
 
@@ -831,6 +832,15 @@ func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport p
 	if suffix, ok := rt.opts.Resume.completion(t.handle, t.n); ok {
 		if m, ok := rt.opts.Provider.(interface{ MarkUsed(string, int) }); ok {
 			m.MarkUsed(t.handle, t.n)
+		}
+		if rp, ok := rt.opts.Provider.(*replay.Provider); ok && rt.opts.Virtual {
+			// The recorded run waited for the entry's .delay: so does its
+			// resumption, or the agents would run in another order.
+			if d, ok := rp.T.Delay(t.handle, t.n); ok && d > 0 {
+				if err := virtualSleep(ctx, d); err != nil {
+					return nil, rt.ctxErr(ctx, t)
+				}
+			}
 		}
 		return &provider.Response{Suffix: suffix}, nil
 	}
