@@ -143,7 +143,12 @@ func runDoc(c *ucli.Context) error {
 	case 0:
 		return usageError("spell doc", "missing NAME (or use --list)")
 	case 1:
-		return docName(out, c.App.ErrWriter, args[0], asJSON)
+		// "web/" names the namespace, as the issue texts and prompts write it.
+		name := args[0]
+		if len(name) > 1 && strings.Count(name, "/") == 1 && strings.HasSuffix(name, "/") {
+			name = strings.TrimSuffix(name, "/")
+		}
+		return docName(out, c.App.ErrWriter, name, asJSON)
 	case 2:
 		return docKey(out, c.App.ErrWriter, args[0], args[1], asJSON)
 	default:
