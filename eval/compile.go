@@ -299,6 +299,26 @@ func (in *Interp) decorate(err error, l *value.List, fr *frame, sc *scope) error
 	return err
 }
 
+// stepEnter charges step then enter (a list form's step and nesting
+// level): it reports whether nothing more is to be done; else stepEnterSlow
+// finishes the checks and returns either failure as it is.
+func (in *Interp) stepEnter() bool {
+	in.steps++
+	in.depth++
+	return in.steps < in.nextCheck && in.depth <= in.limits.MaxNesting
+}
+
+func (in *Interp) stepEnterSlow() error {
+	in.depth--
+	if err := in.stepCheck(); err != nil {
+		return err
+	}
+	if err := in.enter(); err != nil {
+		return err
+	}
+	return nil
+}
+
 // enter charges one nesting level, as evalList and callSpell do.
 func (in *Interp) enter() *Error {
 	in.depth++
@@ -594,11 +614,10 @@ func (c *compiler) listForm(l *value.List, t tctx, inner code) code {
 		if fr.env != nil {
 			return in.delegate(fr, l, t.rt(fr))
 		}
-		if err := in.step(); err != nil {
-			return nil, err
-		}
-		if err := in.enter(); err != nil {
-			return nil, err
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return nil, err
+			}
 		}
 		v, err := inner(in, fr)
 		in.depth--
@@ -650,11 +669,10 @@ func (c *compiler) list(l *value.List, t tctx) code {
 				if fr.env != nil {
 					return in.delegate(fr, l, t.rt(fr))
 				}
-				if err := in.step(); err != nil {
-					return nil, err
-				}
-				if err := in.enter(); err != nil {
-					return nil, err
+				if !in.stepEnter() {
+					if err := in.stepEnterSlow(); err != nil {
+						return nil, err
+					}
 				}
 				v, err := n.inner(in, fr)
 				in.depth--
@@ -696,21 +714,21 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 	}
 	items := l.Slice()
 	test := c.iexpr(items[1], tctx{})
-	then := c.expr(items[2], t)
-	var els code
+	thenK, thenI := c.branch(items[2], t)
+	var elsK code
+	var elsI icode
 	if n == 4 {
-		els = c.expr(items[3], t)
+		elsK, elsI = c.branch(items[3], t)
 	}
 	sc := c.sc
 	return func(in *Interp, fr *frame) (value.Value, error) {
 		if fr.env != nil {
 			return in.delegate(fr, l, t.rt(fr))
 		}
-		if err := in.step(); err != nil {
-			return nil, err
-		}
-		if err := in.enter(); err != nil {
-			return nil, err
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return nil, err
+			}
 		}
 		_, v, err := test(in, fr)
 		idx := 1
@@ -718,12 +736,24 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 			switch {
 			case isInt(v) || value.Truthy(v):
 				idx = 2
-				v, err = then(in, fr)
-			case els == nil:
+				if thenI != nil {
+					var x int64
+					x, v, err = thenI(in, fr)
+					v = boxI(x, v)
+				} else {
+					v, err = thenK(in, fr)
+				}
+			case elsK == nil && elsI == nil:
 				v = nil
 			default:
 				idx = 3
-				v, err = els(in, fr)
+				if elsI != nil {
+					var x int64
+					x, v, err = elsI(in, fr)
+					v = boxI(x, v)
+				} else {
+					v, err = elsK(in, fr)
+				}
 			}
 		}
 		in.depth--
@@ -1056,6 +1086,20 @@ func (c *compiler) dual(form value.Value, t tctx) (code, icode) {
 	return k, icodeOf(k)
 }
 
+// branch compiles form as icode when that costs no extra call (a long
+// form or a call), else as code.
+func (c *compiler) branch(form value.Value, t tctx) (code, icode) {
+	if ik := c.intCode(form, t); ik != nil {
+		return nil, ik
+	}
+	if l, ok := form.(*value.List); ok && l.Count() > 0 {
+		if h, ok := l.First().(*value.Symbol); ok && h.Eval == nil {
+			return nil, c.callNode(l, h, t).icode()
+		}
+	}
+	return c.expr(form, t), nil
+}
+
 // iexpr compiles form as icode.
 func (c *compiler) iexpr(form value.Value, t tctx) icode {
 	if ik := c.intCode(form, t); ik != nil {
@@ -1159,7 +1203,7 @@ func (o *operand) get(in *Interp, fr *frame) (value.Value, error) {
 	}
 	if o.local && fr.env == nil {
 		in.steps++
-		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
+		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps < in.nextCheck {
 			return s.val(), nil
 		}
 		in.steps--
@@ -1178,7 +1222,7 @@ func (o *operand) iget(in *Interp, fr *frame) (int64, value.Value, error) {
 		}
 		return 0, o.v, nil
 	}
-	if fr.env == nil && in.steps < in.limits.MaxSteps && (in.steps+1)&1023 != 0 {
+	if fr.env == nil && in.steps+1 < in.nextCheck {
 		if s := &fr.slots[o.slot]; !isUnset(s.v) {
 			in.steps++
 			return s.n, s.v, nil
@@ -1193,7 +1237,7 @@ func (o *operand) igetSlow(in *Interp, fr *frame) (int64, value.Value, error) {
 	}
 	if o.local && fr.env == nil {
 		in.steps++
-		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps <= in.limits.MaxSteps && in.steps&1023 != 0 {
+		if s := &fr.slots[o.slot]; !isUnset(s.v) && in.steps < in.nextCheck {
 			return s.n, s.v, nil
 		}
 		in.steps--
@@ -1215,11 +1259,10 @@ func (n *callNode) code() code {
 		if fr.env != nil {
 			return in.delegate(fr, n.l, n.t.rt(fr))
 		}
-		if err := in.step(); err != nil {
-			return nil, err
-		}
-		if err := in.enter(); err != nil {
-			return nil, err
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return nil, err
+			}
 		}
 		v, err := n.run(in, fr)
 		in.depth--
@@ -1238,11 +1281,10 @@ func (n *callNode) icode() icode {
 				v, err := in.delegate(fr, n.l, n.t.rt(fr))
 				return 0, v, err
 			}
-			if err := in.step(); err != nil {
-				return 0, nil, err
-			}
-			if err := in.enter(); err != nil {
-				return 0, nil, err
+			if !in.stepEnter() {
+				if err := in.stepEnterSlow(); err != nil {
+					return 0, nil, err
+				}
 			}
 			x, v, err := n.irun(in, fr)
 			in.depth--
@@ -1257,11 +1299,10 @@ func (n *callNode) icode() icode {
 			v, err := in.delegate(fr, n.l, n.t.rt(fr))
 			return 0, v, err
 		}
-		if err := in.step(); err != nil {
-			return 0, nil, err
-		}
-		if err := in.enter(); err != nil {
-			return 0, nil, err
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return 0, nil, err
+			}
 		}
 		v, err := n.run(in, fr)
 		in.depth--
@@ -1284,9 +1325,25 @@ func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
 			return 0, v, err
 		}
 	}
-	n0, v0, err := n.ops[0].iget(in, fr)
-	if err != nil {
-		return 0, nil, in.locate(err, n.l, 1)
+	// Operands that are locals or long constants are read in place (iget
+	// does the same, one call away).
+	var n0, n1 int64
+	var v0, v1 value.Value
+	var err error
+	switch o := &n.ops[0]; {
+	case o.isInt:
+		n0, v0 = o.n, intSlot
+	case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
+		in.steps++
+		n0, v0 = fr.slots[o.slot].n, fr.slots[o.slot].v
+	case !o.local && !o.isVal:
+		if n0, v0, err = o.ik(in, fr); err != nil {
+			return 0, nil, in.locate(err, n.l, 1)
+		}
+	default:
+		if n0, v0, err = o.iget(in, fr); err != nil {
+			return 0, nil, in.locate(err, n.l, 1)
+		}
 	}
 	if len(n.ops) == 1 {
 		if a, ok := asInt(n0, v0); ok {
@@ -1297,9 +1354,20 @@ func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
 		v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0)})
 		return 0, v, err
 	}
-	n1, v1, err := n.ops[1].iget(in, fr)
-	if err != nil {
-		return 0, nil, in.locate(err, n.l, 2)
+	switch o := &n.ops[1]; {
+	case o.isInt:
+		n1, v1 = o.n, intSlot
+	case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
+		in.steps++
+		n1, v1 = fr.slots[o.slot].n, fr.slots[o.slot].v
+	case !o.local && !o.isVal:
+		if n1, v1, err = o.ik(in, fr); err != nil {
+			return 0, nil, in.locate(err, n.l, 2)
+		}
+	default:
+		if n1, v1, err = o.iget(in, fr); err != nil {
+			return 0, nil, in.locate(err, n.l, 2)
+		}
 	}
 	if a, ok := asInt(n0, v0); ok {
 		if b, ok := asInt(n1, v1); ok {
@@ -1508,7 +1576,14 @@ func (n *callNode) finish(in *Interp, fr *frame, b *Builtin, args []value.Value)
 func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value, error) {
 	F := in.pushFrame(fc.nslots)
 	for i := range n.ops {
-		x, v, err := n.ops[i].iget(in, fr)
+		var x int64
+		var v value.Value
+		var err error
+		if o := &n.ops[i]; !o.local && !o.isVal {
+			x, v, err = o.ik(in, fr)
+		} else {
+			x, v, err = o.iget(in, fr)
+		}
 		if err != nil {
 			in.popFrame(F)
 			return nil, in.locate(err, n.l, i+1)

@@ -77,6 +77,8 @@ type Interp struct {
 	TrailingStarted bool
 	// argStack holds the arguments of Spell function calls in progress.
 	argStack []value.Value
+	// nextCheck is the step count at which step next calls stepCheck.
+	nextCheck int64
 	// recur is the one recur signal in flight (see sfRecur).
 	recur recurSignal
 	// frames is the pool of compiled frames; the first nframes are in use.
@@ -162,7 +164,7 @@ func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
 // Eval evaluates form in env (the pure table bound) and returns its value
 // and the resulting environment.
 func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
-	in.steps, in.depth = 0, 0
+	in.steps, in.depth, in.nextCheck = 0, 0, 0
 	if in.limits.MaxMemory > 0 {
 		defer memWatch()()
 	}
@@ -180,7 +182,7 @@ func (in *Interp) Eval(form value.Value, env *Env) (value.Value, *Env, error) {
 // the turn, so a turn-producing call in the trailing expression returns a
 // continuation value (see Call.TurnTail) instead of nesting.
 func (in *Interp) EvalTurn(form value.Value, env *Env) (value.Value, *Env, error) {
-	in.steps, in.depth = 0, 0
+	in.steps, in.depth, in.nextCheck = 0, 0, 0
 	in.TrailingStarted = false
 	if in.limits.MaxMemory > 0 {
 		defer memWatch()()
@@ -200,15 +202,20 @@ func (in *Interp) Steps() int64 { return in.steps }
 
 func (in *Interp) step() error {
 	in.steps++
-	if in.steps > in.limits.MaxSteps || in.steps&1023 == 0 {
+	if in.steps >= in.nextCheck {
 		return in.stepCheck()
 	}
 	return nil
 }
 
 // stepCheck is the rare part of step (kept apart so step inlines): the
-// budget, then every 1,024 steps cancellation and memory.
+// budget, then every 1,024 steps cancellation and memory. nextCheck is the
+// next step count that needs it.
 func (in *Interp) stepCheck() error {
+	in.nextCheck = (in.steps | 1023) + 1
+	if in.limits.MaxSteps < in.nextCheck {
+		in.nextCheck = in.limits.MaxSteps + 1
+	}
 	if in.steps > in.limits.MaxSteps {
 		return LimitError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
 	}
