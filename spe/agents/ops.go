@@ -335,6 +335,17 @@ const (
 	Asleep                 // Ticket.Block, then Drain(h, KindWait)
 )
 
+func (k WaitKind) String() string {
+	switch k {
+	case Ready:
+		return "ready"
+	case Idle:
+		return "idle"
+	default:
+		return "asleep"
+	}
+}
+
 // WaitResult is the result of Wait.
 type WaitResult struct {
 	Kind   WaitKind
