@@ -704,7 +704,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			s.tempDir = d
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, Procs: s.procs})
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, Procs: s.procs, Send: rt.watchSend})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}
