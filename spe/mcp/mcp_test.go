@@ -479,3 +479,40 @@ func TestManyToolsSummaryDisclosure(t *testing.T) {
 		t.Errorf("namespace = %.400s", value.PrStr(ns))
 	}
 }
+
+func TestOpenChecksGrants(t *testing.T) {
+	dir := t.TempDir()
+	s := stdioServer(t, "")
+	if err := os.MkdirAll(filepath.Join(dir, "mcp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile(s.Source)
+	if err := os.WriteFile(filepath.Join(dir, "mcp", "kid.mcp.edn"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	grant := func(server string) map[string]profile.MCPGrant {
+		return map[string]profile.MCPGrant{"kid": {Alias: "kid", Server: server, Pos: "a.agent.edn:2:3", ToolsAll: true}}
+	}
+	// An alias may not take a configured namespace's name.
+	_, err := Open(guard(t), Setup{Grants: grant("kid"), Reserved: []string{"io", "kid"}, Dirs: Dirs{Project: dir}})
+	if err == nil || err.Error() != "a.agent.edn:2:3: MCP alias kid is the name of a configured namespace" {
+		t.Errorf("reserved: %v", err)
+	}
+	_, err = Open(guard(t), Setup{Grants: grant("nope"), Dirs: Dirs{Project: dir}})
+	if !errors.Is(err, ErrNotFound) || !strings.HasPrefix(err.Error(), "a.agent.edn:2:3: :mcp-servers kid: MCP server profile not found: nope") {
+		t.Errorf("not found: %v", err)
+	}
+	_, err = Open(guard(t), Setup{Grants: grant("kid"), Dirs: Dirs{Project: dir}, Getenv: func(string) string { return "" }})
+	if !errors.Is(err, ErrMissingSecret) || !strings.HasPrefix(err.Error(), "Missing MCP secret: KID_TOKEN (MCP server kid, ") {
+		t.Errorf("secret: %v", err)
+	}
+	r, err := Open(guard(t), Setup{Grants: grant("kid"), Dirs: Dirs{Project: dir}, Environ: []string{"PATH=" + os.Getenv("PATH")},
+		Getenv: func(k string) string { return map[string]string{"KID_TOKEN": token}[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Conn("kid") == nil || len(r.Conn("kid").Tools) == 0 {
+		t.Errorf("kid not connected: %v", r.Failure("kid"))
+	}
+}

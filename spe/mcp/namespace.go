@@ -81,7 +81,7 @@ func Open(ctx context.Context, s Setup) (*Registry, error) {
 			AllowPrivateNet: s.AllowPrivateNet, Version: s.Version, Redactor: s.Redactor})
 		if errors.Is(err, ErrMissingSecret) {
 			r.Close()
-			return nil, fmt.Errorf("%s (MCP server %s, %s)", err, alias, path)
+			return nil, fmt.Errorf("%w (MCP server %s, %s)", err, alias, path)
 		}
 		if err != nil {
 			r.failed[alias] = err
