@@ -218,3 +218,21 @@ func TestDescribeTextCapped(t *testing.T) {
 		t.Errorf("text of %d characters", n)
 	}
 }
+
+// BenchmarkAliasBomb measures refusing a billion-laughs front matter (9^30
+// expanded strings): aliases are counted, never expanded.
+func BenchmarkAliasBomb(b *testing.B) {
+	text := "---\nname: bomb\ndescription: x\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	prev := "a"
+	for i := 0; i < 30; i++ {
+		n := fmt.Sprintf("b%d", i)
+		text += n + ": &" + n + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+",", 9), ",") + "]\n"
+		prev = n
+	}
+	data := []byte(text + "---\n")
+	for b.Loop() {
+		if _, err := ParseFrontMatter(data); !errors.Is(err, ErrAliases) {
+			b.Fatal(err)
+		}
+	}
+}
