@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sort"
+	"sync"
 
 	"github.com/spell-go/spell/eval/value"
 	spellmcp "github.com/spell-go/spell/spe/mcp"
@@ -18,28 +19,54 @@ type extensions struct {
 	skills *skills.Set
 }
 
-// openMCP connects the MCP servers the profile grants and adds their
-// alias/ namespaces and mcp/ to ns. A missing secret or an unreadable
-// server profile is a configuration error; a server that cannot be
-// reached is a warning (its tools are absent, mcp/info says why).
-func (s *Session) openMCP(o *opening, rt *Runtime, ns map[string]*value.Map) error {
-	if len(o.prof.MCPServers) == 0 {
+// mcpRegistries are the MCP connections of a run's agents.
+type mcpRegistries struct {
+	mu   sync.Mutex
+	regs []*spellmcp.Registry
+}
+
+func (m *mcpRegistries) add(r *spellmcp.Registry) {
+	m.mu.Lock()
+	m.regs = append(m.regs, r)
+	m.mu.Unlock()
+}
+
+func (m *mcpRegistries) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.regs {
+		r.Close()
+	}
+	m.regs = nil
+}
+
+// openMCP connects the MCP servers prof grants and adds their alias/
+// namespaces and mcp/ to ns. A missing secret or an unreadable server
+// profile is a configuration error; a server that cannot be reached is a
+// warning (its tools are absent, mcp/info says why). atOpen adds the
+// secrets to the trace's redactor, which may change only before the run
+// starts (a worker compiled later relies on the MCP client's own
+// redaction of everything a server sends).
+func (s *Session) openMCP(prof *profile.Profile, root string, ns map[string]*value.Map, atOpen bool) error {
+	if len(prof.MCPServers) == 0 {
 		return nil
 	}
 	red := &spellmcp.Redactor{}
 	reg, err := spellmcp.Open(context.Background(), spellmcp.Setup{
-		Grants: o.prof.MCPServers, Reserved: o.prof.NamespaceNames(),
-		Dirs:   spellmcp.Dirs{Project: o.dirs.Project, User: o.dirs.User},
-		Getenv: o.cfg.Getenv, Environ: o.cfg.Environ, Cwd: o.root,
-		AllowPrivateNet: s.privNet, Version: o.cfg.Version,
-		Hook: spellmcp.Hook(rt.Hook), Redactor: red,
-		Warn: func(msg string) { warnf(o.cfg.Stderr, "%s", msg) },
+		Grants: prof.MCPServers, Reserved: prof.NamespaceNames(),
+		Dirs:   spellmcp.Dirs{Project: s.dirs.Project, User: s.dirs.User},
+		Getenv: s.cfg.Getenv, Environ: s.cfg.Environ, Cwd: root,
+		AllowPrivateNet: s.privNet, Version: s.cfg.Version,
+		Hook: spellmcp.Hook(s.RT.Hook), Redactor: red,
+		Warn: func(msg string) { warnf(s.cfg.Stderr, "%s", msg) },
 	})
-	s.redact.Add(red.Secrets()...)
+	if atOpen {
+		s.redact.Add(red.Secrets()...)
+	}
 	if err != nil {
 		return configErr("%v", err)
 	}
-	s.mcp = reg
+	s.mcp.add(reg)
 	for name, m := range reg.Namespaces() {
 		ns[name] = m
 	}
@@ -89,8 +116,11 @@ func repoRoot(cwd string) string {
 // catalogue when there are skills, and the MCP namespaces of the grants
 // (in Spell-Go's words only: server text never enters the system prompt,
 // effects.md §11.5).
-func (o *opening) promptDocs() []prompt.NamespaceDoc {
-	return append(SkillDocs(o.ext.skills), MCPDocs(o.prof.MCPServers)...)
+func (o *opening) promptDocs() []prompt.NamespaceDoc { return o.promptDocsFor(o.prof) }
+
+// promptDocsFor is promptDocs for the agent of profile p (a worker).
+func (o *opening) promptDocsFor(p *profile.Profile) []prompt.NamespaceDoc {
+	return append(SkillDocs(o.ext.skills), MCPDocs(p.MCPServers)...)
 }
 
 // MCPDocs are the NAMESPACES entries of MCP grants: mcp/ and one summary

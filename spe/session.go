@@ -15,7 +15,6 @@ import (
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 	spellio "github.com/spell-go/spell/spe/io"
-	spellmcp "github.com/spell-go/spell/spe/mcp"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/provider"
@@ -100,7 +99,7 @@ type Session struct {
 	started  time.Time
 	tempDir  string
 	procs    *spellio.Procs // background processes of io commands, killed at Close
-	mcp      *spellmcp.Registry
+	mcp      mcpRegistries  // MCP connections of the agent and its workers, closed at Close
 	// Model is the resolved model spec ("" when none is configured).
 	Model string
 	// Warnings collects non-fatal notes (unpriced model, replay warnings).
@@ -382,7 +381,9 @@ func (o *opening) chooseTransport() error {
 		return configErr("%v", err)
 	}
 	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
-	o.compose = func(p *profile.Profile) string { return texts.Compose(string(o.transport), p, prompt.DocsFor(p)) }
+	o.compose = func(p *profile.Profile) string {
+		return texts.Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
+	}
 	return nil
 }
 
@@ -550,7 +551,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	if err != nil {
 		return err
 	}
-	if err := s.openMCP(o, s.RT, ns); err != nil {
+	if err := s.openMCP(o.prof, o.root, ns, true); err != nil {
 		return err
 	}
 	s.RT.opts.Namespaces = ns
@@ -680,6 +681,9 @@ func (s *Session) workersNamespace(prof *profile.Profile, root string, rt *Runti
 			keep := len(rt.fileBindings)
 			ns, err := s.namespaces(wp, root, rt)
 			rt.fileBindings = rt.fileBindings[:keep]
+			if err == nil {
+				err = s.openMCP(wp, root, ns, false)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -786,7 +790,7 @@ func (s *Session) Run(ctx context.Context) (value.Value, error) {
 // result (strict replay with unused entries).
 func (s *Session) Close(v value.Value, runErr error) error {
 	s.KillProcesses(false)
-	s.mcp.Close()
+	s.mcp.close()
 	var err error
 	if s.finisher != nil && runErr == nil {
 		err = s.finisher.Finish()
