@@ -3,8 +3,6 @@ package spe
 import (
 	"strings"
 	"testing"
-
-	"github.com/spell-go/spell/eval/value"
 )
 
 // TestAskAwaitFuture: !ask-await registers an external wait; the future's
@@ -54,7 +52,6 @@ func TestAskAwaitMisuse(t *testing.T) {
 // exists, so the schedule does not depend on the future's goroutine.
 func TestBlockingRequestFromFuture(t *testing.T) {
 	noLeak(t)
-	rt0 := New(Options{})
 	r := runAgents(t, `
 -- main/1.completion --
 '(do (agents/spawn "You double numbers." :w) (!ask-await (future (do (globals/wait-until :ready) (let [t (blocking/request :w 21)] (globals/set :req (:edge-id t)) [(:edge-id t) (blocking/await t)])))))))
@@ -64,7 +61,7 @@ func TestBlockingRequestFromFuture(t *testing.T) {
 '(agents/reply msg-1 (* 2 (:body msg-1))))))
 -- main/2.completion --
 (:body msg-2))))
-`, "request from a future", func(o *Options) { o.Namespaces = map[string]*value.Map{"globals": rt0.globalsNamespace()} })
+`, "request from a future", nil)
 	r.want(t, "[1 42]")
 	if want := `(def msg-1 (quote {:from :main :expects-response true :edge-id 1 :body 21}))`; !strings.Contains(r.prompts["w/2"], want) {
 		t.Fatalf("w/2 prompt %s", r.prompts["w/2"])
@@ -75,7 +72,6 @@ func TestBlockingRequestFromFuture(t *testing.T) {
 // lifecycle cannot make requests for it.
 func TestStaleComputationLifecycle(t *testing.T) {
 	noLeak(t)
-	rt0 := New(Options{})
 	r := runAgents(t, `
 -- main/1.completion --
 '(agents/!spawn-ask "C" :c))))
@@ -85,6 +81,34 @@ func TestStaleComputationLifecycle(t *testing.T) {
 '(do (globals/set :go true) (!ask-await (globals/get :f))))))
 -- main/3.completion --
 (:body msg-2))))
-`, "stale", func(o *Options) { o.Namespaces = map[string]*value.Map{"globals": rt0.globalsNamespace()} })
+`, "stale", nil)
 	r.want(t, `"Function call failed: blocking/request: Stale computation lifecycle"`)
+}
+
+// TestAskAwaitRefusedLikeSleep: an agent holding an incoming request newer
+// than its newest outgoing edge may not enter an external wait.
+func TestAskAwaitRefusedLikeSleep(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(agents/!spawn-ask "C" :c))))
+-- c/1.completion --
+'(agents/!ask :main 1))))
+-- main/2.completion --
+'[(:edge-id msg-1) (try (!ask-await (future 1)) (catch e (strings/includes? (:message e) "!ask-await: Sleep refused: you hold incoming requests newer than your newest outgoing request; answer them first")))]))))
+`, "refused", nil)
+	r.want(t, `[2 true]`)
+}
+
+// TestWaitUntilReleasesBaton: an agent blocked in globals/wait-until lets
+// the others run (with the baton held, the child could never set the key).
+func TestWaitUntilReleasesBaton(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(do (agents/spawn "C" :c) [(globals/wait-until :from-c) (globals/get :from-c)]))))
+-- c/1.completion --
+'(globals/set :from-c 7))))
+`, "wait for a child through globals", nil)
+	r.want(t, "[true 7]")
 }

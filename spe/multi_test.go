@@ -27,7 +27,7 @@ type agentRun struct {
 }
 
 // runAgents replays archive (a transcript) under the deterministic
-// scheduler with the agents namespace granted, and a trace. mut adjusts
+// scheduler with the agents and globals namespaces granted, and a trace. mut adjusts
 // the options.
 func runAgents(t *testing.T, archive, task string, mut func(*Options)) *agentRun {
 	t.Helper()
@@ -55,7 +55,7 @@ func runAgents(t *testing.T, archive, task string, mut func(*Options)) *agentRun
 		mut(&opts)
 	}
 	r.rt = New(opts)
-	r.rt.opts.Namespaces = map[string]*value.Map{"agents": r.rt.agentsNamespace()}
+	r.rt.opts.Namespaces = map[string]*value.Map{"agents": r.rt.agentsNamespace(), "globals": r.rt.globalsNamespace()}
 	for name, ns := range opts.Namespaces {
 		r.rt.opts.Namespaces[name] = ns
 	}
