@@ -22,6 +22,7 @@
 package catalog
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,6 +144,7 @@ func All() []Entry { return tables().all }
 type catalogTables struct {
 	all    []Entry
 	byName map[string]int
+	byNS   map[string][]Entry // members by namespace, in catalogue order
 }
 
 var tables = sync.OnceValue(func() catalogTables {
@@ -155,6 +157,7 @@ var tables = sync.OnceValue(func() catalogTables {
 	all = append(all, effectBuiltins()...)
 	all = append(all, effectMembers()...)
 	byName := make(map[string]int, len(all))
+	byNS := map[string][]Entry{}
 	for i := range all {
 		e := &all[i]
 		e.Namespace = namespaceOf(e.Name)
@@ -163,7 +166,10 @@ var tables = sync.OnceValue(func() catalogTables {
 			byName[e.Name] = i
 		}
 	}
-	return catalogTables{all: all, byName: byName}
+	for _, e := range all {
+		byNS[e.Namespace] = append(byNS[e.Namespace], e)
+	}
+	return catalogTables{all: all, byName: byName, byNS: byNS}
 })
 
 // PlannedNamespaces lists the namespaces the spec defines that this version
@@ -215,13 +221,7 @@ func Lookup(name string) (Entry, bool) {
 // Namespace returns the members of namespace ns in catalogue order; ""
 // returns the core names.
 func Namespace(ns string) []Entry {
-	var out []Entry
-	for _, e := range All() {
-		if e.Namespace == ns {
-			out = append(out, e)
-		}
-	}
-	return out
+	return slices.Clone(tables().byNS[ns])
 }
 
 // Namespaces lists the namespaces known to Spell-Go: the pure ones first,
