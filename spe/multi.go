@@ -49,7 +49,8 @@ type agentState struct {
 	// Under the baton:
 	checkpoint value.Value  // the program a wake-up resumes (runtime.md §3.6)
 	token      agents.Token // the live lifecycle
-	running    bool         // a runner goroutine serves the handle
+	running    bool         // a runner goroutine serves the handle (m.mu)
+	restart    bool         // a start came while the runner was ending (m.mu)
 }
 
 // agentDef is a compiled agent: the system prompt and namespaces its turns
@@ -188,6 +189,9 @@ func (m *multi) newAgent(h string, def *agentDef, prog value.Value) *agentState 
 func (m *multi) launch(a *agentState) {
 	m.mu.Lock()
 	if a.running {
+		// The runner may be past its last Finish: it looks again
+		// before it ends.
+		a.restart = true
 		m.mu.Unlock()
 		return
 	}
@@ -206,14 +210,23 @@ func (m *multi) serve(a *agentState) {
 	a.runner.Await(ctx)
 	defer a.runner.Release()
 	for {
-		again := m.lifecycle(ctx, a)
-		if !again {
-			break
+		m.mu.Lock()
+		a.restart = false
+		m.mu.Unlock()
+		if m.lifecycle(ctx, a) {
+			continue
 		}
+		m.mu.Lock()
+		if a.restart && !m.coord.Closed() {
+			// A message reached the finished agent between its Finish
+			// and now (from a future or a watcher): serve it.
+			m.mu.Unlock()
+			continue
+		}
+		a.running = false
+		m.mu.Unlock()
+		return
 	}
-	m.mu.Lock()
-	a.running = false
-	m.mu.Unlock()
 }
 
 // lifecycle runs one lifecycle of a (effects.md §3.6): Begin drains the

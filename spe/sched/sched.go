@@ -67,6 +67,7 @@ type Runner struct {
 	hi    int           // heap index
 	grant chan struct{} // buffered: one pending grant
 	woken bool          // a Wake arrived while not parked: the next Park returns at once
+	again bool          // a Start arrived while holding: Release queues the runner again
 }
 
 // Register adds a runner. Registration order is the tie-break of the
@@ -117,9 +118,14 @@ func (r *Runner) Start() {
 	s := r.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r.st == idle {
+	switch r.st {
+	case idle:
 		s.enqueue(r, s.now)
 		s.dispatch()
+	case holding:
+		// The goroutine that holds the baton is about to release it
+		// for good while a new one will Await: Release queues again.
+		r.again = true
 	}
 }
 
@@ -160,6 +166,10 @@ func (r *Runner) Release() {
 	}
 	r.st = idle
 	r.woken = false
+	if r.again {
+		r.again = false
+		s.enqueue(r, s.now)
+	}
 	s.dispatch()
 }
 

@@ -148,3 +148,22 @@ func TestLiveExclusive(t *testing.T) {
 		t.Fatalf("%d runners held the baton at once", maxInside)
 	}
 }
+
+// TestStartWhileHolding: a runner whose goroutine is ending (still holding
+// the baton) is started again for a new goroutine: Release queues it, so
+// the new goroutine gets the baton.
+func TestStartWhileHolding(t *testing.T) {
+	s := New(false)
+	ctx := context.Background()
+	r := s.Register("a")
+	r.Acquire(ctx)
+	r.Start() // a new goroutine will Await
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Await(ctx)
+		r.Release()
+	}()
+	r.Release()
+	<-done
+}
