@@ -149,6 +149,9 @@ func (m *multi) traceEvent(kind string, fields map[string]any) {
 		// bookkeeping is no event.
 		return
 	}
+	if h == "" {
+		h = agents.Main // the coordinator closes when main's run ends
+	}
 	f := make(map[string]any, len(fields))
 	for k, v := range fields {
 		if k == "handle" {

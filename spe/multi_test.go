@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
@@ -134,7 +136,7 @@ func TestAgentsS09(t *testing.T) {
 				if e.Ev == trace.EvRunStart || e.Ev == trace.EvRunEnd {
 					continue
 				}
-				if !e.Has(trace.KeyHandle) {
+				if e.Handle() == "" {
 					t.Errorf("event without handle: %+v", e)
 				}
 				if e.Ev == trace.EvAgent {
@@ -382,5 +384,55 @@ func TestAgentsWaitIdleAndRefused(t *testing.T) {
 	got := value.PrStr(r.v)
 	if !strings.HasPrefix(got, "[nil ") || !strings.Contains(got, "Sleep refused: you hold incoming requests newer than your newest outgoing request; answer them first {:out-edges [], :in-edges [{:id 1") {
 		t.Fatalf("value %s", got)
+	}
+}
+
+// liveProvider serves completions concurrently (live mode: calls run
+// without the baton) after a short real delay.
+type liveProvider struct {
+	mu          sync.Mutex
+	completions map[string]string
+}
+
+func (*liveProvider) Name() string { return "live-test" }
+
+func (p *liveProvider) Complete(ctx context.Context, req *provider.Request) (*provider.Response, error) {
+	select {
+	case <-time.After(time.Millisecond):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.completions[req.Handle+"/"+itoa(req.CallNumber)]
+	if !ok {
+		return nil, &provider.Error{Provider: "live-test", Msg: "no completion for " + req.Handle}
+	}
+	return &provider.Response{Suffix: c}, nil
+}
+
+// TestAgentsLive: the S09 fan-out with a live (FIFO) schedule: the
+// children's model calls overlap, the result is the same.
+func TestAgentsLive(t *testing.T) {
+	noLeak(t)
+	p := &liveProvider{completions: map[string]string{}}
+	tr, err := transcript.Parse("s09.txtar", []byte(s09))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"main", "bidder-a", "bidder-b", "bidder-c"} {
+		for n := 1; n <= 2; n++ {
+			if c, ok := tr.Completion(h, n); ok {
+				p.completions[h+"/"+itoa(n)] = c
+			}
+		}
+	}
+	rt := New(Options{Provider: p, Transport: "pf", Limits: DefaultLimits})
+	rt.opts.Namespaces = map[string]*value.Map{"agents": rt.agentsNamespace()}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, err := rt.Run(ctx, "<task>", []byte(Task(s09Task)))
+	if err != nil || value.PrStr(v) != `{:winner :bidder-b, :bid 700, :bids [300 700 500]}` {
+		t.Fatalf("%s %v", value.PrStr(v), err)
 	}
 }
