@@ -430,14 +430,18 @@ func TestHTTPResponseCap(t *testing.T) {
 
 func TestStdioHangTimesOut(t *testing.T) {
 	s := stdioServer(t, "")
-	s.Timeout = 500 * time.Millisecond
 	c := connectStdio(t, s)
-	res, err := c.CallTool(guard(t), tool(t, c, "hang"), nil)
+	hang := tool(t, c, "hang")
+	// The short timeout applies from here on: connecting and listing
+	// under CI load may take longer than the call's own budget.
+	c.timeout = 500 * time.Millisecond
+	res, err := c.CallTool(guard(t), hang, nil)
 	if msg, _ := get(res, kwErr).(string); err != nil || get(res, kwOk) != false || !strings.Contains(msg, "no answer within 500ms") {
 		t.Fatalf("hang = %s, %v", value.PrStr(res), err)
 	}
 	// The request was cancelled (notifications/cancelled): the server
 	// still answers.
+	c.timeout = DefaultTimeout
 	res, _ = c.CallTool(guard(t), tool(t, c, "echo"), value.NewMap("text", "still here"))
 	if get(res, kwOk) != true {
 		t.Errorf("after the timeout: %s", value.PrStr(res))

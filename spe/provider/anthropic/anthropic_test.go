@@ -542,9 +542,14 @@ func TestMalformedErrorBody(t *testing.T) {
 func TestSSEIdleStall(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
+	arrived := make(chan struct{}, 1)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		event(w, "message_start", messageStart)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -630,9 +635,14 @@ func TestEmptyCompletionRetries(t *testing.T) {
 func TestContextCancellation(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
+	arrived := make(chan struct{}, 1)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		event(w, "message_start", messageStart)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -643,7 +653,15 @@ func TestContextCancellation(t *testing.T) {
 	guard, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
 	ctx, cancel := context.WithCancel(guard)
-	time.AfterFunc(50*time.Millisecond, cancel)
+	// Cancel once the request is streaming (not after a fixed delay: under
+	// load the request may not have reached the server yet).
+	go func() {
+		select {
+		case <-arrived:
+			cancel()
+		case <-guard.Done():
+		}
+	}()
 	p := provider.Retrying(f.client(), provider.DefaultRetryPolicy(), provider.SystemClock{})
 	_, err := p.Complete(ctx, &provider.Request{Transport: provider.Message, Prefix: "("})
 	if !errors.Is(err, context.Canceled) {
