@@ -112,3 +112,16 @@ func TestWaitUntilReleasesBaton(t *testing.T) {
 `, "wait for a child through globals", nil)
 	r.want(t, "[true 7]")
 }
+
+// TestReceiveRefusedInFuture: receive belongs to an agent's runner
+// (effects.md §3.7).
+func TestReceiveRefusedInFuture(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(!ask-await (future (try (receive completion) (catch e (:message e))))))))
+-- main/2.completion --
+(:body msg-1))))
+`, "receive in a future", nil)
+	r.want(t, `"Function call failed: receive: receive is not available inside a computation future"`)
+}
