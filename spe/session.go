@@ -86,20 +86,21 @@ func configErr(format string, args ...any) error {
 
 // Session is a configured run.
 type Session struct {
-	RT       *Runtime
-	dirs     profile.Dirs
-	compose  func(*profile.Profile) string // system prompt of a worker's profile
-	cfg      Config
-	trace    *lazyTrace
-	finisher provider.Finisher // checked after a successful run (strict replay)
-	recorder *transcript.Recorder
-	redact   *trace.Redactor // the one redaction of traces, transcripts and provider errors
-	envAllow []string        // :sandbox :env-allow: secret variables io/env and processes may see
-	privNet  bool            // --allow-private-net or :sandbox :allow-private-net
-	started  time.Time
-	tempDir  string
-	procs    *spellio.Procs // background processes of io commands, killed at Close
-	mcp      mcpRegistries  // MCP connections of the agent and its workers, closed at Close
+	RT        *Runtime
+	dirs      profile.Dirs
+	compose   func(*profile.Profile) string // system prompt of a worker's profile
+	cfg       Config
+	trace     *lazyTrace
+	finisher  provider.Finisher // checked after a successful run (strict replay)
+	recorder  *transcript.Recorder
+	redact    *trace.Redactor // the one redaction of traces, transcripts and provider errors
+	envAllow  []string        // :sandbox :env-allow: secret variables io/env and processes may see
+	shTimeout time.Duration   // :sandbox :sh-timeout-sec: default io/sh and io/exec timeout (0 = 30 s)
+	privNet   bool            // --allow-private-net or :sandbox :allow-private-net
+	started   time.Time
+	tempDir   string
+	procs     *spellio.Procs // background processes of io commands, killed at Close
+	mcp       mcpRegistries  // MCP connections of the agent and its workers, closed at Close
 	// Model is the resolved model spec ("" when none is configured).
 	Model string
 	// Warnings collects non-fatal notes (unpriced model, replay warnings).
@@ -545,6 +546,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	opts.Cost = pricing.WithProfile(o.mprof).Cost
 	s.RT = New(opts)
 	s.envAllow = o.prof.Sandbox.EnvAllow
+	s.shTimeout = time.Duration(o.prof.Sandbox.ShTimeoutSec) * time.Second
 	s.privNet = cfg.AllowPrivateNet || o.prof.Sandbox.AllowPrivateNet
 	s.dirs, s.compose = o.dirs, o.compose
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
@@ -708,7 +710,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			s.tempDir = d
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, Procs: s.procs, Send: rt.watchSend})
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, ShTimeout: s.shTimeout, Procs: s.procs, Send: rt.watchSend})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}
