@@ -320,6 +320,11 @@ func (o *opening) resolveModel() error {
 	if o.aliases, err = provider.LoadAliases(o.dirs.User, o.dirs.Project); err != nil {
 		return configErr("%v", err)
 	}
+	if o.spec == "" && cfg.Getenv("SPELL_MODEL") == "" {
+		if o.spec, err = o.profileModel(); err != nil {
+			return err
+		}
+	}
 	if o.spec == "" {
 		o.spec, err = provider.DefaultModel("", cfg.Getenv)
 		if err != nil && cfg.Task != "" {
@@ -340,6 +345,29 @@ func (o *opening) resolveModel() error {
 	}
 	o.model = o.mspec.String()
 	return nil
+}
+
+// profileModel is the model an explicitly named agent profile pins
+// (§10.2, §15.3): its :model, else its :default-model-profile with that
+// profile's default model; "" when -a is not given or pins nothing. It
+// ranks below --model and SPELL_MODEL and above the keys in the
+// environment. The profile is loaded again (with the chosen model
+// profile's settings) by loadAgent.
+func (o *opening) profileModel() (string, error) {
+	if o.cfg.Agent == "" {
+		return "", nil
+	}
+	prof, err := profile.Load(o.cfg.Agent, o.cfg.Cwd, o.dirs.User, o.dirs.Project)
+	if err != nil {
+		return "", configErr("%v", err)
+	}
+	switch {
+	case prof.Model != "":
+		return prof.Model, nil
+	case prof.DefaultModelProfile != "":
+		return prof.DefaultModelProfile + ":", nil
+	}
+	return "", nil
 }
 
 // loadAgent loads the agent profile: -a, else the model profile's default.
