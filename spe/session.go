@@ -65,6 +65,9 @@ type Config struct {
 	// AllowPrivateNet lets web/ reach loopback and private addresses
 	// (--allow-private-net; the profile's :sandbox :allow-private-net too).
 	AllowPrivateNet bool
+	// AgentsMD prepends the working directory's AGENTS.md to the task
+	// (--agents-md, runtime.md §2).
+	AgentsMD bool
 
 	Version string
 	Argv    []string
@@ -197,6 +200,7 @@ func Open(cfg Config) (*Session, error) {
 	o := &opening{cfg: withDefaults(cfg)}
 	for _, stage := range []func() error{
 		o.resumeRun,       // --resume: the recorded run's options
+		o.agentsMD,        // --agents-md: AGENTS.md prepended to the task
 		o.resolveModel,    // model spec and model profile
 		o.loadAgent,       // agent profile
 		o.discoverSkills,  // skills (effects.md §9)

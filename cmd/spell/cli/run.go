@@ -93,6 +93,7 @@ Examples:
 			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
 			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "agents-md", Usage: "prepend the working directory's AGENTS.md (at most 32 KiB) to the task", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
 			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
 			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
@@ -295,7 +296,7 @@ func runRun(c *ucli.Context) error {
 		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
 		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
 		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
-		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
+		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
 		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
 		Stdin: c.App.Reader, Stderr: stderr,
 	}
