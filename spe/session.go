@@ -89,21 +89,23 @@ func configErr(format string, args ...any) error {
 
 // Session is a configured run.
 type Session struct {
-	RT        *Runtime
-	dirs      profile.Dirs
-	compose   func(*profile.Profile) string // system prompt of a worker's profile
-	cfg       Config
-	trace     *lazyTrace
-	finisher  provider.Finisher // checked after a successful run (strict replay)
-	recorder  *transcript.Recorder
-	redact    *trace.Redactor // the one redaction of traces, transcripts and provider errors
-	envAllow  []string        // :sandbox :env-allow: secret variables io/env and processes may see
-	shTimeout time.Duration   // :sandbox :sh-timeout-sec: default io/sh and io/exec timeout (0 = 30 s)
-	privNet   bool            // --allow-private-net or :sandbox :allow-private-net
-	started   time.Time
-	tempDir   string
-	procs     *spellio.Procs // background processes of io commands, killed at Close
-	mcp       mcpRegistries  // MCP connections of the agent and its workers, closed at Close
+	RT            *Runtime
+	dirs          profile.Dirs
+	compose       func(*profile.Profile) string // system prompt of a worker's profile
+	cfg           Config
+	trace         *lazyTrace
+	finisher      provider.Finisher // checked after a successful run (strict replay)
+	recorder      *transcript.Recorder
+	redact        *trace.Redactor // the one redaction of traces, transcripts and provider errors
+	envAllow      []string        // :sandbox :env-allow: secret variables io/env and processes may see
+	shTimeout     time.Duration   // :sandbox :sh-timeout-sec: default io/sh and io/exec timeout (0 = 30 s)
+	format        *profile.Format // :format: the task's return contract (nil = none)
+	formatRetries int             // :format-retries: attempts in all
+	privNet       bool            // --allow-private-net or :sandbox :allow-private-net
+	started       time.Time
+	tempDir       string
+	procs         *spellio.Procs // background processes of io commands, killed at Close
+	mcp           mcpRegistries  // MCP connections of the agent and its workers, closed at Close
 	// Model is the resolved model spec ("" when none is configured).
 	Model string
 	// Warnings collects non-fatal notes (unpriced model, replay warnings).
@@ -579,6 +581,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	s.RT = New(opts)
 	s.envAllow = o.prof.Sandbox.EnvAllow
 	s.shTimeout = time.Duration(o.prof.Sandbox.ShTimeoutSec) * time.Second
+	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
 	s.privNet = cfg.AllowPrivateNet || o.prof.Sandbox.AllowPrivateNet
 	s.dirs, s.compose = o.dirs, o.compose
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
@@ -813,6 +816,9 @@ func (s *Session) Effects() eval.Effects { return s.RT.bindings(s.RT.detached, f
 
 // Run runs the task or program.
 func (s *Session) Run(ctx context.Context) (value.Value, error) {
+	if s.cfg.Task != "" && s.format != nil {
+		return s.runFormatted(ctx)
+	}
 	if s.cfg.Task != "" {
 		return s.RT.Run(ctx, "<task>", []byte(Task(s.cfg.Task)))
 	}
