@@ -111,7 +111,14 @@ func (e *Error) ErrorValue() value.Value {
 	if e.HasThrown {
 		return e.Thrown
 	}
-	return value.NewMap(kwMessage, e.Msg, kwExpr, e.Expr)
+	m := value.NewMap(kwMessage, e.Msg, kwExpr, e.Expr)
+	// A builtin failure that carries data (a refused agents/!wait's
+	// edges, effects.md §3.5) keeps it for ex-data.
+	var de *DataError
+	if errors.As(e.Cause, &de) && de.Data != nil {
+		m = m.Assoc(kwData, de.Data)
+	}
+	return m
 }
 
 // CallTrace renders the Spell call trace: "in inner, called from outer".
@@ -132,4 +139,5 @@ func (e *Error) CallTrace() string {
 var (
 	kwMessage = value.Kw("message")
 	kwExpr    = value.Kw("expr")
+	kwData    = value.Kw("data")
 )
