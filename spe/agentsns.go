@@ -40,6 +40,9 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 	for _, e := range catalog.Namespace("agents") {
 		member := strings.TrimPrefix(e.Name, "agents/")
 		fn := fns[member]
+		if fn != nil && turnMembers[member] {
+			fn = runnerOnly(e.Name, fn)
+		}
 		if fn == nil {
 			name := e.Name
 			fn = func(*eval.Call, []value.Value) (value.Value, error) {
@@ -49,6 +52,17 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 		m = m.Assoc(value.Kw(member), &eval.Builtin{Name: e.Name, Min: e.MinArgs, Max: e.MaxArgs, Fn: fn})
 	}
 	return m
+}
+
+// turnMembers are the agents/ functions that end or suspend the caller's
+// turn: they park the owner's runner (and resume its checkpoint), which
+// only the runner holding the baton may do, so inside a computation future
+// they are refused (effects.md §3.7); a future waits through blocking/.
+// The other members stay usable in a future: they only change the
+// coordinator's state under its mutex (and the agent table under m.mu),
+// never the runner, the baton or the caller's checkpoint and token.
+var turnMembers = map[string]bool{
+	"!wait": true, "!sleep": true, "!ask": true, "!spawn-ask": true, "!reply-ask": true,
 }
 
 func nsShortDoc(ns string) string {

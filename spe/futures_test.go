@@ -125,3 +125,22 @@ func TestReceiveRefusedInFuture(t *testing.T) {
 `, "receive in a future", nil)
 	r.want(t, `"Function call failed: receive: receive is not available inside a computation future"`)
 }
+
+// TestTurnCallsRefusedInFuture: the agents/ calls that suspend the turn
+// would park the owner's runner from the future's goroutine; inside a
+// computation future they are refused, the non-blocking ones still work
+// (effects.md §3.7).
+func TestTurnCallsRefusedInFuture(t *testing.T) {
+	noLeak(t)
+	r := runAgents(t, `
+-- main/1.completion --
+'(!ask-await (future [(try (agents/!wait) (catch e (:message e))) (try (agents/!sleep) (catch e (:message e))) (try (agents/!ask :main 1) (catch e (:message e))) (try (agents/!spawn-ask "C") (catch e (:message e))) (try (agents/!reply-ask 1 2) (catch e (:message e))) (agents/current-handle)]))))))
+-- main/2.completion --
+(:body msg-1))))
+`, "turn calls in a future", nil)
+	var want []string
+	for _, fn := range []string{"agents/!wait", "agents/!sleep", "agents/!ask", "agents/!spawn-ask", "agents/!reply-ask"} {
+		want = append(want, `"Function call failed: `+fn+`: `+fn+` is not available inside a computation future"`)
+	}
+	r.want(t, "["+strings.Join(want, " ")+" :main]")
+}
