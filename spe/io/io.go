@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -329,41 +328,6 @@ func argInt(what string, v value.Value) (int64, error) {
 		return 0, fmt.Errorf("%s must be an integer, got %s: %s", what, value.TypeName(v), value.PrStr(v))
 	}
 	return i, nil
-}
-
-// options reads an options map, refusing keys outside allowed.
-func options(v value.Value, allowed ...string) (map[string]value.Value, error) {
-	if v == nil {
-		return map[string]value.Value{}, nil
-	}
-	m, ok := v.(*value.Map)
-	if !ok {
-		return nil, fmt.Errorf("options must be a map, got %s: %s", value.TypeName(v), value.PrStr(v))
-	}
-	out := make(map[string]value.Value, m.Count())
-	var bad []string
-	m.Range(func(k, val value.Value) bool {
-		kw, ok := k.(*value.Keyword)
-		name := ""
-		if ok {
-			name = kw.FullName()
-		}
-		if !ok || !contains(allowed, name) {
-			bad = append(bad, value.PrStr(k))
-			return true
-		}
-		out[name] = val
-		return true
-	})
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		known := make([]string, len(allowed))
-		for i, a := range allowed {
-			known[i] = ":" + a
-		}
-		return nil, fmt.Errorf("unknown option %s (known: %s)", strings.Join(bad, " "), strings.Join(known, " "))
-	}
-	return out, nil
 }
 
 func contains(list []string, s string) bool {

@@ -39,7 +39,7 @@ type procOpts struct {
 
 func (n *ns) parseProcOpts(v value.Value) (procOpts, error) {
 	o := procOpts{timeout: n.defaultTimeout()}
-	opts, err := options(v, "timeout")
+	opts, err := eval.OptionMap(v, "timeout")
 	if err != nil {
 		return o, err
 	}

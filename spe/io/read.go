@@ -211,7 +211,7 @@ func parseLineArgs(args []value.Value) (string, lineReq, error) {
 			optv = rest[2]
 		}
 	}
-	opts, err := options(optv, "char-start", "char-end")
+	opts, err := eval.OptionMap(optv, "char-start", "char-end")
 	if err != nil {
 		return "", req, err
 	}

@@ -153,7 +153,7 @@ func (n *ns) glob(c *eval.Call, args []value.Value) (value.Value, error) {
 	if len(args) == 3 {
 		optv = args[2]
 	}
-	opts, err := options(optv, "type", "max-depth")
+	opts, err := eval.OptionMap(optv, "type", "max-depth")
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 	if len(args) == 3 {
 		optv = args[2]
 	}
-	opts, err := options(optv, "ignore-case", "include", "context", "max-count")
+	opts, err := eval.OptionMap(optv, "ignore-case", "include", "context", "max-count")
 	if err != nil {
 		return nil, err
 	}

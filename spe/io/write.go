@@ -75,7 +75,7 @@ func (n *ns) spit(c *eval.Call, args []value.Value) (value.Value, error) {
 	if len(args) == 3 {
 		optv = args[2]
 	}
-	opts, err := options(optv, "append")
+	opts, err := eval.OptionMap(optv, "append")
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (n *ns) strReplace(c *eval.Call, args []value.Value) (value.Value, error) {
 	if len(args) == 4 {
 		optv = args[3]
 	}
-	opts, err := options(optv, "all")
+	opts, err := eval.OptionMap(optv, "all")
 	if err != nil {
 		return nil, err
 	}

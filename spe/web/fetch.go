@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -40,7 +41,7 @@ func (n *ns) fetch(ctx context.Context, args []value.Value) (value.Value, error)
 	if len(args) > 1 {
 		optv = args[1]
 	}
-	opts, err := options(optv, "backend", "max-chars", "fallback-backend")
+	opts, err := eval.OptionMap(optv, "backend", "max-chars", "fallback-backend")
 	if err != nil {
 		return nil, fmt.Errorf("web/fetch: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -36,7 +37,7 @@ func (n *ns) search(ctx context.Context, args []value.Value) (value.Value, error
 	if len(args) > 1 {
 		optv = args[1]
 	}
-	opts, err := options(optv, "backend", "max-results")
+	opts, err := eval.OptionMap(optv, "backend", "max-results")
 	if err != nil {
 		return nil, fmt.Errorf("web/search: %w", err)
 	}

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sort"
 	"strings"
 	"time"
 
@@ -238,33 +237,6 @@ func httpEnvelope(ok bool, out, errMsg value.Value, status int, truncated bool) 
 }
 
 // ---- argument helpers ----
-
-// options reads an options map, refusing keys outside allowed.
-func options(v value.Value, allowed ...string) (map[string]value.Value, error) {
-	if v == nil {
-		return map[string]value.Value{}, nil
-	}
-	m, ok := v.(*value.Map)
-	if !ok {
-		return nil, fmt.Errorf("options must be a map, got %s: %s", value.TypeName(v), value.PrStr(v))
-	}
-	out := make(map[string]value.Value, m.Count())
-	var bad []string
-	m.Range(func(k, val value.Value) bool {
-		kw, ok := k.(*value.Keyword)
-		if !ok || !contains(allowed, kw.FullName()) {
-			bad = append(bad, value.PrStr(k))
-			return true
-		}
-		out[kw.FullName()] = val
-		return true
-	})
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		return nil, fmt.Errorf("unknown option %s (known: :%s)", strings.Join(bad, " "), strings.Join(allowed, " :"))
-	}
-	return out, nil
-}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
