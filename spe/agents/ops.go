@@ -26,10 +26,7 @@ func (c *Coordinator) RegisterMain() error {
 func (c *Coordinator) Spawn(parent, name Handle) (Handle, error) {
 	var h Handle
 	err := c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		if _, err := t.known(parent); err != nil {
+		if _, err := t.openKnown(parent); err != nil {
 			return err
 		}
 		var err error
@@ -47,10 +44,7 @@ func (c *Coordinator) Spawn(parent, name Handle) (Handle, error) {
 // :finished, checkpoint = the init program; its first message starts it.
 func (c *Coordinator) Register(parent, name Handle, checkpoint string) error {
 	return c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		if _, err := t.known(parent); err != nil {
+		if _, err := t.openKnown(parent); err != nil {
 			return err
 		}
 		if name == "" {
@@ -69,10 +63,7 @@ func (c *Coordinator) Register(parent, name Handle, checkpoint string) error {
 // capacity is checked first, and on any error nothing is registered.
 func (c *Coordinator) SpawnAsk(parent Handle, names []Handle) (edge int, handles []Handle, err error) {
 	err = c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		if _, err := t.known(parent); err != nil {
+		if _, err := t.openKnown(parent); err != nil {
 			return err
 		}
 		if len(names) == 0 {
@@ -108,10 +99,7 @@ func (c *Coordinator) SpawnAsk(parent Handle, names []Handle) (edge int, handles
 // target (waking them), in one transition. Returns the edge id.
 func (c *Coordinator) Ask(src Handle, targets []Handle, body Value, hasBody bool) (edge int, err error) {
 	err = c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		if _, err := t.known(src); err != nil {
+		if _, err := t.openKnown(src); err != nil {
 			return err
 		}
 		e, err := t.newEdge(src, targets, 0, false)
@@ -133,10 +121,7 @@ func (c *Coordinator) Ask(src Handle, targets []Handle, body Value, hasBody bool
 func (c *Coordinator) Request(src Handle, tok Token, target Handle, body Value, hasBody bool) (*Tracked, error) {
 	tr := &Tracked{done: make(chan struct{})}
 	err := c.runH(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(src)
+		a, err := t.openKnown(src)
 		if err != nil {
 			return err
 		}
@@ -161,10 +146,7 @@ func (c *Coordinator) Request(src Handle, tok Token, target Handle, body Value, 
 // a finished target starts a new lifecycle). It never fills a slot.
 func (c *Coordinator) Send(src, target Handle, body Value) error {
 	return c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		if _, err := t.known(target); err != nil {
+		if _, err := t.openKnown(target); err != nil {
 			return err
 		}
 		t.enqueue(target, message{v: msgSend(src, body)})
@@ -177,10 +159,7 @@ func (c *Coordinator) Send(src, target Handle, body Value) error {
 // (filled false).
 func (c *Coordinator) Reply(src Handle, edge int, v Value) (filled bool, err error) {
 	err = c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(src)
+		a, err := t.openKnown(src)
 		if err != nil {
 			return err
 		}
@@ -281,10 +260,7 @@ func (c *Coordinator) ReplyAsk(src Handle, msg Value, v Value) (edge int, err er
 		return 0, ErrReplyAskStale
 	}
 	err = c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(src)
+		a, err := t.openKnown(src)
 		if err != nil {
 			return err
 		}
@@ -360,10 +336,7 @@ func (c *Coordinator) Wait(h Handle, tok Token) (WaitResult, error) {
 	w := &waiter{h: h, ch: make(chan struct{})}
 	hk := hooks{}
 	err := c.runH(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(h)
+		a, err := t.openKnown(h)
 		if err != nil {
 			return err
 		}
@@ -446,10 +419,7 @@ func (c *Coordinator) abandon(w *waiter) {
 // first lifecycle, dormant otherwise). A second runner → ErrAgentActive.
 func (c *Coordinator) Begin(h Handle) (tok Token, gen int, batch []Message, err error) {
 	err = c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(h)
+		a, err := t.openKnown(h)
 		if err != nil {
 			return err
 		}
@@ -539,10 +509,7 @@ func (t *tx) cancelOuts(h Handle, warning string) {
 // outgoing edges are cancelled, and the handle is removed.
 func (c *Coordinator) Retire(h Handle, failure Value) error {
 	return c.run(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(h)
+		a, err := t.openKnown(h)
 		if err != nil {
 			return err
 		}
@@ -575,10 +542,7 @@ func (c *Coordinator) ExternalWait(h Handle, tok Token) (id int, tk Ticket, err 
 	w := &waiter{h: h, ch: make(chan struct{})}
 	hk := hooks{}
 	err = c.runH(func(t *tx) error {
-		if err := t.open(); err != nil {
-			return err
-		}
-		a, err := t.known(h)
+		a, err := t.openKnown(h)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,16 @@ func (t *tx) known(h Handle) (*agent, error) {
 	return a, nil
 }
 
+// openKnown is the precondition of a transition made by (or sent to) h:
+// the coordinator is open (else ErrClosed) and h is known (else
+// ErrUnknownHandle); it returns h's record.
+func (t *tx) openKnown(h Handle) (*agent, error) {
+	if err := t.open(); err != nil {
+		return nil, err
+	}
+	return t.known(h)
+}
+
 // register adds a new agent record.
 func (t *tx) register(parent, name Handle, status Status, checkpoint string) (Handle, error) {
 	if name == "" {
