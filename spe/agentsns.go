@@ -86,6 +86,14 @@ func (rt *Runtime) caller(c *eval.Call) (*multi, *agentState, *turn, error) {
 	if a == nil {
 		return nil, nil, nil, eval.Errorf("%s: unknown agent :%s", c.Name, t.handle)
 	}
+	if owner, ok := ctxOf(c).Value(futureOwnerKey{}).(futureOwner); ok {
+		// A computation future acts for its owner's lifecycle only. (The
+		// check and the operation are two transitions: a lifecycle that
+		// ends in between lets one call through.)
+		if err := m.coord.Live(owner.handle, owner.tok); err != nil {
+			return nil, nil, nil, agentErr(err)
+		}
+	}
 	return m, a, t, nil
 }
 

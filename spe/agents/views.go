@@ -34,6 +34,20 @@ func (c *Coordinator) viewAgent(h Handle) (*tx, *agent, error) {
 	return t, a, err
 }
 
+// Live reports whether tok is h's current lifecycle: a computation
+// future's coordinator call after its owner's lifecycle ended fails with
+// ErrStaleComputation (effects.md §3.7).
+func (c *Coordinator) Live(h Handle, tok Token) error {
+	_, a, err := c.viewAgent(h)
+	if err != nil {
+		return err
+	}
+	if a.token != tok {
+		return ErrStaleComputation
+	}
+	return nil
+}
+
 // Status is (agents/status) for h: {:handle :status :generation :out-edges
 // [...] :in-edges [...]} with edge summaries {:id :source :targets
 // :created-seq}.
