@@ -368,7 +368,7 @@ func (rt *Runtime) waitFor(c *eval.Call, m *multi, a *agentState, t *turn) (valu
 			batch = m.coord.Drain(t.handle, agents.KindWait)
 		}
 		if len(batch) > 0 {
-			return m.resume(c, t, a, batch, receiptWait)
+			return m.resume(c, t, a, batch)
 		}
 		// Woken with nothing to read (a wake another drain consumed):
 		// decide again rather than re-run the old trailing expression.
@@ -494,7 +494,7 @@ func (rt *Runtime) receiveFn(c *eval.Call, args []value.Value) (value.Value, err
 		return nil, eval.Errorf("receive expects a canonical quine form: %v", err)
 	}
 	batch := m.coord.Drain(t.handle, agents.KindReceive)
-	prog, err := materialise(args[0], deliveries(batch, receiptReceive), rt.opts.ContextMaxChars)
+	prog, err := materialise(args[0], deliveries(batch), rt.opts.ContextMaxChars)
 	if err != nil {
 		return nil, err
 	}
@@ -517,7 +517,7 @@ func (rt *Runtime) preEval(t *turn, form value.Value) (value.Value, error) {
 	}
 	if batch := m.coord.Drain(t.handle, agents.KindPreEval); len(batch) > 0 {
 		var err error
-		if form, err = materialise(form, deliveries(batch, receiptPreEval), rt.opts.ContextMaxChars); err != nil {
+		if form, err = materialise(form, deliveries(batch), rt.opts.ContextMaxChars); err != nil {
 			return nil, err
 		}
 	}

@@ -133,7 +133,7 @@ func (rt *Runtime) askAwait(c *eval.Call, args []value.Value) (value.Value, erro
 		if len(batch) == 0 {
 			return rt.waitFor(c, m, a, t)
 		}
-		return m.resume(c, t, a, batch, receiptWait)
+		return m.resume(c, t, a, batch)
 	}
 	go deliverFuture(m.ctx, m.coord, t.handle, id, w)
 	return rt.awaitTicket(c, tk)

@@ -236,16 +236,12 @@ func (m *multi) serve(a *agentState) {
 // startup (first) or dormant batch, which is materialised into the
 // checkpoint; the program is evaluated; Finish fills the claimed slots.
 func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
-	tok, gen, batch, err := m.coord.Begin(a.handle)
+	tok, _, batch, err := m.coord.Begin(a.handle)
 	if err != nil {
 		return false
 	}
 	a.token = tok
-	kind := receiptDormant
-	if gen <= 1 {
-		kind = receiptStartup
-	}
-	v, err := m.evalLifecycle(ctx, a, batch, kind)
+	v, err := m.evalLifecycle(ctx, a, batch)
 	var failure value.Value
 	if err != nil {
 		failure = childFailure(a.handle, "lifecycle", err)
@@ -256,7 +252,7 @@ func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
 
 // evalLifecycle evaluates a's checkpoint with the batch materialised into
 // it. A panic is recovered into an error (and so into child-failure data).
-func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents.Message, kind string) (v value.Value, err error) {
+func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents.Message) (v value.Value, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if os.Getenv("SPELL_DEBUG") == "1" {
@@ -265,7 +261,7 @@ func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents
 			v, err = nil, &eval.Error{Msg: fmt.Sprintf("internal error in agent %s: %v", a.handle, p), Fatal: true}
 		}
 	}()
-	prog, err := materialise(a.checkpoint, deliveries(batch, kind), m.rt.opts.ContextMaxChars)
+	prog, err := materialise(a.checkpoint, deliveries(batch), m.rt.opts.ContextMaxChars)
 	if err != nil {
 		return nil, err
 	}
@@ -274,16 +270,13 @@ func (m *multi) evalLifecycle(ctx context.Context, a *agentState, batch []agents
 	return m.rt.runRoot(ctx, root, prog, nil)
 }
 
-// deliveries turns a drained batch into materialisable messages, labelled
-// for the receipt kind.
-func deliveries(batch []agents.Message, kind string) []delivery {
+// deliveries turns a drained batch into materialisable messages; each
+// carries the normative label of its drain's kind (agents.Label, the one
+// table of labels).
+func deliveries(batch []agents.Message) []delivery {
 	out := make([]delivery, len(batch))
 	for i, msg := range batch {
-		label := msg.Label // the coordinator's label of the drain's kind
-		if label == "" {
-			label = receiptLabel(kind, msg.Name)
-		}
-		out[i] = delivery{name: msg.Name, label: label, msg: msg.Value}
+		out[i] = delivery{name: msg.Name, label: msg.Label, msg: msg.Value}
 	}
 	return out
 }
@@ -307,14 +300,15 @@ func childFailure(h, phase string, err error) value.Value {
 // handle's checkpoint with the batch materialised, evaluated without a
 // model call (its final '(!extend) makes the next one). In tail position
 // it is a continuation (runtime.md §3.4); elsewhere it runs nested.
-func (m *multi) resume(c *eval.Call, t *turn, a *agentState, batch []agents.Message, kind string) (value.Value, error) {
-	prog, err := materialise(a.checkpoint, deliveries(batch, kind), m.rt.opts.ContextMaxChars)
+func (m *multi) resume(c *eval.Call, t *turn, a *agentState, batch []agents.Message) (value.Value, error) {
+	ds := deliveries(batch)
+	prog, err := materialise(a.checkpoint, ds, m.rt.opts.ContextMaxChars)
 	if err != nil {
 		return nil, err
 	}
 	a.checkpoint = prog
 	names := make([]map[string]string, len(batch))
-	for i, d := range deliveries(batch, kind) {
+	for i, d := range ds {
 		names[i] = map[string]string{"name": d.name, "label": d.label}
 	}
 	cont := &continuation{program: prog, receipt: names, receive: true, kind: t.kind, from: t, depth: t.depth}
@@ -361,7 +355,7 @@ func (rt *Runtime) awaitTicket(c *eval.Call, tk agents.Ticket) (value.Value, err
 	if len(batch) == 0 {
 		return rt.waitFor(c, m, a, t)
 	}
-	return m.resume(c, t, a, batch, receiptWait)
+	return m.resume(c, t, a, batch)
 }
 
 // agentToken returns the coordinator, handle and lifecycle token of the

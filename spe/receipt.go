@@ -8,33 +8,6 @@ import (
 // Receipt: messages are delivered by rewriting the recipient's program
 // (effects.md §3.4), never through side channels.
 
-// Receipt kinds and their normative labels (effects.md §3.4).
-const (
-	receiptPreEval = "pre-eval"
-	receiptWait    = "wait"
-	receiptDormant = "dormant"
-	receiptStartup = "startup"
-	receiptReceive = "receive"
-)
-
-// receiptLabel is the normative label of a message materialised by a
-// receipt of the given kind.
-func receiptLabel(kind, name string) string {
-	switch kind {
-	case receiptPreEval:
-		return "[pre-eval: " + name + " arrived; your last trailing expression was NOT run]"
-	case receiptWait:
-		return "[wait resumed: " + name + " arrived]"
-	case receiptDormant:
-		return "[dormant resumed: " + name + " arrived; new lifecycle]"
-	case receiptStartup:
-		return "[startup: " + name + " arrived before your first turn]"
-	case receiptReceive:
-		return "[receive: " + name + " accepted; nothing was evaluated]"
-	}
-	return "[" + kind + ": " + name + " arrived]"
-}
-
 // delivery is one message of a drained batch: its run-wide name (msg-N),
 // its label and its Spell map.
 type delivery struct {

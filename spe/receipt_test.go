@@ -5,6 +5,7 @@ import (
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/agents"
 )
 
 func readForm(t *testing.T, text string) value.Value {
@@ -25,7 +26,7 @@ func TestMaterialiseS09(t *testing.T) {
 	msg := value.NewMap(kw("from"), value.NewVector([]value.Value{kw("bidder-a"), kw("bidder-b"), kw("bidder-c")}),
 		kw("edge-id"), int64(1),
 		kw("body"), value.NewVector([]value.Value{report("bidder-a", 300), report("bidder-b", 700), report("bidder-c", 500)}))
-	out, err := materialise(prog, []delivery{{name: "msg-1", label: receiptLabel(receiptWait, "msg-1"), msg: msg}}, 0)
+	out, err := materialise(prog, []delivery{{name: "msg-1", label: agents.Label(agents.KindWait, "msg-1"), msg: msg}}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +44,8 @@ func TestMaterialiseS09(t *testing.T) {
 // quine gets a new last argument; a plain program becomes inert.
 func TestMaterialiseShapes(t *testing.T) {
 	batch := []delivery{
-		{name: "msg-1", label: receiptLabel(receiptStartup, "msg-1"), msg: value.NewMap(value.Kw("from"), value.Kw("main"), value.Kw("body"), "hi")},
-		{name: "msg-2", label: receiptLabel(receiptStartup, "msg-2"), msg: value.NewMap(value.Kw("from"), value.Kw("main"), value.Kw("body"), nil)},
+		{name: "msg-1", label: agents.Label(agents.KindStartup, "msg-1"), msg: value.NewMap(value.Kw("from"), value.Kw("main"), value.Kw("body"), "hi")},
+		{name: "msg-2", label: agents.Label(agents.KindStartup, "msg-2"), msg: value.NewMap(value.Kw("from"), value.Kw("main"), value.Kw("body"), nil)},
 	}
 	cases := []struct{ in, want string }{
 		{`(quine completion (eval (do 1 '(!extend))))`,
