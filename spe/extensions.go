@@ -56,7 +56,7 @@ func (s *Session) openMCP(prof *profile.Profile, root string, ns map[string]*val
 		Grants: prof.MCPServers, Reserved: prof.NamespaceNames(),
 		Dirs:   spellmcp.Dirs{Project: s.dirs.Project, User: s.dirs.User},
 		Getenv: s.cfg.Getenv, Environ: s.cfg.Environ, Cwd: root,
-		AllowPrivateNet: s.privNet, Version: s.cfg.Version,
+		AllowPrivateNet: s.sandboxOf(prof).privNet, Version: s.cfg.Version,
 		Hook: spellmcp.Hook(s.RT.Hook), Redactor: red,
 		Warn: func(msg string) { warnf(s.cfg.Stderr, "%s", msg) },
 	})

@@ -97,11 +97,8 @@ type Session struct {
 	finisher      provider.Finisher // checked after a successful run (strict replay)
 	recorder      *transcript.Recorder
 	redact        *trace.Redactor // the one redaction of traces, transcripts and provider errors
-	envAllow      []string        // :sandbox :env-allow: secret variables io/env and processes may see
-	shTimeout     time.Duration   // :sandbox :sh-timeout-sec: default io/sh and io/exec timeout (0 = 30 s)
 	format        *profile.Format // :format: the task's return contract (nil = none)
 	formatRetries int             // :format-retries: attempts in all
-	privNet       bool            // --allow-private-net or :sandbox :allow-private-net
 	started       time.Time
 	tempDir       string
 	procs         *spellio.Procs // background processes of io commands, killed at Close
@@ -579,10 +576,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	}
 	opts.Cost = pricing.WithProfile(o.mprof).Cost
 	s.RT = New(opts)
-	s.envAllow = o.prof.Sandbox.EnvAllow
-	s.shTimeout = time.Duration(o.prof.Sandbox.ShTimeoutSec) * time.Second
 	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
-	s.privNet = cfg.AllowPrivateNet || o.prof.Sandbox.AllowPrivateNet
 	s.dirs, s.compose = o.dirs, o.compose
 	ns, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
@@ -672,9 +666,29 @@ func (p redactingProvider) Complete(ctx context.Context, req *provider.Request) 
 	return resp, errors.New(p.redact.Redact(err.Error()))
 }
 
+// sandbox is the part of an agent profile's :sandbox that the io/, web/
+// and MCP namespaces enforce. It is computed per profile: a worker runs
+// with its own profile's keys (effects.md §11), never the top-level
+// agent's, so a worker cannot gain a secret, a longer process timeout or
+// private-network access its profile does not grant.
+type sandbox struct {
+	envAllow  []string      // :env-allow: secret variables io/env and processes may see
+	shTimeout time.Duration // :sh-timeout-sec: default io/sh and io/exec timeout (0 = 30 s)
+	privNet   bool          // --allow-private-net (the user's, for every agent) or :allow-private-net
+}
+
+func (s *Session) sandboxOf(prof *profile.Profile) sandbox {
+	return sandbox{
+		envAllow:  prof.Sandbox.EnvAllow,
+		shTimeout: time.Duration(prof.Sandbox.ShTimeoutSec) * time.Second,
+		privNet:   s.cfg.AllowPrivateNet || prof.Sandbox.AllowPrivateNet,
+	}
+}
+
 // namespaces builds the effect namespaces the profile grants.
 func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (map[string]*value.Map, error) {
 	out := map[string]*value.Map{}
+	sb := s.sandboxOf(prof)
 	names := make([]string, 0, len(prof.Namespaces))
 	for name := range prof.Namespaces {
 		names = append(names, name)
@@ -689,7 +703,7 @@ func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (m
 		}
 		m := value.EmptyMap
 		for _, part := range ref.Parts() {
-			pm, err := s.stdlibNamespace(part, root, rt)
+			pm, err := s.stdlibNamespace(part, root, rt, sb)
 			if err != nil {
 				return nil, err
 			}
@@ -734,7 +748,7 @@ func (s *Session) workersNamespace(prof *profile.Profile, root string, rt *Runti
 	return m
 }
 
-func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (*value.Map, error) {
+func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, sb sandbox) (*value.Map, error) {
 	switch ref.Stdlib {
 	case "io":
 		if s.tempDir == "" {
@@ -745,7 +759,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 			s.tempDir = d
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: s.envAllow, ShTimeout: s.shTimeout, Procs: s.procs, Send: rt.watchSend})
+		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: sb.envAllow, ShTimeout: sb.shTimeout, Procs: s.procs, Send: rt.watchSend})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}
@@ -756,7 +770,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime) (
 		if err != nil {
 			return nil, configErr("%v", err)
 		}
-		m, err := web.Namespace(web.Config{Settings: &set, AllowPrivateNet: s.privNet, Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: web.EffectHook(rt.Hook)})
+		m, err := web.Namespace(web.Config{Settings: &set, AllowPrivateNet: sb.privNet, Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: web.EffectHook(rt.Hook)})
 		if err != nil {
 			return nil, configErr("web: %v", err)
 		}
