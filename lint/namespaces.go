@@ -91,6 +91,10 @@ func ProfileNamespaces(p *profile.Profile) map[string]*Namespace {
 			out[alias] = &Namespace{Name: alias, Effect: true}
 		}
 	}
+	if len(p.MCPServers) > 0 {
+		// A profile that grants a server binds mcp/ too (effects.md §10).
+		out["mcp"] = &Namespace{Name: "mcp", Effect: true, Members: catalogMembers("mcp")}
+	}
 	if len(p.AvailableAgents) > 0 {
 		ns := &Namespace{Name: "workers", Effect: true, Members: map[string]bool{}}
 		for _, a := range p.AvailableAgents {
