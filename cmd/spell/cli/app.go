@@ -115,6 +115,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 		},
 		Commands: []*ucli.Command{
 			docCommand(),
+			evalCommand(),
 			fmtCommand(),
 			lintCommand(),
 			mcpCommand(),

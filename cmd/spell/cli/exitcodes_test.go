@@ -78,6 +78,13 @@ func TestExitCodeTable(t *testing.T) {
 		// spell repl: errors in inputs are printed, not exit codes.
 		{"repl", "(/ 1 0)\n(+ 1 2)\n", 0},
 		{"repl --bogus", "", 2},
+		// spell eval: 1 a form failed or no form at --at; 2 usage.
+		{"eval ok.spl", "", 0},
+		{"eval fail.spl", "", 1},
+		{"eval syntax.spl", "", 1},
+		{"eval --at 0 ok.spl", "", 0},
+		{"eval", "", 2},
+		{"eval missing.spl", "", 2},
 		// spell mcp: 1 a call's envelope has :ok false (testdata/script/mcp_cli); 2 usage, profiles, secrets.
 		{"mcp list", "", 0},
 		{"mcp list nowhere", "", 2},

@@ -31,7 +31,7 @@ func testCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "test",
 		Usage:     "run testscript files (*_test.txtar) offline, replaying model transcripts",
-		UsageText: "spell test [-run REGEXP] [-v] [-update] [-work] [-timeout DURATION] [PATH...]",
+		UsageText: "spell test [-run REGEXP] [-v] [-update] [-work] [-timeout DURATION] [--json] [PATH...]",
 		Description: `Runs the testscript files *_test.txtar found under each PATH (default ".";
 .git, node_modules and other directories whose name starts with a dot are
 skipped), one after the other in path order, with the go-internal testscript
@@ -57,6 +57,11 @@ other byte of the archive is kept.
 -run selects the scripts whose path (as printed) or name (the file name
 without _test.txtar or .txtar) matches REGEXP.
 
+--json prints one JSON object instead (for editors): {"scripts": [{"path",
+"passed", "elapsed_s", "failure": {"line", "message"} or null, "log"}],
+"passed", "failed"}; line is the archive line of the failing command (0
+when unknown).
+
 Exit codes: 0 every script passed; 1 some script failed; 2 usage errors (bad
 flag or regular expression, missing path).
 
@@ -72,6 +77,7 @@ Examples:
 			&ucli.BoolFlag{Name: "update", Usage: "rewrite cmp golden files and stale <handle>/<n>.prompt entries in the archives", DisableDefaultText: true},
 			&ucli.BoolFlag{Name: "work", Usage: "keep the work directories and print their paths", DisableDefaultText: true},
 			&ucli.DurationFlag{Name: "timeout", Value: 10 * time.Minute, Usage: "fail a script that runs longer than `DURATION` (0: no limit)"},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object with each script's result and failure line", DisableDefaultText: true},
 		},
 		CustomHelpTemplate: commandHelp,
 		Action:             runTest,
@@ -131,6 +137,10 @@ func runTest(c *ucli.Context) error {
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(r.stderr, "spell test: warning: no *_test.txtar scripts to run")
+		if c.Bool("json") {
+			(&testJSON{Scripts: []testScriptJSON{}}).write(r.stdout)
+			return nil
+		}
 		fmt.Fprintln(r.stdout, "0 passed, 0 failed")
 		return nil
 	}
@@ -154,6 +164,10 @@ func runTest(c *ucli.Context) error {
 	}
 
 	passed, failed := 0, 0
+	var report *testJSON
+	if c.Bool("json") {
+		report = &testJSON{Scripts: []testScriptJSON{}}
+	}
 	for _, f := range files {
 		res := r.script(f)
 		res.mu.Lock()
@@ -166,6 +180,10 @@ func runTest(c *ucli.Context) error {
 		} else {
 			passed++
 		}
+		if report != nil {
+			report.add(r.display(f), failedNow, res)
+			continue
+		}
 		fmt.Fprintf(r.stdout, "%s%s (%.1fs)\n", status, r.display(f), res.elapsed.Seconds())
 		if r.work && res.workdir != "" {
 			fmt.Fprintf(r.stdout, "    WORK=%s\n", res.workdir)
@@ -174,7 +192,12 @@ func runTest(c *ucli.Context) error {
 			writeIndented(r.stdout, res.log())
 		}
 	}
-	fmt.Fprintf(r.stdout, "%d passed, %d failed\n", passed, failed)
+	if report != nil {
+		report.Passed, report.Failed = passed, failed
+		report.write(r.stdout)
+	} else {
+		fmt.Fprintf(r.stdout, "%d passed, %d failed\n", passed, failed)
+	}
 	if failed > 0 {
 		return silentExit(1)
 	}
