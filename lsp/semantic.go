@@ -1,9 +1,11 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
-	"sort"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 
@@ -63,10 +65,12 @@ type tokenizer struct {
 	an    *analysis
 	inert [][2]int32
 	toks  []semTok
+	occ   int // symbols are visited in source order: the next candidate in an.occs
 }
 
 func semanticTokens(ctx context.Context, snap *snapshot) ([]uint32, error) {
 	t := &tokenizer{snap: snap, an: snap.analysis()}
+	t.toks = make([]semTok, 0, len(t.an.occs)+len(snap.text)/16)
 	if w := t.an.wrapper; w != nil && len(w.do.Kids) > 2 {
 		for _, k := range w.do.Kids[1 : len(w.do.Kids)-1] {
 			if unquote(snap.text, k) != nil {
@@ -90,6 +94,12 @@ func semanticTokens(ctx context.Context, snap *snapshot) ([]uint32, error) {
 // gap emits the comments and discards of the trivia in [start, end).
 func (t *tokenizer) gap(start, end int32) {
 	if end <= start {
+		return
+	}
+	// Most gaps are blanks: only ';' (comment), '#' (#_ discard, #! line)
+	// start something to colour.
+	src := t.snap.file.Src[start:end]
+	if bytes.IndexByte(src, ';') < 0 && bytes.IndexByte(src, '#') < 0 {
 		return
 	}
 	for _, tr := range t.snap.file.Trivia(start, end) {
@@ -159,8 +169,12 @@ func (t *tokenizer) symbol(n *syntax.Node, mods int) {
 	src := t.snap.text
 	start, end := int(n.Start), int(n.End)
 	name := n.Text(src)
-	if occ, ok := t.an.occurrenceAt(start); ok && occ.node == n && occ.b != nil {
-		b := occ.b
+	occs := t.an.occs
+	for t.occ < len(occs) && occs[t.occ].node.Start < n.Start {
+		t.occ++
+	}
+	if t.occ < len(occs) && occs[t.occ].node == n && occs[t.occ].b != nil {
+		b := occs[t.occ].b
 		if b.isDef(n) {
 			mods |= modDefinition
 		}
@@ -206,42 +220,77 @@ func (t *tokenizer) symbol(n *syntax.Node, mods int) {
 }
 
 // encode turns the tokens into the relative LSP encoding, splitting tokens
-// that span lines.
+// that span lines. Tokens come in source order (sorted here only should they
+// not), so positions are computed by a cursor that moves forward through
+// the text instead of a search per token.
 func (t *tokenizer) encode() []uint32 {
-	sort.SliceStable(t.toks, func(i, j int) bool { return t.toks[i].start < t.toks[j].start })
-	m := t.snap.mapper()
+	cmp := func(a, b semTok) int { return a.start - b.start }
+	if !slices.IsSortedFunc(t.toks, cmp) {
+		slices.SortStableFunc(t.toks, cmp)
+	}
 	src := t.snap.text
 	lt := t.snap.lines
+	utf8Units := t.snap.utf8
 	data := make([]uint32, 0, len(t.toks)*5)
 	var pl, pc uint32
-	emit := func(start, end, typ, mods int) {
-		p := m.position(start)
-		length := m.width(src, start, end)
-		if length == 0 {
-			return
+	// The cursor: line, its start and end, and the column of byte offset
+	// at (in the negotiated unit), with at on the line.
+	line := 0
+	lineStart, lineEnd := lt.LineStart(0), lt.LineEnd(0)
+	at, col := lineStart, 0
+	seek := func(off int) {
+		if off < at || off > lineEnd {
+			line = lt.Line(off)
+			lineStart, lineEnd = lt.LineStart(line), lt.LineEnd(line)
+			at, col = lineStart, 0
 		}
-		dl := p.Line - pl
-		dc := p.Character
-		if dl == 0 {
-			dc = p.Character - pc
-		}
-		data = append(data, dl, dc, uint32(length), uint32(typ), uint32(mods))
-		pl, pc = p.Line, p.Character
+		col += unitWidth(src, at, off, utf8Units)
+		at = off
 	}
 	for _, tk := range t.toks {
 		s := tk.start
 		for s < tk.end {
-			line := lt.Line(s)
-			e := lt.LineEnd(line)
-			if e > tk.end {
-				e = tk.end
+			seek(s)
+			e := min(lineEnd, tk.end)
+			if length := unitWidth(src, s, e, utf8Units); length > 0 {
+				l, c := uint32(line), uint32(col)
+				dl, dc := l-pl, c
+				if dl == 0 {
+					dc = c - pc
+				}
+				data = append(data, dl, dc, uint32(length), uint32(tk.typ), uint32(tk.mods))
+				pl, pc = l, c
 			}
-			emit(s, e, tk.typ, tk.mods)
-			s = lt.LineStart(line + 1)
-			if s <= e {
+			next := lt.LineStart(line + 1)
+			if next <= e {
 				break
 			}
+			s = next
 		}
 	}
 	return data
+}
+
+// unitWidth returns the length of src[start:end] in UTF-8 bytes or UTF-16
+// code units (an invalid byte counts as one unit, as in mapper.width).
+func unitWidth(src []byte, start, end int, utf8Units bool) int {
+	if utf8Units || end <= start {
+		return max(end-start, 0)
+	}
+	n := 0
+	for i := start; i < end; {
+		if src[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:end])
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+		i += size
+	}
+	return n
 }
