@@ -10,5 +10,5 @@ case "$out" in /*) ;; *) out="$OLDPWD/$out" ;; esac
 
 npm ci --no-audit --no-fund
 npm test
-npx --no-install vsce package --out "$out"
+npx --no-install vsce package --no-dependencies --out "$out"
 echo "run-ci: packaged $out"

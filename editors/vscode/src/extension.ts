@@ -10,6 +10,7 @@ import type {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { onTypeMiddleware, registerParedit } from './paredit-commands';
 
 /** The language id, configuration section and LanguageClient id (so `spell.trace.server` works). */
 export const LANGUAGE_ID = 'spell';
@@ -70,6 +71,8 @@ export function clientOptions(config: vscode.WorkspaceConfiguration): LanguageCl
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.spl'),
     },
+    // Enter is indented by the client (paredit-commands.ts), also on unbalanced text.
+    middleware: onTypeMiddleware,
   };
 }
 
@@ -125,6 +128,7 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
     return pending;
   }
 
+  registerParedit(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('spell.restartServer', () => restart()),
     vscode.commands.registerCommand('spell.runFile', (uri?: vscode.Uri) => runFile(uri)),

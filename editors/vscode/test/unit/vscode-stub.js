@@ -28,16 +28,20 @@ class Uri {
 
 const state = {
   settings: {},
-  calls: { commands: new Map(), terminals: [], errors: [], configListeners: [], watchers: [] },
+  calls: { commands: new Map(), terminals: [], errors: [], configListeners: [], watchers: [], onType: [] },
   activeDocument: undefined,
+  activeEditor: undefined,
+  clipboard: undefined,
   textDocuments: [],
   workspaceFolders: [],
 };
 
 function reset(settings = {}) {
   state.settings = { ...settings };
-  state.calls = { commands: new Map(), terminals: [], errors: [], configListeners: [], watchers: [] };
+  state.calls = { commands: new Map(), terminals: [], errors: [], configListeners: [], watchers: [], onType: [] };
   state.activeDocument = undefined;
+  state.activeEditor = undefined;
+  state.clipboard = undefined;
   state.textDocuments = [];
   state.workspaceFolders = [];
 }
@@ -71,9 +75,105 @@ function changeSettings(changes) {
   for (const l of state.calls.configListeners) l(event);
 }
 
+class Position {
+  constructor(line, character) {
+    this.line = line;
+    this.character = character;
+  }
+}
+
+class Range {
+  constructor(start, end) {
+    this.start = start;
+    this.end = end;
+  }
+}
+
+class Selection extends Range {
+  constructor(anchor, active) {
+    super(anchor, active);
+    this.anchor = anchor;
+    this.active = active;
+  }
+}
+
+const TextEdit = {
+  replace: (range, newText) => ({ range, newText }),
+};
+
+/** A text document over a string (offsets ↔ positions like VS Code's). */
+function textDocument(text, uri = Uri.file('/tmp/test.spl'), languageId = 'spell') {
+  const doc = {
+    uri,
+    languageId,
+    text,
+    getText() {
+      return this.text;
+    },
+    offsetAt(pos) {
+      const lines = this.text.split('\n');
+      let off = 0;
+      for (let i = 0; i < pos.line && i < lines.length; i++) off += lines[i].length + 1;
+      return Math.min(off + pos.character, this.text.length);
+    },
+    positionAt(offset) {
+      const before = this.text.slice(0, Math.max(0, Math.min(offset, this.text.length)));
+      const line = before.split('\n').length - 1;
+      return new Position(line, before.length - (before.lastIndexOf('\n') + 1));
+    },
+  };
+  return doc;
+}
+
+/** A text editor over textDocument(text) with the cursor at offset; edit() applies to the text. */
+function textEditor(text, offset = 0) {
+  const document = textDocument(text);
+  const editor = {
+    document,
+    selection: new Selection(document.positionAt(offset), document.positionAt(offset)),
+    async edit(fn) {
+      const ops = [];
+      fn({
+        insert: (pos, t) => ops.push([document.offsetAt(pos), document.offsetAt(pos), t]),
+        delete: (r) => ops.push([document.offsetAt(r.start), document.offsetAt(r.end), '']),
+        replace: (r, t) => ops.push([document.offsetAt(r.start), document.offsetAt(r.end), t]),
+      });
+      ops
+        .map((o, i) => [...o, i])
+        .sort((a, b) => b[0] - a[0] || b[1] - a[1] || b[3] - a[3])
+        .forEach(([s, e, t]) => {
+          document.text = document.text.slice(0, s) + t + document.text.slice(e);
+        });
+      return true;
+    },
+    revealRange() {},
+  };
+  state.activeEditor = editor;
+  return editor;
+}
+
 module.exports = {
   Disposable,
   Uri,
+  Position,
+  Range,
+  Selection,
+  TextEdit,
+  TextEditorSelectionChangeKind: { Keyboard: 1, Mouse: 2, Command: 3 },
+  env: {
+    clipboard: {
+      writeText(t) {
+        state.clipboard = t;
+        return Promise.resolve();
+      },
+    },
+  },
+  languages: {
+    registerOnTypeFormattingEditProvider(selector, provider, ...chars) {
+      state.calls.onType.push({ selector, provider, chars });
+      return new Disposable();
+    },
+  },
   commands: {
     registerCommand(id, fn) {
       if (state.calls.commands.has(id)) throw new Error(`command ${id} registered twice`);
@@ -108,7 +208,11 @@ module.exports = {
   },
   window: {
     get activeTextEditor() {
+      if (state.activeEditor) return state.activeEditor;
       return state.activeDocument ? { document: state.activeDocument } : undefined;
+    },
+    onDidChangeTextEditorSelection() {
+      return new Disposable();
     },
     createTerminal(options) {
       const t = { options, shown: false, show() { this.shown = true; }, dispose() {} };
@@ -124,4 +228,6 @@ module.exports = {
   __state: state,
   __reset: reset,
   __changeSettings: changeSettings,
+  __textDocument: textDocument,
+  __textEditor: textEditor,
 };
