@@ -13,8 +13,12 @@ import (
 	"github.com/spell-go/spell/syntax"
 )
 
-// Semantic token types and modifiers (tooling.md §5): the order is the
-// legend's.
+// Semantic token types and modifiers (tooling.md §5, issue 13 item 4): the
+// order is the legend's. keyword is the special forms and Spell forms
+// (controlForms, the same list as the TextMate grammar's keyword.control),
+// macro the other built-in macros and user defmacros, function builtins and
+// user defns; enumMember is a :keyword literal. The legend is written down
+// for the editor in the extension's package.json (semanticTokenScopes).
 const (
 	tokNamespace = iota
 	tokFunction
@@ -26,6 +30,7 @@ const (
 	tokNumber
 	tokRegexp
 	tokComment
+	tokEnumMember
 )
 
 const (
@@ -35,8 +40,19 @@ const (
 	modInert
 )
 
-var tokenTypes = []string{"namespace", "function", "macro", "keyword", "variable", "parameter", "string", "number", "regexp", "comment"}
+var tokenTypes = []string{"namespace", "function", "macro", "keyword", "variable", "parameter", "string", "number", "regexp", "comment", "enumMember"}
 var tokenModifiers = []string{"definition", "defaultLibrary", "effect", "inert"}
+
+// controlForms are coloured as keywords: the special forms (language.md
+// §5.2, with catch and reopen-eval, which only their enclosing forms give a
+// meaning), eval (a host function every program's environment binds) and
+// the turn-shaping macros think, rethink and prune. Keep in sync with
+// CONTROL in editors/vscode/scripts/gen-grammar.mjs.
+var controlForms = map[string]bool{
+	"quote": true, "def": true, "persist": true, "do": true, "if": true, "let": true, "fn": true, "fn*": true,
+	"quine": true, "reopen": true, "reopen-eval": true, "loop": true, "recur": true, "for": true, "try": true,
+	"catch": true, "eval": true, "think": true, "rethink": true, "prune": true,
+}
 
 func semanticLegend() protocol.SemanticTokensLegend {
 	return protocol.SemanticTokensLegend{TokenTypes: tokenTypes, TokenModifiers: tokenModifiers}
@@ -61,38 +77,30 @@ type semTok struct {
 }
 
 type tokenizer struct {
-	snap  *snapshot
-	an    *analysis
-	inert [][2]int32
-	toks  []semTok
-	occ   int // symbols are visited in source order: the next candidate in an.occs
+	snap *snapshot
+	an   *analysis
+	toks []semTok
+	occ  int // symbols are visited in source order: the next candidate in an.occs
 }
 
 func semanticTokens(ctx context.Context, snap *snapshot) ([]uint32, error) {
 	t := &tokenizer{snap: snap, an: snap.analysis()}
 	t.toks = make([]semTok, 0, len(t.an.occs)+len(snap.text)/16)
-	if w := t.an.wrapper; w != nil && len(w.do.Kids) > 2 {
-		for _, k := range w.do.Kids[1 : len(w.do.Kids)-1] {
-			if unquote(snap.text, k) != nil {
-				t.inert = append(t.inert, [2]int32{k.Start, k.End})
-			}
-		}
-	}
 	f := snap.file
 	prev := int32(0)
 	for i, n := range f.Forms {
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, protocol.ErrRequestCancelled
 		}
-		t.gap(prev, n.Start)
-		prev = t.node(n, 0)
+		t.gap(prev, n.Start, 0)
+		prev = t.node(n, 0, 0)
 	}
-	t.gap(prev, int32(len(f.Src)))
+	t.gap(prev, int32(len(f.Src)), 0)
 	return t.encode(), nil
 }
 
 // gap emits the comments and discards of the trivia in [start, end).
-func (t *tokenizer) gap(start, end int32) {
+func (t *tokenizer) gap(start, end int32, mods int) {
 	if end <= start {
 		return
 	}
@@ -104,18 +112,9 @@ func (t *tokenizer) gap(start, end int32) {
 	}
 	for _, tr := range t.snap.file.Trivia(start, end) {
 		if tr.Kind == syntax.TriviaComment || tr.Kind == syntax.TriviaDiscard {
-			t.add(int(tr.Start), int(tr.End), tokComment, 0)
+			t.add(int(tr.Start), int(tr.End), tokComment, mods)
 		}
 	}
-}
-
-func (t *tokenizer) inInert(off int32) bool {
-	for _, r := range t.inert {
-		if r[0] <= off && off < r[1] {
-			return true
-		}
-	}
-	return false
 }
 
 func (t *tokenizer) add(start, end, typ, mods int) {
@@ -124,36 +123,55 @@ func (t *tokenizer) add(start, end, typ, mods int) {
 	}
 }
 
-// node emits the tokens of n and returns the end of its last token.
-func (t *tokenizer) node(n *syntax.Node, depth int) int32 {
+// inertKids returns the range [from, to) of n's kids that are never
+// evaluated: the quoted non-final forms of the wrapper's do (old trailing
+// expressions; only quoted ones, see quoted) and the arguments of a quine
+// before its last (language.md §5.2). to is 0 when there are none.
+func (t *tokenizer) inertKids(n *syntax.Node) (from, to int, quoted bool) {
+	if w := t.an.wrapper; w != nil && n == w.do && len(n.Kids) > 2 {
+		return 1, len(n.Kids) - 1, true
+	}
+	if len(n.Kids) > 3 && headName(t.snap.text, n) == "quine" && n.Kids[1].Kind == syntax.Symbol {
+		return 2, len(n.Kids) - 1, false
+	}
+	return 0, 0, false
+}
+
+// node emits the tokens of n and returns the end of its last token; mods
+// (inert) apply to every token inside.
+func (t *tokenizer) node(n *syntax.Node, depth, mods int) int32 {
 	if depth > maxDepth {
 		return n.End
 	}
 	if n.Kind.IsAtom() {
-		t.atom(n)
+		t.atom(n, mods)
 		return n.End
 	}
+	from, to, quoted := 0, 0, false
+	if n.Kind == syntax.List && mods&modInert == 0 {
+		from, to, quoted = t.inertKids(n)
+	}
 	prev := n.OpenEnd
-	for _, k := range n.Kids {
-		t.gap(prev, k.Start)
-		prev = t.node(k, depth+1)
+	for i, k := range n.Kids {
+		t.gap(prev, k.Start, mods)
+		km := mods
+		if from <= i && i < to && (!quoted || unquote(t.snap.text, k) != nil) {
+			km |= modInert
+		}
+		prev = t.node(k, depth+1, km)
 	}
 	if n.Kind.IsComposite() && n.CloseStart >= 0 {
-		t.gap(prev, n.CloseStart)
+		t.gap(prev, n.CloseStart, mods)
 		return n.End
 	}
 	return prev
 }
 
-func (t *tokenizer) atom(n *syntax.Node) {
+func (t *tokenizer) atom(n *syntax.Node, mods int) {
 	start, end := int(n.Start), int(n.End)
-	mods := 0
-	if t.inInert(n.Start) {
-		mods |= modInert
-	}
 	switch n.Kind {
 	case syntax.Keyword:
-		t.add(start, end, tokKeyword, mods)
+		t.add(start, end, tokEnumMember, mods)
 	case syntax.String, syntax.Char:
 		t.add(start, end, tokString, mods)
 	case syntax.Number:
@@ -169,6 +187,9 @@ func (t *tokenizer) symbol(n *syntax.Node, mods int) {
 	src := t.snap.text
 	start, end := int(n.Start), int(n.End)
 	name := n.Text(src)
+	if strings.HasPrefix(name, "!") {
+		mods |= modEffect
+	}
 	occs := t.an.occs
 	for t.occ < len(occs) && occs[t.occ].node.Start < n.Start {
 		t.occ++
@@ -190,27 +211,34 @@ func (t *tokenizer) symbol(n *syntax.Node, mods int) {
 		t.add(start, end, typ, mods)
 		return
 	}
-	if strings.HasPrefix(name, "!") {
-		mods |= modEffect
-	}
 	e, ok := catalog.Lookup(name)
 	if !ok {
-		if ns, _ := splitNS(name); ns != "" {
+		if ns, member := splitNS(name); ns != "" {
+			if strings.HasPrefix(member, "!") {
+				mods |= modEffect
+			}
 			t.add(start, start+len(ns), tokNamespace, mods)
+		} else if mods&modInert != 0 {
+			t.add(start, end, tokVariable, mods) // dimmed with the rest of an inert form
 		}
 		return
 	}
 	mods |= modDefaultLibrary
 	typ := tokFunction
-	switch e.Kind {
-	case catalog.SpecialForm, catalog.Macro:
+	switch {
+	case controlForms[name] || e.Kind == catalog.SpecialForm:
+		typ = tokKeyword
+	case e.Kind == catalog.Macro:
 		typ = tokMacro
-	case catalog.EffectBuiltin, catalog.EffectMember:
+	case e.Kind == catalog.EffectBuiltin || e.Kind == catalog.EffectMember:
 		mods |= modEffect
-	case catalog.Constant:
+	case e.Kind == catalog.Constant:
 		typ = tokVariable
 	}
 	if e.Namespace != "" && strings.HasPrefix(name, e.Namespace+"/") {
+		if _, member := splitNS(name); strings.HasPrefix(member, "!") {
+			mods |= modEffect
+		}
 		nsEnd := start + len(e.Namespace)
 		t.add(start, nsEnd, tokNamespace, mods&^modDefinition)
 		t.add(nsEnd+1, end, typ, mods)

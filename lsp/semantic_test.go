@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -53,10 +54,10 @@ func TestSemanticEncodeMatchesMapper(t *testing.T) {
 		f := snap.file
 		prev := int32(0)
 		for _, n := range f.Forms {
-			tk.gap(prev, n.Start)
-			prev = tk.node(n, 0)
+			tk.gap(prev, n.Start, 0)
+			prev = tk.node(n, 0, 0)
 		}
-		tk.gap(prev, int32(len(f.Src)))
+		tk.gap(prev, int32(len(f.Src)), 0)
 		want := encodeByMapper(tk)
 		if !slices.Equal(got, want) {
 			t.Errorf("utf8=%v:\n got %v\nwant %v", utf8, got, want)
@@ -84,6 +85,108 @@ func TestMarshalSemanticTokens(t *testing.T) {
 		}
 		if !slices.Equal(a.Data, b.Data) || (a.ResultID == nil) != (b.ResultID == nil) || a.ResultID != nil && *a.ResultID != *b.ResultID {
 			t.Errorf("fast %s, generic %s", marshalSemanticTokens(v), want)
+		}
+	}
+}
+
+// decodedToken is one semantic token with its text.
+type decodedToken struct {
+	text      string
+	typ, mods int
+}
+
+// decodeTokens decodes the LSP encoding of an ASCII, single-line-token
+// text.
+func decodeTokens(t *testing.T, src string, data []uint32) []decodedToken {
+	t.Helper()
+	lines := strings.Split(src, "\n")
+	var out []decodedToken
+	var line, col uint32
+	for i := 0; i+5 <= len(data); i += 5 {
+		if data[i] > 0 {
+			line += data[i]
+			col = data[i+1]
+		} else {
+			col += data[i+1]
+		}
+		out = append(out, decodedToken{lines[line][col : col+data[i+2]], int(data[i+3]), int(data[i+4])})
+	}
+	return out
+}
+
+// TestSemanticTokenClasses: special forms and Spell forms are keywords,
+// macros macros, builtins functions (issue 13 item 4); `!` calls and
+// effect members carry effect; quoted non-final wrapper forms and a
+// quine's non-final arguments carry inert.
+func TestSemanticTokenClasses(t *testing.T) {
+	src := `(quine completion (eval (do
+  (quine notes (old note) (map inc [1]))
+  (defn f [x] (when x (loop [i 0] (if (> i x) (recur (inc i)) :done))))
+  (defmacro m [y] y)
+  (def v (f 2))
+  (think "plan" (io/ls "."))
+  '(!call-now files (io/read-file "a"))
+  (m (strings/upper-case (str v)))
+  '(!call-now final (agents/!wait)))))`
+	s := newSession(t, sessionOpts{})
+	s.open(testURI, src)
+	st, err := s.server.SemanticTokensFull(s.ctx, &protocol.SemanticTokensParams{TextDocument: docID(testURI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks := decodeTokens(t, src, st.Data)
+	type want struct {
+		text      string
+		nth       int // which occurrence of text
+		typ       int
+		has, lack int // modifiers that must be set / unset
+	}
+	for _, w := range []want{
+		{"quine", 0, tokKeyword, modDefaultLibrary, modInert},
+		{"eval", 0, tokKeyword, modDefaultLibrary, 0},
+		{"do", 0, tokKeyword, modDefaultLibrary, 0},
+		{"old", 0, tokVariable, modInert, 0}, // unresolved, but inert
+		{"map", 0, tokFunction, modDefaultLibrary, modInert},
+		{"defn", 0, tokMacro, modDefaultLibrary, 0},
+		{"f", 0, tokFunction, modDefinition, modDefaultLibrary},
+		{"x", 0, tokParameter, modDefinition, 0},
+		{"when", 0, tokMacro, modDefaultLibrary, 0},
+		{"loop", 0, tokKeyword, modDefaultLibrary, 0},
+		{"if", 0, tokKeyword, modDefaultLibrary, 0},
+		{">", 0, tokFunction, modDefaultLibrary, modEffect},
+		{"recur", 0, tokKeyword, modDefaultLibrary, 0},
+		{"inc", 1, tokFunction, modDefaultLibrary, 0},
+		{":done", 0, tokEnumMember, 0, 0},
+		{"defmacro", 0, tokMacro, modDefaultLibrary, 0},
+		{"m", 0, tokMacro, modDefinition, 0},
+		{"def", 0, tokKeyword, modDefaultLibrary, 0},
+		{"think", 0, tokKeyword, modDefaultLibrary, 0},
+		{"ls", 0, tokFunction, modDefaultLibrary | modEffect, modInert},
+		{"!call-now", 0, tokMacro, modDefaultLibrary | modEffect | modInert, 0},
+		{"files", 0, tokVariable, modInert, 0},
+		{"read-file", 0, tokFunction, modEffect | modInert, 0},
+		{"upper-case", 0, tokFunction, modDefaultLibrary, modEffect | modInert},
+		{"!call-now", 1, tokMacro, modEffect, modInert}, // the final form is live
+		{"!wait", 0, tokFunction, modEffect, modInert},
+	} {
+		n := 0
+		found := false
+		for _, tk := range toks {
+			if tk.text != w.text {
+				continue
+			}
+			if n == w.nth {
+				found = true
+				if tk.typ != w.typ || tk.mods&w.has != w.has || tk.mods&w.lack != 0 {
+					t.Errorf("%s #%d: type %s mods %b, want type %s with %b without %b",
+						w.text, w.nth, tokenTypes[tk.typ], tk.mods, tokenTypes[w.typ], w.has, w.lack)
+				}
+				break
+			}
+			n++
+		}
+		if !found {
+			t.Errorf("no token %q #%d in %v", w.text, w.nth, toks)
 		}
 	}
 }
