@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -126,6 +127,15 @@ func TestCheckRecoversSwallowedForms(t *testing.T) {
 		{"(let [i 1]\n(foo \"open)\n", "syntax@3:1 syntax@3:1 syntax@3:1"},
 		// Well-formed files are linted as by Lint.
 		{"(let [j 1] 2)\n", "unused-binding@1:7"},
+		// A wrapper program is one top-level form: an unclosed body form
+		// must not hide the findings of the other body forms (issue 13).
+		{"(quine completion (eval (do\n  (let [k 1] 2)\n  (def a (inc 1)\n  (def b (lenght [1 2]))\n  '(!call-now f (io/ls \".\")))))\n",
+			"unused-binding@2:9 unresolved-symbol@4:11 syntax@6:1"},
+		{"(quine completion\n  (eval\n    (do\n      (defn f [x]\n        (let [m 1]\n          (inc x))\n      (def b (lenght [1 2]))\n      '(!call-now f (io/ls \".\")))))\n",
+			"unresolved-symbol@7:15 syntax@9:1"},
+		// Deeper lines of a broken form stay inside it.
+		{"(quine completion (eval (do\n  (defn g [x]\n    (let [n 1]\n      (inc x)\n  (def c (lenght [1]))\n  (inc 1))))\n",
+			"unresolved-symbol@5:11 syntax@7:1 syntax@7:1"},
 	}
 	for _, c := range cases {
 		f := syntax.Parse("t.spl", []byte(c.src))
@@ -143,5 +153,19 @@ func TestCheckRecoversSwallowedForms(t *testing.T) {
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.src, strings.Join(got, " "), c.want)
 		}
+	}
+}
+
+// TestEditorDemoFileIsClean: the VS Code extension's demo program (shown
+// in its README and screenshots) has no findings (issue 13: it showed a
+// marker-shape error, a real one: !peek takes name/expression pairs).
+func TestEditorDemoFileIsClean(t *testing.T) {
+	src, err := os.ReadFile("../editors/vscode/docs/agent.spl")
+	if err != nil {
+		t.Skip(err) // the editor directory is not part of every checkout
+	}
+	f := syntax.Parse("agent.spl", src)
+	for _, d := range Check(f, Options{Namespaces: DefaultNamespaces()}, Config{}) {
+		t.Errorf("%s: %s [%s]", f.Position(d.Start), d.Message, d.Rule)
 	}
 }

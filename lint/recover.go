@@ -14,10 +14,13 @@ const maxResync = 64
 // error; Check also recovers the forms that an unclosed or mismatched form
 // swallowed. A line that starts with "(" in column 1 inside a broken
 // top-level form is taken to start a new top-level form (as editors assume
-// for Lisp): the missing closers are inserted before it, the text is read
-// again, and the findings of the forms that now read cleanly are reported
-// at their offsets in the original text. The broken part itself still gets
-// only its syntax findings.
+// for Lisp), and one that starts no deeper than the line of an enclosing
+// form (the next form of a wrapper's body after an unclosed one) a new form
+// at that level: the missing closers are inserted before it, the text is
+// read again, and the findings of the forms that now read cleanly are
+// reported at their offsets in the original text. The broken part itself
+// still gets only its syntax findings. spell lint and the language server
+// both report these findings.
 func Check(f *syntax.File, opts Options, cfg Config) []Diagnostic {
 	return CheckAnalysis(f, Analyze(f, opts), cfg)
 }
@@ -38,11 +41,11 @@ func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 	var skip [][2]int32 // broken parts, in original offsets
 	cur := f
 	for range maxResync {
-		form, at, closers, ok := resyncPoint(cur)
+		open, at, closers, ok := resyncPoint(cur)
 		if !ok {
 			break
 		}
-		skip = append(skip, [2]int32{mapBack(ins, form.Start), mapBack(ins, at)})
+		skip = append(skip, [2]int32{mapBack(ins, open.Start), mapBack(ins, at)})
 		src := make([]byte, 0, len(cur.Src)+len(closers))
 		src = append(append(append(src, cur.Src[:at]...), closers...), cur.Src[at:]...)
 		ins = append(ins, insertion{at: at, n: int32(len(closers))})
@@ -153,22 +156,40 @@ func inRanges(rs [][2]int32, off int32) bool {
 	return false
 }
 
-// resyncPoint finds the first broken top-level form of f with a list that
-// starts in column 1 after the form's first line: the offset of that list,
-// and the closers of the forms open there (innermost first).
-func resyncPoint(f *syntax.File) (form *syntax.Node, at int32, closers []byte, ok bool) {
+// resyncPoint finds, in the first broken top-level form of f that has
+// one, a list that starts a line where well-indented code cannot put it: at
+// a column no deeper than the indentation of the line where an enclosing
+// form opened. Such a list is taken to start a new form at that level (as
+// editors assume for Lisp): column 1 starts a new top-level form, and in a
+// wrapper program, whose body is one top-level form, a list at the body's
+// indentation starts a new body form. It returns the outermost form that
+// is taken to be left open (its text up to at is the broken part), the
+// offset of the list, and the closers of the forms open there (innermost
+// first).
+func resyncPoint(f *syntax.File) (open *syntax.Node, at int32, closers []byte, ok bool) {
+	src := f.Src
 	for _, form := range f.Forms {
 		if !broken(f, form) {
 			continue
 		}
 		var path []*syntax.Node
-		var found *syntax.Node
 		var walk func(n *syntax.Node) bool
 		walk = func(n *syntax.Node) bool {
 			for _, k := range n.Kids {
-				if k.Start > form.Start && k.Start > 0 && f.Src[k.Start-1] == '\n' && f.Src[k.Start] == '(' {
-					found = k
-					return true
+				if k.Start > form.Start && startsList(src, k) {
+					if c, ok := lineStartColumn(src, k.Start); ok {
+						closers = closers[:0]
+						for i := len(path) - 1; i >= 0 && indentOf(src, path[i].Start) >= c; i-- {
+							if path[i].Kind.IsComposite() {
+								closers = append(closers, path[i].Kind.Closer())
+								open = path[i]
+							}
+						}
+						if len(closers) > 0 {
+							at = k.Start
+							return true
+						}
+					}
 				}
 				if k.Kind.IsComposite() || k.Kind.IsPrefix() {
 					path = append(path, k)
@@ -181,20 +202,48 @@ func resyncPoint(f *syntax.File) (form *syntax.Node, at int32, closers []byte, o
 			return false
 		}
 		path = append(path, form)
-		if !walk(form) {
-			continue
+		if walk(form) {
+			return open, at, closers, true
 		}
-		for i := len(path) - 1; i >= 0; i-- {
-			if path[i].Kind.IsComposite() {
-				closers = append(closers, path[i].Kind.Closer())
-			}
-		}
-		if len(closers) == 0 {
-			continue
-		}
-		return form, found.Start, closers, true
 	}
 	return nil, 0, nil, false
+}
+
+// startsList reports whether n is a list or a quoted list ('(…)).
+func startsList(src []byte, n *syntax.Node) bool {
+	switch src[n.Start] {
+	case '(':
+		return true
+	case '\'':
+		return int(n.Start)+1 < len(src) && src[n.Start+1] == '('
+	}
+	return false
+}
+
+// lineStartColumn returns the column (in bytes) of off when only blanks
+// precede it on its line.
+func lineStartColumn(src []byte, off int32) (int, bool) {
+	i := off
+	for i > 0 && (src[i-1] == ' ' || src[i-1] == '\t') {
+		i--
+	}
+	if i > 0 && src[i-1] != '\n' {
+		return 0, false
+	}
+	return int(off - i), true
+}
+
+// indentOf returns the indentation (in bytes) of the line holding off.
+func indentOf(src []byte, off int32) int {
+	i := off
+	for i > 0 && src[i-1] != '\n' {
+		i--
+	}
+	n := 0
+	for int(i)+n < len(src) && (src[int(i)+n] == ' ' || src[int(i)+n] == '\t') {
+		n++
+	}
+	return n
 }
 
 // broken reports whether a top-level form has a syntax error (a duplicate
