@@ -70,6 +70,9 @@ const EFFECT_NS = ['io', 'web', 'agents', 'globals', 'workers', 'patterns', 'fee
 
 // ---------------------------------------------------------------------------------------------
 const punct = (name) => ({ 0: { name } });
+// Effects (`!` helpers, effect builtins, effect-namespace members) are bold: an outer scope that
+// themes style with fontStyle bold, under the scope that gives the colour.
+const BOLD = 'markup.bold.effect.spell';
 
 const grammar = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
@@ -293,7 +296,7 @@ const grammar = {
           name: 'meta.definition.function.spell',
           match: String.raw`${HEAD}(defn|defmacro)[\s,]+(${SYM})${END}`,
           captures: {
-            1: { name: 'entity.name.function.macro.spell' },
+            1: { name: 'keyword.other.macro.spell' },
             2: { name: 'entity.name.function.spell' },
           },
         },
@@ -311,7 +314,7 @@ const grammar = {
           name: 'meta.definition.variable.spell',
           match: String.raw`${HEAD}(define)[\s,]+(${SYM})${END}`,
           captures: {
-            1: { name: 'entity.name.function.macro.spell' },
+            1: { name: 'keyword.other.macro.spell' },
             2: { name: 'entity.name.variable.spell' },
           },
         },
@@ -330,11 +333,11 @@ const grammar = {
         },
         {
           match: String.raw`${HEAD}(${alt(MACROS)})${END}`,
-          captures: { 1: { name: 'entity.name.function.macro.spell' } },
+          captures: { 1: { name: 'keyword.other.macro.spell' } },
         },
         {
           match: String.raw`${HEAD}(${alt(EFFECT_BUILTINS)})${END}`,
-          captures: { 1: { name: 'support.function.effect.spell' } },
+          captures: { 1: { name: `${BOLD} support.function.effect.spell` } },
         },
         {
           match: String.raw`${HEAD}(${alt(BUILTINS)})${END}`,
@@ -345,7 +348,8 @@ const grammar = {
 
     // ---- symbols -----------------------------------------------------------------------------
     // `!call-now`, `!llm-self`, …: turn-producing helpers and `!` effect builtins
-    'turn-helper': { match: `!${SC}*`, name: 'keyword.other.turn.spell' },
+    // (the outer markup.bold scope makes effects bold, as the server's `effect` modifier does)
+    'turn-helper': { match: `!${SC}*`, name: `${BOLD} keyword.other.turn.spell` },
     'anonymous-param': { match: String.raw`%(?:&|[1-9][0-9]*)?${END}`, name: 'variable.parameter.anonymous.spell' },
     variadic: { match: `&${END}`, name: 'keyword.operator.variadic.spell' },
     'qualified-symbol': {
@@ -356,7 +360,7 @@ const grammar = {
           captures: {
             1: { name: 'entity.name.namespace.spell' },
             2: { name: 'punctuation.separator.namespace.spell' },
-            3: { name: 'support.function.effect.spell' },
+            3: { name: `${BOLD} support.function.effect.spell` },
           },
         },
         {

@@ -22,7 +22,7 @@ const THEME = {
   'keyword.control': 'color:#C586C0',
   'keyword.operator': 'color:#C586C0',
   'keyword.other.turn': 'color:#FF9E64;font-weight:bold',
-  'entity.name.function.macro': 'color:#569CD6',
+  'keyword.other.macro': 'color:#569CD6',
   'entity.name.function': 'color:#DCDCAA',
   'entity.name.variable': 'color:#9CDCFE',
   'entity.name.type': 'color:#4EC9B0;font-weight:bold',

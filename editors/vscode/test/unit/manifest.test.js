@@ -40,7 +40,7 @@ test('settings and their defaults', () => {
   assert.deepEqual(p['spell.trace.server'].enum, ['off', 'messages', 'verbose']);
   const scopes = pkg.contributes.semanticTokenScopes.find((s) => s.language === 'spell').scopes;
   assert.ok(scopes['*.effect']);
-  assert.ok(scopes['*.inert']);
+  assert.ok(scopes['function.defaultLibrary.inert']);
   assert.ok(pkg.contributes.configurationDefaults['[spell]']['editor.wordSeparators']);
 });
 
