@@ -3,25 +3,30 @@ package lsp
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
 	"github.com/spell-go/spell/format"
 	"github.com/spell-go/spell/syntax"
 )
 
+// errSyntax marks a formatting request refused because the file has
+// syntax errors.
+var errSyntax = errors.New("the file has syntax errors")
+
 // formatEdits formats the snapshot and returns minimal edits in byte
-// offsets. A file with syntax errors gets no edits; a formatter result that
-// does not parse is refused (guard against formatter bugs).
+// offsets. A file with syntax errors gets no edits but an error wrapping
+// errSyntax that names the first one (file:line:col: message); a formatter
+// result that does not parse is refused (guard against formatter bugs).
 func formatEdits(snap *snapshot) ([]edit, error) {
-	if len(snap.file.Errors) > 0 {
-		return nil, nil
-	}
 	out, err := format.File(snap.file)
 	if err != nil {
 		var se *format.SyntaxErrors
 		if errors.As(err, &se) {
-			return nil, nil
+			return nil, fmt.Errorf("%w: cannot format %s", errSyntax, se.Error())
 		}
 		return nil, err
 	}
@@ -32,6 +37,17 @@ func formatEdits(snap *snapshot) ([]edit, error) {
 		return nil, errors.New("formatter produced text that does not parse; no edits")
 	}
 	return diffEdits(snap.text, out), nil
+}
+
+// formatError is the answer to a formatting request that cannot be
+// served: a RequestFailed error whose message the editor shows (a file
+// with syntax errors must not be silently left as it is).
+func formatError(err error) error {
+	msg := err.Error()
+	if errors.Is(err, errSyntax) {
+		msg = strings.TrimPrefix(msg, errSyntax.Error()+": ") + " (fix the syntax error first)"
+	}
+	return jsonrpc2.NewError(jsonrpc2.Code(protocol.LSPErrorCodesRequestFailed), msg)
 }
 
 func isGap(c byte) bool {
@@ -103,7 +119,7 @@ func (s *Server) Formatting(ctx context.Context, params *protocol.DocumentFormat
 	}
 	es, err := formatEdits(snap)
 	if err != nil {
-		return nil, err
+		return nil, formatError(err)
 	}
 	return toTextEdits(snap, es), nil
 }
@@ -117,7 +133,7 @@ func (s *Server) RangeFormatting(ctx context.Context, params *protocol.DocumentR
 	}
 	es, err := formatEdits(snap)
 	if err != nil {
-		return nil, err
+		return nil, formatError(err)
 	}
 	m := snap.mapper()
 	start, end := m.offset(params.Range.Start), m.offset(params.Range.End)

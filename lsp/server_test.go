@@ -150,9 +150,27 @@ func TestFormattingMinimalEdits(t *testing.T) {
 	if edits, _ := s.server.Formatting(s.ctx, &protocol.DocumentFormattingParams{TextDocument: docID(testURI)}); len(edits) != 0 {
 		t.Fatalf("formatted text got edits %v", edits)
 	}
+	// Syntax errors: no edits, and an error the editor shows, with the
+	// position of the first syntax error (issue 13).
 	change(s, 3, &protocol.TextDocumentContentChangeWholeDocument{Text: "(defn f [x]\n      (inc   x)\n"})
-	if edits, err := s.server.Formatting(s.ctx, &protocol.DocumentFormattingParams{TextDocument: docID(testURI)}); len(edits) != 0 || err != nil {
-		t.Fatalf("syntax error text got edits %v %v", edits, err)
+	for _, req := range []func() ([]protocol.TextEdit, error){
+		func() ([]protocol.TextEdit, error) {
+			return s.server.Formatting(s.ctx, &protocol.DocumentFormattingParams{TextDocument: docID(testURI)})
+		},
+		func() ([]protocol.TextEdit, error) {
+			return s.server.RangeFormatting(s.ctx, &protocol.DocumentRangeFormattingParams{TextDocument: docID(testURI)})
+		},
+	} {
+		edits, err := req()
+		var je *jsonrpc2.Error
+		if len(edits) != 0 || !errors.As(err, &je) || je.Code != jsonrpc2.Code(protocol.LSPErrorCodesRequestFailed) ||
+			!strings.Contains(je.Message, "a.spl:3:1: unclosed ( opened at 1:1") {
+			t.Fatalf("syntax error text: edits %v, error %#v", edits, err)
+		}
+	}
+	// On-type formatting stays quiet while the user types.
+	if edits, err := s.server.OnTypeFormatting(s.ctx, &protocol.DocumentOnTypeFormattingParams{TextDocument: docID(testURI), Ch: "\n"}); len(edits) != 0 || err != nil {
+		t.Fatalf("on-type formatting of a broken file: %v %v", edits, err)
 	}
 	// Range formatting keeps the edits in the range.
 	change(s, 4, &protocol.TextDocumentContentChangeWholeDocument{Text: src})
