@@ -51,7 +51,7 @@ func hoverText(snap *snapshot, n *syntax.Node) string {
 	}
 	for _, ns := range catalog.Namespaces() {
 		if ns.Name == name || ns.Name+"/" == name {
-			return fmt.Sprintf("```clojure\n%s/\n```\nnamespace%s — %s\n\n%s", ns.Name, effectNote(ns.Effect), ns.ShortDoc, ns.Guide)
+			return fmt.Sprintf("```clojure\n%s/\n```\nnamespace%s — %s\n\n%s", ns.Name, effectNote(ns.Effect), ns.ShortDoc, docMarkdown(ns.Guide))
 		}
 	}
 	return ""
@@ -64,14 +64,97 @@ func effectNote(effect bool) string {
 	return ""
 }
 
-// catalogHover renders an entry as `spell doc` does: usage, summary,
-// details and divergences, with the usage as a code block.
+// catalogHover renders an entry as `spell doc` does — usage, summary,
+// details — as markdown: the usage and the examples as code blocks, and
+// where Spell-Go behaves differently from the reference implementation a
+// note in plain words instead of the spec's D-labels (issue 13).
 func catalogHover(e catalog.Entry) string {
-	desc := catalog.Describe(e)
 	usage := catalog.Usage(e)
-	rest := strings.TrimPrefix(desc, usage)
-	rest = strings.TrimLeft(rest, "\n")
-	return fmt.Sprintf("```clojure\n%s\n```\n%s\n\n%s", usage, e.Kind, rest)
+	var b strings.Builder
+	fmt.Fprintf(&b, "```clojure\n%s\n```\n%s\n\n", usage, e.Kind)
+	text := e.Doc
+	if e.Detail != "" {
+		text += "\n\n" + e.Detail
+	}
+	b.WriteString(docMarkdown(text))
+	if note := divergenceNote(e.Divergence); note != "" {
+		b.WriteString("\n\n")
+		b.WriteString(note)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// divergences says in plain words what each divergence label of the spec
+// (D1–D13) means for a user of this implementation.
+var divergences = map[string]string{
+	"D1":  "Character literals evaluate to themselves.",
+	"D2":  "`&` in a parameter vector makes the function variadic: the rest arguments arrive as a list (nil when there are none).",
+	"D3":  "`loop` inits see the loop bindings made before them: `(loop [a 1 b (+ a 1)] b)` is 2.",
+	"D4":  "`map` takes several collections, `comp` returns a function of any number of arguments, and `(reduce f [])` calls `(f)`.",
+	"D5":  "The elements of a set literal are evaluated.",
+	"D6":  "`recur` outside the tail position of a `fn` or `loop` is an error.",
+	"D7":  "Every failure except resource limits and cancellation can be caught with `try`, including macro expansion and malformed-form errors.",
+	"D8":  "Host-only reader forms (`#=`, syntax quote, `@`, tagged literals, reader conditionals, `::kw`) are read errors.",
+	"D9":  "The completion sanitiser never touches regex literals, strings, characters or comments.",
+	"D10": "Regular expressions use RE2 syntax and run in linear time; back-references and look-around are errors.",
+	"D11": "String indices and counts are Unicode code points: `(count \"😀\")` is 1.",
+	"D12": "The locals of a failing function never leak into the `catch` handler.",
+	"D13": "Long values in snapshots are shortened by the runtime's rules; the markers count characters.",
+}
+
+// divergenceNote renders the divergence labels of an entry ("D7 D12") as
+// a note in plain words, or "".
+func divergenceNote(labels string) string {
+	var parts []string
+	for _, l := range strings.Fields(labels) {
+		if d := divergences[l]; d != "" {
+			parts = append(parts, d)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "**Note** (differs from the reference Spell): " + strings.Join(parts, " ")
+}
+
+// docMarkdown turns catalogue documentation into markdown: runs of code
+// lines (examples such as `(inc 41) ⇒ 42`, call shapes, and the indented
+// lines that follow them) become fenced code blocks; prose stays prose.
+func docMarkdown(text string) string {
+	var b strings.Builder
+	inCode := false
+	for _, ln := range strings.Split(text, "\n") {
+		code := isCodeLine(ln) || inCode && strings.HasPrefix(ln, " ") && strings.TrimSpace(ln) != ""
+		switch {
+		case code && !inCode:
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n\n") {
+				b.WriteString("\n")
+			}
+			b.WriteString("```clojure\n")
+			inCode = true
+		case !code && inCode:
+			b.WriteString("```\n")
+			inCode = false
+			if strings.TrimSpace(ln) != "" {
+				b.WriteString("\n")
+			}
+		}
+		b.WriteString(ln)
+		b.WriteString("\n")
+	}
+	if inCode {
+		b.WriteString("```\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// isCodeLine reports whether a documentation line is code: it starts with
+// a form ((, [, {, ', #, \) or is indented by two spaces or more.
+func isCodeLine(ln string) bool {
+	if strings.HasPrefix(ln, "  ") && strings.TrimSpace(ln) != "" {
+		return true
+	}
+	return ln != "" && strings.ContainsRune("([{'#\\", rune(ln[0]))
 }
 
 func userHover(snap *snapshot, b *binding) string {
