@@ -1,12 +1,14 @@
 package lsp
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/spell-go/spell/eval/catalog"
 )
@@ -54,5 +56,63 @@ func TestCatalogHoverMarkdown(t *testing.T) {
 		if inCode {
 			t.Errorf("%s: unclosed code block:\n%s", e.Name, h)
 		}
+	}
+}
+
+// TestCodeLensRunAndTest: "Run" and "Test" above the first form, with the
+// command ids the extension registers and the document URI as argument.
+func TestCodeLensRunAndTest(t *testing.T) {
+	s := newSession(t, sessionOpts{})
+	s.open(testURI, ";; a comment\n\n(quine completion (eval (do 1)))\n")
+	lenses, err := s.server.CodeLens(s.ctx, &protocol.CodeLensParams{TextDocument: docID(testURI)})
+	if err != nil || len(lenses) != 2 {
+		t.Fatalf("code lenses: %v %+v", err, lenses)
+	}
+	for i, want := range []string{"spell.runFile", "spell.runTests"} {
+		l := lenses[i]
+		if l.Command.Command != want || l.Range.Start.Line != 2 || len(l.Command.Arguments) != 1 ||
+			string(l.Command.Arguments[0]) != `"`+string(testURI)+`"` {
+			t.Errorf("lens %d: %+v (argument %s)", i, l, l.Command.Arguments)
+		}
+	}
+	s.open(uri.URI("file:///test/empty.spl"), ";; nothing\n")
+	if lenses, err := s.server.CodeLens(s.ctx, &protocol.CodeLensParams{TextDocument: docID("file:///test/empty.spl")}); err != nil || len(lenses) != 0 {
+		t.Errorf("empty file: %v %+v", err, lenses)
+	}
+}
+
+// TestInlayHintsParameterNames: literal arguments of calls of the file's
+// functions get their parameter names; symbols, builtins, destructured
+// and rest parameters do not.
+func TestInlayHintsParameterNames(t *testing.T) {
+	s := newSession(t, sessionOpts{})
+	src := "(quine completion (eval (do\n" +
+		"  (defn greet [who times & more] (str who times more))\n" +
+		"  (defn pick [{:keys [a]} n] (+ a n))\n" +
+		"  (def x 1)\n" +
+		"  (greet \"Ada\" 3 4)\n" +
+		"  (greet x [1 2])\n" +
+		"  (pick {:a 1} 2)\n" +
+		"  (inc 1)\n" +
+		"  (let [f (fn [k] k)] (f :kw)))))\n"
+	s.open(testURI, src)
+	hints, err := s.server.InlayHint(s.ctx, &protocol.InlayHintParams{TextDocument: docID(testURI),
+		Range: protocol.Range{End: protocol.Position{Line: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hints {
+		got = append(got, fmt.Sprintf("%d:%d %s", h.Position.Line, h.Position.Character, h.Label))
+	}
+	want := []string{"4:9 who:", "4:15 times:", "5:11 times:", "6:15 n:", "8:25 k:"}
+	if !slices.Equal(got, want) {
+		t.Errorf("hints %q, want %q", got, want)
+	}
+	// Only the requested range.
+	hints, _ = s.server.InlayHint(s.ctx, &protocol.InlayHintParams{TextDocument: docID(testURI),
+		Range: protocol.Range{Start: protocol.Position{Line: 5}, End: protocol.Position{Line: 5, Character: 40}}})
+	if len(hints) != 1 {
+		t.Errorf("range line 5: %+v", hints)
 	}
 }

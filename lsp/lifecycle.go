@@ -89,6 +89,8 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 			RenameProvider:                   &protocol.RenameOptions{PrepareProvider: &yes},
 			FoldingRangeProvider:             protocol.Boolean(true),
 			SelectionRangeProvider:           protocol.Boolean(true),
+			CodeLensProvider:                 &protocol.CodeLensOptions{},
+			InlayHintProvider:                protocol.Boolean(true),
 			SemanticTokensProvider: &protocol.SemanticTokensOptions{
 				Legend: semanticLegend(),
 				Full:   protocol.Boolean(true),
