@@ -101,10 +101,42 @@ func (r *Redactor) redactJSON(b []byte) []byte {
 }
 
 func redactBearer(s string) string {
-	if !strings.Contains(strings.ToLower(s), "bearer") {
+	if !containsBearer(s) {
 		return s
 	}
 	return bearerRE().ReplaceAllString(s, "${1}${2}"+Redacted)
+}
+
+// containsBearer reports whether s contains "bearer" in any case, without
+// copying s (a turn's program is redacted whole every turn).
+func containsBearer(s string) bool {
+	const word = "bearer"
+	// The next 'b' and the next 'B' at or after from (-1: none left).
+	next := func(c byte, from int) int {
+		if k := strings.IndexByte(s[from:], c); k >= 0 {
+			return from + k
+		}
+		return -1
+	}
+	lo, up := next('b', 0), next('B', 0)
+	for lo >= 0 || up >= 0 {
+		i := lo
+		if i < 0 || (up >= 0 && up < i) {
+			i = up
+		}
+		if i+len(word) > len(s) {
+			return false
+		}
+		if strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+		if i == lo {
+			lo = next('b', i+1)
+		} else {
+			up = next('B', i+1)
+		}
+	}
+	return false
 }
 
 // jsonEscape is s as it appears inside a JSON string (without quotes).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -472,6 +473,42 @@ func TestTornEv(t *testing.T) {
 	} {
 		if got := (&Torn{Text: text}).Ev(); got != want {
 			t.Errorf("Ev(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestWriterSyncsData: a Writer syncs its log with datasync (fdatasync on
+// Linux, a third of fsync's cost per turn), and Sync reports its failure.
+func TestWriterSyncsData(t *testing.T) {
+	w, err := Create(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.ValueOf(w.fsync).Pointer() != reflect.ValueOf(datasync).Pointer() {
+		t.Error("the log is not synced with datasync")
+	}
+	if err := w.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	w.log.Close()
+	if err := datasync(w.log); err == nil {
+		t.Error("datasync of a closed file: no error")
+	}
+}
+
+// TestRedactProgramNoCopy: redacting a long program that holds no secret
+// and no bearer token allocates nothing (it ran strings.ToLower over the
+// whole program every turn), and "bearer" is found in any case.
+func TestRedactProgramNoCopy(t *testing.T) {
+	red := NewRedactor([]string{"ANTHROPIC_API_KEY=" + fakeKey})
+	prog := strings.Repeat("(def b {:bee \"Beer\" :bear 1}) ", 4000)
+	if n := testing.AllocsPerRun(10, func() { red.Redact(prog) }); n != 0 {
+		t.Errorf("Redact of a %d-byte program: %v allocations", len(prog), n)
+	}
+	for s, want := range map[string]bool{"": false, "bearer": true, "x BEARER y": true, "bEaReR": true, "beare": false,
+		"bb Bearer": true, "Bbearer": true, "bear er": false, "Bearer tok": true} {
+		if got := containsBearer(s); got != want {
+			t.Errorf("containsBearer(%q) = %v", s, got)
 		}
 	}
 }

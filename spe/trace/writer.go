@@ -34,7 +34,7 @@ type Writer struct {
 	write func([]byte) (int, error) // appends one line to the log (tests inject failures)
 
 	now   func() time.Time     // clock (tests)
-	fsync func(*os.File) error // (*os.File).Sync (tests count calls)
+	fsync func(*os.File) error // datasync (tests count calls)
 
 	// Delta bases of program files (delta.go), guarded by pmu.
 	pmu     sync.Mutex
@@ -105,7 +105,7 @@ func Append(dir string, redact *Redactor) (*Writer, error) {
 }
 
 func newWriter(dir string, redact *Redactor, f *os.File) *Writer {
-	return &Writer{dir: dir, redact: redact, log: f, write: f.Write, now: time.Now, fsync: (*os.File).Sync}
+	return &Writer{dir: dir, redact: redact, log: f, write: f.Write, now: time.Now, fsync: datasync}
 }
 
 // Dir returns the run directory.
