@@ -112,6 +112,9 @@ type Runtime struct {
 	opts   Options
 	ledger ledger
 	prev   map[string]string // previous prefix per handle (cache splitting)
+	// hashers hash each handle's growing prompts incrementally (the
+	// turn.start prompt_sha256), leaf calls apart; guarded by lmu.
+	hashers map[string]*trace.PromptHasher
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
@@ -818,9 +821,26 @@ func (rt *Runtime) admit(ctx context.Context, from *turn, depth int, kind provid
 		if kind == provider.KindLeaf {
 			promptFile = trace.LeafFile(t.seq)
 		}
-		rt.event(trace.TurnStart(t.handle, t.n, t.seq, t.depth, string(kind), trace.PromptSHA256(prompt), promptFile, t.parent))
+		rt.event(trace.TurnStart(t.handle, t.n, t.seq, t.depth, string(kind), rt.promptSHA(t.handle, kind, prompt), promptFile, t.parent))
 	}
 	return t, nil
+}
+
+// promptSHA is the prompt's SHA-256 for turn.start; the caller holds lmu.
+func (rt *Runtime) promptSHA(handle string, kind provider.Kind, prompt string) string {
+	key := handle
+	if kind == provider.KindLeaf {
+		key += " leaf"
+	}
+	h := rt.hashers[key]
+	if h == nil {
+		if rt.hashers == nil {
+			rt.hashers = map[string]*trace.PromptHasher{}
+		}
+		h = &trace.PromptHasher{}
+		rt.hashers[key] = h
+	}
+	return h.Sum(prompt)
 }
 
 // call asks the provider for turn t's completion, or serves it from the

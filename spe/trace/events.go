@@ -164,8 +164,9 @@ func TurnStart(handle string, n, turn, depth int, kind, promptSHA, promptFile st
 
 // PromptSHA256 is the hex SHA-256 of a prompt, as turn.start records it.
 func PromptSHA256(prompt string) string {
-	s := sha256.Sum256([]byte(prompt))
-	return hex.EncodeToString(s[:])
+	h := sha256.New()
+	writeString(h, prompt)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // ModelCall is model.call. usage is the canonical usage of runtime.md §8.9
