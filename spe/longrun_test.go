@@ -41,7 +41,7 @@ func growRun(t *testing.T, n int) (*Runtime, []string) {
 // the prompts.
 type promptLog struct{ prompts []string }
 
-func (*promptLog) Event(string, map[string]any) error             { return nil }
+func (*promptLog) Event(string, map[string]any) error            { return nil }
 func (*promptLog) WriteProgram(int, string) (string, error)      { return "", nil }
 func (*promptLog) WriteLeaf(int, string, string) (string, error) { return "", nil }
 func (*promptLog) Sync() error                                   { return nil }
