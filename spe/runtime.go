@@ -115,6 +115,9 @@ type Runtime struct {
 	// hashers hash each handle's growing prompts incrementally (the
 	// turn.start prompt_sha256), leaf calls apart; guarded by lmu.
 	hashers map[string]*trace.PromptHasher
+	// printers print each handle's prompts incrementally (normalise), per
+	// handle and depth; guarded by lmu.
+	printers map[string]*value.PrefixCache
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
@@ -647,12 +650,13 @@ func parseOptions(args []value.Value) (bool, error) {
 	return receive, nil
 }
 
-// normalise turns a prompt value into a prefix (runtime.md §3.2).
-func normalise(v value.Value) (string, error) {
+// normalise turns a prompt value into a prefix (runtime.md §3.2); a
+// quine form is printed through the handle's cache.
+func normalise(v value.Value, cache *value.PrefixCache) (string, error) {
 	switch x := v.(type) {
 	case *value.List:
 		if x.Count() > 0 && x.First() == value.Value(value.Sym("quine")) {
-			return value.PrefixOpen(x)
+			return cache.PrefixOpen(x)
 		}
 		return value.PrStr(x), nil
 	case string:
@@ -690,7 +694,7 @@ func (rt *Runtime) llmSelf(t *turn, recovering bool) eval.BuiltinFunc {
 		if err := eval.NotInFuture(c, "!llm-self"); err != nil {
 			return nil, err
 		}
-		prefix, err := normalise(args[0])
+		prefix, err := normalise(args[0], rt.prefixCache(t))
 		if err != nil {
 			return nil, err
 		}
@@ -824,6 +828,23 @@ func (rt *Runtime) admit(ctx context.Context, from *turn, depth int, kind provid
 		rt.event(trace.TurnStart(t.handle, t.n, t.seq, t.depth, string(kind), rt.promptSHA(t.handle, kind, prompt), promptFile, t.parent))
 	}
 	return t, nil
+}
+
+// prefixCache is the prompt printer's cache of t's handle at t's depth
+// (a nested self-call prints another program).
+func (rt *Runtime) prefixCache(t *turn) *value.PrefixCache {
+	key := fmt.Sprintf("%s %d", t.handle, t.depth)
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
+	c := rt.printers[key]
+	if c == nil {
+		if rt.printers == nil {
+			rt.printers = map[string]*value.PrefixCache{}
+		}
+		c = &value.PrefixCache{}
+		rt.printers[key] = c
+	}
+	return c
 }
 
 // promptSHA is the prompt's SHA-256 for turn.start; the caller holds lmu.

@@ -1,0 +1,119 @@
+package value
+
+import (
+	"strings"
+	"sync"
+)
+
+// PrefixCache makes PrefixOpen incremental over the successive prompts of
+// one handle. A turn's quine form usually holds the forms of the previous
+// one (the same values, when the reader reuses the unchanged prefix) and
+// a few more; the cache keeps the last text with the end of each body
+// form in it, and prints only the forms after the first one that is not
+// the identical value. Values are immutable, and a form printed after the
+// same text prints the same (the printer's size cap depends only on what
+// precedes), so the result is PrefixOpen's byte for byte.
+type PrefixCache struct {
+	mu    sync.Mutex
+	text  string  // the last result
+	head  int     // length of its "(quine NAME INERT… (eval (do "
+	forms []Value // the body forms printed in text
+	ends  []int   // ends[i]: offset in text just after forms[i]
+	// Printed counts the body forms printed rather than taken from the
+	// last text (tests).
+	Printed int
+}
+
+// PrefixOpen returns PrefixOpen(quineForm).
+func (c *PrefixCache) PrefixOpen(quineForm Value) (string, error) {
+	name, inert, body, err := QuineParts(quineForm)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var h strings.Builder
+	h.WriteString("(quine ")
+	WritePrefix(&h, name)
+	h.WriteByte(' ')
+	for _, a := range inert {
+		WritePr(&h, a)
+		h.WriteByte(' ')
+	}
+	h.WriteString("(eval (do ")
+	head := h.String()
+	// k: the leading body forms that are the forms of the last text.
+	k, n := 0, body
+	if c.head == len(head) && c.text[:c.head] == head {
+		for ; k < len(c.forms) && n != nil && n.count > 0 && samePointer(n.first, c.forms[k]); k++ {
+			n = n.rest
+		}
+	}
+	var b strings.Builder
+	clear(c.forms[k:]) // dropped or about to be replaced: not kept alive
+	forms, ends := c.forms[:k], c.ends[:k]
+	if k > 0 {
+		b.Grow(c.ends[k-1] + 64)
+		b.WriteString(c.text[:c.ends[k-1]])
+	} else {
+		b.WriteString(head)
+	}
+	for ; n != nil && n.count > 0; n = n.rest {
+		if len(forms) > 0 {
+			b.WriteByte(' ')
+		}
+		WritePrefix(&b, n.first)
+		c.Printed++
+		forms, ends = append(forms, n.first), append(ends, b.Len())
+	}
+	b.WriteByte(' ')
+	c.text, c.head, c.forms, c.ends = b.String(), len(head), forms, ends
+	return c.text, nil
+}
+
+// samePointer reports whether a and b are the same value: the same pointer
+// for collections, functions and names, the same scalar otherwise. It
+// never compares contents (that would cost what printing costs).
+func samePointer(a, b Value) bool {
+	switch x := a.(type) {
+	case *List:
+		y, ok := b.(*List)
+		return ok && x == y
+	case *Vector:
+		y, ok := b.(*Vector)
+		return ok && x == y
+	case *Map:
+		y, ok := b.(*Map)
+		return ok && x == y
+	case *Set:
+		y, ok := b.(*Set)
+		return ok && x == y
+	case *SortedMap:
+		y, ok := b.(*SortedMap)
+		return ok && x == y
+	case *SortedSet:
+		y, ok := b.(*SortedSet)
+		return ok && x == y
+	case *Symbol:
+		y, ok := b.(*Symbol)
+		return ok && x == y
+	case *Keyword:
+		y, ok := b.(*Keyword)
+		return ok && x == y
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case Char:
+		y, ok := b.(Char)
+		return ok && x == y
+	}
+	return false
+}
