@@ -57,7 +57,7 @@ func (s *Session) openMCP(prof *profile.Profile, root string, ns map[string]*val
 		Dirs:   spellmcp.Dirs{Project: s.dirs.Project, User: s.dirs.User},
 		Getenv: s.cfg.Getenv, Environ: s.cfg.Environ, Cwd: root,
 		AllowPrivateNet: s.sandboxOf(prof).privNet, Version: s.cfg.Version,
-		Hook: spellmcp.Hook(s.RT.Hook), Redactor: red,
+		Hook: spellmcp.Hook(s.RT.Hook), Redactor: red, Send: s.RT.mcpListen,
 		Warn: func(msg string) { warnf(s.cfg.Stderr, "%s", msg) },
 	})
 	if atOpen {

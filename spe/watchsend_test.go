@@ -66,3 +66,31 @@ func TestWatchSendDeliversToHandle(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestMCPListenDeliversToHandle: mcp/listen-send's Sender (rt.mcpListen)
+// checks the handle at the call and delivers each body to the handle's
+// mailbox as a message from :mcp-listen (effects.md §10, §3.2).
+func TestMCPListenDeliversToHandle(t *testing.T) {
+	rt := New(Options{Limits: DefaultLimits, Virtual: true})
+	if _, err := rt.mcpListen(value.Kw("main")); !errors.Is(err, errNoRun) {
+		t.Errorf("outside a run: %v", err)
+	}
+	_, main := rt.startMulti(context.Background())
+	defer rt.multi.stop(main)
+	if _, err := rt.mcpListen(value.Kw("nobody")); err == nil || !strings.Contains(err.Error(), "Unknown agent handle: :nobody") {
+		t.Errorf("unknown handle: %v", err)
+	}
+	send, err := rt.mcpListen(value.Kw("main"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := value.NewMap(value.Kw("server"), "kid", value.Kw("notification"), value.NewMap("method", "notifications/resources/updated"))
+	if err := send(body); err != nil {
+		t.Fatal(err)
+	}
+	msgs := rt.multi.coord.Drain(agents.Main, agents.KindWait)
+	want := `{:from :mcp-listen, :body {:server "kid", :notification {"method" "notifications/resources/updated"}}}`
+	if len(msgs) != 1 || value.PrStr(msgs[0].Value) != want {
+		t.Errorf("delivered %v, want one %s", msgs, want)
+	}
+}

@@ -262,7 +262,7 @@ var namespaceInfos = []NamespaceInfo{
 		Guide: "BLOCKING — await await-all pmap plet request send-await. They exist only inside (future …) bodies started while eval runs, " +
 			"because they block the calling goroutine. On an agent's own turn use !ask-await instead."},
 	{Name: "mcp", Effect: true, ShortDoc: "Model Context Protocol servers: catalogues, resources and prompts.",
-		Guide: "MCP — servers resources resource-templates read-resource prompts get-prompt complete info refresh (listen-send: subscriptions are not supported yet). " +
+		Guide: "MCP — servers resources resource-templates read-resource prompts get-prompt complete info refresh listen-send. " +
 			"Tools of a granted server appear under its alias namespace, each taking one map of string keys."},
 	{Name: "workers", Effect: true, ShortDoc: "Compiled worker agents from the profile; start them with agents/spawn.",
 		Guide: "WORKERS — one entry per :available-agents profile entry, documented by its description. Start a worker with " +

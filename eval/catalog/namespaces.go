@@ -239,7 +239,7 @@ func effectMembers() []Entry {
 		em("mcp", "complete", "", "P2", "[s ref arg]", "Requests argument completions from a server.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 		em("mcp", "info", "", "P2", "[s]", "Describes a server, including tools excluded as invalid.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 		em("mcp", "refresh", "", "P2", "[s]", "Refreshes a server's protocol catalogues.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
-		em("mcp", "listen-send", "", "P2", "[s filter handle]", "Not supported in this version of Spell-Go: the call fails with an error.", "Server notification subscriptions (forwarding each notification to an agent) are not built yet; use mcp/refresh and re-read resources instead."),
+		em("mcp", "listen-send", "", "P2", "[s filter handle]", "Subscribes to server notifications and forwards them to an agent.", "Needs :subscriptions true in the grant. filter is a resource URI or {:resources [uri …] :list-changed [:tools :prompts :resources]}; each notification reaches the handle as a message from :mcp-listen with body {:server s :notification {\"method\" … \"params\" …}}, a failed connection as {:server s :error msg}."),
 	}
 }
 

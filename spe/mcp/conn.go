@@ -79,8 +79,10 @@ type Conn struct {
 	proc    *process // stdio child, nil for HTTP
 	httpRT  *headerRoundTripper
 
-	mu   sync.Mutex
-	fail error // the first transport failure (bad message, exit)
+	mu        sync.Mutex
+	fail      error      // the first transport failure (bad message, exit)
+	listeners []listener // mcp/listen-send subscriptions
+	acks      acks       // what the server acknowledged of them
 }
 
 // Tool is one permitted tool.
@@ -127,11 +129,16 @@ func Connect(ctx context.Context, o Options) (*Conn, error) {
 	if version == "" {
 		version = "dev"
 	}
-	client := sdk.NewClient(&sdk.Implementation{Name: "Spell-Go", Version: version}, &sdk.ClientOptions{
+	copts := &sdk.ClientOptions{
 		Capabilities:   &sdk.ClientCapabilities{},
 		MultiRoundTrip: &sdk.MultiRoundTripOptions{Disabled: true},
 		Logger:         slog.New(slog.DiscardHandler),
-	})
+	}
+	listens := c.listenOptions(copts)
+	client := sdk.NewClient(&sdk.Implementation{Name: "Spell-Go", Version: version}, copts)
+	if listens {
+		client.AddReceivingMiddleware(c.ackMiddleware)
+	}
 	cctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	cs, err := client.Connect(cctx, tr, &sdk.ClientSessionOptions{ProtocolVersion: ProtocolVersion})
@@ -196,10 +203,14 @@ func (c *Conn) Stderr() []string {
 
 func (c *Conn) setFailure(err error) {
 	c.mu.Lock()
-	if c.fail == nil {
+	first := c.fail == nil
+	if first {
 		c.fail = err
 	}
 	c.mu.Unlock()
+	if first {
+		c.notifyFailure(err)
+	}
 }
 
 // Failure is the transport failure that closed the connection, or nil.

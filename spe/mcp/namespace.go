@@ -36,6 +36,9 @@ type Setup struct {
 	Warn func(string)
 	// Connect replaces Connect (tests).
 	Connect func(ctx context.Context, o Options) (*Conn, error)
+	// Send delivers mcp/listen-send's notifications to an agent; nil:
+	// listen-send fails (no run).
+	Send Sender
 }
 
 // Registry holds the connections of one agent.
@@ -45,6 +48,7 @@ type Registry struct {
 	grants map[string]profile.MCPGrant
 	hook   Hook
 	red    *Redactor
+	send   Sender
 }
 
 // Open loads the server profile of every grant and connects. A profile
@@ -58,7 +62,7 @@ func Open(ctx context.Context, s Setup) (*Registry, error) {
 	if s.Connect == nil {
 		s.Connect = Connect
 	}
-	r := &Registry{conns: map[string]*Conn{}, failed: map[string]error{}, grants: s.Grants, hook: s.Hook, red: s.Redactor}
+	r := &Registry{conns: map[string]*Conn{}, failed: map[string]error{}, grants: s.Grants, hook: s.Hook, red: s.Redactor, send: s.Send}
 	for _, alias := range sortedKeys(s.Grants) {
 		g := s.Grants[alias]
 		for _, res := range s.Reserved {
@@ -232,7 +236,7 @@ var mcpDocs = []struct{ name, usage, doc string }{
 	{"get-prompt", "(mcp/get-prompt s name) | (mcp/get-prompt s name args)", "a prompt's messages; args is a map of strings (envelope)"},
 	{"complete", "(mcp/complete s ref arg)", "completion/complete with ref {\"type\" \"ref/prompt\" \"name\" …} and arg {\"name\" … \"value\" …} (envelope)"},
 	{"refresh", "(mcp/refresh s)", "read the server's tool catalogue again (this run's functions do not change)"},
-	{"listen-send", "(mcp/listen-send s filter handle)", "subscriptions: not supported in this version"},
+	{"listen-send", "(mcp/listen-send s filter handle)", "subscribe (needs :subscriptions true): filter is a resource URI or {:resources [uri …] :list-changed [:tools :prompts :resources]}; each notification reaches handle as a message from :mcp-listen with body {:server s :notification {\"method\" … \"params\" …}}, a failed connection as {:server s :error msg} (envelope)"},
 }
 
 // MCPShortDocs is mcp/'s :short-docs.
@@ -281,10 +285,8 @@ func (r *Registry) mcpNamespace() *value.Map {
 		"complete": r.fn("complete", 3, 3, true, func(ctx context.Context, c *Conn, a []value.Value) (value.Value, error) {
 			return c.Complete(ctx, a[1], a[2])
 		}),
-		"refresh": r.fn("refresh", 1, 1, true, func(ctx context.Context, c *Conn, _ []value.Value) (value.Value, error) { return c.Refresh(ctx) }),
-		"listen-send": r.fn("listen-send", 3, 3, false, func(ctx context.Context, c *Conn, _ []value.Value) (value.Value, error) {
-			return nil, &ArgumentError{Msg: "mcp/listen-send: MCP subscriptions are not supported in this version of Spell-Go", Cause: ErrUnsupported}
-		}),
+		"refresh":     r.fn("refresh", 1, 1, true, func(ctx context.Context, c *Conn, _ []value.Value) (value.Value, error) { return c.Refresh(ctx) }),
+		"listen-send": r.listenSend(),
 	}
 	var kvs, detail []value.Value
 	var guide strings.Builder
@@ -363,4 +365,21 @@ func (r *Registry) servers() value.Value {
 		out = append(out, m)
 	}
 	return value.NewVector(out)
+}
+
+// listenSend is mcp/listen-send. The handle is checked at the call (an
+// unknown handle fails it); the subscription goes through the hook, so
+// re-evaluation and resume do not subscribe again.
+func (r *Registry) listenSend() *eval.Builtin {
+	inner := r.fn("listen-send", 3, 3, true, func(ctx context.Context, c *Conn, a []value.Value) (value.Value, error) {
+		if r.send == nil {
+			return nil, &ArgumentError{Msg: "mcp/listen-send: messaging needs a run (spell run), not available here", Cause: ErrUnsupported}
+		}
+		send, err := r.send(a[2])
+		if err != nil {
+			return nil, err
+		}
+		return c.Listen(ctx, a[1], send)
+	})
+	return inner
 }

@@ -35,7 +35,13 @@ func args(req *sdk.CallToolRequest) map[string]any {
 // NewServer returns the example server. stdio adds the tools that break
 // the stdio transport (exit, garbage, huge).
 func NewServer(stdio bool) *sdk.Server {
-	s := sdk.NewServer(&sdk.Implementation{Name: "spell-test-server", Version: "1.0.0"}, nil)
+	// Resource subscriptions are accepted (the server then announces
+	// resources.subscribe); ResourceUpdated notifies the subscribers.
+	noop := func(context.Context, *sdk.SubscribeRequest) error { return nil }
+	s := sdk.NewServer(&sdk.Implementation{Name: "spell-test-server", Version: "1.0.0"}, &sdk.ServerOptions{
+		SubscribeHandler:   noop,
+		UnsubscribeHandler: func(context.Context, *sdk.UnsubscribeRequest) error { return nil },
+	})
 	s.AddTool(&sdk.Tool{Name: "echo", Description: "Echo the text back.\nSecond line.",
 		InputSchema:  schema(`{"type":"object","properties":{"text":{"type":"string"},"times":{"type":"integer"}},"required":["text"]}`),
 		OutputSchema: schema(`{"type":"object","properties":{"echo":{"type":"string"}},"required":["echo"]}`)},
@@ -90,6 +96,15 @@ func NewServer(stdio bool) *sdk.Server {
 			}
 			sort.Strings(names)
 			return &sdk.CallToolResult{Content: text(strings.Join(names, " ") + "\ntoken=" + os.Getenv("SPELL_TEST_TOKEN"))}, nil
+		})
+	s.AddTool(&sdk.Tool{Name: "touch", Description: "Marks a resource as updated (its subscribers are notified).",
+		InputSchema: schema(`{"type":"object","properties":{"uri":{"type":"string"}},"required":["uri"]}`)},
+		func(ctx context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+			uri, _ := args(req)["uri"].(string)
+			if err := s.ResourceUpdated(ctx, &sdk.ResourceUpdatedNotificationParams{URI: uri}); err != nil {
+				return nil, err
+			}
+			return &sdk.CallToolResult{Content: text("touched " + uri)}, nil
 		})
 	if stdio {
 		s.AddTool(&sdk.Tool{Name: "exit", Description: "Exits the server.", InputSchema: schema(`{"type":"object"}`)},
