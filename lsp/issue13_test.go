@@ -116,3 +116,24 @@ func TestInlayHintsParameterNames(t *testing.T) {
 		t.Errorf("range line 5: %+v", hints)
 	}
 }
+
+// TestTypoQuickFixPrefersIntendedName: `lenght` is reported as a misspelt
+// length and the quick fix replaces it with count, not with let or a
+// local of a similar spelling (issue 13).
+func TestTypoQuickFixPrefersIntendedName(t *testing.T) {
+	s := newSession(t, sessionOpts{})
+	s.open(testURI, "(quine completion (eval (do (def height 2) (let [n 1] (lenght [n height])))))\n")
+	p := s.waitDiags(testURI, 1)
+	if len(p.Diagnostics) != 1 || p.Diagnostics[0].Message != protocol.String("Unresolved symbol: lenght (did you mean count?)") {
+		t.Fatalf("diagnostics: %+v", p.Diagnostics)
+	}
+	acts, err := s.server.CodeAction(s.ctx, &protocol.CodeActionParams{TextDocument: docID(testURI), Range: p.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: p.Diagnostics}})
+	if err != nil || len(acts) == 0 {
+		t.Fatalf("code actions: %v %+v", err, acts)
+	}
+	ca := acts[0].(*protocol.CodeAction)
+	if e := ca.Edit.Changes[testURI]; len(e) != 1 || e[0].NewText != "count" {
+		t.Fatalf("quick fix: %+v", ca)
+	}
+}

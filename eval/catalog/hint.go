@@ -28,7 +28,8 @@ var ForeignNames = map[string]string{
 // or "": a name from another language gives the Spell name (length →
 // count); a member of exactly one pure namespace gives its qualified name
 // (trim → strings/trim); else the nearest of cands (the names in scope);
-// else a misspelt name from another language (lenght → count, not let).
+// else a misspelt name from another language (lenght → count, not let),
+// which also wins over a name in scope that is more edits away.
 // The evaluator, the linter and spell doc all use it.
 func Hint(name string, cands []string) string {
 	if f := ForeignNames[name]; f != "" {
@@ -37,17 +38,22 @@ func Hint(name string, cands []string) string {
 	if m := uniqueMember(name); m != "" {
 		return m
 	}
-	if s := Suggest(name, cands); s != "" {
-		return s
-	}
+	s := Suggest(name, cands)
 	known := make([]string, 0, len(ForeignNames))
 	for k := range ForeignNames {
 		known = append(known, k)
 	}
 	if k := Suggest(name, known); k != "" {
-		return ForeignNames[k]
+		// A misspelt name from another language wins over a name in scope
+		// that is further away: lenght is one swap from length (→ count)
+		// but two edits from a local height.
+		lim := Limit(name)
+		lower := strings.ToLower(name)
+		if s == "" || EditDistance(lower, strings.ToLower(k), lim) < EditDistance(lower, strings.ToLower(s), lim) {
+			return ForeignNames[k]
+		}
 	}
-	return ""
+	return s
 }
 
 // uniqueMember returns ns/name when name is a member of exactly one pure
