@@ -108,6 +108,7 @@ const grammar = {
         { include: '#anonymous-param' },
         { include: '#variadic' },
         { include: '#qualified-symbol' },
+        { include: '#builtin-ref' },
         { include: '#symbol' },
       ],
     },
@@ -358,7 +359,7 @@ const grammar = {
           name: 'meta.symbol.qualified.spell',
           match: String.raw`(${alt(EFFECT_NS)})(/)([^\s,()\[\]{}";@^` + '`' + String.raw`~\\/]${SC}*)`,
           captures: {
-            1: { name: 'entity.name.namespace.spell' },
+            1: { name: `${BOLD} entity.name.namespace.spell` },
             2: { name: 'punctuation.separator.namespace.spell' },
             3: { name: `${BOLD} support.function.effect.spell` },
           },
@@ -381,6 +382,13 @@ const grammar = {
             3: { name: 'variable.other.member.spell' },
           },
         },
+      ],
+    },
+    // a builtin named outside the head (`(map inc xs)`): a function value, as the server says
+    'builtin-ref': {
+      patterns: [
+        { match: `(?<!${SC})(?:${alt(EFFECT_BUILTINS)})${END}`, name: `${BOLD} support.function.effect.spell` },
+        { match: `(?<!${SC})(?:${alt(BUILTINS)})${END}`, name: 'support.function.builtin.spell' },
       ],
     },
     symbol: {
