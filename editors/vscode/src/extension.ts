@@ -1,5 +1,6 @@
-// The Spell extension: starts the `spell-lsp` language server over stdio and adds the
-// "Spell: Run File" and "Spell: Restart Server" commands (tooling.md §10).
+// The Spell extension: starts the `spell-lsp` language server over stdio, shows its state in the
+// status bar (status.ts), and adds evaluation (eval.ts), Run File/Task/Tests and Show Trace
+// (run.ts) and format on save (formatonsave.ts) (tooling.md §10, issue 13).
 //
 // Everything that touches vscode-languageclient goes through a ClientFactory so the unit test
 // can run `activate` against a stub `vscode` module without starting a real client.
@@ -11,6 +12,11 @@ import type {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { onTypeMiddleware, registerParedit } from './paredit-commands';
+import { registerEval } from './eval';
+import { registerFormatOnSave } from './formatonsave';
+import { registerRun } from './run';
+import { INSTALL_LSP, binaryErrorMessage, errorText, isNotFound } from './settings';
+import { ClientState, registerStatus } from './status';
 
 /** The language id, configuration section and LanguageClient id (so `spell.trace.server` works). */
 export const LANGUAGE_ID = 'spell';
@@ -20,6 +26,10 @@ const CLIENT_NAME = 'Spell Language Server';
 export interface SpellClient {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** vscode-languageclient's state changes (1 stopped, 2 running, 3 starting). */
+  onDidChangeState?(listener: (e: { oldState: number; newState: number }) => void): vscode.Disposable;
+  /** The server's log. */
+  readonly outputChannel?: vscode.OutputChannel;
 }
 
 export type ClientFactory = (
@@ -95,11 +105,20 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
   let client: SpellClient | undefined;
   // Serialise restarts: a settings change while a restart is running queues behind it.
   let pending: Promise<void> = Promise.resolve();
+  const output = vscode.window.createOutputChannel('Spell');
+  context.subscriptions.push(output);
+  const status = registerStatus(context, {
+    restart: () => restart(),
+    showLog: () => (client?.outputChannel ?? output).show(true),
+  });
+  // Clients stopped on purpose: their "stopped" is not a crash.
+  const stopping = new WeakSet<SpellClient>();
 
   async function stopClient(): Promise<void> {
     const old = client;
     client = undefined;
     if (old) {
+      stopping.add(old);
       try {
         await old.stop();
       } catch {
@@ -110,16 +129,32 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
 
   async function startClient(): Promise<void> {
     const config = vscode.workspace.getConfiguration(LANGUAGE_ID);
-    const c = createClient(LANGUAGE_ID, CLIENT_NAME, serverOptions(config), clientOptions(config));
+    const opts = serverOptions(config);
+    const path = (opts as { run: Executable }).run.command;
+    const c = createClient(LANGUAGE_ID, CLIENT_NAME, opts, clientOptions(config));
     client = c;
+    status.set('starting', path);
+    c.onDidChangeState?.((e) => {
+      if (client !== c) return;
+      if (e.newState === ClientState.Starting) status.set('starting', path);
+      else if (e.newState === ClientState.Running) status.set('ready', path);
+      else if (e.newState === ClientState.Stopped && !stopping.has(c) && status.state !== 'missing' && status.state !== 'failed') {
+        status.set('crashed', `${path} stopped; click to restart`);
+      }
+    });
     try {
       await c.start();
+      if (client === c && status.state === 'starting') status.set('ready', path);
     } catch (err) {
-      const path = config.get<string>('server.path', 'spell-lsp');
-      void vscode.window.showErrorMessage(
-        `Spell: could not start the language server (${path}): ${errorText(err)}. ` +
-          'Install it with `go install ./cmd/spell-lsp` or set "spell.server.path".',
-      );
+      const message = isNotFound(err)
+        ? binaryErrorMessage('spell.server.path', path, err, INSTALL_LSP)
+        : `Spell: could not start the language server (${path}): ${errorText(err)}. ` +
+          'Install it with `go install ./cmd/spell-lsp` or set "spell.server.path".';
+      if (client === c) status.set(isNotFound(err) ? 'missing' : 'failed', `${path}: ${errorText(err)}`);
+      void Promise.resolve(vscode.window.showErrorMessage(message, 'Open Settings', 'Show Log')).then((choice) => {
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'spell.server.path');
+        if (choice === 'Show Log') (c.outputChannel ?? output).show(true);
+      });
     }
   }
 
@@ -131,7 +166,6 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
   registerParedit(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('spell.restartServer', () => restart()),
-    vscode.commands.registerCommand('spell.runFile', (uri?: vscode.Uri) => runFile(uri)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) {
         void restart();
@@ -140,6 +174,9 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
     { dispose: () => void stopClient() },
   );
 
+  registerEval(context, output);
+  registerRun(context, output);
+  registerFormatOnSave(context);
   void restart();
 
   return {
@@ -153,47 +190,4 @@ export function activate(context: vscode.ExtensionContext, deps: Deps = {}): Spe
 
 export async function deactivate(): Promise<void> {
   // The client is stopped by the disposable registered in activate.
-}
-
-/** "Spell: Run File": save the file, then run it in a new integrated terminal. */
-async function runFile(uri?: vscode.Uri): Promise<void> {
-  let document: vscode.TextDocument | undefined;
-  if (uri instanceof vscode.Uri) {
-    const target = uri.toString();
-    document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target);
-  } else {
-    document = vscode.window.activeTextEditor?.document;
-    uri = document?.uri;
-  }
-  if (!uri || uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Spell: Run File needs a saved .spl file.');
-    return;
-  }
-  if (document?.isDirty) {
-    await document.save();
-  }
-  const file = uri.fsPath;
-  const config = vscode.workspace.getConfiguration(LANGUAGE_ID, uri);
-  const { command, args } = runCommandLine(config, file);
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  const terminal = vscode.window.createTerminal({
-    name: `Spell: ${basename(file)}`,
-    shellPath: command,
-    shellArgs: args,
-    cwd: folder?.uri.fsPath ?? dirname(file),
-  });
-  terminal.show();
-}
-
-function basename(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
-}
-
-function dirname(p: string): string {
-  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-  return i > 0 ? p.slice(0, i) : p;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

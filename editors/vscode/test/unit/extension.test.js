@@ -131,7 +131,7 @@ test('a server that fails to start reports an error instead of throwing', async 
   assert.match(vscode.__state.calls.errors[0], /missing-lsp.*ENOENT/);
 });
 
-test('Spell: Run File runs `spell run <args> <file>` in a terminal', async () => {
+test('Spell: Run File runs `spell run <args> <file>` as a task', async () => {
   const { state } = await activateWith({ 'run.path': '/usr/local/bin/spell', 'run.args': ['--model', 'replay:t.txtar'] });
   let saved = 0;
   const uri = vscode.Uri.file('/work/proj/agent.spl');
@@ -139,27 +139,14 @@ test('Spell: Run File runs `spell run <args> <file>` in a terminal', async () =>
   state.workspaceFolders = [{ uri: vscode.Uri.file('/work/proj') }];
   await vscode.commands.executeCommand('spell.runFile');
   assert.equal(saved, 1);
-  assert.equal(state.calls.terminals.length, 1);
-  const t = state.calls.terminals[0];
-  assert.equal(t.options.shellPath, '/usr/local/bin/spell');
-  assert.deepEqual(t.options.shellArgs, ['run', '--model', 'replay:t.txtar', '/work/proj/agent.spl']);
-  assert.equal(t.options.cwd, '/work/proj');
-  assert.ok(t.shown);
-});
-
-test('Spell: Run File with defaults and an explicit URI', async () => {
-  const { state } = await activateWith({});
-  await vscode.commands.executeCommand('spell.runFile', vscode.Uri.file('/tmp/x/hello.spl'));
-  const t = state.calls.terminals[0];
-  assert.equal(t.options.shellPath, 'spell');
-  assert.deepEqual(t.options.shellArgs, ['run', '/tmp/x/hello.spl']);
-  assert.equal(t.options.cwd, '/tmp/x');
+  assert.equal(state.more.tasks.length, 1);
+  assert.deepEqual(state.more.tasks[0].definition, { type: 'spell', command: 'run', file: '/work/proj/agent.spl' });
 });
 
 test('Spell: Run File without a file on disk shows an error', async () => {
   const { state } = await activateWith({});
   await vscode.commands.executeCommand('spell.runFile');
-  assert.equal(state.calls.terminals.length, 0);
+  assert.equal(state.more.tasks.length, 0);
   assert.equal(state.calls.errors.length, 1);
 });
 

@@ -231,3 +231,6 @@ module.exports = {
   __textDocument: textDocument,
   __textEditor: textEditor,
 };
+
+// The API used by eval.ts, run.ts, status.ts and formatonsave.ts (see vscode-stub-run.js).
+require('./vscode-stub-run.js').extend(module.exports, state);
