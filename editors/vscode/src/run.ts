@@ -334,7 +334,7 @@ export class Runner implements vscode.Disposable {
       for (const l of s.log.replace(/\n$/, '').split('\n')) this.output.appendLine(`    ${l}`);
       const file = path.resolve(cwd, s.path);
       const line = Math.max(0, (s.failure.line || 1) - 1);
-      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 1000), s.failure.message, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(new vscode.Range(new vscode.Position(line, 0), new vscode.Position(line, 1000)), s.failure.message, vscode.DiagnosticSeverity.Error);
       d.source = 'spell test';
       const list = byFile.get(file) ?? [];
       list.push(d);

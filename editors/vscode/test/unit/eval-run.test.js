@@ -134,7 +134,7 @@ function makeEditor(more, doc, offset) {
       this.decorations.set(type.key, list);
     },
   };
-  more.activeEditor = ed;
+  vscode.__state.activeEditor = ed;
   more.visibleEditors = [ed];
   return ed;
 }
@@ -532,7 +532,7 @@ test('every registered command is contributed in package.json', async () => {
 test('spell.format.onSave formats Spell documents before saving; failures save unchanged', async () => {
   const { more } = await activate({ 'format.onSave': true });
   const doc = makeDoc('(+ 1  2)', path.join(tmp, 'h.spl'));
-  const edit = { range: new vscode.Range(0, 4, 0, 6), newText: ' ' };
+  const edit = { range: new vscode.Range(new vscode.Position(0, 4), new vscode.Position(0, 6)), newText: ' ' };
   more.formatEdits = () => [edit];
   const waits = [];
   const event = (d, reason = vscode.TextDocumentSaveReason.Manual) => ({ document: d, reason, waitUntil: (p) => waits.push(p) });

@@ -110,7 +110,6 @@ function fresh() {
     contexts: {},
     statusMessages: [],
     visibleEditors: [],
-    activeEditor: undefined,
     changeListeners: [],
     willSaveListeners: [],
     visibleListeners: [],
@@ -225,11 +224,9 @@ function extend(stub, state) {
     m().progress = { options, cancel: () => cancel.fire() };
     return Promise.resolve(task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: cancel.event }));
   });
-  Object.defineProperty(w, 'visibleTextEditors', { get: () => m().visibleEditors, configurable: true });
-  Object.defineProperty(w, 'activeTextEditor', {
-    get: () => m().activeEditor ?? (state.activeDocument ? { document: state.activeDocument } : undefined),
-    configurable: true,
-  });
+  if (!Object.getOwnPropertyDescriptor(w, 'visibleTextEditors')) {
+    Object.defineProperty(w, 'visibleTextEditors', { get: () => m().visibleEditors, configurable: true });
+  }
   add(w, 'onDidChangeVisibleTextEditors', (l) => {
     m().visibleListeners.push(l);
     return new Disposable();
@@ -291,6 +288,9 @@ function extend(stub, state) {
   // resolve instead of failing as unknown.
   const baseExecute = stub.commands.executeCommand;
   stub.commands.executeCommand = (id, ...args) => {
+    if (state.calls.commands.has(id)) {
+      return baseExecute(id, ...args); // a test registered its own stand-in
+    }
     if (id === 'setContext') {
       m().contexts[args[0]] = args[1];
       return Promise.resolve();
