@@ -1,8 +1,10 @@
 package lsp
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/lint"
@@ -79,7 +81,8 @@ type analysis struct {
 	globals  map[string]*binding
 	locals   []*binding
 	occs     []occurrence // sorted by node start
-	keywords []string     // distinct keywords of the file, sorted
+	keywords []string     // distinct keywords of the file, sorted (fileKeywords)
+	kwOnce   sync.Once
 	wrapper  *wrapperInfo
 	lint     *lint.Analysis
 }
@@ -159,5 +162,8 @@ func splitNS(name string) (ns, member string) {
 }
 
 func sortNodes(ns []*syntax.Node) {
-	sort.Slice(ns, func(i, j int) bool { return ns[i].Start < ns[j].Start })
+	byStart := func(a, b *syntax.Node) int { return int(a.Start) - int(b.Start) }
+	if !slices.IsSortedFunc(ns, byStart) {
+		slices.SortStableFunc(ns, byStart)
+	}
 }

@@ -202,6 +202,48 @@ func BenchmarkLSP10kSemanticTokensFull(b *testing.B) {
 	l.report()
 }
 
+// BenchmarkLSP10kSemanticTokensDelta measures what an editor asks after
+// each edit: an edit (its analysis done, untimed) then a full/delta
+// request naming the previous result.
+func BenchmarkLSP10kSemanticTokensDelta(b *testing.B) {
+	s, _ := benchSession(b)
+	st, err := s.server.SemanticTokensFull(s.ctx, &protocol.SemanticTokensParams{TextDocument: docID(benchURI)})
+	if err != nil || st.ResultID == nil {
+		b.Fatal(err)
+	}
+	prev := *st.ResultID
+	version := int32(1)
+	var lat []time.Duration
+	cpu := time.Duration(0)
+	for b.Loop() {
+		version++
+		line := uint32(100 + int(version)%9000)
+		err := s.server.DidChange(s.ctx, &protocol.DidChangeTextDocumentParams{
+			TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: docID(benchURI), Version: version},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{
+				Range: protocol.Range{Start: protocol.Position{Line: line, Character: 2}, End: protocol.Position{Line: line, Character: 2}},
+				Text:  " ",
+			}},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.waitDiags(benchURI, version)
+		c0, t0 := processCPU(), time.Now()
+		res, err := s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(benchURI), PreviousResultID: prev})
+		lat = append(lat, time.Since(t0))
+		cpu += processCPU() - c0
+		d, ok := res.(*protocol.SemanticTokensDelta)
+		if err != nil || !ok || d.ResultID == nil {
+			b.Fatalf("delta: %v %T", err, res)
+		}
+		prev = *d.ResultID
+	}
+	l := &latencies{b: b, lat: lat}
+	l.report()
+	b.ReportMetric(float64(cpu)/float64(len(lat))/float64(time.Millisecond), "cpu-ms/op")
+}
+
 // BenchmarkLSP10kFormatting measures whole-document formatting of a
 // 10,000 line file.
 func BenchmarkLSP10kFormatting(b *testing.B) {

@@ -96,7 +96,7 @@ func completions(snap *snapshot, off int) []protocol.CompletionItem {
 
 	// Keywords seen in the file.
 	if strings.HasPrefix(prefix, ":") {
-		for _, k := range an.keywords {
+		for _, k := range an.fileKeywords(snap.file) {
 			if k != prefix {
 				add(k, protocol.CompletionItemKindKeyword, "", "", sortDef)
 			}

@@ -93,7 +93,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 			InlayHintProvider:                protocol.Boolean(true),
 			SemanticTokensProvider: &protocol.SemanticTokensOptions{
 				Legend: semanticLegend(),
-				Full:   protocol.Boolean(true),
+				Full:   &protocol.SemanticTokensFullDelta{Delta: &yes},
 			},
 		},
 	}, nil
@@ -201,5 +201,6 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	u := params.TextDocument.URI
 	s.store.close(u)
 	s.diags.clear(u)
+	s.tokens.forget(u)
 	return nil
 }

@@ -84,10 +84,12 @@ func fromLint(f *syntax.File, la *lint.Analysis) *analysis {
 		b.refs = append(b.refs, lb.Node)
 		an.occs = append(an.occs, occurrence{node: lb.Node, b: b})
 	}
-	defNodes := make(map[*syntax.Node]bool, len(la.Bindings))
-	for _, lb := range la.Bindings {
-		defNodes[lb.Node] = true
-	}
+	// The binding occurrences and the reference occurrences each come in
+	// (nearly always) source order: sort each only if need be, then merge
+	// them; a reference at a binding's own symbol is the binding.
+	byStart := func(a, b occurrence) int { return int(a.node.Start) - int(b.node.Start) }
+	defOccs := an.occs
+	refOccs := make([]occurrence, 0, len(la.References))
 	for _, r := range la.References {
 		if r.Node == nil {
 			continue
@@ -103,15 +105,30 @@ func fromLint(f *syntax.File, la *lint.Analysis) *analysis {
 				b = byLint[r.Candidates[0]]
 			}
 		}
-		if defNodes[r.Node] {
-			continue
-		}
-		if b != nil {
-			b.refs = append(b.refs, r.Node)
-		}
-		an.occs = append(an.occs, occurrence{node: r.Node, b: b})
+		refOccs = append(refOccs, occurrence{node: r.Node, b: b})
 	}
-	slices.SortFunc(an.occs, func(a, b occurrence) int { return int(a.node.Start) - int(b.node.Start) })
+	if !slices.IsSortedFunc(defOccs, byStart) {
+		slices.SortStableFunc(defOccs, byStart)
+	}
+	if !slices.IsSortedFunc(refOccs, byStart) {
+		slices.SortStableFunc(refOccs, byStart)
+	}
+	occs := make([]occurrence, 0, len(defOccs)+len(refOccs))
+	i := 0
+	for _, r := range refOccs {
+		for i < len(defOccs) && defOccs[i].node.Start <= r.node.Start {
+			occs = append(occs, defOccs[i])
+			i++
+		}
+		if i > 0 && defOccs[i-1].node == r.node || i < len(defOccs) && defOccs[i].node == r.node {
+			continue // the binding's own symbol
+		}
+		if r.b != nil {
+			r.b.refs = append(r.b.refs, r.node)
+		}
+		occs = append(occs, r)
+	}
+	an.occs = append(occs, defOccs[i:]...)
 	for _, b := range an.globals {
 		sortNodes(b.refs)
 	}
@@ -121,18 +138,26 @@ func fromLint(f *syntax.File, la *lint.Analysis) *analysis {
 	if w := la.Wrapper; w != nil && w.Do != nil && w.Name != nil {
 		an.wrapper = &wrapperInfo{quine: w.Quine, name: w.Name, do: w.Do}
 	}
-	kws := map[string]bool{}
-	for _, top := range f.Forms {
-		syntax.Walk(top, func(n *syntax.Node) bool {
-			if n.Kind == syntax.Keyword {
-				kws[n.Text(src)] = true
-			}
-			return true
-		})
-	}
-	for k := range kws {
-		an.keywords = append(an.keywords, k)
-	}
-	sort.Strings(an.keywords)
 	return an
+}
+
+// fileKeywords returns the distinct keywords of the file, sorted (for
+// completion after ":"), computed on first use.
+func (an *analysis) fileKeywords(f *syntax.File) []string {
+	an.kwOnce.Do(func() {
+		kws := map[string]bool{}
+		for _, top := range f.Forms {
+			syntax.Walk(top, func(n *syntax.Node) bool {
+				if n.Kind == syntax.Keyword {
+					kws[n.Text(an.src)] = true
+				}
+				return true
+			})
+		}
+		for k := range kws {
+			an.keywords = append(an.keywords, k)
+		}
+		sort.Strings(an.keywords)
+	})
+	return an.keywords
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/syntax"
@@ -58,7 +61,9 @@ func semanticLegend() protocol.SemanticTokensLegend {
 	return protocol.SemanticTokensLegend{TokenTypes: tokenTypes, TokenModifiers: tokenModifiers}
 }
 
-// SemanticTokensFull classifies every token of the document.
+// SemanticTokensFull classifies every token of the document. The result
+// carries an id; a later full/delta request naming it gets only the edit
+// from this result to the new one.
 func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.SemanticTokensParams) (*protocol.SemanticTokens, error) {
 	snap, err := s.store.get(params.TextDocument.URI)
 	if err != nil {
@@ -68,7 +73,88 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 	if err != nil {
 		return nil, err
 	}
-	return &protocol.SemanticTokens{Data: data}, nil
+	id := s.tokens.put(params.TextDocument.URI, data)
+	return &protocol.SemanticTokens{ResultID: &id, Data: data}, nil
+}
+
+// SemanticTokensFullDelta answers the change since the result the client
+// holds as one edit (the differing middle of the token data): after a
+// small edit of a large file a few numbers instead of the whole file's
+// tokens. An unknown previous result gets the full tokens.
+func (s *Server) SemanticTokensFullDelta(ctx context.Context, params *protocol.SemanticTokensDeltaParams) (protocol.SemanticTokensDeltaResult, error) {
+	u := params.TextDocument.URI
+	snap, err := s.store.get(u)
+	if err != nil {
+		return nil, nil
+	}
+	data, err := semanticTokens(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	prev, ok := s.tokens.get(u, params.PreviousResultID)
+	id := s.tokens.put(u, data)
+	if !ok {
+		return &protocol.SemanticTokens{ResultID: &id, Data: data}, nil
+	}
+	return &protocol.SemanticTokensDelta{ResultID: &id, Edits: tokenEdits(prev, data)}, nil
+}
+
+// tokenEdits returns the edits turning old into new: none when equal, else
+// one edit replacing what lies between the common prefix and suffix.
+func tokenEdits(old, new []uint32) []protocol.SemanticTokensEdit {
+	p := 0
+	for p < len(old) && p < len(new) && old[p] == new[p] {
+		p++
+	}
+	if p == len(old) && p == len(new) {
+		return []protocol.SemanticTokensEdit{}
+	}
+	q := 0
+	for q < len(old)-p && q < len(new)-p && old[len(old)-1-q] == new[len(new)-1-q] {
+		q++
+	}
+	return []protocol.SemanticTokensEdit{{Start: uint32(p), DeleteCount: uint32(len(old) - p - q), Data: slices.Clone(new[p : len(new)-q])}}
+}
+
+// tokenResults keeps the last semantic tokens result sent for each open
+// document (delta requests refer to it).
+type tokenResults struct {
+	mu   sync.Mutex
+	next uint64
+	last map[uri.URI]tokenResult
+}
+
+type tokenResult struct {
+	id   string
+	data []uint32
+}
+
+func (r *tokenResults) put(u uri.URI, data []uint32) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.next++
+	id := strconv.FormatUint(r.next, 10)
+	if r.last == nil {
+		r.last = map[uri.URI]tokenResult{}
+	}
+	r.last[u] = tokenResult{id: id, data: data}
+	return id
+}
+
+func (r *tokenResults) get(u uri.URI, id string) ([]uint32, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, ok := r.last[u]
+	if !ok || t.id != id {
+		return nil, false
+	}
+	return t.data, true
+}
+
+func (r *tokenResults) forget(u uri.URI) {
+	r.mu.Lock()
+	delete(r.last, u)
+	r.mu.Unlock()
 }
 
 type semTok struct {

@@ -190,3 +190,52 @@ func TestSemanticTokenClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestSemanticTokensDelta: a delta request naming the last result gets
+// edits that turn it into the new tokens; an unknown result id gets the
+// full tokens.
+func TestSemanticTokensDelta(t *testing.T) {
+	s := newSession(t, sessionOpts{})
+	src := "(quine completion (eval (do\n  (defn f [x] (inc x))\n  (def v (f 1))\n  (think \"plan\")\n  '(!call-now files (io/ls \".\")))))\n"
+	s.open(testURI, src)
+	full, err := s.server.SemanticTokensFull(s.ctx, &protocol.SemanticTokensParams{TextDocument: docID(testURI)})
+	if err != nil || full.ResultID == nil {
+		t.Fatalf("full: %v %+v", err, full)
+	}
+	// Rename the parameter's use on line 1: (inc x) -> (inc y): a local
+	// becomes an unresolved name.
+	change(s, 2, &protocol.TextDocumentContentChangePartial{
+		Range: protocol.Range{Start: protocol.Position{Line: 1, Character: 19}, End: protocol.Position{Line: 1, Character: 20}}, Text: "y"})
+	res, err := s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(testURI), PreviousResultID: *full.ResultID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delta, ok := res.(*protocol.SemanticTokensDelta)
+	if !ok || delta.ResultID == nil || len(delta.Edits) != 1 {
+		t.Fatalf("delta: %T %+v", res, res)
+	}
+	got := slices.Clone(full.Data)
+	for _, e := range delta.Edits {
+		got = slices.Replace(got, int(e.Start), int(e.Start+e.DeleteCount), e.Data...)
+	}
+	want, err := s.server.SemanticTokensFull(s.ctx, &protocol.SemanticTokensParams{TextDocument: docID(testURI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want.Data) {
+		t.Fatalf("delta applied:\n%v\nwant\n%v", got, want.Data)
+	}
+	if len(delta.Edits[0].Data) >= len(want.Data)/2 {
+		t.Errorf("delta is not small: %d of %d numbers", len(delta.Edits[0].Data), len(want.Data))
+	}
+	// An unknown (or superseded) result id gets full tokens.
+	res, err = s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(testURI), PreviousResultID: *full.ResultID})
+	if st, ok := res.(*protocol.SemanticTokens); err != nil || !ok || !slices.Equal(st.Data, want.Data) {
+		t.Fatalf("unknown id: %v %T %+v", err, res, res)
+	}
+	// Unchanged: no edits.
+	res, err = s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(testURI), PreviousResultID: *res.(*protocol.SemanticTokens).ResultID})
+	if d, ok := res.(*protocol.SemanticTokensDelta); err != nil || !ok || len(d.Edits) != 0 {
+		t.Fatalf("unchanged: %v %T %+v", err, res, res)
+	}
+}

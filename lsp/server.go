@@ -67,6 +67,7 @@ type Server struct {
 	answered   answered
 	queue      *docQueue
 	diags      *diagnoser
+	tokens     tokenResults
 	exitOnce   sync.Once
 	exit       chan int
 }
