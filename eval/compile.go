@@ -175,9 +175,20 @@ func (in *Interp) pushFrame(n int) *frame {
 	return f
 }
 
+// popFrame releases f: its slots and pointers are cleared one by one (no
+// bulk clear of the whole frame: this runs once per call).
 func (in *Interp) popFrame(f *frame) {
-	clear(f.slots)
-	*f = frame{slots: f.slots[:0]}
+	for i := range f.slots {
+		f.slots[i].v = nil
+	}
+	f.parent, f.psc, f.below = nil, nil, nil
+	if f.haveCallEnv {
+		f.callEnv, f.haveCallEnv = nil, false
+	}
+	if f.env != nil || f.base != nil {
+		f.env, f.base = nil, nil
+	}
+	f.turn = 0
 	in.nframes--
 }
 
@@ -344,10 +355,11 @@ func (in *Interp) popSlots(base int) {
 }
 
 // fnCode is a compiled Spell function body: parameters in slots 0..n-1.
+// The body is icode: a long result leaves the function unboxed.
 type fnCode struct {
 	nparams int
 	nslots  int
-	body    code
+	body    icode
 }
 
 // compiledFn returns the compiled body of fn, compiling it on first use;
@@ -369,7 +381,7 @@ func (in *Interp) compiledFn(fn *value.SpellFn, info *fnInfo) *fnCode {
 		body = value.EmptyList
 	}
 	fc := &fnCode{nparams: len(info.fixed)}
-	fc.body = c.body(body, tctx{rec: true, pass: true})
+	fc.body = c.ibody(body, tctx{rec: true, pass: true})
 	fc.nslots = c.nslots
 	info.code.Store(fc)
 	return fc
@@ -377,12 +389,18 @@ func (in *Interp) compiledFn(fn *value.SpellFn, info *fnInfo) *fnCode {
 
 // runFn runs a compiled function body in F (its parameters bound; depth
 // already charged by the caller) and loops on recur, as callSpell does.
-func (in *Interp) runFn(fc *fnCode, F *frame, form *value.List) (value.Value, error) {
+func (in *Interp) runFn(fc *fnCode, F *frame, form *value.List) (int64, value.Value, error) {
+	x, v, err := fc.body(in, F)
+	return in.fnResult(fc, F, form, x, v, err)
+}
+
+// fnResult finishes runFn from one run of the body: its result, or the
+// next iteration on recur.
+func (in *Interp) fnResult(fc *fnCode, F *frame, form *value.List, x int64, v value.Value, err error) (int64, value.Value, error) {
 	for {
-		v, err := fc.body(in, F)
 		if err != nil {
 			in.depth--
-			return nil, in.callFail(err, in.callEnvOf(F), form)
+			return 0, nil, in.callFail(err, in.callEnvOf(F), form)
 		}
 		var got int
 		switch r := v.(type) {
@@ -392,19 +410,20 @@ func (in *Interp) runFn(fc *fnCode, F *frame, form *value.List) (value.Value, er
 			}
 		case *recurSignal:
 			if got = len(r.vals); got == fc.nparams {
-				for i, x := range r.vals {
-					F.slots[i] = slot{v: x}
+				for i, a := range r.vals {
+					F.slots[i] = slot{v: a}
 				}
 			}
 		default:
 			in.depth--
-			return v, nil
+			return x, v, nil
 		}
 		if got != fc.nparams {
 			in.depth--
-			return nil, in.callFail(&Error{Msg: fmt.Sprintf("Wrong number of args: expected %d, got %d", fc.nparams, got)}, in.callEnvOf(F), form)
+			return 0, nil, in.callFail(&Error{Msg: fmt.Sprintf("Wrong number of args: expected %d, got %d", fc.nparams, got)}, in.callEnvOf(F), form)
 		}
 		F.env, F.base = nil, nil
+		x, v, err = fc.body(in, F)
 	}
 }
 
@@ -707,20 +726,54 @@ var (
 	symRecurS = value.Sym("recur")
 )
 
-func (c *compiler) ifForm(l *value.List, t tctx) code {
+// ifNode is a compiled if form; code and icode run it (icode leaves a
+// long branch result unboxed).
+type ifNode struct {
+	l           *value.List
+	test        icode
+	thenK, elsK code
+	thenI, elsI icode
+	sc          *scope
+	t           tctx
+	hasElse     bool
+}
+
+func (c *compiler) ifNode(l *value.List, t tctx) *ifNode {
 	n := l.Count()
 	if n < 3 || n > 4 {
 		return nil
 	}
 	items := l.Slice()
-	test := c.iexpr(items[1], tctx{})
-	thenK, thenI := c.branch(items[2], t)
-	var elsK code
-	var elsI icode
+	x := &ifNode{l: l, sc: c.sc, t: t, hasElse: n == 4}
+	x.test = c.iexpr(items[1], tctx{})
+	x.thenK, x.thenI = c.branch(items[2], t)
 	if n == 4 {
-		elsK, elsI = c.branch(items[3], t)
+		x.elsK, x.elsI = c.branch(items[3], t)
 	}
-	sc := c.sc
+	return x
+}
+
+// truthyI is value.Truthy for an icode result.
+func truthyI(v value.Value) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	}
+	return true
+}
+
+func (c *compiler) ifForm(l *value.List, t tctx) code {
+	if x := c.ifNode(l, t); x != nil {
+		return x.code()
+	}
+	return nil
+}
+
+func (x *ifNode) code() code {
+	l, t, sc, test := x.l, x.t, x.sc, x.test
+	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
 	return func(in *Interp, fr *frame) (value.Value, error) {
 		if fr.env != nil {
 			return in.delegate(fr, l, t.rt(fr))
@@ -734,23 +787,23 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 		idx := 1
 		if err == nil {
 			switch {
-			case isInt(v) || value.Truthy(v):
+			case truthyI(v):
 				idx = 2
 				if thenI != nil {
-					var x int64
-					x, v, err = thenI(in, fr)
-					v = boxI(x, v)
+					var n int64
+					n, v, err = thenI(in, fr)
+					v = boxI(n, v)
 				} else {
 					v, err = thenK(in, fr)
 				}
-			case elsK == nil && elsI == nil:
+			case !hasElse:
 				v = nil
 			default:
 				idx = 3
 				if elsI != nil {
-					var x int64
-					x, v, err = elsI(in, fr)
-					v = boxI(x, v)
+					var n int64
+					n, v, err = elsI(in, fr)
+					v = boxI(n, v)
 				} else {
 					v, err = elsK(in, fr)
 				}
@@ -761,6 +814,50 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 			return nil, in.decorate(in.locate(err, l, idx), l, fr, sc)
 		}
 		return v, nil
+	}
+}
+
+func (x *ifNode) icode() icode {
+	l, t, sc, test := x.l, x.t, x.sc, x.test
+	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
+	return func(in *Interp, fr *frame) (int64, value.Value, error) {
+		if fr.env != nil {
+			v, err := in.delegate(fr, l, t.rt(fr))
+			return 0, v, err
+		}
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return 0, nil, err
+			}
+		}
+		_, v, err := test(in, fr)
+		var n int64
+		idx := 1
+		if err == nil {
+			switch {
+			case truthyI(v):
+				idx = 2
+				if thenI != nil {
+					n, v, err = thenI(in, fr)
+				} else {
+					v, err = thenK(in, fr)
+				}
+			case !hasElse:
+				v = nil
+			default:
+				idx = 3
+				if elsI != nil {
+					n, v, err = elsI(in, fr)
+				} else {
+					v, err = elsK(in, fr)
+				}
+			}
+		}
+		in.depth--
+		if err != nil {
+			return 0, nil, in.decorate(in.locate(err, l, idx), l, fr, sc)
+		}
+		return n, v, nil
 	}
 }
 
@@ -1087,25 +1184,49 @@ func (c *compiler) dual(form value.Value, t tctx) (code, icode) {
 }
 
 // branch compiles form as icode when that costs no extra call (a long
-// form or a call), else as code.
+// form, a call or an if), else as code.
 func (c *compiler) branch(form value.Value, t tctx) (code, icode) {
-	if ik := c.intCode(form, t); ik != nil {
+	if ik := c.directI(form, t); ik != nil {
 		return nil, ik
-	}
-	if l, ok := form.(*value.List); ok && l.Count() > 0 {
-		if h, ok := l.First().(*value.Symbol); ok && h.Eval == nil {
-			return nil, c.callNode(l, h, t).icode()
-		}
 	}
 	return c.expr(form, t), nil
 }
 
 // iexpr compiles form as icode.
 func (c *compiler) iexpr(form value.Value, t tctx) icode {
-	if ik := c.intCode(form, t); ik != nil {
+	if ik := c.directI(form, t); ik != nil {
 		return ik
 	}
 	return icodeOf(c.expr(form, t))
+}
+
+// directI compiles the forms that have an icode of their own (long
+// forms, calls, if); nil for any other.
+func (c *compiler) directI(form value.Value, t tctx) icode {
+	if ik := c.intCode(form, t); ik != nil {
+		return ik
+	}
+	if l, ok := form.(*value.List); ok && l.Count() > 0 {
+		if h, ok := l.First().(*value.Symbol); ok {
+			if h.Eval == nil {
+				return c.callNode(l, h, t).icode()
+			}
+			if h == symIf {
+				if x := c.ifNode(l, t); x != nil {
+					return x.icode()
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// ibody is body as icode.
+func (c *compiler) ibody(forms *value.List, t tctx) icode {
+	if forms.Count() == 1 {
+		return c.iexpr(forms.First(), t)
+	}
+	return icodeOf(c.body(forms, t))
 }
 
 // intCode compiles the forms that can yield an unboxed long: long
@@ -1255,6 +1376,7 @@ func (n *callNode) code() code {
 			return boxI(x, v), err
 		}
 	}
+	direct := !n.hlocal
 	return func(in *Interp, fr *frame) (value.Value, error) {
 		if fr.env != nil {
 			return in.delegate(fr, n.l, n.t.rt(fr))
@@ -1264,36 +1386,28 @@ func (n *callNode) code() code {
 				return nil, err
 			}
 		}
-		v, err := n.run(in, fr)
+		var x int64
+		var v value.Value
+		var err error
+		if hc := n.cache.Load(); direct && hc != nil && hc.fc != nil && hc.below == fr.below && !n.head.EverLocal() {
+			x, v, err = n.callCompiled(in, fr, hc.fc)
+		} else {
+			x, v, err = n.run(in, fr)
+		}
 		in.depth--
 		if err != nil {
 			return nil, in.decorate(err, n.l, fr, n.sc)
 		}
-		return v, nil
+		return boxI(x, v), nil
 	}
 }
 
 // icode is code for an icode consumer.
 func (n *callNode) icode() icode {
 	if n.op != 0 {
-		return func(in *Interp, fr *frame) (int64, value.Value, error) {
-			if fr.env != nil {
-				v, err := in.delegate(fr, n.l, n.t.rt(fr))
-				return 0, v, err
-			}
-			if !in.stepEnter() {
-				if err := in.stepEnterSlow(); err != nil {
-					return 0, nil, err
-				}
-			}
-			x, v, err := n.irun(in, fr)
-			in.depth--
-			if err != nil {
-				return 0, nil, in.decorate(err, n.l, fr, n.sc)
-			}
-			return x, v, nil
-		}
+		return n.opICode()
 	}
+	direct := !n.hlocal
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
 		if fr.env != nil {
 			v, err := in.delegate(fr, n.l, n.t.rt(fr))
@@ -1304,96 +1418,140 @@ func (n *callNode) icode() icode {
 				return 0, nil, err
 			}
 		}
-		v, err := n.run(in, fr)
+		var x int64
+		var v value.Value
+		var err error
+		// The head names a compiled function in the environment beneath
+		// the frames (see run): call it without going through run.
+		if hc := n.cache.Load(); direct && hc != nil && hc.fc != nil && hc.below == fr.below && !n.head.EverLocal() {
+			x, v, err = n.callCompiled(in, fr, hc.fc)
+		} else {
+			x, v, err = n.run(in, fr)
+		}
 		in.depth--
 		if err != nil {
 			return 0, nil, in.decorate(err, n.l, fr, n.sc)
 		}
+		return x, v, nil
+	}
+}
+
+// ifail ends a call form that failed after its step and nesting level.
+func (n *callNode) ifail(in *Interp, fr *frame, err error) (int64, value.Value, error) {
+	in.depth--
+	return 0, nil, in.decorate(err, n.l, fr, n.sc)
+}
+
+// opICode is icode for a long operation (the whole call in one closure).
+func (n *callNode) opICode() icode {
+	return func(in *Interp, fr *frame) (int64, value.Value, error) {
+		if fr.env != nil {
+			v, err := in.delegate(fr, n.l, n.t.rt(fr))
+			return 0, v, err
+		}
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return 0, nil, err
+			}
+		}
+		if n.head.EverBound() || in.table.isEffect || n.opFn == nil {
+			// the name may be bound to something else
+			fv, err := n.resolveHead(in, fr)
+			if err != nil {
+				return n.ifail(in, fr, err)
+			}
+			if b, ok := fv.(*Builtin); !ok || b != n.opFn {
+				v, err := n.apply(in, fr, fv)
+				if err != nil {
+					return n.ifail(in, fr, err)
+				}
+				in.depth--
+				return 0, v, nil
+			}
+		}
+		// Operands that are locals or long constants are read in place
+		// (iget does the same, one call away).
+		var n0, n1 int64
+		var v0, v1 value.Value
+		var err error
+		switch o := &n.ops[0]; {
+		case o.isInt:
+			n0, v0 = o.n, intSlot
+		case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
+			in.steps++
+			n0, v0 = fr.slots[o.slot].n, fr.slots[o.slot].v
+		case !o.local && !o.isVal:
+			if n0, v0, err = o.ik(in, fr); err != nil {
+				return n.ifail(in, fr, in.locate(err, n.l, 1))
+			}
+		default:
+			if n0, v0, err = o.iget(in, fr); err != nil {
+				return n.ifail(in, fr, in.locate(err, n.l, 1))
+			}
+		}
+		if len(n.ops) == 1 {
+			if a, ok := asInt(n0, v0); ok {
+				if x, v, ok := longOp(n.op, a, 0); ok {
+					in.depth--
+					return x, v, nil
+				}
+			}
+			v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0)})
+			if err != nil {
+				return n.ifail(in, fr, err)
+			}
+			in.depth--
+			return 0, v, nil
+		}
+		switch o := &n.ops[1]; {
+		case o.isInt:
+			n1, v1 = o.n, intSlot
+		case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
+			in.steps++
+			n1, v1 = fr.slots[o.slot].n, fr.slots[o.slot].v
+		case !o.local && !o.isVal:
+			if n1, v1, err = o.ik(in, fr); err != nil {
+				return n.ifail(in, fr, in.locate(err, n.l, 2))
+			}
+		default:
+			if n1, v1, err = o.iget(in, fr); err != nil {
+				return n.ifail(in, fr, in.locate(err, n.l, 2))
+			}
+		}
+		if a, ok := asInt(n0, v0); ok {
+			if b, ok := asInt(n1, v1); ok {
+				switch n.op {
+				case opAdd:
+					if c := a + b; (c > a) == (b > 0) {
+						in.depth--
+						return c, intSlot, nil
+					}
+				case opSub:
+					if c := a - b; (c < a) == (b > 0) {
+						in.depth--
+						return c, intSlot, nil
+					}
+				case opLt:
+					in.depth--
+					return 0, a < b, nil
+				default:
+					if x, v, ok := longOp(n.op, a, b); ok {
+						in.depth--
+						return x, v, nil
+					}
+				}
+			}
+		}
+		v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0), boxI(n1, v1)})
+		if err != nil {
+			return n.ifail(in, fr, err)
+		}
+		in.depth--
 		return 0, v, nil
 	}
 }
 
-func (n *callNode) irun(in *Interp, fr *frame) (int64, value.Value, error) {
-	if n.head.EverBound() || in.table.isEffect || n.opFn == nil {
-		// the name may be bound to something else
-		fv, err := n.resolveHead(in, fr)
-		if err != nil {
-			return 0, nil, err
-		}
-		if b, ok := fv.(*Builtin); !ok || b != n.opFn {
-			v, err := n.apply(in, fr, fv)
-			return 0, v, err
-		}
-	}
-	// Operands that are locals or long constants are read in place (iget
-	// does the same, one call away).
-	var n0, n1 int64
-	var v0, v1 value.Value
-	var err error
-	switch o := &n.ops[0]; {
-	case o.isInt:
-		n0, v0 = o.n, intSlot
-	case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
-		in.steps++
-		n0, v0 = fr.slots[o.slot].n, fr.slots[o.slot].v
-	case !o.local && !o.isVal:
-		if n0, v0, err = o.ik(in, fr); err != nil {
-			return 0, nil, in.locate(err, n.l, 1)
-		}
-	default:
-		if n0, v0, err = o.iget(in, fr); err != nil {
-			return 0, nil, in.locate(err, n.l, 1)
-		}
-	}
-	if len(n.ops) == 1 {
-		if a, ok := asInt(n0, v0); ok {
-			if x, v, ok := longOp(n.op, a, 0); ok {
-				return x, v, nil
-			}
-		}
-		v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0)})
-		return 0, v, err
-	}
-	switch o := &n.ops[1]; {
-	case o.isInt:
-		n1, v1 = o.n, intSlot
-	case o.local && fr.env == nil && in.steps+1 < in.nextCheck && !isUnset(fr.slots[o.slot].v):
-		in.steps++
-		n1, v1 = fr.slots[o.slot].n, fr.slots[o.slot].v
-	case !o.local && !o.isVal:
-		if n1, v1, err = o.ik(in, fr); err != nil {
-			return 0, nil, in.locate(err, n.l, 2)
-		}
-	default:
-		if n1, v1, err = o.iget(in, fr); err != nil {
-			return 0, nil, in.locate(err, n.l, 2)
-		}
-	}
-	if a, ok := asInt(n0, v0); ok {
-		if b, ok := asInt(n1, v1); ok {
-			switch n.op {
-			case opAdd:
-				if c := a + b; (c > a) == (b > 0) {
-					return c, intSlot, nil
-				}
-			case opSub:
-				if c := a - b; (c < a) == (b > 0) {
-					return c, intSlot, nil
-				}
-			case opLt:
-				return 0, a < b, nil
-			default:
-				if x, v, ok := longOp(n.op, a, b); ok {
-					return x, v, nil
-				}
-			}
-		}
-	}
-	v, err := n.finish(in, fr, n.opFn, []value.Value{boxI(n0, v0), boxI(n1, v1)})
-	return 0, v, err
-}
-
-func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
+func (n *callNode) run(in *Interp, fr *frame) (int64, value.Value, error) {
 	if !n.hlocal && !n.head.EverLocal() {
 		// A name bound in the environment beneath the frames: the same
 		// environment gives the same value (environments are immutable).
@@ -1401,7 +1559,8 @@ func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
 			if hc.fc != nil {
 				return n.callCompiled(in, fr, hc.fc)
 			}
-			return n.apply(in, fr, hc.fv)
+			v, err := n.apply(in, fr, hc.fv)
+			return 0, v, err
 		}
 		if fv, ok := fr.below.Lookup(n.head); ok {
 			hc := &headCache{below: fr.below, fv: fv}
@@ -1414,14 +1573,16 @@ func (n *callNode) run(in *Interp, fr *frame) (value.Value, error) {
 			if hc.fc != nil {
 				return n.callCompiled(in, fr, hc.fc)
 			}
-			return n.apply(in, fr, fv)
+			v, err := n.apply(in, fr, fv)
+			return 0, v, err
 		}
 	}
 	fv, err := n.resolveHead(in, fr)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	return n.apply(in, fr, fv)
+	v, err := n.apply(in, fr, fv)
+	return 0, v, err
 }
 
 // headCache remembers what a call's head names in one environment.
@@ -1501,7 +1662,8 @@ func (n *callNode) apply(in *Interp, fr *frame, fv value.Value) (value.Value, er
 		info := fnInfoOf(f)
 		if len(n.args) == len(info.fixed) {
 			if fc := in.compiledFn(f, info); fc != nil {
-				return n.callCompiled(in, fr, fc)
+				x, v, err := n.callCompiled(in, fr, fc)
+				return boxI(x, v), err
 			}
 		}
 	}
@@ -1573,7 +1735,7 @@ func (n *callNode) finish(in *Interp, fr *frame, b *Builtin, args []value.Value)
 // callCompiled calls a compiled Spell function: the arguments go straight
 // into the callee's slots, and the callee's free names resolve through
 // this frame.
-func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value, error) {
+func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (int64, value.Value, error) {
 	F := in.pushFrame(fc.nslots)
 	for i := range n.ops {
 		var x int64
@@ -1586,7 +1748,7 @@ func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value,
 		}
 		if err != nil {
 			in.popFrame(F)
-			return nil, in.locate(err, n.l, i+1)
+			return 0, nil, in.locate(err, n.l, i+1)
 		}
 		F.slots[i].setI(x, v)
 	}
@@ -1599,15 +1761,25 @@ func (n *callNode) callCompiled(in *Interp, fr *frame, fc *fnCode) (value.Value,
 	if err := in.enter(); err != nil {
 		in.popFrame(F)
 		err.Env = in.envNow(fr, n.sc)
-		return nil, err
+		return 0, nil, err
 	}
-	v, err := in.runFn(fc, F, n.l)
+	x, v, err := fc.body(in, F)
+	if err == nil {
+		switch v.(type) {
+		case *slotRecur, *recurSignal:
+			x, v, err = in.fnResult(fc, F, n.l, x, v, err)
+		default:
+			in.depth--
+		}
+	} else {
+		x, v, err = in.fnResult(fc, F, n.l, x, v, err)
+	}
 	in.popFrame(F)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Env == nil {
 			e.Env = in.envNow(fr, n.sc)
 		}
-		return nil, err
+		return 0, nil, err
 	}
-	return v, nil
+	return x, v, nil
 }

@@ -116,9 +116,9 @@ func (in *Interp) callSpell(fn *value.SpellFn, args []value.Value, env *Env, for
 			}
 			F.below = env
 			F.turn = tail & tailTurn
-			v, err := in.runFn(fc, F, form)
+			x, v, err := in.runFn(fc, F, form)
 			in.popFrame(F)
-			return v, err
+			return boxI(x, v), err
 		}
 	}
 	var recurArgs []value.Value
