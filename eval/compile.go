@@ -42,6 +42,10 @@ import (
 // tests compare both evaluators in one process).
 var compileOff bool
 
+// Functions that build the closures hot code runs are marked go:noinline:
+// a closure cloned into its builder's caller by inlining does not get
+// small calls (step, isInt, …) inlined into it.
+
 // code is a compiled form.
 type code func(in *Interp, fr *frame) (value.Value, error)
 
@@ -97,6 +101,7 @@ func asInt(n int64, v value.Value) (int64, bool) {
 }
 
 // icodeOf adapts code.
+//go:noinline
 func icodeOf(k code) icode {
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
 		v, err := k(in, fr)
@@ -627,6 +632,7 @@ func (c *compiler) vector(f *value.Vector) code {
 // listForm wraps the body of a compiled list form as eval and evalList do:
 // environment mode delegates; a step, a nesting level, and the error
 // decoration.
+//go:noinline
 func (c *compiler) listForm(l *value.List, t tctx, inner code) code {
 	sc := c.sc
 	return func(in *Interp, fr *frame) (value.Value, error) {
@@ -771,6 +777,7 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 	return nil
 }
 
+//go:noinline
 func (x *ifNode) code() code {
 	l, t, sc, test := x.l, x.t, x.sc, x.test
 	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
@@ -817,6 +824,7 @@ func (x *ifNode) code() code {
 	}
 }
 
+//go:noinline
 func (x *ifNode) icode() icode {
 	l, t, sc, test := x.l, x.t, x.sc, x.test
 	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
@@ -1368,6 +1376,7 @@ func (o *operand) igetSlow(in *Interp, fr *frame) (int64, value.Value, error) {
 
 // code is the call form as eval and evalList run it (the body is in the
 // closure itself: one Go call per form).
+//go:noinline
 func (n *callNode) code() code {
 	if n.op != 0 {
 		ik := n.icode()
@@ -1403,6 +1412,7 @@ func (n *callNode) code() code {
 }
 
 // icode is code for an icode consumer.
+//go:noinline
 func (n *callNode) icode() icode {
 	if n.op != 0 {
 		return n.opICode()
@@ -1443,6 +1453,7 @@ func (n *callNode) ifail(in *Interp, fr *frame, err error) (int64, value.Value, 
 }
 
 // opICode is icode for a long operation (the whole call in one closure).
+//go:noinline
 func (n *callNode) opICode() icode {
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
 		if fr.env != nil {
