@@ -101,6 +101,7 @@ func asInt(n int64, v value.Value) (int64, bool) {
 }
 
 // icodeOf adapts code.
+//
 //go:noinline
 func icodeOf(k code) icode {
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
@@ -632,6 +633,7 @@ func (c *compiler) vector(f *value.Vector) code {
 // listForm wraps the body of a compiled list form as eval and evalList do:
 // environment mode delegates; a step, a nesting level, and the error
 // decoration.
+//
 //go:noinline
 func (c *compiler) listForm(l *value.List, t tctx, inner code) code {
 	sc := c.sc
@@ -1376,6 +1378,7 @@ func (o *operand) igetSlow(in *Interp, fr *frame) (int64, value.Value, error) {
 
 // code is the call form as eval and evalList run it (the body is in the
 // closure itself: one Go call per form).
+//
 //go:noinline
 func (n *callNode) code() code {
 	if n.op != 0 {
@@ -1412,6 +1415,7 @@ func (n *callNode) code() code {
 }
 
 // icode is code for an icode consumer.
+//
 //go:noinline
 func (n *callNode) icode() icode {
 	if n.op != 0 {
@@ -1453,6 +1457,7 @@ func (n *callNode) ifail(in *Interp, fr *frame, err error) (int64, value.Value, 
 }
 
 // opICode is icode for a long operation (the whole call in one closure).
+//
 //go:noinline
 func (n *callNode) opICode() icode {
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
