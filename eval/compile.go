@@ -1460,10 +1460,63 @@ func (n *callNode) ifail(in *Interp, fr *frame, err error) (int64, value.Value, 
 //
 //go:noinline
 func (n *callNode) opICode() icode {
+	// A leaf operation (its operands long constants or locals) that runs
+	// its fast case charges its steps at once and enters no nesting level
+	// (nothing inside could see it): the same totals as the general path
+	// below, which it leaves untouched when a check fails.
+	leaf := n.opFn != nil
+	var nsteps int64 = 1
+	for i := range n.ops {
+		if o := &n.ops[i]; o.local {
+			nsteps++
+		} else if !o.isInt {
+			leaf = false
+		}
+	}
+	unary := len(n.ops) == 1
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
 		if fr.env != nil {
 			v, err := in.delegate(fr, n.l, n.t.rt(fr))
 			return 0, v, err
+		}
+		if leaf && in.steps+nsteps < in.nextCheck && in.depth < in.limits.MaxNesting && !in.table.isEffect && !n.head.EverBound() {
+			o0 := &n.ops[0]
+			a, ok := o0.n, true
+			if o0.local {
+				s := &fr.slots[o0.slot]
+				a, ok = asInt(s.n, s.v)
+			}
+			var b int64
+			if !unary && ok {
+				o1 := &n.ops[1]
+				b = o1.n
+				if o1.local {
+					s := &fr.slots[o1.slot]
+					b, ok = asInt(s.n, s.v)
+				}
+			}
+			if ok {
+				switch n.op {
+				case opAdd:
+					if c := a + b; (c > a) == (b > 0) {
+						in.steps += nsteps
+						return c, intSlot, nil
+					}
+				case opSub:
+					if c := a - b; (c < a) == (b > 0) {
+						in.steps += nsteps
+						return c, intSlot, nil
+					}
+				case opLt:
+					in.steps += nsteps
+					return 0, a < b, nil
+				default:
+					if x, v, ok := longOp(n.op, a, b); ok {
+						in.steps += nsteps
+						return x, v, nil
+					}
+				}
+			}
 		}
 		if !in.stepEnter() {
 			if err := in.stepEnterSlow(); err != nil {
