@@ -1432,16 +1432,59 @@ func (n *callNode) icode() icode {
 				return 0, nil, err
 			}
 		}
-		var x int64
-		var v value.Value
-		var err error
 		// The head names a compiled function in the environment beneath
-		// the frames (see run): call it without going through run.
+		// the frames (see run): callCompiled, in place.
 		if hc := n.cache.Load(); direct && hc != nil && hc.fc != nil && hc.below == fr.below && !n.head.EverLocal() {
-			x, v, err = n.callCompiled(in, fr, hc.fc)
-		} else {
-			x, v, err = n.run(in, fr)
+			fc := hc.fc
+			F := in.pushFrame(fc.nslots)
+			for i := range n.ops {
+				var x int64
+				var v value.Value
+				var err error
+				if o := &n.ops[i]; !o.local && !o.isVal {
+					x, v, err = o.ik(in, fr)
+				} else {
+					x, v, err = o.iget(in, fr)
+				}
+				if err != nil {
+					in.popFrame(F)
+					return n.ifail(in, fr, in.locate(err, n.l, i+1))
+				}
+				F.slots[i].setI(x, v)
+			}
+			if fr.env != nil {
+				F.below = fr.env
+			} else {
+				F.parent, F.psc, F.below = fr, n.sc, fr.below
+			}
+			F.turn = n.t.rt(fr) & tailTurn
+			if e := in.enter(); e != nil {
+				in.popFrame(F)
+				e.Env = in.envNow(fr, n.sc)
+				return n.ifail(in, fr, e)
+			}
+			x, v, err := fc.body(in, F)
+			if err == nil {
+				switch v.(type) {
+				case *slotRecur, *recurSignal:
+					x, v, err = in.fnResult(fc, F, n.l, x, v, err)
+				default:
+					in.depth--
+				}
+			} else {
+				x, v, err = in.fnResult(fc, F, n.l, x, v, err)
+			}
+			in.popFrame(F)
+			if err != nil {
+				if e, ok := err.(*Error); ok && e.Env == nil {
+					e.Env = in.envNow(fr, n.sc)
+				}
+				return n.ifail(in, fr, err)
+			}
+			in.depth--
+			return x, v, nil
 		}
+		x, v, err := n.run(in, fr)
 		in.depth--
 		if err != nil {
 			return 0, nil, in.decorate(err, n.l, fr, n.sc)
