@@ -744,6 +744,12 @@ type ifNode struct {
 	sc          *scope
 	t           tctx
 	hasElse     bool
+	// cmp is the test when it is a leaf comparison (run in place), with
+	// its steps; thenSlot and elsSlot the branches' slots when they are
+	// locals (read in place), else -1.
+	cmp               *callNode
+	cmpSteps          int64
+	thenSlot, elsSlot int
 }
 
 func (c *compiler) ifNode(l *value.List, t tctx) *ifNode {
@@ -753,12 +759,96 @@ func (c *compiler) ifNode(l *value.List, t tctx) *ifNode {
 	}
 	items := l.Slice()
 	x := &ifNode{l: l, sc: c.sc, t: t, hasElse: n == 4}
+	x.cmp, x.cmpSteps = c.leafCompare(items[1])
 	x.test = c.iexpr(items[1], tctx{})
+	x.thenSlot = c.localSlot(items[2])
 	x.thenK, x.thenI = c.branch(items[2], t)
+	x.elsSlot = -1
 	if n == 4 {
+		x.elsSlot = c.localSlot(items[3])
 		x.elsK, x.elsI = c.branch(items[3], t)
 	}
 	return x
+}
+
+// localSlot is the slot of form when it is a local, else -1.
+func (c *compiler) localSlot(form value.Value) int {
+	if s, ok := form.(*value.Symbol); ok && s.NS == "" {
+		if k, ok := c.lookup(s); ok {
+			return k
+		}
+	}
+	return -1
+}
+
+// leafCompare returns form's call node and steps when it is a comparison
+// of long constants and locals (an if runs it in place).
+func (c *compiler) leafCompare(form value.Value) (*callNode, int64) {
+	l, ok := form.(*value.List)
+	if !ok || l.Count() != 3 {
+		return nil, 0
+	}
+	h, ok := l.First().(*value.Symbol)
+	if !ok || h.Eval != nil || h.NS != "" {
+		return nil, 0
+	}
+	switch o := longOps[h]; o.op {
+	case opLt, opGt, opLe, opGe, opEq:
+	default:
+		return nil, 0
+	}
+	var n int64 = 1
+	for _, a := range l.Rest().Slice() {
+		switch a := a.(type) {
+		case int64:
+		case *value.Symbol:
+			if c.localSlot(a) < 0 {
+				return nil, 0
+			}
+			n++
+		default:
+			return nil, 0
+		}
+	}
+	cn := c.callNode(l, h, tctx{})
+	if cn.opFn == nil {
+		return nil, 0
+	}
+	return cn, n
+}
+
+// compare runs a leafCompare node in place when its fast case applies (the
+// same steps as its code; no nesting level, as opICode's leaf path).
+func (n *callNode) compare(in *Interp, fr *frame, nsteps int64) (bool, bool) {
+	if in.steps+nsteps >= in.nextCheck || in.depth >= in.limits.MaxNesting || in.table.isEffect || n.head.EverBound() {
+		return false, false
+	}
+	o0, o1 := &n.ops[0], &n.ops[1]
+	a, ok := o0.n, true
+	if o0.local {
+		s := &fr.slots[o0.slot]
+		a, ok = asInt(s.n, s.v)
+	}
+	b := o1.n
+	if ok && o1.local {
+		s := &fr.slots[o1.slot]
+		b, ok = asInt(s.n, s.v)
+	}
+	if !ok {
+		return false, false
+	}
+	in.steps += nsteps
+	switch n.op {
+	case opLt:
+		return a < b, true
+	case opGt:
+		return a > b, true
+	case opLe:
+		return a <= b, true
+	case opGe:
+		return a >= b, true
+	}
+	return a == b, true
 }
 
 // truthyI is value.Truthy for an icode result.
@@ -783,6 +873,7 @@ func (c *compiler) ifForm(l *value.List, t tctx) code {
 func (x *ifNode) code() code {
 	l, t, sc, test := x.l, x.t, x.sc, x.test
 	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
+	cmp, cmpSteps := x.cmp, x.cmpSteps
 	return func(in *Interp, fr *frame) (value.Value, error) {
 		if fr.env != nil {
 			return in.delegate(fr, l, t.rt(fr))
@@ -792,7 +883,16 @@ func (x *ifNode) code() code {
 				return nil, err
 			}
 		}
-		_, v, err := test(in, fr)
+		var v value.Value
+		var err error
+		var b, ok bool
+		if cmp != nil {
+			b, ok = cmp.compare(in, fr, cmpSteps)
+			v = b
+		}
+		if !ok {
+			_, v, err = test(in, fr)
+		}
 		idx := 1
 		if err == nil {
 			switch {
@@ -830,6 +930,7 @@ func (x *ifNode) code() code {
 func (x *ifNode) icode() icode {
 	l, t, sc, test := x.l, x.t, x.sc, x.test
 	thenK, thenI, elsK, elsI, hasElse := x.thenK, x.thenI, x.elsK, x.elsI, x.hasElse
+	cmp, cmpSteps, thenSlot, elsSlot := x.cmp, x.cmpSteps, x.thenSlot, x.elsSlot
 	return func(in *Interp, fr *frame) (int64, value.Value, error) {
 		if fr.env != nil {
 			v, err := in.delegate(fr, l, t.rt(fr))
@@ -840,13 +941,29 @@ func (x *ifNode) icode() icode {
 				return 0, nil, err
 			}
 		}
-		_, v, err := test(in, fr)
+		var v value.Value
+		var err error
+		var b, ok bool
+		if cmp != nil {
+			b, ok = cmp.compare(in, fr, cmpSteps)
+			v = b
+		}
+		if !ok {
+			_, v, err = test(in, fr)
+		}
 		var n int64
 		idx := 1
 		if err == nil {
 			switch {
 			case truthyI(v):
 				idx = 2
+				if thenSlot >= 0 && fr.env == nil && in.steps+1 < in.nextCheck {
+					if s := &fr.slots[thenSlot]; !isUnset(s.v) {
+						in.steps++
+						n, v = s.n, s.v
+						break
+					}
+				}
 				if thenI != nil {
 					n, v, err = thenI(in, fr)
 				} else {
@@ -856,6 +973,13 @@ func (x *ifNode) icode() icode {
 				v = nil
 			default:
 				idx = 3
+				if elsSlot >= 0 && fr.env == nil && in.steps+1 < in.nextCheck {
+					if s := &fr.slots[elsSlot]; !isUnset(s.v) {
+						in.steps++
+						n, v = s.n, s.v
+						break
+					}
+				}
 				if elsI != nil {
 					n, v, err = elsI(in, fr)
 				} else {
