@@ -1184,24 +1184,61 @@ func (c *compiler) recur(l *value.List, t tctx) code {
 	for i, a := range args {
 		codes[i] = c.iexpr(a, tctx{})
 	}
-	return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
-		// As sfRecur, on a stack of slots (a recur inside an argument
-		// finishes before this one completes).
-		base := len(in.slotStack)
+	if len(codes) > recurBuf {
+		return c.listForm(l, t, func(in *Interp, fr *frame) (value.Value, error) {
+			// As sfRecur, on a stack of slots (a recur inside an argument
+			// finishes before this one completes).
+			base := len(in.slotStack)
+			for i, k := range codes {
+				x, v, err := k(in, fr)
+				if err != nil {
+					in.popSlots(base)
+					return nil, in.locate(err, l, i+1)
+				}
+				in.slotStack = append(in.slotStack, slot{v: v, n: x})
+			}
+			sig := &in.recurS
+			sig.s = append(sig.s[:0], in.slotStack[base:]...)
+			in.popSlots(base)
+			return sig, nil
+		})
+	}
+	// Few values: on the Go stack, then into the signal one by one (the
+	// listForm wrapper is in the same closure).
+	sc := c.sc
+	return func(in *Interp, fr *frame) (value.Value, error) {
+		if fr.env != nil {
+			return in.delegate(fr, l, t.rt(fr))
+		}
+		if !in.stepEnter() {
+			if err := in.stepEnterSlow(); err != nil {
+				return nil, err
+			}
+		}
+		var buf [recurBuf]slot
 		for i, k := range codes {
 			x, v, err := k(in, fr)
 			if err != nil {
-				in.popSlots(base)
-				return nil, in.locate(err, l, i+1)
+				in.depth--
+				return nil, in.decorate(in.locate(err, l, i+1), l, fr, sc)
 			}
-			in.slotStack = append(in.slotStack, slot{v: v, n: x})
+			buf[i] = slot{v: v, n: x}
 		}
 		sig := &in.recurS
-		sig.s = append(sig.s[:0], in.slotStack[base:]...)
-		in.popSlots(base)
+		if cap(sig.s) < len(codes) {
+			sig.s = make([]slot, len(codes), recurBuf)
+		}
+		sig.s = sig.s[:len(codes)]
+		for i := range codes {
+			sig.s[i] = buf[i]
+		}
+		in.depth--
 		return sig, nil
-	})
+	}
 }
+
+// recurBuf is the most recur values kept on the Go stack.
+const recurBuf = 4
 
 func (c *compiler) fn(l *value.List, t tctx) code {
 	rest := l.Rest()
