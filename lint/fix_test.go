@@ -169,3 +169,24 @@ func TestEditorDemoFileIsClean(t *testing.T) {
 		t.Errorf("%s: %s [%s]", f.Position(d.Start), d.Message, d.Rule)
 	}
 }
+
+// TestCheckPointsAtTheOpenForm: the reader reports an unclosed wrapper at
+// its first line; Check adds the body form that lacks its closer as a
+// related location.
+func TestCheckPointsAtTheOpenForm(t *testing.T) {
+	src := "(quine completion (eval (do\n  (def a 1)\n  (def b (inc 1)\n  (def c 2)\n  (inc c))))\n"
+	f := syntax.Parse("t.spl", []byte(src))
+	var got []string
+	for _, d := range Check(f, Options{}, Config{}) {
+		if d.Rule != "syntax" {
+			continue
+		}
+		for _, r := range d.Related {
+			got = append(got, f.Position(r.Start).String()+" "+r.Message)
+		}
+	}
+	want := []string{"1:1 opened here", "3:3 probably not closed: a later line starts no deeper than this form"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("related %q, want %q", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/spell-go/spell/syntax"
 )
@@ -39,6 +40,7 @@ func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 	}
 	var ins []insertion // closers inserted, in the order made
 	var skip [][2]int32 // broken parts, in original offsets
+	var opens []int32   // forms taken to be left open, in original offsets
 	cur := f
 	for range maxResync {
 		open, at, closers, ok := resyncPoint(cur)
@@ -46,6 +48,7 @@ func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 			break
 		}
 		skip = append(skip, [2]int32{mapBack(ins, open.Start), mapBack(ins, at)})
+		opens = append(opens, mapBack(ins, open.Start))
 		src := make([]byte, 0, len(cur.Src)+len(closers))
 		src = append(append(append(src, cur.Src[:at]...), closers...), cur.Src[at:]...)
 		ins = append(ins, insertion{at: at, n: int32(len(closers))})
@@ -60,6 +63,7 @@ func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 			out = append(out, d)
 		}
 	}
+	pointAtOpenForms(out, opens)
 	seen := map[[3]any]bool{}
 	for _, d := range out {
 		seen[[3]any{d.Rule, d.Start, d.Message}] = true
@@ -78,6 +82,25 @@ func CheckAnalysis(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 	}
 	sortDiagnostics(out)
 	return capPerRule(out)
+}
+
+// pointAtOpenForms adds to the syntax finding of an unclosed form the
+// forms inside it that recovery took to be left open: the reader can only
+// say where the outermost unclosed form opened (in a wrapper program, the
+// first line), the indentation says which body form lacks its closer.
+func pointAtOpenForms(diags []Diagnostic, opens []int32) {
+	for _, o := range opens {
+		for i := range diags {
+			d := &diags[i]
+			if d.Rule != "syntax" || len(d.Related) == 0 || d.Related[0].Start > o {
+				continue
+			}
+			if !slices.ContainsFunc(d.Related, func(r Related) bool { return r.Start == o }) {
+				d.Related = append(d.Related, Related{Start: o, End: o + 1, Message: "probably not closed: a later line starts no deeper than this form"})
+			}
+			break
+		}
+	}
 }
 
 type insertion struct{ at, n int32 }
