@@ -6,7 +6,7 @@
 // Columns count UTF-16 code units (VS Code's); the formatter counts code points, so the two
 // differ only on lines with astral-plane characters before the opening delimiter.
 
-import { Form, Tree, enclosingString, parse } from './sexp';
+import { Form, Tree, WINDOW_FROM, enclosingString, parse, topLevelWindow } from './sexp';
 
 type Rule = { inner: true } | { block: number } | undefined;
 
@@ -154,7 +154,14 @@ function wrapperQuine(text: string, f: Form, lines: Lines): number | undefined {
  * Undefined when nothing changes.
  */
 export function reindentLine(text: string, lineStart: number): { start: number; end: number; text: string } | undefined {
-  const want = indentAt(text, lineStart);
+  let want: number | undefined;
+  if (text.length < WINDOW_FROM) {
+    want = indentAt(text, lineStart);
+  } else {
+    // a big text: read only the top-level forms around the line (the window starts a line)
+    const w = topLevelWindow(text, lineStart);
+    want = indentAt(text.slice(w.start, w.end), lineStart - w.start);
+  }
   if (want === undefined) return undefined;
   let end = lineStart;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;

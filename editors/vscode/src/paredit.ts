@@ -10,7 +10,7 @@
 //
 // No vscode import: tested under Node on strings (test/unit/paredit.test.js).
 
-import { Form, Tree, enclosingCollection, enclosingString, formAt, isCollection, parse, siblings } from './sexp';
+import { Form, Tree, WINDOW_FROM, enclosingCollection, enclosingString, formAt, isCollection, parse, siblings, topLevelWindow } from './sexp';
 
 export interface Edit {
   start: number;
@@ -73,7 +73,7 @@ function isSpace(ch: string | undefined): boolean {
 }
 
 /** `(a |b) c` → `(a |b c)`: the next form after the enclosing collection moves into it. */
-export function slurpForward(text: string, offset: number): Result | undefined {
+function slurpForwardWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const coll = closedCollection(tree, offset);
   if (!coll) return undefined;
@@ -94,7 +94,7 @@ export function slurpForward(text: string, offset: number): Result | undefined {
 }
 
 /** `(a b |c)` → `(a b) |c`: the last form of the enclosing collection moves out. */
-export function barfForward(text: string, offset: number): Result | undefined {
+function barfForwardWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const coll = closedCollection(tree, offset);
   if (!coll || coll.children.length === 0) return undefined;
@@ -116,7 +116,7 @@ export function barfForward(text: string, offset: number): Result | undefined {
 }
 
 /** `a (|b)` → `(a |b)`: the form before the enclosing collection moves into it. */
-export function slurpBackward(text: string, offset: number): Result | undefined {
+function slurpBackwardWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const coll = closedCollection(tree, offset);
   if (!coll) return undefined;
@@ -137,7 +137,7 @@ export function slurpBackward(text: string, offset: number): Result | undefined 
 }
 
 /** `(a| b c)` → `a| (b c)`: the first form of the enclosing collection moves out. */
-export function barfBackward(text: string, offset: number): Result | undefined {
+function barfBackwardWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const coll = closedCollection(tree, offset);
   if (!coll || coll.children.length === 0) return undefined;
@@ -160,7 +160,7 @@ export function barfBackward(text: string, offset: number): Result | undefined {
 }
 
 /** `(a (b |c) d)` → `(a |c d)`: the form at the cursor replaces its enclosing collection. */
-export function raise(text: string, offset: number): Result | undefined {
+function raiseWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const f = formAt(tree, offset);
   if (!f) return undefined;
@@ -172,7 +172,7 @@ export function raise(text: string, offset: number): Result | undefined {
 }
 
 /** `(a (b |c) d)` → `(a b |c d)`: the enclosing collection's delimiters go. */
-export function splice(text: string, offset: number): Result | undefined {
+function spliceWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   const coll = closedCollection(tree, offset);
   if (!coll) return undefined;
@@ -189,7 +189,7 @@ export function splice(text: string, offset: number): Result | undefined {
  * Wraps the selection, or the form at the cursor, in open/close; the cursor goes after the
  * opener. With neither, inserts an empty pair.
  */
-export function wrap(text: string, start: number, end: number, open: string, close: string): Result {
+function wrapWhole(text: string, start: number, end: number, open: string, close: string): Result {
   if (start === end) {
     const tree = parse(text);
     const f = formAt(tree, start);
@@ -213,7 +213,7 @@ export function wrap(text: string, start: number, end: number, open: string, clo
  * collection (up to, not including, its closer). At the top level, deletes to the end of the
  * form at the cursor. The text removed is in `killed`.
  */
-export function killToEnd(text: string, offset: number): Result | undefined {
+function killToEndWhole(text: string, offset: number): Result | undefined {
   const tree = parse(text);
   // Never split a character literal (`\)`): start at its backslash.
   const at = formAt(tree, offset);
@@ -240,7 +240,7 @@ export function killToEnd(text: string, offset: number): Result | undefined {
  * inside of the enclosing collection, then the collection itself, up to the top-level form.
  * Used when the server's selection ranges are not available.
  */
-export function expandSelection(text: string, start: number, end: number): { start: number; end: number } | undefined {
+function expandSelectionWhole(text: string, start: number, end: number): { start: number; end: number } | undefined {
   const tree = parse(text);
   const candidates: { start: number; end: number }[] = [];
   const walk = (forms: Form[]): void => {
@@ -266,3 +266,63 @@ export function expandSelection(text: string, start: number, end: number): { sta
   }
   return best;
 }
+export const slurpForward = windowed(slurpForwardWhole);
+export const barfForward = windowed(barfForwardWhole);
+export const slurpBackward = windowed(slurpBackwardWhole);
+export const barfBackward = windowed(barfBackwardWhole);
+export const raise = windowed(raiseWhole);
+export const splice = windowed(spliceWhole);
+export const killToEnd = windowed(killToEndWhole);
+
+// Big texts: the commands read only the window of top-level forms around the cursor
+// (sexp.topLevelWindow), so a command costs the same in a 5 MB file as in a small one.
+
+function shift(r: Result, by: number): Result {
+  const out: Result = { ...r, edits: r.edits.map((e) => ({ start: e.start + by, end: e.end + by, text: e.text })), cursor: r.cursor + by };
+  if (r.selection) out.selection = { start: r.selection.start + by, end: r.selection.end + by };
+  return out;
+}
+
+function windowed(op: (text: string, offset: number) => Result | undefined) {
+  return (text: string, offset: number): Result | undefined => {
+    if (text.length < WINDOW_FROM) return op(text, offset);
+    const w = topLevelWindow(text, offset);
+    const r = op(text.slice(w.start, w.end), offset - w.start);
+    return r && shift(r, w.start);
+  };
+}
+
+/**
+ * Wraps the selection, or the form at the cursor, in open/close; the cursor goes after the
+ * opener. With neither, inserts an empty pair.
+ */
+export function wrap(text: string, start: number, end: number, open: string, close: string): Result {
+  if (start !== end || text.length < WINDOW_FROM) return wrapWhole(text, start, end, open, close);
+  const w = topLevelWindow(text, start);
+  return shift(wrapWhole(text.slice(w.start, w.end), start - w.start, start - w.start, open, close), w.start);
+}
+
+/**
+ * The next larger range around [start, end) made of forms: the form at the cursor, then the
+ * inside of the enclosing collection, then the collection itself, up to the top-level form.
+ * Used when the server's selection ranges are not available.
+ */
+export function expandSelection(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  if (text.length < WINDOW_FROM) return expandSelectionWhole(text, start, end);
+  const w = topLevelWindow(text, start);
+  if (end > w.end) return undefined;
+  const r = expandSelectionWhole(text.slice(w.start, w.end), start - w.start, end - w.start);
+  return r && { start: r.start + w.start, end: r.end + w.start };
+}
+
+/** The operations on the whole text, without the window (for tests). */
+export const whole = {
+  slurpForward: slurpForwardWhole,
+  barfForward: barfForwardWhole,
+  slurpBackward: slurpBackwardWhole,
+  barfBackward: barfBackwardWhole,
+  raise: raiseWhole,
+  splice: spliceWhole,
+  killToEnd: killToEndWhole,
+  expandSelection: expandSelectionWhole,
+};

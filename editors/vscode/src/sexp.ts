@@ -247,31 +247,6 @@ export function enclosingString(tree: Tree, offset: number): Form | undefined {
   return walk(tree.forms);
 }
 
-/** Whether offset is inside a `;` comment (after its first character). */
-export function inComment(text: string, offset: number): boolean {
-  const tree = parse(text.slice(0, offset));
-  // Re-scan the last line's code: a `;` outside strings before offset on the same line.
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  if (enclosingString(tree, offset)) return false;
-  let i = lineStart;
-  let inStr = false;
-  // A string may have started on an earlier line: trust the tree for that.
-  const s = enclosingString(tree, lineStart);
-  if (s) {
-    i = s.end;
-  }
-  for (; i < offset; i++) {
-    const ch = text[i];
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (ch === '"') inStr = !inStr;
-    else if (ch === ';' && !inStr) return true;
-  }
-  return false;
-}
-
 /**
  * The form at offset among the children of the innermost collection (or the top level): the
  * child that contains offset, else the one starting right at offset, else the one ending right
@@ -288,3 +263,79 @@ export function formAt(tree: Tree, offset: number): Form | undefined {
   }
   return before;
 }
+
+/**
+ * A window of text around offset that the commands can read instead of the whole text (big
+ * files): it starts at the beginning of a line, outside any string or collection, at or before
+ * the top-level form before the one holding offset, and ends after the top-level form that
+ * follows it (or at the end of the text). One scan without allocation; the caller parses only
+ * the window.
+ */
+export function topLevelWindow(text: string, offset: number): { start: number; end: number } {
+  const n = text.length;
+  const starts: number[] = []; // top-level token starts at column 0, before offset
+  let lastTop = -1; // the latest top-level token start <= offset
+  let prevTop = -1; // the one before it
+  let after = 0; // top-level forms started after offset
+  let depth = 0;
+  let afterPrefix = false;
+  let i = 0;
+  while (i < n) {
+    const ch = text[i];
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ',' || ch === '\f') {
+      i++;
+      continue;
+    }
+    if (ch === ';' || (ch === '#' && text[i + 1] === '!')) {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    // prefixes (`'`, `^`, `@`, `` ` ``, `~`, `#_`, `#'`) belong to the form that follows
+    const prefix = ch === "'" || ch === '^' || ch === '@' || ch === '`' || ch === '~' || (ch === '#' && (text[i + 1] === '_' || text[i + 1] === "'"));
+    if (depth === 0 && ch !== ')' && ch !== ']' && ch !== '}' && !afterPrefix) {
+      if (i <= offset) {
+        if (i > lastTop) {
+          prevTop = lastTop;
+          lastTop = i;
+        }
+        if (i === 0 || text[i - 1] === '\n') starts.push(i);
+      } else if (++after === 4) {
+        return { start: windowStart(starts, prevTop), end: i };
+      }
+    }
+    afterPrefix = prefix && depth === 0; // the form after a prefix starts no new top-level form
+    if (prefix) {
+      i += ch === '#' ? 2 : 1;
+      continue;
+    }
+    if (ch === '"' || (ch === '#' && text[i + 1] === '"')) {
+      i += ch === '#' ? 2 : 1;
+      while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (ch === '\\') {
+      i += 2;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    i++;
+  }
+  return { start: windowStart(starts, prevTop), end: n };
+}
+
+function windowStart(starts: number[], before: number): number {
+  // the latest column-0 top-level start at or before `before` (0 if none)
+  let s = 0;
+  for (let k = starts.length - 1; k >= 0; k--) {
+    if (starts[k] <= before) {
+      s = starts[k];
+      break;
+    }
+  }
+  return before < 0 ? 0 : s;
+}
+
+/** Text size from which the commands read a window instead of the whole text. */
+export const WINDOW_FROM = 100_000;
