@@ -2,6 +2,8 @@ package lsp
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -237,5 +239,43 @@ func TestSemanticTokensDelta(t *testing.T) {
 	res, err = s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(testURI), PreviousResultID: *res.(*protocol.SemanticTokens).ResultID})
 	if d, ok := res.(*protocol.SemanticTokensDelta); err != nil || !ok || len(d.Edits) != 0 {
 		t.Fatalf("unchanged: %v %T %+v", err, res, res)
+	}
+}
+
+// TestSemanticClassesAgreeWithGrammar: the forms the server colours as
+// keyword and macro are the grammar's CONTROL and MACROS lists
+// (editors/vscode/scripts/gen-grammar.mjs), so the colours do not change
+// when semantic tokens arrive (issue 13 item 4).
+func TestSemanticClassesAgreeWithGrammar(t *testing.T) {
+	src, err := os.ReadFile("../editors/vscode/scripts/gen-grammar.mjs")
+	if err != nil {
+		t.Skip(err) // the editor directory is not part of every checkout
+	}
+	list := func(name string) []string {
+		m := regexp.MustCompile(`(?s)const ` + name + ` = \[(.*?)\n\];`).FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("no %s list in gen-grammar.mjs", name)
+		}
+		var out []string
+		for _, w := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(regexp.MustCompile(`//[^\n]*`).ReplaceAll(m[1], nil), -1) {
+			out = append(out, string(w[1]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	var control []string
+	for k := range controlForms {
+		control = append(control, k)
+	}
+	slices.Sort(control)
+	if g := list("CONTROL"); !slices.Equal(g, control) {
+		t.Errorf("grammar CONTROL %q, server keyword forms %q", g, control)
+	}
+	for _, name := range list("MACROS") {
+		snap := newSnapshot(uri.URI("file:///m.spl"), 1, []byte("("+name+")"), false)
+		data, err := semanticTokens(context.Background(), snap)
+		if err != nil || len(data) < 5 || data[len(data)-2] != tokMacro {
+			t.Errorf("%s: tokens %v, want macro", name, data)
+		}
 	}
 }
