@@ -412,7 +412,11 @@ func (o *opening) chooseTransport() error {
 	if err != nil {
 		return configErr("%v", err)
 	}
-	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
+	if o.spec != "" {
+		// Only a model reads the system prompt: a run without one (spell
+		// run -e, a program that calls no model) does not compose it.
+		o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
+	}
 	o.compose = func(p *profile.Profile) string {
 		return texts.Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
 	}

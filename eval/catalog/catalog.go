@@ -22,7 +22,6 @@
 package catalog
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -144,20 +143,25 @@ func All() []Entry { return tables().all }
 type catalogTables struct {
 	all    []Entry
 	byName map[string]int
-	byNS   map[string][]Entry // members by namespace, in catalogue order
+	byNS   map[string][]int32 // indexes into all by namespace, in catalogue order
 }
 
+// tables builds the catalogue on first use. Start-up pays for it in
+// every run (the builtins namespace documents itself), so it copies the
+// entries once into a slice of the exact size and indexes namespaces by
+// position instead of holding a second copy of every entry.
 var tables = sync.OnceValue(func() catalogTables {
-	var all []Entry
-	all = append(all, specialForms()...)
-	all = append(all, macros()...)
-	all = append(all, coreBuiltins()...)
-	all = append(all, stringsMembers()...)
-	all = append(all, mathMembers()...)
-	all = append(all, effectBuiltins()...)
-	all = append(all, effectMembers()...)
+	parts := [][]Entry{specialForms(), macros(), coreBuiltins(), stringsMembers(), mathMembers(), effectBuiltins(), effectMembers()}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	all := make([]Entry, 0, n)
+	for _, p := range parts {
+		all = append(all, p...)
+	}
 	byName := make(map[string]int, len(all))
-	byNS := map[string][]Entry{}
+	byNS := map[string][]int32{}
 	for i := range all {
 		e := &all[i]
 		e.Namespace = namespaceOf(e.Name)
@@ -165,9 +169,7 @@ var tables = sync.OnceValue(func() catalogTables {
 		if _, dup := byName[e.Name]; !dup {
 			byName[e.Name] = i
 		}
-	}
-	for _, e := range all {
-		byNS[e.Namespace] = append(byNS[e.Namespace], e)
+		byNS[e.Namespace] = append(byNS[e.Namespace], int32(i))
 	}
 	return catalogTables{all: all, byName: byName, byNS: byNS}
 })
@@ -221,7 +223,16 @@ func Lookup(name string) (Entry, bool) {
 // Namespace returns the members of namespace ns in catalogue order; ""
 // returns the core names.
 func Namespace(ns string) []Entry {
-	return slices.Clone(tables().byNS[ns])
+	t := tables()
+	idx, ok := t.byNS[ns]
+	if !ok {
+		return nil
+	}
+	out := make([]Entry, len(idx))
+	for i, j := range idx {
+		out[i] = t.all[j]
+	}
+	return out
 }
 
 // Namespaces lists the namespaces known to Spell-Go: the pure ones first,
