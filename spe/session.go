@@ -319,9 +319,15 @@ func (o *opening) resolveModel() error {
 	if cfg.Test {
 		o.spec = "test"
 	}
+	// The alias table serves only a model spec; without alias files it is
+	// the embedded one and loading cannot fail, so a run that names no
+	// model does not build it (start-up). With alias files it is loaded
+	// first, as their errors come first.
 	var err error
-	if o.aliases, err = provider.LoadAliases(o.dirs.User, o.dirs.Project); err != nil {
-		return configErr("%v", err)
+	if provider.ConfigPresent(o.dirs.User, o.dirs.Project, "aliases.edn") {
+		if err := o.loadAliases(); err != nil {
+			return err
+		}
 	}
 	if o.spec == "" && cfg.Getenv("SPELL_MODEL") == "" {
 		if o.spec, err = o.profileModel(); err != nil {
@@ -337,6 +343,9 @@ func (o *opening) resolveModel() error {
 	if o.spec == "" {
 		return nil
 	}
+	if err := o.loadAliases(); err != nil {
+		return err
+	}
 	if o.mspec, err = provider.ResolveSpec(o.spec, o.aliases); err != nil {
 		return configErr("%v", err)
 	}
@@ -347,6 +356,19 @@ func (o *opening) resolveModel() error {
 		o.mspec = o.mspec.WithDefaultModel(o.mprof.DefaultModel, o.aliases)
 	}
 	o.model = o.mspec.String()
+	return nil
+}
+
+// loadAliases loads the alias tables once.
+func (o *opening) loadAliases() error {
+	if o.aliases != nil {
+		return nil
+	}
+	a, err := provider.LoadAliases(o.dirs.User, o.dirs.Project)
+	if err != nil {
+		return configErr("%v", err)
+	}
+	o.aliases = a
 	return nil
 }
 
@@ -574,11 +596,15 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	if s.trace != nil {
 		opts.Trace = s.trace
 	}
-	pricing, err := provider.LoadPricing(o.dirs.User, o.dirs.Project)
-	if err != nil {
-		return configErr("%v", err)
+	// Only model calls are priced: without a model and without price
+	// files (whose errors are reported) the table is not built.
+	if o.spec != "" || provider.ConfigPresent(o.dirs.User, o.dirs.Project, "pricing.edn") {
+		pricing, err := provider.LoadPricing(o.dirs.User, o.dirs.Project)
+		if err != nil {
+			return configErr("%v", err)
+		}
+		opts.Cost = pricing.WithProfile(o.mprof).Cost
 	}
-	opts.Cost = pricing.WithProfile(o.mprof).Cost
 	s.RT = New(opts)
 	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
 	s.dirs, s.compose = o.dirs, o.compose

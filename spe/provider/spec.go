@@ -166,6 +166,23 @@ func ParseAliases(name string, src []byte) (*Aliases, error) {
 	return a, nil
 }
 
+// ConfigPresent reports whether userDir or projectDir has a file name
+// (aliases.edn, pricing.edn) that LoadAliases or LoadPricing would read,
+// or one it would fail to read. When it reports false those loaders
+// return the embedded table and cannot fail, so a caller that may not
+// need the table can skip building it.
+func ConfigPresent(userDir, projectDir, name string) bool {
+	for _, dir := range []string{userDir, projectDir} {
+		if dir == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
 func readConfig(dir, name string) ([]byte, string, error) {
 	if dir == "" {
 		return nil, "", nil
