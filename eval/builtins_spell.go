@@ -52,6 +52,7 @@ func (in *Interp) runNested(form value.Value, env *Env, t *table, tail pos) (val
 // evaluation (language.md §6.2).
 func biEval(c *Call, a []value.Value) (value.Value, error) {
 	in := c.In
+	in.evalCalls++
 	if c.Form != nil && c.Form == in.TrailingEval {
 		in.TrailingStarted = true
 	}

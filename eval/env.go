@@ -104,6 +104,9 @@ func (e *Env) Lookup(sym *value.Symbol) (value.Value, bool) {
 					if v == unbound {
 						return nil, false
 					}
+					if sym.Watched() {
+						noteRead(v)
+					}
 					return v, true
 				}
 			}
@@ -112,6 +115,9 @@ func (e *Env) Lookup(sym *value.Symbol) (value.Value, bool) {
 		if x.sym == sym {
 			if x.val == unbound {
 				return nil, false
+			}
+			if sym.Watched() {
+				noteRead(x.val)
 			}
 			return x.val, true
 		}

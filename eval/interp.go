@@ -75,6 +75,12 @@ type Interp struct {
 	// from a failure of the pure part.
 	TrailingEval    *value.List
 	TrailingStarted bool
+	// Incr, when set, records (and may resume) the evaluation of the
+	// wrapper's do body for incremental turns (incr.go).
+	Incr *Incremental
+	// evalCalls counts calls of the eval builtin (a prefix form that
+	// binds the effect table cannot be reused, incr.go).
+	evalCalls int64
 	// argStack holds the arguments of Spell function calls in progress.
 	argStack []value.Value
 	// nextCheck is the step count at which step next calls stepCheck.
@@ -126,7 +132,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	if lim.MaxElems == 0 {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
-	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), rng: rand.New(rand.NewSource(opts.Seed)), seed: opts.Seed, futCtx: opts.FutureContext}
+	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext}
 	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
 	for k, v := range in.pure.m {
 		et.m[k] = v

@@ -33,6 +33,18 @@ type Source struct {
 type Spans struct {
 	src   *Source
 	nodes map[any]*syntax.Node
+	// reused holds the nodes of forms an incremental turn took over from
+	// earlier reads of the same text (incr.go); never written once made.
+	reused []map[any]*syntax.Node
+}
+
+// node returns the syntax node of a lowered value.
+func (s *Spans) node(v value.Value) (*syntax.Node, bool) {
+	n, ok := s.nodes[v]
+	for i := len(s.reused) - 1; !ok && i >= 0; i-- {
+		n, ok = s.reused[i][v]
+	}
+	return n, ok
 }
 
 // Of returns the span of a lowered collection value, or nil.
@@ -40,7 +52,7 @@ func (s *Spans) Of(v value.Value) *Span {
 	if s == nil {
 		return nil
 	}
-	n, ok := s.nodes[v]
+	n, ok := s.node(v)
 	if !ok {
 		return nil
 	}
@@ -53,7 +65,7 @@ func (s *Spans) Child(v value.Value, i int) *Span {
 	if s == nil {
 		return nil
 	}
-	n, ok := s.nodes[v]
+	n, ok := s.node(v)
 	if !ok {
 		return nil
 	}

@@ -107,6 +107,9 @@ func sfPersist(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env
 }
 
 func sfDo(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
+	if in.Incr != nil && in.Incr.Do == l {
+		return in.incrDo(l, env, tail)
+	}
 	var v value.Value
 	var err error
 	i := 1

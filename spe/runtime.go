@@ -82,6 +82,9 @@ type Options struct {
 	// MaxEdges bounds the coordinator's pending edges (--max-edges; 0 =
 	// the default 10,000).
 	MaxEdges int
+	// FullTurns evaluates every turn's program from its first form
+	// (incremental turns off, incr.go): for tests that compare both.
+	FullTurns bool
 }
 
 // Stats are the run's counters (spell run --stats, --json).
@@ -146,6 +149,9 @@ type Runtime struct {
 	// globals is the run's shared store (globals_ns.go).
 	globals     *globals.Store
 	globalsOnce sync.Once
+
+	// prefixes are the kept program prefixes of incremental turns (incr.go).
+	prefixes prefixes
 }
 
 // New makes a runtime.
@@ -315,7 +321,7 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 	ctx, main := rt.startMulti(ctx)
 	main.checkpoint = rr.Form
 	root := &turn{handle: "main"}
-	v, err := rt.runRoot(ctx, root, rr.Form, rr.Spans)
+	v, err := rt.runRoot(ctx, root, rr.Form, rr)
 	rt.multi.stop(main)
 	if err != nil {
 		return nil, rt.finalErr(ctx, err)
@@ -328,8 +334,8 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 
 // runRoot evaluates the root program of a lifecycle (the run's, or a
 // child agent's) and every tail continuation after it.
-func (rt *Runtime) runRoot(ctx context.Context, root *turn, form value.Value, spans *eval.Spans) (value.Value, error) {
-	v, err := rt.runProgram(ctx, root, form, spans, true, false)
+func (rt *Runtime) runRoot(ctx context.Context, root *turn, form value.Value, rr *eval.ReadResult) (value.Value, error) {
+	v, err := rt.runProgram(ctx, root, form, rr, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +431,7 @@ func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, erro
 			return nil, err
 		}
 	}
-	return rt.runProgram(ctx, t, form, rr.Spans, c.receive, true)
+	return rt.runProgram(ctx, t, form, rr, c.receive, true)
 }
 
 // attempt is one evaluation of a program.
@@ -436,11 +442,13 @@ type attempt struct {
 	effects  int  // effects run during the evaluation
 }
 
-// evalOnce evaluates a program of turn t. recovering marks a recovery
-// program, whose model call is a recovery turn.
-func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, recovering bool) attempt {
+// evalOnce evaluates a program of turn t; rr is its reading (nil for a
+// program the runtime built). recovering marks a recovery program, whose
+// model call is a recovery turn.
+func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, rr *eval.ReadResult, recovering bool) attempt {
 	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
-	in.Spans = spans
+	form, in.Spans, in.Incr = rt.planTurn(t, rr, form)
+	defer rt.keepPrefix(t, in.Incr)
 	if head, _ := wrapperParts(form); head != nil {
 		// The tail (eval (do …)) whose start marks a trailing failure.
 		in.TrailingEval = lastOf(form.(*value.List))
@@ -468,8 +476,8 @@ func (rt *Runtime) effectCount() int {
 // runProgram evaluates the program of turn t in a fresh environment,
 // with namespace fix-up and recovery for the handle's own failures (own:
 // the program was written by the model).
-func (rt *Runtime) runProgram(ctx context.Context, t *turn, form value.Value, spans *eval.Spans, receive, own bool) (value.Value, error) {
-	a := rt.evalOnce(ctx, t, form, spans, false)
+func (rt *Runtime) runProgram(ctx context.Context, t *turn, form value.Value, rr *eval.ReadResult, receive, own bool) (value.Value, error) {
+	a := rt.evalOnce(ctx, t, form, rr, false)
 	if a.err == nil {
 		if own {
 			rt.ledger.consec[t.handle] = 0

@@ -14,6 +14,7 @@ type Symbol struct {
 	hash     uint64
 	bound    atomic.Bool
 	local    atomic.Bool
+	watch    atomic.Int32
 	// Eval and Pure are slots the evaluator fills once at start-up (before
 	// any evaluation): the special form or built-in macro a symbol names,
 	// and its pure builtin value. They save map lookups on every call.
@@ -32,6 +33,14 @@ func (s *Symbol) MarkBound() {
 
 // EverBound reports whether MarkBound was ever called on s.
 func (s *Symbol) EverBound() bool { return s.bound.Load() }
+
+// Watch and Unwatch count the evaluations that want to know when the
+// symbol's binding is read (the quine name of a program whose prefix is
+// being recorded for incremental turns, eval/incr.go); Watched is their
+// one cheap test on the lookup path.
+func (s *Symbol) Watch()        { s.watch.Add(1) }
+func (s *Symbol) Unwatch()      { s.watch.Add(-1) }
+func (s *Symbol) Watched() bool { return s.watch.Load() != 0 }
 
 // MarkLocal records that compiled code keeps the symbol as a local in a
 // slot (a function parameter, a let or loop binding). A free name that no

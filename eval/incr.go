@@ -1,0 +1,383 @@
+package eval
+
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/syntax"
+)
+
+// Incremental turns (issue 11 item 2).
+//
+// A turn's program is a canonical wrapper (quine NAME inert… (eval (do
+// F1 … Fn))) and the next turn's program normally starts with the same
+// text: the model appends forms. Evaluating F1 … Fk again would give the
+// same environment, so the runtime keeps, per handle, a Prefix: the
+// program's repaired text, its body forms, where each ends, and a PrefixState
+// of the interpreter after each body form. A new program whose repaired
+// text agrees with the kept one up to and including the byte after Fk
+// starts from the snapshot after Fk: forms 1…k are not read into new
+// values (the kept ones are spliced in, with their syntax nodes for
+// spans) and not evaluated.
+//
+// Soundness rule. The state after Fk is a pure function of the text up to
+// Fk as long as the evaluation of F1…Fk read nothing that varies between
+// turns. A snapshot is taken after a body form only while every form so
+// far was clean:
+//
+//   - it did not read NAME's binding (the program itself, which grows
+//     every turn): any environment lookup that returns the program value
+//     marks the form (Env.Lookup, whatever path the lookup comes from:
+//     interpreter, compiled code, edit-reopen's persist, eval of a built
+//     symbol);
+//   - it did not call eval: that binds the effect table, through which
+//     effects, model calls, agents and mailbox state (and the turn's own
+//     bindings) are reachable;
+//   - it did not use the random generator (its state is not kept) and
+//     started no future (goroutines, seeds derived from a fork count);
+//   - it evaluated without error.
+//
+// The environment is immutable (env.go), so a snapshot is the *Env itself
+// and no later evaluation can change it; the step count and gensym
+// counter at that point are kept with it and restored, so step limits and
+// generated names are exactly those of a full evaluation. The resumed
+// environment is the snapshot's with NAME bound again to the new program;
+// if a prefix form rebound or removed NAME, the turn is evaluated in full.
+// Reuse also requires the kept region to hold no fn literal #( … ): each
+// read numbers their parameters afresh, so the full path would name them
+// differently.
+type PrefixState struct {
+	env    *Env
+	prog   *value.List // the program env binds the quine name to
+	steps  int64       // steps since the do body began
+	gensym int64       // gensym counter since the do body began
+}
+
+// Incremental records, and when Skip > 0 resumes, the evaluation of a
+// program's wrapper do body. Set it as Interp.Incr before EvalTurn.
+type Incremental struct {
+	Do      *value.List   // the (do …) of the program being evaluated
+	Name    *value.Symbol // the quine name
+	Program *value.List   // the program, bound to Name
+	Skip    int           // body forms taken from Base (0: evaluate all)
+	Base    PrefixState   // state after body form Skip of the kept program
+
+	// Snaps is the state after each body form while clean (Snaps[i]
+	// after form i+1); the first Skip come from the kept prefix.
+	Snaps []PrefixState
+	// Evaluated counts the body forms evaluated; Resumed reports that
+	// the first Skip were not.
+	Evaluated int
+	Resumed   bool
+
+	entered bool
+	next    *Prefix // what the evaluation leaves for the next turn
+}
+
+// Prefix is what an evaluated program leaves for the next turn of its
+// handle (see Incremental). It is never modified once made.
+type Prefix struct {
+	text  []byte // repaired text
+	name  *value.Symbol
+	prog  *value.List
+	body  []value.Value
+	ends  []int32 // end offset in text of each body form
+	snaps []PrefixState
+	// nodes are the syntax nodes of every value in body, oldest read
+	// first (each map is never written again once made).
+	nodes []map[any]*syntax.Node
+}
+
+// Forms returns the number of body forms whose state is kept.
+func (p *Prefix) Forms() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.snaps)
+}
+
+// maxNodeMaps bounds the node maps a Prefix chains before merging them.
+const maxNodeMaps = 16
+
+// wrapperDo returns the quine name, the (eval …) and the (do …) of a
+// canonical wrapper.
+func wrapperDo(form value.Value) (prog *value.List, name *value.Symbol, ev, do *value.List, ok bool) {
+	prog, ok = form.(*value.List)
+	if !ok || prog.Count() < 3 || prog.First() != value.Value(symQuine) {
+		return nil, nil, nil, nil, false
+	}
+	name, ok = prog.Rest().First().(*value.Symbol)
+	if !ok {
+		return nil, nil, nil, nil, false
+	}
+	var last value.Value
+	for x := prog; x.Count() > 0; x = x.Rest() {
+		last = x.First()
+	}
+	ev, ok = last.(*value.List)
+	if !ok || ev.Count() != 2 || ev.First() != value.Value(symEval) {
+		return nil, nil, nil, nil, false
+	}
+	do, ok = ev.Rest().First().(*value.List)
+	if !ok || do.Count() < 1 || do.First() != value.Value(symDo) {
+		return nil, nil, nil, nil, false
+	}
+	return prog, name, ev, do, true
+}
+
+// Plan prepares the evaluation of form, read as rr, as a turn that may
+// extend the program p was left by (p may be nil). It returns the program
+// to evaluate (rr's, or rr's with the kept body forms spliced in), its
+// spans, and the Incremental to set on the interpreter; h is nil when
+// form is not a canonical wrapper read as rr (nothing is recorded).
+func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *Incremental) {
+	if rr == nil || rr.Completion == nil || rr.Spans == nil || form == nil || form != rr.Form {
+		return form, spansOf(rr), nil
+	}
+	prog, name, ev, do, ok := wrapperDo(form)
+	if !ok {
+		return form, rr.Spans, nil
+	}
+	doNode, ok := rr.Spans.nodes[do]
+	if !ok || len(doNode.Kids) != do.Count() {
+		return form, rr.Spans, nil
+	}
+	text := rr.Completion.Text
+	body := do.Rest().Slice()
+	ends := make([]int32, len(body))
+	for i := range body {
+		ends[i] = doNode.Kids[i+1].End
+	}
+	k := p.reusable(text, name, ends)
+	h := &Incremental{Do: do, Name: name, Program: prog}
+	next := &Prefix{text: text, name: name, ends: ends}
+	spans := rr.Spans
+	if k == 0 {
+		next.body = body
+		next.nodes = []map[any]*syntax.Node{nodesOf(body, lookIn([]map[any]*syntax.Node{rr.Spans.nodes}))}
+	} else {
+		// The kept forms replace the ones just read from the same text:
+		// the snapshot's values (function bodies, quoted data) are those
+		// forms, and their syntax nodes locate them in this text too.
+		nb := make([]value.Value, 0, len(body))
+		nb = append(append(nb, p.body[:k]...), body[k:]...)
+		items := prog.Slice()
+		ndo := value.NewList(append([]value.Value{symDo}, nb...)...)
+		nev := value.NewList(symEval, ndo)
+		items[len(items)-1] = nev
+		nprog := value.NewList(items...)
+		nodes := rr.Spans.nodes
+		nodes[nprog], nodes[nev], nodes[ndo] = nodes[prog], nodes[ev], doNode
+		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: p.nodes}
+		h.Do, h.Program = ndo, nprog
+		h.Skip, h.Base, h.Snaps = k, p.snaps[k-1], p.snaps[:k:k]
+		next.body = nb
+		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], lookIn([]map[any]*syntax.Node{rr.Spans.nodes})))
+		if len(next.nodes) > maxNodeMaps {
+			// One map of what the body still holds (pruned forms' nodes
+			// go): amortised over maxNodeMaps turns.
+			next.nodes = []map[any]*syntax.Node{nodesOf(nb, lookIn(next.nodes))}
+		}
+		form = nprog
+	}
+	next.prog = h.Program
+	h.next = next
+	return form, spans, h
+}
+
+func spansOf(rr *ReadResult) *Spans {
+	if rr == nil {
+		return nil
+	}
+	return rr.Spans
+}
+
+// reusable returns how many body forms of a program with this repaired
+// text, quine name and body form ends can start from p's snapshots.
+func (p *Prefix) reusable(text []byte, name *value.Symbol, ends []int32) int {
+	if p == nil || p.name != name || len(p.snaps) == 0 || len(ends) < 2 {
+		return 0
+	}
+	n := min(len(text), len(p.text))
+	l := 0
+	for l < n && text[l] == p.text[l] {
+		l++
+	}
+	if i := bytes.Index(text[:l], []byte("#(")); i >= 0 {
+		l = i
+	}
+	// Form i is kept when its text and the byte after it agree; at
+	// least the last body form is evaluated.
+	k := 0
+	for k < len(p.snaps) && k < len(ends)-1 && int(p.ends[k]) < l {
+		k++
+	}
+	if k > 0 && ends[k-1] != p.ends[k-1] {
+		return 0
+	}
+	return k
+}
+
+// nodesOf collects the syntax nodes of the values in forms, found by
+// look, as detached copies: a node of a parse shares its allocation with
+// the whole tree, which a kept prefix must not hold on to.
+func nodesOf(forms []value.Value, look func(any) (*syntax.Node, bool)) map[any]*syntax.Node {
+	out := map[any]*syntax.Node{}
+	note := func(x any) {
+		if n, ok := look(x); ok {
+			out[x] = detach(n)
+		}
+	}
+	var walk func(v value.Value)
+	walk = func(v value.Value) {
+		switch x := v.(type) {
+		case *value.List:
+			note(x)
+			for y := x; y.Count() > 0; y = y.Rest() {
+				walk(y.First())
+			}
+		case *value.Vector:
+			note(x)
+			for i := 0; i < x.Count(); i++ {
+				e, _ := x.Nth(i)
+				walk(e)
+			}
+		case *value.Map:
+			note(x)
+			x.Range(func(k, v value.Value) bool { walk(k); walk(v); return true })
+		case *value.Set:
+			note(x)
+			x.Range(func(e value.Value) bool { walk(e); return true })
+		}
+	}
+	for _, f := range forms {
+		walk(f)
+	}
+	return out
+}
+
+// detach copies what spans use of a node: its extent and its kids'.
+func detach(n *syntax.Node) *syntax.Node {
+	if n.Kids == nil || (len(n.Kids) > 0 && n.Kids[0].Kids == nil && n.Kids[0].Kind == syntax.KindInvalid) {
+		return n // already detached
+	}
+	d := &syntax.Node{Kind: syntax.KindInvalid, Start: n.Start, End: n.End}
+	if len(n.Kids) > 0 {
+		kids := make([]syntax.Node, len(n.Kids))
+		d.Kids = make([]*syntax.Node, len(n.Kids))
+		for i, k := range n.Kids {
+			kids[i] = syntax.Node{Kind: syntax.KindInvalid, Start: k.Start, End: k.End}
+			d.Kids[i] = &kids[i]
+		}
+	}
+	return d
+}
+
+// lookIn finds a value's node in maps, newest last.
+func lookIn(ms []map[any]*syntax.Node) func(any) (*syntax.Node, bool) {
+	return func(v any) (*syntax.Node, bool) {
+		for i := len(ms) - 1; i >= 0; i-- {
+			if n, ok := ms[i][v]; ok {
+				return n, true
+			}
+		}
+		return nil, false
+	}
+}
+
+// Next returns what the evaluation recorded by h leaves for the next
+// turn, or nil when its do body was never reached.
+func (h *Incremental) Next() *Prefix {
+	if h == nil || !h.entered || h.next == nil {
+		return nil
+	}
+	p := *h.next
+	p.snaps = h.Snaps
+	return &p
+}
+
+// incrDo evaluates the wrapper's do body l as sfDo does, starting after
+// the kept forms when it can, and snapshots the state after each clean
+// form.
+func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
+	h := in.Incr
+	in.Incr = nil // only the first evaluation of this do (eval of the program re-runs it plainly)
+	h.entered = true
+	steps0, gensym0 := in.steps, in.gensym
+	x := l.Rest()
+	i := 1
+	if h.Skip > 0 {
+		if v, ok := h.Base.env.Lookup(h.Name); ok && v == value.Value(h.Base.prog) {
+			env = h.Base.env.Bind(h.Name, h.Program)
+			in.steps, in.gensym, in.nextCheck = steps0+h.Base.steps, gensym0+h.Base.gensym, 0
+			for j := 0; j < h.Skip; j++ {
+				x = x.Rest()
+			}
+			i += h.Skip
+			h.Resumed = true
+		} else {
+			h.Snaps = nil
+		}
+	}
+	w := watchReads(h.Name, h.Program)
+	defer w.stop()
+	clean := in.rng == nil && in.forks == 0
+	evals := in.evalCalls
+	var v value.Value
+	var err error
+	for ; x.Count() > 0; x = x.Rest() {
+		f := x.First()
+		v, env, err = in.eval(f, env, tailIf(tail, x.Count() == 1))
+		h.Evaluated++
+		if err != nil {
+			if e, ok := err.(*Error); ok && e.ContainingForm == nil {
+				e.ContainingForm = f
+			}
+			return nil, env, in.locate(err, l, i)
+		}
+		if clean {
+			if w.hit.Load() || in.evalCalls != evals || in.rng != nil || in.forks != 0 {
+				clean = false
+			} else {
+				h.Snaps = append(h.Snaps, PrefixState{env: env, prog: h.Program, steps: in.steps - steps0, gensym: in.gensym - gensym0})
+			}
+		}
+		i++
+	}
+	return v, env, nil
+}
+
+// readWatch is one do body being recorded: hit is set when a lookup
+// returns its program.
+type readWatch struct {
+	sym  *value.Symbol
+	prog *value.List
+	hit  atomic.Bool
+}
+
+// watching maps a program being recorded to its readWatch.
+var watching sync.Map
+
+func watchReads(sym *value.Symbol, prog *value.List) *readWatch {
+	w := &readWatch{sym: sym, prog: prog}
+	watching.Store(prog, w)
+	sym.Watch()
+	return w
+}
+
+func (w *readWatch) stop() {
+	w.sym.Unwatch()
+	watching.CompareAndDelete(w.prog, w)
+}
+
+// noteRead is called by Env.Lookup when a watched symbol's binding is
+// read.
+func noteRead(v value.Value) {
+	if l, ok := v.(*value.List); ok {
+		if w, ok := watching.Load(l); ok {
+			w.(*readWatch).hit.Store(true)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package spe
+
+import (
+	"sync"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/value"
+)
+
+// Incremental turns (issue 11 item 2): a turn whose program extends the
+// previous program of its handle starts from the interpreter state the
+// previous evaluation reached after the forms both programs share. The
+// rule that makes this exact is in eval/incr.go; the runtime only keeps,
+// per handle, the last Prefix an evaluation of a read program left, and
+// hands it to the next read program of that handle. A Prefix is
+// immutable, so a failed, recovered or fixed-up turn cannot spoil it.
+
+// prefixes holds the kept prefix of each handle.
+type prefixes struct {
+	mu sync.Mutex
+	m  map[string]*eval.Prefix
+	// counters for tests and benchmarks
+	evaluated int // body forms evaluated by recorded evaluations
+	reused    int // body forms taken from a kept prefix
+	resumed   int // evaluations that started from a kept prefix
+}
+
+// IncrementalStats reports how much incremental turns saved so far.
+type IncrementalStats struct {
+	Evaluated int // wrapper body forms evaluated
+	Reused    int // wrapper body forms not evaluated again
+	Resumed   int // turns that started from a kept prefix
+}
+
+// IncrementalStats returns the counters of incremental turns.
+func (rt *Runtime) IncrementalStats() IncrementalStats {
+	p := &rt.prefixes
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return IncrementalStats{Evaluated: p.evaluated, Reused: p.reused, Resumed: p.resumed}
+}
+
+// planTurn prepares the evaluation of form (read as rr, nil when the
+// runtime built it) for turn t.
+func (rt *Runtime) planTurn(t *turn, rr *eval.ReadResult, form value.Value) (value.Value, *eval.Spans, *eval.Incremental) {
+	if rr == nil {
+		return form, nil, nil
+	}
+	if rt.opts.FullTurns {
+		return form, rr.Spans, nil
+	}
+	p := &rt.prefixes
+	p.mu.Lock()
+	prev := p.m[t.handle]
+	p.mu.Unlock()
+	return prev.Plan(rr, form)
+}
+
+// keepPrefix keeps what the evaluation recorded by h leaves for t's
+// handle.
+func (rt *Runtime) keepPrefix(t *turn, h *eval.Incremental) {
+	if h == nil {
+		return
+	}
+	p := &rt.prefixes
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.evaluated += h.Evaluated
+	if h.Resumed {
+		p.resumed++
+		p.reused += h.Skip
+	}
+	if next := h.Next(); next != nil {
+		if p.m == nil {
+			p.m = map[string]*eval.Prefix{}
+		}
+		p.m[t.handle] = next
+	}
+}
