@@ -148,6 +148,33 @@ test('real spell eval: effects refused, step budget, timeout, unbalanced bracket
   assert.equal(ed.document.getText(), text);
 });
 
+test('real spell eval on a 5 MB file with multi-byte text: the form at the cursor, positions right', async () => {
+  const state = await activate({ 'eval.timeout': 300 });
+  const file = path.join(tmp, 'big.spl');
+  const parts = ['(def head "début")\n'];
+  let size = 0;
+  for (let i = 0; size < 5 * 1024 * 1024; i++) {
+    const line = `(defn f${i} [x] (str "é😀" x ${i}))\n`;
+    parts.push(line);
+    size += Buffer.byteLength(line);
+  }
+  parts.push('(f7 "ü")\n');
+  const text = parts.join('');
+  // The first form: only parsing the rest.
+  let ed = editorAt(state, text, file, 1);
+  let out = await vscode.commands.executeCommand('spell.evaluateTopLevelForm');
+  assert.equal(out.kind, 'ok', JSON.stringify(out).slice(0, 300));
+  assert.deepEqual(shown(state, ed).values, ['=> "début"']);
+  // The last form, after every definition (the timeout is a hang guard here).
+  const last = text.lastIndexOf('(f7');
+  ed = editorAt(state, text, file, last + 1);
+  out = await vscode.commands.executeCommand('spell.evaluateTopLevelForm');
+  assert.equal(out.kind, 'ok', JSON.stringify(out).slice(0, 300));
+  assert.equal(shown(state, ed).values.at(-1), '=> "é😀ü7"');
+  const lastLine = text.split('\n').length - 2;
+  assert.deepEqual(shown(state, ed).all.at(-1).range.end, new vscode.Position(lastLine, '(f7 "ü")'.length));
+});
+
 test('real spell test --json: a failing script becomes a diagnostic on its failing line', async () => {
   const state = await activate();
   const dir = path.join(tmp, 'tests');
