@@ -140,7 +140,7 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 	if !ok {
 		return form, rr.Spans, nil
 	}
-	doNode, ok := rr.Spans.nodes[do]
+	doNode, ok := rr.Spans.node(do)
 	if !ok || len(doNode.Kids) != do.Count() {
 		return form, rr.Spans, nil
 	}
@@ -154,10 +154,16 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 	h := &Incremental{Do: do, Name: name, Program: prog}
 	next := &Prefix{text: text, name: name, ends: ends}
 	spans := rr.Spans
-	if k == 0 {
+	switch {
+	case k == 0:
 		next.body = body
-		next.nodes = []map[any]*syntax.Node{nodesOf(body, lookIn([]map[any]*syntax.Node{rr.Spans.nodes}))}
-	} else {
+		next.nodes = []map[any]*syntax.Node{nodesOf(body, rr.Spans.node)}
+	case samePointers(body[:k], p.body[:k]):
+		// The reader already reused the kept forms (ReadProgramAfter).
+		h.Skip, h.Base, h.Snaps = k, p.snaps[k-1], p.snaps[:k:k]
+		next.body = body
+		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], rr.Spans.node))
+	default:
 		// The kept forms replace the ones just read from the same text:
 		// the snapshot's values (function bodies, quoted data) are those
 		// forms, and their syntax nodes locate them in this text too.
@@ -170,17 +176,17 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		nprog := value.NewList(items...)
 		nodes := rr.Spans.nodes
 		nodes[nprog], nodes[nev], nodes[ndo] = nodes[prog], nodes[ev], doNode
-		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: p.nodes}
+		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: append(p.nodes[:len(p.nodes):len(p.nodes)], rr.Spans.reused...)}
 		h.Do, h.Program = ndo, nprog
 		h.Skip, h.Base, h.Snaps = k, p.snaps[k-1], p.snaps[:k:k]
 		next.body = nb
-		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], lookIn([]map[any]*syntax.Node{rr.Spans.nodes})))
-		if len(next.nodes) > maxNodeMaps {
-			// One map of what the body still holds (pruned forms' nodes
-			// go): amortised over maxNodeMaps turns.
-			next.nodes = []map[any]*syntax.Node{nodesOf(nb, lookIn(next.nodes))}
-		}
+		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], rr.Spans.node))
 		form = nprog
+	}
+	if len(next.nodes) > maxNodeMaps {
+		// One map of what the body still holds (pruned forms' nodes go):
+		// amortised over maxNodeMaps turns.
+		next.nodes = []map[any]*syntax.Node{nodesOf(next.body, lookIn(next.nodes))}
 	}
 	next.prog = h.Program
 	h.next = next
@@ -200,11 +206,7 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, ends []int32) int {
 	if p == nil || p.name != name || len(p.snaps) == 0 || len(ends) < 2 {
 		return 0
 	}
-	n := min(len(text), len(p.text))
-	l := 0
-	for l < n && text[l] == p.text[l] {
-		l++
-	}
+	l := sharedPrefix(text, p.text)
 	if i := bytes.Index(text[:l], []byte("#(")); i >= 0 {
 		l = i
 	}
@@ -218,6 +220,39 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, ends []int32) int {
 		return 0
 	}
 	return k
+}
+
+// sharedPrefix returns the length of the longest common prefix of a and b.
+func sharedPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && string(a[i:i+64]) == string(b[i:i+64]) {
+		i += 64
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// samePointers reports whether a and b hold the same values, compared by
+// identity for collections.
+func samePointers(a, b []value.Value) bool {
+	for i := range a {
+		if !identical(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func identical(a, b value.Value) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }
 
 // nodesOf collects the syntax nodes of the values in forms, found by

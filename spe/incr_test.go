@@ -492,3 +492,55 @@ func FuzzIncrementalTurns(f *testing.F) {
 		checkIncrCase(t, randomIncrCase(seed))
 	})
 }
+
+// BenchmarkIncrementalTurn measures one turn of a program of about 10 KB,
+// 100 KB and 1 MB that grows by one form per turn (the usual extension),
+// with incremental turns on and forced off: everything but the model call
+// (reading, evaluation, editing and printing the next prefix; no trace).
+//
+//	go test ./spe -run XXX -bench IncrementalTurn -benchmem
+func BenchmarkIncrementalTurn(b *testing.B) {
+	for _, size := range []int{10 << 10, 100 << 10, 1 << 20} {
+		for _, mode := range []string{"incremental", "full"} {
+			b.Run(fmt.Sprintf("%dKB/%s", size>>10, mode), func(b *testing.B) {
+				body := programOfSize(size)
+				p := &benchTurns{b: b, first: body + `'(!extend))))`}
+				rt := New(Options{Provider: p, Recover: false, Limits: Limits{MaxDepth: 64, MaxConsecutiveErrors: 3}, FullTurns: mode == "full"})
+				p.last, p.rt = b.N+2, rt
+				b.SetBytes(int64(size))
+				if _, err := rt.Run(context.Background(), "<task>", []byte(Task("bench"))); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				st := rt.IncrementalStats()
+				b.ReportMetric(float64(st.Evaluated-p.start.Evaluated)/float64(b.N), "forms-evaluated/turn")
+			})
+		}
+	}
+}
+
+// benchTurns answers the big program first, then one def per turn; the
+// timer starts at the second turn.
+type benchTurns struct {
+	b     *testing.B
+	first string
+	last  int
+	rt    *Runtime
+	start IncrementalStats // at the second turn
+}
+
+func (p *benchTurns) Name() string { return "bench" }
+
+func (p *benchTurns) Complete(ctx context.Context, req *provider.Request) (*provider.Response, error) {
+	switch n := req.CallNumber; {
+	case n == 1:
+		return &provider.Response{Suffix: p.first}, nil
+	case n == 2:
+		p.start = p.rt.IncrementalStats()
+		p.b.ResetTimer()
+		fallthrough
+	case n < p.last:
+		return &provider.Response{Suffix: fmt.Sprintf(`(def g%d %d) '(!extend))))`, n, n)}, nil
+	}
+	return &provider.Response{Suffix: `:done)))`}, nil
+}
