@@ -784,18 +784,31 @@ func (c *compiler) localSlot(form value.Value) int {
 // leafCompare returns form's call node and steps when it is a comparison
 // of long constants and locals (an if runs it in place).
 func (c *compiler) leafCompare(form value.Value) (*callNode, int64) {
+	return c.leafOp(form, true)
+}
+
+// leafOp returns form's call node and steps when it is a long operation
+// (only a comparison when cmp) on long constants and locals: its consumer
+// runs it in place (compare, leafRun).
+func (c *compiler) leafOp(form value.Value, cmp bool) (*callNode, int64) {
 	l, ok := form.(*value.List)
-	if !ok || l.Count() != 3 {
+	if !ok || l.Count() < 2 {
 		return nil, 0
 	}
 	h, ok := l.First().(*value.Symbol)
 	if !ok || h.Eval != nil || h.NS != "" {
 		return nil, 0
 	}
-	switch o := longOps[h]; o.op {
+	o, ok := longOps[h]
+	if !ok || o.arity != l.Count()-1 {
+		return nil, 0
+	}
+	switch o.op {
 	case opLt, opGt, opLe, opGe, opEq:
 	default:
-		return nil, 0
+		if cmp {
+			return nil, 0
+		}
 	}
 	var n int64 = 1
 	for _, a := range l.Rest().Slice() {
@@ -815,6 +828,52 @@ func (c *compiler) leafCompare(form value.Value) (*callNode, int64) {
 		return nil, 0
 	}
 	return cn, n
+}
+
+// leafRun runs a leafOp node in place when its fast case applies (the same
+// steps as its code; no nesting level, as opICode's leaf path); false when
+// it did nothing.
+func (n *callNode) leafRun(in *Interp, fr *frame, nsteps int64) (int64, value.Value, bool) {
+	if fr.env != nil || in.steps+nsteps >= in.nextCheck || in.depth >= in.limits.MaxNesting || in.table.isEffect || n.head.EverBound() {
+		return 0, nil, false
+	}
+	o0 := &n.ops[0]
+	a, ok := o0.n, true
+	if o0.local {
+		s := &fr.slots[o0.slot]
+		a, ok = asInt(s.n, s.v)
+	}
+	var b int64
+	if ok && len(n.ops) == 2 {
+		o1 := &n.ops[1]
+		b = o1.n
+		if o1.local {
+			s := &fr.slots[o1.slot]
+			b, ok = asInt(s.n, s.v)
+		}
+	}
+	if !ok {
+		return 0, nil, false
+	}
+	switch n.op {
+	case opSub:
+		if c := a - b; (c < a) == (b > 0) {
+			in.steps += nsteps
+			return c, intSlot, true
+		}
+		return 0, nil, false
+	case opAdd:
+		if c := a + b; (c > a) == (b > 0) {
+			in.steps += nsteps
+			return c, intSlot, true
+		}
+		return 0, nil, false
+	}
+	x, v, ok := longOp(n.op, a, b)
+	if ok {
+		in.steps += nsteps
+	}
+	return x, v, ok
 }
 
 // compare runs a leafCompare node in place when its fast case applies (the
@@ -1464,6 +1523,10 @@ type callNode struct {
 type operand struct {
 	k     code
 	ik    icode
+	// leaf is the operand's call node when it is a leaf long operation
+	// (see leafRun), with its steps.
+	leaf      *callNode
+	leafSteps int64
 	v     value.Value
 	n     int64
 	slot  int
@@ -1485,7 +1548,9 @@ func (c *compiler) operand(form value.Value, k code, ik icode) operand {
 			}
 		}
 	}
-	return operand{k: k, ik: ik}
+	o := operand{k: k, ik: ik}
+	o.leaf, o.leafSteps = c.leafOp(form, false)
+	return o
 }
 
 // get evaluates the operand: a local costs its step like a symbol.
@@ -1603,7 +1668,13 @@ func (n *callNode) icode() icode {
 				var v value.Value
 				var err error
 				if o := &n.ops[i]; !o.local && !o.isVal {
-					x, v, err = o.ik(in, fr)
+					var ok bool
+					if o.leaf != nil {
+						x, v, ok = o.leaf.leafRun(in, fr, o.leafSteps)
+					}
+					if !ok {
+						x, v, err = o.ik(in, fr)
+					}
 				} else {
 					x, v, err = o.iget(in, fr)
 				}
