@@ -1521,18 +1521,18 @@ type callNode struct {
 // operand is an argument of a call: a constant and a local are read in
 // place, anything else runs its code.
 type operand struct {
-	k     code
-	ik    icode
+	k  code
+	ik icode
 	// leaf is the operand's call node when it is a leaf long operation
 	// (see leafRun), with its steps.
 	leaf      *callNode
 	leafSteps int64
-	v     value.Value
-	n     int64
-	slot  int
-	local bool
-	isVal bool
-	isInt bool
+	v         value.Value
+	n         int64
+	slot      int
+	local     bool
+	isVal     bool
+	isInt     bool
 }
 
 func (c *compiler) operand(form value.Value, k code, ik icode) operand {

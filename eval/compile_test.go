@@ -284,3 +284,37 @@ func FuzzCompiled(f *testing.F) {
 		}
 	})
 }
+
+// TestTopLevelDefnRunsCompiled: a function defined and called at the top
+// level of a program, as `spell run` evaluates it (EvalTurn on the pipeline
+// environment, bare and in a wrapper), runs its compiled body: the call
+// from the tree walker compiles it (callSpell → compiledFn) and the
+// recursive calls inside go through the compiled call path.
+func TestTopLevelDefnRunsCompiled(t *testing.T) {
+	if compileOff {
+		t.Skip("compiler off")
+	}
+	for _, src := range []string{
+		"(do (defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 12))",
+		"(quine completion (eval (do (defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 12))))",
+	} {
+		rr, err := ReadProgram("fib.spl", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := New(context.Background(), Options{})
+		in.Spans = rr.Spans
+		v, _, err := in.EvalTurn(rr.Form, PipelineEnv())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(value.PrStr(v), "144") {
+			t.Fatalf("%s: got %s", src, value.PrStr(v))
+		}
+		// fib 12 nests 12 calls: each compiled call takes a frame of the
+		// interpreter's pool (the tree walker takes none).
+		if len(in.frames) < 12 {
+			t.Errorf("%s: %d compiled frames used, want at least 12 (the calls did not run compiled)", src, len(in.frames))
+		}
+	}
+}
