@@ -318,3 +318,36 @@ func TestTopLevelDefnRunsCompiled(t *testing.T) {
 		}
 	}
 }
+
+// TestCompiledLimitsAtEveryStep: the compiler's in-place paths (leaf
+// operations and comparisons, local branches, unboxed returns, recur on
+// the Go stack) charge steps and nesting exactly as the tree walker: with
+// the step limit at every count a small run reaches, and every nesting
+// limit up to its depth, both evaluators fail at the same step, place and
+// form (or give the same value).
+func TestCompiledLimitsAtEveryStep(t *testing.T) {
+	progs := []string{
+		"(do (defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 5))",
+		"(loop [i 0 acc 0] (if (< i 12) (recur (inc i) (+ acc i)) acc))",
+		"(do (defn f [a b] (if (<= a b) (- b a) (dec (+ a b)))) (loop [i 0 acc 0] (if (>= i 6) acc (recur (inc i) (f i 3)))))",
+		"(do (defn g [x] (if (= x 0) x (g (dec x)))) (defn h [x] (let [y (inc x)] (if (> y 3) y (h y)))) [(g 6) (h 0)])",
+	}
+	for _, src := range progs {
+		_, res, err := RunProgram(context.Background(), "s.spl", []byte(src), Options{Seed: 1})
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		for max := int64(1); max <= res.Steps+1; max++ {
+			off, on := bothWays("s.spl", []byte(src), Limits{MaxSteps: max})
+			if off != on {
+				t.Fatalf("%s with MaxSteps %d:\ncompiler off:\n%s\ncompiler on:\n%s", src, max, off, on)
+			}
+		}
+		for depth := 1; depth <= 40; depth++ {
+			off, on := bothWays("s.spl", []byte(src), Limits{MaxNesting: depth})
+			if off != on {
+				t.Fatalf("%s with MaxNesting %d:\ncompiler off:\n%s\ncompiler on:\n%s", src, depth, off, on)
+			}
+		}
+	}
+}
