@@ -104,9 +104,9 @@ func BenchmarkFib(b *testing.B) {
 // treeWalker switches the compiler off until the returned function runs
 // (the "tree" benchmarks measure the evaluator before the compiler).
 func treeWalker() func() {
-	saved := compileOff
-	compileOff = true
-	return func() { compileOff = saved }
+	saved := compileOff.Load()
+	compileOff.Store(true)
+	return func() { compileOff.Store(saved) }
 }
 
 func loopGo(n int64) int64 {

@@ -40,7 +40,9 @@ import (
 
 // compileOff switches the compiler off (benchmarks and the differential
 // tests compare both evaluators in one process).
-var compileOff bool
+// It is atomic: a future started by one test program may still run while
+// the next switches it.
+var compileOff atomic.Bool
 
 // Functions that build the closures hot code runs are marked go:noinline:
 // a closure cloned into its builder's caller by inlining does not get
@@ -372,7 +374,7 @@ type fnCode struct {
 // nil when its parameters are not plain symbols (the tree walker binds
 // them).
 func (in *Interp) compiledFn(fn *value.SpellFn, info *fnInfo) *fnCode {
-	if compileOff || !info.simple || info.variadic || info.err != "" {
+	if compileOff.Load() || !info.simple || info.variadic || info.err != "" {
 		return nil
 	}
 	if fc := info.code.Load(); fc != nil {
@@ -442,7 +444,7 @@ type loopCode struct {
 // loopUnit returns the compiled form of loop l, compiling it on first use;
 // nil when the compiler is off or the loop is outside its subset.
 func (in *Interp) loopUnit(l *value.List) *loopCode {
-	if compileOff {
+	if compileOff.Load() {
 		return nil
 	}
 	loopCache.Lock()

@@ -200,11 +200,11 @@ var fnLitNames = regexp.MustCompile(`__[0-9]+#`)
 
 // bothWays returns the outcome with the compiler off, then on.
 func bothWays(name string, src []byte, lim Limits) (string, string) {
-	saved := compileOff
-	defer func() { compileOff = saved }()
-	compileOff = true
+	saved := compileOff.Load()
+	defer func() { compileOff.Store(saved) }()
+	compileOff.Store(true)
 	off := compileOutcome(name, src, lim)
-	compileOff = false
+	compileOff.Store(false)
 	on := compileOutcome(name, src, lim)
 	return off, on
 }
@@ -235,7 +235,7 @@ func TestCompiledSameOutcome(t *testing.T) {
 // loop/recur allocate nothing per call or iteration (Go boxes integers
 // below 256 without allocating): running twice the calls allocates no more.
 func TestCompiledNoAllocation(t *testing.T) {
-	if compileOff {
+	if compileOff.Load() {
 		t.Skip("compiler off")
 	}
 	allocs := func(src string) float64 {
@@ -291,7 +291,7 @@ func FuzzCompiled(f *testing.F) {
 // from the tree walker compiles it (callSpell → compiledFn) and the
 // recursive calls inside go through the compiled call path.
 func TestTopLevelDefnRunsCompiled(t *testing.T) {
-	if compileOff {
+	if compileOff.Load() {
 		t.Skip("compiler off")
 	}
 	for _, src := range []string{
