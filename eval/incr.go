@@ -90,14 +90,6 @@ type Prefix struct {
 	nodes []map[any]*syntax.Node
 }
 
-// Forms returns the number of body forms whose state is kept.
-func (p *Prefix) Forms() int {
-	if p == nil {
-		return 0
-	}
-	return len(p.snaps)
-}
-
 // maxNodeMaps bounds the node maps a Prefix chains before merging them.
 const maxNodeMaps = 16
 

@@ -1,6 +1,7 @@
 package spe
 
 import (
+	"strconv"
 	"sync"
 
 	"github.com/spell-go/spell/eval"
@@ -15,7 +16,7 @@ import (
 // hands it to the next read program of that handle. A Prefix is
 // immutable, so a failed, recovered or fixed-up turn cannot spoil it.
 
-// prefixes holds the kept prefix of each handle.
+// prefixes holds the kept prefix of each handle and depth.
 type prefixes struct {
 	mu sync.Mutex
 	m  map[string]*eval.Prefix
@@ -40,6 +41,11 @@ func (rt *Runtime) IncrementalStats() IncrementalStats {
 	return IncrementalStats{Evaluated: p.evaluated, Reused: p.reused, Resumed: p.resumed}
 }
 
+// prefixKey is the key of a turn's kept prefix: its handle and depth, so
+// that a nested self-call's programs do not replace those of the turn
+// that made it (which its next extension continues).
+func prefixKey(t *turn) string { return t.handle + " " + strconv.Itoa(t.depth) }
+
 // planTurn prepares the evaluation of form (read as rr, nil when the
 // runtime built it) for turn t.
 func (rt *Runtime) planTurn(t *turn, rr *eval.ReadResult, form value.Value) (value.Value, *eval.Spans, *eval.Incremental) {
@@ -51,7 +57,7 @@ func (rt *Runtime) planTurn(t *turn, rr *eval.ReadResult, form value.Value) (val
 	}
 	p := &rt.prefixes
 	p.mu.Lock()
-	prev := p.m[t.handle]
+	prev := p.m[prefixKey(t)]
 	p.mu.Unlock()
 	return prev.Plan(rr, form)
 }
@@ -74,6 +80,6 @@ func (rt *Runtime) keepPrefix(t *turn, h *eval.Incremental) {
 		if p.m == nil {
 			p.m = map[string]*eval.Prefix{}
 		}
-		p.m[t.handle] = next
+		p.m[prefixKey(t)] = next
 	}
 }
