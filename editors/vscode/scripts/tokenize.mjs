@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Tokenizes Spell source with the extension's TextMate grammar, using the same engine as VS Code
-// (vscode-textmate + vscode-oniguruma). Library for render-html.mjs; as a command it prints one
+// (vscode-textmate + vscode-oniguruma). Library for the colour tests; as a command it prints one
 // line per token: `line:col 'text' scope scope …` (handy when writing grammar tests).
 //
 //   node scripts/tokenize.mjs FILE.spl
