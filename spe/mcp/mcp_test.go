@@ -85,7 +85,7 @@ func TestInMemoryCatalogueAndCalls(t *testing.T) {
 	for _, x := range c.Tools {
 		names = append(names, x.Name)
 	}
-	if strings.Join(names, " ") != "add broken echo env fail hang stale" {
+	if strings.Join(names, " ") != "add broken echo env fail hang stale touch" {
 		t.Fatalf("tools = %v", names)
 	}
 	echo := tool(t, c, "echo")
