@@ -125,9 +125,13 @@ func validEscapeStart(b byte) bool {
 }
 
 func (c *Completion) sanitise(t []byte, balance bool) []byte {
-	out := make([]byte, 0, len(t)+16)
-	depth := 0
-	lineStart := true
+	return c.sanitiseFrom(t, 0, make([]byte, 0, len(t)+16), 0, true, balance)
+}
+
+// sanitiseFrom is sanitise from byte i of t on, with out holding the output
+// for t[:i] and depth and lineStart the state after it (an incremental
+// read resumes there, resume.go).
+func (c *Completion) sanitiseFrom(t []byte, i int, out []byte, depth int, lineStart bool, balance bool) []byte {
 	orig := func(i int) int { return c.base + i }
 	copyToEOL := func(i int) int {
 		j := bytes.IndexByte(t[i:], '\n')
@@ -137,7 +141,6 @@ func (c *Completion) sanitise(t []byte, balance bool) []byte {
 		out = append(out, t[i:i+j]...)
 		return i + j
 	}
-	i := 0
 	for i < len(t) {
 		ch := t[i]
 		if lineStart {

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
@@ -20,7 +21,9 @@ import (
 // Long runs (issue 11 items 3 and 5). Every benchmark here replays a
 // transcript through the whole `spell run` path (provider, prompt, trace,
 // reader, evaluator) and reports, beside ns/op, what the targets are about:
-// ns/turn, the trace's bytes and the heap in use at two points of the run.
+// ns/turn and cpu-ns/turn (the process's CPU time: the measure that
+// means something on a loaded machine), the trace's bytes and the heap in
+// use at two points of the run.
 //
 //	go test ./cmd/spell/cli -run XXX -bench 'Replay|TurnOverhead' -benchtime 1x -benchmem
 
@@ -82,6 +85,7 @@ func benchReplay(b *testing.B, turns int) {
 	var probe heapProbe
 	probe.at = []int{turns / 5, turns * 4 / 5}
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", i))
 		probe.reset()
@@ -96,6 +100,7 @@ func benchReplay(b *testing.B, turns int) {
 	}
 	b.ReportMetric(float64(traceBytes), "trace-bytes")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*turns), "ns/turn")
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N*turns), "cpu-ns/turn")
 	if h := probe.heap; h[0] > 0 && h[1] > 0 {
 		b.ReportMetric(float64(h[0]), "heap-early-B")
 		b.ReportMetric(float64(h[1]), "heap-late-B")
@@ -176,8 +181,10 @@ func benchTurnOverhead(b *testing.B, size int) {
 	if err := os.WriteFile(tr, []byte(t.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
+	var cpu time.Duration
 	v, err := runReplay(tr, filepath.Join(tmp, "run"), b.N+2, func(pending bool, info spe.ProgressInfo) {
 		if pending && info.Turn == 2 {
+			cpu = processCPU()
 			b.StartTimer()
 		}
 	})
@@ -185,6 +192,7 @@ func benchTurnOverhead(b *testing.B, size int) {
 	if err != nil || value.PrStr(v) != ":done" {
 		b.Fatalf("value %v, error %v", v, err)
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/turn")
 }
 
 // filler is about size bytes of top-level forms (definitions of small

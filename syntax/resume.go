@@ -1,0 +1,124 @@
+package syntax
+
+import (
+	"math"
+	"sort"
+)
+
+// Incremental reading (issue 11). A turn's program is mostly the text of
+// the previous program of its handle again (its prompt, the program so
+// far) and the model's new text after it. Reading is a left-to-right
+// pass whose state between two forms is small: the lists still open, the
+// forms they hold so far, the sanitiser's paren depth. ReadCompletionAfter
+// takes that state from the previous reading at the end of the last form
+// both texts share whole, and reads only the rest: the result is
+// ReadCompletion's, with the shared forms' nodes taken over.
+
+// Resumed is a completion read after an earlier one.
+type Resumed struct {
+	C *Completion
+	// Path are the lists open where reading resumed, outermost first (new
+	// nodes: the outermost is C's form); Prev are the previous reading's
+	// nodes they stand for, and Keep[i] is how many of Path[i]'s first
+	// kids are Prev[i]'s, taken over as they were.
+	Path, Prev []*Node
+	Keep       []int
+	// Cut is the offset (in both texts) where reading resumed.
+	Cut int
+}
+
+// ReadCompletionAfter reads text as ReadCompletion(name, text) does, taking
+// over the reading prev made of the bytes text shares with prev's text. It
+// returns nil when it cannot (no shared form, a code fence, an error or a
+// repaired escape in the shared part): the caller then reads text whole.
+func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
+	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 {
+		return nil
+	}
+	if _, _, _, fenced := StripFence(text); fenced {
+		return nil
+	}
+	d := sharedPrefix(prev.Original, text)
+	// Descend through the lists open at d: keep the kids that end before
+	// d (the byte after each is shared too, so it ends in text as well).
+	var prevPath []*Node
+	var keep []int
+	for n := prev.File.Forms[0]; ; {
+		if n.Kind != List || int(n.OpenEnd) >= d {
+			break
+		}
+		kids := n.Kids
+		j := sort.Search(len(kids), func(i int) bool { return int(kids[i].End) >= d })
+		prevPath, keep = append(prevPath, n), append(keep, j)
+		if j < len(kids) && kids[j].Kind == List && int(kids[j].OpenEnd) < d {
+			n = kids[j]
+			continue
+		}
+		break
+	}
+	if len(prevPath) == 0 {
+		return nil
+	}
+	last, j := prevPath[len(prevPath)-1], keep[len(keep)-1]
+	cut := int(last.OpenEnd)
+	if j > 0 {
+		cut = int(last.Kids[j-1].End)
+	}
+	for _, e := range prev.File.Errors {
+		if int(e.Off) < cut {
+			return nil
+		}
+	}
+	if len(prev.ins) > 0 && prev.ins[0] < cut {
+		return nil
+	}
+	c := &Completion{Original: text}
+	for _, r := range prev.Repairs {
+		if r.Off < cut && r.Kind == RepairCommentMarker {
+			c.Repairs = append(c.Repairs, r)
+		}
+	}
+	// Between forms the sanitiser is at line content (a token just ended)
+	// with one open paren per open list.
+	out := make([]byte, 0, len(text)+16+len(prevPath))
+	out = append(out, prev.Text[:cut]...)
+	c.Text = c.sanitiseFrom(text, cut, out, len(prevPath), false, true)
+
+	f := &File{Name: name, Src: c.Text}
+	for _, dn := range prev.File.Discards {
+		if int(dn.Start) < cut {
+			f.Discards = append(f.Discards, dn)
+		}
+	}
+	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut)}
+	path := make([]*Node, len(prevPath))
+	for i, pn := range prevPath {
+		n := p.alloc()
+		*n = Node{Kind: pn.Kind, Lead: pn.Lead, Start: pn.Start, OpenEnd: pn.OpenEnd, CloseStart: -1, End: pn.OpenEnd}
+		p.stack = append(p.stack, frame{node: n, kids: len(p.scratch)})
+		p.scratch = append(p.scratch, pn.Kids[:keep[i]]...)
+		path[i] = n
+	}
+	p.run()
+	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Off < f.Errors[j].Off })
+	sort.Slice(f.Discards, func(i, j int) bool { return f.Discards[i].Start < f.Discards[j].Start })
+	c.File = f
+	c.first()
+	if c.Form != path[0] {
+		return nil
+	}
+	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut}
+}
+
+// sharedPrefix is the length of the longest common prefix of a and b.
+func sharedPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && string(a[i:i+64]) == string(b[i:i+64]) {
+		i += 64
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,137 @@
+package syntax
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// resumeSnippets are pieces of programs: forms, trivia and broken text.
+var resumeSnippets = []string{
+	"(def v1 {:n 1 :name \"item 1\"})", " ", "\n", "'(!extend)", "(quote (!extend))",
+	"(str \"a (paren\" \\( \\))", "; a comment (\n", "// c-style\n", "(re-find #\"\\d+(\" s)",
+	"\"bad \\d escape\"", "#_(ignored 1)", "#(+ % 1)", "[1 2 {:a #{3}}]", "^:meta (f)", ")", "]",
+	"(unclosed", "{:a}", "{:a 1 :a 2}", "\"unterminated", "`x", "@y", "\\c", "\\space", "x;y\n",
+	"(do (f) (g))", "#!shebang\n", "   // indented marker\n", "*/ end\n", "(think \"r\" (prune 2))",
+	"12N 1.5M 3/4", ":kw/name", "sym/name", "#{1 1}", "(fn [x] x)", "```", "\r\n",
+}
+
+func randomText(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(resumeSnippets[r.Intn(len(resumeSnippets))])
+		if r.Intn(3) == 0 {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// TestReadCompletionAfter: a resumed reading is the whole reading, field
+// for field, for programs that extend, edit or break the previous one; and
+// a turn that appends forms takes over every earlier body form.
+func TestReadCompletionAfter(t *testing.T) {
+	const head = "(quine completion (eval (do (quine prompt \"count\") "
+	r := rand.New(rand.NewSource(1))
+	resumed := 0
+	for i := 0; i < 4000; i++ {
+		prev := head + randomText(r, r.Intn(12))
+		if i%5 == 0 {
+			prev = randomText(r, r.Intn(8)) // not even a wrapper
+		}
+		var next string
+		switch i % 4 {
+		case 0: // append
+			next = prev + randomText(r, 1+r.Intn(4))
+		case 1: // cut anywhere and continue
+			next = prev[:r.Intn(len(prev)+1)] + randomText(r, r.Intn(5))
+		case 2: // the previous program closed, then more
+			next = prev + ")))" + randomText(r, r.Intn(3))
+		default: // an edit in the middle
+			k := r.Intn(len(prev) + 1)
+			next = prev[:k] + randomText(r, 1) + prev[k:]
+		}
+		pc := ReadCompletion("prev", []byte(prev))
+		want := ReadCompletion("next", []byte(next))
+		got := ReadCompletionAfter(pc, "next", []byte(next))
+		if got == nil {
+			continue
+		}
+		resumed++
+		if msg := diffCompletion(got.C, want); msg != "" {
+			t.Fatalf("prev %q\nnext %q\ncut %d: %s", prev, next, got.Cut, msg)
+		}
+	}
+	t.Logf("%d of 4000 readings resumed", resumed)
+	if resumed < 1000 {
+		t.Errorf("only %d of 4000 readings resumed", resumed)
+	}
+
+	// The usual turn: every body form of the previous program is kept.
+	prev := head + "(def a 1) (def b [1 2]) '(!extend)"
+	next := head + "(def a 1) (def b [1 2]) (quote (!extend)) (def c 3) '(!extend)"
+	got := ReadCompletionAfter(ReadCompletion("p", []byte(prev)), "n", []byte(next))
+	if got == nil {
+		t.Fatal("not resumed")
+	}
+	if k := got.Keep[len(got.Keep)-1]; k != 4 || len(got.Path) != 3 {
+		t.Errorf("kept %d kids of %d open lists, want 4 of 3 (do, quine prompt, def a, def b)", k, len(got.Path))
+	}
+}
+
+// diffCompletion describes how two completions differ ("" when they do
+// not), comparing every field and the trees node by node.
+func diffCompletion(a, b *Completion) string {
+	switch {
+	case string(a.Text) != string(b.Text):
+		return fmt.Sprintf("text %q, want %q", a.Text, b.Text)
+	case string(a.Original) != string(b.Original):
+		return "original differs"
+	case !reflect.DeepEqual(a.Repairs, b.Repairs):
+		return fmt.Sprintf("repairs %+v, want %+v", a.Repairs, b.Repairs)
+	case a.base != b.base || !reflect.DeepEqual(a.ins, b.ins):
+		return fmt.Sprintf("base/ins %d %v, want %d %v", a.base, a.ins, b.base, b.ins)
+	case (a.Err == nil) != (b.Err == nil) || a.Err != nil && !reflect.DeepEqual(*a.Err, *b.Err):
+		return fmt.Sprintf("err %+v, want %+v", a.Err, b.Err)
+	}
+	fa, fb := a.File, b.File
+	if fa.TrailStart != fb.TrailStart || fa.Truncated != fb.Truncated || len(fa.Forms) != len(fb.Forms) ||
+		len(fa.Errors) != len(fb.Errors) || len(fa.Discards) != len(fb.Discards) {
+		return fmt.Sprintf("file: trail %d/%d forms %d/%d errors %d/%d discards %d/%d", fa.TrailStart, fb.TrailStart,
+			len(fa.Forms), len(fb.Forms), len(fa.Errors), len(fb.Errors), len(fa.Discards), len(fb.Discards))
+	}
+	for i := range fa.Errors {
+		if !reflect.DeepEqual(*fa.Errors[i], *fb.Errors[i]) {
+			return fmt.Sprintf("error %d: %+v, want %+v", i, *fa.Errors[i], *fb.Errors[i])
+		}
+	}
+	for i := range fa.Discards {
+		if msg := diffNode(fa.Discards[i], fb.Discards[i]); msg != "" {
+			return "discard: " + msg
+		}
+	}
+	for i := range fa.Forms {
+		if msg := diffNode(fa.Forms[i], fb.Forms[i]); msg != "" {
+			return "form: " + msg
+		}
+	}
+	if (a.Form == nil) != (b.Form == nil) {
+		return "form presence differs"
+	}
+	return ""
+}
+
+func diffNode(a, b *Node) string {
+	if a.Kind != b.Kind || a.Flags != b.Flags || a.Lead != b.Lead || a.Start != b.Start || a.OpenEnd != b.OpenEnd ||
+		a.CloseStart != b.CloseStart || a.End != b.End || len(a.Kids) != len(b.Kids) {
+		return fmt.Sprintf("node %+v, want %+v", *a, *b)
+	}
+	for i := range a.Kids {
+		if msg := diffNode(a.Kids[i], b.Kids[i]); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
