@@ -80,6 +80,10 @@ type lowerer struct {
 	f     *syntax.File
 	spans *Spans
 	fn    *fnLitCtx
+	// An incremental read (readincr.go): the open lists whose first kids
+	// are taken over from the previous read, and where the first #( is.
+	reuse map[*syntax.Node]reusedKids
+	fnLit int32
 }
 
 type fnLitCtx struct {
@@ -94,10 +98,14 @@ var fnLitCounter atomic.Int64
 // errors (rejected forms, invalid tokens, duplicate keys) are returned
 // with their span.
 func Lower(f *syntax.File, n *syntax.Node) (value.Value, *Spans, error) {
-	src := &Source{Name: f.Name, Lines: f.LineTable()}
-	lw := &lowerer{f: f, spans: &Spans{src: src, nodes: map[any]*syntax.Node{}}}
+	lw := newLowerer(f)
 	v, err := lw.lower(n)
 	return v, lw.spans, err
+}
+
+func newLowerer(f *syntax.File) *lowerer {
+	src := &Source{Name: f.Name, Lines: f.LineTable()}
+	return &lowerer{f: f, spans: &Spans{src: src, nodes: map[any]*syntax.Node{}}, fnLit: math.MaxInt32}
 }
 
 func (lw *lowerer) errAt(n *syntax.Node, msg string) error {
@@ -106,7 +114,11 @@ func (lw *lowerer) errAt(n *syntax.Node, msg string) error {
 
 func (lw *lowerer) kids(n *syntax.Node) ([]value.Value, error) {
 	out := make([]value.Value, 0, len(n.Kids))
-	for _, k := range n.Kids {
+	kids := n.Kids
+	if r, ok := lw.reuse[n]; ok {
+		out, kids = r.take(out), kids[r.keep:]
+	}
+	for _, k := range kids {
 		v, err := lw.lower(k)
 		if err != nil {
 			return nil, err
@@ -189,6 +201,7 @@ func (lw *lowerer) lower(n *syntax.Node) (value.Value, error) {
 		if lw.fn != nil {
 			return nil, lw.errAt(n, "Nested #()s are not allowed")
 		}
+		lw.fnLit = min(lw.fnLit, n.Start)
 		ctx := &fnLitCtx{id: fnLitCounter.Add(1)}
 		lw.fn = ctx
 		items, err := lw.kids(n)
@@ -321,6 +334,8 @@ type ReadResult struct {
 	Completion *syntax.Completion
 	Form       value.Value
 	Spans      *Spans
+
+	incr readIncr // what a later ReadProgramAfter needs (readincr.go)
 }
 
 // ReadProgram reads text in completion mode (language.md §1.3): repairs,
@@ -335,7 +350,9 @@ func ReadProgram(name string, text []byte) (*ReadResult, error) {
 		src := &Source{Name: name, Lines: c.File.LineTable()}
 		return r, &Error{Msg: c.Err.LangMessage(), Span: &Span{File: src, Start: c.Err.Off, End: c.Err.End}}
 	}
-	v, spans, err := Lower(c.File, c.Form)
-	r.Form, r.Spans = v, spans
+	lw := newLowerer(c.File)
+	v, err := lw.lower(c.Form)
+	r.Form, r.Spans = v, lw.spans
+	r.incr = readIncr{ok: err == nil, fnLit: lw.fnLit}
 	return r, err
 }

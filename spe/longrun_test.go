@@ -67,3 +67,18 @@ func TestPromptSHAIncremental(t *testing.T) {
 		t.Errorf("hashed %d bytes for %d prompts of %d bytes in all (the last is %d)", hashed, len(prompts), total, last)
 	}
 }
+
+// TestPromptPrintingIncremental: a turn that appends one form prints
+// (value.PrefixCache) only the forms the previous prompt did not hold:
+// reading resumes from the previous program's reading and keeps its
+// values, so the printer recognises them (before: every prompt printed
+// every form, 2,000 turns printed 2 million forms).
+func TestPromptPrintingIncremental(t *testing.T) {
+	const n = 200
+	rt, prompts := growRun(t, n)
+	printed := rt.printers["main 0"].Printed
+	t.Logf("%d prompts printed %d body forms", len(prompts), printed)
+	if printed > 4*n {
+		t.Errorf("%d prompts printed %d body forms (at most %d: the new ones)", len(prompts), printed, 4*n)
+	}
+}

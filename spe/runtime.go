@@ -121,6 +121,8 @@ type Runtime struct {
 	// printers print each handle's prompts incrementally (normalise), per
 	// handle and depth; guarded by lmu.
 	printers map[string]*value.PrefixCache
+	// reads are the last program read per handle and depth (read.go).
+	reads map[string]*eval.ReadResult
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
@@ -314,13 +316,13 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 		ctx, cancel = context.WithTimeout(ctx, rt.opts.Limits.Timeout)
 		defer cancel()
 	}
-	rr, err := eval.ReadProgram(name, text)
+	root := &turn{handle: "main"}
+	rr, err := rt.read(root, name, string(text))
 	if err != nil {
 		return nil, err
 	}
 	ctx, main := rt.startMulti(ctx)
 	main.checkpoint = rr.Form
-	root := &turn{handle: "main"}
 	v, err := rt.runRoot(ctx, root, rr.Form, rr)
 	rt.multi.stop(main)
 	if err != nil {
@@ -413,7 +415,7 @@ func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, erro
 			name = file
 		}
 	}
-	rr, rerr := eval.ReadProgram(name, []byte(text))
+	rr, rerr := rt.read(t, name, text)
 	if rr != nil && rr.Completion != nil {
 		var repairs []trace.Repair
 		for _, r := range rr.Completion.Repairs {

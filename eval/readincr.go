@@ -1,0 +1,147 @@
+package eval
+
+import (
+	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/syntax"
+)
+
+// Incremental reading (issue 11). A turn's program text is the previous
+// program of its handle again up to some point (its prompt: the program
+// so far, reopened) and new text after it. ReadProgramAfter resumes the
+// reader where the two texts stop sharing whole forms
+// (syntax.ReadCompletionAfter) and takes the previous reading's values of
+// those forms over, the same values: a turn reads what it added, not the
+// whole program, and the forms it did not change keep their identity
+// (incremental evaluation and the prompt printer's cache rely on that).
+//
+// The spans of the values taken over stay in the maps of the readings
+// that made them (Spans.reused, newest last); a reading carries the
+// entries of its own new values that the next reading keeps. Every
+// maxSpanLayers readings the layers are merged into one map of what the
+// program still holds, so pruned forms are not kept alive.
+
+// maxSpanLayers bounds the span maps a reading chains before merging them.
+const maxSpanLayers = 32
+
+// readIncr is what a reading leaves for ReadProgramAfter.
+type readIncr struct {
+	ok    bool  // the reading succeeded: a later one may resume from it
+	fnLit int32 // start of the first #( read (math.MaxInt32: none)
+}
+
+// reusedKids are the first keep kids of an open list, taken over from the
+// previous reading's value prev of that list.
+type reusedKids struct {
+	prev *value.List
+	keep int
+}
+
+func (r reusedKids) take(out []value.Value) []value.Value {
+	l := r.prev
+	for i := 0; i < r.keep; i++ {
+		out = append(out, l.First())
+		l = l.Rest()
+	}
+	return out
+}
+
+// ReadProgramAfter reads text as ReadProgram(name, text) does. prev is an
+// earlier reading (of the program this one continues; nil: none): the
+// forms both texts share whole are taken over from it, values, nodes and
+// spans. The result is ReadProgram's, except that those forms are prev's
+// values rather than equal new ones.
+func ReadProgramAfter(prev *ReadResult, name string, text []byte) (*ReadResult, error) {
+	if r := readAfter(prev, name, text); r != nil {
+		return r, nil
+	}
+	return ReadProgram(name, text)
+}
+
+// readAfter is the resumed reading, or nil when it cannot be done (the
+// whole reading then gives the result, errors included).
+func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
+	if prev == nil || !prev.incr.ok || prev.Spans == nil || prev.Completion == nil {
+		return nil
+	}
+	res := syntax.ReadCompletionAfter(prev.Completion, name, text)
+	if res == nil || int(prev.incr.fnLit) < res.Cut || res.C.Err != nil {
+		// #( numbers its parameters by reading order: the whole reading
+		// would name the ones after the cut differently.
+		return nil
+	}
+	lw := newLowerer(res.C.File)
+	lw.reuse = make(map[*syntax.Node]reusedKids, len(res.Path))
+	pv, ok := prev.Form.(*value.List)
+	for i, n := range res.Path {
+		if !ok || pv.Count() != len(res.Prev[i].Kids) {
+			return nil
+		}
+		lw.reuse[n] = reusedKids{prev: pv, keep: res.Keep[i]}
+		if i+1 < len(res.Path) {
+			l := pv
+			for k := 0; k < res.Keep[i]; k++ {
+				l = l.Rest()
+			}
+			pv, ok = l.First().(*value.List)
+		}
+	}
+	v, err := lw.lower(res.C.Form)
+	if err != nil {
+		return nil
+	}
+	fnLit := lw.fnLit
+	if prev.incr.fnLit < fnLit {
+		fnLit = prev.incr.fnLit
+	}
+	spans := lw.spans
+	// The previous reading's own entries that this one keeps: those of
+	// nodes that end before the cut (the open lists end after it).
+	carry := make(map[any]*syntax.Node)
+	for k, n := range prev.Spans.nodes {
+		if int(n.End) <= res.Cut {
+			carry[k] = n
+		}
+	}
+	spans.reused = append(prev.Spans.reused[:len(prev.Spans.reused):len(prev.Spans.reused)], carry)
+	if len(spans.reused) >= maxSpanLayers {
+		spans.reused = []map[any]*syntax.Node{spans.liveReused(v)}
+	}
+	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit}}
+}
+
+// liveReused is one map of the reused entries of the values form holds.
+func (s *Spans) liveReused(form value.Value) map[any]*syntax.Node {
+	out := map[any]*syntax.Node{}
+	var walk func(v value.Value)
+	note := func(v value.Value) {
+		if _, fresh := s.nodes[v]; fresh {
+			return
+		}
+		if n, ok := s.node(v); ok {
+			out[v] = n
+		}
+	}
+	walk = func(v value.Value) {
+		switch x := v.(type) {
+		case *value.List:
+			note(x)
+			for y := x; y.Count() > 0; y = y.Rest() {
+				walk(y.First())
+			}
+		case *value.Vector:
+			note(x)
+			for i := 0; i < x.Count(); i++ {
+				e, _ := x.Nth(i)
+				walk(e)
+			}
+		case *value.Map:
+			note(x)
+			x.Range(func(k, v value.Value) bool { walk(k); walk(v); return true })
+		case *value.Set:
+			note(x)
+			x.Range(func(e value.Value) bool { walk(e); return true })
+		}
+	}
+	walk(form)
+	return out
+}

@@ -1,0 +1,173 @@
+package eval
+
+import (
+	"fmt"
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spell-go/spell/eval/value"
+)
+
+var readSnippets = []string{
+	"(def v1 {:n 1 :name \"item 1\"})", " ", "\n", "'(!extend)", "(quote (!extend))", "(str \"a (\" \\( \\))",
+	"; c (\n", "// marker\n", "(re-find #\"\\d+\" s)", "\"bad \\d\"", "#_(gone 1)", "#(+ % 1)", "[1 2 {:a #{3}}]",
+	"^:m (f)", ")", "(open", "{:a}", "{:a 1 :a 2}", "#{1 1}", "(fn [x] (if x [x] {:k x}))", "12N 1.5M 3/4",
+	":kw/n", "(let [a 1] (prune 2))", "(defn f [x] (* x 2))", "(think \"r\" 1)", "`q", "\"s\"",
+}
+
+func randomProgram(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(readSnippets[r.Intn(len(readSnippets))])
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+var gensymRE = regexp.MustCompile(`__\d+#`)
+
+// sameReading reports how a resumed reading differs from the whole one
+// ("" when it does not): error, value (generated #( names aside) and the
+// span of every collection value.
+func sameReading(got *ReadResult, gerr error, want *ReadResult, werr error) string {
+	if (gerr == nil) != (werr == nil) || gerr != nil && gerr.Error() != werr.Error() {
+		return fmt.Sprintf("error %v, want %v", gerr, werr)
+	}
+	if gerr != nil {
+		return ""
+	}
+	gs, ws := gensymRE.ReplaceAllString(value.PrStr(got.Form), "__N#"), gensymRE.ReplaceAllString(value.PrStr(want.Form), "__N#")
+	if gs != ws {
+		return fmt.Sprintf("form %s, want %s", gs, ws)
+	}
+	var msg string
+	var walk func(a, b value.Value)
+	walk = func(a, b value.Value) {
+		if msg != "" {
+			return
+		}
+		sa, sb := got.Spans.Of(a), want.Spans.Of(b)
+		if (sa == nil) != (sb == nil) || sa != nil && (sa.String() != sb.String() || sa.Start != sb.Start || sa.End != sb.End) {
+			msg = fmt.Sprintf("span of %s: %v, want %v", value.PrStr(a), sa, sb)
+			return
+		}
+		switch x := a.(type) {
+		case *value.List:
+			y := b.(*value.List)
+			for i := 0; i < x.Count(); i++ {
+				if ca, cb := got.Spans.Child(x, i), want.Spans.Child(y, i); (ca == nil) != (cb == nil) || ca != nil && ca.String() != cb.String() {
+					msg = fmt.Sprintf("child %d of %s: %v, want %v", i, value.PrStr(a), ca, cb)
+					return
+				}
+			}
+			for ; x.Count() > 0; x, y = x.Rest(), y.Rest() {
+				walk(x.First(), y.First())
+			}
+		case *value.Vector:
+			y := b.(*value.Vector)
+			for i := 0; i < x.Count(); i++ {
+				ea, _ := x.Nth(i)
+				eb, _ := y.Nth(i)
+				walk(ea, eb)
+			}
+		case *value.Map:
+			y := b.(*value.Map)
+			var ka, kb []value.Value
+			x.Range(func(k, v value.Value) bool { ka = append(ka, k, v); return true })
+			y.Range(func(k, v value.Value) bool { kb = append(kb, k, v); return true })
+			for i := range ka {
+				walk(ka[i], kb[i])
+			}
+		}
+	}
+	walk(got.Form, want.Form)
+	return msg
+}
+
+// TestReadProgramAfter: a reading resumed from the previous one gives the
+// whole reading's value, spans and errors, along chains of turns long
+// enough to merge the span layers; the usual turn takes over every
+// earlier body form, the same values.
+func TestReadProgramAfter(t *testing.T) {
+	const head = "(quine completion (eval (do (quine prompt \"count\") "
+	r := rand.New(rand.NewSource(2))
+	resumed := 0
+	for chain := 0; chain < 60; chain++ {
+		text := head + randomProgram(r, r.Intn(6))
+		prev, _ := ReadProgram("t0", []byte(text))
+		for turn := 1; turn <= 2*maxSpanLayers+3; turn++ {
+			switch r.Intn(6) {
+			case 0: // an edit somewhere
+				k := r.Intn(len(text) + 1)
+				text = text[:k] + randomProgram(r, 1) + text[k:]
+			case 1: // cut back
+				text = text[:r.Intn(len(text)+1)] + randomProgram(r, r.Intn(3))
+			default: // append
+				text += randomProgram(r, 1+r.Intn(2))
+			}
+			name := fmt.Sprintf("t%d", turn)
+			if readAfter(prev, name, []byte(text)) != nil {
+				resumed++
+			}
+			got, gerr := ReadProgramAfter(prev, name, []byte(text))
+			want, werr := ReadProgram(name, []byte(text))
+			if msg := sameReading(got, gerr, want, werr); msg != "" {
+				t.Fatalf("chain %d turn %d\ntext %q: %s", chain, turn, text, msg)
+			}
+			if gerr == nil {
+				prev = got
+			}
+		}
+	}
+	t.Logf("%d readings resumed", resumed)
+	if resumed < 500 {
+		t.Errorf("only %d readings resumed", resumed)
+	}
+
+	// A long run of appends (the span layers are merged on the way), with
+	// a prune now and then.
+	text := head
+	prev, _ := ReadProgram("t0", []byte(text))
+	for turn := 1; turn <= 3*maxSpanLayers; turn++ {
+		text += fmt.Sprintf("(def v%d {:n %d :v [%d (f %d)]}) ", turn, turn, turn, turn)
+		if turn%10 == 0 {
+			text += "(prune 2) "
+		}
+		name := fmt.Sprintf("t%d", turn)
+		got := readAfter(prev, name, []byte(text))
+		if got == nil {
+			t.Fatalf("turn %d: not resumed", turn)
+		}
+		want, werr := ReadProgram(name, []byte(text))
+		if msg := sameReading(got, nil, want, werr); msg != "" {
+			t.Fatalf("turn %d: %s", turn, msg)
+		}
+		if len(got.Spans.reused) >= maxSpanLayers {
+			t.Fatalf("turn %d: %d span layers", turn, len(got.Spans.reused))
+		}
+		prev = got
+	}
+
+	prev, err := ReadProgram("a", []byte(head+"(def a {:x [1]}) (def b 2) '(!extend)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := readAfter(prev, "b", []byte(head+"(def a {:x [1]}) (def b 2) (quote (!extend)) (def c 3) '(!extend)"))
+	if next == nil {
+		t.Fatal("not resumed")
+	}
+	pb, nb := bodyOf(prev.Form), bodyOf(next.Form)
+	for i := 0; i < 3; i++ {
+		if pb[i] != nb[i] {
+			t.Errorf("body form %d is a new value: %s", i, value.PrStr(nb[i]))
+		}
+	}
+}
+
+func bodyOf(form value.Value) []value.Value {
+	items := form.(*value.List).Slice()
+	ev := items[len(items)-1].(*value.List)
+	return ev.Rest().First().(*value.List).Rest().Slice()
+}
