@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"bytes"
 	"math"
 	"sort"
 )
@@ -90,6 +91,7 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 			f.Discards = append(f.Discards, dn)
 		}
 	}
+	f.lines = linesAfter(prev.File.lines, c.Text, cut)
 	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut)}
 	path := make([]*Node, len(prevPath))
 	for i, pn := range prevPath {
@@ -108,6 +110,26 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 		return nil
 	}
 	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut}
+}
+
+// linesAfter is the line table of src, whose first cut bytes are those
+// of the text whose line table is prev (nil: not made yet, made when
+// needed).
+func linesAfter(prev []int32, src []byte, cut int) []int32 {
+	if prev == nil {
+		return nil
+	}
+	k := sort.Search(len(prev), func(i int) bool { return int(prev[i]) > cut })
+	lines := make([]int32, k, k+(len(src)-cut)/32+1)
+	copy(lines, prev[:k])
+	for i := cut; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return lines
+		}
+		i += j + 1
+		lines = append(lines, int32(i))
+	}
 }
 
 // sharedPrefix is the length of the longest common prefix of a and b.

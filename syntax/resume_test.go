@@ -54,6 +54,9 @@ func TestReadCompletionAfter(t *testing.T) {
 			next = prev[:k] + randomText(r, 1) + prev[k:]
 		}
 		pc := ReadCompletion("prev", []byte(prev))
+		if i%2 == 0 {
+			pc.File.LineTable() // the line table taken over too
+		}
 		want := ReadCompletion("next", []byte(next))
 		got := ReadCompletionAfter(pc, "next", []byte(next))
 		if got == nil {
@@ -101,6 +104,9 @@ func diffCompletion(a, b *Completion) string {
 		len(fa.Errors) != len(fb.Errors) || len(fa.Discards) != len(fb.Discards) {
 		return fmt.Sprintf("file: trail %d/%d forms %d/%d errors %d/%d discards %d/%d", fa.TrailStart, fb.TrailStart,
 			len(fa.Forms), len(fb.Forms), len(fa.Errors), len(fb.Errors), len(fa.Discards), len(fb.Discards))
+	}
+	if fa.lines != nil && !reflect.DeepEqual(fa.lines, fb.LineTable().lines) {
+		return fmt.Sprintf("lines %v, want %v", fa.lines, fb.LineTable().lines)
 	}
 	for i := range fa.Errors {
 		if !reflect.DeepEqual(*fa.Errors[i], *fb.Errors[i]) {
