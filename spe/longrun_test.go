@@ -3,6 +3,7 @@ package spe
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -12,8 +13,13 @@ import (
 )
 
 // growRun replays n turns that each add one form, then :done, and returns
-// the runtime and the prompts the provider saw (in order).
-func growRun(t *testing.T, n int) (*Runtime, []string) {
+// the runtime and the lengths of the prompts the provider saw (in order).
+func growRun(t *testing.T, n int) (*Runtime, []int) {
+	return growRunProbe(t, n, nil)
+}
+
+// growRunProbe is growRun with a progress hook.
+func growRunProbe(t *testing.T, n int, progress func(bool, ProgressInfo)) (*Runtime, []int) {
 	t.Helper()
 	var a strings.Builder
 	for i := 1; i < n; i++ {
@@ -29,7 +35,7 @@ func growRun(t *testing.T, n int) (*Runtime, []string) {
 	rec := &promptLog{}
 	lim := DefaultLimits
 	lim.MaxTurns, lim.Budget = n+1, 0
-	rt := New(Options{Provider: p, Transport: "pf", Limits: lim, Virtual: true, Trace: rec, Record: rec.record})
+	rt := New(Options{Provider: p, Transport: "pf", Limits: lim, Virtual: true, Trace: rec, Record: rec.record, Progress: progress})
 	v, err := rt.Run(context.Background(), "<task>", []byte(Task("count")))
 	if err != nil || value.PrStr(v) != ":done" {
 		t.Fatalf("value %v, error %v", v, err)
@@ -38,15 +44,15 @@ func growRun(t *testing.T, n int) (*Runtime, []string) {
 }
 
 // promptLog is a Tracer that keeps nothing and a Record hook that keeps
-// the prompts.
-type promptLog struct{ prompts []string }
+// the prompts' lengths.
+type promptLog struct{ prompts []int }
 
 func (*promptLog) Event(string, map[string]any) error            { return nil }
 func (*promptLog) WriteProgram(int, string) (string, error)      { return "", nil }
 func (*promptLog) WriteLeaf(int, string, string) (string, error) { return "", nil }
 func (*promptLog) Sync() error                                   { return nil }
 func (l *promptLog) record(_ string, _ int, prompt, _ string) error {
-	l.prompts = append(l.prompts, prompt)
+	l.prompts = append(l.prompts, len(prompt))
 	return nil
 }
 
@@ -58,9 +64,9 @@ func TestPromptSHAIncremental(t *testing.T) {
 	rt, prompts := growRun(t, n)
 	total := 0
 	for _, p := range prompts {
-		total += len(p)
+		total += p
 	}
-	last := len(prompts[len(prompts)-1])
+	last := prompts[len(prompts)-1]
 	hashed := rt.hashers["main"].Hashed
 	t.Logf("%d prompts, %d bytes in all, the last %d; hashed %d", len(prompts), total, last, hashed)
 	if hashed > 3*last {
@@ -80,5 +86,38 @@ func TestPromptPrintingIncremental(t *testing.T) {
 	t.Logf("%d prompts printed %d body forms", len(prompts), printed)
 	if printed > 4*n {
 		t.Errorf("%d prompts printed %d body forms (at most %d: the new ones)", len(prompts), printed, 4*n)
+	}
+}
+
+// TestGrowingRunHeapLinear: while the program grows by one form a turn,
+// the heap grows with the program, not with the sum of its past versions:
+// the readings taken over, their spans and syntax nodes, the prompt
+// printer's and hasher's state keep no earlier turn's program alive. The
+// heap added from turn 500 to 1,000 is about twice that from 250 to 500
+// when it is linear, four times when each turn keeps its program; and it
+// is some tens of bytes per byte of program (a parser block of 12-32 KB
+// kept alive per turn made it 700).
+func TestGrowingRunHeapLinear(t *testing.T) {
+	const n = 1000
+	heap := map[int]int64{}
+	probe := func(pending bool, p ProgressInfo) {
+		if pending && (p.Turn == n/4 || p.Turn == n/2 || p.Turn == n) {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			heap[p.Turn] = int64(ms.HeapAlloc)
+		}
+	}
+	_, prompts := growRunProbe(t, n, probe)
+	first, second := heap[n/2]-heap[n/4], heap[n]-heap[n/2]
+	added := int64(prompts[n-1] - prompts[n/2-1])
+	t.Logf("heap %d B at turn %d, %d B at %d, %d B at %d: +%d B, then +%d B", heap[n/4], n/4, heap[n/2], n/2, heap[n], n, first, second)
+	if second > 3*first {
+		t.Errorf("the heap grew %d B from turn %d to %d but %d B from %d to %d: more than linear", first, n/4, n/2, second, n/2, n)
+	}
+	// A form's values, syntax nodes and spans take some tens of bytes per
+	// byte of its text; a parser block kept per turn costs far more.
+	if second > 120*added {
+		t.Errorf("the heap grew %d B while the program grew %d B (%d B a byte)", second, added, second/added)
 	}
 }

@@ -47,6 +47,11 @@ type parser struct {
 	// growing every Kids slice by doubling.
 	scratch []*Node
 	kidSlab []*Node
+	// slabN and kidSlabN are the block sizes of slab and kidSlab (0: 256
+	// and 4096). A resumed reading (resume.go) uses small blocks: a block
+	// lives as long as any node carved from it, and its nodes are kept
+	// turn after turn.
+	slabN, kidSlabN int
 }
 
 // take moves a closing frame's children from scratch into its node.
@@ -59,7 +64,11 @@ func (p *parser) take(fr *frame) {
 			// Carve small child slices from a shared block (full slice
 			// expressions keep appends from spilling into neighbours).
 			if len(p.kidSlab) < n {
-				p.kidSlab = make([]*Node, 4096)
+				size := p.kidSlabN
+				if size == 0 {
+					size = 4096
+				}
+				p.kidSlab = make([]*Node, max(size, n))
 			}
 			fr.node.Kids = p.kidSlab[:n:n]
 			p.kidSlab = p.kidSlab[n:]
@@ -71,7 +80,11 @@ func (p *parser) take(fr *frame) {
 
 func (p *parser) alloc() *Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]Node, 256)
+		size := p.slabN
+		if size == 0 {
+			size = 256
+		}
+		p.slab = make([]Node, size)
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]

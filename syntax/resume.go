@@ -92,16 +92,28 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 		}
 	}
 	f.lines = linesAfter(prev.File.lines, c.Text, cut)
-	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut)}
+	// Small blocks: the nodes of the forms read here are taken over by
+	// later readings and keep their blocks alive.
+	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut), slabN: 16, kidSlabN: 64}
 	path := make([]*Node, len(prevPath))
 	for i, pn := range prevPath {
-		n := p.alloc()
-		*n = Node{Kind: pn.Kind, Lead: pn.Lead, Start: pn.Start, OpenEnd: pn.OpenEnd, CloseStart: -1, End: pn.OpenEnd}
+		// The open lists are nodes of their own (not carved from a block
+		// that kept nodes share), so this reading's tree goes when the
+		// next reading replaces it.
+		n := &Node{Kind: pn.Kind, Lead: pn.Lead, Start: pn.Start, OpenEnd: pn.OpenEnd, CloseStart: -1, End: pn.OpenEnd}
 		p.stack = append(p.stack, frame{node: n, kids: len(p.scratch)})
 		p.scratch = append(p.scratch, pn.Kids[:keep[i]]...)
 		path[i] = n
 	}
 	p.run()
+	for _, n := range path {
+		// Likewise their kid lists: copied out of the shared block, and
+		// the block's copy cleared.
+		kids := make([]*Node, len(n.Kids))
+		copy(kids, n.Kids)
+		clear(n.Kids)
+		n.Kids = kids
+	}
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Off < f.Errors[j].Off })
 	sort.Slice(f.Discards, func(i, j int) bool { return f.Discards[i].Start < f.Discards[j].Start })
 	c.File = f
