@@ -35,6 +35,12 @@ type Resume struct {
 	Redacted bool
 }
 
+// ErrDiverged is the cause of the fatal error a resumed run stops with when
+// its re-evaluation asks for another effect than its log recorded.
+var ErrDiverged = errors.New("the run diverged from its log")
+
+func diverged(msg string) error { return &eval.Error{Msg: msg, Fatal: true, Cause: ErrDiverged} }
+
 // ErrCompleted is returned by LoadResume for a run that ended with a
 // value: there is nothing to continue.
 var ErrCompleted = errors.New("the run completed: there is nothing to resume (start a new run instead)")
@@ -233,11 +239,11 @@ func (rt *Runtime) replayEffect(t *turn, k int, name string, args []value.Value)
 		return nil, nil, false
 	}
 	if e.fn != name || len(e.args) != len(args) {
-		return nil, eval.FatalError(fmt.Sprintf("resume: effect %d of turn %d was %s, now %s: the run diverged from its log", k, turn, e.fn, name)), true
+		return nil, diverged(fmt.Sprintf("resume: effect %d of turn %d was %s, now %s: the run diverged from its log", k, turn, e.fn, name)), true
 	}
 	for i, a := range args {
 		if capText(value.PrStr(a), 4096) != e.args[i] {
-			return nil, eval.FatalError(fmt.Sprintf("resume: effect %d of turn %d (%s) has different arguments than recorded", k, turn, name)), true
+			return nil, diverged(fmt.Sprintf("resume: effect %d of turn %d (%s) has different arguments than recorded", k, turn, name)), true
 		}
 	}
 	if !e.done {

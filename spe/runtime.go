@@ -85,6 +85,19 @@ type Options struct {
 	// FullTurns evaluates every turn's program from its first form
 	// (incremental turns off, incr.go): for tests that compare both.
 	FullTurns bool
+	// Stepper, when set, is asked before each live action (a model call
+	// or an effect the log does not hold) and told once its result is
+	// logged: a durable engine runs one action per step (spell-temporal).
+	Stepper Stepper
+}
+
+// Stepper paces the live actions of a run. Begin is called before a live
+// action starts (kind "model" or "effect", name the handle or the effect
+// function) and may block; an error stops the action. End is called after
+// the action's result is in the log.
+type Stepper interface {
+	Begin(ctx context.Context, kind, name string) error
+	End()
 }
 
 // Stats are the run's counters (spell run --stats, --json).
@@ -202,6 +215,14 @@ func (rt *Runtime) Hook(ctx context.Context, name string, args []value.Value, ru
 		led.effects[name]-- // stats count effects executed, not replayed ones
 		rt.lmu.Unlock()
 		return v, err
+	}
+	if st := rt.opts.Stepper; st != nil {
+		rt.lmu.Unlock()
+		if err := st.Begin(ctx, "effect", name); err != nil {
+			return nil, rt.ctxErr(ctx, t)
+		}
+		defer st.End()
+		rt.lmu.Lock()
 	}
 	rt.goLive()
 	rt.event(trace.EffectBegin(t.handle, t.seq, k, name, sargs))
@@ -785,11 +806,16 @@ func (rt *Runtime) complete(ctx context.Context, from *turn, depth int, kind pro
 		return nil, "", err
 	}
 	start := time.Now()
+	_, recorded := rt.opts.Resume.completion(t.handle, t.n)
 	resp, err := rt.call(ctx, t, prompt, transport, system)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := rt.account(t, prompt, transport, resp, time.Since(start)); err != nil {
+	err = rt.account(t, prompt, transport, resp, time.Since(start))
+	if st := rt.opts.Stepper; st != nil && !recorded {
+		st.End()
+	}
+	if err != nil {
 		return nil, "", err
 	}
 	return t, resp.Suffix, nil
@@ -909,14 +935,28 @@ func (rt *Runtime) call(ctx context.Context, t *turn, prompt string, transport p
 	progress(true)
 	var resp *provider.Response
 	var err error
+	stepped := true
+	complete := func() {
+		if st := rt.opts.Stepper; st != nil {
+			// Paced by the stepper (spell-temporal), which may hold the
+			// call back: without the baton when the call runs without it.
+			if stepped = st.Begin(ctx, "model", t.handle) == nil; !stepped {
+				return
+			}
+		}
+		resp, err = rt.opts.Provider.Complete(ctx, req)
+	}
 	if a := agentOf(ctx); a != nil && !rt.opts.Virtual {
 		// Live: the call runs without the baton (other agents evaluate
 		// meanwhile); under replay the completion is read with it.
-		a.runner.Outside(ctx, func() { resp, err = rt.opts.Provider.Complete(ctx, req) })
+		a.runner.Outside(ctx, complete)
 	} else {
-		resp, err = rt.opts.Provider.Complete(ctx, req)
+		complete()
 	}
 	progress(false)
+	if !stepped {
+		return nil, rt.ctxErr(ctx, t)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, rt.ctxErr(ctx, t)

@@ -1,0 +1,303 @@
+package temporal
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// Protocol is the version of the step protocol and of the log's meaning:
+// a worker replays a run's log only if it speaks the run's protocol. It
+// changes when a Spell-Go release would replay an existing log
+// differently (docs/temporal.md, versioning). Steps of protocol P go to
+// the activity task queue ActivityQueue(q, P).
+const Protocol = 1
+
+// ActivityQueue is the task queue of the steps of protocol p under the
+// workflow task queue q: a worker of another protocol never receives them.
+func ActivityQueue(q string, p int) string { return fmt.Sprintf("%s@p%d", q, p) }
+
+// RunSpec is what the submitter decided for a run (the flags of spell run
+// that a worker needs): serialisable, no secrets (API keys come from the
+// worker's environment).
+type RunSpec struct {
+	Task            string          `json:"task,omitempty"`
+	ProgramName     string          `json:"program_name,omitempty"`
+	Program         []byte          `json:"program,omitempty"`
+	Model           string          `json:"model,omitempty"`
+	Test            bool            `json:"test,omitempty"`
+	Agent           string          `json:"agent,omitempty"`
+	BaseURL         string          `json:"base_url,omitempty"`
+	Transport       string          `json:"transport,omitempty"`
+	Limits          spe.Limits      `json:"limits"`
+	LimitsSet       map[string]bool `json:"limits_set,omitempty"`
+	MaxTokens       int             `json:"max_tokens,omitempty"`
+	Thinking        int             `json:"thinking,omitempty"`
+	ReasoningEffort string          `json:"reasoning_effort,omitempty"`
+	Verbosity       string          `json:"verbosity,omitempty"`
+	ResponsesAPI    bool            `json:"responses_api,omitempty"`
+	EvalLimits      eval.Limits     `json:"eval_limits"`
+	NoRecover       bool            `json:"no_recover,omitempty"`
+	ContextMaxChars int             `json:"context_max_chars,omitempty"`
+	Seed            int64           `json:"seed"`
+	MaxEdges        int             `json:"max_edges,omitempty"`
+	Root            string          `json:"root,omitempty"`
+	AllowPrivateNet bool            `json:"allow_private_net,omitempty"`
+	AgentsMD        bool            `json:"agents_md,omitempty"`
+	Strict          bool            `json:"strict,omitempty"`
+	Version         string          `json:"version,omitempty"`
+	Argv            []string        `json:"argv,omitempty"`
+	Cwd             string          `json:"cwd,omitempty"`
+
+	// Engine settings.
+	StepTimeout      time.Duration `json:"step_timeout"`      // start-to-close of one step
+	HeartbeatTimeout time.Duration `json:"heartbeat_timeout"` // a worker silent this long is presumed dead
+	StepAttempts     int           `json:"step_attempts"`     // attempts of one step (0 = unlimited)
+	HistoryBytes     int           `json:"history_bytes"`     // continue-as-new above this history size
+}
+
+// config is the spe.Config of one step of the run.
+func (s *RunSpec) config() spe.Config {
+	return spe.Config{
+		Task: s.Task, ProgramName: s.ProgramName, Program: s.Program,
+		Model: s.Model, Test: s.Test, Agent: s.Agent, BaseURL: s.BaseURL, Transport: s.Transport,
+		Limits: s.Limits, LimitsSet: s.LimitsSet, MaxTokens: s.MaxTokens, Thinking: s.Thinking,
+		ReasoningEffort: s.ReasoningEffort, Verbosity: s.Verbosity, ResponsesAPI: s.ResponsesAPI,
+		EvalLimits: s.EvalLimits, NoRecover: s.NoRecover, ContextMaxChars: s.ContextMaxChars, Seed: s.Seed,
+		MaxEdges: s.MaxEdges, Root: s.Root, AllowPrivateNet: s.AllowPrivateNet, AgentsMD: s.AgentsMD,
+		Strict: s.Strict, Version: s.Version, Argv: s.Argv, Cwd: s.Cwd,
+	}
+}
+
+// StepInput is the input of one step activity.
+type StepInput struct {
+	RunID    string  `json:"run_id"`
+	Protocol int     `json:"protocol"`
+	Step     int     `json:"step"` // 1-based, over the whole run
+	Spec     RunSpec `json:"spec"`
+	Log      Log     `json:"log"`
+}
+
+// StepOutput is what one step appended to the log.
+type StepOutput struct {
+	Delta Log `json:"delta"`
+	// Done: the run ended (its run.end event is in the delta).
+	Done bool `json:"done,omitempty"`
+	// Action names the live action the step performed ("model main/2",
+	// "effect io/write-file"), "" when none.
+	Action string `json:"action,omitempty"`
+}
+
+// Marker is the heartbeat detail a step records before a live effect: a
+// later attempt of the same step knows the effect may have run.
+type Marker struct {
+	Step   int    `json:"step"`
+	Effect string `json:"effect,omitempty"`
+}
+
+// Sentinel errors of a step.
+var (
+	// ErrNonDeterministic: replaying the log asked for another effect
+	// than the log recorded (spe.ErrDiverged).
+	ErrNonDeterministic = errors.New("non-deterministic replay")
+	// ErrBadRun: the run cannot start on this worker (configuration).
+	ErrBadRun = errors.New("the run cannot start")
+)
+
+// Stepper runs steps: the SPE runtime over a log, one live action each.
+type Stepper struct {
+	// Providers builds model providers (builtin.Registry).
+	Providers provider.Registry
+	// TempDir holds the step directories ("" = os.TempDir()).
+	TempDir string
+	// Root, when set, replaces the run's workspace root on this worker.
+	Root string
+	// Log receives the runtime's warnings ("" = discarded).
+	Log io.Writer
+	// Hold, when set, is called before the live action of each step
+	// (tests: stop a worker at a known point).
+	Hold func(runID string, step int)
+}
+
+// StepHooks connect a step to its engine.
+type StepHooks struct {
+	// Marker is the detail an earlier attempt of this step recorded.
+	Marker *Marker
+	// Began is called before the step's live effect runs.
+	Began func(Marker)
+}
+
+// Step replays in.Log, performs at most one live action and returns what
+// the run appended to its log.
+func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (StepOutput, error) {
+	base, err := os.MkdirTemp(w.TempDir, "spell-step-")
+	if err != nil {
+		return StepOutput{}, err
+	}
+	defer os.RemoveAll(base)
+	if !filepath.IsLocal(in.RunID) || strings.ContainsAny(in.RunID, `/\`) {
+		return StepOutput{}, fmt.Errorf("%w: bad run id %q", ErrBadRun, in.RunID)
+	}
+	dir := filepath.Join(base, in.RunID)
+	if err := in.Log.Write(dir); err != nil {
+		return StepOutput{}, err
+	}
+	from := int64(len(in.Log.Events))
+	if m := hooks.Marker; m != nil && m.Step == in.Step && m.Effect != "" && len(in.Log.Events) > 0 {
+		// An earlier attempt began an effect and was lost: the log ends
+		// as after a crash in the middle of writing it (runtime.md §14.3),
+		// so the effect is not run again (outcome unknown).
+		f, err := os.OpenFile(filepath.Join(dir, trace.EventsFile), os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return StepOutput{}, err
+		}
+		_, err = f.WriteString(`{"v":1,"ev":"effect.begin"`)
+		f.Close()
+		if err != nil {
+			return StepOutput{}, err
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st := &pacer{cancel: cancel, dir: dir, from: from}
+	st.began = func(kind, name string) {
+		if w.Hold != nil {
+			w.Hold(in.RunID, in.Step)
+		}
+		if kind == "effect" && hooks.Began != nil {
+			hooks.Began(Marker{Step: in.Step, Effect: name})
+		}
+	}
+	cfg := in.Spec.config()
+	if w.Root != "" {
+		cfg.Root = w.Root
+	}
+	if len(in.Log.Events) == 0 {
+		cfg.TraceDir = dir
+	} else {
+		cfg.Resume = dir
+	}
+	cfg.NoTrace = false
+	cfg.Providers = w.Providers
+	cfg.Stepper = st
+	cfg.Stdin = strings.NewReader("")
+	cfg.Stderr = io.Discard
+	if w.Log != nil {
+		cfg.Stderr = w.Log
+	}
+	sess, err := spe.Open(cfg)
+	if err != nil {
+		return StepOutput{}, fmt.Errorf("%w: %v", ErrBadRun, err)
+	}
+	v, runErr := sess.Run(runCtx)
+	st.mu.Lock()
+	cut := st.cut
+	st.mu.Unlock()
+	if cut {
+		sess.KillProcesses(true)
+		_ = sess.Close(v, runErr)
+		if ctx.Err() != nil {
+			return StepOutput{}, ctx.Err()
+		}
+		return StepOutput{Delta: Log{Events: completeLines(st.events), Files: changed(in.Log.Files, st.files)}, Action: st.action}, nil
+	}
+	closeErr := sess.Close(v, runErr)
+	if ctx.Err() != nil {
+		// The step was cancelled (the run was cancelled, or the step
+		// timed out): what it did is not part of the run.
+		return StepOutput{}, ctx.Err()
+	}
+	if errors.Is(runErr, spe.ErrDiverged) || errors.Is(closeErr, spe.ErrDiverged) {
+		return StepOutput{}, fmt.Errorf("%w: run %s, step %d: %v", ErrNonDeterministic, in.RunID, in.Step, runErr)
+	}
+	events, err := os.ReadFile(filepath.Join(dir, trace.EventsFile))
+	if err != nil {
+		return StepOutput{}, err
+	}
+	files, err := snapshot(dir)
+	if err != nil {
+		return StepOutput{}, err
+	}
+	if from > int64(len(events)) {
+		from = int64(len(events))
+	}
+	delta := fixRunEnd(in.Log.Events, completeLines(events[from:]))
+	return StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: st.action}, nil
+}
+
+// pacer lets one live action through; at the next one it cuts the log
+// (once no action is in flight) and cancels the run.
+type pacer struct {
+	mu       sync.Mutex
+	live     int
+	inflight int
+	yield    bool
+	cut      bool
+	cancel   context.CancelFunc
+	dir      string
+	from     int64
+	events   []byte
+	files    map[string][]byte
+	action   string
+	began    func(kind, name string)
+}
+
+func (p *pacer) Begin(ctx context.Context, kind, name string) error {
+	p.mu.Lock()
+	if p.live == 0 && !p.yield {
+		p.live++
+		p.inflight++
+		if kind == "model" {
+			p.action = "model call of " + name
+		} else {
+			p.action = "effect " + name
+		}
+		p.mu.Unlock()
+		p.began(kind, name)
+		return ctx.Err()
+	}
+	p.yield = true
+	if p.inflight == 0 {
+		p.takeCut()
+	}
+	p.mu.Unlock()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (p *pacer) End() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+	if p.yield && p.inflight == 0 {
+		p.takeCut()
+	}
+}
+
+// takeCut records the log as it stands (a prefix ending before the next
+// live action) and stops the run. Called with p.mu held.
+func (p *pacer) takeCut() {
+	if p.cut {
+		return
+	}
+	p.cut = true
+	if b, err := os.ReadFile(filepath.Join(p.dir, trace.EventsFile)); err == nil && int64(len(b)) >= p.from {
+		p.events = bytes.Clone(b[p.from:])
+	}
+	p.files, _ = snapshot(p.dir)
+	delete(p.files, trace.ResultFile)
+	p.cancel()
+}
