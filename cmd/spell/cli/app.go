@@ -121,7 +121,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			mcpCommand(),
 			modelsCommand(),
 			replCommand(),
-			runCommand(),
+			withEngine(runCommand()),
 			testCommand(),
 			traceCommand(),
 			versionCommand(),
@@ -143,6 +143,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			return ucli.ShowAppHelp(c)
 		},
 	}
+	app.Commands = append(app.Commands, engineCommands()...)
 	for _, cmd := range app.Commands {
 		if cmd.OnUsageError == nil {
 			name := "spell " + cmd.Name
@@ -160,6 +161,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer internalError(stderr, &code)
 	var notFound string
 	app := newApp(stdin, stdout, stderr, &notFound)
+	app.Metadata = map[string]any{"args": args}
 	err := app.Run(args)
 	if notFound != "" && err == nil {
 		err = usageError("spell help", "unknown command %q", notFound)

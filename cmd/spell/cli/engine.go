@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/spe"
+)
+
+// EngineBinary runs Spell on Temporal (docs/temporal.md). It is a sibling
+// executable, not part of spell: the Temporal SDK's gRPC and protobuf
+// packages would slow every spell start-up (issue 11). spell execs it,
+// git-style, for spell worker, status, result, cancel and for spell run
+// --engine temporal.
+const EngineBinary = "spell-temporal"
+
+// engineInstall is how to get EngineBinary.
+const engineInstall = "go install github.com/spell-go/spell/cmd/spell/...@latest (or go install ./cmd/... in a checkout)"
+
+// EngineFlags are the flags spell run takes for --engine temporal.
+func EngineFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "engine", Value: "local", Usage: "where the run executes: `ENGINE` local, or temporal (a durable workflow run by spell worker processes)"},
+		&ucli.BoolFlag{Name: "detach", Usage: "--engine temporal: print the run id and return; follow it with spell status|result|cancel", DisableDefaultText: true},
+		&ucli.StringFlag{Name: "address", Usage: "--engine temporal: the Temporal frontend `HOST:PORT`", Value: "localhost:7233", EnvVars: []string{"TEMPORAL_ADDRESS"}},
+		&ucli.StringFlag{Name: "namespace", Usage: "--engine temporal: the Temporal `NAMESPACE`", Value: "default", EnvVars: []string{"TEMPORAL_NAMESPACE"}},
+		&ucli.StringFlag{Name: "task-queue", Usage: "--engine temporal: the task `QUEUE` the workers poll", Value: "spell", EnvVars: []string{"SPELL_TASK_QUEUE"}},
+	}
+}
+
+// withEngine adds the engine flags to spell run and sends --engine
+// temporal to EngineBinary.
+func withEngine(cmd *ucli.Command) *ucli.Command {
+	cmd.Flags = append(cmd.Flags, EngineFlags()...)
+	local := cmd.Action
+	cmd.Action = func(c *ucli.Context) error {
+		switch c.String("engine") {
+		case "local":
+		case "temporal":
+			return execEngine(c, "spell run", "run", argsAfter(c, "run"))
+		default:
+			return usageError("spell run", "--engine must be local or temporal")
+		}
+		for _, f := range []string{"detach", "address", "namespace", "task-queue"} {
+			if c.IsSet(f) {
+				return usageError("spell run", "--%s needs --engine temporal", f)
+			}
+		}
+		return local(c)
+	}
+	return cmd
+}
+
+// engineCommands are the commands EngineBinary implements.
+func engineCommands() []*ucli.Command {
+	cmds := []struct{ name, usage, text string }{
+		{"worker", "run Spell runs of a Temporal task queue (spell run --engine temporal)", "spell worker [--address HOST:PORT] [--namespace NS] [--task-queue Q] [--max-runs N] [--max-steps N]"},
+		{"status", "show the state of a run started with --engine temporal", "spell status [--address HOST:PORT] [--namespace NS] RUN"},
+		{"result", "wait for a run started with --engine temporal and print its result", "spell result [--address HOST:PORT] [--namespace NS] [--json] RUN"},
+		{"cancel", "cancel a run started with --engine temporal", "spell cancel [--address HOST:PORT] [--namespace NS] RUN"},
+	}
+	var out []*ucli.Command
+	for _, d := range cmds {
+		name := d.name
+		out = append(out, &ucli.Command{
+			Name: name, Usage: d.usage, UsageText: d.text,
+			Description:     "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
+			SkipFlagParsing: true,
+			Action: func(c *ucli.Context) error {
+				return execEngine(c, "spell "+name, name, c.Args().Slice())
+			},
+		})
+	}
+	return out
+}
+
+// argsAfter returns the command line after the command name: what the
+// user typed after "spell run".
+func argsAfter(c *ucli.Context, name string) []string {
+	args, _ := c.App.Metadata["args"].([]string)
+	if len(args) == 0 {
+		args = os.Args
+	}
+	for i, a := range args {
+		if i > 0 && a == name {
+			return args[i+1:]
+		}
+	}
+	return nil
+}
+
+// FindEngine returns the path of EngineBinary: next to the running spell,
+// else on PATH.
+func FindEngine() (string, error) {
+	name := EngineBinary
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if exe, err := os.Executable(); err == nil {
+		if exe, err = filepath.EvalSymlinks(exe); err == nil {
+			p := filepath.Join(filepath.Dir(exe), name)
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return p, nil
+			}
+		}
+	}
+	return exec.LookPath(EngineBinary)
+}
+
+// execEngine runs EngineBinary with the subcommand and args, in place of
+// this process where the system allows it.
+func execEngine(c *ucli.Context, cmd, sub string, args []string) error {
+	path, err := FindEngine()
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("%s: needs the %s executable, which is neither next to spell nor on PATH; install it with: %s", cmd, EngineBinary, engineInstall)}
+	}
+	argv := append([]string{path, sub}, args...)
+	code, err := runEngine(path, argv)
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("%s: cannot start %s: %v", cmd, path, err)}
+	}
+	return silentExit(code)
+}
+
+// runEngineChild runs the engine as a child process (where exec is not
+// available) and returns its exit code.
+func runEngineChild(path string, argv []string) (int, error) {
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return 0, nil
+}
+
+// EngineConfig reads the spell run flags of c into the run's
+// configuration, for EngineBinary (the task, program and limits; the
+// engine runs it elsewhere). It checks what spell run checks.
+func EngineConfig(c *ucli.Context) (spe.Config, error) {
+	var cfg spe.Config
+	if c.IsSet("resume") || c.IsSet("record") {
+		return cfg, usageError("spell run", "--resume and --record are not available with --engine temporal (a temporal run is durable by itself; its trace is on this machine when it ends)")
+	}
+	limit, err := maxInput(c, "spell run")
+	if err != nil {
+		return cfg, err
+	}
+	task, name, text, err := runInput(c, limit)
+	if err != nil {
+		return cfg, err
+	}
+	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	if err != nil {
+		return cfg, usageError("spell run", "--max-memory: %v", err)
+	}
+	if c.Int64("max-steps") <= 0 || c.Int("max-nesting") <= 0 || c.Int("max-consecutive-errors") <= 0 || c.Int("max-edges") <= 0 {
+		return cfg, usageError("spell run", "--max-steps, --max-nesting, --max-consecutive-errors and --max-edges must be positive")
+	}
+	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
+		if c.Int(f) < 0 {
+			return cfg, usageError("spell run", "--%s must not be negative", f)
+		}
+	}
+	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
+		return cfg, usageError("spell run", "limits must not be negative")
+	}
+	limitsSet := map[string]bool{}
+	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
+		limitsSet[f] = c.IsSet(f)
+	}
+	model := c.String("model")
+	if rest, ok := strings.CutPrefix(model, "replay:"); ok && rest != "" && !filepath.IsAbs(rest) {
+		// The worker opens the transcript: name it absolutely.
+		if abs, err := filepath.Abs(rest); err == nil {
+			model = "replay:" + abs
+		}
+	}
+	cwd, _ := os.Getwd()
+	root := c.String("root")
+	if root == "" {
+		root = cwd
+	} else if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	cfg = spe.Config{
+		Task: task, ProgramName: name, Program: text,
+		Model: model, Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
+		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
+			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
+		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
+		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
+		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
+		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
+		Root: root, AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"),
+		TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"),
+		Strict: c.Bool("strict"), Version: Version, Argv: argsOf(c), Cwd: cwd,
+	}
+	return cfg, nil
+}
+
+func argsOf(c *ucli.Context) []string {
+	if args, ok := c.App.Metadata["args"].([]string); ok && len(args) > 0 {
+		return args
+	}
+	return os.Args
+}
+
+// EngineRunCommand is spell run's command (flags, help) for EngineBinary,
+// which gives it its own action.
+func EngineRunCommand() *ucli.Command { return withEngine(runCommand()) }
+
+// RunJSON is the --json object of spell run.
+type RunJSON = runJSON
+
+// FormatValue prints a run's value the way spell run does: a string raw,
+// anything else in readable form. It takes the readable form (pr-str).
+func FormatValue(prStr string) string {
+	if form, err := eval.ReadString(prStr); err == nil {
+		if s, ok := form.(string); ok {
+			return s
+		}
+	}
+	return prStr
+}
+
+// UsageError is usageError for EngineBinary.
+func UsageError(cmd, format string, args ...any) error { return usageError(cmd, format, args...) }
+
+// ExitError is an error with an exit code and a message (empty: the
+// command reported the problem itself).
+func ExitError(code int, msg string) error { return &exitError{code: code, msg: msg} }
+
+// Exit maps a command's error to its exit code, reporting it on stderr.
+var Exit = exitCode

@@ -1,0 +1,556 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/spell-go/spell/cmd/spell/cli"
+	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/provider/builtin"
+	stemporal "github.com/spell-go/spell/spe/temporal"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	run := cli.EngineRunCommand()
+	run.Action = submit
+	app := &ucli.App{
+		Name: "spell-temporal", HelpName: "spell-temporal",
+		Usage:          "run Spell on Temporal (exec'd by spell worker|run --engine temporal|status|result|cancel)",
+		Reader:         stdin,
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		HideVersion:    true,
+		ExitErrHandler: func(*ucli.Context, error) {},
+		Metadata:       map[string]any{"args": args},
+		Commands:       []*ucli.Command{workerCommand(), run, statusCommand(), resultCommand(), cancelCommand()},
+	}
+	return cli.Exit(app.Run(args), stderr)
+}
+
+func connFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "address", Usage: "the Temporal frontend `HOST:PORT`", Value: stemporal.DefaultAddress, EnvVars: []string{"TEMPORAL_ADDRESS"}},
+		&ucli.StringFlag{Name: "namespace", Usage: "the Temporal `NAMESPACE`", Value: stemporal.DefaultNamespace, EnvVars: []string{"TEMPORAL_NAMESPACE"}},
+	}
+}
+
+// dial connects or fails with exit code 2 naming the address.
+func dial(c *ucli.Context, cmd string) (client.Client, error) {
+	cl, err := stemporal.Dial(c.Context, c.String("address"), c.String("namespace"))
+	if err != nil {
+		return nil, cli.ExitError(2, fmt.Sprintf("%s: %v", cmd, err))
+	}
+	return cl, nil
+}
+
+func workerCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "worker",
+		Usage: "run Spell runs of a Temporal task queue",
+		Description: `Polls the task queue for Spell runs (spell run --engine temporal) and
+runs their steps: each step replays the run's log and performs at most one
+model call or effect. Model API keys come from this process's environment;
+io/ effects act on this machine's files under the run's root (or --root).
+Stop it with Ctrl-C: steps in flight finish first (a killed worker's step
+is retried by another worker after the heartbeat timeout).`,
+		Flags: append(connFlags(),
+			&ucli.StringFlag{Name: "task-queue", Usage: "the task `QUEUE` to poll", Value: stemporal.DefaultTaskQueue, EnvVars: []string{"SPELL_TASK_QUEUE"}},
+			&ucli.IntFlag{Name: "max-runs", Usage: "workflow tasks (run decisions) handled at once, `N`", Value: 16},
+			&ucli.IntFlag{Name: "max-steps", Usage: "steps (model calls, effects) run at once, `N`", Value: 8},
+			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` of io/ on this machine (default: each run's own)"},
+			&ucli.StringFlag{Name: "identity", Usage: "worker `NAME` shown in the server's records (default: pid@host)"},
+			&ucli.IntFlag{Name: "protocol", Value: stemporal.Protocol, Hidden: true},
+		),
+		Action: runWorker,
+	}
+}
+
+func runWorker(c *ucli.Context) error {
+	if c.NArg() > 0 {
+		return cli.UsageError("spell worker", "unexpected argument %q", c.Args().First())
+	}
+	if c.Int("max-runs") <= 0 || c.Int("max-steps") <= 0 {
+		return cli.UsageError("spell worker", "--max-runs and --max-steps must be positive")
+	}
+	cl, err := dial(c, "spell worker")
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	q, p := c.String("task-queue"), c.Int("protocol")
+	stderr := c.App.ErrWriter
+	st := &stemporal.Stepper{Providers: builtin.Registry(), Root: c.String("root"), Log: stderr, Hold: hold()}
+	opts := worker.Options{
+		MaxConcurrentWorkflowTaskExecutionSize: c.Int("max-runs"),
+		MaxConcurrentActivityExecutionSize:     c.Int("max-steps"),
+		Identity:                               c.String("identity"),
+		// A workflow task that detects non-determinism fails the run
+		// with that error, naming it, instead of retrying forever.
+		WorkflowPanicPolicy: worker.FailWorkflow,
+	}
+	wf := worker.New(cl, q, opts)
+	stemporal.Register(wf)
+	aopts := opts
+	aopts.DisableWorkflowWorker = true
+	act := worker.New(cl, stemporal.ActivityQueue(q, p), aopts)
+	stemporal.RegisterSteps(act, &stemporal.Activity{Stepper: st, Protocol: p})
+	if err := wf.Start(); err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
+	}
+	defer wf.Stop()
+	if err := act.Start(); err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
+	}
+	defer act.Stop()
+	fmt.Fprintf(stderr, "spell worker: polling task queue %q (steps: %q) in namespace %s at %s\n", q, stemporal.ActivityQueue(q, p), c.String("namespace"), c.String("address"))
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	fmt.Fprintln(stderr, "spell worker: stopping")
+	return nil
+}
+
+// hold is the test hook SPELL_TEMPORAL_HOLD=STEP:FILE: at the live action
+// of step STEP the worker writes FILE and waits to be killed.
+func hold() func(string, int) {
+	spec := os.Getenv("SPELL_TEMPORAL_HOLD")
+	n, file, ok := strings.Cut(spec, ":")
+	step, err := strconv.Atoi(n)
+	if !ok || err != nil || file == "" {
+		return nil
+	}
+	return func(_ string, s int) {
+		if s == step {
+			_ = os.WriteFile(file, []byte(strconv.Itoa(os.Getpid())), 0o644)
+			select {}
+		}
+	}
+}
+
+// engineEnv reads an engine setting from the environment.
+func engineEnv(spec *stemporal.RunSpec) error {
+	for _, d := range []struct {
+		name string
+		to   *time.Duration
+	}{{"SPELL_TEMPORAL_STEP_TIMEOUT", &spec.StepTimeout}, {"SPELL_TEMPORAL_HEARTBEAT_TIMEOUT", &spec.HeartbeatTimeout}} {
+		if v := os.Getenv(d.name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				return fmt.Errorf("%s=%q: want a positive duration such as 30s", d.name, v)
+			}
+			*d.to = t
+		}
+	}
+	if v := os.Getenv("SPELL_TEMPORAL_STEP_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("SPELL_TEMPORAL_STEP_ATTEMPTS=%q: want a number (0 or less: unlimited)", v)
+		}
+		if n <= 0 {
+			n = -1
+		}
+		spec.StepAttempts = n
+	}
+	return nil
+}
+
+func specOf(cfg spe.Config) stemporal.RunSpec {
+	return stemporal.RunSpec{
+		Task: cfg.Task, ProgramName: cfg.ProgramName, Program: cfg.Program, Model: cfg.Model, Test: cfg.Test, Agent: cfg.Agent,
+		BaseURL: cfg.BaseURL, Transport: cfg.Transport, Limits: cfg.Limits, LimitsSet: cfg.LimitsSet, MaxTokens: cfg.MaxTokens,
+		Thinking: cfg.Thinking, ReasoningEffort: cfg.ReasoningEffort, Verbosity: cfg.Verbosity, ResponsesAPI: cfg.ResponsesAPI,
+		EvalLimits: cfg.EvalLimits, NoRecover: cfg.NoRecover, ContextMaxChars: cfg.ContextMaxChars, Seed: cfg.Seed,
+		MaxEdges: cfg.MaxEdges, Root: cfg.Root, AllowPrivateNet: cfg.AllowPrivateNet, AgentsMD: cfg.AgentsMD, Strict: cfg.Strict,
+		Version: cfg.Version, Argv: cfg.Argv, Cwd: cfg.Cwd,
+	}
+}
+
+// submit is spell run --engine temporal.
+func submit(c *ucli.Context) error {
+	cfg, err := cli.EngineConfig(c)
+	if err != nil {
+		return err
+	}
+	spec := specOf(cfg)
+	if err := engineEnv(&spec); err != nil {
+		return cli.UsageError("spell run", "%v", err)
+	}
+	traceDir := ""
+	if !cfg.NoTrace {
+		traceDir = cfg.TraceDir
+		if traceDir != "" {
+			if _, err := os.Stat(filepath.Join(traceDir, trace.EventsFile)); err == nil {
+				return cli.ExitError(2, fmt.Sprintf("spell run: --trace-dir %s already holds a run: give a new directory", traceDir))
+			}
+		}
+	}
+	id := trace.NewRunID(time.Now(), nil)
+	if traceDir != "" {
+		id = filepath.Base(traceDir)
+	} else if !cfg.NoTrace {
+		runs := trace.RunsDir(os.Getenv)
+		if runs == "" {
+			return cli.ExitError(2, "spell run: no place for the trace: set XDG_STATE_HOME or HOME, pass --trace-dir DIR, or --no-trace")
+		}
+		traceDir = filepath.Join(runs, id)
+	}
+	cl, err := dial(c, "spell run")
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	in := stemporal.RunInput{RunID: id, Protocol: stemporal.Protocol, TaskQueue: c.String("task-queue"), Spec: spec}
+	ctx := c.Context
+	runID, err := stemporal.Submit(ctx, cl, in)
+	if err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell run: cannot start the run on %s: %v", c.String("address"), err))
+	}
+	if c.Bool("detach") {
+		fmt.Fprintln(c.App.Writer, id)
+		return nil
+	}
+	return follow(c, cl, id, runID, traceDir, true)
+}
+
+// follow streams a run into traceDir ("" = none) and reports its result
+// like spell run.
+func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cancelOnSignal bool) error {
+	stderr := c.App.ErrWriter
+	ctx, stop := context.WithCancel(c.Context)
+	defer stop()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	interrupted := false
+	go func() {
+		select {
+		case <-sig:
+			interrupted = true
+			if cancelOnSignal {
+				fmt.Fprintf(stderr, "spell run: cancelling %s\n", id)
+				cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+				_ = cl.CancelWorkflow(cctx, id, "")
+				ccancel()
+			} else {
+				stop()
+			}
+		case <-ctx.Done():
+		}
+	}()
+	var log stemporal.Log
+	var writeErr error
+	verbose := c.Bool("verbose")
+	out, err := stemporal.Follow(ctx, cl, id, runID, stemporal.Follower{
+		Start: func(l stemporal.Log) {
+			log = l
+			if traceDir != "" {
+				_ = os.RemoveAll(filepath.Join(traceDir, trace.EventsFile))
+				if err := os.MkdirAll(traceDir, 0o755); err != nil && writeErr == nil {
+					writeErr = err
+				}
+				if err := l.Write(traceDir); err != nil && writeErr == nil {
+					writeErr = err
+				}
+			}
+		},
+		Step: func(n int, s stemporal.StepOutput) {
+			log.Append(s.Delta)
+			if traceDir != "" {
+				if err := s.Delta.AppendTo(traceDir); err != nil && writeErr == nil {
+					writeErr = err
+				}
+			}
+			if verbose && s.Action != "" {
+				fmt.Fprintf(stderr, "step %d: %s\n", n, s.Action)
+			}
+		},
+		Waiting: func(note string) { fmt.Fprintf(stderr, "spell: %s: %s\n", id, note) },
+	})
+	if err != nil {
+		if interrupted && !cancelOnSignal {
+			return cli.ExitError(130, "")
+		}
+		return cli.ExitError(1, fmt.Sprintf("spell: following %s: %v", id, err))
+	}
+	if writeErr != nil {
+		fmt.Fprintf(stderr, "warning: the trace of %s could not be written to %s: %v\n", id, traceDir, writeErr)
+		traceDir = ""
+	}
+	if out.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED && interrupted {
+		if c.Bool("json") {
+			_ = report(c, log, out, id, traceDir)
+		}
+		fmt.Fprintln(stderr, "Interrupted")
+		return cli.ExitError(130, "")
+	}
+	return report(c, log, out, id, traceDir)
+}
+
+// summary is what spell run reports, read from a run's log.
+type summary struct {
+	status, value, err string
+	calls, effects     map[string]int
+	maxDepth           int
+	usage              any
+	cost               float64
+}
+
+func summarize(log stemporal.Log) summary {
+	s := summary{calls: map[string]int{}, effects: map[string]int{}, usage: map[string]any{}}
+	for _, ev := range log.EventList() {
+		f := ev.Fields
+		str := func(k string) string { v, _ := f[k].(string); return v }
+		num := func(k string) float64 {
+			if n, ok := f[k].(json.Number); ok {
+				x, _ := n.Float64()
+				return x
+			}
+			return 0
+		}
+		switch ev.Ev {
+		case trace.EvTurnStart:
+			s.calls[str(trace.KeyHandle)]++
+			s.maxDepth = max(s.maxDepth, int(num(trace.KeyDepth)))
+		case trace.EvEffectEnd:
+			if !strings.Contains(str(trace.KeyResult), "outcome unknown") {
+				s.effects[str(trace.KeyFn)]++
+			}
+		case trace.EvRunEnd:
+			s.status, s.value, s.err = str(trace.KeyStatus), str(trace.KeyValue), str(trace.KeyError)
+			if u, ok := f[trace.KeyUsage].(map[string]any); ok && len(u) > 0 {
+				s.usage = u
+			}
+			s.cost = num(trace.KeyCostUSD)
+		}
+	}
+	if v, ok := log.Files[trace.ResultFile]; ok && s.status == trace.StatusOK {
+		s.value = string(v)
+	}
+	return s
+}
+
+// report prints a followed run's outcome as spell run prints a local one.
+func report(c *ucli.Context, log stemporal.Log, out stemporal.Outcome, id, traceDir string) error {
+	stdout, stderr := c.App.Writer, c.App.ErrWriter
+	s := summarize(log)
+	var errMsg string
+	switch {
+	case out.Err != nil:
+		errMsg = runFailure(id, out.Err)
+	case s.status != trace.StatusOK:
+		errMsg = s.err
+		if errMsg == "" {
+			errMsg = fmt.Sprintf("run %s ended without a result", id)
+		}
+	}
+	if c.Bool("json") {
+		j := cli.RunJSON{Calls: s.calls, Effects: s.effects, MaxDepth: s.maxDepth, Usage: s.usage, CostUSD: s.cost}
+		if traceDir != "" {
+			j.TraceDir = &traceDir
+		}
+		if errMsg != "" {
+			j.Error = &errMsg
+		} else {
+			v := strings.TrimSuffix(s.value, "\n")
+			j.Value = &v
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(j)
+		if errMsg != "" {
+			return cli.ExitError(1, "")
+		}
+		return nil
+	}
+	if errMsg != "" {
+		fmt.Fprintf(stderr, "Error: %s\n", errMsg)
+	}
+	if s.cost > 0 {
+		fmt.Fprintf(stderr, "Cost: $%.4f\n", s.cost)
+	}
+	if traceDir != "" {
+		fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
+	}
+	if c.Bool("stats") {
+		printStats(stderr, s)
+	}
+	if errMsg != "" {
+		return cli.ExitError(1, "")
+	}
+	fmt.Fprintln(stdout, cli.FormatValue(strings.TrimSuffix(s.value, "\n")))
+	return nil
+}
+
+func printStats(w io.Writer, s summary) {
+	var b strings.Builder
+	b.WriteString("stats: calls")
+	total := 0
+	for _, h := range spe.SortedKeys(s.calls) {
+		fmt.Fprintf(&b, " %s=%d", h, s.calls[h])
+		total += s.calls[h]
+	}
+	fmt.Fprintf(&b, " total=%d\n", total)
+	fmt.Fprintf(&b, "stats: max-depth %d\n", s.maxDepth)
+	b.WriteString("stats: effects")
+	for _, e := range spe.SortedKeys(s.effects) {
+		fmt.Fprintf(&b, " %s=%d", e, s.effects[e])
+	}
+	b.WriteString("\n")
+	io.WriteString(w, b.String())
+}
+
+// runFailure words a failed workflow for a person: the step error's
+// message (it names the run when it is a replay problem), or the
+// workflow's failure with the run id.
+func runFailure(id string, err error) string {
+	if errors.Is(err, stemporal.ErrCancelled) {
+		return fmt.Sprintf("run %s was cancelled", id)
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		switch app.Type() {
+		case stemporal.TypeNonDeterministic:
+			return app.Message()
+		case stemporal.TypeBadRun:
+			return fmt.Sprintf("run %s: %s", id, app.Message())
+		}
+	}
+	var to *temporal.TimeoutError
+	if errors.As(err, &to) {
+		return fmt.Sprintf("run %s: a step timed out (%s) on every attempt (set SPELL_TEMPORAL_STEP_TIMEOUT / SPELL_TEMPORAL_STEP_ATTEMPTS): %v", id, strings.ToLower(strings.TrimPrefix(to.TimeoutType().String(), "TIMEOUT_TYPE_")), err)
+	}
+	msg := err.Error()
+	if strings.Contains(strings.ToLower(msg), "nondetermin") {
+		return fmt.Sprintf("run %s: the workflow code of a worker is not the code the run started with (non-deterministic): %s", id, msg)
+	}
+	return fmt.Sprintf("run %s failed: %s", id, msg)
+}
+
+func runArg(c *ucli.Context, cmd string) (string, error) {
+	if c.NArg() != 1 {
+		return "", cli.UsageError(cmd, "give one run id (spell run --engine temporal --detach prints it)")
+	}
+	return c.Args().First(), nil
+}
+
+func notFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
+func statusCommand() *ucli.Command {
+	return &ucli.Command{
+		Name: "status", Usage: "show the state of a run", ArgsUsage: "RUN",
+		Flags: connFlags(),
+		Action: func(c *ucli.Context) error {
+			id, err := runArg(c, "spell status")
+			if err != nil {
+				return err
+			}
+			cl, err := dial(c, "spell status")
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			d, err := cl.DescribeWorkflowExecution(c.Context, id, "")
+			if notFound(err) {
+				return cli.ExitError(1, fmt.Sprintf("spell status: no run %s in namespace %s", id, c.String("namespace")))
+			} else if err != nil {
+				return cli.ExitError(1, fmt.Sprintf("spell status: %v", err))
+			}
+			info := d.GetWorkflowExecutionInfo()
+			state := strings.ToLower(strings.TrimPrefix(info.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"))
+			if state == "continued_as_new" {
+				state = "running"
+			}
+			fmt.Fprintf(c.App.Writer, "%s %s (started %s, task queue %s)\n", id, state, info.GetStartTime().AsTime().UTC().Format(time.RFC3339), info.GetTaskQueue())
+			for _, a := range d.GetPendingActivities() {
+				fmt.Fprintf(c.App.Writer, "  step pending: %s, attempt %d\n", strings.ToLower(strings.TrimPrefix(a.GetState().String(), "PENDING_ACTIVITY_STATE_")), a.GetAttempt())
+			}
+			return nil
+		},
+	}
+}
+
+func resultCommand() *ucli.Command {
+	return &ucli.Command{
+		Name: "result", Usage: "wait for a run and print its result like spell run", ArgsUsage: "RUN",
+		Flags: append(connFlags(),
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object, as spell run --json", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr", DisableDefaultText: true},
+			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR` (default: the runs directory)"},
+			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
+		),
+		Action: func(c *ucli.Context) error {
+			id, err := runArg(c, "spell result")
+			if err != nil {
+				return err
+			}
+			cl, err := dial(c, "spell result")
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			if _, err := cl.DescribeWorkflowExecution(c.Context, id, ""); notFound(err) {
+				return cli.ExitError(1, fmt.Sprintf("spell result: no run %s in namespace %s", id, c.String("namespace")))
+			}
+			dir := c.String("trace-dir")
+			if dir == "" && !c.Bool("no-trace") {
+				if runs := trace.RunsDir(os.Getenv); runs != "" {
+					dir = filepath.Join(runs, id)
+				}
+			}
+			if c.Bool("no-trace") {
+				dir = ""
+			}
+			return follow(c, cl, id, "", dir, false)
+		},
+	}
+}
+
+func cancelCommand() *ucli.Command {
+	return &ucli.Command{
+		Name: "cancel", Usage: "cancel a run", ArgsUsage: "RUN",
+		Flags: connFlags(),
+		Action: func(c *ucli.Context) error {
+			id, err := runArg(c, "spell cancel")
+			if err != nil {
+				return err
+			}
+			cl, err := dial(c, "spell cancel")
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			if err := cl.CancelWorkflow(c.Context, id, ""); notFound(err) {
+				return cli.ExitError(1, fmt.Sprintf("spell cancel: no running run %s in namespace %s", id, c.String("namespace")))
+			} else if err != nil {
+				return cli.ExitError(1, fmt.Sprintf("spell cancel: %v", err))
+			}
+			fmt.Fprintf(c.App.ErrWriter, "spell cancel: cancellation of %s requested\n", id)
+			return nil
+		},
+	}
+}
+
+var _ = sort.Strings

@@ -1,0 +1,115 @@
+package temporal
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/spell-go/spell/spe/provider/builtin"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+// runInTestEnv runs the workflow in the SDK's test environment (no server)
+// with the real step activity and returns its error and the log the steps
+// built.
+func runInTestEnv(t *testing.T, in RunInput) (*testsuite.TestWorkflowEnvironment, Log) {
+	t.Helper()
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quiet{})
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(RunWorkflow, workflow.RegisterOptions{Name: WorkflowName})
+	a := &Activity{Stepper: &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry()}, Protocol: Protocol}
+	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: StepName})
+	log := in.Log
+	env.SetOnActivityCompletedListener(func(_ *activity.Info, result converter.EncodedValue, err error) {
+		var out StepOutput
+		if err == nil && result.Get(&out) == nil {
+			log.Append(out.Delta)
+		}
+	})
+	env.ExecuteWorkflow(WorkflowName, in)
+	return env, log
+}
+
+func TestWorkflowRunsTheTask(t *testing.T) {
+	root := t.TempDir()
+	env, log := runInTestEnv(t, RunInput{RunID: "wf-1", Protocol: Protocol, TaskQueue: "q", Spec: fxSpec(t, root)})
+	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
+		t.Fatalf("completed %v, error %v", env.IsWorkflowCompleted(), env.GetWorkflowError())
+	}
+	var out RunOutput
+	if err := env.GetWorkflowResult(&out); err != nil || out.Steps != 7 {
+		t.Errorf("steps %d (%v), want 7: one per model call and effect", out.Steps, err)
+	}
+	if !strings.Contains(string(log.Events), `"ev":"run.end"`) || string(log.Files[trace.ResultFile]) == "" {
+		t.Errorf("no run.end / result in the log: %s", log.Events)
+	}
+	if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\nb\n" {
+		t.Errorf("fx.log = %q", fx)
+	}
+}
+
+// Above the history limit the workflow continues as new with the log so
+// far; the new execution finishes the run without repeating a step.
+func TestWorkflowContinuesAsNew(t *testing.T) {
+	root := t.TempDir()
+	spec := fxSpec(t, root)
+	spec.HistoryBytes = 1 // after every step
+	in := RunInput{RunID: "wf-2", Protocol: Protocol, TaskQueue: "q", Spec: spec}
+	for i := 0; i < 20; i++ {
+		env, log := runInTestEnv(t, in)
+		err := env.GetWorkflowError()
+		if err == nil {
+			if i == 0 {
+				t.Fatal("no continue-as-new")
+			}
+			if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\nb\n" {
+				t.Errorf("fx.log = %q: an effect ran twice or not at all", fx)
+			}
+			if n := strings.Count(string(log.Events), `"ev":"model.completion"`); n != 4 {
+				t.Errorf("%d model completions in the log, want 4", n)
+			}
+			return
+		}
+		var can *workflow.ContinueAsNewError
+		if !errors.As(err, &can) {
+			t.Fatalf("execution %d: %v", i, err)
+		}
+		next := in
+		if err := converterFromPayloads(can, &next); err != nil {
+			t.Fatal(err)
+		}
+		if next.Steps != in.Steps+1 || next.Log.Size() != log.Size() {
+			t.Fatalf("continue-as-new carries steps %d and %d log bytes, want %d and %d", next.Steps, next.Log.Size(), in.Steps+1, log.Size())
+		}
+		in = next
+	}
+	t.Fatal("no end after 20 executions")
+}
+
+// A diverged replay fails the run at once (no retry) with the run id.
+func TestWorkflowFailsOnNonDeterministicReplay(t *testing.T) {
+	root := t.TempDir()
+	spec := fxSpec(t, root)
+	w := &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry()}
+	log, _ := drive(t, w, "wf-3", spec)
+	// Keep the log up to the first effect's end, with another function.
+	cut := strings.Index(string(log.Events), `"ev":"eval.value","consecutive_errors":0,"depth":0,"handle":"main","n":1`)
+	prefix := log.Events[:strings.LastIndex(string(log.Events[:cut]), "\n")+1]
+	bad := Log{Events: []byte(strings.Replace(string(prefix), `"fn":"io/spit"`, `"fn":"io/rm"`, 2)), Files: log.Files}
+	delete(bad.Files, trace.ResultFile)
+	env, _ := runInTestEnv(t, RunInput{RunID: "wf-3", Protocol: Protocol, TaskQueue: "q", Spec: spec, Log: bad, Steps: 2})
+	err := env.GetWorkflowError()
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != TypeNonDeterministic || !strings.Contains(app.Message(), "wf-3") {
+		t.Fatalf("got %v, want a %s failure naming wf-3", err, TypeNonDeterministic)
+	}
+}
