@@ -2,6 +2,8 @@ package main
 
 import (
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -18,5 +20,59 @@ func TestSpellDoesNotLinkTemporal(t *testing.T) {
 		if strings.Contains(p, "temporal") || strings.HasPrefix(p, "google.golang.org/grpc") {
 			t.Errorf("spell links %s", p)
 		}
+	}
+}
+
+// listDeps returns every package the package pattern links, each with its
+// direct imports (go list -deps).
+func listDeps(t *testing.T, pattern string) map[string][]string {
+	t.Helper()
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goCmd, "list", "-deps", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}", pattern).Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, imports, _ := strings.Cut(line, "|")
+		deps[path] = strings.Fields(imports)
+	}
+	return deps
+}
+
+// TestStartupDeps guards what spell links, since Go initialises every
+// linked package at every start (issue 11, start-up): the language server
+// stays in spell-lsp (the Temporal SDK: TestSpellDoesNotLinkTemporal), and
+// the model SDKs are imported only by their provider packages, which only
+// spe/provider/builtin imports, so that no other package (the formatter,
+// the linter, the evaluator) drags them in.
+func TestStartupDeps(t *testing.T) {
+	deps := listDeps(t, ".")
+	module := "github.com/spell-go/spell/"
+	forbidden := []string{"go.lsp.dev/", module + "lsp"}
+	sdks := []string{"github.com/anthropics/anthropic-sdk-go", "github.com/openai/openai-go/"}
+	clients := map[string]bool{module + "spe/provider/anthropic": true, module + "spe/provider/openai": true}
+	for path, imports := range deps {
+		for _, f := range forbidden {
+			if strings.HasPrefix(path, f) {
+				t.Errorf("spell links %s", path)
+			}
+		}
+		if !strings.HasPrefix(path, module) {
+			continue
+		}
+		for _, imp := range imports {
+			for _, sdk := range sdks {
+				if strings.HasPrefix(imp, sdk) && !clients[path] {
+					t.Errorf("%s imports the model SDK package %s: only spe/provider/anthropic and spe/provider/openai may", path, imp)
+				}
+			}
+			if clients[imp] && path != module+"spe/provider/builtin" {
+				t.Errorf("%s imports %s: only spe/provider/builtin may (the SDKs stay out of the other commands)", path, imp)
+			}
+		}
+	}
+	if len(deps) == 0 || deps[module+"spe/provider/builtin"] == nil {
+		t.Fatalf("go list found no spe/provider/builtin among %d packages", len(deps))
 	}
 }
