@@ -188,6 +188,13 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 			model = "replay:" + abs
 		}
 	}
+	agent := c.String("agent")
+	if strings.HasSuffix(agent, ".edn") || strings.ContainsRune(agent, filepath.Separator) {
+		// A profile file: the worker reads it by this name.
+		if abs, err := filepath.Abs(agent); err == nil {
+			agent = abs
+		}
+	}
 	cwd, _ := os.Getwd()
 	root := c.String("root")
 	if root == "" {
@@ -197,7 +204,7 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 	}
 	cfg = spe.Config{
 		Task: task, ProgramName: name, Program: text,
-		Model: model, Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
+		Model: model, Test: c.Bool("test"), Agent: agent, BaseURL: c.String("base-url"), Transport: c.String("transport"),
 		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
 			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
 		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
