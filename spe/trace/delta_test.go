@@ -253,3 +253,35 @@ func TestWriterDeltaRedacts(t *testing.T) {
 		}
 	}
 }
+
+// TestDeltaReformattedProgramLinear: a program whose every form moved by
+// a byte (the prompt reprints the model's forms with other whitespace)
+// is encoded searching the base a bounded distance per form, not the
+// whole rest of it per probe (1 MB took seconds), and still rebuilds.
+func TestDeltaReformattedProgramLinear(t *testing.T) {
+	var raw, printed strings.Builder
+	for i := 0; raw.Len() < 1<<20; i++ {
+		form := fmt.Sprintf("(def w%d {:n %d :name \"filler %d\" :tags [:a :b %d]})", i, i, i, i)
+		raw.WriteString(form + "\n")
+		printed.WriteString(form + " ")
+	}
+	base := "(quine completion (eval (do (quine prompt \"count\") " + raw.String()
+	text := "(quine completion (eval (do (quine prompt \"count\") " + printed.String() + "(def more 1) "
+	searched := 0
+	d, ok := encodeDeltaCounting(1, base, text, &searched)
+	if !ok {
+		t.Fatal("no delta")
+	}
+	_, ops, body, isDelta, err := parseDelta(d)
+	if err != nil || !isDelta {
+		t.Fatal(err)
+	}
+	got, err := applyDelta(base, ops, body)
+	if err != nil || got != text {
+		t.Fatalf("rebuilt %d bytes (err %v), want %d", len(got), err, len(text))
+	}
+	t.Logf("%d B program, delta %d B, searched %d B", len(text), len(d), searched)
+	if searched > 200*len(text) {
+		t.Errorf("searched %d B of base for a %d B program", searched, len(text))
+	}
+}
