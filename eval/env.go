@@ -104,8 +104,8 @@ func (e *Env) Lookup(sym *value.Symbol) (value.Value, bool) {
 					if v == unbound {
 						return nil, false
 					}
-					if sym.Watched() {
-						noteRead(v)
+					if sym.Indirect() {
+						return deref(v), true
 					}
 					return v, true
 				}
@@ -116,8 +116,8 @@ func (e *Env) Lookup(sym *value.Symbol) (value.Value, bool) {
 			if x.val == unbound {
 				return nil, false
 			}
-			if sym.Watched() {
-				noteRead(x.val)
+			if sym.Indirect() {
+				return deref(x.val), true
 			}
 			return x.val, true
 		}

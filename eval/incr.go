@@ -2,7 +2,6 @@ package eval
 
 import (
 	"bytes"
-	"sync"
 	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/value"
@@ -28,10 +27,10 @@ import (
 // far was clean:
 //
 //   - it did not read NAME's binding (the program itself, which grows
-//     every turn): any environment lookup that returns the program value
-//     marks the form (Env.Lookup, whatever path the lookup comes from:
-//     interpreter, compiled code, edit-reopen's persist, eval of a built
-//     symbol);
+//     every turn): NAME is bound to a progCell, and every lookup that
+//     resolves it marks the form (Env.Lookup, whatever path the lookup
+//     comes from: interpreter, compiled code, edit-reopen's persist, eval
+//     of a built symbol);
 //   - it did not call eval: that binds the effect table, through which
 //     effects, model calls, agents and mailbox state (and the turn's own
 //     bindings) are reachable;
@@ -43,16 +42,18 @@ import (
 // and no later evaluation can change it; the step count and gensym
 // counter at that point are kept with it and restored, so step limits and
 // generated names are exactly those of a full evaluation. The resumed
-// environment is the snapshot's with NAME bound again to the new program;
-// if a prefix form rebound or removed NAME, the turn is evaluated in full.
+// environment is the snapshot's with NAME bound again (to the new
+// program's cell); if a prefix form rebound or removed NAME, the turn is
+// evaluated in full. A cell lets its program go when its turn ends, so the
+// kept snapshots do not hold every past program.
 // Reuse also requires the kept region to hold no fn literal #( … ): each
 // read numbers their parameters afresh, so the full path would name them
 // differently.
 type PrefixState struct {
 	env    *Env
-	prog   *value.List // the program env binds the quine name to
-	steps  int64       // steps since the do body began
-	gensym int64       // gensym counter since the do body began
+	cell   *progCell // what env binds the quine name to
+	steps  int64     // steps since the do body began
+	gensym int64     // gensym counter since the do body began
 }
 
 // Incremental records, and when Skip > 0 resumes, the evaluation of a
@@ -73,7 +74,65 @@ type Incremental struct {
 	Resumed   bool
 
 	entered bool
-	next    *Prefix // what the evaluation leaves for the next turn
+	cell    *progCell // the program's binding (sfQuine)
+	next    *Prefix   // what the evaluation leaves for the next turn
+}
+
+// progCell is what the quine name of a recorded program is bound to: the
+// program while its turn runs. Release empties it, so the kept snapshots,
+// whose environments bind the name, do not keep every past program alive
+// (a resumed turn binds the name again, to its own cell, above them).
+// Env.Lookup resolves it (Symbol.Indirect) and notes the read.
+type progCell struct {
+	prog atomic.Pointer[value.List]
+	read atomic.Bool
+}
+
+// bind makes the cell of h's program, bound to sym.
+func (h *Incremental) bind(sym *value.Symbol) *progCell {
+	h.cell = &progCell{}
+	h.cell.prog.Store(h.Program)
+	sym.MarkIndirect()
+	return h.cell
+}
+
+// deref resolves a value bound to an indirect symbol.
+func deref(v value.Value) value.Value {
+	c, ok := v.(*progCell)
+	if !ok {
+		return v
+	}
+	c.read.Store(true)
+	if p := c.prog.Load(); p != nil {
+		return p
+	}
+	return nil
+}
+
+// rawLookup finds sym's binding without resolving a cell.
+func (e *Env) rawLookup(sym *value.Symbol) value.Value {
+	for x := e; x != nil; x = x.next {
+		if x.levels != nil {
+			for _, m := range x.levels {
+				if v, ok := m[sym]; ok {
+					return v
+				}
+			}
+			return nil
+		}
+		if x.sym == sym {
+			return x.val
+		}
+	}
+	return nil
+}
+
+// Release ends the turn of h's program: its cell lets the program go,
+// unless a future started by the evaluation may still read it.
+func (h *Incremental) Release(in *Interp) {
+	if h != nil && h.cell != nil && in.forks == 0 {
+		h.cell.prog.Store(nil)
+	}
 }
 
 // Prefix is what an evaluated program leaves for the next turn of its
@@ -336,8 +395,8 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 	x := l.Rest()
 	i := 1
 	if h.Skip > 0 {
-		if v, ok := h.Base.env.Lookup(h.Name); ok && v == value.Value(h.Base.prog) {
-			env = h.Base.env.Bind(h.Name, h.Program)
+		if c := h.cell; c != nil && h.Base.env.rawLookup(h.Name) == value.Value(h.Base.cell) {
+			env = h.Base.env.Bind(h.Name, c)
 			in.steps, in.gensym, in.nextCheck = steps0+h.Base.steps, gensym0+h.Base.gensym, 0
 			for j := 0; j < h.Skip; j++ {
 				x = x.Rest()
@@ -348,9 +407,7 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 			h.Snaps = nil
 		}
 	}
-	w := watchReads(h.Name, h.Program)
-	defer w.stop()
-	clean := in.rng == nil && in.forks == 0
+	clean := h.cell != nil && in.rng == nil && in.forks == 0
 	evals := in.evalCalls
 	var v value.Value
 	var err error
@@ -365,46 +422,13 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 			return nil, env, in.locate(err, l, i)
 		}
 		if clean {
-			if w.hit.Load() || in.evalCalls != evals || in.rng != nil || in.forks != 0 {
+			if h.cell.read.Load() || in.evalCalls != evals || in.rng != nil || in.forks != 0 {
 				clean = false
 			} else {
-				h.Snaps = append(h.Snaps, PrefixState{env: env, prog: h.Program, steps: in.steps - steps0, gensym: in.gensym - gensym0})
+				h.Snaps = append(h.Snaps, PrefixState{env: env, cell: h.cell, steps: in.steps - steps0, gensym: in.gensym - gensym0})
 			}
 		}
 		i++
 	}
 	return v, env, nil
-}
-
-// readWatch is one do body being recorded: hit is set when a lookup
-// returns its program.
-type readWatch struct {
-	sym  *value.Symbol
-	prog *value.List
-	hit  atomic.Bool
-}
-
-// watching maps a program being recorded to its readWatch.
-var watching sync.Map
-
-func watchReads(sym *value.Symbol, prog *value.List) *readWatch {
-	w := &readWatch{sym: sym, prog: prog}
-	watching.Store(prog, w)
-	sym.Watch()
-	return w
-}
-
-func (w *readWatch) stop() {
-	w.sym.Unwatch()
-	watching.CompareAndDelete(w.prog, w)
-}
-
-// noteRead is called by Env.Lookup when a watched symbol's binding is
-// read.
-func noteRead(v value.Value) {
-	if l, ok := v.(*value.List); ok {
-		if w, ok := watching.Load(l); ok {
-			w.(*readWatch).hit.Store(true)
-		}
-	}
 }

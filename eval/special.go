@@ -214,7 +214,13 @@ func sfQuine(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, 
 	if !ok {
 		return formErr("quine expects a symbol as its name", l, env)
 	}
-	env = env.Bind(s, l)
+	if h := in.Incr; h != nil && l == h.Program && h.cell == nil {
+		// The recorded program: bound through a cell that its kept
+		// snapshots do not keep alive past the turn (incr.go).
+		env = env.Bind(s, h.bind(s))
+	} else {
+		env = env.Bind(s, l)
+	}
 	v, env2, err := in.eval(items[len(items)-1], env, tail)
 	if err != nil {
 		return nil, env2, in.locate(err, l, len(items)-1)

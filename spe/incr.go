@@ -63,11 +63,12 @@ func (rt *Runtime) planTurn(t *turn, rr *eval.ReadResult, form value.Value) (val
 }
 
 // keepPrefix keeps what the evaluation recorded by h leaves for t's
-// handle.
-func (rt *Runtime) keepPrefix(t *turn, h *eval.Incremental) {
+// handle and depth, and lets the evaluated program go.
+func (rt *Runtime) keepPrefix(t *turn, in *eval.Interp, h *eval.Incremental) {
 	if h == nil {
 		return
 	}
+	h.Release(in)
 	p := &rt.prefixes
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -14,7 +14,7 @@ type Symbol struct {
 	hash     uint64
 	bound    atomic.Bool
 	local    atomic.Bool
-	watch    atomic.Int32
+	indirect atomic.Bool
 	// Eval and Pure are slots the evaluator fills once at start-up (before
 	// any evaluation): the special form or built-in macro a symbol names,
 	// and its pure builtin value. They save map lookups on every call.
@@ -34,13 +34,17 @@ func (s *Symbol) MarkBound() {
 // EverBound reports whether MarkBound was ever called on s.
 func (s *Symbol) EverBound() bool { return s.bound.Load() }
 
-// Watch and Unwatch count the evaluations that want to know when the
-// symbol's binding is read (the quine name of a program whose prefix is
-// being recorded for incremental turns, eval/incr.go); Watched is their
-// one cheap test on the lookup path.
-func (s *Symbol) Watch()        { s.watch.Add(1) }
-func (s *Symbol) Unwatch()      { s.watch.Add(-1) }
-func (s *Symbol) Watched() bool { return s.watch.Load() != 0 }
+// MarkIndirect records that the symbol has been bound to an indirect
+// value (the quine name of a program recorded for incremental turns,
+// eval/incr.go): lookups of an indirect symbol resolve such a value.
+func (s *Symbol) MarkIndirect() {
+	if !s.indirect.Load() {
+		s.indirect.Store(true)
+	}
+}
+
+// Indirect reports whether MarkIndirect was ever called on s.
+func (s *Symbol) Indirect() bool { return s.indirect.Load() }
 
 // MarkLocal records that compiled code keeps the symbol as a local in a
 // slot (a function parameter, a let or loop binding). A free name that no
