@@ -114,10 +114,9 @@ func TestGrowingRunHeapLinear(t *testing.T) {
 			heap[p.Turn] = int64(ms.HeapAlloc)
 		}
 	}
-	// FullTurns: incremental evaluation's kept snapshots hold each past
-	// turn's program (the quine name's binding) for now: quadratic
-	// (/work/notes/longrun.md). This checks everything else.
-	_, prompts := growRunProbeOpts(t, n, probe, true)
+	// With incremental turns (the kept snapshots bind the quine name
+	// through a cell emptied at the end of each turn, eval/incr.go).
+	_, prompts := growRunProbeOpts(t, n, probe, false)
 	first, second := heap[n/2]-heap[n/4], heap[n]-heap[n/2]
 	added := int64(prompts[n-1] - prompts[n/2-1])
 	t.Logf("heap %d B at turn %d, %d B at %d, %d B at %d: +%d B, then +%d B", heap[n/4], n/4, heap[n/2], n/2, heap[n], n, first, second)
