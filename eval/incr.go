@@ -149,8 +149,24 @@ type Prefix struct {
 	nodes []map[any]*syntax.Node
 }
 
-// maxNodeMaps bounds the node maps a Prefix chains before merging them.
-const maxNodeMaps = 16
+// mergeLayers merges the newest node maps while the newest is at least
+// half the size of the one before (as Env merges its levels): O(log n)
+// maps, each entry copied O(log n) times. Maps are never written once
+// made; entries of pruned forms stay until their map is rebuilt (a turn
+// that keeps nothing starts afresh).
+func mergeLayers(ms []map[any]*syntax.Node) []map[any]*syntax.Node {
+	for n := len(ms); n > 1 && len(ms[n-1]) >= len(ms[n-2])/2; n = len(ms) {
+		m := make(map[any]*syntax.Node, len(ms[n-2])+len(ms[n-1]))
+		for k, v := range ms[n-2] {
+			m[k] = v
+		}
+		for k, v := range ms[n-1] {
+			m[k] = v
+		}
+		ms = append(ms[:n-2:n-2], m)
+	}
+	return ms
+}
 
 // wrapperDo returns the quine name, the (eval …) and the (do …) of a
 // canonical wrapper.
@@ -234,11 +250,7 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], rr.Spans.node))
 		form = nprog
 	}
-	if len(next.nodes) > maxNodeMaps {
-		// One map of what the body still holds (pruned forms' nodes go):
-		// amortised over maxNodeMaps turns.
-		next.nodes = []map[any]*syntax.Node{nodesOf(next.body, lookIn(next.nodes))}
-	}
+	next.nodes = mergeLayers(next.nodes)
 	next.prog = h.Program
 	h.next = next
 	return form, spans, h
@@ -359,18 +371,6 @@ func detach(n *syntax.Node) *syntax.Node {
 		}
 	}
 	return d
-}
-
-// lookIn finds a value's node in maps, newest last.
-func lookIn(ms []map[any]*syntax.Node) func(any) (*syntax.Node, bool) {
-	return func(v any) (*syntax.Node, bool) {
-		for i := len(ms) - 1; i >= 0; i-- {
-			if n, ok := ms[i][v]; ok {
-				return n, true
-			}
-		}
-		return nil, false
-	}
 }
 
 // Next returns what the evaluation recorded by h leaves for the next
