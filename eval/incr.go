@@ -147,6 +147,7 @@ type Prefix struct {
 	// nodes are the syntax nodes of every value in body, oldest read
 	// first (each map is never written again once made).
 	nodes []map[any]*syntax.Node
+	live  int // entries in nodes when they were last rebuilt
 }
 
 // mergeLayers merges the newest node maps while the newest is at least
@@ -251,6 +252,27 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		form = nprog
 	}
 	next.nodes = mergeLayers(next.nodes)
+	total := 0
+	for _, m := range next.nodes {
+		total += len(m)
+	}
+	if p != nil && k > 0 {
+		next.live = p.live
+	}
+	if total > 2*next.live+64 {
+		// Pruned forms' nodes (and values) go: rebuilt from what the body
+		// holds once the layers doubled since the last rebuild.
+		layers := next.nodes
+		next.nodes = []map[any]*syntax.Node{nodesOf(next.body, func(v any) (*syntax.Node, bool) {
+			for i := len(layers) - 1; i >= 0; i-- {
+				if n, ok := layers[i][v]; ok {
+					return n, true
+				}
+			}
+			return nil, false
+		})}
+		next.live = len(next.nodes[0])
+	}
 	next.prog = h.Program
 	h.next = next
 	return form, spans, h
