@@ -49,7 +49,7 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 		default:
 			return usageError("spell run", "--engine must be local or temporal")
 		}
-		for _, f := range []string{"detach", "address", "namespace", "task-queue"} {
+		for _, f := range []string{"detach"} {
 			if c.IsSet(f) {
 				return usageError("spell run", "--%s needs --engine temporal", f)
 			}

@@ -251,6 +251,9 @@ func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cance
 				cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 				_ = cl.CancelWorkflow(cctx, id, "")
 				ccancel()
+				// A run no worker has started cannot acknowledge: stop
+				// following after a grace period.
+				time.AfterFunc(10*time.Second, stop)
 			} else {
 				stop()
 			}
@@ -287,7 +290,8 @@ func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cance
 		Waiting: func(note string) { fmt.Fprintf(stderr, "spell: %s: %s\n", id, note) },
 	})
 	if err != nil {
-		if interrupted && !cancelOnSignal {
+		if interrupted {
+			fmt.Fprintln(stderr, "Interrupted (cancellation requested)")
 			return cli.ExitError(130, "")
 		}
 		return cli.ExitError(1, fmt.Sprintf("spell: following %s: %v", id, err))
