@@ -441,7 +441,7 @@ func runFailure(id string, err error) string {
 	}
 	var to *temporal.TimeoutError
 	if errors.As(err, &to) {
-		return fmt.Sprintf("run %s: a step timed out (%s) on every attempt (set SPELL_TEMPORAL_STEP_TIMEOUT / SPELL_TEMPORAL_STEP_ATTEMPTS): %v", id, strings.ToLower(strings.TrimPrefix(to.TimeoutType().String(), "TIMEOUT_TYPE_")), err)
+		return fmt.Sprintf("run %s: a step timed out (%s) on every attempt (set SPELL_TEMPORAL_STEP_TIMEOUT / SPELL_TEMPORAL_STEP_ATTEMPTS): %v", id, to.TimeoutType().String(), err)
 	}
 	msg := err.Error()
 	if strings.Contains(strings.ToLower(msg), "nondetermin") {

@@ -550,7 +550,7 @@ func TestStepTimeout(t *testing.T) {
 	e.worker(nil)
 	extra := []string{"SPELL_TEMPORAL_STEP_TIMEOUT=2s", "SPELL_TEMPORAL_STEP_ATTEMPTS=1"}
 	_, stderr, code := e.spell(e.dir, extra, "run", "--engine", "temporal", "--no-trace", "-e", `(eval '(io/sh "sleep 20"))`)
-	if code != 1 || !strings.Contains(stderr, "a step timed out (start_to_close)") {
+	if code != 1 || !strings.Contains(stderr, "a step timed out (StartToClose)") {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
