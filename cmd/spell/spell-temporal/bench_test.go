@@ -59,7 +59,7 @@ func drain(b *testing.B, addr, ns, tx string, runs, workers int, queue string) {
 			b.Fatal(err)
 		}
 	}
-	exe := filepath.Join(bin(b), "spell")
+	exe := filepath.Join(bin(b), "spell-temporal")
 	var procs []*exec.Cmd
 	b.StartTimer()
 	start := time.Now()
