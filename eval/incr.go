@@ -350,32 +350,35 @@ func nodesOf(forms []value.Value, look func(any) (*syntax.Node, bool)) map[any]*
 			out[x] = detach(n)
 		}
 	}
-	var walk func(v value.Value)
-	walk = func(v value.Value) {
-		switch x := v.(type) {
-		case *value.List:
-			note(x)
-			for y := x; y.Count() > 0; y = y.Rest() {
-				walk(y.First())
-			}
-		case *value.Vector:
-			note(x)
-			for i := 0; i < x.Count(); i++ {
-				e, _ := x.Nth(i)
-				walk(e)
-			}
-		case *value.Map:
-			note(x)
-			x.Range(func(k, v value.Value) bool { walk(k); walk(v); return true })
-		case *value.Set:
-			note(x)
-			x.Range(func(e value.Value) bool { walk(e); return true })
-		}
-	}
 	for _, f := range forms {
-		walk(f)
+		eachColl(f, func(x value.Value) { note(x) })
 	}
 	return out
+}
+
+// eachColl calls note for v and every collection nested in it (lists,
+// vectors, maps with their keys, sets), outermost first: the values a
+// reading can have spans for.
+func eachColl(v value.Value, note func(value.Value)) {
+	switch x := v.(type) {
+	case *value.List:
+		note(x)
+		for y := x; y.Count() > 0; y = y.Rest() {
+			eachColl(y.First(), note)
+		}
+	case *value.Vector:
+		note(x)
+		for i := 0; i < x.Count(); i++ {
+			e, _ := x.Nth(i)
+			eachColl(e, note)
+		}
+	case *value.Map:
+		note(x)
+		x.Range(func(k, e value.Value) bool { eachColl(k, note); eachColl(e, note); return true })
+	case *value.Set:
+		note(x)
+		x.Range(func(e value.Value) bool { eachColl(e, note); return true })
+	}
 }
 
 // detach copies what spans use of a node: its extent and its kids'.

@@ -112,7 +112,6 @@ func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
 // liveReused is one map of the reused entries of the values form holds.
 func (s *Spans) liveReused(form value.Value) map[any]*syntax.Node {
 	out := map[any]*syntax.Node{}
-	var walk func(v value.Value)
 	note := func(v value.Value) {
 		if _, fresh := s.nodes[v]; fresh {
 			return
@@ -121,27 +120,6 @@ func (s *Spans) liveReused(form value.Value) map[any]*syntax.Node {
 			out[v] = n
 		}
 	}
-	walk = func(v value.Value) {
-		switch x := v.(type) {
-		case *value.List:
-			note(x)
-			for y := x; y.Count() > 0; y = y.Rest() {
-				walk(y.First())
-			}
-		case *value.Vector:
-			note(x)
-			for i := 0; i < x.Count(); i++ {
-				e, _ := x.Nth(i)
-				walk(e)
-			}
-		case *value.Map:
-			note(x)
-			x.Range(func(k, v value.Value) bool { walk(k); walk(v); return true })
-		case *value.Set:
-			note(x)
-			x.Range(func(e value.Value) bool { walk(e); return true })
-		}
-	}
-	walk(form)
+	eachColl(form, note)
 	return out
 }
