@@ -24,9 +24,14 @@ import (
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
+	"github.com/spell-go/spell/spe/online"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/builtin"
 )
+
+// Runs reach web/ and MCP servers: spe links neither, so this package
+// registers them (spe/online).
+func init() { online.Register() }
 
 // Options configure one run. Exactly one of Task and Program is set.
 type Options struct {

@@ -2,12 +2,17 @@ package spe
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sort"
+	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
-	spellmcp "github.com/spell-go/spell/spe/mcp"
+	"github.com/spell-go/spell/spe/mcp/mcpdoc"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/prompt"
 	"github.com/spell-go/spell/spe/skills"
@@ -19,13 +24,83 @@ type extensions struct {
 	skills *skills.Set
 }
 
+// NetEffects are the effects that reach the network, which spe does not
+// link (the MCP SDK, net/http): the command that runs them registers their
+// implementations with RegisterNet (spe/online.Register: spe/web and
+// spe/mcp), so that what links spe alone starts fast (issue 11, start-up).
+type NetEffects struct {
+	// Web builds the web/ namespace of one agent (effects.md §2). nil:
+	// the namespace exists and each member fails with ErrNotLinked.
+	Web func(WebSetup) (*value.Map, error)
+	// MCP connects the MCP servers of one agent (effects.md §10). nil: a
+	// profile with :mcp-servers is a configuration error (ErrNotLinked).
+	MCP func(context.Context, MCPSetup) (MCPServers, error)
+}
+
+// ErrNotLinked is the cause of using an effect whose implementation was
+// not registered (RegisterNet).
+var ErrNotLinked = errors.New("not linked into this executable")
+
+// NetHook wraps every call of a network effect member: the runtime traces it
+// and, on resume, returns the recorded result instead (effects.md §0).
+type NetHook func(ctx context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error)
+
+// WebSetup configures the web/ namespace of one agent.
+type WebSetup struct {
+	UserDir, ProjectDir string // where web.edn is read
+	AllowPrivateNet     bool
+	Getenv              func(string) string // SERPER_API_KEY
+	Version             string              // the user agent's
+	Hook                NetHook
+}
+
+// MCPSetup configures the MCP servers of one agent (spe/mcp.Setup).
+type MCPSetup struct {
+	Grants              map[string]profile.MCPGrant
+	Reserved            []string // the agent's namespace names, which an alias may not take
+	UserDir, ProjectDir string   // where server profiles are found
+	Getenv              func(string) string
+	Environ             []string
+	Cwd                 string
+	AllowPrivateNet     bool
+	Version             string
+	Hook                NetHook
+	// Send delivers mcp/listen-send's notifications to an agent.
+	Send func(handle value.Value) (func(body value.Value) error, error)
+	// Warn reports a server that could not be reached.
+	Warn func(string)
+	// Secrets receives the secrets the servers were given, for the
+	// trace's redactor, even when connecting fails.
+	Secrets func([]string)
+}
+
+// MCPServers are the connected MCP servers of one agent.
+type MCPServers interface {
+	// Namespaces are the alias/ namespaces and mcp/.
+	Namespaces() map[string]*value.Map
+	Close()
+}
+
+var netEffects atomic.Pointer[NetEffects]
+
+// RegisterNet sets the implementations of the network effects for every
+// session opened afterwards.
+func RegisterNet(n NetEffects) { netEffects.Store(&n) }
+
+func registeredNet() NetEffects {
+	if n := netEffects.Load(); n != nil {
+		return *n
+	}
+	return NetEffects{}
+}
+
 // mcpRegistries are the MCP connections of a run's agents.
 type mcpRegistries struct {
 	mu   sync.Mutex
-	regs []*spellmcp.Registry
+	regs []MCPServers
 }
 
-func (m *mcpRegistries) add(r *spellmcp.Registry) {
+func (m *mcpRegistries) add(r MCPServers) {
 	m.mu.Lock()
 	m.regs = append(m.regs, r)
 	m.mu.Unlock()
@@ -51,18 +126,22 @@ func (s *Session) openMCP(prof *profile.Profile, root string, ns map[string]*val
 	if len(prof.MCPServers) == 0 {
 		return nil
 	}
-	red := &spellmcp.Redactor{}
-	reg, err := spellmcp.Open(context.Background(), spellmcp.Setup{
+	open := registeredNet().MCP
+	if open == nil {
+		return configErr("%s grants MCP servers (:mcp-servers): MCP is %v", prof.Name, ErrNotLinked)
+	}
+	setup := MCPSetup{
 		Grants: prof.MCPServers, Reserved: prof.NamespaceNames(),
-		Dirs:   spellmcp.Dirs{Project: s.dirs.Project, User: s.dirs.User},
+		UserDir: s.dirs.User, ProjectDir: s.dirs.Project,
 		Getenv: s.cfg.Getenv, Environ: s.cfg.Environ, Cwd: root,
 		AllowPrivateNet: s.sandboxOf(prof).privNet, Version: s.cfg.Version,
-		Hook: spellmcp.Hook(s.RT.Hook), Redactor: red, Send: s.RT.mcpListen,
+		Hook: s.RT.Hook, Send: s.RT.mcpListen,
 		Warn: func(msg string) { warnf(s.cfg.Stderr, "%s", msg) },
-	})
-	if atOpen {
-		s.redact.Add(red.Secrets()...)
 	}
+	if atOpen {
+		setup.Secrets = func(secrets []string) { s.redact.Add(secrets...) }
+	}
+	reg, err := open(context.Background(), setup)
 	if err != nil {
 		return configErr("%v", err)
 	}
@@ -71,6 +150,32 @@ func (s *Session) openMCP(prof *profile.Profile, root string, ns map[string]*val
 		ns[name] = m
 	}
 	return nil
+}
+
+// webNamespace builds the web/ namespace of an agent with the registered
+// implementation; without one, each member fails with ErrNotLinked.
+func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
+	open := registeredNet().Web
+	if open == nil {
+		return notLinkedNamespace("web"), nil
+	}
+	dirs := profile.ConfigDirs(s.cfg.Cwd)
+	return open(WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
+		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook})
+}
+
+// notLinkedNamespace is a namespace whose every member exists (so programs
+// and docs see the real catalogue) and fails with ErrNotLinked.
+func notLinkedNamespace(ns string) *value.Map {
+	m := value.NewMap(value.Kw("short-docs"), "The "+ns+" namespace (not linked into this executable).")
+	for _, e := range catalog.Namespace(ns) {
+		name := e.Name
+		b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
+			return nil, eval.Errorf("%s: the %s namespace is %v", name, ns, ErrNotLinked)
+		}}
+		m = m.Assoc(value.Kw(strings.TrimPrefix(name, ns+"/")), b)
+	}
+	return m
 }
 
 // discoverSkills finds the skills of the working directory, the user and
@@ -129,8 +234,8 @@ func MCPDocs(grants map[string]profile.MCPGrant) []prompt.NamespaceDoc {
 	if len(grants) == 0 {
 		return nil
 	}
-	d := prompt.NamespaceDoc{Name: "mcp", ShortDoc: spellmcp.MCPShortDocs}
-	for _, f := range spellmcp.MCPFunctions() {
+	d := prompt.NamespaceDoc{Name: "mcp", ShortDoc: mcpdoc.ShortDocs}
+	for _, f := range mcpdoc.Functions() {
 		d.Functions = append(d.Functions, prompt.FunctionDoc{Usage: f[0], Doc: f[1]})
 	}
 	out := []prompt.NamespaceDoc{d}

@@ -22,7 +22,6 @@ import (
 	"github.com/spell-go/spell/spe/secret"
 	"github.com/spell-go/spell/spe/trace"
 	"github.com/spell-go/spell/spe/transcript"
-	"github.com/spell-go/spell/spe/web"
 )
 
 // Config is everything `spell run` decides before a run starts.
@@ -797,14 +796,9 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, s
 		}
 		return filterItems(m, ref.Items), nil
 	case "web":
-		dirs := profile.ConfigDirs(s.cfg.Cwd)
-		set, err := web.LoadSettings(dirs.User, dirs.Project)
+		m, err := s.webNamespace(rt, sb)
 		if err != nil {
 			return nil, configErr("%v", err)
-		}
-		m, err := web.Namespace(web.Config{Settings: &set, AllowPrivateNet: sb.privNet, Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: web.EffectHook(rt.Hook)})
-		if err != nil {
-			return nil, configErr("web: %v", err)
 		}
 		return filterItems(m, ref.Items), nil
 	case "agents":

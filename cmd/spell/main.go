@@ -9,9 +9,11 @@ import (
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
+	"github.com/spell-go/spell/spe/online"
 )
 
 func main() {
+	online.Register()
 	cli.ProtectSecrets(os.Args, os.Stderr)
 	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

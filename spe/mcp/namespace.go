@@ -9,6 +9,7 @@ import (
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/mcp/mcpdoc"
 	"github.com/spell-go/spell/spe/profile"
 )
 
@@ -226,30 +227,13 @@ func (r *Registry) toolFn(conn *Conn, t *Tool) *eval.Builtin {
 }
 
 // mcpDocs are the members of mcp/ with their documentation.
-var mcpDocs = []struct{ name, usage, doc string }{
-	{"servers", "(mcp/servers)", "the granted servers: alias, transport, tool count, availability"},
-	{"info", "(mcp/info s)", "server info, capabilities, tools, excluded tools, stderr lines, failure"},
-	{"resources", "(mcp/resources s)", "the granted resources (envelope)"},
-	{"resource-templates", "(mcp/resource-templates s)", "resource templates (needs :resources :all; envelope)"},
-	{"read-resource", "(mcp/read-resource s uri)", "read one granted resource (envelope)"},
-	{"prompts", "(mcp/prompts s)", "the granted prompts (envelope)"},
-	{"get-prompt", "(mcp/get-prompt s name) | (mcp/get-prompt s name args)", "a prompt's messages; args is a map of strings (envelope)"},
-	{"complete", "(mcp/complete s ref arg)", "completion/complete with ref {\"type\" \"ref/prompt\" \"name\" …} and arg {\"name\" … \"value\" …} (envelope)"},
-	{"refresh", "(mcp/refresh s)", "read the server's tool catalogue again (this run's functions do not change)"},
-	{"listen-send", "(mcp/listen-send s filter handle)", "subscribe (needs :subscriptions true): filter is a resource URI or {:resources [uri …] :list-changed [:tools :prompts :resources]}; each notification reaches handle as a message from :mcp-listen with body {:server s :notification {\"method\" … \"params\" …}}, a failed connection as {:server s :error msg} (envelope)"},
-}
+var mcpDocs = mcpdoc.Members
 
 // MCPShortDocs is mcp/'s :short-docs.
-const MCPShortDocs = "The agent's MCP servers: info, resources, prompts, completion."
+const MCPShortDocs = mcpdoc.ShortDocs
 
 // MCPFunctions lists mcp/'s call shapes and docs (for the system prompt).
-func MCPFunctions() [][2]string {
-	out := make([][2]string, len(mcpDocs))
-	for i, d := range mcpDocs {
-		out[i] = [2]string{d.usage, d.doc}
-	}
-	return out
-}
+func MCPFunctions() [][2]string { return mcpdoc.Functions() }
 
 func (r *Registry) mcpNamespace() *value.Map {
 	fns := map[string]*eval.Builtin{
@@ -293,9 +277,9 @@ func (r *Registry) mcpNamespace() *value.Map {
 	guide.WriteString("MCP — the agent's MCP servers; s is the alias (a string or symbol). Operations that reach a server return envelopes; " +
 		"each checks the profile's grant (MCP permission denied: …). Tools are called as alias/tool.\n")
 	for _, d := range mcpDocs {
-		kvs = append(kvs, value.Kw(d.name), fns[d.name])
-		detail = append(detail, value.Kw(d.name), d.usage+" — "+d.doc)
-		guide.WriteString("- " + d.usage + " — " + d.doc + "\n")
+		kvs = append(kvs, value.Kw(d.Name), fns[d.Name])
+		detail = append(detail, value.Kw(d.Name), d.Usage+" — "+d.Doc)
+		guide.WriteString("- " + d.Usage + " — " + d.Doc + "\n")
 	}
 	kvs = append(kvs, kwShortDocs, MCPShortDocs, kwDocs, value.NewMap(kwGuide, strings.TrimRight(guide.String(), "\n")), kwDetail, value.NewMap(detail...))
 	return value.NewMap(kvs...)

@@ -68,6 +68,21 @@ func parseMarker(m string) (int, bool) {
 	return fd, true
 }
 
+// Exec replaces the process image by the program at path (argv[0] first)
+// with the process environment. The secrets Protect moved out of it reach
+// the new image as they reached this one, on an inherited pipe, which the
+// new image's Protect reads (so it must call Protect, as this one did).
+// It returns only on failure.
+func Exec(path string, argv []string) error {
+	store.RLock()
+	held := append([]string(nil), store.env...)
+	store.RUnlock()
+	if len(held) == 0 {
+		return syscall.Exec(path, argv, os.Environ())
+	}
+	return execWith(path, argv, held, os.Environ())
+}
+
 // reexec writes the secrets into a pipe and replaces the process image by
 // a fresh copy of the binary whose environment is rest plus the marker. It
 // returns only on failure.
@@ -76,6 +91,11 @@ func reexec(secrets, rest []string) error {
 	if err != nil {
 		return err
 	}
+	return execWith(exe, os.Args, secrets, rest)
+}
+
+// execWith is reexec of the program at path with argv.
+func execWith(exe string, argv, secrets, rest []string) error {
 	payload := encode(secrets)
 	if len(payload) > maxHandover {
 		return fmt.Errorf("the secret variables hold more than %d bytes", maxHandover)
@@ -102,9 +122,9 @@ func reexec(secrets, rest []string) error {
 	}
 	syscall.Close(p[1])
 	env := append(rest[:len(rest):len(rest)], fmt.Sprintf("%s=%d.%d", MarkerVar, p[0], os.Getpid()))
-	err = syscall.Exec(exe, os.Args, env)
+	err = syscall.Exec(exe, argv, env)
 	syscall.Close(p[0])
-	return fmt.Errorf("re-executing %s: %w", exe, err)
+	return fmt.Errorf("executing %s: %w", exe, err)
 }
 
 // hardenHook is harden, replaced in tests.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spell-go/spell/spe/web/webconf"
 )
 
 // The network rules of effects.md §11.3.
@@ -22,9 +24,9 @@ const (
 	// fetches, which use the :fetch :timeout-ms of web.edn (15 s).
 	RequestTimeout = 120 * time.Second
 	// MaxBodyBytes is the hard cap on a response body; web.edn may lower it.
-	MaxBodyBytes = 16 << 20
+	MaxBodyBytes = webconf.MaxBodyBytes
 	// MaxRedirects is the most redirects followed; web.edn may lower it.
-	MaxRedirects = 5
+	MaxRedirects = webconf.MaxRedirects
 )
 
 // ErrPrivateAddress is the cause of every refused connection to a

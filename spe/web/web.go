@@ -26,6 +26,7 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/web/webconf"
 )
 
 // EffectHook wraps every member call (the runtime's Hook): it decides
@@ -98,37 +99,14 @@ var members = map[string]memberFn{
 // plus :short-docs, :docs {:guide …} and :detail {member …}.
 func Namespace(cfg Config) (*value.Map, error) {
 	n := newNS(cfg)
-	var kvs, detail []value.Value
-	for _, e := range catalog.Namespace("web") {
-		if e.Kind != catalog.EffectMember {
-			continue
-		}
-		short := strings.TrimPrefix(e.Name, "web/")
-		impl, ok := members[short]
+	return webconf.Shape(func(e catalog.Entry) (*eval.Builtin, error) {
+		impl, ok := members[strings.TrimPrefix(e.Name, "web/")]
 		if !ok {
 			return nil, fmt.Errorf("web: catalogued member %s has no implementation", e.Name)
 		}
-		kvs = append(kvs, value.Kw(short), n.builtin(e, impl))
-		text := e.Doc
-		if e.Detail != "" {
-			text += "\n" + e.Detail
-		}
-		detail = append(detail, value.Kw(short), text)
-	}
-	guide := ""
-	for _, info := range catalog.Namespaces() {
-		if info.Name == "web" {
-			guide = info.Guide
-		}
-	}
-	kvs = append(kvs,
-		value.Kw("short-docs"), shortDocs,
-		value.Kw("docs"), value.NewMap(value.Kw("guide"), guide),
-		value.Kw("detail"), value.NewMap(detail...))
-	return value.NewMap(kvs...), nil
+		return n.builtin(e, impl), nil
+	})
 }
-
-const shortDocs = "Web search and page fetching."
 
 func newNS(cfg Config) *ns {
 	set := DefaultSettings()

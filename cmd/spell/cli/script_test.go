@@ -14,6 +14,7 @@ import (
 
 	"github.com/spell-go/spell/lsp"
 	"github.com/spell-go/spell/spe/mcp/mcptest"
+	"github.com/spell-go/spell/spe/online"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files inside testdata/script archives")
@@ -22,6 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files inside testdat
 // re-executes it under that name for every `exec spell …`, so the scripts
 // run the real command line and still count towards coverage.
 func TestMain(m *testing.M) {
+	online.Register()
 	testscript.Main(m, map[string]func(){
 		"spell": func() {
 			ProtectSecrets(os.Args, os.Stderr)

@@ -7,10 +7,13 @@ package main
 import (
 	"os"
 
+	"github.com/spell-go/spell/spe/online"
 	"github.com/spell-go/spell/spe/secret"
 )
 
 func main() {
+	// Runs use web/ and MCP as spell-net runs them.
+	online.Register()
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		// Workers run programs: keep API keys out of their processes'
 		// reach, as spell run does.

@@ -13,41 +13,24 @@ import (
 
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/anthropic"
-	"github.com/spell-go/spell/spe/provider/human"
+	"github.com/spell-go/spell/spe/provider/offline"
 	"github.com/spell-go/spell/spe/provider/openai"
-	"github.com/spell-go/spell/spe/provider/replay"
-	"github.com/spell-go/spell/spe/provider/testprov"
 	"github.com/spell-go/spell/spe/trace"
 )
 
-// Registry returns the built-in providers by :provider name.
+// Registry returns the built-in providers by :provider name: the
+// offline ones (spe/provider/offline) and the model SDK clients.
 func Registry() provider.Registry {
-	return provider.Registry{
-		"anthropic": newAnthropic,
-		"openai":    newOpenAI,
-		"compat":    newOpenAI,
-		"replay":    newReplay,
-		"human":     newHuman,
-		"test":      func(provider.Setup) (provider.Provider, error) { return testprov.New(), nil },
-	}
+	r := offline.Registry()
+	r["anthropic"] = newAnthropic
+	r["openai"] = newOpenAI
+	r["compat"] = newOpenAI
+	return r
 }
 
 // errNoKey is the message for a provider whose API key variable is unset.
 func errNoKey(s provider.Setup) error {
 	return fmt.Errorf("%s is not set: the %s provider needs an API key (or use --model replay:FILE)", s.Profile.APIKeyEnv, s.Spec.Provider)
-}
-
-func newReplay(s provider.Setup) (provider.Provider, error) {
-	p, err := replay.Open(s.Spec.Model, s.Strict)
-	if err != nil {
-		return nil, err
-	}
-	p.OnWarning = s.Warn
-	return p, nil
-}
-
-func newHuman(s provider.Setup) (provider.Provider, error) {
-	return human.New(s.Stdin, s.Stderr, s.Verbose), nil
 }
 
 func newAnthropic(s provider.Setup) (provider.Provider, error) {
