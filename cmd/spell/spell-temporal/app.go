@@ -85,6 +85,14 @@ is retried by another worker after the heartbeat timeout).`,
 	}
 }
 
+// What a worker registers: the run workflow and the step activity. The
+// end-to-end tests swap them for a worker whose code differs from the
+// code a run started with.
+var (
+	registerWorkflow = stemporal.Register
+	registerSteps    = stemporal.RegisterSteps
+)
+
 func runWorker(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return cli.UsageError("spell worker", "unexpected argument %q", c.Args().First())
@@ -109,11 +117,11 @@ func runWorker(c *ucli.Context) error {
 		WorkflowPanicPolicy: worker.FailWorkflow,
 	}
 	wf := worker.New(cl, q, opts)
-	stemporal.Register(wf)
+	registerWorkflow(wf)
 	aopts := opts
 	aopts.DisableWorkflowWorker = true
 	act := worker.New(cl, stemporal.ActivityQueue(q, p), aopts)
-	stemporal.RegisterSteps(act, &stemporal.Activity{Stepper: st, Protocol: p})
+	registerSteps(act, &stemporal.Activity{Stepper: st, Protocol: p})
 	if err := wf.Start(); err != nil {
 		return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
 	}
@@ -443,11 +451,25 @@ func runFailure(id string, err error) string {
 	if errors.As(err, &to) {
 		return fmt.Sprintf("run %s: a step timed out (%s) on every attempt (set SPELL_TEMPORAL_STEP_TIMEOUT / SPELL_TEMPORAL_STEP_ATTEMPTS): %v", id, to.TimeoutType().String(), err)
 	}
-	msg := err.Error()
-	if strings.Contains(strings.ToLower(msg), "nondetermin") {
-		return fmt.Sprintf("run %s: the workflow code of a worker is not the code the run started with (non-deterministic): %s", id, msg)
+	if cause := replayFailure(err); cause != nil {
+		return fmt.Sprintf("run %s: the workflow code of a worker is not the code the run started with (non-deterministic; is a worker of another Spell-Go version polling the queue?): %s", id, cause.Error())
 	}
-	return fmt.Sprintf("run %s failed: %s", id, msg)
+	return fmt.Sprintf("run %s failed: %s", id, err.Error())
+}
+
+// replayFailure returns the cause of a run failed by a worker's workflow
+// code not replaying its history (the FailWorkflow panic policy: a
+// workflow task that panics, or the SDK's history mismatch), or nil.
+func replayFailure(err error) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if p, ok := e.(*temporal.PanicError); ok {
+			return p
+		}
+		if app, ok := e.(*temporal.ApplicationError); ok && app.Type() == "historyMismatchError" {
+			return app
+		}
+	}
+	return nil
 }
 
 func runArg(c *ucli.Context, cmd string) (string, error) {

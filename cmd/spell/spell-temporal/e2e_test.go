@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 		cli.ProtectSecrets(os.Args, os.Stderr)
 		os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	case "spell-temporal":
+		alterWorker(os.Getenv("SPELL_TEMPORAL_TEST_ALTER"))
 		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
 	code := m.Run()
