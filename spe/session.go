@@ -297,7 +297,11 @@ func (o *opening) resumeRun() error {
 		warnf(cfg.Stderr, "--resume: %s:%d was cut short (a crash or a full disk): the first effect not in the log may have run already; it is not run again and returns the outcome-unknown result", trace.EventsFile, n)
 	}
 	str := func(k string) string { v, _ := r.Start[k].(string); return v }
-	cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), "<resumed program>"
+	name := cfg.ProgramName // the program's name, when the caller knows it (a Temporal step)
+	if name == "" {
+		name = "<resumed program>"
+	}
+	cfg.Task, cfg.Program, cfg.ProgramName = str(trace.KeyTask), []byte(str(trace.KeyProgram)), name
 	if cfg.Model == "" {
 		cfg.Model = str(trace.KeyModel)
 	}

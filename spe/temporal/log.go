@@ -40,6 +40,12 @@ func (l *Log) Append(d Log) {
 	}
 }
 
+// Traced reports whether the log holds a model call or an effect: a local
+// run writes its trace directory only then (a pure program leaves none).
+func (l *Log) Traced() bool {
+	return bytes.Contains(l.Events, []byte(`"ev":"`+trace.EvTurnStart+`"`)) || bytes.Contains(l.Events, []byte(`"ev":"`+trace.EvEffectBegin+`"`))
+}
+
 // Size is the number of bytes the log holds.
 func (l *Log) Size() int {
 	n := len(l.Events)

@@ -98,6 +98,22 @@ type StepOutput struct {
 	// Action names the live action the step performed ("model main/2",
 	// "effect io/write-file"), "" when none.
 	Action string `json:"action,omitempty"`
+	// Stats are the runtime's counters at the end of the run (the step
+	// that ends it): those the replay recomputes, model calls per handle,
+	// depth and consecutive errors, are the whole run's (Summarize).
+	Stats *spe.Stats `json:"stats,omitempty"`
+	// Error is the run's failure as spell run reports it (the step that
+	// ends a failed run).
+	Error *RunError `json:"error,omitempty"`
+}
+
+// RunError is a run's failure as spell run reports it.
+type RunError struct {
+	// Text is what spell run prints on stderr: the position in the
+	// program (file:line:col), the message, the call trace and a hint.
+	Text string `json:"text"`
+	// Message is the --json error.
+	Message string `json:"message"`
 }
 
 // Marker is the heartbeat detail a step records before a live effect: a
@@ -129,6 +145,9 @@ type Stepper struct {
 	// Hold, when set, is called before the live action of each step
 	// (tests: stop a worker at a known point).
 	Hold func(runID string, step int)
+	// FormatError renders a run's failure as spell run does, given the
+	// program's name and text (nil for a task); nil: its Error().
+	FormatError func(err error, name string, program []byte) RunError
 }
 
 // StepHooks connect a step to its engine.
@@ -235,7 +254,28 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		from = int64(len(events))
 	}
 	delta := fixRunEnd(in.Log.Events, completeLines(events[from:]))
-	return StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: st.action}, nil
+	stats := sess.RT.Stats()
+	out := StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: st.action, Stats: &stats}
+	if runErr == nil {
+		runErr = closeErr
+	}
+	if runErr != nil {
+		out.Error = w.runError(runErr, &in.Spec)
+	}
+	return out, nil
+}
+
+// runError renders a run's failure for the submitter.
+func (w *Stepper) runError(err error, spec *RunSpec) *RunError {
+	if w.FormatError == nil {
+		return &RunError{Text: "Error: " + err.Error() + "\n", Message: err.Error()}
+	}
+	var program []byte
+	if spec.Task == "" {
+		program = spec.Program
+	}
+	e := w.FormatError(err, spec.ProgramName, program)
+	return &e
 }
 
 // pacer lets one live action through; at the next one it cuts the log

@@ -255,22 +255,9 @@ func runRun(c *ucli.Context) error {
 	var lines *syntax.LineTable
 	var rr *syntax.Completion
 	if task == "" && !c.IsSet("resume") {
-		rr = syntax.ReadCompletion(name, text)
-		lines = syntax.NewLineTable(text)
-		var problems []string
-		for _, r := range rr.Repairs {
-			problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
-		}
-		if c.Bool("strict") && len(problems) > 0 {
-			for _, p := range problems {
-				fmt.Fprintf(stderr, p+"\n", "error")
-			}
-			return reportResult(c, stdout, nil, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs")), nil, nil)
-		}
-		if !c.Bool("json") {
-			for _, p := range problems {
-				fmt.Fprintf(stderr, p+"\n", "warning")
-			}
+		var strictErr error
+		if rr, lines, strictErr = readerRepairs(c, stderr, name, text); strictErr != nil {
+			return reportResult(c, stdout, nil, strictErr, nil, nil)
 		}
 	}
 
@@ -323,18 +310,32 @@ func runRun(c *ucli.Context) error {
 	if runErr == nil && closeErr != nil {
 		runErr = closeErr
 	}
+	errText := ""
+	if runErr != nil && !interrupted {
+		errText = formatError(runErr, name, rr, lines)
+	}
+	printEpilogue(c, stderr, errText, st, sess.TraceDir())
+	if interrupted {
+		fmt.Fprintln(stderr, sig.message())
+		return silentExit(sig.status())
+	}
+	return reportResult(c, stdout, v, runErr, &st, sess)
+}
+
+// printEpilogue prints what follows a run on stderr: its error (errText,
+// as formatError renders it), cost and trace directory, then the -v usage
+// table and the --stats lines.
+func printEpilogue(c *ucli.Context, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
 	if !c.Bool("json") {
-		if runErr != nil && !interrupted {
-			fmt.Fprint(stderr, formatError(runErr, name, rr, lines))
-		}
+		fmt.Fprint(stderr, errText)
 		if st.Cost > 0 {
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
 		}
 		if st.Unpriced {
 			fmt.Fprintln(stderr, "warning: the model is not in the price table; the budget does not count its calls")
 		}
-		if dir := sess.TraceDir(); dir != "" {
-			fmt.Fprintf(stderr, "Trace: %s\n", dir)
+		if traceDir != "" {
+			fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
 		}
 	}
 	if c.Bool("verbose") {
@@ -343,11 +344,30 @@ func runRun(c *ucli.Context) error {
 	if c.Bool("stats") {
 		printStats(stderr, st)
 	}
-	if interrupted {
-		fmt.Fprintln(stderr, sig.message())
-		return silentExit(sig.status())
+}
+
+// readerRepairs reads a program as spell run evaluates it and reports the
+// reader's repairs at their file:line:col: warnings, or under --strict
+// errors, and then the failure to report (strictErr).
+func readerRepairs(c *ucli.Context, stderr io.Writer, name string, text []byte) (rr *syntax.Completion, lines *syntax.LineTable, strictErr error) {
+	rr = syntax.ReadCompletion(name, text)
+	lines = syntax.NewLineTable(text)
+	var problems []string
+	for _, r := range rr.Repairs {
+		problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
 	}
-	return reportResult(c, stdout, v, runErr, &st, sess)
+	if c.Bool("strict") && len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintf(stderr, p+"\n", "error")
+		}
+		return rr, lines, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs"))
+	}
+	if !c.Bool("json") {
+		for _, p := range problems {
+			fmt.Fprintf(stderr, p+"\n", "warning")
+		}
+	}
+	return rr, lines, nil
 }
 
 // printUsage prints the -v usage table: one line per model (runtime.md §12.2).
@@ -414,29 +434,19 @@ func plural(n int, one, many string) string {
 // and returns the exit status.
 func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
 	if c.Bool("json") {
-		out := runJSON{Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]any{}}
-		if st != nil {
-			out.Calls, out.Effects, out.MaxDepth, out.CostUSD = st.Calls, st.Effects, st.MaxDepth, st.Cost
-			if len(st.Usage) > 0 {
-				out.Usage = st.Usage
-			}
-		}
-		if sess != nil && sess.TraceDir() != "" {
-			d := sess.TraceDir()
-			out.TraceDir = &d
-		}
+		var val, msg *string
 		if err != nil {
-			msg := errMessage(err)
-			out.Error = &msg
+			m := errMessage(err)
+			msg = &m
 		} else {
 			s := value.PrStr(v)
-			out.Value = &s
+			val = &s
 		}
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(out)
-		_, _ = stdout.Write(b.Bytes())
+		dir := ""
+		if sess != nil {
+			dir = sess.TraceDir()
+		}
+		writeRunJSON(stdout, val, msg, st, dir)
 		if err != nil {
 			return silentExit(1)
 		}
@@ -451,6 +461,26 @@ func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, s
 		fmt.Fprintln(stdout, value.PrStr(v))
 	}
 	return nil
+}
+
+// writeRunJSON prints the --json object of a run: its value (pr-str) or
+// its error, its counters and its trace directory ("" = none).
+func writeRunJSON(stdout io.Writer, val, errMsg *string, st *spe.Stats, traceDir string) {
+	out := runJSON{Value: val, Error: errMsg, Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]any{}}
+	if st != nil {
+		out.Calls, out.Effects, out.MaxDepth, out.CostUSD = st.Calls, st.Effects, st.MaxDepth, st.Cost
+		if len(st.Usage) > 0 {
+			out.Usage = st.Usage
+		}
+	}
+	if traceDir != "" {
+		out.TraceDir = &traceDir
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(out)
+	_, _ = stdout.Write(b.Bytes())
 }
 
 func errMessage(err error) string {

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -107,7 +105,7 @@ func runWorker(c *ucli.Context) error {
 	defer cl.Close()
 	q, p := c.String("task-queue"), c.Int("protocol")
 	stderr := c.App.ErrWriter
-	st := &stemporal.Stepper{Providers: builtin.Registry(), Root: c.String("root"), Log: stderr, Hold: hold()}
+	st := &stemporal.Stepper{Providers: builtin.Registry(), Root: c.String("root"), Log: stderr, Hold: hold(), FormatError: formatError}
 	opts := worker.Options{
 		MaxConcurrentWorkflowTaskExecutionSize: c.Int("max-runs"),
 		MaxConcurrentActivityExecutionSize:     c.Int("max-steps"),
@@ -136,6 +134,13 @@ func runWorker(c *ucli.Context) error {
 	<-sig
 	fmt.Fprintln(stderr, "spell worker: stopping")
 	return nil
+}
+
+// formatError renders a run's failure on the worker, where the error
+// is, as spell run renders it.
+func formatError(err error, name string, program []byte) stemporal.RunError {
+	text, msg := cli.FormatRunError(err, name, program)
+	return stemporal.RunError{Text: text, Message: msg}
 }
 
 // hold is the test hook SPELL_TEMPORAL_HOLD=STEP:FILE: at the live action
@@ -199,6 +204,9 @@ func submit(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := cli.EngineReaderRepairs(c, cfg); err != nil {
+		return err
+	}
 	spec := specOf(cfg)
 	if err := engineEnv(&spec); err != nil {
 		return cli.UsageError("spell run", "%v", err)
@@ -237,12 +245,12 @@ func submit(c *ucli.Context) error {
 		fmt.Fprintln(c.App.Writer, id)
 		return nil
 	}
-	return follow(c, cl, id, runID, traceDir, true)
+	return follow(c, cl, id, runID, &runTrace{dir: traceDir, named: cfg.TraceDir != ""}, true)
 }
 
-// follow streams a run into traceDir ("" = none) and reports its result
+// follow streams a run into its trace directory and reports its result
 // like spell run.
-func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cancelOnSignal bool) error {
+func follow(c *ucli.Context, cl client.Client, id, runID string, tr *runTrace, cancelOnSignal bool) error {
 	stderr := c.App.ErrWriter
 	ctx, stop := context.WithCancel(c.Context)
 	defer stop()
@@ -269,27 +277,18 @@ func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cance
 		}
 	}()
 	var log stemporal.Log
-	var writeErr error
+	var last *stemporal.StepOutput
 	verbose := c.Bool("verbose")
 	out, err := stemporal.Follow(ctx, cl, id, runID, stemporal.Follower{
 		Start: func(l stemporal.Log) {
 			log = l
-			if traceDir != "" {
-				_ = os.RemoveAll(filepath.Join(traceDir, trace.EventsFile))
-				if err := os.MkdirAll(traceDir, 0o755); err != nil && writeErr == nil {
-					writeErr = err
-				}
-				if err := l.Write(traceDir); err != nil && writeErr == nil {
-					writeErr = err
-				}
-			}
+			tr.write(log, nil)
 		},
 		Step: func(n int, s stemporal.StepOutput) {
 			log.Append(s.Delta)
-			if traceDir != "" {
-				if err := s.Delta.AppendTo(traceDir); err != nil && writeErr == nil {
-					writeErr = err
-				}
+			tr.write(log, &s.Delta)
+			if s.Done {
+				last = &s
 			}
 			if verbose && s.Action != "" {
 				fmt.Fprintf(stderr, "step %d: %s\n", n, s.Action)
@@ -304,131 +303,91 @@ func follow(c *ucli.Context, cl client.Client, id, runID, traceDir string, cance
 		}
 		return cli.ExitError(1, fmt.Sprintf("spell: following %s: %v", id, err))
 	}
-	if writeErr != nil {
-		fmt.Fprintf(stderr, "warning: the trace of %s could not be written to %s: %v\n", id, traceDir, writeErr)
-		traceDir = ""
+	traceDir := ""
+	if tr.err != nil {
+		fmt.Fprintf(stderr, "warning: the trace of %s could not be written to %s: %v\n", id, tr.dir, tr.err)
+	} else if tr.open {
+		traceDir = tr.dir
 	}
 	if out.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED && interrupted {
 		if c.Bool("json") {
-			_ = report(c, log, out, id, traceDir)
+			_ = report(c, log, last, out, id, traceDir)
 		}
 		fmt.Fprintln(stderr, "Interrupted")
 		return cli.ExitError(130, "")
 	}
-	return report(c, log, out, id, traceDir)
+	return report(c, log, last, out, id, traceDir)
 }
 
-// summary is what spell run reports, read from a run's log.
-type summary struct {
-	status, value, err string
-	calls, effects     map[string]int
-	maxDepth           int
-	usage              any
-	cost               float64
+// runTrace writes a followed run's log into its trace directory on this
+// machine as a local run writes its own: a directory the user named at
+// once, one in the runs directory only once the run has called a model or
+// run an effect (a pure program leaves no trace behind).
+type runTrace struct {
+	dir   string // "" = no trace
+	named bool
+	open  bool
+	err   error
 }
 
-func summarize(log stemporal.Log) summary {
-	s := summary{calls: map[string]int{}, effects: map[string]int{}, usage: map[string]any{}}
-	for _, ev := range log.EventList() {
-		f := ev.Fields
-		str := func(k string) string { v, _ := f[k].(string); return v }
-		num := func(k string) float64 {
-			if n, ok := f[k].(json.Number); ok {
-				x, _ := n.Float64()
-				return x
-			}
-			return 0
-		}
-		switch ev.Ev {
-		case trace.EvTurnStart:
-			s.calls[str(trace.KeyHandle)]++
-			s.maxDepth = max(s.maxDepth, int(num(trace.KeyDepth)))
-		case trace.EvEffectEnd:
-			if !strings.Contains(str(trace.KeyResult), "outcome unknown") {
-				s.effects[str(trace.KeyFn)]++
-			}
-		case trace.EvRunEnd:
-			s.status, s.value, s.err = str(trace.KeyStatus), str(trace.KeyValue), str(trace.KeyError)
-			if u, ok := f[trace.KeyUsage].(map[string]any); ok && len(u) > 0 {
-				s.usage = u
-			}
-			s.cost = num(trace.KeyCostUSD)
-		}
+// write brings the directory up to log, whose last step added delta (nil:
+// log is a whole log, the start of a followed execution).
+func (t *runTrace) write(log stemporal.Log, delta *stemporal.Log) {
+	if t.dir == "" || t.err != nil {
+		return
 	}
-	if v, ok := log.Files[trace.ResultFile]; ok && s.status == trace.StatusOK {
-		s.value = string(v)
+	if !t.open || delta == nil {
+		if !t.named && !log.Traced() {
+			return
+		}
+		_ = os.Remove(filepath.Join(t.dir, trace.EventsFile))
+		if t.err = os.MkdirAll(t.dir, 0o755); t.err == nil {
+			t.err = log.Write(t.dir)
+		}
+		t.open = true
+		return
 	}
-	return s
+	t.err = delta.AppendTo(t.dir)
 }
 
 // report prints a followed run's outcome as spell run prints a local one.
-func report(c *ucli.Context, log stemporal.Log, out stemporal.Outcome, id, traceDir string) error {
+// last is the output of the step that ended the run (nil: none seen).
+func report(c *ucli.Context, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string) error {
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
-	s := summarize(log)
-	var errMsg string
+	s := stemporal.Summarize(log, last)
+	var errText, errMsg string
 	switch {
 	case out.Err != nil:
 		errMsg = runFailure(id, out.Err)
-	case s.status != trace.StatusOK:
-		errMsg = s.err
+	case s.Failure != nil:
+		errText, errMsg = s.Failure.Text, s.Failure.Message
+	case s.Status != trace.StatusOK:
+		errMsg = s.Error
 		if errMsg == "" {
 			errMsg = fmt.Sprintf("run %s ended without a result", id)
 		}
 	}
+	if errMsg != "" && errText == "" {
+		errText = "Error: " + errMsg + "\n"
+	}
+	cli.PrintEpilogue(c, stderr, errText, s.Stats, traceDir)
 	if c.Bool("json") {
-		j := cli.RunJSON{Calls: s.calls, Effects: s.effects, MaxDepth: s.maxDepth, Usage: s.usage, CostUSD: s.cost}
-		if traceDir != "" {
-			j.TraceDir = &traceDir
-		}
+		var val, msg *string
 		if errMsg != "" {
-			j.Error = &errMsg
+			msg = &errMsg
 		} else {
-			v := strings.TrimSuffix(s.value, "\n")
-			j.Value = &v
+			v := strings.TrimSuffix(s.Value, "\n")
+			val = &v
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(j)
-		if errMsg != "" {
-			return cli.ExitError(1, "")
-		}
-		return nil
-	}
-	if errMsg != "" {
-		fmt.Fprintf(stderr, "Error: %s\n", errMsg)
-	}
-	if s.cost > 0 {
-		fmt.Fprintf(stderr, "Cost: $%.4f\n", s.cost)
-	}
-	if traceDir != "" {
-		fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
-	}
-	if c.Bool("stats") {
-		printStats(stderr, s)
+		cli.WriteRunJSON(stdout, val, msg, &s.Stats, traceDir)
 	}
 	if errMsg != "" {
 		return cli.ExitError(1, "")
 	}
-	fmt.Fprintln(stdout, cli.FormatValue(strings.TrimSuffix(s.value, "\n")))
+	if !c.Bool("json") {
+		fmt.Fprintln(stdout, cli.FormatValue(strings.TrimSuffix(s.Value, "\n")))
+	}
 	return nil
-}
-
-func printStats(w io.Writer, s summary) {
-	var b strings.Builder
-	b.WriteString("stats: calls")
-	total := 0
-	for _, h := range spe.SortedKeys(s.calls) {
-		fmt.Fprintf(&b, " %s=%d", h, s.calls[h])
-		total += s.calls[h]
-	}
-	fmt.Fprintf(&b, " total=%d\n", total)
-	fmt.Fprintf(&b, "stats: max-depth %d\n", s.maxDepth)
-	b.WriteString("stats: effects")
-	for _, e := range spe.SortedKeys(s.effects) {
-		fmt.Fprintf(&b, " %s=%d", e, s.effects[e])
-	}
-	b.WriteString("\n")
-	io.WriteString(w, b.String())
 }
 
 // runFailure words a failed workflow for a person: the step error's
@@ -549,7 +508,7 @@ func resultCommand() *ucli.Command {
 			if c.Bool("no-trace") {
 				dir = ""
 			}
-			return follow(c, cl, id, "", dir, false)
+			return follow(c, cl, id, "", &runTrace{dir: dir, named: c.String("trace-dir") != ""}, false)
 		},
 	}
 }
@@ -578,5 +537,3 @@ func cancelCommand() *ucli.Command {
 		},
 	}
 }
-
-var _ = sort.Strings

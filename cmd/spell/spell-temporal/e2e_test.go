@@ -398,34 +398,9 @@ func TestEngineRunMatchesLocalRun(t *testing.T) {
 // effect) leaves the run to another: nothing is done twice.
 func TestKillWorkerMidRun(t *testing.T) {
 	e := newEnv(t)
-	root := t.TempDir()
-	held := filepath.Join(e.dir, "held")
-	hb := []string{"SPELL_TEMPORAL_HEARTBEAT_TIMEOUT=3s"}
-	first, _ := e.worker([]string{"SPELL_TEMPORAL_HOLD=4:" + held}, "--identity", "first")
-	stdout, stderr, code := e.spell(root, hb, append([]string{"run", "--engine", "temporal", "--detach"}, fxTask(t)...)...)
-	if code != 0 {
-		t.Fatalf("submit: exit %d\n%s", code, stderr)
-	}
-	id := strings.TrimSpace(stdout)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		if _, err := os.Stat(held); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first worker never reached step 4")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\n" {
-		t.Fatalf("before the kill fx.log = %q, want the first effect only", fx)
-	}
-	if err := first.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	_ = first.Wait()
+	id, root := killWorkerAtStep4(t, e)
 	e.worker(nil, "--identity", "second")
-	stdout, stderr, code = e.spell(e.dir, nil, "result", "--json", id)
+	stdout, stderr, code := e.spell(e.dir, nil, "result", "--json", id)
 	if code != 0 {
 		t.Fatalf("result: exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -47,11 +47,10 @@ func alterWorker(what string) {
 	}
 }
 
-// moveRunToAlteredWorker submits the fx task, lets a worker do two model
-// calls and the first effect, kills it at the second effect, and starts
-// a worker altered by alter in its place. It returns the run id and the
-// run's io root.
-func moveRunToAlteredWorker(t *testing.T, e *env, alter string) (id, root string) {
+// killWorkerAtStep4 submits the fx task, lets a worker do two model
+// calls and the first effect, and kills it at the second effect (step 4).
+// It returns the run id and the run's io root.
+func killWorkerAtStep4(t *testing.T, e *env) (id, root string) {
 	t.Helper()
 	root = t.TempDir()
 	held := filepath.Join(e.dir, "held")
@@ -71,10 +70,21 @@ func moveRunToAlteredWorker(t *testing.T, e *env, alter string) (id, root string
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\n" {
+		t.Fatalf("before the kill fx.log = %q, want the first effect only", fx)
+	}
 	if err := first.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = first.Wait()
+	return id, root
+}
+
+// moveRunToAlteredWorker kills a run's worker at step 4 and starts a
+// worker altered by alter in its place.
+func moveRunToAlteredWorker(t *testing.T, e *env, alter string) (id, root string) {
+	t.Helper()
+	id, root = killWorkerAtStep4(t, e)
 	e.worker([]string{"SPELL_TEMPORAL_TEST_ALTER=" + alter}, "--identity", "altered")
 	return id, root
 }
