@@ -19,7 +19,7 @@ func init() {
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)
 	register("compmacro", biCompmacro)
-	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return applyEdits(a[0], c.Env(), c.Step) })
+	register("edit-reopen", func(c *Call, a []value.Value) (value.Value, error) { return c.In.editReopen(a[0], c.Env()) })
 	register("wrap-cat", func(c *Call, a []value.Value) (value.Value, error) {
 		return MakeWrapper([]value.Value{symQuine, symCompletion}, a), nil
 	})

@@ -15,8 +15,64 @@ func ApplyEdits(form value.Value, env *Env) (value.Value, error) {
 // node, so a form with heavily shared structure (a DAG whose tree is
 // exponentially large) stays bounded by the step budget and cancellation.
 func applyEdits(form value.Value, env *Env, step func() error) (value.Value, error) {
-	if step != nil {
-		if err := step(); err != nil {
+	w := editWalk{env: env, step: step}
+	return w.walk(form)
+}
+
+// editReopen is the edit-reopen builtin: applyEdits charging in's steps,
+// with in.Edits (when set) skipping the unchanged forms an earlier pass
+// of the same handle already walked (editmemo.go).
+func (in *Interp) editReopen(form value.Value, env *Env) (value.Value, error) {
+	w := editWalk{env: env, step: in.step, in: in, memo: in.Edits}
+	if w.memo != nil {
+		w.prev = w.memo.load()
+	}
+	v, err := w.walk(form)
+	if err == nil && w.memo != nil && w.best != nil {
+		w.memo.store(w.prev, w.best)
+	}
+	return v, err
+}
+
+// editWalk is one edit pass.
+type editWalk struct {
+	env  *Env
+	step func() error // nil: no budget
+	in   *Interp      // whose steps step charges (nil: charge one by one)
+	// steps counts the steps charged; impure the persist forms visited
+	// whose result is read from env (a form holding one is not memoised).
+	steps   int64
+	impure  int64
+	charged int64 // steps charged for skipped forms
+	// memo, prev and best: the handle's memo, its record when the pass
+	// began and the record this pass leaves (editmemo.go).
+	memo *EditMemo
+	prev *editRecord
+	best *editRecord
+}
+
+// charge charges n steps, as n calls of step would.
+func (w *editWalk) charge(n int64) error {
+	w.steps += n
+	w.charged += n
+	if w.step == nil {
+		return nil
+	}
+	if w.in != nil {
+		return w.in.stepN(n)
+	}
+	for ; n > 0; n-- {
+		if err := w.step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *editWalk) walk(form value.Value) (value.Value, error) {
+	w.steps++
+	if w.step != nil {
+		if err := w.step(); err != nil {
 			return nil, err
 		}
 	}
@@ -31,7 +87,8 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 		}
 		if head == value.Value(symPersist) && (f.Count() == 2 || f.Count() == 3) {
 			if s, ok := f.Rest().First().(*value.Symbol); ok {
-				if v, ok := env.Lookup(s); ok {
+				w.impure++
+				if v, ok := w.env.Lookup(s); ok {
 					src, err := value.SourceForm(v)
 					if err != nil {
 						return nil, err
@@ -41,7 +98,7 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 				return f, nil
 			}
 		}
-		newHead, err := applyEdits(head, env, step)
+		newHead, err := w.walk(head)
 		if err != nil {
 			return nil, err
 		}
@@ -50,11 +107,34 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 		var rest []value.Value
 		changed := newHead != head
 		i := 0
-		for x := f.Rest(); x.Count() > 0; x = x.Rest() {
+		x := f.Rest()
+		// rec notes the elements of a long list that come out unchanged,
+		// for the memo; the first skip are the memo's own.
+		var rec *editRecord
+		if w.memo != nil && f.Count() > editMemoMin {
+			var skip int
+			rec, skip = w.prev.match(x)
+			if skip > 0 {
+				if err := w.charge(rec.cum[skip]); err != nil {
+					return nil, err
+				}
+				for ; i < skip; i++ {
+					x = x.Rest()
+				}
+			}
+		}
+		for ; x.Count() > 0; x = x.Rest() {
 			old := x.First()
-			y, err := applyEdits(old, env, step)
+			s0, p0 := w.steps, w.impure
+			y, err := w.walk(old)
 			if err != nil {
 				return nil, err
+			}
+			if rec != nil {
+				// The unchanged run goes on while len(rec.forms) == i.
+				if y == old && !isMarker(y) && w.impure == p0 && len(rec.forms) == i {
+					rec.add(old, w.steps-s0)
+				}
 			}
 			if rest == nil && (isCollection(old) && y != old || isMarker(y)) {
 				rest = make([]value.Value, 0, f.Count()-1)
@@ -67,6 +147,9 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 			}
 			i++
 		}
+		if rec != nil && (w.best == nil || len(rec.forms) > len(w.best.forms)) {
+			w.best = rec
+		}
 		if rest == nil {
 			if !changed {
 				return f, nil
@@ -76,44 +159,60 @@ func applyEdits(form value.Value, env *Env, step func() error) (value.Value, err
 		out := append([]value.Value{newHead}, siblings(rest)...)
 		return value.NewList(out...), nil
 	case *value.Vector:
-		items := f.Slice()
-		changed := false
-		for i, x := range items {
-			y, err := applyEdits(x, env, step)
-			if err != nil {
-				return nil, err
-			}
-			if y != x {
-				changed = true
-			}
-			items[i] = y
-		}
-		if !changed {
-			return f, nil
-		}
-		return value.NewVector(items).WithLines(f.FirstLine, f.Segments), nil
-	case *value.Map:
-		kvs := make([]value.Value, 0, 2*f.Count())
-		changed := false
+		var items []value.Value // copy on write
 		var err error
-		f.Range(func(k, v value.Value) bool {
-			var k2, v2 value.Value
-			if k2, err = applyEdits(k, env, step); err != nil {
+		f.Range(func(i int, x value.Value) bool {
+			var y value.Value
+			if y, err = w.walk(x); err != nil {
 				return false
 			}
-			if v2, err = applyEdits(v, env, step); err != nil {
-				return false
+			if items == nil && y != x {
+				items = f.Slice()
 			}
-			if isCollection(k) && k2 != k || isCollection(v) && v2 != v {
-				changed = true
+			if items != nil {
+				items[i] = y
 			}
-			kvs = append(kvs, k2, v2)
 			return true
 		})
 		if err != nil {
 			return nil, err
 		}
-		if !changed {
+		if items == nil {
+			return f, nil
+		}
+		return value.NewVector(items).WithLines(f.FirstLine, f.Segments), nil
+	case *value.Map:
+		var kvs []value.Value // copy on write
+		n := 0
+		var err error
+		f.Range(func(k, v value.Value) bool {
+			var k2, v2 value.Value
+			if k2, err = w.walk(k); err != nil {
+				return false
+			}
+			if v2, err = w.walk(v); err != nil {
+				return false
+			}
+			if kvs == nil && (isCollection(k) && k2 != k || isCollection(v) && v2 != v) {
+				kvs = make([]value.Value, 0, 2*f.Count())
+				f.Range(func(k, v value.Value) bool {
+					if len(kvs) == 2*n {
+						return false
+					}
+					kvs = append(kvs, k, v)
+					return true
+				})
+			}
+			if kvs != nil {
+				kvs = append(kvs, k2, v2)
+			}
+			n++
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		if kvs == nil {
 			return f, nil
 		}
 		return value.NewMap(kvs...), nil

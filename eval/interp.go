@@ -78,6 +78,9 @@ type Interp struct {
 	// Incr, when set, records (and may resume) the evaluation of the
 	// wrapper's do body for incremental turns (incr.go).
 	Incr *Incremental
+	// Edits, when set, lets edit-reopen skip forms an earlier pass of
+	// the same handle walked (editmemo.go).
+	Edits *EditMemo
 	// evalCalls counts calls of the eval builtin (a prefix form that
 	// binds the effect table cannot be reused, incr.go).
 	evalCalls int64

@@ -20,6 +20,8 @@ import (
 type prefixes struct {
 	mu sync.Mutex
 	m  map[string]*eval.Prefix
+	// edits are the edit pass memos (eval.EditMemo), by the same key
+	edits map[string]*eval.EditMemo
 	// counters for tests and benchmarks
 	evaluated int // body forms evaluated by recorded evaluations
 	reused    int // body forms taken from a kept prefix
@@ -46,20 +48,35 @@ func (rt *Runtime) IncrementalStats() IncrementalStats {
 // that made it (which its next extension continues).
 func prefixKey(t *turn) string { return t.handle + " " + strconv.Itoa(t.depth) }
 
-// planTurn prepares the evaluation of form (read as rr, nil when the
-// runtime built it) for turn t.
-func (rt *Runtime) planTurn(t *turn, rr *eval.ReadResult, form value.Value) (value.Value, *eval.Spans, *eval.Incremental) {
-	if rr == nil {
-		return form, nil, nil
-	}
+// planTurn prepares in's evaluation of form (read as rr, nil when the
+// runtime built it) for turn t: it returns the form to evaluate and sets
+// in's spans and, unless Options.FullTurns, the kept prefix and edit
+// pass memo of t's handle and depth.
+func (rt *Runtime) planTurn(t *turn, in *eval.Interp, rr *eval.ReadResult, form value.Value) value.Value {
 	if rt.opts.FullTurns {
-		return form, rr.Spans, nil
+		in.Spans = nil
+		if rr != nil {
+			in.Spans = rr.Spans
+		}
+		return form
 	}
 	p := &rt.prefixes
+	key := prefixKey(t)
 	p.mu.Lock()
-	prev := p.m[prefixKey(t)]
+	prev := p.m[key]
+	if p.edits == nil {
+		p.edits = map[string]*eval.EditMemo{}
+	}
+	if p.edits[key] == nil {
+		p.edits[key] = &eval.EditMemo{}
+	}
+	in.Edits = p.edits[key]
 	p.mu.Unlock()
-	return prev.Plan(rr, form)
+	if rr == nil {
+		return form
+	}
+	form, in.Spans, in.Incr = prev.Plan(rr, form)
+	return form
 }
 
 // keepPrefix keeps what the evaluation recorded by h leaves for t's

@@ -331,11 +331,65 @@ var incrCases = []incrCase{
 		`'(bad b))))`)},
 }
 
+// longBody is n small definitions (the edit pass memoises lists of more
+// than 32 forms, eval/editmemo.go).
+func longBody(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "(def m%d {:n %d :tags [:a %d]}) ", i, i, i)
+	}
+	return b.String()
+}
+
+// longEditCases are programs long enough for the edit pass memo, with
+// edit markers and persist forms in the kept part and in the new text.
+var longEditCases = []incrCase{
+	{name: "long-markers", resumes: true, completions: turns(
+		`(def x 1) (persist x) (defn f [y] (prune) y) '(prune 1) `+longBody(40)+`(do `+longBody(35)+`) '(!extend))))`,
+		`(def z 2) (persist z) '(!extend))))`,
+		`(def x 3) '(!extend))))`,
+		`(prune 3) (def w 4) '(!extend))))`,
+		`(rethink 2 "again") `+longBody(3)+`'(!extend))))`,
+		`'[x (try z (catch e :gone)) (try w (catch e :gone)) m0 (count (pr-str completion))])))`)},
+	{name: "long-persist-unbound", resumes: true, completions: turns(
+		longBody(36)+`(persist later) '(!extend))))`,
+		`(def later 5) '(!extend))))`,
+		`(def k 1) '(!extend))))`,
+		`'[later k])))`)},
+}
+
+// TestIncrementalEditLimit runs a long growing program with the step
+// limit swept through the turns' evaluation and edit passes: every limit
+// stops both paths at the same step with the same error.
+func TestIncrementalEditLimit(t *testing.T) {
+	c := incrCase{name: "edit-limit", task: "Limit.", completions: turns(
+		longBody(60)+`'(!extend))))`,
+		`(def a 1) '(!extend))))`,
+		`(def b (loop [i 0] (if (< i 60) (recur (inc i)) i))) '(!extend))))`,
+		`(def c 3) '(!extend))))`,
+		`'[a b c])))`)}
+	// The passes after the first skip about 600 steps; the loop of the
+	// third turn moves its pass's start by about 500 so that some limits
+	// fall inside the skipped part; around the second turn's end every
+	// limit is tried (a pass that charged one step too few or too many
+	// would end that turn differently at one of them).
+	for limit := int64(680); limit <= 1500; {
+		c.maxSteps = limit
+		c.name = fmt.Sprintf("edit-limit-%d", limit)
+		checkIncrCase(t, c)
+		if limit < 700 {
+			limit++
+		} else {
+			limit += 11
+		}
+	}
+}
+
 // TestIncrementalEquivalence runs every golden multi-turn replay and every
 // case above with incremental turns on and forced off: prompts, trace
 // events, programs, effects, values, errors and statistics must be equal.
 func TestIncrementalEquivalence(t *testing.T) {
-	cases := append(goldenIncrCases(t), incrCases...)
+	cases := append(append(goldenIncrCases(t), incrCases...), longEditCases...)
 	for _, c := range cases {
 		if c.task == "" {
 			c.task = "Task " + c.name + "."

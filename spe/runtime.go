@@ -470,7 +470,7 @@ type attempt struct {
 // model call is a recovery turn.
 func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, rr *eval.ReadResult, recovering bool) attempt {
 	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
-	form, in.Spans, in.Incr = rt.planTurn(t, rr, form)
+	form = rt.planTurn(t, in, rr, form)
 	defer rt.keepPrefix(t, in, in.Incr)
 	if head, _ := wrapperParts(form); head != nil {
 		// The tail (eval (do …)) whose start marks a trailing failure.

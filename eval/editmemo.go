@@ -1,0 +1,112 @@
+package eval
+
+import (
+	"sync"
+
+	"github.com/spell-go/spell/eval/value"
+)
+
+// Edit pass memo (issue 11 item 2). Every turn that continues the program
+// (!extend and friends) runs edit-reopen over the whole program: at 1 MB
+// that walk was most of a turn. The values a reading keeps from the
+// previous turn are the same pointers (readincr.go) and immutable, and
+// what the pass does with a form that holds no persist form depends on
+// the form alone. So the pass remembers, for the longest list it walked
+// (the wrapper's do body), the run of leading elements that came out
+// unchanged (no marker, nothing rebuilt, no persist inside) and the steps
+// each took; the next pass over a list starting with the same elements
+// skips them and charges their steps at once. The result, the steps
+// counted and where a step limit or a cancellation stops the pass are
+// those of the whole walk.
+
+// editMemoMin: only lists with more elements than this are memoised.
+const editMemoMin = 32
+
+// EditMemo is what the edit passes of one handle leave for the next; set
+// it as Interp.Edits. Safe for concurrent use.
+type EditMemo struct {
+	mu  sync.Mutex
+	rec *editRecord
+}
+
+// editRecord: forms are the leading elements of a list, compared by
+// identity for collections, that the pass left unchanged; cum[i] is the
+// steps the pass charged for forms[:i]. Never modified once stored.
+type editRecord struct {
+	forms []value.Value
+	cum   []int64
+}
+
+func (m *EditMemo) load() *editRecord {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rec
+}
+
+// store keeps rec, the record of a pass that began with prev.
+func (m *EditMemo) store(prev, rec *editRecord) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rec = rec
+}
+
+// match returns the record to fill for a list whose elements after its
+// head are x, and how many of them are r's leading forms (their record
+// entries are taken over).
+func (r *editRecord) match(x *value.List) (*editRecord, int) {
+	k := 0
+	if r != nil {
+		for y := x; k < len(r.forms) && y.Count() > 0 && sameEdit(r.forms[k], y.First()); y = y.Rest() {
+			k++
+		}
+	}
+	out := &editRecord{forms: make([]value.Value, k, k+64), cum: make([]int64, k+1, k+65)}
+	if k > 0 {
+		copy(out.forms, r.forms[:k])
+		copy(out.cum, r.cum[:k+1])
+	}
+	return out, k
+}
+
+// add notes that the next element, v, took n steps and came out as it was.
+func (r *editRecord) add(v value.Value, n int64) {
+	r.forms = append(r.forms, v)
+	r.cum = append(r.cum, r.cum[len(r.cum)-1]+n)
+}
+
+// sameEdit reports whether the edit pass does with b what it did with a:
+// the same list, vector or map (the pass descends into those), or two
+// other values (one step each, returned as they are).
+func sameEdit(a, b value.Value) bool {
+	switch x := a.(type) {
+	case *value.List:
+		y, ok := b.(*value.List)
+		return ok && x == y
+	case *value.Vector:
+		y, ok := b.(*value.Vector)
+		return ok && x == y
+	case *value.Map:
+		y, ok := b.(*value.Map)
+		return ok && x == y
+	}
+	return !isCollection(b)
+}
+
+// stepN charges n steps exactly as n calls of step would: the same count,
+// the same budget error at the same step, cancellation and memory checked
+// at the same step counts.
+func (in *Interp) stepN(n int64) error {
+	for n > 0 {
+		if in.steps+n < in.nextCheck {
+			in.steps += n
+			return nil
+		}
+		d := max(in.nextCheck-in.steps, 1) // the d-th step is the next check
+		in.steps += d - 1
+		n -= d
+		if err := in.step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
