@@ -3,6 +3,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,14 +88,38 @@ func Lint(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 	}
 	l.sups = suppressions(f)
 	l.syntaxRules()
+	// bodyRules and pruneRules report rules of their own and read only the
+	// analysis: on a large file they run at the same time as the others,
+	// and their findings follow the others' as in the sequential order.
+	var l2 *linter
+	done := make(chan struct{})
+	if len(l.src) >= parallelBytes && runtime.GOMAXPROCS(0) > 1 {
+		l2 = &linter{f: l.f, a: l.a, cfg: cfg, src: l.src, bad: l.bad, nSyntax: l.nSyntax, sups: l.sups}
+		go func() {
+			defer close(done)
+			l2.bodyRules()
+			l2.pruneRules()
+		}()
+	}
 	l.referenceRules()
 	l.callRules()
 	l.bindingRules()
 	l.recurRules()
 	l.effectRules()
 	l.wrapperRules()
-	l.bodyRules()
-	l.pruneRules()
+	if l2 == nil {
+		l.bodyRules()
+		l.pruneRules()
+		return l.finish()
+	}
+	<-done
+	l.diags = append(l.diags, l2.diags...)
+	for rule, c := range l2.counts {
+		if l.counts == nil {
+			l.counts = map[string]*ruleCount{}
+		}
+		l.counts[rule] = c
+	}
 	return l.finish()
 }
 

@@ -1,11 +1,15 @@
 package lint
 
 import (
+	"bytes"
 	"cmp"
+	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/syntax"
@@ -31,23 +35,145 @@ func Analyze(f *syntax.File, opts Options) *Analysis {
 	a.Scopes = append(a.Scopes, a.Root)
 	w := &walker{a: a, src: f.Src, names: map[string]string{}}
 	e := env{scope: a.Root, mode: ModePure}
-	for i, form := range f.Forms {
-		if i == 0 {
-			if wr := wrapperOf(form, f.Src); wr != nil {
-				a.Wrapper = wr
-				w.wrapper(wr, e)
-				continue
-			}
-		}
-		if i == 1 {
-			// Only the first form of a program is evaluated; the rest is
-			// analysed for navigation, but rules treat it leniently.
+	forms := f.Forms
+	if len(forms) > 0 {
+		if wr := wrapperOf(forms[0], f.Src); wr != nil {
+			a.Wrapper = wr
+			w.wrapper(wr, e)
+			forms = forms[1:]
 			e.lenient = true
 		}
-		w.form(form, e)
 	}
+	// Only the first form of a program is evaluated; the rest is analysed
+	// for navigation, but rules treat it leniently.
+	w.units(forms, e, !e.lenient)
 	w.finish()
 	return a
+}
+
+// parallelBytes is the size from which units walks a sequence of
+// top-level or wrapper body forms as two halves at once.
+var parallelBytes = 64 << 10
+
+// splits counts the walks made in two halves (tests).
+var splits atomic.Int64
+
+// units walks forms, each a top-level form or a form of the wrapper's
+// body, in env e (with firstStrict, the first form is not lenient). The
+// walk of such a form depends only on its text and on the user macros
+// defined before it, so when the forms are large, there is more than one
+// processor and the first half defines no macro, the second half is walked
+// at the same time into an analysis of its own, then appended: the result
+// is the sequential walk's (TestParallelAnalyzeMatches).
+func (w *walker) units(forms []*syntax.Node, e env, firstStrict bool) {
+	envAt := func(i int) env {
+		ei := e
+		if firstStrict {
+			ei.lenient = i > 0
+		}
+		return ei
+	}
+	k := w.splitPoint(forms)
+	if k <= 0 {
+		for i, n := range forms {
+			w.form(n, envAt(i))
+		}
+		return
+	}
+	// The second half: its own analysis, whose file scope stands for a's.
+	a := w.a
+	tb := &Analysis{File: a.File, Opts: a.Opts, Loops: map[*syntax.Node]bool{},
+		defs: map[string][]*Binding{}, byName: map[string][]*Binding{}, freeInFn: map[string]bool{}}
+	root := &Scope{Kind: ScopeFile, Start: a.Root.Start, End: a.Root.End}
+	tb.Root = root
+	tb.Scopes = []*Scope{root}
+	wb := &walker{a: tb, src: w.src, names: make(map[string]string, len(w.names))}
+	entries() // built once, before two walkers look names up
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := k; i < len(forms); i++ {
+			eb := envAt(i)
+			eb.scope = root
+			wb.form(forms[i], eb)
+		}
+	}()
+	for i, n := range forms[:k] {
+		w.form(n, envAt(i))
+	}
+	<-done
+	splits.Add(1)
+	w.merge(tb, root)
+	w.macros = append(w.macros, wb.macros...)
+}
+
+// splitPoint returns where units splits forms (0: walk them in one go).
+func (w *walker) splitPoint(forms []*syntax.Node) int {
+	if len(forms) < 2 || runtime.GOMAXPROCS(0) < 2 || len(w.macros) > 0 {
+		return 0
+	}
+	first, last := forms[0], forms[len(forms)-1]
+	if int(last.End-first.Start) < parallelBytes {
+		return 0
+	}
+	mid := first.Start + (last.End-first.Start)/2
+	k := sort.Search(len(forms), func(i int) bool { return forms[i].Start >= mid })
+	if k <= 0 || k >= len(forms) {
+		return 0
+	}
+	// A defmacro in the first half changes how the second half is walked
+	// (userMacro): walk in order then.
+	if bytes.Contains(w.src[first.Start:forms[k].Start], []byte("defmacro")) {
+		return 0
+	}
+	return k
+}
+
+// merge appends the walk tb (whose file scope is root) to w's analysis, as
+// if w had walked it.
+func (w *walker) merge(tb *Analysis, root *Scope) {
+	a := w.a
+	for _, s := range tb.Scopes[1:] {
+		if s.Parent == root {
+			s.Parent = a.Root
+		}
+	}
+	for _, b := range tb.Bindings {
+		if b.Scope == root {
+			b.Scope = a.Root
+		}
+	}
+	for _, r := range tb.References {
+		if r.Scope == root {
+			r.Scope = a.Root
+		}
+	}
+	a.Root.Children = append(a.Root.Children, root.Children...)
+	a.Root.Bindings = append(a.Root.Bindings, root.Bindings...)
+	a.Scopes = append(a.Scopes, tb.Scopes[1:]...)
+	a.Bindings = append(a.Bindings, tb.Bindings...)
+	a.References = append(a.References, tb.References...)
+	a.Calls = append(a.Calls, tb.Calls...)
+	a.Quoted = append(a.Quoted, tb.Quoted...)
+	a.Bodies = append(a.Bodies, tb.Bodies...)
+	a.Recurs = append(a.Recurs, tb.Recurs...)
+	a.InlineDefs = append(a.InlineDefs, tb.InlineDefs...)
+	a.UnboundPersists = append(a.UnboundPersists, tb.UnboundPersists...)
+	a.Thinks = append(a.Thinks, tb.Thinks...)
+	for n, v := range tb.Loops {
+		a.Loops[n] = v
+	}
+	// Every binding of the second half comes after those of the first:
+	// appending per name keeps each list in walk order.
+	for name, bs := range tb.defs {
+		a.defs[name] = append(a.defs[name], bs...)
+	}
+	for name, bs := range tb.byName {
+		a.byName[name] = append(a.byName[name], bs...)
+	}
+	for name := range tb.freeInFn {
+		a.freeInFn[name] = true
+	}
 }
 
 // entries indexes the catalogue by name (pointers into catalog.All();
@@ -100,6 +226,8 @@ type walker struct {
 	refs  []Reference
 	calls []Call
 	bslab []Binding
+	// macros are the names bound by the defmacro forms walked so far.
+	macros []string
 }
 
 // text returns a node's source text, interned: every occurrence of a name
@@ -204,19 +332,20 @@ func (w *walker) wrapper(wr *Wrapper, e env) {
 	pe.wrapperPure = true
 	pe.tail = false
 	a.Bodies = append(a.Bodies, Body{Kind: "wrapper", Form: wr.Do, Forms: wr.Body, Mode: ModePure})
-	for i, n := range wr.Body {
-		if i == len(wr.Body)-1 && wr.Trailing != nil {
-			if t := quotedTarget(n, w.src); t != nil {
-				if n.Kind == syntax.List {
-					w.ref(n.Kids[0], pe, true)
-				}
-				te := e
-				te.mode = ModeEffect
-				w.form(t, te)
+	body := wr.Body
+	if wr.Trailing != nil {
+		body = body[:len(body)-1]
+	}
+	w.units(body, pe, false)
+	if n := wr.Trailing; n != nil {
+		if t := quotedTarget(n, w.src); t != nil {
+			if n.Kind == syntax.List {
+				w.ref(n.Kids[0], pe, true)
 			}
-			continue
+			te := e
+			te.mode = ModeEffect
+			w.form(t, te)
 		}
-		w.form(n, pe)
 	}
 	for _, n := range wr.Extra {
 		w.form(n, pe)
@@ -242,6 +371,9 @@ func (w *walker) bind(n *syntax.Node, kind BindingKind, form, value *syntax.Node
 		e.scope.Bindings = append(e.scope.Bindings, b)
 	} else {
 		w.a.defs[name] = append(w.a.defs[name], b)
+		if kind == BindDefmacro {
+			w.macros = append(w.macros, name)
+		}
 	}
 	w.a.byName[name] = append(w.a.byName[name], b)
 	w.a.Bindings = append(w.a.Bindings, b)
