@@ -472,8 +472,9 @@ func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, rr *
 	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
 	form = rt.planTurn(t, in, rr, form)
 	defer rt.keepPrefix(t, in, in.Incr)
-	if head, _ := wrapperParts(form); head != nil {
-		// The tail (eval (do …)) whose start marks a trailing failure.
+	if _, _, _, err := value.QuineParts(form); err == nil {
+		// The tail (eval (do …)) whose start marks a trailing failure
+		// (not wrapperParts: that copies the whole body every turn).
 		in.TrailingEval = lastOf(form.(*value.List))
 	}
 	before := rt.effectCount()

@@ -14,14 +14,22 @@ import (
 // same text prints the same (the printer's size cap depends only on what
 // precedes), so the result is PrefixOpen's byte for byte.
 type PrefixCache struct {
-	mu    sync.Mutex
-	text  string  // the last result
+	mu sync.Mutex
+	// buf holds text and is only ever appended to: a prompt that extends
+	// the last one (the usual turn) is the same bytes plus the new ones,
+	// so it costs what was added, not a copy of the whole program (every
+	// earlier prompt handed out stays valid: strings.Builder never
+	// rewrites bytes it has written). A prompt that differs inside the
+	// last one starts a new buffer.
+	buf   *strings.Builder
+	text  string  // the last result (buf's first len(text) bytes)
 	head  int     // length of its "(quine NAME INERT… (eval (do "
 	forms []Value // the body forms printed in text
 	ends  []int   // ends[i]: offset in text just after forms[i]
 	// Printed counts the body forms printed rather than taken from the
-	// last text (tests).
-	Printed int
+	// last text (tests); Copied counts the bytes of earlier prompts copied
+	// into a new buffer.
+	Printed, Copied int
 }
 
 // PrefixOpen returns PrefixOpen(quineForm).
@@ -42,33 +50,61 @@ func (c *PrefixCache) PrefixOpen(quineForm Value) (string, error) {
 	}
 	h.WriteString("(eval (do ")
 	head := h.String()
-	// k: the leading body forms that are the forms of the last text.
-	k, n := 0, body
+	// k: the leading body forms that are the forms of the last text; base:
+	// the bytes of the last text the new one starts with.
+	k, n, base := 0, body, 0
 	if c.head == len(head) && c.text[:c.head] == head {
+		base = c.head
 		for ; k < len(c.forms) && n != nil && n.count > 0 && samePointer(n.first, c.forms[k]); k++ {
 			n = n.rest
 		}
+		if k > 0 {
+			base = c.ends[k-1]
+		}
 	}
-	var b strings.Builder
 	clear(c.forms[k:]) // dropped or about to be replaced: not kept alive
 	forms, ends := c.forms[:k], c.ends[:k]
-	if k > 0 {
-		b.Grow(c.ends[k-1] + 64)
-		b.WriteString(c.text[:c.ends[k-1]])
-	} else {
-		b.WriteString(head)
+	// tail: what follows text[:base].
+	var tail strings.Builder
+	if base == 0 {
+		tail.WriteString(head)
 	}
 	for ; n != nil && n.count > 0; n = n.rest {
 		if len(forms) > 0 {
-			b.WriteByte(' ')
+			tail.WriteByte(' ')
 		}
-		WritePrefix(&b, n.first)
+		WritePrefix(&tail, n.first)
 		c.Printed++
-		forms, ends = append(forms, n.first), append(ends, b.Len())
+		forms, ends = append(forms, n.first), append(ends, base+tail.Len())
 	}
-	b.WriteByte(' ')
-	c.text, c.head, c.forms, c.ends = b.String(), len(head), forms, ends
+	tail.WriteByte(' ')
+	c.text, c.head, c.forms, c.ends = c.extend(base, tail.String()), len(head), forms, ends
 	return c.text, nil
+}
+
+// extend returns text[:base]+tail, appended to buf when buf's bytes after
+// base are where tail starts (or tail's start is all of them).
+func (c *PrefixCache) extend(base int, tail string) string {
+	n := base + len(tail)
+	if b := c.buf; b != nil {
+		written := b.String()
+		if over := min(len(written), n) - base; written[base:base+over] == tail[:over] {
+			if n > len(written) {
+				if b.Cap()-b.Len() < n-len(written) {
+					b.Grow(max(n, 2*len(written))) // doubling: amortised O(added)
+				}
+				b.WriteString(tail[over:])
+			}
+			return b.String()[:n]
+		}
+	}
+	b := new(strings.Builder)
+	b.Grow(2 * n)
+	b.WriteString(c.text[:base])
+	b.WriteString(tail)
+	c.Copied += base
+	c.buf = b
+	return b.String()
 }
 
 // samePointer reports whether a and b are the same value: the same pointer

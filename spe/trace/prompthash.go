@@ -16,6 +16,7 @@ import (
 type PromptHasher struct {
 	prev  string
 	state []byte // sha256 state after hashing prev
+	buf   []byte // writeString's buffer, kept across turns
 	// Hashed counts the bytes hashed so far (tests).
 	Hashed int
 }
@@ -31,7 +32,10 @@ func (p *PromptHasher) Sum(prompt string) string {
 			h.Reset()
 		}
 	}
-	p.Hashed += writeString(h, rest)
+	if p.buf == nil {
+		p.buf = make([]byte, 32<<10)
+	}
+	p.Hashed += writeString(h, rest, p.buf)
 	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
 	if err != nil {
 		state = nil
@@ -40,13 +44,12 @@ func (p *PromptHasher) Sum(prompt string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// writeString writes s to h through a small buffer (no copy of s whole)
-// and returns len(s).
-func writeString(h hash.Hash, s string) int {
-	var buf [32 << 10]byte
+// writeString writes s to h through buf (no copy of s whole) and returns
+// len(s).
+func writeString(h hash.Hash, s string, buf []byte) int {
 	n := len(s)
 	for s != "" {
-		k := copy(buf[:], s)
+		k := copy(buf, s)
 		h.Write(buf[:k])
 		s = s[k:]
 	}

@@ -237,9 +237,9 @@ func (w *Writer) WriteProgram(turn int, text string) (string, error) {
 	content := escapeWhole(text)
 	key, keyed := w.turnKey[turn]
 	delete(w.turnKey, turn)
-	for _, b := range []lastProgram{w.last[key], w.recent} {
-		if b.turn == 0 || b.turn == turn {
-			continue
+	for i, b := range []lastProgram{w.last[key], w.recent} {
+		if b.turn == 0 || b.turn == turn || i == 1 && b.turn == w.last[key].turn {
+			continue // (the same base twice: the usual turn)
 		}
 		if d, ok := encodeDelta(b.turn, b.text, text); ok && len(d) < len(content) {
 			content = d

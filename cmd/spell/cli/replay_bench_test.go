@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,10 +73,17 @@ func dirBytes(tb testing.TB, dir string) int64 {
 // (target: 4 s and 8 MB).
 func BenchmarkReplay2000Turns(b *testing.B) { benchReplay(b, 2000) }
 
-// BenchmarkReplay10000Turns is the same run over 10,000 turns: linear time
-// means its ns/turn stays that of the 2,000-turn run; flat memory means
-// heap-ratio (heap in use at turn 8,000 over turn 2,000, against a
-// program 4× as long) stays near 4, not 16.
+// BenchmarkReplay10000Turns is the same run over 10,000 turns. Linear
+// time: the per-turn time of the last tenth of the turns (last-ns/turn,
+// last-cpu-ns/turn) stays near that of the first tenth (first-…), i.e.
+// last/first-cpu stays near 1 although the program is 10–100× as long.
+// Flat memory: the heap in use after a collection (heap-tK-B at turns
+// 20 %, 40 %, 60 %, 80 %) grows by the same amount over each fifth of the
+// run (heap-curve: the growth over the last measured fifth over that of
+// the first, near 1 when the heap is linear in the program, 3 when it is
+// quadratic), and the heap per program byte (heap-B/prog-B: the heap's
+// growth over the growth of the program text between turns 20 % and 80 %)
+// stays what the program's representation costs.
 func BenchmarkReplay10000Turns(b *testing.B) { benchReplay(b, 10000) }
 
 func benchReplay(b *testing.B, turns int) {
@@ -83,13 +91,19 @@ func benchReplay(b *testing.B, turns int) {
 	tr := replayTranscript(b, tmp, turns)
 	var traceBytes int64
 	var probe heapProbe
-	probe.at = []int{turns / 5, turns * 4 / 5}
+	probe.at = []int{turns / 5, turns * 2 / 5, turns * 3 / 5, turns * 4 / 5}
+	w := turns / 10
+	clock := turnClock{at: []int{1, 1 + w, turns - w, turns}}
 	b.ResetTimer()
 	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", i))
 		probe.reset()
-		v, err := runReplay(tr, dir, turns+1, probe.progress)
+		clock.reset()
+		v, err := runReplay(tr, dir, turns+1, func(pending bool, info spe.ProgressInfo) {
+			clock.progress(pending, info)
+			probe.progress(pending, info)
+		})
 		if err != nil || value.PrStr(v) != ":done" {
 			b.Fatalf("value %v, error %v", v, err)
 		}
@@ -101,11 +115,76 @@ func benchReplay(b *testing.B, turns int) {
 	b.ReportMetric(float64(traceBytes), "trace-bytes")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*turns), "ns/turn")
 	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N*turns), "cpu-ns/turn")
-	if h := probe.heap; h[0] > 0 && h[1] > 0 {
-		b.ReportMetric(float64(h[0]), "heap-early-B")
-		b.ReportMetric(float64(h[1]), "heap-late-B")
-		b.ReportMetric(float64(h[1])/float64(h[0]), "heap-ratio")
+	if first, last, ok := clock.windows(w); ok {
+		b.ReportMetric(float64(first.wall.Nanoseconds()), "first-ns/turn")
+		b.ReportMetric(float64(last.wall.Nanoseconds()), "last-ns/turn")
+		b.ReportMetric(float64(first.cpu.Nanoseconds()), "first-cpu-ns/turn")
+		b.ReportMetric(float64(last.cpu.Nanoseconds()), "last-cpu-ns/turn")
+		b.ReportMetric(float64(last.cpu)/float64(first.cpu), "last/first-cpu")
 	}
+	h := probe.heap
+	if slices.Contains(h, 0) {
+		return
+	}
+	for i, t := range probe.at {
+		b.ReportMetric(float64(h[i]), fmt.Sprintf("heap-t%d-B", t))
+	}
+	early, late := h[0], h[len(h)-1]
+	b.ReportMetric(float64(early), "heap-early-B")
+	b.ReportMetric(float64(late), "heap-late-B")
+	b.ReportMetric(float64(late)/float64(early), "heap-ratio")
+	if d0 := float64(h[1]) - float64(h[0]); d0 > 0 {
+		b.ReportMetric((float64(h[len(h)-1])-float64(h[len(h)-2]))/d0, "heap-curve")
+	}
+	grown := programBytes(probe.at[len(h)-1]) - programBytes(probe.at[0])
+	b.ReportMetric((float64(late)-float64(early))/float64(grown), "heap-B/prog-B")
+}
+
+// programBytes is the length of the forms the first t-1 turns of
+// replayTranscript add to the program.
+func programBytes(t int) int {
+	n := 0
+	for i := 1; i < t; i++ {
+		n += len(growForm(i)) + 1
+	}
+	return n
+}
+
+// turnClock records the wall and CPU time when the model calls of the
+// given turns start.
+type turnClock struct {
+	at   []int
+	wall []time.Time
+	cpu  []time.Duration
+}
+
+func (c *turnClock) reset() {
+	c.wall, c.cpu = make([]time.Time, len(c.at)), make([]time.Duration, len(c.at))
+}
+
+func (c *turnClock) progress(pending bool, info spe.ProgressInfo) {
+	if !pending {
+		return
+	}
+	for i, t := range c.at {
+		if info.Turn == t {
+			c.wall[i], c.cpu[i] = time.Now(), processCPU()
+		}
+	}
+}
+
+type perTurn struct{ wall, cpu time.Duration }
+
+// windows is the time per turn of the first and the second pair of at
+// (n turns each).
+func (c *turnClock) windows(n int) (first, last perTurn, ok bool) {
+	if len(c.at) != 4 || n == 0 || slices.ContainsFunc(c.wall, time.Time.IsZero) {
+		return first, last, false
+	}
+	per := func(i int) perTurn {
+		return perTurn{c.wall[i+1].Sub(c.wall[i]) / time.Duration(n), (c.cpu[i+1] - c.cpu[i]) / time.Duration(n)}
+	}
+	return per(0), per(2), true
 }
 
 // runReplay is `spell run -p count --model replay:tr --trace-dir dir` with
@@ -241,5 +320,76 @@ func TestLongRunHeapFlat(t *testing.T) {
 	// used set, the ledger), never a turn's 2 KB program.
 	if late > early+1200*512 {
 		t.Errorf("heap grew from %d B at turn 300 to %d B at turn %d: %d B a turn", early, late, turns, (late-early)/1200)
+	}
+}
+
+// TestLongRunGrowingMemory: a run whose program grows by one form a turn
+// (the replay benchmarks' run, trace on) keeps memory linear in the
+// program and allocates per turn what the turn adds, not the program:
+//   - retained: the heap in use after a collection grows by the same
+//     amount over each stretch of turns (the growth over turns 1,500–2,000
+//     is at most twice that over 500–1,000; a quadratic heap gives 3×),
+//     and by at most heapPerProgByte bytes per byte of program text (what
+//     the program's reading, values, spans and kept snapshots cost: about
+//     120 now);
+//   - allocated: the bytes allocated per turn over turns 1,800–2,000 are
+//     at most twice those over turns 200–400, for a program 9× as long
+//     (every copy or walk of the whole program per turn shows here: it
+//     also costs a collection's share of the heap per turn).
+func TestLongRunGrowingMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long run")
+	}
+	const turns, heapPerProgByte = 2000, 400
+	tmp := t.TempDir()
+	tr := replayTranscript(t, tmp, turns)
+	heap := heapProbe{at: []int{500, 1000, 1500, turns}}
+	heap.reset()
+	alloc := allocProbe{at: []int{200, 400, 1800, turns}}
+	v, err := runReplay(tr, filepath.Join(tmp, "run"), turns+1, func(pending bool, info spe.ProgressInfo) {
+		alloc.progress(pending, info)
+		heap.progress(pending, info)
+	})
+	if err != nil || value.PrStr(v) != ":done" {
+		t.Fatalf("value %v, error %v", v, err)
+	}
+	h, a := heap.heap, alloc.total
+	early, late := float64(h[1])-float64(h[0]), float64(h[3])-float64(h[2])
+	perByte := (float64(h[3]) - float64(h[0])) / float64(programBytes(heap.at[3])-programBytes(heap.at[0]))
+	first, last := float64(a[1]-a[0])/200, float64(a[3]-a[2])/200
+	t.Logf("heap in use at turns %v: %v B (growth %.0f B then %.0f B; %.0f B per program byte)", heap.at, h, early, late, perByte)
+	t.Logf("allocated per turn: %.0f B over turns 200-400, %.0f B over turns 1,800-2,000 (program %d B then %d B)",
+		first, last, programBytes(300), programBytes(1900))
+	if late > 2*early {
+		t.Errorf("heap grew %.0f B over turns 500-1,000 but %.0f B over turns 1,500-2,000: not linear in the program", early, late)
+	}
+	if perByte > heapPerProgByte {
+		t.Errorf("heap grew %.0f B per byte of program (budget %d)", perByte, heapPerProgByte)
+	}
+	if last > 2*first {
+		t.Errorf("a turn allocates %.0f B at turn 1,900 but %.0f B at turn 300: the allocation grows with the program", last, first)
+	}
+}
+
+// allocProbe records the bytes allocated so far (runtime.MemStats
+// TotalAlloc) when the model calls of the given turns start.
+type allocProbe struct {
+	at    []int
+	total []uint64
+}
+
+func (p *allocProbe) progress(pending bool, info spe.ProgressInfo) {
+	if !pending {
+		return
+	}
+	if p.total == nil {
+		p.total = make([]uint64, len(p.at))
+	}
+	for i, t := range p.at {
+		if info.Turn == t {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			p.total[i] = ms.TotalAlloc
+		}
 	}
 }
