@@ -16,17 +16,20 @@ import (
 //
 // The spans of the values taken over stay in the maps of the readings
 // that made them (Spans.reused, newest last); a reading carries the
-// entries of its own new values that the next reading keeps. Every
-// maxSpanLayers readings the layers are merged into one map of what the
-// program still holds, so pruned forms are not kept alive.
-
-// maxSpanLayers bounds the span maps a reading chains before merging them.
-const maxSpanLayers = 32
+// entries of its own new values that the next reading keeps. The newest
+// maps are merged while the newest is at least half the one before
+// (mergeLayers: O(log n) maps, each entry copied O(log n) times), and once
+// the maps hold twice the entries they held after the last rebuild they
+// are rebuilt as one map of what the program still holds, so pruned forms
+// are not kept alive. Either costs a turn what it added (amortised), not
+// a walk of the whole program: a 10,000-turn run walked its whole program
+// every 32 turns.
 
 // readIncr is what a reading leaves for ReadProgramAfter.
 type readIncr struct {
 	ok    bool  // the reading succeeded: a later one may resume from it
 	fnLit int32 // start of the first #( read (math.MaxInt32: none)
+	live  int   // entries in Spans.reused when it was last rebuilt
 }
 
 // reusedKids are the first keep kids of an open list, taken over from the
@@ -102,11 +105,16 @@ func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
 			carry[k] = n
 		}
 	}
-	spans.reused = append(prev.Spans.reused[:len(prev.Spans.reused):len(prev.Spans.reused)], carry)
-	if len(spans.reused) >= maxSpanLayers {
-		spans.reused = []map[any]*syntax.Node{spans.liveReused(v)}
+	spans.reused = mergeLayers(append(prev.Spans.reused[:len(prev.Spans.reused):len(prev.Spans.reused)], carry))
+	total, live := 0, prev.incr.live
+	for _, m := range spans.reused {
+		total += len(m)
 	}
-	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit}}
+	if total > 2*live+64 {
+		spans.reused = []map[any]*syntax.Node{spans.liveReused(v)}
+		live = len(spans.reused[0])
+	}
+	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit, live: live}}
 }
 
 // liveReused is one map of the reused entries of the values form holds.

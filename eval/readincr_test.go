@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand"
 	"regexp"
 	"strings"
@@ -91,13 +92,14 @@ func sameReading(got *ReadResult, gerr error, want *ReadResult, werr error) stri
 // enough to merge the span layers; the usual turn takes over every
 // earlier body form, the same values.
 func TestReadProgramAfter(t *testing.T) {
+	const turns = 32 // per chain
 	const head = "(quine completion (eval (do (quine prompt \"count\") "
 	r := rand.New(rand.NewSource(2))
 	resumed := 0
 	for chain := 0; chain < 60; chain++ {
 		text := head + randomProgram(r, r.Intn(6))
 		prev, _ := ReadProgram("t0", []byte(text))
-		for turn := 1; turn <= 2*maxSpanLayers+3; turn++ {
+		for turn := 1; turn <= 2*turns+3; turn++ {
 			switch r.Intn(6) {
 			case 0: // an edit somewhere
 				k := r.Intn(len(text) + 1)
@@ -127,10 +129,11 @@ func TestReadProgramAfter(t *testing.T) {
 	}
 
 	// A long run of appends (the span layers are merged on the way), with
-	// a prune now and then.
+	// a prune now and then: O(log turns) layers, holding at most twice the
+	// entries of their last rebuild (pruned forms' entries go then).
 	text := head
 	prev, _ := ReadProgram("t0", []byte(text))
-	for turn := 1; turn <= 3*maxSpanLayers; turn++ {
+	for turn := 1; turn <= 10*turns; turn++ {
 		text += fmt.Sprintf("(def v%d {:n %d :v [%d (f %d)]}) ", turn, turn, turn, turn)
 		if turn%10 == 0 {
 			text += "(prune 2) "
@@ -144,8 +147,15 @@ func TestReadProgramAfter(t *testing.T) {
 		if msg := sameReading(got, nil, want, werr); msg != "" {
 			t.Fatalf("turn %d: %s", turn, msg)
 		}
-		if len(got.Spans.reused) >= maxSpanLayers {
-			t.Fatalf("turn %d: %d span layers", turn, len(got.Spans.reused))
+		if n := len(got.Spans.reused); n > 2+bits.Len(uint(turn)) {
+			t.Fatalf("turn %d: %d span layers", turn, n)
+		}
+		total := 0
+		for _, m := range got.Spans.reused {
+			total += len(m)
+		}
+		if total > 2*got.incr.live+64 {
+			t.Fatalf("turn %d: %d span entries, %d after the last rebuild", turn, total, got.incr.live)
 		}
 		prev = got
 	}

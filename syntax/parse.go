@@ -54,11 +54,15 @@ type parser struct {
 	slabN, kidSlabN int
 }
 
+// ownKids is the number of children above which a node's child slice is
+// an allocation of its own rather than carved from a shared block.
+const ownKids = 256
+
 // take moves a closing frame's children from scratch into its node.
 func (p *parser) take(fr *frame) {
 	kids := p.scratch[fr.kids:]
 	if n := len(kids); n > 0 {
-		if n > 256 {
+		if n > ownKids {
 			fr.node.Kids = make([]*Node, n)
 		} else {
 			// Carve small child slices from a shared block (full slice

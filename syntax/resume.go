@@ -96,6 +96,11 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 	// later readings and keep their blocks alive.
 	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut), slabN: 16, kidSlabN: 64}
 	path := make([]*Node, len(prevPath))
+	kept := 0
+	for _, k := range keep {
+		kept += k
+	}
+	p.scratch = make([]*Node, 0, kept+64)
 	for i, pn := range prevPath {
 		// The open lists are nodes of their own (not carved from a block
 		// that kept nodes share), so this reading's tree goes when the
@@ -108,7 +113,11 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 	p.run()
 	for _, n := range path {
 		// Likewise their kid lists: copied out of the shared block, and
-		// the block's copy cleared.
+		// the block's copy cleared (a long list's kids are a slice of
+		// their own already).
+		if len(n.Kids) > ownKids {
+			continue
+		}
 		kids := make([]*Node, len(n.Kids))
 		copy(kids, n.Kids)
 		clear(n.Kids)

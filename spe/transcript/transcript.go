@@ -117,6 +117,7 @@ func Decode(data []byte, quoted bool) (string, error) {
 type call struct {
 	completion, prompt       string
 	hasCompletion, hasPrompt bool
+	used                     bool // MarkUsed (no map of its own: a long replay adds nothing a turn)
 	delay                    time.Duration
 	hasDelay                 bool
 }
@@ -129,12 +130,11 @@ type Transcript struct {
 
 	mu    sync.Mutex
 	calls map[Key]*call
-	used  map[Key]bool
 }
 
 // New returns an empty transcript (for tests and for resume logs).
 func New() *Transcript {
-	return &Transcript{calls: map[Key]*call{}, used: map[Key]bool{}}
+	return &Transcript{calls: map[Key]*call{}}
 }
 
 // Load reads a transcript: a directory, or a txtar archive file.
@@ -317,7 +317,9 @@ func (t *Transcript) Set(handle string, n int, prompt, completion *string) {
 func (t *Transcript) MarkUsed(handle string, n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.used[Key{handle, n}] = true
+	if c := t.calls[Key{handle, n}]; c != nil {
+		c.used = true
+	}
 }
 
 // Unused returns the completion entries never marked used, as canonical
@@ -327,7 +329,7 @@ func (t *Transcript) Unused() []string {
 	defer t.mu.Unlock()
 	var keys []Key
 	for k, c := range t.calls {
-		if c.hasCompletion && !t.used[k] {
+		if c.hasCompletion && !c.used {
 			keys = append(keys, k)
 		}
 	}
