@@ -42,23 +42,37 @@ func listDeps(t *testing.T, pattern string) map[string][]string {
 
 // TestStartupDeps guards what spell links, since Go initialises every
 // linked package at every start (issue 11, start-up): the language server
-// stays in spell-lsp (the Temporal SDK: TestSpellDoesNotLinkTemporal),
-// test-only modules stay in tests, and the model SDKs are imported
-// directly only by their two provider packages, which only
-// spe/provider/builtin imports (TestSDKsLinkedOnlyThroughBuiltin checks
-// that the formatter, linter, evaluator and runtime do not link them).
+// stays in spell-lsp and the Temporal SDK in spell-temporal
+// (TestSpellDoesNotLinkTemporal); the model SDKs, the MCP SDK and net/http
+// (web/, HTTP MCP) stay in spell-net, which spell execs for what needs
+// them (cli.NetBinary); test-only modules stay in tests. Within spell-net
+// the model SDKs are imported directly only by their two provider
+// packages, which only spe/provider/builtin imports.
 func TestStartupDeps(t *testing.T) {
 	deps := listDeps(t, ".")
 	module := "github.com/spell-go/spell/"
-	forbidden := []string{"go.lsp.dev/", module + "lsp", "go.uber.org/goleak", "github.com/creack/pty"}
-	sdks := []string{"github.com/anthropics/anthropic-sdk-go", "github.com/openai/openai-go/"}
-	clients := map[string]bool{module + "spe/provider/anthropic": true, module + "spe/provider/openai": true}
-	for path, imports := range deps {
+	forbidden := []string{"go.lsp.dev/", module + "lsp", "go.uber.org/goleak", "github.com/creack/pty",
+		// spell-net's: the model SDKs and their clients, MCP, the network.
+		"github.com/anthropics/", "github.com/openai/", "github.com/modelcontextprotocol/", "github.com/google/jsonschema-go",
+		module + "spe/provider/builtin", module + "spe/provider/anthropic", module + "spe/provider/openai",
+		module + "spe/mcp", module + "spe/web", module + "spe/online", module + "cmd/spell/cli/mcpcli",
+		"net/http", "crypto/tls", "golang.org/x/net/"}
+	allowed := map[string]bool{module + "spe/mcp/mcpdoc": true, module + "spe/web/webconf": true}
+	for path := range deps {
 		for _, f := range forbidden {
-			if strings.HasPrefix(path, f) {
+			if (path == f || strings.HasPrefix(path, f) && (strings.HasSuffix(f, "/") || strings.HasPrefix(path, f+"/"))) && !allowed[path] {
 				t.Errorf("spell links %s", path)
 			}
 		}
+	}
+	if deps[module+"spe"] == nil || deps[module+"spe/provider/offline"] == nil {
+		t.Fatalf("go list found no spe or spe/provider/offline among the %d packages spell links", len(deps))
+	}
+
+	net := listDeps(t, "./spell-net")
+	sdks := []string{"github.com/anthropics/anthropic-sdk-go", "github.com/openai/openai-go/"}
+	clients := map[string]bool{module + "spe/provider/anthropic": true, module + "spe/provider/openai": true}
+	for path, imports := range net {
 		if !strings.HasPrefix(path, module) {
 			continue
 		}
@@ -73,7 +87,9 @@ func TestStartupDeps(t *testing.T) {
 			}
 		}
 	}
-	if deps[module+"spe/provider/builtin"] == nil {
-		t.Fatalf("go list found no spe/provider/builtin among the %d packages spell links", len(deps))
+	for _, p := range []string{"spe/provider/builtin", "spe/online", "cmd/spell/cli/mcpcli"} {
+		if net[module+p] == nil {
+			t.Errorf("spell-net does not link %s", p)
+		}
 	}
 }

@@ -3,17 +3,18 @@
 //
 // All behaviour lives in package cli; this file only moves the secrets out
 // of the environment and turns cli's result into the process exit status.
+// spell links no model SDK, no MCP SDK and no net/http (issue 11,
+// start-up): a command that needs them execs spell-net (cmd/spell/spell-net,
+// cli.NetBinary), installed with it by go install ./cmd/....
 package main
 
 import (
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
-	"github.com/spell-go/spell/spe/online"
 )
 
 func main() {
-	online.Register()
 	cli.ProtectSecrets(os.Args, os.Stderr)
 	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

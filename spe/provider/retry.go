@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 	"syscall"
@@ -295,8 +294,8 @@ func BodyExcerpt(b []byte) string {
 
 // HTTPError maps an HTTP error response to *Error: status, body excerpt,
 // Retryable per §8.7 and RetryAfter from the headers.
-func HTTPError(provider string, status int, h http.Header, body []byte, now time.Time, err error) *Error {
-	msg := http.StatusText(status)
+func HTTPError(provider string, status int, h HeaderGetter, body []byte, now time.Time, err error) *Error {
+	msg := statusText(status)
 	if status == 529 {
 		msg = "Overloaded"
 	}
@@ -316,7 +315,7 @@ func HTTPError(provider string, status int, h http.Header, body []byte, now time
 
 // ParseRetryAfter reads `retry-after-ms` (milliseconds) or `Retry-After`
 // (seconds or an HTTP date relative to now); 0 when absent or invalid.
-func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
+func ParseRetryAfter(h HeaderGetter, now time.Time) time.Duration {
 	if h == nil {
 		return 0
 	}
@@ -335,7 +334,7 @@ func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
 		}
 		return time.Duration(s * float64(time.Second))
 	}
-	if t, err := http.ParseTime(v); err == nil {
+	if t, err := parseHTTPTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
 			return d
 		}

@@ -42,7 +42,7 @@ const (
 )
 
 // SerperKeyEnv names the variable holding the Serper key.
-const SerperKeyEnv = "SERPER_API_KEY"
+const SerperKeyEnv = webconf.SerperKeyEnv
 
 const serperKeyHeader = "X-API-KEY"
 

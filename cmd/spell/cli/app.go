@@ -125,6 +125,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			testCommand(),
 			traceCommand(),
 			versionCommand(),
+			webCallCommand(),
 		},
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
 			return usageError("spell", "%v", err)
@@ -159,6 +160,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 // program name) and returns the process exit code. It never calls os.Exit.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer internalError(stderr, &code)
+	wireNet()
 	var notFound string
 	app := newApp(stdin, stdout, stderr, &notFound)
 	app.Metadata = map[string]any{"args": args}

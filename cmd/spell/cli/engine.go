@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -99,21 +98,7 @@ func argsAfter(c *ucli.Context, name string) []string {
 
 // FindEngine returns the path of EngineBinary: next to the running spell,
 // else on PATH.
-func FindEngine() (string, error) {
-	name := EngineBinary
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	if exe, err := os.Executable(); err == nil {
-		if exe, err = filepath.EvalSymlinks(exe); err == nil {
-			p := filepath.Join(filepath.Dir(exe), name)
-			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-				return p, nil
-			}
-		}
-	}
-	return exec.LookPath(EngineBinary)
-}
+func FindEngine() (string, error) { return findSibling(EngineBinary) }
 
 // execEngine runs EngineBinary with the subcommand and args, in place of
 // this process where the system allows it.

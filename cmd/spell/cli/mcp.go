@@ -1,24 +1,12 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"strings"
-	"time"
-
 	ucli "github.com/urfave/cli/v2"
-
-	"github.com/spell-go/spell/eval/value"
-	spellmcp "github.com/spell-go/spell/spe/mcp"
-	"github.com/spell-go/spell/spe/secret"
 )
 
 // mcpCommand is `spell mcp` (effects.md §10): check an MCP server from the
-// shell. The work is done by spe/mcp; this only parses and prints.
+// shell. The work is done by spe/mcp through mcpcli, which only NetBinary
+// links: spell execs NetBinary for the subcommands.
 func mcpCommand() *ucli.Command {
 	flags := func() []ucli.Flag {
 		return []ucli.Flag{
@@ -42,7 +30,7 @@ Examples:
   spell mcp list github
   spell mcp list --json ./servers/local.mcp.edn`,
 			Flags:  flags(),
-			Action: runMCPList,
+			Action: mcpAction("list"),
 		},
 		{
 			Name:      "inspect",
@@ -58,7 +46,7 @@ Examples:
   spell mcp inspect github
   spell mcp inspect github search_code`,
 			Flags:  flags(),
-			Action: runMCPInspect,
+			Action: mcpAction("inspect"),
 		},
 		{
 			Name:      "call",
@@ -78,7 +66,7 @@ Examples:
   spell mcp call github search_code '{"query": "spell"}'
   spell mcp call --json local echo '{"text": "hi"}'`,
 			Flags:  flags(),
-			Action: runMCPCall,
+			Action: mcpAction("call"),
 		},
 	}
 	for _, sub := range subs {
@@ -119,153 +107,13 @@ Examples:
 	}
 }
 
-func mcpCheck(c *ucli.Context, ref string) spellmcp.Check {
-	cwd, _ := os.Getwd()
-	return spellmcp.Check{Ref: ref, Cwd: cwd, Dirs: spellmcp.DirsFor(cwd), Getenv: secret.Getenv, Environ: secret.Environ(),
-		AllowPrivateNet: c.Bool("allow-private-net"), Version: version()}
-}
-
-// mcpDial connects, bounded by a generous deadline; failures exit 2.
-func mcpDial(c *ucli.Context, cmd, ref string) (*spellmcp.Conn, context.Context, context.CancelFunc, error) {
-	ctx, cancel := context.WithTimeout(c.Context, 10*time.Minute)
-	conn, err := mcpCheck(c, ref).Dial(ctx)
-	if err != nil {
-		cancel()
-		return nil, nil, nil, &exitError{code: 2, msg: cmd + ": " + err.Error()}
-	}
-	return conn, ctx, cancel, nil
-}
-
-func runMCPList(c *ucli.Context) error {
-	out := c.App.Writer
-	switch c.NArg() {
-	case 0:
-		cwd, _ := os.Getwd()
-		ps := spellmcp.Profiles(spellmcp.DirsFor(cwd))
-		if c.Bool("json") {
-			return printJSON(out, ps)
+// mcpAction is the action of spell mcp SUB: NetBinary's (UseNet), else
+// exec NetBinary with the same command line.
+func mcpAction(sub string) ucli.ActionFunc {
+	return func(c *ucli.Context) error {
+		if netParts != nil && netParts.MCP[sub] != nil {
+			return netParts.MCP[sub](c)
 		}
-		if len(ps) == 0 {
-			fmt.Fprintln(out, "No MCP server profiles (put NAME.mcp.edn in .spell/mcp or $XDG_CONFIG_HOME/spell/mcp).")
-		}
-		for _, p := range ps {
-			if p.Err != "" {
-				fmt.Fprintf(out, "%s\tinvalid: %s\n", p.Name, p.Err)
-				continue
-			}
-			fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", p.Name, p.Transport, p.Endpoint, p.Path)
-		}
-		return nil
-	case 1:
-	default:
-		return usageError("spell mcp list", "expected at most one SERVER, got %d arguments", c.NArg())
+		return execNet(c, "spell mcp "+sub, "MCP")
 	}
-	conn, _, cancel, err := mcpDial(c, "spell mcp list", c.Args().First())
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer conn.Close()
-	if c.Bool("json") {
-		var tools []map[string]string
-		for _, t := range conn.Tools {
-			tools = append(tools, map[string]string{"name": t.Name, "signature": t.Signature, "summary": t.Summary})
-		}
-		return printJSON(out, map[string]any{"server": conn.Alias, "tools": tools, "excluded": conn.Excluded})
-	}
-	for _, l := range conn.ToolLines() {
-		fmt.Fprintln(out, l)
-	}
-	for _, x := range conn.Excluded {
-		fmt.Fprintln(c.App.ErrWriter, "warning: tool left out: "+x)
-	}
-	return nil
-}
-
-func runMCPInspect(c *ucli.Context) error {
-	if c.NArg() < 1 || c.NArg() > 2 {
-		return usageError("spell mcp inspect", "expected SERVER [TOOL]")
-	}
-	conn, _, cancel, err := mcpDial(c, "spell mcp inspect", c.Args().First())
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer conn.Close()
-	var v value.Value = conn.Info()
-	if c.NArg() == 2 {
-		t := conn.FindTool(c.Args().Get(1))
-		if t == nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("spell mcp inspect: %s has no tool %q (tools: %s)", conn.Alias, c.Args().Get(1), toolNames(conn))}
-		}
-		if !c.Bool("json") {
-			_, err := fmt.Fprintln(c.App.Writer, conn.ToolDoc(t))
-			return err
-		}
-		v = value.NewMap("name", t.Name, "doc", conn.ToolDoc(t))
-	}
-	return printValue(c, v)
-}
-
-func runMCPCall(c *ucli.Context) error {
-	if c.NArg() < 2 || c.NArg() > 3 {
-		return usageError("spell mcp call", "expected SERVER TOOL [JSON-ARGS]")
-	}
-	args, err := spellmcp.ParseArgs(c.Args().Get(2))
-	if err != nil {
-		return usageError("spell mcp call", "%v", err)
-	}
-	conn, ctx, cancel, err := mcpDial(c, "spell mcp call", c.Args().First())
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer conn.Close()
-	t := conn.FindTool(c.Args().Get(1))
-	if t == nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("spell mcp call: %s has no tool %q (tools: %s)", conn.Alias, c.Args().Get(1), toolNames(conn))}
-	}
-	env, err := conn.CallTool(ctx, t, args)
-	var ae *spellmcp.ArgumentError
-	if errors.As(err, &ae) {
-		return &exitError{code: 2, msg: "spell mcp call: " + err.Error()}
-	}
-	if err != nil {
-		return &exitError{code: 1, msg: "spell mcp call: " + err.Error()}
-	}
-	if err := printValue(c, env); err != nil {
-		return err
-	}
-	if !spellmcp.Ok(env) {
-		return silentExit(1)
-	}
-	return nil
-}
-
-func toolNames(conn *spellmcp.Conn) string {
-	var names []string
-	for _, t := range conn.Tools {
-		names = append(names, t.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-func printValue(c *ucli.Context, v value.Value) error {
-	if c.Bool("json") {
-		b, err := spellmcp.JSON(v)
-		if err != nil {
-			return err
-		}
-		_, err = c.App.Writer.Write(b)
-		return err
-	}
-	_, err := fmt.Fprintln(c.App.Writer, value.PrStr(v))
-	return err
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
-	"github.com/spell-go/spell/spe/provider/builtin"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -131,10 +130,13 @@ func runREPL(c *ucli.Context) error {
 		// The grants of `spell run -e -a NAME`: the same session set-up
 		// (profile search, root, effect namespaces), with no trace.
 		cwd, _ := os.Getwd()
+		if what := needsNet(spe.Config{Agent: c.String("agent"), Cwd: cwd}); what != "" {
+			return execNet(c, "spell repl", what)
+		}
 		sess, err := spe.Open(spe.Config{
 			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
 			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.App.Reader, Stderr: c.App.ErrWriter,
-			Providers: builtin.Registry(),
+			Providers: providers(),
 		})
 		if err != nil {
 			return &exitError{code: 2, msg: "spell repl: " + err.Error()}

@@ -17,7 +17,6 @@ import (
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
-	"github.com/spell-go/spell/spe/provider/builtin"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -206,6 +205,11 @@ func unwrapPath(err error) error {
 }
 
 func runRun(c *ucli.Context) error {
+	// Before anything is read or printed: a run that needs NetBinary is
+	// its from the start.
+	if what := needsNet(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")}); what != "" {
+		return execNet(c, "spell run", what)
+	}
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
 	var task, name string
 	var text []byte
@@ -290,7 +294,7 @@ func runRun(c *ucli.Context) error {
 	if status != nil {
 		cfg.Progress = status.update
 	}
-	cfg.Providers = builtin.Registry()
+	cfg.Providers = providers()
 	if maxMemory > 0 {
 		// The Go runtime collects harder as the heap nears the budget;
 		// the evaluator's checks turn "over it" into a Spell error.

@@ -12,9 +12,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/spell-go/spell/cmd/spell/cli/mcpcli"
 	"github.com/spell-go/spell/lsp"
 	"github.com/spell-go/spell/spe/mcp/mcptest"
 	"github.com/spell-go/spell/spe/online"
+	"github.com/spell-go/spell/spe/provider/builtin"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files inside testdata/script archives")
@@ -23,9 +25,18 @@ var update = flag.Bool("update", false, "rewrite the golden files inside testdat
 // re-executes it under that name for every `exec spell …`, so the scripts
 // run the real command line and still count towards coverage.
 func TestMain(m *testing.M) {
+	// The tests that call Main in-process run everything in one process,
+	// as spell-net does; scripts run spell as it is built (without the
+	// network parts, execing spell-net for them) and spell-net.
 	online.Register()
+	UseNet(testNetParts())
 	testscript.Main(m, map[string]func(){
 		"spell": func() {
+			netParts = nil
+			ProtectSecrets(os.Args, os.Stderr)
+			os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+		},
+		NetBinary: func() {
 			ProtectSecrets(os.Args, os.Stderr)
 			os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 		},
@@ -35,6 +46,15 @@ func TestMain(m *testing.M) {
 		"mcp-hello-server": func() { mcptest.HelloMain(); os.Exit(0) },
 		"mcp-test-server":  func() { mcptest.Main(); os.Exit(0) },
 	})
+}
+
+// testNetParts are spell-net's parts (cmd/spell/spell-net.Parts).
+func testNetParts() NetParts {
+	return NetParts{
+		Providers: builtin.Registry(),
+		Effects:   online.Effects(),
+		MCP:       mcpcli.Actions(mcpcli.Host{Usage: UsageError, Exit: ExitError, Version: VersionString}),
+	}
 }
 
 // scriptDir holds the project's testscript archives (tooling.md §9).
@@ -71,6 +91,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fake-provider": cmdFakeProvider,
 			"find-files":    cmdFindFiles,
+			"lone-spell":    cmdLoneSpell,
 			"lsp-session":   cmdLSPSession,
 		},
 	})
@@ -141,4 +162,20 @@ func cmdFindFiles(ts *testscript.TestScript, neg bool, args []string) {
 	for _, f := range files {
 		fmt.Fprintln(ts.Stdout(), f)
 	}
+}
+
+// cmdLoneSpell implements `lone-spell DIR`: it copies the spell command
+// (this test binary) to DIR/spell, where no spell-net is next to it.
+// Scripts set PATH to DIR to run it without spell-net.
+func cmdLoneSpell(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: lone-spell DIR")
+	}
+	exe, err := os.Executable()
+	ts.Check(err)
+	b, err := os.ReadFile(exe)
+	ts.Check(err)
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	ts.Check(os.WriteFile(filepath.Join(dir, "spell"), b, 0o755))
 }

@@ -95,3 +95,7 @@ protocol version is the one spell-lsp speaks.`,
 		},
 	}
 }
+
+// VersionString is spell's version (the module version when installed, else
+// Version), for NetBinary's MCP client.
+func VersionString() string { return version() }

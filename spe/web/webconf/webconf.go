@@ -25,6 +25,10 @@ const MaxBodyBytes = 16 << 20
 // MaxRedirects is the most redirects followed; web.edn may lower it.
 const MaxRedirects = 5
 
+// SerperKeyEnv names the variable holding the Serper key, the one
+// variable web/ reads.
+const SerperKeyEnv = "SERPER_API_KEY"
+
 // ConfigFile is the name of the web configuration file in the user and
 // project configuration directories (runtime.md §15.1).
 const ConfigFile = "web.edn"
