@@ -112,13 +112,12 @@ func (lw *lowerer) errAt(n *syntax.Node, msg string) error {
 	return &Error{Msg: msg, Span: &Span{File: lw.spans.src, Start: n.Start, End: n.End}}
 }
 
-func (lw *lowerer) kids(n *syntax.Node) ([]value.Value, error) {
-	out := make([]value.Value, 0, len(n.Kids))
-	kids := n.Kids
-	if r, ok := lw.reuse[n]; ok {
-		out, kids = r.take(out), kids[r.keep:]
-	}
-	for _, k := range kids {
+func (lw *lowerer) kids(n *syntax.Node) ([]value.Value, error) { return lw.lowerAll(n.Kids) }
+
+// lowerAll lowers the nodes ns.
+func (lw *lowerer) lowerAll(ns []*syntax.Node) ([]value.Value, error) {
+	out := make([]value.Value, 0, len(ns))
+	for _, k := range ns {
 		v, err := lw.lower(k)
 		if err != nil {
 			return nil, err
@@ -142,6 +141,17 @@ func (lw *lowerer) lower(n *syntax.Node) (value.Value, error) {
 	case syntax.List, syntax.Vector, syntax.Map, syntax.Set, syntax.NamespacedMap:
 		if n.Unclosed() {
 			return nil, lw.errAt(n, "EOF while reading")
+		}
+		if r, ok := lw.reuse[n]; ok && n.Kind == syntax.List {
+			// An open list of a resumed reading (readincr.go): the kept
+			// kids are the previous value's, linked without a copy first.
+			more, err := lw.lowerAll(n.Kids[r.keep:])
+			if err != nil {
+				return nil, err
+			}
+			v := value.NewListAfter(r.prev, r.keep, more)
+			lw.spans.nodes[v] = n
+			return v, nil
 		}
 		items, err := lw.kids(n)
 		if err != nil {

@@ -39,15 +39,6 @@ type reusedKids struct {
 	keep int
 }
 
-func (r reusedKids) take(out []value.Value) []value.Value {
-	l := r.prev
-	for i := 0; i < r.keep; i++ {
-		out = append(out, l.First())
-		l = l.Rest()
-	}
-	return out
-}
-
 // ReadProgramAfter reads text as ReadProgram(name, text) does. prev is an
 // earlier reading (of the program this one continues; nil: none): the
 // forms both texts share whole are taken over from it, values, nodes and

@@ -42,6 +42,33 @@ func buildList(items []Value, seq bool) *List {
 	return &nodes[0]
 }
 
+// NewListAfter builds a list (list kind) of l's first keep items followed
+// by more, in one allocation and without an intermediate slice (a resumed
+// reading takes the kept forms of the previous program's body over this
+// way). l is not changed; keep must not exceed l's count.
+func NewListAfter(l *List, keep int, more []Value) *List {
+	n := keep + len(more)
+	if n == 0 {
+		return EmptyList
+	}
+	nodes := make([]List, n)
+	x := l
+	for i := 0; i < keep; i++ {
+		nodes[i].first = x.first
+		x = x.rest
+	}
+	for i, v := range more {
+		nodes[keep+i].first = v
+	}
+	for i := range nodes {
+		nodes[i].count = n - i
+		if i+1 < n {
+			nodes[i].rest = &nodes[i+1]
+		}
+	}
+	return &nodes[0]
+}
+
 // Cons returns a seq-kind sequence with x in front of l (nil l means empty).
 func Cons(x Value, l *List) *List {
 	if l == nil || l.count == 0 {

@@ -336,3 +336,26 @@ func TestSpellFnMap(t *testing.T) {
 		t.Fatal("spellfn as key")
 	}
 }
+
+// TestNewListAfter: l's first keep items then more, a list of its own
+// (counts, kind, l unchanged), the same as NewList of those items.
+func TestNewListAfter(t *testing.T) {
+	l := NewList(int64(1), int64(2), int64(3))
+	for keep := 0; keep <= 3; keep++ {
+		for _, more := range [][]Value{nil, {"a"}, {"a", Kw("b")}} {
+			got := NewListAfter(l, keep, more)
+			want := NewList(append(l.Slice()[:keep:keep], more...)...)
+			if PrStr(got) != PrStr(want) || got.Count() != want.Count() || got.seq {
+				t.Errorf("keep %d more %v: got %s (%d), want %s", keep, more, PrStr(got), got.Count(), PrStr(want))
+			}
+			for x, i := got, got.Count(); i > 0; x, i = x.Rest(), i-1 {
+				if x.Count() != i {
+					t.Errorf("keep %d more %v: count %d where %d remain", keep, more, x.Count(), i)
+				}
+			}
+		}
+	}
+	if PrStr(l) != "(1 2 3)" || l.Count() != 3 {
+		t.Errorf("l changed: %s", PrStr(l))
+	}
+}
