@@ -29,7 +29,7 @@ func (in *Interp) editReopen(form value.Value, env *Env) (value.Value, error) {
 	}
 	v, err := w.walk(form)
 	if err == nil && w.memo != nil && w.best != nil {
-		w.memo.store(w.prev, w.best)
+		w.memo.store(w.best)
 	}
 	return v, err
 }
@@ -115,7 +115,7 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 			var skip int
 			rec, skip = w.prev.match(x)
 			if skip > 0 {
-				if err := w.charge(rec.cum[skip]); err != nil {
+				if err := w.charge(rec.cum.at(skip)); err != nil {
 					return nil, err
 				}
 				for ; i < skip; i++ {
@@ -131,8 +131,8 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 				return nil, err
 			}
 			if rec != nil {
-				// The unchanged run goes on while len(rec.forms) == i.
-				if y == old && !isMarker(y) && w.impure == p0 && len(rec.forms) == i {
+				// The unchanged run goes on while rec.forms.len() == i.
+				if y == old && !isMarker(y) && w.impure == p0 && rec.forms.len() == i {
 					rec.add(old, w.steps-s0)
 				}
 			}
@@ -147,7 +147,7 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 			}
 			i++
 		}
-		if rec != nil && (w.best == nil || len(rec.forms) > len(w.best.forms)) {
+		if rec != nil && (w.best == nil || rec.forms.len() > w.best.forms.len()) {
 			w.best = rec
 		}
 		if rest == nil {

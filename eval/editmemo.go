@@ -30,11 +30,12 @@ type EditMemo struct {
 }
 
 // editRecord: forms are the leading elements of a list, compared by
-// identity for collections, that the pass left unchanged; cum[i] is the
-// steps the pass charged for forms[:i]. Never modified once stored.
+// identity for collections, that the pass left unchanged; cum.at(i) is
+// the steps the pass charged for the first i. Never modified once
+// stored (a pass cuts its own from it).
 type editRecord struct {
-	forms []value.Value
-	cum   []int64
+	forms chunkList[value.Value]
+	cum   chunkList[int64]
 }
 
 func (m *EditMemo) load() *editRecord {
@@ -43,8 +44,8 @@ func (m *EditMemo) load() *editRecord {
 	return m.rec
 }
 
-// store keeps rec, the record of a pass that began with prev.
-func (m *EditMemo) store(prev, rec *editRecord) {
+// store keeps rec, the record of the last pass.
+func (m *EditMemo) store(rec *editRecord) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.rec = rec
@@ -54,24 +55,22 @@ func (m *EditMemo) store(prev, rec *editRecord) {
 // head are x, and how many of them are r's leading forms (their record
 // entries are taken over).
 func (r *editRecord) match(x *value.List) (*editRecord, int) {
+	if r == nil {
+		out := &editRecord{}
+		out.cum.push(0)
+		return out, 0
+	}
 	k := 0
-	if r != nil {
-		for y := x; k < len(r.forms) && y.Count() > 0 && sameEdit(r.forms[k], y.First()); y = y.Rest() {
-			k++
-		}
+	for y := x; k < r.forms.len() && y.Count() > 0 && sameEdit(r.forms.at(k), y.First()); y = y.Rest() {
+		k++
 	}
-	out := &editRecord{forms: make([]value.Value, k, k+64), cum: make([]int64, k+1, k+65)}
-	if k > 0 {
-		copy(out.forms, r.forms[:k])
-		copy(out.cum, r.cum[:k+1])
-	}
-	return out, k
+	return &editRecord{forms: r.forms.cut(k), cum: r.cum.cut(k + 1)}, k
 }
 
 // add notes that the next element, v, took n steps and came out as it was.
 func (r *editRecord) add(v value.Value, n int64) {
-	r.forms = append(r.forms, v)
-	r.cum = append(r.cum, r.cum[len(r.cum)-1]+n)
+	r.forms.push(v)
+	r.cum.push(r.cum.at(r.cum.len()-1) + n)
 }
 
 // sameEdit reports whether the edit pass does with b what it did with a:

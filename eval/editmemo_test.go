@@ -104,7 +104,7 @@ func TestEditMemoMatchesWalk(t *testing.T) {
 			if got != want || gotSteps != wantSteps || gotErr != nil || gotSame != wantSame {
 				t.Fatalf("seed %d turn %d: memo pass %d steps (%v, same %v)\n%s\nwhole walk %d steps (same %v)\n%s", seed, turn, gotSteps, gotErr, gotSame, got, wantSteps, wantSame, want)
 			}
-			if before != nil && len(before.forms) > 0 && sameEdit(before.forms[0], body[0]) {
+			if before != nil && before.forms.len() > 0 && sameEdit(before.forms.at(0), body[0]) {
 				skipped++
 			}
 		}
@@ -132,7 +132,7 @@ func TestEditMemoSkips(t *testing.T) {
 		if err != nil || v != value.Value(do) {
 			t.Fatalf("turn %d: %v", turn, err)
 		}
-		memo.store(w.prev, w.best)
+		memo.store(w.best)
 		if turn == 0 {
 			whole = w.steps
 			continue

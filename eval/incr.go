@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"sort"
 	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/value"
@@ -65,9 +66,9 @@ type Incremental struct {
 	Skip    int           // body forms taken from Base (0: evaluate all)
 	Base    PrefixState   // state after body form Skip of the kept program
 
-	// Snaps is the state after each body form while clean (Snaps[i]
+	// Snaps is the state after each body form while clean (Snaps.at(i)
 	// after form i+1); the first Skip come from the kept prefix.
-	Snaps []PrefixState
+	Snaps snapList
 	// Evaluated counts the body forms evaluated; Resumed reports that
 	// the first Skip were not.
 	Evaluated int
@@ -138,12 +139,15 @@ func (h *Incremental) Release(in *Interp) {
 // Prefix is what an evaluated program leaves for the next turn of its
 // handle (see Incremental). It is never modified once made.
 type Prefix struct {
-	text  []byte // repaired text
-	name  *value.Symbol
-	prog  *value.List
-	body  []value.Value
-	ends  []int32 // end offset in text of each body form
-	snaps []PrefixState
+	text []byte // repaired text
+	name *value.Symbol
+	prog *value.List
+	do   *value.List // the wrapper's (do …): its body forms follow do
+	// kids are the do node's kids (the do symbol first): kids[i+1].End
+	// is where body form i ends in text. The reading made the slice for
+	// this node; nothing writes it again.
+	kids  []*syntax.Node
+	snaps snapList
 	// nodes are the syntax nodes of every value in body, oldest read
 	// first (each map is never written again once made).
 	nodes []map[any]*syntax.Node
@@ -213,30 +217,24 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		return form, rr.Spans, nil
 	}
 	text := rr.Completion.Text
-	body := do.Rest().Slice()
-	ends := make([]int32, len(body))
-	for i := range body {
-		ends[i] = doNode.Kids[i+1].End
-	}
-	k := p.reusable(text, name, ends)
+	k := p.reusable(text, name, doNode.Kids)
 	h := &Incremental{Do: do, Name: name, Program: prog}
-	next := &Prefix{text: text, name: name, ends: ends}
+	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids}
 	spans := rr.Spans
 	switch {
 	case k == 0:
-		next.body = body
-		next.nodes = []map[any]*syntax.Node{nodesOf(body, rr.Spans.node)}
-	case samePointers(body[:k], p.body[:k]):
+		next.nodes = []map[any]*syntax.Node{nodesOf(do.Rest(), rr.Spans.node)}
+	case sameForms(do.Rest(), p.do.Rest(), k):
 		// The reader already reused the kept forms (ReadProgramAfter).
-		h.Skip, h.Base, h.Snaps = k, p.snaps[k-1], p.snaps[:k:k]
-		next.body = body
-		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], rr.Spans.node))
+		h.Skip, h.Base, h.Snaps = k, p.snaps.at(k-1), p.snaps.cut(k)
+		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(nthRest(do.Rest(), k), rr.Spans.node))
 	default:
 		// The kept forms replace the ones just read from the same text:
 		// the snapshot's values (function bodies, quoted data) are those
 		// forms, and their syntax nodes locate them in this text too.
+		body := do.Rest().Slice()
 		nb := make([]value.Value, 0, len(body))
-		nb = append(append(nb, p.body[:k]...), body[k:]...)
+		nb = append(append(nb, p.do.Rest().Slice()[:k]...), body[k:]...)
 		items := prog.Slice()
 		ndo := value.NewList(append([]value.Value{symDo}, nb...)...)
 		nev := value.NewList(symEval, ndo)
@@ -246,9 +244,9 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		nodes[nprog], nodes[nev], nodes[ndo] = nodes[prog], nodes[ev], doNode
 		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: append(p.nodes[:len(p.nodes):len(p.nodes)], rr.Spans.reused...)}
 		h.Do, h.Program = ndo, nprog
-		h.Skip, h.Base, h.Snaps = k, p.snaps[k-1], p.snaps[:k:k]
-		next.body = nb
-		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(body[k:], rr.Spans.node))
+		h.Skip, h.Base, h.Snaps = k, p.snaps.at(k-1), p.snaps.cut(k)
+		next.do = ndo
+		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(nthRest(do.Rest(), k), rr.Spans.node))
 		form = nprog
 	}
 	next.nodes = mergeLayers(next.nodes)
@@ -263,7 +261,7 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		// Pruned forms' nodes (and values) go: rebuilt from what the body
 		// holds once the layers doubled since the last rebuild.
 		layers := next.nodes
-		next.nodes = []map[any]*syntax.Node{nodesOf(next.body, func(v any) (*syntax.Node, bool) {
+		next.nodes = []map[any]*syntax.Node{nodesOf(next.do.Rest(), func(v any) (*syntax.Node, bool) {
 			for i := len(layers) - 1; i >= 0; i-- {
 				if n, ok := layers[i][v]; ok {
 					return n, true
@@ -286,9 +284,9 @@ func spansOf(rr *ReadResult) *Spans {
 }
 
 // reusable returns how many body forms of a program with this repaired
-// text, quine name and body form ends can start from p's snapshots.
-func (p *Prefix) reusable(text []byte, name *value.Symbol, ends []int32) int {
-	if p == nil || p.name != name || len(p.snaps) == 0 || len(ends) < 2 {
+// text, quine name and do node kids can start from p's snapshots.
+func (p *Prefix) reusable(text []byte, name *value.Symbol, kids []*syntax.Node) int {
+	if p == nil || p.name != name || p.snaps.len() == 0 || len(kids) < 3 {
 		return 0
 	}
 	l := sharedPrefix(text, p.text)
@@ -297,11 +295,9 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, ends []int32) int {
 	}
 	// Form i is kept when its text and the byte after it agree; at
 	// least the last body form is evaluated.
-	k := 0
-	for k < len(p.snaps) && k < len(ends)-1 && int(p.ends[k]) < l {
-		k++
-	}
-	if k > 0 && ends[k-1] != p.ends[k-1] {
+	n := min(p.snaps.len(), len(kids)-2, len(p.kids)-1)
+	k := sort.Search(n, func(i int) bool { return int(p.kids[i+1].End) >= l })
+	if k > 0 && kids[k].End != p.kids[k].End {
 		return 0
 	}
 	return k
@@ -320,18 +316,43 @@ func sharedPrefix(a, b []byte) int {
 	return i
 }
 
-// samePointers reports whether a and b hold the same values, compared by
-// identity for collections.
-func samePointers(a, b []value.Value) bool {
-	for i := range a {
-		if !identical(a[i], b[i]) {
+// sameForms reports whether the first k elements of a and b are the same
+// values, compared by identity for collections.
+func sameForms(a, b *value.List, k int) bool {
+	for ; k > 0; k-- {
+		if a.Count() == 0 || b.Count() == 0 || !identical(a.First(), b.First()) {
 			return false
 		}
+		a, b = a.Rest(), b.Rest()
 	}
 	return true
 }
 
+// nthRest is l without its first k elements.
+func nthRest(l *value.List, k int) *value.List {
+	for ; k > 0 && l.Count() > 0; k-- {
+		l = l.Rest()
+	}
+	return l
+}
+
+// identical compares a and b with ==, false where that would panic (a
+// value of a type Go cannot compare).
 func identical(a, b value.Value) (same bool) {
+	switch x := a.(type) {
+	case *value.List:
+		y, ok := b.(*value.List)
+		return ok && x == y
+	case *value.Vector:
+		y, ok := b.(*value.Vector)
+		return ok && x == y
+	case *value.Map:
+		y, ok := b.(*value.Map)
+		return ok && x == y
+	case *value.Symbol:
+		y, ok := b.(*value.Symbol)
+		return ok && x == y
+	}
 	defer func() {
 		if recover() != nil {
 			same = false
@@ -343,15 +364,15 @@ func identical(a, b value.Value) (same bool) {
 // nodesOf collects the syntax nodes of the values in forms, found by
 // look, as detached copies: a node of a parse shares its allocation with
 // the whole tree, which a kept prefix must not hold on to.
-func nodesOf(forms []value.Value, look func(any) (*syntax.Node, bool)) map[any]*syntax.Node {
+func nodesOf(forms *value.List, look func(any) (*syntax.Node, bool)) map[any]*syntax.Node {
 	out := map[any]*syntax.Node{}
 	note := func(x any) {
 		if n, ok := look(x); ok {
 			out[x] = detach(n)
 		}
 	}
-	for _, f := range forms {
-		eachColl(f, func(x value.Value) { note(x) })
+	for ; forms.Count() > 0; forms = forms.Rest() {
+		eachColl(forms.First(), func(x value.Value) { note(x) })
 	}
 	return out
 }
@@ -429,7 +450,7 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 			i += h.Skip
 			h.Resumed = true
 		} else {
-			h.Snaps = nil
+			h.Snaps = snapList{}
 		}
 	}
 	clean := h.cell != nil && in.rng == nil && in.forks == 0
@@ -450,10 +471,52 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 			if h.cell.read.Load() || in.evalCalls != evals || in.rng != nil || in.forks != 0 {
 				clean = false
 			} else {
-				h.Snaps = append(h.Snaps, PrefixState{env: env, cell: h.cell, steps: in.steps - steps0, gensym: in.gensym - gensym0})
+				h.Snaps.push(PrefixState{env: env, cell: h.cell, steps: in.steps - steps0, gensym: in.gensym - gensym0})
 			}
 		}
 		i++
 	}
 	return v, env, nil
+}
+
+// chunkList is an append-only list that the lists cut from it share: a
+// chunk, once full, is never written again, so a list cut from another
+// (the kept prefix's snapshots, the edit memo's forms) shares the full
+// chunks and copies only the last, partial one: O(k/listChunk +
+// listChunk) a turn, not O(k).
+type chunkList[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+const listChunk = 256
+
+// snapList is the list of a prefix's snapshots.
+type snapList = chunkList[PrefixState]
+
+func (s chunkList[T]) len() int { return s.n }
+
+func (s chunkList[T]) at(i int) T { return s.chunks[i/listChunk][i%listChunk] }
+
+// cut returns the first k elements of s as a list of its own to push to.
+func (s chunkList[T]) cut(k int) chunkList[T] {
+	full := k / listChunk
+	chunks := make([][]T, full, full+2)
+	copy(chunks, s.chunks[:full])
+	if r := k % listChunk; r > 0 {
+		last := make([]T, r, listChunk)
+		copy(last, s.chunks[full][:r])
+		chunks = append(chunks, last)
+	}
+	return chunkList[T]{chunks: chunks, n: k}
+}
+
+// push appends x; only to a list made by cut or empty, by its one owner.
+func (s *chunkList[T]) push(x T) {
+	if s.n%listChunk == 0 {
+		s.chunks = append(s.chunks, make([]T, 0, listChunk))
+	}
+	last := len(s.chunks) - 1
+	s.chunks[last] = append(s.chunks[last], x)
+	s.n++
 }
