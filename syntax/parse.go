@@ -52,6 +52,11 @@ type parser struct {
 	// lives as long as any node carved from it, and its nodes are kept
 	// turn after turn.
 	slabN, kidSlabN int
+	// handOver: a long child list at the end of scratch becomes the node's
+	// Kids as it is (scratch goes on in a new slice), not copied out. A
+	// resumed reading sets it: the program's body, thousands of kids
+	// taken over from the previous reading, is not copied a second time.
+	handOver bool
 }
 
 // ownKids is the number of children above which a node's child slice is
@@ -61,6 +66,13 @@ const ownKids = 256
 // take moves a closing frame's children from scratch into its node.
 func (p *parser) take(fr *frame) {
 	kids := p.scratch[fr.kids:]
+	if n := len(kids); p.handOver && n > ownKids && fr.kids <= n/4 {
+		// (Copying the few kids of the enclosing frames costs at most a
+		// quarter of the copy saved.)
+		fr.node.Kids = kids[:n:n]
+		p.scratch = append(make([]*Node, 0, fr.kids+64), p.scratch[:fr.kids]...)
+		return
+	}
 	if n := len(kids); n > 0 {
 		if n > ownKids {
 			fr.node.Kids = make([]*Node, n)

@@ -94,7 +94,7 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 	f.lines = linesAfter(prev.File.lines, c.Text, cut)
 	// Small blocks: the nodes of the forms read here are taken over by
 	// later readings and keep their blocks alive.
-	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut), slabN: 16, kidSlabN: 64}
+	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut), slabN: 16, kidSlabN: 64, handOver: true}
 	path := make([]*Node, len(prevPath))
 	kept := 0
 	for _, k := range keep {
