@@ -298,7 +298,7 @@ func TestSyntaxErrors(t *testing.T) {
 }
 
 func TestDeepNesting(t *testing.T) {
-	const depth = 100000
+	const depth = syntax.MaxNesting
 	// All on one line.
 	src := strings.Repeat("(a ", depth) + strings.Repeat(")", depth)
 	out := checkFormat(t, "deep", []byte(src))
@@ -307,8 +307,15 @@ func TestDeepNesting(t *testing.T) {
 		t.Errorf("deep: unexpected output (len %d, want %d)", len(out), len(want))
 	}
 	// Vectors, maps and discards nested deeply, with a line break.
-	src = strings.Repeat("[#_{:k ", depth/2) + "x" + strings.Repeat("} 1]", depth/2) + "\n(b\n)"
+	// (three levels each: the vector, the discard and the map).
+	src = strings.Repeat("[#_{:k ", depth/3) + "x" + strings.Repeat("} 1]", depth/3) + "\n(b\n)"
 	checkFormat(t, "deep2", []byte(src))
+	// One level deeper than the reader allows is a syntax error, reported
+	// at the opener that goes too deep.
+	_, err := Source("deeper", []byte(strings.Repeat("(a ", depth+1)+strings.Repeat(")", depth+1)))
+	if want := fmt.Sprintf("deeper:1:%d: Nesting depth exceeded: more than %d nested forms", 3*depth+1, depth); err == nil || err.Error() != want {
+		t.Errorf("deeper: got %v, want %s", err, want)
+	}
 }
 
 func TestOutputTooLarge(t *testing.T) {

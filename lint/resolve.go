@@ -239,6 +239,9 @@ type walker struct {
 	bslab []Binding
 	// macros are the names bound by the defmacro forms walked so far.
 	macros []string
+	// refRuns and callRuns map the last index of a run of references
+	// (calls) that fnBodyOwner settled to its first index.
+	refRuns, callRuns map[int]int
 }
 
 // text returns a node's source text, interned: every occurrence of a name
@@ -426,7 +429,9 @@ func paramsInfo(v *syntax.Node, src []byte) *FnInfo {
 func fnLitInfo(n *syntax.Node, src []byte) *FnInfo {
 	fi := &FnInfo{}
 	syntax.Walk(n, func(x *syntax.Node) bool {
-		if x.Kind == syntax.Quote {
+		// A nested #() is a syntax error and its % symbols are its own;
+		// not descending into it keeps nested literals linear.
+		if x.Kind == syntax.Quote || (x.Kind == syntax.FnLit && x != n) {
 			return false
 		}
 		if x.Kind == syntax.Symbol {
@@ -887,8 +892,22 @@ func (w *walker) threadStep(k *syntax.Node, e env) {
 
 // fnBodyOwner marks the references inside an anonymous fn assigned to b as
 // owned by b (for effect propagation through calls of b).
+//
+// The references and calls of an inner fn assigned to a binding of its own
+// were settled by the inner call: each call records the run it settled
+// (keyed by its last index) so that an enclosing call jumps over it, and
+// nested let-bound fns take linear time, not quadratic.
 func (w *walker) fnBodyOwner(val *syntax.Node, b *Binding) {
-	for i := len(w.a.References) - 1; i >= 0; i-- {
+	if w.refRuns == nil {
+		w.refRuns, w.callRuns = map[int]int{}, map[int]int{}
+	}
+	last := len(w.a.References) - 1
+	i := last
+	for i >= 0 {
+		if lo, ok := w.refRuns[i]; ok {
+			i = lo - 1
+			continue
+		}
 		r := w.a.References[i]
 		if r.Start < val.Start {
 			break
@@ -896,8 +915,18 @@ func (w *walker) fnBodyOwner(val *syntax.Node, b *Binding) {
 		if r.Owner == nil && r.Mode == ModeFunction {
 			r.Owner = b
 		}
+		i--
 	}
-	for i := len(w.a.Calls) - 1; i >= 0; i-- {
+	if last > i {
+		w.refRuns[last] = i + 1
+	}
+	last = len(w.a.Calls) - 1
+	i = last
+	for i >= 0 {
+		if lo, ok := w.callRuns[i]; ok {
+			i = lo - 1
+			continue
+		}
 		c := w.a.Calls[i]
 		if c.Node.Start < val.Start {
 			break
@@ -905,6 +934,10 @@ func (w *walker) fnBodyOwner(val *syntax.Node, b *Binding) {
 		if c.Owner == nil && c.Mode == ModeFunction {
 			c.Owner = b
 		}
+		i--
+	}
+	if last > i {
+		w.callRuns[last] = i + 1
 	}
 }
 
@@ -960,7 +993,7 @@ func (w *walker) fnLit(n *syntax.Node, e env) {
 	// Parameters: one binding per distinct % symbol, at its first use.
 	seen := map[string]bool{}
 	syntax.Walk(n, func(x *syntax.Node) bool {
-		if x.Kind == syntax.Quote {
+		if x.Kind == syntax.Quote || (x.Kind == syntax.FnLit && x != n) {
 			return false
 		}
 		if x.Kind == syntax.Symbol {

@@ -120,6 +120,18 @@ func (p *parser) errAt(off, end int, msg, lang string, related int) *SyntaxError
 
 func (p *parser) pos2(off int) Position { return p.f.Position(int32(off)) }
 
+// full reports (and records) that the error budget is spent. Callers check
+// it before formatting a message that names a position: computing a column
+// scans its line, and a long line with thousands of errors on it would make
+// the reading quadratic.
+func (p *parser) full() bool {
+	if len(p.f.Errors) >= MaxErrors {
+		p.f.Truncated = true
+		return true
+	}
+	return false
+}
+
 // token makes a node for a token Src[start:end] and advances.
 func (p *parser) token(kind Kind, start, end int) *Node {
 	n := p.alloc()
@@ -134,7 +146,79 @@ func (p *parser) token(kind Kind, start, end int) *Node {
 	return n
 }
 
+// MaxNesting bounds how deeply forms nest in a file: open lists, vectors,
+// maps, sets, #() and the prefix forms (quote, meta, discard) waiting for
+// their target all count. Reading is iterative at any depth, but the
+// tools that walk the tree (lowering to values, formatting, linting, the
+// language server) recurse on the Go stack, and some analyses cost more
+// per level the deeper they are; one limit keeps them all bounded. It is
+// the evaluator's default nesting limit (language.md §12.3): with default
+// limits, no program nested deeper can be evaluated, and values nested
+// deeper do not print.
+const MaxNesting = 10000
+
+// tooDeep reports an opening token that would nest deeper than
+// MaxNesting and skips the rest of the innermost open form: its text
+// becomes one bad Error node, and reading goes on at the delimiter that
+// closes that form (or at the end of the text).
+func (p *parser) tooDeep(start int) bool {
+	if len(p.stack) < MaxNesting {
+		return false
+	}
+	end := skipNested(p.src, start)
+	if !p.full() {
+		p.errAt(start, start+1, fmt.Sprintf("Nesting depth exceeded: more than %d nested forms", MaxNesting), "", -1)
+	}
+	n := p.token(Error, start, end)
+	n.Flags |= FlagBad
+	p.deliver(n)
+	return true
+}
+
+// skipNested returns the offset of the first closing delimiter from i that
+// no opening delimiter after i matches, or len(src). Strings, regexes,
+// character literals and comments are skipped as the reader reads them.
+func skipNested(src []byte, i int) int {
+	depth := 0
+	for {
+		i = skipTrivia(src, i)
+		if i >= len(src) {
+			return len(src)
+		}
+		switch src[i] {
+		case '(', '[', '{':
+			depth++
+			i++
+		case ')', ']', '}':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			i++
+		case '"':
+			i, _ = scanString(src, i)
+		case '\\':
+			i++
+			if i < len(src) {
+				_, size := utf8.DecodeRune(src[i:])
+				i = scanRun(src, i+size)
+			}
+		case '#':
+			if i+1 < len(src) && src[i+1] == '"' {
+				i, _ = scanString(src, i+1)
+			} else {
+				i++
+			}
+		default:
+			i = max(scanRun(src, i), i+1)
+		}
+	}
+}
+
 func (p *parser) open(kind Kind, start, end int) {
+	if p.tooDeep(start) {
+		return
+	}
 	n := p.token(kind, start, end)
 	if kind == FnLit {
 		if p.fnDepth > 0 {
@@ -146,6 +230,9 @@ func (p *parser) open(kind Kind, start, end int) {
 }
 
 func (p *parser) prefix(kind Kind, start, end, need int) {
+	if p.tooDeep(start) {
+		return
+	}
 	saved := p.triviaStart
 	n := p.token(kind, start, end)
 	p.stack = append(p.stack, frame{node: n, need: need, saved: saved, kids: len(p.scratch)})
@@ -253,11 +340,11 @@ func (p *parser) run() {
 	for len(p.stack) > 0 {
 		n := p.stack[len(p.stack)-1].node
 		end := len(src)
-		if len(p.f.Errors) >= MaxErrors {
-			p.f.Truncated = true
-		} else if n.Kind.IsComposite() {
+		switch {
+		case p.full():
+		case n.Kind.IsComposite():
 			p.errAt(end, end, fmt.Sprintf("unclosed %s opened at %s", n.Token(src), p.pos2(int(n.Start))), "EOF while reading", int(n.Start))
-		} else {
+		default:
 			p.errAt(end, end, fmt.Sprintf("expected a form after %s opened at %s, found end of text", n.Token(src), p.pos2(int(n.Start))), "EOF while reading", int(n.Start))
 		}
 		p.abandon()
@@ -286,8 +373,10 @@ func (p *parser) closeDelim(c byte) {
 	}
 	top := p.stack[len(p.stack)-1].node
 	if top.Kind.Closer() != c {
-		p.errAt(i, i+1, fmt.Sprintf("Unmatched delimiter: %c (expected %c to close %s opened at %s)", c, top.Kind.Closer(), top.Token(p.src), p.pos2(int(top.Start))),
-			"Unmatched delimiter: "+string(c), int(top.Start))
+		if !p.full() {
+			p.errAt(i, i+1, fmt.Sprintf("Unmatched delimiter: %c (expected %c to close %s opened at %s)", c, top.Kind.Closer(), top.Token(p.src), p.pos2(int(top.Start))),
+				"Unmatched delimiter: "+string(c), int(top.Start))
+		}
 		n := p.token(Error, i, i+1)
 		n.Flags |= FlagBad
 		p.deliver(n)
@@ -382,7 +471,9 @@ func (p *parser) stringAtom(kind Kind, start, quote int) {
 		}
 		n := p.token(kind, start, end)
 		n.Flags |= FlagBad
-		p.errAt(end, end, fmt.Sprintf("unterminated %s starting at %s", what, p.pos2(start)), "EOF while reading "+what, start)
+		if !p.full() {
+			p.errAt(end, end, fmt.Sprintf("unterminated %s starting at %s", what, p.pos2(start)), "EOF while reading "+what, start)
+		}
 		p.deliver(n)
 		return
 	}

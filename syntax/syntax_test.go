@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,7 +142,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestDeepNestingAndGarbage(t *testing.T) {
-	deep := strings.Repeat("(", 100000) + strings.Repeat(")", 100000)
+	deep := strings.Repeat("(", MaxNesting) + strings.Repeat(")", MaxNesting)
 	f := Parse("deep.spl", []byte(deep))
 	if len(f.Errors) != 0 || len(f.Forms) != 1 {
 		t.Fatalf("deep: %d errors, %d forms", len(f.Errors), len(f.Forms))
@@ -162,6 +163,83 @@ func TestDeepNestingAndGarbage(t *testing.T) {
 	if !bytes.Equal(Print(f), garbage) {
 		t.Fatal("garbage: round trip failed")
 	}
+}
+
+// TestNestingLimit: a form nested deeper than MaxNesting is one error at
+// the opener that goes too deep; the rest of the innermost open form is
+// skipped (strings, characters, regexes and comments as the reader reads
+// them) and reading goes on after it. The tree still covers the text.
+func TestNestingLimit(t *testing.T) {
+	deep := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "x" + strings.Repeat(close, n)
+	}
+	for _, tc := range []struct {
+		name, src string
+		errOff    int
+		forms     int
+	}{
+		{"lists", deep("(", ")", MaxNesting+1), MaxNesting, 1},
+		{"vectors", deep("[", "]", 1000000), MaxNesting, 1},
+		{"maps", deep("{:k ", "}", MaxNesting+5), 4 * MaxNesting, 1},
+		{"sets", deep("#{", "}", MaxNesting+1), 2 * MaxNesting, 1},
+		{"fn literal", "#(" + deep("(", ")", MaxNesting) + ")", 2 + MaxNesting - 1, 1},
+		{"quotes", strings.Repeat("'", 1000000) + "x", MaxNesting, 1},
+		{"metadata", strings.Repeat("^:a ", MaxNesting+1) + "x", 4 * MaxNesting, 1},
+		{"discards", strings.Repeat("#_", MaxNesting+1) + "x 1", 2 * MaxNesting, 0},
+		{"unclosed", strings.Repeat("(", 1000000), MaxNesting, 1},
+		// The skipped text holds closers in a string, a character, a
+		// regex and a comment; the form after the deep one is read.
+		{"skipped literals", "(a " + strings.Repeat("(", MaxNesting) + "\\) \")\" #\")\" ; )\n" + strings.Repeat(")", MaxNesting) + " b) (c)", 3 + MaxNesting - 1, 2},
+	} {
+		f := Parse(tc.name, []byte(tc.src))
+		if len(f.Errors) == 0 {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		var e *SyntaxError
+		for _, x := range f.Errors {
+			if strings.HasPrefix(x.Msg, "Nesting depth exceeded") {
+				e = x
+			}
+		}
+		if e == nil || int(e.Off) != tc.errOff || e.Msg != fmt.Sprintf("Nesting depth exceeded: more than %d nested forms", MaxNesting) {
+			t.Errorf("%s: errors %d, first %q at %d; want the nesting error at %d", tc.name, len(f.Errors), f.Errors[0].Msg, f.Errors[0].Off, tc.errOff)
+		}
+		if len(f.Forms) != tc.forms {
+			t.Errorf("%s: %d forms, want %d", tc.name, len(f.Forms), tc.forms)
+		}
+		if got := Print(f); !bytes.Equal(got, []byte(tc.src)) {
+			t.Errorf("%s: round trip failed", tc.name)
+		}
+		if d := depth(f); d > MaxNesting+1 {
+			t.Errorf("%s: tree depth %d, want at most %d", tc.name, d, MaxNesting+1)
+		}
+	}
+}
+
+// depth is the deepest nesting of f's tree, discards included.
+func depth(f *File) int {
+	deepest := 0
+	type item struct {
+		n *Node
+		d int
+	}
+	var stack []item
+	for _, n := range f.Forms {
+		stack = append(stack, item{n, 1})
+	}
+	for _, n := range f.Discards {
+		stack = append(stack, item{n, 1})
+	}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		deepest = max(deepest, it.d)
+		for _, k := range it.n.Kids {
+			stack = append(stack, item{k, it.d + 1})
+		}
+	}
+	return deepest
 }
 
 func TestTrivia(t *testing.T) {
