@@ -209,3 +209,40 @@ func TestScenarioCompletions(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestNestedFnOwners: in let-bound fns nested in each other's bodies, every
+// call belongs to the innermost named fn around it (fnBodyOwner jumps over
+// the runs inner fns settled; it must give what visiting them gives).
+func TestNestedFnOwners(t *testing.T) {
+	const n = 200
+	var b strings.Builder
+	for k := 1; k <= n; k++ {
+		fmt.Fprintf(&b, "(let [f%d (fn [] (g%d) ", k, k)
+	}
+	for k := n; k >= 1; k-- {
+		fmt.Fprintf(&b, ")] (f%d) (h%d))", k, k)
+	}
+	_, a := analyze(b.String())
+	owners := map[string]string{}
+	for _, c := range a.Calls {
+		owner := ""
+		if c.Owner != nil {
+			owner = c.Owner.Name
+		}
+		owners[c.Name] = owner
+	}
+	for k := 1; k <= n; k++ {
+		want := ""
+		if k > 1 {
+			want = fmt.Sprintf("f%d", k-1)
+		}
+		if got := owners[fmt.Sprintf("g%d", k)]; got != fmt.Sprintf("f%d", k) {
+			t.Fatalf("(g%d) owned by %q, want f%d", k, got, k)
+		}
+		for _, name := range []string{"f", "h"} {
+			if got := owners[fmt.Sprintf("%s%d", name, k)]; got != want {
+				t.Fatalf("(%s%d) owned by %q, want %q", name, k, got, want)
+			}
+		}
+	}
+}

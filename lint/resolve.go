@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -241,7 +242,7 @@ type walker struct {
 	macros []string
 	// refRuns and callRuns map the last index of a run of references
 	// (calls) that fnBodyOwner settled to its first index.
-	refRuns, callRuns map[int]int
+	refRuns, callRuns map[int]ownerRun
 }
 
 // text returns a node's source text, interned: every occurrence of a name
@@ -895,49 +896,52 @@ func (w *walker) threadStep(k *syntax.Node, e env) {
 //
 // The references and calls of an inner fn assigned to a binding of its own
 // were settled by the inner call: each call records the run it settled
-// (keyed by its last index) so that an enclosing call jumps over it, and
-// nested let-bound fns take linear time, not quadratic.
+// (keyed by its last index), and an enclosing call jumps over it instead
+// of visiting it again, so nested let-bound fns take linear time, not
+// quadratic. A run is jumped only when the loop would not have stopped
+// inside it (all its starts are at or after val's).
 func (w *walker) fnBodyOwner(val *syntax.Node, b *Binding) {
 	if w.refRuns == nil {
-		w.refRuns, w.callRuns = map[int]int{}, map[int]int{}
+		w.refRuns, w.callRuns = map[int]ownerRun{}, map[int]ownerRun{}
 	}
-	last := len(w.a.References) - 1
-	i := last
-	for i >= 0 {
-		if lo, ok := w.refRuns[i]; ok {
-			i = lo - 1
-			continue
-		}
-		r := w.a.References[i]
-		if r.Start < val.Start {
-			break
-		}
+	settle(w.a.References, w.refRuns, val.Start, func(r *Reference) int32 { return r.Start }, func(r *Reference) {
 		if r.Owner == nil && r.Mode == ModeFunction {
 			r.Owner = b
 		}
-		i--
-	}
-	if last > i {
-		w.refRuns[last] = i + 1
-	}
-	last = len(w.a.Calls) - 1
-	i = last
-	for i >= 0 {
-		if lo, ok := w.callRuns[i]; ok {
-			i = lo - 1
-			continue
-		}
-		c := w.a.Calls[i]
-		if c.Node.Start < val.Start {
-			break
-		}
+	})
+	settle(w.a.Calls, w.callRuns, val.Start, func(c *Call) int32 { return c.Node.Start }, func(c *Call) {
 		if c.Owner == nil && c.Mode == ModeFunction {
 			c.Owner = b
 		}
-		i--
+	})
+}
+
+// ownerRun is a run of references or calls settled by fnBodyOwner: its
+// first index and its smallest start offset.
+type ownerRun struct {
+	lo    int
+	start int32
+}
+
+// settle visits xs backwards from the end while their starts are at or
+// after from, jumping over settled runs, and records the run it visited.
+func settle[T any](xs []*T, runs map[int]ownerRun, from int32, start func(*T) int32, visit func(*T)) {
+	last := len(xs) - 1
+	i, lowest := last, int32(math.MaxInt32)
+	for i >= 0 {
+		if r, ok := runs[i]; ok && r.start >= from {
+			i, lowest = r.lo-1, min(lowest, r.start)
+			continue
+		}
+		s := start(xs[i])
+		if s < from {
+			break
+		}
+		visit(xs[i])
+		i, lowest = i-1, min(lowest, s)
 	}
 	if last > i {
-		w.callRuns[last] = i + 1
+		runs[last] = ownerRun{lo: i + 1, start: lowest}
 	}
 }
 

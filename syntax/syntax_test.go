@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
@@ -392,6 +393,29 @@ func TestEscapeControl(t *testing.T) {
 	} {
 		if got := EscapeControl(in); got != want {
 			t.Errorf("EscapeControl(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestManyErrorsOneLine: once MaxErrors errors are reported, reading stops
+// formatting messages; a message names a position, and the column of a
+// position on a long line takes a scan of the line. 200,000 mismatched
+// closers on one line took minutes when every one was formatted. The
+// minute is a hang guard, not a speed assertion.
+func TestManyErrorsOneLine(t *testing.T) {
+	for _, src := range []string{
+		"(" + strings.Repeat("]", 200000),
+		strings.Repeat("(", 100) + strings.Repeat("'", 200) + strings.Repeat("]", 200000),
+	} {
+		done := make(chan *File, 1)
+		go func() { done <- Parse("long.spl", []byte(src)) }()
+		select {
+		case f := <-done:
+			if len(f.Errors) != MaxErrors || !f.Truncated {
+				t.Errorf("%d errors (truncated %v), want %d", len(f.Errors), f.Truncated, MaxErrors)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("reading 200,000 mismatched closers on one line did not finish within a minute")
 		}
 	}
 }
