@@ -44,8 +44,9 @@ func listDeps(t *testing.T, pattern string) map[string][]string {
 // linked package at every start (issue 11, start-up): the language server
 // stays in spell-lsp and the Temporal SDK in spell-temporal
 // (TestSpellDoesNotLinkTemporal); the model SDKs, the MCP SDK and net/http
-// (web/, HTTP MCP) stay in spell-net, which spell execs for what needs
-// them (cli.NetBinary); test-only modules stay in tests. Within spell-net
+// (web/, HTTP MCP) and package net (the line editor's library links it)
+// stay in spell-net, which spell execs for what needs them
+// (cli.NetBinary); test-only modules stay in tests. Within spell-net
 // the model SDKs are imported directly only by their two provider
 // packages, which only spe/provider/builtin imports.
 func TestStartupDeps(t *testing.T) {
@@ -56,7 +57,9 @@ func TestStartupDeps(t *testing.T) {
 		"github.com/anthropics/", "github.com/openai/", "github.com/modelcontextprotocol/", "github.com/google/jsonschema-go",
 		module + "spe/provider/builtin", module + "spe/provider/anthropic", module + "spe/provider/openai",
 		module + "spe/mcp", module + "spe/web", module + "spe/online", module + "cmd/spell/cli/mcpcli",
-		"net/http", "crypto/tls", "golang.org/x/net/"}
+		"net/http", "crypto/tls", "golang.org/x/net/",
+		// The line editor's library links package net (spell-net has it).
+		"github.com/chzyer/readline", module + "cmd/spell/cli/lineedit", module + "spe/provider/netclass"}
 	allowed := map[string]bool{module + "spe/mcp/mcpdoc": true, module + "spe/web/webconf": true}
 	for path := range deps {
 		for _, f := range forbidden {
@@ -64,6 +67,12 @@ func TestStartupDeps(t *testing.T) {
 				t.Errorf("spell links %s", path)
 			}
 		}
+	}
+	// Package net makes a binary dynamically linked where cgo is
+	// available (its resolver): spell is static and starts without the
+	// dynamic loader.
+	if deps["net"] != nil {
+		t.Errorf("spell links package net")
 	}
 	if deps[module+"spe"] == nil || deps[module+"spe/provider/offline"] == nil {
 		t.Fatalf("go list found no spe or spe/provider/offline among the %d packages spell links", len(deps))
@@ -87,7 +96,7 @@ func TestStartupDeps(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{"spe/provider/builtin", "spe/online", "cmd/spell/cli/mcpcli"} {
+	for _, p := range []string{"spe/provider/builtin", "spe/online", "cmd/spell/cli/mcpcli", "cmd/spell/cli/lineedit"} {
 		if net[module+p] == nil {
 			t.Errorf("spell-net does not link %s", p)
 		}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net"
 	"strconv"
 	"strings"
 	"syscall"
@@ -245,8 +244,10 @@ func RetryableStatus(code int) bool {
 
 // IsRetryableNetError reports whether a transport-level error is one §8.7
 // retries: connection refused/reset/aborted, broken pipe, a connection
-// closed early (short read), temporary DNS failures and TLS handshake
-// timeouts.
+// closed early (short read) and TLS handshake timeouts. Temporary DNS
+// failures need package net, which this package does not link (issue 11,
+// start-up): the HTTP clients map their failures with
+// spe/provider/netclass.NetError, which adds them.
 func IsRetryableNetError(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -257,10 +258,6 @@ func IsRetryableNetError(err error) bool {
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return true
 	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return dns.IsTemporary || dns.IsTimeout
-	}
 	msg := err.Error()
 	return strings.Contains(msg, "TLS handshake timeout") ||
 		strings.Contains(msg, "connection reset by peer") ||
@@ -268,12 +265,13 @@ func IsRetryableNetError(err error) bool {
 		strings.Contains(msg, "server closed idle connection")
 }
 
-// NetError maps a transport-level failure (no HTTP status) to *Error.
-func NetError(provider string, err error) *Error {
+// NetError maps a transport-level failure (no HTTP status) to *Error;
+// retryable says whether §8.7 retries it.
+func NetError(provider string, err error, retryable func(error) bool) *Error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return CtxError(provider, err)
 	}
-	return &Error{Provider: provider, Msg: err.Error(), Retryable: IsRetryableNetError(err), Err: err}
+	return &Error{Provider: provider, Msg: err.Error(), Retryable: retryable(err), Err: err}
 }
 
 // MaxBodyExcerpt is the size cap of Error.Body.

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +18,13 @@ import (
 
 // NetBinary is the sibling executable with what reaches the network: the
 // model SDK clients (anthropic, openai, compat), MCP servers and web/
-// (net/http). spell links none of them, since Go initialises every linked
+// (net/http), and spell repl's line editor (its library links package
+// net). spell links none of them, since Go initialises every linked
 // package at every start (issue 11, start-up). It is spell's own command
 // line, and spell execs it, git-style, for a command that needs them: spell
 // run and spell repl -a with a model of those providers or with an agent
-// (or one of its workers) granted MCP servers, and spell mcp. web/ calls of
+// (or one of its workers) granted MCP servers, spell mcp, and spell repl on
+// a terminal. web/ calls of
 // a run spell runs itself go to NetBinary one call at a time (webProxy).
 const NetBinary = "spell-net"
 
@@ -37,6 +40,23 @@ type NetParts struct {
 	// MCP are the actions of spell mcp list, inspect and call
 	// (cmd/spell/cli/mcpcli.Actions).
 	MCP map[string]ucli.ActionFunc
+	// LineEditor is spell repl's line editor on a terminal
+	// (cmd/spell/cli/lineedit.New): its library links package net.
+	LineEditor func(prompt, histPath string, stdout, stderr io.Writer, complete Completer, interrupted error) (LineReader, error)
+}
+
+// LineReader reads the REPL's input one line at a time: ReadLine returns
+// the next line without its newline, io.EOF at the end of input, and the
+// interrupted error of LineEditor on Ctrl-C at the prompt.
+type LineReader interface {
+	ReadLine(prompt string) (string, error)
+	Close() error
+}
+
+// Completer completes the text before the cursor: the candidates'
+// remaining runes and the length of the prefix they complete.
+type Completer interface {
+	Do(line []rune, pos int) ([][]rune, int)
 }
 
 // netParts are NetBinary's parts; nil in spell.

@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/chzyer/readline"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/spell-go/spell/eval"
@@ -126,6 +125,14 @@ func runREPL(c *ucli.Context) error {
 	limits.MaxSteps, limits.MaxNesting = steps, nesting
 	opts := eval.Options{Limits: limits, Seed: c.Int64("seed")}
 
+	if netParts == nil && replIsTerminal(c.App.Reader) && replIsTerminal(c.App.Writer) {
+		// The line editor is in NetBinary; without it the lines are
+		// read as they come.
+		if _, err := findSibling(NetBinary); err == nil {
+			return execNet(c, "spell repl", "the line editor")
+		}
+		fmt.Fprintln(c.App.ErrWriter, "warning: spell repl: "+notInstalled("line editing")+"; reading plain lines")
+	}
 	if c.IsSet("agent") {
 		// The grants of `spell run -e -a NAME`: the same session set-up
 		// (profile search, root, effect namespaces), with no trace.
@@ -150,8 +157,10 @@ func runREPL(c *ucli.Context) error {
 		fmt.Fprintln(r.stdout, "Spell-Go REPL — :help for help, :quit to leave.")
 		r.lines = &plainLines{in: bufio.NewReader(c.App.Reader), out: r.stdout, prompts: true}
 		if replIsTerminal(c.App.Writer) {
-			if tl, err := newTerminalLines(&readline.Config{}, replHistoryPath(), r.stdout, r.stderr, r.complete); err == nil {
-				r.lines = tl
+			if netParts != nil && netParts.LineEditor != nil {
+				if tl, err := netParts.LineEditor(replPrompt, replHistoryPath(), r.stdout, r.stderr, r.complete, errLineInterrupted); err == nil {
+					r.lines = tl
+				}
 			}
 		}
 	}

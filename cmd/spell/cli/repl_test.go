@@ -16,6 +16,7 @@ import (
 
 	"github.com/chzyer/readline"
 
+	"github.com/spell-go/spell/cmd/spell/cli/lineedit"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/syntax"
@@ -177,7 +178,7 @@ func fakeTerminal(t *testing.T, r *replRun, out io.Writer, histPath string) *io.
 		FuncGetWidth:       func() int { return 80 },
 		FuncOnWidthChanged: func(func()) {},
 	}
-	tl, err := newTerminalLines(cfg, histPath, out, out, r.complete)
+	tl, err := lineedit.NewConfig(cfg, replPrompt, histPath, out, out, r.complete, errLineInterrupted)
 	if err != nil {
 		t.Fatal(err)
 	}

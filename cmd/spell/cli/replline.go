@@ -4,15 +4,11 @@ import (
 	"bufio"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/chzyer/readline"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -55,66 +51,6 @@ func (p *plainLines) ReadLine(prompt string) (string, error) {
 }
 
 func (p *plainLines) Close() error { return nil }
-
-// terminalLines edits lines in place with the line-editing library:
-// cursor movement, history recall and search, Tab completion. Every line
-// entered is appended to the history file.
-type terminalLines struct {
-	rl *readline.Instance
-}
-
-// newTerminalLines makes a line editor from cfg (empty for the real
-// terminal; tests set its Stdin and terminal functions) with the history
-// file histPath ("" for none) and the completer.
-func newTerminalLines(cfg *readline.Config, histPath string, stdout, stderr io.Writer, complete readline.AutoCompleter) (*terminalLines, error) {
-	cfg.Prompt = replPrompt
-	cfg.AutoComplete = complete
-	cfg.HistorySearchFold = true
-	cfg.EOFPrompt = "\n" // nothing shown for Ctrl-D but the new line
-	cfg.Stdout, cfg.Stderr = stdout, stderr
-	if cfg.FuncGetWidth == nil {
-		// A terminal that reports no size (some ptys) still completes.
-		cfg.FuncGetWidth = func() int {
-			if w := readline.GetScreenWidth(); w > 0 {
-				return w
-			}
-			return 80
-		}
-	}
-	if histPath != "" && prepareHistory(histPath) {
-		cfg.HistoryFile = histPath
-	}
-	rl, err := readline.NewEx(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &terminalLines{rl: rl}, nil
-}
-
-// prepareHistory creates the history file's directory and the file itself,
-// readable by its owner only (typed lines may hold anything). It reports
-// whether the file can be used.
-func prepareHistory(path string) bool {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		return false
-	}
-	return f.Close() == nil
-}
-
-func (t *terminalLines) ReadLine(prompt string) (string, error) {
-	t.rl.SetPrompt(prompt)
-	line, err := t.rl.Readline()
-	if errors.Is(err, readline.ErrInterrupt) {
-		return "", errLineInterrupted
-	}
-	return line, err
-}
-
-func (t *terminalLines) Close() error { return t.rl.Close() }
 
 // replCompleter completes the symbol before the cursor with the names of
 // the catalogue (special forms, macros, builtins, namespace members,
@@ -171,7 +107,7 @@ func compactStrings(s []string) []string {
 	return out
 }
 
-// Do implements readline.AutoCompleter: the candidates' remaining runes
+// Do is the line editor's completion (lineedit.Completer): the candidates' remaining runes
 // after the symbol prefix that ends at pos, and the prefix's length.
 func (c *replCompleter) Do(line []rune, pos int) ([][]rune, int) {
 	if pos > len(line) {

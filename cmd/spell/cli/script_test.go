@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/spell-go/spell/cmd/spell/cli/lineedit"
 	"github.com/spell-go/spell/cmd/spell/cli/mcpcli"
 	"github.com/spell-go/spell/lsp"
 	"github.com/spell-go/spell/spe/mcp/mcptest"
@@ -54,6 +56,9 @@ func testNetParts() NetParts {
 		Providers: builtin.Registry(),
 		Effects:   online.Effects(),
 		MCP:       mcpcli.Actions(mcpcli.Host{Usage: UsageError, Exit: ExitError, Version: VersionString}),
+		LineEditor: func(prompt, hist string, stdout, stderr io.Writer, complete Completer, interrupted error) (LineReader, error) {
+			return lineedit.New(prompt, hist, stdout, stderr, complete, interrupted)
+		},
 	}
 }
 

@@ -7,9 +7,11 @@
 package main
 
 import (
+	"io"
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
+	"github.com/spell-go/spell/cmd/spell/cli/lineedit"
 	"github.com/spell-go/spell/cmd/spell/cli/mcpcli"
 	"github.com/spell-go/spell/spe/online"
 	"github.com/spell-go/spell/spe/provider/builtin"
@@ -27,5 +29,8 @@ func Parts() cli.NetParts {
 		Providers: builtin.Registry(),
 		Effects:   online.Effects(),
 		MCP:       mcpcli.Actions(mcpcli.Host{Usage: cli.UsageError, Exit: cli.ExitError, Version: cli.VersionString}),
+		LineEditor: func(prompt, hist string, stdout, stderr io.Writer, complete cli.Completer, interrupted error) (cli.LineReader, error) {
+			return lineedit.New(prompt, hist, stdout, stderr, complete, interrupted)
+		},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/packages/param"
 
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/netclass"
 )
 
 // Name is the provider name.
@@ -440,7 +441,7 @@ func (c *Client) streamError(ctx, sctx, tctx context.Context, raw *http.Response
 	if raw != nil && raw.StatusCode >= 400 {
 		return provider.HTTPError(Name, raw.StatusCode, raw.Header, nil, c.now(), err)
 	}
-	pe := provider.NetError(Name, err)
+	pe := netclass.NetError(Name, err)
 	if raw != nil {
 		// The response had started: a broken or garbled body is a stream
 		// that ended early.

@@ -34,6 +34,7 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/spell-go/spell/spe/provider"
+	"github.com/spell-go/spell/spe/provider/netclass"
 )
 
 // Kinds of server.
@@ -597,7 +598,7 @@ func (c *Client) mapError(ctx, tctx context.Context, raw *http.Response, err err
 		return &provider.Error{Provider: c.Name(), Status: raw.StatusCode,
 			Msg: "malformed response: " + err.Error(), Retryable: true, Err: err}
 	}
-	return provider.NetError(c.Name(), err)
+	return netclass.NetError(c.Name(), err)
 }
 
 // String describes the client (never the key).
