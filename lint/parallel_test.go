@@ -133,7 +133,7 @@ func TestParallelLintCaps(t *testing.T) {
 	}
 	var b strings.Builder
 	b.WriteString("(quine c (eval (do\n")
-	for i := range MaxPerRule + 200 {
+	for i := range MaxPerRule + 50 {
 		fmt.Fprintf(&b, "  (defn u%d [] (inc 1) nope%d)\n  (def u%d 1)\n", i, i, i)
 	}
 	b.WriteString("  '(x))))\n")
@@ -164,10 +164,10 @@ func TestParallelAnalyzeMatches(t *testing.T) {
 		src         []byte
 		runs, edits int
 	}{
-		{"wrapper", wrapperProgram(12), 8, 30},
-		{"plain", plainProgram(20), 6, 30},
-		{"generated", genProgram(300), 3, 15},
-		{"10k", genProgram(10000), 1, 2},
+		{"wrapper", wrapperProgram(12), 6, 25},
+		{"plain", plainProgram(20), 5, 25},
+		{"generated", genProgram(300), 2, 12},
+		{"10k", genProgram(10000), 1, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
