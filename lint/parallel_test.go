@@ -219,10 +219,37 @@ func TestParallelMacroContext(t *testing.T) {
 	}
 }
 
-// BenchmarkAnalyze10k measures Analyze of a 10,000 line program.
-func BenchmarkAnalyze10k(b *testing.B) {
+// BenchmarkAnalyze10k measures Analyze of a 10,000 line program (walked
+// in halves at once when there are two processors); OneGo walks it in one
+// go, as before. Compare them in one run: go test ./lint -run '^$' -bench
+// '10k' -count 5.
+func BenchmarkAnalyze10k(b *testing.B) { benchAnalyze(b, parallelBytes) }
+
+func BenchmarkAnalyze10kOneGo(b *testing.B) { benchAnalyze(b, 1<<62) }
+
+func benchAnalyze(b *testing.B, split int) {
+	defer func(n int) { parallelBytes = n }(parallelBytes)
+	parallelBytes = split
 	f := syntax.Parse("bench.spl", genProgram(10000))
+	b.ReportAllocs()
 	for b.Loop() {
 		Analyze(f, Options{})
+	}
+}
+
+// BenchmarkLint10k measures the rules (CheckAnalysis) over the analysis of
+// a 10,000 line program, two groups at once; OneGo runs them in order.
+func BenchmarkLint10k(b *testing.B) { benchLint(b, parallelBytes) }
+
+func BenchmarkLint10kOneGo(b *testing.B) { benchLint(b, 1<<62) }
+
+func benchLint(b *testing.B, split int) {
+	defer func(n int) { parallelBytes = n }(parallelBytes)
+	parallelBytes = split
+	f := syntax.Parse("bench.spl", genProgram(10000))
+	a := Analyze(f, Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		CheckAnalysis(f, a, Config{})
 	}
 }
