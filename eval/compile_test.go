@@ -276,6 +276,11 @@ func FuzzCompiled(f *testing.F) {
 			f.Add(tc.src)
 		}
 	}
+	// Nesting around the limits: the nesting limit of this test (200) and
+	// the reader's (10,000).
+	f.Add(strings.Repeat("(do ", 300) + "1" + strings.Repeat(")", 300))
+	f.Add(strings.Repeat("(let [x ", 5001) + "1" + strings.Repeat("] x)", 5001))
+	f.Add(strings.Repeat("[", 10001) + strings.Repeat("]", 10001))
 	f.Fuzz(func(t *testing.T, src string) {
 		off, on := bothWays("f.spl", []byte(src), Limits{MaxSteps: 20000, MaxNesting: 200})
 		off, on = fnLitNames.ReplaceAllString(off, "#"), fnLitNames.ReplaceAllString(on, "#")

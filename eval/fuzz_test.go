@@ -55,6 +55,15 @@ var fuzzAdversarial = []string{
 	"(/ 1 0)",
 	"(rationalize 1e308)",
 	"(re-find #\"(a*)*b\" (apply str (repeat 10000 \"a\")))",
+	// Deeper than the reader's limit: a syntax error at the opener that
+	// goes too deep (100,000 or 1,000,000 levels overflowed the Go stack
+	// in lowering).
+	strings.Repeat("[", 100001) + strings.Repeat("]", 100001),
+	strings.Repeat("'", 100001) + "x",
+	strings.Repeat("^:a ", 20001) + "x",
+	// 20,000 mismatched closers far along one line: each message named
+	// the opener's column, a scan of the line (10 s).
+	strings.Repeat("(let [x ", 10000) + ")" + strings.Repeat("(let [x ", 10000),
 }
 
 // FuzzEval runs arbitrary program texts: evaluation must not panic, must

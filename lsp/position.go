@@ -1,6 +1,8 @@
 package lsp
 
 import (
+	"sort"
+
 	"go.lsp.dev/protocol"
 
 	"github.com/spell-go/spell/syntax"
@@ -38,6 +40,38 @@ func (m mapper) position(off int) protocol.Position {
 	}
 	line, col := m.lt.UTF16Col(off)
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}
+}
+
+// positions returns the LSP positions of offsets of src (in any order).
+// It visits them in order and measures an offset on the line of the one
+// before from that one, not from the line start: the many offsets of a
+// deep path on one long line cost the line's length once, not once each.
+func (m mapper) positions(src []byte, offs []int) []protocol.Position {
+	out := make([]protocol.Position, len(offs))
+	if m.utf8 {
+		for i, off := range offs {
+			out[i] = m.position(off)
+		}
+		return out
+	}
+	order := make([]int, len(offs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return offs[order[a]] < offs[order[b]] })
+	prevOff, prevLine := -1, -1
+	var prev protocol.Position
+	for _, i := range order {
+		off := min(max(offs[i], 0), len(src))
+		line := m.lt.Line(off)
+		if line == prevLine {
+			prev.Character += uint32(m.width(src, prevOff, off))
+		} else {
+			prev = m.position(off)
+		}
+		out[i], prevOff, prevLine = prev, off, line
+	}
+	return out
 }
 
 func (m mapper) rng(start, end int) protocol.Range {

@@ -18,10 +18,15 @@ func (s *Server) SelectionRange(ctx context.Context, params *protocol.SelectionR
 	for _, pos := range params.Positions {
 		off := m.offset(pos)
 		path := nodePath(snap.file, off)
+		offs := make([]int, 0, 2*len(path))
+		for _, n := range path {
+			offs = append(offs, int(n.Start), int(n.End))
+		}
+		ps := m.positions(snap.file.Src, offs)
 		var cur *protocol.SelectionRange
 		var last protocol.Range
-		for i, n := range path {
-			r := m.nodeRange(n)
+		for i := range path {
+			r := protocol.Range{Start: ps[2*i], End: ps[2*i+1]}
 			if i > 0 && r == last {
 				continue
 			}

@@ -365,6 +365,17 @@ func FuzzParse(f *testing.F) {
 	for _, s := range tricky {
 		f.Add([]byte(s))
 	}
+	// Deeper than MaxNesting, with closers to skip in literals, and the
+	// mismatched closers that were quadratic.
+	for _, s := range []string{
+		strings.Repeat("(", MaxNesting+1),
+		strings.Repeat("[", MaxNesting+1) + "\\] \"]\" #\"]\" ;]\n" + strings.Repeat("]", MaxNesting+1) + " x",
+		strings.Repeat("'", MaxNesting+1) + "x",
+		strings.Repeat("#_", MaxNesting+1) + "x",
+		strings.Repeat("(let [x ", 3000) + ")" + strings.Repeat("(let [x ", 3000),
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := Parse("fuzz.spl", src)
 		if got := Print(file); !bytes.Equal(got, src) {
@@ -404,8 +415,9 @@ func TestEscapeControl(t *testing.T) {
 // minute is a hang guard, not a speed assertion.
 func TestManyErrorsOneLine(t *testing.T) {
 	for _, src := range []string{
-		"(" + strings.Repeat("]", 200000),
-		strings.Repeat("(", 100) + strings.Repeat("'", 200) + strings.Repeat("]", 200000),
+		// The opener the messages name is 100,000 columns into the line.
+		strings.Repeat("x ", 50000) + "(" + strings.Repeat("]", 200000),
+		strings.Repeat("x ", 50000) + strings.Repeat("(", 100) + strings.Repeat("'", 200) + strings.Repeat("]", 200000),
 	} {
 		done := make(chan *File, 1)
 		go func() { done <- Parse("long.spl", []byte(src)) }()
