@@ -33,6 +33,9 @@ type Resume struct {
 	// Redacted says the recorded programs or effect results contain
 	// [REDACTED]: the resumed run can differ from the original.
 	Redacted bool
+	// values rebuilds recorded effect results (one interpreter for all:
+	// making one per replayed effect cost more than the replay itself).
+	values *eval.Interp
 }
 
 // ErrDiverged is the cause of the fatal error a resumed run stops with when
@@ -256,7 +259,10 @@ func (rt *Runtime) replayEffect(t *turn, k int, name string, args []value.Value)
 	if err != nil {
 		return nil, eval.FatalError(fmt.Sprintf("resume: cannot read the recorded result of %s: %v", name, err)), true
 	}
-	v, _, err := eval.New(context.Background(), eval.Options{}).Eval(form, nil)
+	if r.values == nil {
+		r.values = eval.New(context.Background(), eval.Options{})
+	}
+	v, _, err := r.values.Eval(form, nil)
 	if err != nil {
 		return nil, eval.FatalError(fmt.Sprintf("resume: cannot rebuild the recorded result of %s: %v", name, err)), true
 	}

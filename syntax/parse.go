@@ -20,6 +20,11 @@ func Parse(name string, src []byte) *File {
 		return f
 	}
 	p := &parser{f: f, src: src}
+	if len(src) < 1024 {
+		// A small text (a recorded value, one form) gets small blocks:
+		// the default ones cost more to allocate than it takes to read.
+		p.slabN, p.kidSlabN = 32, 128
+	}
 	p.run()
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Off < f.Errors[j].Off })
 	// Inner discards complete before the discards that contain them.

@@ -1,7 +1,6 @@
 package temporal
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spell-go/spell/eval"
@@ -148,6 +148,15 @@ type Stepper struct {
 	// FormatError renders a run's failure as spell run does, given the
 	// program's name and text (nil for a task); nil: its Error().
 	FormatError func(err error, name string, program []byte) RunError
+	// Keep is how long a run stays in memory after a step, waiting at its
+	// next action for its next step (0: not kept; each step replays the
+	// whole log). MaxKept bounds the runs kept at once (0: 64).
+	Keep    time.Duration
+	MaxKept int
+
+	mu      sync.Mutex
+	kept    map[string]*run // by run id
+	replays atomic.Int64    // runs opened by replaying their log
 }
 
 // StepHooks connect a step to its engine.
@@ -159,40 +168,14 @@ type StepHooks struct {
 }
 
 // Step replays in.Log, performs at most one live action and returns what
-// the run appended to its log.
+// the run appended to its log. When this worker ran the run's previous
+// step and kept the run (Stepper.Keep), the kept run goes on from where it
+// stopped instead of replaying the log.
 func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (StepOutput, error) {
-	base, err := os.MkdirTemp(w.TempDir, "spell-step-")
-	if err != nil {
-		return StepOutput{}, err
-	}
-	defer os.RemoveAll(base)
 	if !filepath.IsLocal(in.RunID) || strings.ContainsAny(in.RunID, `/\`) {
 		return StepOutput{}, fmt.Errorf("%w: bad run id %q", ErrBadRun, in.RunID)
 	}
-	dir := filepath.Join(base, in.RunID)
-	if err := in.Log.Write(dir); err != nil {
-		return StepOutput{}, err
-	}
-	from := int64(len(in.Log.Events))
-	if m := hooks.Marker; m != nil && m.Step == in.Step && m.Effect != "" && len(in.Log.Events) > 0 {
-		// An earlier attempt began an effect and was lost: the log ends
-		// as after a crash in the middle of writing it (runtime.md §14.3),
-		// so the effect is not run again (outcome unknown).
-		f, err := os.OpenFile(filepath.Join(dir, trace.EventsFile), os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			return StepOutput{}, err
-		}
-		_, err = f.WriteString(`{"v":1,"ev":"effect.begin"`)
-		f.Close()
-		if err != nil {
-			return StepOutput{}, err
-		}
-	}
-
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	st := &pacer{cancel: cancel, dir: dir, from: from}
-	st.began = func(kind, name string) {
+	began := func(kind, name string) {
 		if w.Hold != nil {
 			w.Hold(in.RunID, in.Step)
 		}
@@ -200,62 +183,55 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 			hooks.Began(Marker{Step: in.Step, Effect: name})
 		}
 	}
-	cfg := in.Spec.config()
-	if w.Root != "" {
-		cfg.Root = w.Root
-	}
-	if len(in.Log.Events) == 0 {
-		cfg.TraceDir = dir
+	r := w.take(in, hooks)
+	if r != nil {
+		r.pacer.resume(began)
 	} else {
-		cfg.Resume = dir
-	}
-	cfg.NoTrace = false
-	cfg.Providers = w.Providers
-	cfg.Stepper = st
-	cfg.Stdin = strings.NewReader("")
-	cfg.Stderr = io.Discard
-	if w.Log != nil {
-		cfg.Stderr = w.Log
-	}
-	sess, err := spe.Open(cfg)
-	if err != nil {
-		return StepOutput{}, fmt.Errorf("%w: %v", ErrBadRun, err)
-	}
-	v, runErr := sess.Run(runCtx)
-	st.mu.Lock()
-	cut := st.cut
-	st.mu.Unlock()
-	if cut {
-		sess.KillProcesses(true)
-		_ = sess.Close(v, runErr)
-		if ctx.Err() != nil {
-			return StepOutput{}, ctx.Err()
+		var err error
+		if r, err = w.start(in, hooks, began); err != nil {
+			return StepOutput{}, err
 		}
-		return StepOutput{Delta: Log{Events: completeLines(st.events), Files: changed(in.Log.Files, st.files)}, Action: st.action}, nil
 	}
-	closeErr := sess.Close(v, runErr)
+	stop := context.AfterFunc(ctx, r.cancel)
+	select {
+	case <-r.pacer.cutAt():
+	case r.res = <-r.done:
+		r.ended = true
+	}
+	stop()
+	p := r.pacer
 	if ctx.Err() != nil {
 		// The step was cancelled (the run was cancelled, or the step
 		// timed out): what it did is not part of the run.
+		w.drop(r)
 		return StepOutput{}, ctx.Err()
 	}
+	if !r.ended {
+		p.mu.Lock()
+		out := StepOutput{Delta: Log{Events: completeLines(p.events), Files: changed(in.Log.Files, p.files)}, Action: p.action}
+		p.mu.Unlock()
+		w.keep(r, in, out.Delta)
+		return out, nil
+	}
+	defer w.drop(r)
+	v, runErr := r.res.v, r.res.err
+	closeErr := r.sess.Close(v, runErr)
+	r.closed = true
 	if errors.Is(runErr, spe.ErrDiverged) || errors.Is(closeErr, spe.ErrDiverged) {
 		return StepOutput{}, fmt.Errorf("%w: run %s, step %d: %v", ErrNonDeterministic, in.RunID, in.Step, runErr)
 	}
-	events, err := os.ReadFile(filepath.Join(dir, trace.EventsFile))
+	events, err := os.ReadFile(filepath.Join(r.dir, trace.EventsFile))
 	if err != nil {
 		return StepOutput{}, err
 	}
-	files, err := snapshot(dir)
+	files, err := snapshot(r.dir)
 	if err != nil {
 		return StepOutput{}, err
 	}
-	if from > int64(len(events)) {
-		from = int64(len(events))
-	}
+	from := min(p.from, int64(len(events)))
 	delta := fixRunEnd(in.Log.Events, completeLines(events[from:]))
-	stats := sess.RT.Stats()
-	out := StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: st.action, Stats: &stats}
+	stats := r.sess.RT.Stats()
+	out := StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: p.action, Stats: &stats}
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -263,6 +239,67 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		out.Error = w.runError(runErr, &in.Spec)
 	}
 	return out, nil
+}
+
+// start opens the run of a step afresh: its log in a new directory, the
+// runtime replaying it.
+func (w *Stepper) start(in StepInput, hooks StepHooks, began func(kind, name string)) (*run, error) {
+	base, err := os.MkdirTemp(w.TempDir, "spell-step-")
+	if err != nil {
+		return nil, err
+	}
+	r := &run{id: in.RunID, base: base, dir: filepath.Join(base, in.RunID), done: make(chan runResult, 1)}
+	if err := in.Log.Write(r.dir); err != nil {
+		os.RemoveAll(base)
+		return nil, err
+	}
+	from := int64(len(in.Log.Events))
+	if m := hooks.Marker; m != nil && m.Step == in.Step && m.Effect != "" && len(in.Log.Events) > 0 {
+		// An earlier attempt began an effect and was lost: the log ends
+		// as after a crash in the middle of writing it (runtime.md §14.3),
+		// so the effect is not run again (outcome unknown).
+		f, err := os.OpenFile(filepath.Join(r.dir, trace.EventsFile), os.O_WRONLY|os.O_APPEND, 0)
+		if err == nil {
+			_, err = f.WriteString(`{"v":1,"ev":"effect.begin"`)
+			f.Close()
+		}
+		if err != nil {
+			os.RemoveAll(base)
+			return nil, err
+		}
+	}
+	var runCtx context.Context
+	runCtx, r.cancel = context.WithCancel(context.Background())
+	r.pacer = newPacer(runCtx, r.dir, from, began)
+	cfg := in.Spec.config()
+	if w.Root != "" {
+		cfg.Root = w.Root
+	}
+	if len(in.Log.Events) == 0 {
+		cfg.TraceDir = r.dir
+	} else {
+		cfg.Resume = r.dir
+	}
+	cfg.NoTrace = false
+	cfg.Providers = w.Providers
+	cfg.Stepper = r.pacer
+	cfg.Stdin = strings.NewReader("")
+	cfg.Stderr = io.Discard
+	if w.Log != nil {
+		cfg.Stderr = w.Log
+	}
+	r.sess, err = spe.Open(cfg)
+	if err != nil {
+		r.cancel()
+		os.RemoveAll(base)
+		return nil, fmt.Errorf("%w: %v", ErrBadRun, err)
+	}
+	w.replays.Add(1)
+	go func() {
+		v, err := r.sess.Run(runCtx)
+		r.done <- runResult{v, err}
+	}()
+	return r, nil
 }
 
 // runError renders a run's failure for the submitter.
@@ -278,66 +315,3 @@ func (w *Stepper) runError(err error, spec *RunSpec) *RunError {
 	return &e
 }
 
-// pacer lets one live action through; at the next one it cuts the log
-// (once no action is in flight) and cancels the run.
-type pacer struct {
-	mu       sync.Mutex
-	live     int
-	inflight int
-	yield    bool
-	cut      bool
-	cancel   context.CancelFunc
-	dir      string
-	from     int64
-	events   []byte
-	files    map[string][]byte
-	action   string
-	began    func(kind, name string)
-}
-
-func (p *pacer) Begin(ctx context.Context, kind, name string) error {
-	p.mu.Lock()
-	if p.live == 0 && !p.yield {
-		p.live++
-		p.inflight++
-		if kind == "model" {
-			p.action = "model call of " + name
-		} else {
-			p.action = "effect " + name
-		}
-		p.mu.Unlock()
-		p.began(kind, name)
-		return ctx.Err()
-	}
-	p.yield = true
-	if p.inflight == 0 {
-		p.takeCut()
-	}
-	p.mu.Unlock()
-	<-ctx.Done()
-	return ctx.Err()
-}
-
-func (p *pacer) End() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.inflight--
-	if p.yield && p.inflight == 0 {
-		p.takeCut()
-	}
-}
-
-// takeCut records the log as it stands (a prefix ending before the next
-// live action) and stops the run. Called with p.mu held.
-func (p *pacer) takeCut() {
-	if p.cut {
-		return
-	}
-	p.cut = true
-	if b, err := os.ReadFile(filepath.Join(p.dir, trace.EventsFile)); err == nil && int64(len(b)) >= p.from {
-		p.events = bytes.Clone(b[p.from:])
-	}
-	p.files, _ = snapshot(p.dir)
-	delete(p.files, trace.ResultFile)
-	p.cancel()
-}

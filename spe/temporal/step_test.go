@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -84,12 +85,30 @@ func comparable(t *testing.T, events []byte) []map[string]any {
 	return out
 }
 
+// The steps of a run, each replaying the log or (kept) going on with the
+// run the worker kept from the step before, add up to a local run's log.
 func TestStepsMatchLocalRun(t *testing.T) {
+	for _, keep := range []time.Duration{0, time.Minute} {
+		t.Run(fmt.Sprint("keep=", keep), func(t *testing.T) {
+			w := &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry(), Keep: keep}
+			defer w.Close()
+			stepsMatchLocalRun(t, w)
+			want := int64(7) // one replay per step
+			if keep > 0 {
+				want = 1 // the first step's run goes on to the end
+			}
+			if n := w.Replays(); n != want {
+				t.Errorf("%d runs opened by replay, want %d", n, want)
+			}
+		})
+	}
+}
+
+func stepsMatchLocalRun(t *testing.T, w *Stepper) {
 	localRoot, stepRoot := t.TempDir(), t.TempDir()
 	localDir := filepath.Join(t.TempDir(), "local")
 	localRun(t, fxSpec(t, localRoot), localDir)
 
-	w := &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry()}
 	log, actions := drive(t, w, "run-1", fxSpec(t, stepRoot))
 	want := []string{"model call of main", "effect io/spit", "model call of main", "effect io/spit", "model call of main", "effect io/slurp", "model call of main"}
 	if !reflect.DeepEqual(actions, want) {
@@ -173,4 +192,52 @@ func TestStepDivergedLog(t *testing.T) {
 	}
 }
 
-var _ = time.Second
+
+// A kept run goes on only with the log it wrote: a step that brings
+// another log (a retried step's, another worker's) replays it, and the
+// kept run is dropped; nothing is done twice.
+func TestKeptRunNeedsItsOwnLog(t *testing.T) {
+	root := t.TempDir()
+	spec := fxSpec(t, root)
+	w := &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry(), Keep: time.Minute}
+	defer w.Close()
+	step := func(n int, log Log) StepOutput {
+		t.Helper()
+		out, err := w.Step(context.Background(), StepInput{RunID: "k", Protocol: Protocol, Step: n, Spec: spec, Log: log}, StepHooks{})
+		if err != nil {
+			t.Fatalf("step %d: %v", n, err)
+		}
+		return out
+	}
+	var log, log2 Log
+	for n := 1; n <= 3; n++ {
+		if n == 3 {
+			log2 = Log{Events: bytes.Clone(log.Events), Files: log.Files}
+		}
+		log.Append(step(n, log).Delta)
+	}
+	if w.Replays() != 1 {
+		t.Fatalf("%d replays after 3 steps, want 1", w.Replays())
+	}
+	// Step 3 again, as after its result was lost: a replay of log2.
+	if out := step(3, log2); out.Action != "model call of main" {
+		t.Errorf("retried step 3 did %q", out.Action)
+	}
+	// Step 4 with the log step 3 first wrote: not the retried run's log.
+	for n := 4; ; n++ {
+		out := step(n, log)
+		log.Append(out.Delta)
+		if out.Done {
+			break
+		}
+	}
+	if w.Replays() != 3 {
+		t.Errorf("%d replays, want 3: the first step, the retried step 3, step 4", w.Replays())
+	}
+	if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\nb\n" {
+		t.Errorf("fx.log = %q, want each effect once", fx)
+	}
+	if n := bytes.Count(log.Events, []byte(`"ev":"model.completion"`)); n != 4 || !bytes.Contains(log.Events, []byte(`"ev":"run.end"`)) {
+		t.Errorf("%d completions in the log, want 4 and a run.end", n)
+	}
+}

@@ -77,6 +77,7 @@ is retried by another worker after the heartbeat timeout).`,
 			&ucli.IntFlag{Name: "max-steps", Usage: "steps (model calls, effects) run at once, `N`", Value: 8},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` of io/ on this machine (default: each run's own)"},
 			&ucli.StringFlag{Name: "identity", Usage: "worker `NAME` shown in the server's records (default: pid@host)"},
+			&ucli.DurationFlag{Name: "keep", Usage: "keep a run in memory `FOR` this long after a step, so that its next step on this worker goes on from there instead of replaying its log (0: replay at every step)", Value: 2 * time.Minute},
 			&ucli.IntFlag{Name: "protocol", Value: stemporal.Protocol, Hidden: true},
 		),
 		Action: runWorker,
@@ -105,7 +106,11 @@ func runWorker(c *ucli.Context) error {
 	defer cl.Close()
 	q, p := c.String("task-queue"), c.Int("protocol")
 	stderr := c.App.ErrWriter
-	st := &stemporal.Stepper{Providers: builtin.Registry(), Root: c.String("root"), Log: stderr, Hold: hold(), FormatError: formatError}
+	if c.Duration("keep") < 0 {
+		return cli.UsageError("spell worker", "--keep must not be negative")
+	}
+	st := &stemporal.Stepper{Providers: builtin.Registry(), Root: c.String("root"), Log: stderr, Hold: hold(), FormatError: formatError, Keep: c.Duration("keep")}
+	defer st.Close()
 	opts := worker.Options{
 		MaxConcurrentWorkflowTaskExecutionSize: c.Int("max-runs"),
 		MaxConcurrentActivityExecutionSize:     c.Int("max-steps"),
