@@ -314,4 +314,3 @@ func (w *Stepper) runError(err error, spec *RunSpec) *RunError {
 	e := w.FormatError(err, spec.ProgramName, program)
 	return &e
 }
-

@@ -192,7 +192,6 @@ func TestStepDivergedLog(t *testing.T) {
 	}
 }
 
-
 // A kept run goes on only with the log it wrote: a step that brings
 // another log (a retried step's, another worker's) replays it, and the
 // kept run is dropped; nothing is done twice.
