@@ -12,8 +12,8 @@ import (
 
 // readmeSkipped are README commands no test runs, with the reason.
 var readmeSkipped = map[string]string{
-	`spell worker --task-queue spell`: "needs a Temporal server (spell-temporal's end-to-end tests start workers against the test server)",
-	`spell run --engine temporal -p "Read examples/data/notes.txt and list its TODO lines." -a examples/read-file.agent.edn --model replay:examples/read-file.txtar`: "needs a Temporal server and a worker (spell-temporal's TestEngineRunMatchesLocalRun runs a replayed task this way)",
+	`spell worker --task-queue spell`: "needs a Temporal server (spell-temporal's TestReadmeRunningAtScale runs it against the test server)",
+	`spell run --engine temporal -p "Read examples/data/notes.txt and list its TODO lines." -a examples/read-file.agent.edn --model replay:examples/read-file.txtar`: "needs a Temporal server and a worker (spell-temporal's TestReadmeRunningAtScale runs it against the test server)",
 	`spell run -p "Summarise README.md in three lines" --model haiku --budget 0.25`:                                                                                  "needs a real API key",
 	`spell run -p "Summarise README.md" --model sonnet --budget 0.50`:                                                                                                "needs a real API key",
 	`spell run -p "TASK" --model sonnet --record my_test.txtar`:                                                                                                      "needs a real API key",

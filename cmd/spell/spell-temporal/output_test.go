@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 )
 
 // A run through a worker prints what the same local run prints, byte for
@@ -62,5 +66,65 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 	runs, _ := os.ReadDir(filepath.Join(e.dir, "state", "spell", "runs"))
 	if len(runs) != 6 {
 		t.Errorf("%d run directories, want 6", len(runs))
+	}
+}
+
+// The spell commands of the README's "Running at scale" block work as
+// written, from the repository root, against the test server (in place
+// of temporal server start-dev, which is at the address the test sets).
+func TestReadmeRunningAtScale(t *testing.T) {
+	e := newEnv(t)
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Running at scale\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, block, _ := strings.Cut(section, "```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	var commands []string
+	for _, line := range strings.Split(strings.ReplaceAll(block, "\\\n", " "), "\n") {
+		line, _, _ = strings.Cut(line, " #") // a comment after the command
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "spell ") {
+			commands = append(commands, line)
+		}
+	}
+	if len(commands) != 2 || !strings.HasPrefix(commands[0], "spell worker") || !strings.HasPrefix(commands[1], "spell run --engine temporal") {
+		t.Fatalf("the block's spell commands are %q, want a worker and a run", commands)
+	}
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The environment of a fresh shell: no task queue set (the test's
+	// own would be the submitter's default).
+	var env []string
+	for _, kv := range e.environ() {
+		if !strings.HasPrefix(kv, "SPELL_TASK_QUEUE=") {
+			env = append(env, kv)
+		}
+	}
+	sh := func(line string) *exec.Cmd {
+		cmd := exec.Command("sh", "-c", line)
+		cmd.Dir, cmd.Env = root, env
+		return cmd
+	}
+	worker := sh("exec " + commands[0])
+	out := &syncBuffer{}
+	worker.Stdout, worker.Stderr = out, out
+	if err := worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.processes = append(e.processes, worker)
+	e.mu.Unlock()
+	e.waitFor(out, "polling task queue")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run := exec.CommandContext(ctx, "sh", "-c", "exec "+commands[1])
+	run.Dir, run.Env, run.WaitDelay = root, env, 10*time.Second
+	stdout, err := run.Output()
+	if err != nil || string(stdout) != "3 open: write the examples README; record prompts with --record; check every example with --strict\n" {
+		t.Errorf("%s: %v\n%s", commands[1], err, stdout)
 	}
 }
