@@ -160,10 +160,18 @@ func (w *walker) merge(tb *Analysis, root *Scope) {
 	// Every binding of the second half comes after those of the first:
 	// appending per name keeps each list in walk order.
 	for name, bs := range tb.defs {
-		a.defs[name] = append(a.defs[name], bs...)
+		if old, ok := a.defs[name]; ok {
+			a.defs[name] = append(old, bs...)
+		} else {
+			a.defs[name] = bs
+		}
 	}
 	for name, bs := range tb.byName {
-		a.byName[name] = append(a.byName[name], bs...)
+		if old, ok := a.byName[name]; ok {
+			a.byName[name] = append(old, bs...)
+		} else {
+			a.byName[name] = bs
+		}
 	}
 	for name := range tb.freeInFn {
 		a.freeInFn[name] = true
