@@ -148,17 +148,16 @@ type Prefix struct {
 	// this node; nothing writes it again.
 	kids  []*syntax.Node
 	snaps snapList
-	// nodes are the syntax nodes of every value in body, oldest read
-	// first (each map is never written again once made).
-	nodes []map[any]*syntax.Node
-	live  int // entries in nodes when they were last rebuilt
+	// spans locate the values of prog: the reading's (whose span maps
+	// the reading keeps and prunes, readincr.go), or those Plan made for
+	// a program it spliced the kept forms into.
+	spans *Spans
 }
 
 // mergeLayers merges the newest node maps while the newest is at least
 // half the size of the one before (as Env merges its levels): O(log n)
 // maps, each entry copied O(log n) times. Maps are never written once
-// made; entries of pruned forms stay until their map is rebuilt (a turn
-// that keeps nothing starts afresh).
+// made; entries of pruned forms stay until their map is rebuilt.
 func mergeLayers(ms []map[any]*syntax.Node) []map[any]*syntax.Node {
 	for n := len(ms); n > 1 && len(ms[n-1]) >= len(ms[n-2])/2; n = len(ms) {
 		m := make(map[any]*syntax.Node, len(ms[n-2])+len(ms[n-1]))
@@ -219,19 +218,21 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 	text := rr.Completion.Text
 	k := p.reusable(text, name, doNode.Kids)
 	h := &Incremental{Do: do, Name: name, Program: prog}
-	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids}
+	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids, spans: rr.Spans}
 	spans := rr.Spans
 	switch {
 	case k == 0:
-		next.nodes = []map[any]*syntax.Node{nodesOf(do.Rest(), rr.Spans.node)}
 	case sameForms(do.Rest(), p.do.Rest(), k):
-		// The reader already reused the kept forms (ReadProgramAfter).
+		// The reader already reused the kept forms (ReadProgramAfter):
+		// its spans locate them.
 		h.Skip, h.Base, h.Snaps = k, p.snaps.at(k-1), p.snaps.cut(k)
-		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(nthRest(do.Rest(), k), rr.Spans.node))
 	default:
 		// The kept forms replace the ones just read from the same text:
 		// the snapshot's values (function bodies, quoted data) are those
 		// forms, and their syntax nodes locate them in this text too.
+		// (The reading was not resumed from the kept one, so it read the
+		// whole text: collecting the kept forms' nodes again costs what
+		// it did.)
 		body := do.Rest().Slice()
 		nb := make([]value.Value, 0, len(body))
 		nb = append(append(nb, p.do.Rest().Slice()[:k]...), body[k:]...)
@@ -242,34 +243,12 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		nprog := value.NewList(items...)
 		nodes := rr.Spans.nodes
 		nodes[nprog], nodes[nev], nodes[ndo] = nodes[prog], nodes[ev], doNode
-		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: append(p.nodes[:len(p.nodes):len(p.nodes)], rr.Spans.reused...)}
+		kept := nodesOf(p.do.Rest(), k, p.spans.node)
+		spans = &Spans{src: rr.Spans.src, nodes: nodes, reused: append([]map[any]*syntax.Node{kept}, rr.Spans.reused...)}
 		h.Do, h.Program = ndo, nprog
 		h.Skip, h.Base, h.Snaps = k, p.snaps.at(k-1), p.snaps.cut(k)
-		next.do = ndo
-		next.nodes = append(p.nodes[:len(p.nodes):len(p.nodes)], nodesOf(nthRest(do.Rest(), k), rr.Spans.node))
+		next.do, next.spans = ndo, spans
 		form = nprog
-	}
-	next.nodes = mergeLayers(next.nodes)
-	total := 0
-	for _, m := range next.nodes {
-		total += len(m)
-	}
-	if p != nil && k > 0 {
-		next.live = p.live
-	}
-	if total > 2*next.live+64 {
-		// Pruned forms' nodes (and values) go: rebuilt from what the body
-		// holds once the layers doubled since the last rebuild.
-		layers := next.nodes
-		next.nodes = []map[any]*syntax.Node{nodesOf(next.do.Rest(), func(v any) (*syntax.Node, bool) {
-			for i := len(layers) - 1; i >= 0; i-- {
-				if n, ok := layers[i][v]; ok {
-					return n, true
-				}
-			}
-			return nil, false
-		})}
-		next.live = len(next.nodes[0])
 	}
 	next.prog = h.Program
 	h.next = next
@@ -328,14 +307,6 @@ func sameForms(a, b *value.List, k int) bool {
 	return true
 }
 
-// nthRest is l without its first k elements.
-func nthRest(l *value.List, k int) *value.List {
-	for ; k > 0 && l.Count() > 0; k-- {
-		l = l.Rest()
-	}
-	return l
-}
-
 // identical compares a and b with ==, false where that would panic (a
 // value of a type Go cannot compare).
 func identical(a, b value.Value) (same bool) {
@@ -361,17 +332,17 @@ func identical(a, b value.Value) (same bool) {
 	return a == b
 }
 
-// nodesOf collects the syntax nodes of the values in forms, found by
-// look, as detached copies: a node of a parse shares its allocation with
-// the whole tree, which a kept prefix must not hold on to.
-func nodesOf(forms *value.List, look func(any) (*syntax.Node, bool)) map[any]*syntax.Node {
+// nodesOf collects the syntax nodes of the values in the first n forms,
+// found by look, as detached copies: a node of a parse shares its
+// allocation with the whole tree, which a kept prefix must not hold on to.
+func nodesOf(forms *value.List, n int, look func(any) (*syntax.Node, bool)) map[any]*syntax.Node {
 	out := map[any]*syntax.Node{}
 	note := func(x any) {
 		if n, ok := look(x); ok {
 			out[x] = detach(n)
 		}
 	}
-	for ; forms.Count() > 0; forms = forms.Rest() {
+	for ; n > 0 && forms.Count() > 0; forms, n = forms.Rest(), n-1 {
 		eachColl(forms.First(), func(x value.Value) { note(x) })
 	}
 	return out

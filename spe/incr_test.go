@@ -325,6 +325,17 @@ var incrCases = []incrCase{
 		`'(!llm-self "(quine completion (eval (do (def k 1) (def completion :fake) "))))`,
 		`(def z 2) '(!llm-self "(quine completion (eval (do (def k 1) (def completion :fake) (def z 2) "))))`,
 		`'[k completion z])))`)},
+	{name: "error-span-spliced", resumes: true, maxSteps: 20000, completions: turns(
+		// the repaired escape makes every reading whole, so the kept
+		// forms are spliced in (Plan's default case) with their spans
+		"(def s \"x\\qy\") (defn spin [n] (loop [i n] (recur (inc i)))) (def a 1) '(!extend))))",
+		`(def b 2) '(!extend))))`,
+		`(def c 3) '(!extend))))`,
+		`'(spin b))))`)},
+	{name: "limit-span", resumes: true, maxSteps: 20000, completions: turns(
+		`(defn spin [n] (loop [i n] (recur (inc i)))) (def a 1) '(!extend))))`,
+		`(def b 2) '(!extend))))`,
+		`'(spin b))))`)},
 	{name: "error-span", resumes: true, completions: turns(
 		`(defn bad [x] (+ x :k)) (def a 1) '(!extend))))`,
 		`(def b 2) '(!extend))))`,
