@@ -348,19 +348,21 @@ func TestLongRunHeapFlat(t *testing.T) {
 //     1,500–2,000 is at most twice that over 500–1,000; a quadratic heap
 //     gives 3×), and by at most heapPerProgByte bytes per byte of program
 //     text (what the program's reading, values, spans and kept snapshots
-//     cost: about 110 now);
+//     cost: about 107 now);
 //   - allocated: the bytes a turn allocates grow with the program by at
 //     most allocPerProgByte per program byte (bytes allocated per turn
 //     over turns 1,800–2,000 less those over turns 200–400, over the
-//     program's growth in between). The program's text is copied and its
-//     body list rebuilt a few times a turn; every further copy or walk of
-//     the whole program shows here, and costs the time to make it plus a
+//     program's growth in between; about 7 now, 14 before). A turn still
+//     copies the program's text three times (prompt + completion, the
+//     reader's input and its repaired text) and links a new body list;
+//     every further copy or walk of the whole program shows here (one
+//     more text copy is about 1.5), and costs the time to make it plus a
 //     collection's share of the heap.
 func TestLongRunGrowingMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long run")
 	}
-	const turns, heapPerProgByte, allocPerProgByte = 2000, 400, 16
+	const turns, heapPerProgByte, allocPerProgByte = 2000, 400, 12
 	tmp := t.TempDir()
 	tr := replayTranscript(t, tmp, turns)
 	heap := heapProbe{at: []int{500, 1000, 1500, turns}}
