@@ -348,7 +348,8 @@ func TestLongRunHeapFlat(t *testing.T) {
 //     1,500–2,000 is at most twice that over 500–1,000; a quadratic heap
 //     gives 3×), and by at most heapPerProgByte bytes per byte of program
 //     text (what the program's reading, values, spans and kept snapshots
-//     cost: about 107 now);
+//     cost: about 84 now, 108 before the kept prefix stopped copying
+//     the nodes);
 //   - allocated: the bytes a turn allocates grow with the program by at
 //     most allocPerProgByte per program byte (bytes allocated per turn
 //     over turns 1,800–2,000 less those over turns 200–400, over the
