@@ -858,6 +858,10 @@ func filterItems(m *value.Map, items []string) *value.Map {
 // under the same profile and root.
 func (s *Session) Effects() eval.Effects { return s.RT.bindings(s.RT.detached, false) }
 
+// Core is the core namespaces this session replaces (the discovered
+// skills), for `spell repl --agent`.
+func (s *Session) Core() map[string]*value.Map { return s.RT.opts.Core }
+
 // Run runs the task or program.
 func (s *Session) Run(ctx context.Context) (value.Value, error) {
 	if s.cfg.Task != "" && s.format != nil {

@@ -41,7 +41,9 @@ its argument with the effect builtins. Without --agent they are those of a
 run without a model and no effect namespace; with --agent the effects of
 that profile are granted exactly as to 'spell run -e' (io/ under the
 working directory or the profile's root), so effects can be tried
-interactively: (eval '(io/read-file "README.md")).
+interactively: (eval '(io/read-file "README.md")). The skills found from
+the working directory are in the skills namespace, as in 'spell run':
+(describe-fn skills) lists them, (describe-fn skills :NAME) shows one.
 
 Commands (alone on a line):
   :help      show this summary
@@ -150,6 +152,14 @@ func runREPL(c *ucli.Context) error {
 		}
 		defer sess.Close(nil, nil)
 		opts.Effects = sess.Effects()
+		opts.Core = sess.Core()
+	} else {
+		// The skills of `spell run -e` in this directory (effects.md §9):
+		// the skills namespace, with the diagnostics of invalid files.
+		cwd, _ := os.Getwd()
+		if set := spe.DiscoverSkills(cwd, os.Getenv("HOME"), c.App.ErrWriter); len(set.Skills) > 0 {
+			opts.Core = map[string]*value.Map{"skills": set.Namespace()}
+		}
 	}
 
 	r := newREPL(c.App.Reader, c.App.Writer, c.App.ErrWriter, opts)
