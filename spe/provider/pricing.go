@@ -16,6 +16,9 @@ type Price struct {
 	Input, Output               float64
 	CacheRead, CacheWrite       float64
 	HasCacheRead, HasCacheWrite bool
+	// Unknown marks a prefix with no price (nil in pricing.edn): models it
+	// matches are unpriced even when a shorter prefix has a price.
+	Unknown bool
 }
 
 // Default cache ratios of §8.9.
@@ -115,6 +118,10 @@ func (d decoder) priceTable(m *value.Map) (map[string]Price, error) {
 		if !ok {
 			return fmt.Errorf("%s: price key must be a model-id prefix string, got %s", kat, value.PrStr(k))
 		}
+		if v == nil {
+			out[pfx] = Price{Unknown: true}
+			return nil
+		}
 		pr, err := d.price(v, vat)
 		out[pfx] = pr
 		return err
@@ -206,13 +213,16 @@ func (p *Pricing) Lookup(model string) (Price, bool) {
 	if p.Flat != nil {
 		return *p.Flat, true
 	}
-	if pr, ok := longest(p.Prices, model, nil); ok {
-		return pr, true
+	pr, ok := longest(p.Prices, model, nil)
+	if !ok {
+		if i := strings.LastIndexByte(model, '/'); i >= 0 && i+1 < len(model) {
+			pr, ok = longest(p.Prices, model[i+1:], nil)
+		}
 	}
-	if i := strings.LastIndexByte(model, '/'); i >= 0 && i+1 < len(model) {
-		return longest(p.Prices, model[i+1:], nil)
+	if !ok || pr.Unknown {
+		return Price{}, false
 	}
-	return Price{}, false
+	return pr, true
 }
 
 // Cost returns the USD cost of one call's usage, and whether the model has

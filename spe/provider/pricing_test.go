@@ -102,3 +102,44 @@ func TestPricingErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasesPricedOrUnknown: every model of the built-in alias table has
+// a price, except those the table marks unknown (nil): the point releases
+// gpt-5.2 and gpt-5.3, which the "gpt-5" prefix priced at gpt-5's rate.
+// A user's pricing.edn can price them; nil there unprices a prefix.
+func TestAliasesPricedOrUnknown(t *testing.T) {
+	unknown := map[string]bool{"gpt52": true, "gpt53": true}
+	a, p := DefaultAliases(), DefaultPricing()
+	for alias := range a.Aliases {
+		s, err := ResolveSpec(alias, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, ok := p.Cost(s.Model, Usage{UncachedInput: 1e6, VisibleOutput: 1e6})
+		if unknown[alias] {
+			if ok || c != 0 {
+				t.Errorf("%s (%s): priced at %v, want unknown", alias, s.Model, c)
+			}
+		} else if !ok || c <= 0 {
+			t.Errorf("%s (%s): not priced", alias, s.Model)
+		}
+	}
+	if _, ok := p.Lookup("gpt-5-2025-08-07"); !ok {
+		t.Error("gpt-5 snapshots lost their price")
+	}
+	user := t.TempDir()
+	writeFile(t, filepath.Join(user, "pricing.edn"), `{"gpt-5.2" [1 2] "claude-opus-4-8" nil}`)
+	lp, err := LoadPricing(user, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := lp.Cost("gpt-5.2", Usage{UncachedInput: 1e6}); !ok || !near(c, 1) {
+		t.Errorf("user price for gpt-5.2: %v %v", c, ok)
+	}
+	if _, ok := lp.Lookup("claude-opus-4-8-20260101"); ok {
+		t.Error("nil in a user pricing.edn did not unprice the prefix")
+	}
+	if _, ok := lp.Lookup("claude-opus-4-5"); !ok {
+		t.Error("a nil entry unpriced another prefix")
+	}
+}

@@ -120,7 +120,7 @@ type runJSON struct {
 	MaxDepth int            `json:"max_depth"`
 	Effects  map[string]int `json:"effects"`
 	Usage    any            `json:"usage"`
-	CostUSD  float64        `json:"cost_usd"`
+	CostUSD  *float64       `json:"cost_usd"` // null: a model without a price was called
 	TraceDir *string        `json:"trace_dir"`
 }
 
@@ -326,6 +326,9 @@ func runRun(c *ucli.Context) error {
 	return reportResult(c, stdout, v, runErr, &st, sess)
 }
 
+// unpricedWarning follows a run that called a model without a price.
+const unpricedWarning = "warning: the model is not in the price table: the cost of its calls is unknown (not counted in Cost or by the budget)"
+
 // printEpilogue prints what follows a run on stderr: its error (errText,
 // as formatError renders it), cost and trace directory, then the -v usage
 // table and the --stats lines.
@@ -336,7 +339,7 @@ func printEpilogue(c *ucli.Context, stderr io.Writer, errText string, st spe.Sta
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
 		}
 		if st.Unpriced {
-			fmt.Fprintln(stderr, "warning: the model is not in the price table; the budget does not count its calls")
+			fmt.Fprintln(stderr, unpricedWarning)
 		}
 		if traceDir != "" {
 			fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
@@ -470,9 +473,15 @@ func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, s
 // writeRunJSON prints the --json object of a run: its value (pr-str) or
 // its error, its counters and its trace directory ("" = none).
 func writeRunJSON(stdout io.Writer, val, errMsg *string, st *spe.Stats, traceDir string) {
-	out := runJSON{Value: val, Error: errMsg, Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]any{}}
+	cost := 0.0
+	out := runJSON{Value: val, Error: errMsg, Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]any{}, CostUSD: &cost}
 	if st != nil {
-		out.Calls, out.Effects, out.MaxDepth, out.CostUSD = st.Calls, st.Effects, st.MaxDepth, st.Cost
+		out.Calls, out.Effects, out.MaxDepth = st.Calls, st.Effects, st.MaxDepth
+		cost = st.Cost
+		if st.Unpriced {
+			// The cost is unknown, not zero (nor the priced calls' part).
+			out.CostUSD = nil
+		}
 		if len(st.Usage) > 0 {
 			out.Usage = st.Usage
 		}
