@@ -122,8 +122,12 @@ func (s *frameStream) readFrame(resync bool) ([]byte, int64, error) {
 			return nil, 0, err
 		}
 		// skipToHeader consumed "Content-Length:"; the rest of the line is
-		// its value.
+		// its value. The input ending here ends inside a header, not at a
+		// frame boundary.
 		line, err := s.headerLine()
+		if errors.Is(err, io.EOF) {
+			return nil, 0, fmt.Errorf("header: %w", io.ErrUnexpectedEOF)
+		}
 		if err != nil {
 			return nil, 0, err
 		}
