@@ -146,6 +146,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 	}
 	app.Commands = append(app.Commands, engineCommands()...)
 	for _, cmd := range app.Commands {
+		cacheFlagNames(cmd)
 		if cmd.OnUsageError == nil {
 			name := "spell " + cmd.Name
 			cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"io"
+	"slices"
+	"testing"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// TestFlagNamesCached: every command's value flags answer Names from a
+// precomputed slice (urfave recomputes them with a regexp per call, which
+// dominated `spell run -e`), with the same names as the plain flag.
+func TestFlagNamesCached(t *testing.T) {
+	var nf string
+	app := newApp(nil, io.Discard, io.Discard, &nf)
+	var walk func(*ucli.Command)
+	walk = func(cmd *ucli.Command) {
+		for _, f := range cmd.Flags {
+			switch f := f.(type) {
+			case *ucli.StringFlag, *ucli.IntFlag, *ucli.Int64Flag, *ucli.Float64Flag, *ucli.DurationFlag:
+				t.Errorf("spell %s: flag %v still recomputes its names", cmd.Name, f.Names())
+			case *namedString:
+				if want := ucli.FlagNames(f.Name, f.Aliases); !slices.Equal(f.Names(), want) {
+					t.Errorf("spell %s: names %v, want %v", cmd.Name, f.Names(), want)
+				}
+			}
+		}
+		for _, sub := range cmd.Subcommands {
+			walk(sub)
+		}
+	}
+	for _, cmd := range app.Commands {
+		walk(cmd)
+	}
+}
