@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spell-go/spell/eval"
@@ -435,15 +436,30 @@ func (o *opening) chooseTransport() error {
 	} else if o.transport == "" {
 		o.transport = provider.ToolCall
 	}
+	if o.spec == "" {
+		// Only a model reads the system prompt: a run without one (spell
+		// run -e, a program that calls no model) does not compose it, and
+		// builds the texts only if a worker's prompt is composed.
+		if err := prompt.CheckOverrides(o.dirs.User, o.dirs.Project); err != nil {
+			return configErr("%v", err)
+		}
+		texts := sync.OnceValue(func() prompt.Texts {
+			t, err := prompt.LoadTexts(o.dirs.User, o.dirs.Project)
+			if err != nil { // an override changed since the check
+				t = prompt.Embedded()
+			}
+			return t
+		})
+		o.compose = func(p *profile.Profile) string {
+			return texts().Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
+		}
+		return nil
+	}
 	texts, err := prompt.LoadTexts(o.dirs.User, o.dirs.Project)
 	if err != nil {
 		return configErr("%v", err)
 	}
-	if o.spec != "" {
-		// Only a model reads the system prompt: a run without one (spell
-		// run -e, a program that calls no model) does not compose it.
-		o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
-	}
+	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
 	o.compose = func(p *profile.Profile) string {
 		return texts.Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
 	}

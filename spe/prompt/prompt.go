@@ -111,6 +111,23 @@ func (t *Texts) set(file, text, source string) {
 // but cannot be read, or is empty, is an error.
 func LoadTexts(userDir, projectDir string) (Texts, error) {
 	t := Embedded()
+	err := overrides(userDir, projectDir, t.set)
+	if err != nil {
+		return Texts{}, err
+	}
+	return t, nil
+}
+
+// CheckOverrides reports the error LoadTexts would return, without
+// building the texts: a run that composes no system prompt at start
+// (no model) still fails on a bad override but defers the texts.
+func CheckOverrides(userDir, projectDir string) error {
+	return overrides(userDir, projectDir, func(string, string, string) {})
+}
+
+// overrides calls set(file, text, path) for each prompts/<file> override
+// of the user, then of the project directory.
+func overrides(userDir, projectDir string, set func(file, text, source string)) error {
 	for _, dir := range []string{userDir, projectDir} {
 		if dir == "" {
 			continue
@@ -122,15 +139,15 @@ func LoadTexts(userDir, projectDir string) (Texts, error) {
 				continue
 			}
 			if err != nil {
-				return Texts{}, fmt.Errorf("system prompt override: %w", err)
+				return fmt.Errorf("system prompt override: %w", err)
 			}
 			if strings.TrimSpace(string(b)) == "" {
-				return Texts{}, fmt.Errorf("system prompt override %s is empty", p)
+				return fmt.Errorf("system prompt override %s is empty", p)
 			}
-			t.set(f, string(b), p)
+			set(f, string(b), p)
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // Base returns the base text of a transport (tc, pf or msg; see

@@ -326,3 +326,23 @@ func TestParseTransport(t *testing.T) {
 		t.Errorf("text is not a system prompt transport")
 	}
 }
+
+// TestCheckOverrides: CheckOverrides fails exactly when LoadTexts does (a
+// run without a model checks the overrides but defers the texts).
+func TestCheckOverrides(t *testing.T) {
+	user, proj := t.TempDir(), t.TempDir()
+	if err := CheckOverrides(user, proj); err != nil {
+		t.Fatalf("no overrides: %v", err)
+	}
+	os.MkdirAll(filepath.Join(proj, "prompts"), 0o755)
+	os.WriteFile(filepath.Join(proj, "prompts", "leaf.txt"), []byte("leaf"), 0o644)
+	if err := CheckOverrides(user, proj); err != nil {
+		t.Fatalf("good override: %v", err)
+	}
+	os.WriteFile(filepath.Join(proj, "prompts", "leaf.txt"), []byte(" \n"), 0o644)
+	_, lerr := LoadTexts(user, proj)
+	cerr := CheckOverrides(user, proj)
+	if lerr == nil || cerr == nil {
+		t.Fatalf("empty override: LoadTexts %v, CheckOverrides %v", lerr, cerr)
+	}
+}
