@@ -478,6 +478,10 @@ func (o *opening) applyLimits() error {
 	if !set["max-consecutive-errors"] && prof.MaxConsecutiveErrors > 0 {
 		o.lim.MaxConsecutiveErrors = prof.MaxConsecutiveErrors
 	}
+	if prof.SuffixGrammar != nil && *prof.SuffixGrammar {
+		// Parsed, not built (runtime.md §8.5, P2): say so, not ignore it.
+		warnf(cfg.Stderr, "agent profile %s: :suffix-grammar? is not supported; calls are made without a grammar", prof.Name)
+	}
 	o.cmc = cfg.ContextMaxChars
 	if !set["context-max-chars"] && prof.ContextMaxChars > 0 {
 		o.cmc = prof.ContextMaxChars
