@@ -77,16 +77,8 @@ func (r *editRecord) add(v value.Value, n int64) {
 // the same list, vector or map (the pass descends into those), or two
 // other values (one step each, returned as they are).
 func sameEdit(a, b value.Value) bool {
-	switch x := a.(type) {
-	case *value.List:
-		y, ok := b.(*value.List)
-		return ok && x == y
-	case *value.Vector:
-		y, ok := b.(*value.Vector)
-		return ok && x == y
-	case *value.Map:
-		y, ok := b.(*value.Map)
-		return ok && x == y
+	if same, coll := sameCollection(a, b); coll {
+		return same
 	}
 	return !isCollection(b)
 }

@@ -310,17 +310,10 @@ func sameForms(a, b *value.List, k int) bool {
 // identical compares a and b with ==, false where that would panic (a
 // value of a type Go cannot compare).
 func identical(a, b value.Value) (same bool) {
-	switch x := a.(type) {
-	case *value.List:
-		y, ok := b.(*value.List)
-		return ok && x == y
-	case *value.Vector:
-		y, ok := b.(*value.Vector)
-		return ok && x == y
-	case *value.Map:
-		y, ok := b.(*value.Map)
-		return ok && x == y
-	case *value.Symbol:
+	if same, coll := sameCollection(a, b); coll {
+		return same
+	}
+	if x, ok := a.(*value.Symbol); ok {
 		y, ok := b.(*value.Symbol)
 		return ok && x == y
 	}
@@ -330,6 +323,23 @@ func identical(a, b value.Value) (same bool) {
 		}
 	}()
 	return a == b
+}
+
+// sameCollection compares a list, vector or map a with b by identity;
+// coll is false when a is none of those.
+func sameCollection(a, b value.Value) (same, coll bool) {
+	switch x := a.(type) {
+	case *value.List:
+		y, ok := b.(*value.List)
+		return ok && x == y, true
+	case *value.Vector:
+		y, ok := b.(*value.Vector)
+		return ok && x == y, true
+	case *value.Map:
+		y, ok := b.(*value.Map)
+		return ok && x == y, true
+	}
+	return false, false
 }
 
 // nodesOf collects the syntax nodes of the values in the first n forms,
