@@ -268,7 +268,7 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, kids []*syntax.Node) 
 	if p == nil || p.name != name || p.snaps.len() == 0 || len(kids) < 3 {
 		return 0
 	}
-	l := sharedPrefix(text, p.text)
+	l := syntax.SharedPrefix(text, p.text)
 	if i := bytes.Index(text[:l], []byte("#(")); i >= 0 {
 		l = i
 	}
@@ -280,19 +280,6 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, kids []*syntax.Node) 
 		return 0
 	}
 	return k
-}
-
-// sharedPrefix returns the length of the longest common prefix of a and b.
-func sharedPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for i+64 <= n && string(a[i:i+64]) == string(b[i:i+64]) {
-		i += 64
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
 }
 
 // sameForms reports whether the first k elements of a and b are the same

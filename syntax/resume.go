@@ -39,7 +39,7 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 	if _, _, _, fenced := StripFence(text); fenced {
 		return nil
 	}
-	d := sharedPrefix(prev.Original, text)
+	d := SharedPrefix(prev.Original, text)
 	// Descend through the lists open at d: keep the kids that end before
 	// d (the byte after each is shared too, so it ends in text as well).
 	var prevPath []*Node
@@ -153,12 +153,19 @@ func linesAfter(prev []int32, src []byte, cut int) []int32 {
 	}
 }
 
-// sharedPrefix is the length of the longest common prefix of a and b.
-func sharedPrefix(a, b []byte) int {
+// SharedPrefix is the length of the longest common prefix of a and b:
+// where a text read before and its new version start to differ
+// (incremental reading, incremental turns, trace deltas). It compares
+// 4 KB and then 8 bytes at a time, since the texts are long and mostly
+// equal.
+func SharedPrefix[T ~string | ~[]byte](a, b T) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+64 <= n && string(a[i:i+64]) == string(b[i:i+64]) {
-		i += 64
+	for i+4096 <= n && string(a[i:i+4096]) == string(b[i:i+4096]) {
+		i += 4096
+	}
+	for i+8 <= n && string(a[i:i+8]) == string(b[i:i+8]) {
+		i += 8
 	}
 	for i < n && a[i] == b[i] {
 		i++

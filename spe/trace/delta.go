@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/spell-go/spell/syntax"
 )
 
 // Linear traces. A turn's program is mostly the previous program of its
@@ -70,7 +72,7 @@ func encodeDeltaCounting(baseTurn int, base, text string, searched *int) (string
 		}
 		body.WriteString(s)
 	}
-	p := sharedPrefix(base, text)
+	p := syntax.SharedPrefix(base, text)
 	if p < minCopy {
 		return "", false
 	}
@@ -110,7 +112,7 @@ func encodeDeltaCounting(baseTurn int, base, text string, searched *int) (string
 			at, q = at-1, q-1 // the match began before the probe
 		}
 		insert(text[pos:at])
-		n := sharedPrefix(base[q:], text[at:])
+		n := syntax.SharedPrefix(base[q:], text[at:])
 		ops = append(ops, deltaOp{q, n})
 		pos, from = at+n, q+n
 	}
@@ -140,24 +142,6 @@ func escapeWhole(text string) string {
 		return text
 	}
 	return fmt.Sprintf("%sbase=0000 ops=i%d\n%s", deltaMagic, len(text), text)
-}
-
-// sharedPrefix is the length of the longest common prefix of a and b.
-// It compares 4 KB chunks first (one vectorised compare each: a turn's
-// program shares hundreds of KB with its base), then 8 bytes, then bytes.
-func sharedPrefix(a, b string) int {
-	n := min(len(a), len(b))
-	i := 0
-	for i+4096 <= n && a[i:i+4096] == b[i:i+4096] {
-		i += 4096
-	}
-	for i+8 <= n && a[i:i+8] == b[i:i+8] {
-		i += 8
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
 }
 
 // ErrBadDelta is a program file whose delta header cannot be applied.
