@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spell-go/spell/bench/cputime"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -53,10 +54,10 @@ func benchVsGo(b *testing.B, src, want string, lim Limits, goFn func() bool) {
 	b.ReportAllocs()
 	var spellNs, goNs, spellCPU, goCPU time.Duration
 	for i := 0; i < b.N; i++ {
-		t0, c0 := time.Now(), processCPU()
+		t0, c0 := time.Now(), cputime.Process()
 		_, res, err := RunProgram(context.Background(), "bench.spl", []byte(src), Options{Limits: lim})
 		spellNs += time.Since(t0)
-		spellCPU += processCPU() - c0
+		spellCPU += cputime.Process() - c0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,10 +65,10 @@ func benchVsGo(b *testing.B, src, want string, lim Limits, goFn func() bool) {
 			b.Fatalf("got %s, want %s", value.PrStr(res.Value), want)
 		}
 		b.StopTimer()
-		t1, c1 := time.Now(), processCPU()
+		t1, c1 := time.Now(), cputime.Process()
 		ok := goFn()
 		goNs += time.Since(t1)
-		goCPU += processCPU() - c1
+		goCPU += cputime.Process() - c1
 		if !ok {
 			b.Fatal("the Go function computed something else")
 		}

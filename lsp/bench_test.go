@@ -10,6 +10,8 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/spell-go/spell/bench/cputime"
 )
 
 // bigProgram returns a wrapper program of about n lines.
@@ -48,7 +50,7 @@ type latencies struct {
 
 func newLatencies(b *testing.B) *latencies {
 	b.ReportAllocs()
-	return &latencies{b: b, lat: make([]time.Duration, 0, 256), cpu0: processCPU()}
+	return &latencies{b: b, lat: make([]time.Duration, 0, 256), cpu0: cputime.Process()}
 }
 
 // time runs one request and records its duration.
@@ -69,7 +71,7 @@ func (l *latencies) report() {
 	l.b.ReportMetric(percentile(l.lat, 95), "p95-ms")
 	l.b.ReportMetric(percentile(l.lat, 100), "max-ms")
 	if n := len(l.lat); n > 0 && l.cpu0 > 0 {
-		l.b.ReportMetric(float64(processCPU()-l.cpu0)/float64(n)/float64(time.Millisecond), "cpu-ms/op")
+		l.b.ReportMetric(float64(cputime.Process()-l.cpu0)/float64(n)/float64(time.Millisecond), "cpu-ms/op")
 	}
 }
 
@@ -229,10 +231,10 @@ func BenchmarkLSP10kSemanticTokensDelta(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.waitDiags(benchURI, version)
-		c0, t0 := processCPU(), time.Now()
+		c0, t0 := cputime.Process(), time.Now()
 		res, err := s.server.SemanticTokensFullDelta(s.ctx, &protocol.SemanticTokensDeltaParams{TextDocument: docID(benchURI), PreviousResultID: prev})
 		lat = append(lat, time.Since(t0))
-		cpu += processCPU() - c0
+		cpu += cputime.Process() - c0
 		d, ok := res.(*protocol.SemanticTokensDelta)
 		if err != nil || !ok || d.ResultID == nil {
 			b.Fatalf("delta: %v %T", err, res)

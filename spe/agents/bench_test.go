@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math/rand"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/spell-go/spell/bench/cputime"
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -17,25 +17,16 @@ import (
 // process's CPU time (user + system, GC included) per operation, which a
 // loaded machine inflates far less than wall time.
 
-// cpuNow is the process's CPU time so far.
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // cpuMeter reports cpu-ns per unit at the end of a benchmark.
 type cpuMeter struct {
 	b     *testing.B
 	start time.Duration
 }
 
-func meterCPU(b *testing.B) *cpuMeter { return &cpuMeter{b, cpuNow()} }
+func meterCPU(b *testing.B) *cpuMeter { return &cpuMeter{b, cputime.Process()} }
 
 func (m *cpuMeter) report(units int, name string) {
-	m.b.ReportMetric(float64((cpuNow()-m.start).Nanoseconds())/float64(units), name)
+	m.b.ReportMetric(float64((cputime.Process()-m.start).Nanoseconds())/float64(units), name)
 }
 
 func benchCoord(b *testing.B, n int) (*Coordinator, []Handle, []Token) {
@@ -153,7 +144,7 @@ func BenchmarkManyAgents(b *testing.B) {
 		c, hs, _ := benchCoord(b, agents)
 		rng := rand.New(rand.NewSource(1))
 		b.StartTimer()
-		cpu0 := cpuNow()
+		cpu0 := cputime.Process()
 		for m := 0; m < messages; m++ {
 			src, dst := hs[rng.Intn(agents)], hs[rng.Intn(agents)]
 			e, err := c.Ask(src, []Handle{dst}, int64(m), true)
@@ -168,7 +159,7 @@ func BenchmarkManyAgents(b *testing.B) {
 			_ = e
 			c.Drain(src, KindWait)
 		}
-		cpu += cpuNow() - cpu0
+		cpu += cputime.Process() - cpu0
 		b.StopTimer()
 		if c.view().edges.Len() != 0 {
 			b.Fatal("edges left")

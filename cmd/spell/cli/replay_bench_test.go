@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spell-go/spell/bench/cputime"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/spe/provider/builtin"
@@ -95,7 +96,7 @@ func benchReplay(b *testing.B, turns int) {
 	w := turns / 10
 	clock := turnClock{at: []int{1, 1 + w, turns - w, turns}}
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", i))
 		probe.reset()
@@ -114,7 +115,7 @@ func benchReplay(b *testing.B, turns int) {
 	}
 	b.ReportMetric(float64(traceBytes), "trace-bytes")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*turns), "ns/turn")
-	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N*turns), "cpu-ns/turn")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N*turns), "cpu-ns/turn")
 	if first, last, ok := clock.windows(w); ok {
 		b.ReportMetric(float64(first.wall.Nanoseconds()), "first-ns/turn")
 		b.ReportMetric(float64(last.wall.Nanoseconds()), "last-ns/turn")
@@ -168,7 +169,7 @@ func (c *turnClock) progress(pending bool, info spe.ProgressInfo) {
 	}
 	for i, t := range c.at {
 		if info.Turn == t {
-			c.wall[i], c.cpu[i] = time.Now(), processCPU()
+			c.wall[i], c.cpu[i] = time.Now(), cputime.Process()
 		}
 	}
 }
@@ -279,7 +280,7 @@ func benchTurnOverhead(b *testing.B, size int) {
 		}
 		if pending && info.Turn == 2 {
 			firstTurn = time.Since(first)
-			cpu = processCPU()
+			cpu = cputime.Process()
 			b.StartTimer()
 		}
 	})
@@ -287,7 +288,7 @@ func benchTurnOverhead(b *testing.B, size int) {
 	if err != nil || value.PrStr(v) != ":done" {
 		b.Fatalf("value %v, error %v", v, err)
 	}
-	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/turn")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N)/1e6, "cpu-ms/turn")
 	b.ReportMetric(float64(firstTurn.Microseconds())/1e3, "first-turn-ms")
 }
 
