@@ -147,24 +147,9 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	cfg, err = runConfig(c, task, name, text)
 	if err != nil {
-		return cfg, usageError("spell run", "--max-memory: %v", err)
-	}
-	if c.Int64("max-steps") <= 0 || c.Int("max-nesting") <= 0 || c.Int("max-consecutive-errors") <= 0 || c.Int("max-edges") <= 0 {
-		return cfg, usageError("spell run", "--max-steps, --max-nesting, --max-consecutive-errors and --max-edges must be positive")
-	}
-	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
-		if c.Int(f) < 0 {
-			return cfg, usageError("spell run", "--%s must not be negative", f)
-		}
-	}
-	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
-		return cfg, usageError("spell run", "limits must not be negative")
-	}
-	limitsSet := map[string]bool{}
-	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
-		limitsSet[f] = c.IsSet(f)
+		return cfg, err
 	}
 	model := c.String("model")
 	if rest, ok := strings.CutPrefix(model, "replay:"); ok && rest != "" && !filepath.IsAbs(rest) {
@@ -180,26 +165,14 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 			agent = abs
 		}
 	}
-	cwd, _ := os.Getwd()
 	root := c.String("root")
 	if root == "" {
-		root = cwd
+		root = cfg.Cwd
 	} else if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
-	cfg = spe.Config{
-		Task: task, ProgramName: name, Program: text,
-		Model: model, Test: c.Bool("test"), Agent: agent, BaseURL: c.String("base-url"), Transport: c.String("transport"),
-		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
-			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
-		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
-		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
-		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
-		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
-		Root: root, AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"),
-		TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"),
-		Strict: c.Bool("strict"), Version: Version, Argv: argsOf(c), Cwd: cwd,
-	}
+	// The worker runs it elsewhere: it reads files by absolute names.
+	cfg.Model, cfg.Agent, cfg.Root, cfg.Argv = model, agent, root, argsOf(c)
 	return cfg, nil
 }
 

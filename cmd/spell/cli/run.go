@@ -223,39 +223,10 @@ func runRun(c *ucli.Context) error {
 	} else if task, name, text, err = runInput(c, limit); err != nil {
 		return err
 	}
-	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	cfg, err := runConfig(c, task, name, text)
 	if err != nil {
-		return usageError("spell run", "--max-memory: %v", err)
+		return err
 	}
-	if c.Int64("max-steps") <= 0 {
-		return usageError("spell run", "--max-steps must be positive")
-	}
-	if c.Int("max-nesting") <= 0 {
-		return usageError("spell run", "--max-nesting must be positive")
-	}
-	if c.IsSet("context-max-chars") && c.Int("context-max-chars") < 128 {
-		return usageError("spell run", "--context-max-chars must be at least 128")
-	}
-	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
-		if c.Int(f) < 0 {
-			return usageError("spell run", "--%s must not be negative", f)
-		}
-	}
-	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
-		return usageError("spell run", "limits must not be negative")
-	}
-	if c.Int("max-consecutive-errors") <= 0 {
-		return usageError("spell run", "--max-consecutive-errors must be positive")
-	}
-	if c.Int("max-edges") <= 0 {
-		return usageError("spell run", "--max-edges must be positive")
-	}
-	switch c.String("transport") {
-	case "", "tc", "pf", "msg":
-	default:
-		return usageError("spell run", "--transport must be tc, pf or msg")
-	}
-
 	var lines *syntax.LineTable
 	var rr *syntax.Completion
 	if task == "" && !c.IsSet("resume") {
@@ -265,37 +236,20 @@ func runRun(c *ucli.Context) error {
 		}
 	}
 
-	limitsSet := map[string]bool{}
-	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
-		limitsSet[f] = c.IsSet(f)
-	}
 	var verbose io.Writer
 	if c.Bool("verbose") {
 		verbose = stderr
 	}
-	cwd, _ := os.Getwd()
 	var status *statusLine
 	if verbose == nil {
 		status = newStatusLine(stderr)
 	}
-	cfg := spe.Config{
-		Task: task, ProgramName: name, Program: text,
-		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
-		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
-			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
-		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
-		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
-		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
-		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
-		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
-		Strict: c.Bool("strict"), Verbose: verbose, Version: Version, Argv: os.Args, Cwd: cwd,
-		Stdin: c.App.Reader, Stderr: stderr,
-	}
+	cfg.Verbose, cfg.Stdin, cfg.Stderr = verbose, c.App.Reader, stderr
 	if status != nil {
 		cfg.Progress = status.update
 	}
 	cfg.Providers = providers()
-	if maxMemory > 0 {
+	if maxMemory := cfg.EvalLimits.MaxMemory; maxMemory > 0 {
 		// The Go runtime collects harder as the heap nears the budget;
 		// the evaluator's checks turn "over it" into a Spell error.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(maxMemory))
@@ -324,6 +278,62 @@ func runRun(c *ucli.Context) error {
 		return silentExit(sig.status())
 	}
 	return reportResult(c, stdout, v, runErr, &st, sess)
+}
+
+// runConfig checks spell run's limit and model flags and reads them, with
+// the task or program, into a run's configuration: one reading for a
+// local run and for EngineConfig, so both refuse the same flags.
+func runConfig(c *ucli.Context, task, name string, text []byte) (spe.Config, error) {
+	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	if err != nil {
+		return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
+	}
+	if c.Int64("max-steps") <= 0 {
+		return spe.Config{}, usageError("spell run", "--max-steps must be positive")
+	}
+	if c.Int("max-nesting") <= 0 {
+		return spe.Config{}, usageError("spell run", "--max-nesting must be positive")
+	}
+	if c.IsSet("context-max-chars") && c.Int("context-max-chars") < 128 {
+		return spe.Config{}, usageError("spell run", "--context-max-chars must be at least 128")
+	}
+	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
+		if c.Int(f) < 0 {
+			return spe.Config{}, usageError("spell run", "--%s must not be negative", f)
+		}
+	}
+	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
+		return spe.Config{}, usageError("spell run", "limits must not be negative")
+	}
+	if c.Int("max-consecutive-errors") <= 0 {
+		return spe.Config{}, usageError("spell run", "--max-consecutive-errors must be positive")
+	}
+	if c.Int("max-edges") <= 0 {
+		return spe.Config{}, usageError("spell run", "--max-edges must be positive")
+	}
+	switch c.String("transport") {
+	case "", "tc", "pf", "msg":
+	default:
+		return spe.Config{}, usageError("spell run", "--transport must be tc, pf or msg")
+	}
+
+	limitsSet := map[string]bool{}
+	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
+		limitsSet[f] = c.IsSet(f)
+	}
+	cwd, _ := os.Getwd()
+	return spe.Config{
+		Task: task, ProgramName: name, Program: text,
+		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
+		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
+			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
+		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
+		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
+		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
+		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
+		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
+		Strict: c.Bool("strict"), Version: Version, Argv: os.Args, Cwd: cwd,
+	}, nil
 }
 
 // unpricedWarning follows a run that called a model without a price.

@@ -52,6 +52,10 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		append([]string{"--stats", "--strict"}, recovery...),
 		append([]string{"--json", "--no-trace"}, recovery...),
 		append([]string{"--stats", "--no-trace", "--max-consecutive-errors", "1"}, recovery...),
+		// Flags both refuse, with the same message (one check: runConfig).
+		{"--context-max-chars", "10", "pure.spl"},
+		{"--transport", "xx", "pure.spl"},
+		{"--max-steps", "0", "pure.spl"},
 	} {
 		lout, lerr, lcode := e.spell(dir, nil, append([]string{"run"}, args...)...)
 		tout, terr, tcode := e.spell(dir, nil, append([]string{"run", "--engine", "temporal"}, args...)...)
