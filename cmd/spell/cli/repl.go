@@ -32,8 +32,10 @@ func replCommand() *ucli.Command {
 value in readable form. Definitions persist from one input to the next. A
 form may span several lines: input is read until every form is closed.
 
-Errors print on stderr as "error: MESSAGE", then the Spell call trace and a
-did-you-mean hint when there is one; the session goes on. Ctrl-C during a
+Syntax errors print on stderr as "<repl>:LINE:COL: error: MESSAGE", lines
+counted within the input (a form spanning several lines is one input);
+other errors as "error: MESSAGE", then the Spell call trace and a
+did-you-mean hint when there is one. The session goes on. Ctrl-C during a
 long evaluation cancels it and returns to the prompt.
 
 The environment is the pipeline's: eval is bound, and (eval '(...)) runs
@@ -315,19 +317,31 @@ func replIncomplete(text string) bool {
 }
 
 // evalText parses one complete input and evaluates its forms in order,
-// printing each value. A syntax error rejects the whole input.
+// printing each value. A syntax error rejects the whole input; it is
+// reported as <repl>:LINE:COL: error: MESSAGE, lines counted within the
+// input.
 func (r *replRun) evalText(text string) {
 	f := syntax.Parse(replSource, []byte(text))
 	if len(f.Errors) > 0 {
 		for _, e := range f.Errors {
-			fmt.Fprintf(r.stderr, "error: %s\n", e.Msg)
+			r.syntaxError(f, int(e.Off), e.Msg)
+		}
+		if f.Truncated {
+			fmt.Fprintf(r.stderr, "%s: too many syntax errors; only the first %d are shown\n", replSource, len(f.Errors))
 		}
 		return
 	}
 	for _, n := range f.Forms {
 		form, spans, err := eval.Lower(f, n)
 		if err != nil {
-			r.printError(err)
+			// A reader error found while lowering (an invalid token): a
+			// syntax error of this input too.
+			var e *eval.Error
+			if errors.As(err, &e) && e.Span != nil {
+				r.syntaxError(f, int(e.Span.Start), e.Msg)
+			} else {
+				r.printError(err)
+			}
 			return
 		}
 		r.interp.Spans = spans
@@ -338,6 +352,17 @@ func (r *replRun) evalText(text string) {
 		}
 		fmt.Fprintln(r.stdout, value.PrStr(v))
 	}
+}
+
+// syntaxError prints a syntax error of the input in f at offset off. The
+// newline that ends every input line is the REPL's, not the user's: an
+// error at the very end (a form left open) is placed after the last
+// character typed rather than on a line that was never shown.
+func (r *replRun) syntaxError(f *syntax.File, off int, msg string) {
+	if n := len(f.Src); off >= n && n > 0 && f.Src[n-1] == '\n' {
+		off = n - 1
+	}
+	fmt.Fprintf(r.stderr, "%s:%s: error: %s\n", replSource, f.Position(int32(off)), msg)
 }
 
 // evalForm evaluates one form in the session environment. Ctrl-C cancels
