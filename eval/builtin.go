@@ -135,11 +135,19 @@ func LookupBuiltin(name string) (*Builtin, bool) {
 // poll it while writing very large values).
 func (c *Call) cancelled() bool { return c.In.ctx.Err() != nil }
 
-// writeStrPoll is value.WriteStr for collections with cancellation polling.
-func writeStrPoll(b *strings.Builder, v value.Value, poll func() bool) bool {
+// writePr writes the readable form of v for str and pr-str: printing stops
+// at cancellation or once the text is past the output limit (the caller's
+// CheckBytes then fails), so a value with shared structure costs work in
+// proportion to the limit, not to its printed size.
+func (c *Call) writePr(b *strings.Builder, v value.Value) bool {
+	return value.WritePrLimit(b, v, c.In.limits.MaxBytes, c.cancelled)
+}
+
+// writeStr is value.WriteStr with the bounds of writePr for collections.
+func (c *Call) writeStr(b *strings.Builder, v value.Value) bool {
 	switch v.(type) {
 	case *value.List, *value.Vector, *value.Map, *value.Set, *value.SortedMap, *value.SortedSet, *value.SpellFn:
-		return value.WritePrPoll(b, v, poll)
+		return c.writePr(b, v)
 	}
 	value.WriteStr(b, v)
 	return true

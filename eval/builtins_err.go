@@ -5,6 +5,8 @@ package eval
 // the accessors also read the {:message … :expr …} maps a catch binds.
 
 import (
+	"strings"
+
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -18,7 +20,11 @@ func init() {
 		v := args[0]
 		msg, ok := v.(string)
 		if !ok {
-			msg = value.PrStr(v)
+			// pr-str of the value, cut with "..." past the output limit
+			// (a value with shared structure would print without end).
+			var b strings.Builder
+			c.writePr(&b, v)
+			msg = b.String()
 		}
 		return nil, &Error{Msg: msg, Thrown: v, HasThrown: true}
 	})

@@ -408,7 +408,7 @@ func coComparatorResult(c *Call, f, a, b, r value.Value) (int, error) {
 
 func coSortedMapOf(cmp value.Comparator, kvs []value.Value) (value.Value, error) {
 	if len(kvs)%2 != 0 {
-		return nil, Errorf("No value supplied for key: %s", value.PrStr(kvs[len(kvs)-1]))
+		return nil, Errorf("No value supplied for key: %s", shown(kvs[len(kvs)-1]))
 	}
 	m := value.NewSortedMap(cmp)
 	var err error

@@ -94,14 +94,14 @@ func init() {
 	register("numerator", func(c *Call, args []value.Value) (value.Value, error) {
 		r, ok := args[0].(*big.Rat)
 		if !ok {
-			return nil, Errorf("numerator expects a ratio, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+			return nil, Errorf("numerator expects a ratio, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 		}
 		return scIntResult(new(big.Int).Set(r.Num())), nil
 	})
 	register("denominator", func(c *Call, args []value.Value) (value.Value, error) {
 		r, ok := args[0].(*big.Rat)
 		if !ok {
-			return nil, Errorf("denominator expects a ratio, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+			return nil, Errorf("denominator expects a ratio, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 		}
 		return scIntResult(new(big.Int).Set(r.Denom())), nil
 	})
@@ -129,7 +129,7 @@ func init() {
 
 // scNotNumber is the error for a non-numeric operand.
 func scNotNumber(v value.Value) error {
-	return Errorf("Cannot cast %s to number: %s", value.TypeName(v), value.PrStr(v))
+	return Errorf("Cannot cast %s to number: %s", value.TypeName(v), shown(v))
 }
 
 // scFold folds a variadic operation from an identity element; a single
@@ -409,11 +409,11 @@ func scToBigDec(v value.Value) (value.Value, error) {
 		}
 		d, ok := value.ParseBigDec(x)
 		if !ok {
-			return nil, Errorf("Character array is missing \"exponent\" mark 'e' or 'E'. Invalid bigdec: %s", value.PrStr(x))
+			return nil, Errorf("Character array is missing \"exponent\" mark 'e' or 'E'. Invalid bigdec: %s", shown(x))
 		}
 		return d, nil
 	}
-	return nil, Errorf("Cannot convert %s to bigdec: %s", value.TypeName(v), value.PrStr(v))
+	return nil, Errorf("Cannot convert %s to bigdec: %s", value.TypeName(v), shown(v))
 }
 
 // scIntResult demotes a bigint that fits into a long (for results that are
@@ -463,9 +463,9 @@ func scToBigInt(v value.Value) (value.Value, error) {
 				return b, nil
 			}
 		}
-		return nil, Errorf("For input string: %s", value.PrStr(x))
+		return nil, Errorf("For input string: %s", shown(x))
 	}
-	return nil, Errorf("Cannot convert %s to bigint: %s", value.TypeName(v), value.PrStr(v))
+	return nil, Errorf("Cannot convert %s to bigint: %s", value.TypeName(v), shown(v))
 }
 
 // scRationalize is Numbers.rationalize: floats go through their decimal
@@ -509,13 +509,13 @@ func scParseNumber(v value.Value) (value.Value, error) {
 	if strings.Contains(m, ".") {
 		f, err := strconv.ParseFloat(m, 64)
 		if err != nil {
-			return nil, Errorf("For input string: %s", value.PrStr(m))
+			return nil, Errorf("For input string: %s", shown(m))
 		}
 		return f, nil
 	}
 	n, err := strconv.ParseInt(m, 10, 64)
 	if err != nil {
-		return nil, Errorf("For input string: %s", value.PrStr(m))
+		return nil, Errorf("For input string: %s", shown(m))
 	}
 	return n, nil
 }
@@ -527,7 +527,7 @@ func scParity(v value.Value, odd bool) (value.Value, error) {
 	case *big.Int:
 		return (x.Bit(0) == 1) == odd, nil
 	}
-	return nil, Errorf("Argument must be an integer: %s", value.PrStr(v))
+	return nil, Errorf("Argument must be an integer: %s", shown(v))
 }
 
 // scBitArg converts a bitwise operand: longs, and bigints within range.
@@ -535,7 +535,7 @@ func scBitArg(v value.Value) (int64, error) {
 	if n, ok := value.ToInt64(v); ok {
 		return n, nil
 	}
-	return 0, Errorf("bit operation not supported for %s: %s", value.TypeName(v), value.PrStr(v))
+	return 0, Errorf("bit operation not supported for %s: %s", value.TypeName(v), shown(v))
 }
 
 func scBitFold(op func(a, b int64) int64) BuiltinFunc {

@@ -24,7 +24,7 @@ func init() {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			if !value.WritePrPoll(&b, a, c.cancelled) {
+			if !c.writePr(&b, a) {
 				if err := c.In.ctxError(); err != nil {
 					return nil, err
 				}
@@ -38,7 +38,7 @@ func init() {
 	register("subs", func(c *Call, args []value.Value) (value.Value, error) {
 		s, ok := args[0].(string)
 		if !ok {
-			return nil, Errorf("subs expects a string, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+			return nil, Errorf("subs expects a string, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 		}
 		start, err := scIndexArg(args[1])
 		if err != nil {
@@ -89,14 +89,14 @@ func init() {
 	register("format", func(c *Call, args []value.Value) (value.Value, error) {
 		f, ok := args[0].(string)
 		if !ok {
-			return nil, Errorf("format expects a format string, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+			return nil, Errorf("format expects a format string, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 		}
 		return scFormat(c, f, args[1:])
 	})
 	register("parse-boolean", func(c *Call, args []value.Value) (value.Value, error) {
 		s, ok := args[0].(string)
 		if !ok {
-			return nil, Errorf("Expected string, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+			return nil, Errorf("Expected string, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 		}
 		switch s {
 		case "true":
@@ -127,7 +127,7 @@ func scStr(c *Call, args []value.Value) (value.Value, error) {
 			b.WriteString(s)
 			continue
 		}
-		if !writeStrPoll(&b, a, c.cancelled) {
+		if !c.writeStr(&b, a) {
 			if err := c.In.ctxError(); err != nil {
 				return nil, err
 			}
@@ -142,7 +142,7 @@ func scStr(c *Call, args []value.Value) (value.Value, error) {
 // scIndexArg reads an index argument (any number, truncated).
 func scIndexArg(v value.Value) (int, error) {
 	if _, ok := v.(value.Char); ok || !value.IsNumber(v) {
-		return 0, Errorf("expected an integer index, got %s: %s", value.TypeName(v), value.PrStr(v))
+		return 0, Errorf("expected an integer index, got %s: %s", value.TypeName(v), shown(v))
 	}
 	n, err := scToLong(v)
 	if err != nil {
@@ -201,7 +201,7 @@ func scRegex(p value.Value, anchored bool) (*regexp.Regexp, error) {
 	case string:
 		pattern = x
 	default:
-		return nil, Errorf("expected a regex or a string pattern, got %s: %s", value.TypeName(p), value.PrStr(p))
+		return nil, Errorf("expected a regex or a string pattern, got %s: %s", value.TypeName(p), shown(p))
 	}
 	key := pattern
 	if anchored {
@@ -219,7 +219,7 @@ func scRegexArgs(args []value.Value, anchored bool) (*regexp.Regexp, string, err
 	}
 	s, ok := args[1].(string)
 	if !ok {
-		return nil, "", Errorf("expected a string to match, got %s: %s", value.TypeName(args[1]), value.PrStr(args[1]))
+		return nil, "", Errorf("expected a string to match, got %s: %s", value.TypeName(args[1]), shown(args[1]))
 	}
 	return re, s, nil
 }
@@ -414,7 +414,7 @@ func scUpper(sp *scFmtSpec, s string) string {
 }
 
 func scFmtMismatch(sp *scFmtSpec, v value.Value) error {
-	return Errorf("%s cannot format %s %s", sp.text, scKindName(v), value.PrStr(v))
+	return Errorf("%s cannot format %s %s", sp.text, scKindName(v), shown(v))
 }
 
 func scFormatOne(sp *scFmtSpec, v value.Value) (string, error) {

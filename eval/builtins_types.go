@@ -83,7 +83,7 @@ func init() {
 		case *value.Symbol:
 			return x.Name, nil
 		}
-		return nil, Errorf("Doesn't support name: %s", value.PrStr(args[0]))
+		return nil, Errorf("Doesn't support name: %s", shown(args[0]))
 	})
 	register("namespace", func(c *Call, args []value.Value) (value.Value, error) {
 		var ns string
@@ -93,7 +93,7 @@ func init() {
 		case *value.Symbol:
 			ns = x.NS
 		default:
-			return nil, Errorf("Doesn't support namespace: %s", value.PrStr(args[0]))
+			return nil, Errorf("Doesn't support namespace: %s", shown(args[0]))
 		}
 		if ns == "" {
 			return nil, nil
@@ -110,7 +110,7 @@ func init() {
 			case string:
 				return value.Sym(x), nil
 			}
-			return nil, Errorf("no conversion to symbol: %s", value.PrStr(args[0]))
+			return nil, Errorf("no conversion to symbol: %s", shown(args[0]))
 		}
 		ns, err := scNamePart(args[0], true)
 		if err != nil {
@@ -203,7 +203,7 @@ func scNamePart(v value.Value, nsPart bool) (string, error) {
 			return "", nil
 		}
 	}
-	return "", Errorf("expected a string, got %s: %s", value.TypeName(v), value.PrStr(v))
+	return "", Errorf("expected a string, got %s: %s", value.TypeName(v), shown(v))
 }
 
 // scIsColl is coll?: lists, seqs, vectors, maps (Spell-function, macro,

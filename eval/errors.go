@@ -59,6 +59,12 @@ var (
 // `Function call failed: <head>: <message>`.
 func Errorf(format string, args ...any) error { return errors.New(fmt.Sprintf(format, args...)) }
 
+// shown is the readable form of v for a builtin's failure message, cut
+// after value.MessageValueMax bytes with "...". A value with shared
+// structure can denote text far larger than memory; shown whole, its
+// message took the printer's full 64 MiB and a second to build.
+func shown(v value.Value) string { return value.PrStrMax(v, value.MessageValueMax) }
+
 // DataError is a builtin failure carrying a data map (printed after the
 // message: `Function call failed: f: not found {:key "hi"}`).
 type DataError struct {

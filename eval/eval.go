@@ -474,9 +474,9 @@ func (in *Interp) apply(f value.Value, args []value.Value, env *Env, form *value
 		}
 		return v, nil
 	}
-	what := value.PrStr(f)
+	what := value.PrStrMax(f, 64)
 	if len(what) > 60 {
-		what = what[:60] + "…"
+		what = strings.ToValidUTF8(what[:60], "") + "…"
 	}
 	return nil, in.callFailed(form, fmt.Sprintf("%s cannot be called as a function (a %s)", what, value.TypeName(f)))
 }
@@ -508,7 +508,7 @@ func headText(form *value.List, fallback string) string {
 	if form == nil || form.Count() == 0 {
 		return fallback
 	}
-	return value.PrStr(form.First())
+	return shown(form.First())
 }
 
 func (in *Interp) callFailed(form *value.List, msg string) error {
@@ -557,7 +557,7 @@ func (in *Interp) callBuiltinAt(b *Builtin, args []value.Value, env *Env, fr *fr
 	msg := err.Error()
 	if de, ok := err.(*DataError); ok && de.Data != nil {
 		if m, ok := de.Data.(*value.Map); !ok || m.Count() > 0 {
-			msg += " " + value.PrStr(de.Data)
+			msg += " " + shown(de.Data)
 		}
 	}
 	return nil, &Error{Msg: "Function call failed: " + headText(form, b.Name) + ": " + msg, Cause: err}

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,17 +18,20 @@ var fuzzRegressions = []string{
 	// edit-reopen walked a shared-structure form (2^40 nodes as a tree)
 	// without charging steps: unbounded and not cancellable.
 	"(edit-reopen (reduce (fn [a _] (list a a)) 1 (range 40)))",
-}
-
-// fuzzOpenBugs are fuzzer findings in code this test may not fix (the
-// value printer and value.SourceForm); see TestFuzzOpenBugs.
-var fuzzOpenBugs = []string{
+	// Printing values with shared structure (2^40 leaves): the printers
+	// stop at the output limit (str, pr-str: Output limit exceeded), the
+	// snapshot printer at its character limit (serialize), and the printed
+	// program value at value.MaxPrintBytes, ending in "..." (see
+	// TestSharedStructureBounded).
 	"(str (reduce (fn [a _] [a a]) [] (range 40)))",
 	"(pr-str (reduce (fn [a _] [a a]) [] (range 40)))",
 	"(serialize (reduce (fn [a _] [a a]) [] (range 40)))",
 	"(quine completion (eval (do (def x (reduce (fn [a _] [a a]) [] (range 40))) (persist x) '(edit-reopen completion))))",
-	// The program value itself is printed by spell run and by this test.
 	"(reduce (fn [a _] [a a]) [] (range 40))",
+	// A builtin's failure message showed such a value whole: 64 MiB of
+	// message, printed on stderr.
+	"(subs (reduce (fn [a _] [a a]) [] (range 40)) 1)",
+	"(inc (reduce (fn [a _] [a a]) [] (range 40)))",
 }
 
 // fuzzAdversarial are extra seeds aimed at limits and odd shapes.
@@ -137,11 +141,43 @@ func checkFuzzProgram(t *testing.T, src string) {
 	}
 }
 
-// TestFuzzOpenBugs replays the findings about values with heavily shared
-// structure (printing and value forms are bounded).
-func TestFuzzOpenBugs(t *testing.T) {
-	for _, src := range fuzzOpenBugs {
-		checkFuzzProgram(t, src)
+// TestSharedStructureBounded: printing a value with shared structure (2^40
+// leaves) costs work in proportion to the limits, not to its printed size:
+// str and pr-str fail with the output limit at about the limit, and a
+// builtin's failure message shows the value cut short.
+func TestSharedStructureBounded(t *testing.T) {
+	const big = "(reduce (fn [a _] [a a]) [] (range 40))"
+	lim := Limits{MaxSteps: 100000, MaxBytes: 1 << 16}
+	for _, tc := range []struct {
+		src, msg string
+		max      int
+	}{
+		{"(str " + big + ")", "Output limit exceeded: string of ", 4000},
+		{"(pr-str " + big + ")", "Output limit exceeded: string of ", 4000},
+		{"(str \"x\" " + big + ")", "Output limit exceeded: string of ", 4000},
+		{"(subs " + big + " 1)", "Function call failed: subs: subs expects a string, got vector: [[[[", 4000},
+		{"(inc " + big + ")", "Function call failed: inc: Cannot cast vector to number: [[[[", 4000},
+		// The message of a thrown value is its pr-str, cut with "..." at
+		// the output limit.
+		{"(throw " + big + ")", "[[[[", 2 << 16},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard
+		_, _, err := RunProgram(ctx, "<big>", []byte(tc.src), Options{Limits: lim})
+		cancel()
+		var e *Error
+		if !errors.As(err, &e) || !strings.HasPrefix(e.Msg, tc.msg) {
+			t.Errorf("%s: err = %.300v, want %q…", tc.src, err, tc.msg)
+			continue
+		}
+		if len(e.Msg) > tc.max {
+			t.Errorf("%s: a message of %d bytes", tc.src, len(e.Msg))
+		}
+		if strings.HasPrefix(tc.msg, "Output") {
+			var n, limit int
+			if _, err := fmt.Sscanf(e.Msg, "Output limit exceeded: string of %d bytes (limit %d)", &n, &limit); err != nil || limit != 1<<16 || n > 2<<16 {
+				t.Errorf("%s: %s: want a string just over the limit of %d bytes", tc.src, e.Msg, 1<<16)
+			}
+		}
 	}
 }
 

@@ -55,7 +55,7 @@ func init() {
 			}
 			return true, nil
 		}
-		return nil, Errorf("blank? expects a string or nil, got %s: %s", value.TypeName(args[0]), value.PrStr(args[0]))
+		return nil, Errorf("blank? expects a string or nil, got %s: %s", value.TypeName(args[0]), shown(args[0]))
 	})
 	register("strings/trim", func(c *Call, args []value.Value) (value.Value, error) {
 		return strings.TrimFunc(value.Str(args[0]), scIsWhitespace), nil

@@ -18,7 +18,7 @@ func OptionMap(v value.Value, allowed ...string) (map[string]value.Value, error)
 	}
 	m, ok := v.(*value.Map)
 	if !ok {
-		return nil, fmt.Errorf("options must be a map, got %s: %s", value.TypeName(v), value.PrStr(v))
+		return nil, fmt.Errorf("options must be a map, got %s: %s", value.TypeName(v), shown(v))
 	}
 	out := make(map[string]value.Value, m.Count())
 	var bad []string

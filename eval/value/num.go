@@ -132,7 +132,7 @@ func numCat(v Value) int {
 
 // NotNumberError is returned when an arithmetic operand is not a number.
 func notNumber(v Value) error {
-	return errors.New("Cannot cast " + TypeName(v) + " to number: " + PrStr(v))
+	return errors.New("Cannot cast " + TypeName(v) + " to number: " + PrStrMax(v, MessageValueMax))
 }
 
 // IsNumber reports whether v is a Spell number.
@@ -237,7 +237,7 @@ func TruncToInt64(v Value) (int64, error) {
 	case float64, float32:
 		f, _ := ToFloat64(x)
 		if f != f || f >= 9.223372036854775807e18 || f < -9.223372036854775808e18 {
-			return 0, errors.New("Value out of range for long: " + PrStr(v))
+			return 0, errors.New("Value out of range for long: " + PrStrMax(v, MessageValueMax))
 		}
 		return int64(f), nil
 	case *big.Int:
@@ -264,7 +264,7 @@ func TruncToInt64(v Value) (int64, error) {
 	default:
 		return 0, notNumber(v)
 	}
-	return 0, errors.New("Value out of range for long: " + PrStr(v))
+	return 0, errors.New("Value out of range for long: " + PrStrMax(v, MessageValueMax))
 }
 
 // ratToFloat64 implements Ratio.doubleValue: decimal division rounded to 16

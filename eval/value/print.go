@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxPrintDepth bounds the nesting depth the printers descend into; deeper
@@ -24,12 +25,14 @@ const (
 
 // MaxPrintBytes bounds the text one printer call writes; past it the
 // output ends in "..." (just over the evaluator's 64 MiB string limit, so
-// str and pr-str of such values fail with the output limit).
+// str and pr-str of such values fail with the output limit). WritePrLimit
+// and PrStrMax take a smaller bound.
 const MaxPrintBytes = 64<<20 + 1024
 
 type printer struct {
 	over  bool
 	poll  func() bool // optional: true stops printing (cancellation)
+	max   int         // stop once the builder holds more than max bytes
 	n     int
 	b     *strings.Builder
 	mode  printMode
@@ -46,7 +49,7 @@ func PrStr(v Value) string {
 
 // WritePr writes the readable form of v to b.
 func WritePr(b *strings.Builder, v Value) {
-	p := printer{b: b, mode: modePr}
+	p := printer{b: b, mode: modePr, max: MaxPrintBytes}
 	p.write(v)
 }
 
@@ -54,9 +57,32 @@ func WritePr(b *strings.Builder, v Value) {
 // stops early when it returns true (the evaluator passes cancellation).
 // It reports whether printing completed.
 func WritePrPoll(b *strings.Builder, v Value, poll func() bool) bool {
-	p := printer{b: b, mode: modePr, poll: poll}
+	return WritePrLimit(b, v, MaxPrintBytes, poll)
+}
+
+// WritePrLimit is WritePrPoll that stops once b holds more than limit bytes:
+// the text then ends in "..." (after the closers of the collections still
+// open) and it reports false. A value with shared structure can denote
+// text far larger than memory (a vector of itself, doubled 40 times); the
+// bound makes the work proportional to limit, not to that text. poll may be
+// nil.
+func WritePrLimit(b *strings.Builder, v Value, limit int, poll func() bool) bool {
+	p := printer{b: b, mode: modePr, poll: poll, max: limit}
 	p.write(v)
 	return !p.over
+}
+
+// MessageValueMax bounds the readable form of a value shown in a failure
+// message (the wording after a message's prefix is Spell-Go's own,
+// language.md §12.1).
+const MessageValueMax = 2000
+
+// PrStrMax returns the readable form of v, cut after about limit bytes
+// with "..." (for messages that show a value the program gave).
+func PrStrMax(v Value, limit int) string {
+	var b strings.Builder
+	WritePrLimit(&b, v, limit, nil)
+	return b.String()
 }
 
 // Prefix returns the prefix-printer form of v (§3.3).
@@ -68,7 +94,7 @@ func Prefix(v Value) string {
 
 // WritePrefix writes the prefix-printer form of v to b.
 func WritePrefix(b *strings.Builder, v Value) {
-	p := printer{b: b, mode: modePrefix}
+	p := printer{b: b, mode: modePrefix, max: MaxPrintBytes}
 	p.write(v)
 }
 
@@ -289,6 +315,17 @@ func (p *printer) write(v Value) {
 	case int64:
 		b.Write(strconv.AppendInt(p.buf[:0], x, 10))
 	case string:
+		if room := p.max - b.Len(); len(x) > room {
+			// A long string past the bound: its start, then the marker.
+			cut := max(room, 0)
+			for cut > 0 && !utf8.RuneStart(x[cut]) {
+				cut--
+			}
+			writeEscaped(b, x[:cut])
+			b.WriteString("...")
+			p.over = true
+			return
+		}
 		writeEscaped(b, x)
 	case *Keyword:
 		b.WriteByte(':')
@@ -374,7 +411,7 @@ func (p *printer) nested(v Value) {
 	if p.poll != nil && p.n&4095 == 0 && p.poll() {
 		p.over = true
 	}
-	if p.over || p.b.Len() > MaxPrintBytes {
+	if p.over || p.b.Len() > p.max {
 		// Shared structure can denote exponentially large text: stop
 		// writing (callers building strings then fail the output limit).
 		if !p.over {
@@ -458,7 +495,7 @@ func (p *printer) writeFirstLine(l *List) {
 		}
 		b.WriteString(" [\n")
 		start, numbered := n.first.(int64)
-		rp := printer{b: b, mode: modePr, depth: p.depth + 1}
+		rp := printer{b: b, mode: modePr, depth: p.depth + 1, poll: p.poll, max: p.max, over: p.over, n: p.n}
 		rows.Range(func(i int, row Value) bool {
 			b.WriteByte(' ')
 			rp.nested(row)
@@ -469,6 +506,7 @@ func (p *printer) writeFirstLine(l *List) {
 			b.WriteByte('\n')
 			return true
 		})
+		p.over, p.n = rp.over, rp.n
 		b.WriteByte(']')
 	}
 	b.WriteByte(')')

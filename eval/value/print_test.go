@@ -189,3 +189,43 @@ func TestDeepPrint(t *testing.T) {
 }
 
 var pointOne = 0.1
+
+// TestPrStrMaxShared: a value with shared structure (a vector of itself,
+// doubled 40 times: 2^40 leaves) prints within the bound, ends in the
+// marker, and polls stop it as well.
+func TestPrStrMaxShared(t *testing.T) {
+	var v Value = EmptyVector
+	for range 40 {
+		v = VectorOf(v, v)
+	}
+	s := PrStrMax(v, 1000)
+	if len(s) > 1000+3+2*41 || !strings.Contains(s, "...") || !strings.HasPrefix(s, strings.Repeat("[", 41)+"] []]") {
+		t.Fatalf("PrStrMax(2^40 leaves, 1000) = %d bytes: %.200q", len(s), s)
+	}
+	var b strings.Builder
+	polls := 0
+	if WritePrLimit(&b, v, MaxPrintBytes, func() bool { polls++; return true }) || polls != 1 || b.Len() > 1<<20 {
+		t.Fatalf("a poll returning true did not stop printing: %d polls, %d bytes", polls, b.Len())
+	}
+	if small := PrStrMax(VectorOf(int64(1), "a"), 1000); small != `[1 "a"]` {
+		t.Errorf("PrStrMax of a small value = %q", small)
+	}
+}
+
+// TestPrStrMaxString: a long string is cut at the bound on a rune
+// boundary, closed and marked.
+func TestPrStrMaxString(t *testing.T) {
+	long := strings.Repeat("é", 100)
+	for _, tc := range []struct {
+		v    Value
+		want string
+	}{
+		{long, `"` + strings.Repeat("é", 5) + `"...`},
+		{VectorOf(long), `["` + strings.Repeat("é", 5) + `"...]`},
+		{"short", `"short"`},
+	} {
+		if got := PrStrMax(tc.v, 11); got != tc.want {
+			t.Errorf("PrStrMax(%.20q, 11) = %q, want %q", PrStr(tc.v), got, tc.want)
+		}
+	}
+}
