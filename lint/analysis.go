@@ -232,6 +232,8 @@ type Scope struct {
 	Form     *syntax.Node
 	Bindings []*Binding
 	Children []*Scope
+
+	depth int32 // 0 for the file scope
 }
 
 // Wrapper is the completion wrapper (language.md §7):

@@ -88,3 +88,31 @@ func BenchmarkLintDenseUnbound(b *testing.B) {
 		Check(f, opts, Config{})
 	}
 }
+
+// deepLets returns n nested lets, each binding a new name from a free name
+// and a builtin, the innermost using the outermost binding:
+// (let [a0 (inc b)] (let [a1 (inc b)] … (+ a0 zz))).
+func deepLets(n int) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "(let [a%d (inc b)] ", i)
+	}
+	b.WriteString("(+ a0 zz)")
+	b.WriteString(strings.Repeat(")", n))
+	b.WriteByte('\n')
+	return []byte(b.String())
+}
+
+// BenchmarkLintDeepNesting lints lets nested near the reader's nesting limit
+// (9,000 of 10,000): every name looked up at a level that is not bound
+// there (inc, b) passes every scope above it.
+func BenchmarkLintDeepNesting(b *testing.B) {
+	src := deepLets(9000)
+	b.SetBytes(int64(len(src)))
+	opts := Options{Namespaces: DefaultNamespaces()}
+	b.ReportAllocs()
+	for b.Loop() {
+		f := syntax.Parse("deep.spl", src)
+		Check(f, opts, Config{})
+	}
+}

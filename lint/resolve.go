@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -251,6 +252,8 @@ type walker struct {
 	// refRuns and callRuns map the last index of a run of references
 	// (calls) that fnBodyOwner settled to its first index.
 	refRuns, callRuns map[int]ownerRun
+	// locals is the scope index of lookup (see there).
+	locals localIndex
 }
 
 // text returns a node's source text, interned: every occurrence of a name
@@ -377,7 +380,7 @@ func (w *walker) wrapper(wr *Wrapper, e env) {
 
 // newScope opens a scope for form.
 func (w *walker) newScope(kind ScopeKind, form *syntax.Node, e *env) *Scope {
-	s := &Scope{Kind: kind, Start: form.Start, End: form.End, Parent: e.scope, Form: form}
+	s := &Scope{Kind: kind, Start: form.Start, End: form.End, Parent: e.scope, Form: form, depth: e.scope.depth + 1}
 	e.scope.Children = append(e.scope.Children, s)
 	w.a.Scopes = append(w.a.Scopes, s)
 	e.scope = s
@@ -392,6 +395,7 @@ func (w *walker) bind(n *syntax.Node, kind BindingKind, form, value *syntax.Node
 	if !kind.IsDefinition() {
 		b.Scope = e.scope
 		e.scope.Bindings = append(e.scope.Bindings, b)
+		w.locals.push(b)
 	} else {
 		w.a.defs[name] = append(w.a.defs[name], b)
 		if kind == BindDefmacro {
@@ -474,8 +478,30 @@ func percentParam(s string) (idx int, rest bool) {
 	return n, false
 }
 
-// lookup finds a local binding of name in the scope chain.
-func lookup(s *Scope, name string) *Binding {
+// lookup finds the local binding of name visible in scope s: the latest
+// binding of the nearest scope on the chain from s to the file scope that
+// binds name (lookupChain). Walking that chain cost its length per name
+// looked up: quadratic in the nesting depth (9,000 nested lets took most
+// of a second). The walk visits scopes depth first: a scope receives
+// bindings only while it is the current one, and once the walk has left
+// it, it never returns into it. So the latest binding of a name whose
+// scope is on the current chain is the one the chain walk finds, and a
+// binding whose scope is off the chain is dead for good.
+func (w *walker) lookup(s *Scope, name string) *Binding {
+	b := w.locals.lookup(s, name)
+	if checkLookup.Load() {
+		if want := lookupChain(s, name); b != want {
+			panic(fmt.Sprintf("lint: lookup of %q in the scope at %d: %v, want %v", name, s.Start, b, want))
+		}
+	}
+	return b
+}
+
+// checkLookup makes lookup compare its answer with lookupChain (tests).
+var checkLookup atomic.Bool
+
+// lookupChain finds a local binding of name by walking the scope chain.
+func lookupChain(s *Scope, name string) *Binding {
 	for ; s != nil; s = s.Parent {
 		for i := len(s.Bindings) - 1; i >= 0; i-- {
 			if s.Bindings[i].Name == name {
@@ -484,6 +510,60 @@ func lookup(s *Scope, name string) *Binding {
 		}
 	}
 	return nil
+}
+
+// localIndex answers lookup in time independent of the nesting depth:
+// per name, the stack of its local bindings in walk order, and the chain
+// of the scope last looked up from as an array by depth, so that "is this
+// binding's scope on the chain" is one comparison.
+type localIndex struct {
+	byName map[string][]*Binding
+	// chain[d] is the ancestor at depth d of the scope of the last lookup,
+	// for d < n.
+	chain []*Scope
+	n     int32
+}
+
+func (x *localIndex) push(b *Binding) {
+	if x.byName == nil {
+		x.byName = map[string][]*Binding{}
+	}
+	x.byName[b.Name] = append(x.byName[b.Name], b)
+}
+
+// onChain reports whether s is on the chain of the last lookup.
+func (x *localIndex) onChain(s *Scope) bool { return s.depth < x.n && x.chain[s.depth] == s }
+
+// enter makes s the scope of the chain: from s up to the first scope
+// already on the chain, each costing one step; in a depth-first walk the
+// steps add up to the number of scopes.
+func (x *localIndex) enter(s *Scope) {
+	top := s
+	for ; s != nil && !x.onChain(s); s = s.Parent {
+		for int(s.depth) >= len(x.chain) {
+			x.chain = append(x.chain, nil)
+		}
+		x.chain[s.depth] = s
+	}
+	x.n = top.depth + 1
+}
+
+func (x *localIndex) lookup(s *Scope, name string) *Binding {
+	stack := x.byName[name]
+	if len(stack) == 0 {
+		return nil
+	}
+	x.enter(s)
+	// Bindings whose scope the walk has left are popped: it never comes
+	// back to them.
+	for len(stack) > 0 && !x.onChain(stack[len(stack)-1].Scope) {
+		stack = stack[:len(stack)-1]
+	}
+	x.byName[name] = stack
+	if len(stack) == 0 {
+		return nil
+	}
+	return stack[len(stack)-1]
 }
 
 // ref records a reference for the symbol n.
@@ -506,7 +586,7 @@ func (w *walker) ref(n *syntax.Node, e env, head bool) *Reference {
 			return r
 		}
 	}
-	if b := lookup(e.scope, lookName); b != nil {
+	if b := w.lookup(e.scope, lookName); b != nil {
 		r.Lexical = b
 		b.Refs = append(b.Refs, r)
 	} else if e.inFn {
@@ -628,7 +708,7 @@ func (w *walker) listN(n *syntax.Node, e env, extra int) {
 // userMacro reports whether name denotes a defmacro of the file (not
 // shadowed by a local).
 func (w *walker) userMacro(name string, e env) bool {
-	if lookup(e.scope, name) != nil {
+	if w.lookup(e.scope, name) != nil {
 		return false
 	}
 	for _, b := range w.a.defs[name] {
@@ -1020,6 +1100,7 @@ func (w *walker) fnLit(n *syntax.Node, e env) {
 				// Implicit: the first use stands for the declaration.
 				b := &Binding{Name: key, Kind: BindFnLitParam, Node: x, Start: x.Start, End: x.End, Form: n, Scope: fe.scope, InFunction: true}
 				fe.scope.Bindings = append(fe.scope.Bindings, b)
+				w.locals.push(b)
 				w.a.byName[key] = append(w.a.byName[key], b)
 				w.a.Bindings = append(w.a.Bindings, b)
 			}
