@@ -108,11 +108,27 @@ func Follow(ctx context.Context, c client.Client, id, runID string, f Follower) 
 				}
 				steps = in.Steps
 				if first && f.Start != nil {
-					f.Start(in.Log)
+					log := in.Log
+					if in.Prev != "" {
+						// Following from a later execution: the log so
+						// far is in the executions before it.
+						prev, err := LoadLog(ctx, c, id, in.Prev)
+						if err != nil {
+							return Outcome{}, fmt.Errorf("reading the run's log: %w", err)
+						}
+						prev.Append(in.Log)
+						log = prev
+					}
+					f.Start(log)
 				}
 				first = false
 			case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-				steps++
+				var si StepInput
+				if in := ev.GetActivityTaskScheduledEventAttributes().GetInput(); in != nil && dc.FromPayloads(in, &si) == nil && si.Step > 0 {
+					steps = si.Step
+				} else {
+					steps++
+				}
 				scheduled[ev.GetEventId()] = steps
 			case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
 				a := ev.GetActivityTaskCompletedEventAttributes()
@@ -142,6 +158,61 @@ func Follow(ctx context.Context, c client.Client, id, runID string, f Follower) 
 		}
 		runID = next
 	}
+}
+
+// LoadLog reads the log of execution runID of workflow id from the
+// server's history: the log its input carries or, after a
+// continue-as-new, the log of the execution before it (Prev), then the
+// delta of each step it completed.
+func LoadLog(ctx context.Context, c client.Client, id, runID string) (Log, error) {
+	dc := converter.GetDefaultDataConverter()
+	type execution struct {
+		base   Log
+		deltas []Log
+	}
+	var chain []execution
+	for exec := runID; ; {
+		var x execution
+		var in RunInput
+		started := false
+		it := c.GetWorkflowHistory(ctx, id, exec, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				return Log{}, err
+			}
+			switch ev.GetEventType() {
+			case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+				if err := dc.FromPayloads(ev.GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
+					return Log{}, fmt.Errorf("reading the input of execution %s: %w", exec, err)
+				}
+				started = true
+			case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+				var out StepOutput
+				if err := dc.FromPayloads(ev.GetActivityTaskCompletedEventAttributes().GetResult(), &out); err != nil {
+					return Log{}, fmt.Errorf("reading a step of execution %s: %w", exec, err)
+				}
+				x.deltas = append(x.deltas, out.Delta)
+			}
+		}
+		if !started {
+			return Log{}, fmt.Errorf("execution %s of %s has no start in its history", exec, id)
+		}
+		x.base = in.Log
+		chain = append(chain, x)
+		if in.Prev == "" {
+			break
+		}
+		exec = in.Prev
+	}
+	var log Log
+	for i := len(chain) - 1; i >= 0; i-- {
+		log.Append(chain[i].base)
+		for _, d := range chain[i].deltas {
+			log.Append(d)
+		}
+	}
+	return log, nil
 }
 
 // ErrCancelled: the run was cancelled (spell cancel).

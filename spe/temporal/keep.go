@@ -3,8 +3,12 @@ package temporal
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"encoding/json"
+	"hash"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,11 +37,62 @@ type run struct {
 	ended     bool // done was received, into res
 	res       runResult
 	closed    bool // sess was closed
+	// The log as this worker holds it: after the run's last step here.
+	events    []byte            // event lines
+	hash      hash.Hash         // of events (Digest)
+	files     map[string][]byte // other files
+	completed map[string]bool   // turns (handle/n) whose completion is in events
+	verbose   *verboseLog       // -v text not yet returned (RunSpec.Verbose)
 	// What the run's next step must bring to go on with it.
 	step  int
-	log   []byte // the whole log after this run's last step
 	timer *time.Timer
 }
+
+// advance adds a step's delta to the log the run holds.
+func (r *run) advance(d Log) {
+	r.events = append(r.events, d.Events...)
+	r.hash.Write(d.Events)
+	for name, b := range d.Files {
+		if r.files == nil {
+			r.files = map[string][]byte{}
+		}
+		r.files[name] = b
+	}
+	for k := range completions(d.Events) {
+		r.completed[k] = true
+	}
+}
+
+// digest is the Digest of the log the run holds.
+func (r *run) digest() string { return hex.EncodeToString(r.hash.Sum(nil)[:16]) }
+
+// completions returns the turns (handle/n) whose model.completion is in
+// events.
+func completions(events []byte) map[string]bool {
+	out := map[string]bool{}
+	mark := []byte(`"ev":"` + trace.EvModelCompletion + `"`)
+	for len(events) > 0 {
+		line := events
+		if i := bytes.IndexByte(events, '\n'); i >= 0 {
+			line, events = events[:i], events[i+1:]
+		} else {
+			events = nil
+		}
+		if !bytes.Contains(line, mark) {
+			continue
+		}
+		var c struct {
+			Handle string `json:"handle"`
+			N      int    `json:"n"`
+		}
+		if json.Unmarshal(line, &c) == nil {
+			out[turnKey(c.Handle, c.N)] = true
+		}
+	}
+	return out
+}
+
+func turnKey(handle string, n int) string { return handle + "/" + strconv.Itoa(n) }
 
 type runResult struct {
 	v   value.Value
@@ -55,7 +110,11 @@ func (w *Stepper) take(in StepInput, hooks StepHooks) *run {
 		return nil
 	}
 	r.timer.Stop()
-	ok := r.step == in.Step-1 && bytes.Equal(r.log, in.Log.Events) && hooks.Marker == nil && r.pacer.quiet()
+	want := Digest(in.Log.Events)
+	if in.Ref != nil {
+		want = in.Ref.Digest
+	}
+	ok := r.step == in.Step-1 && r.digest() == want && hooks.Marker == nil && r.pacer.quiet()
 	if !ok {
 		w.drop(r)
 		return nil
@@ -63,15 +122,14 @@ func (w *Stepper) take(in StepInput, hooks StepHooks) *run {
 	return r
 }
 
-// keep keeps r, which just did step in and added delta to the log, for
-// the run's next step; without Keep it drops it.
-func (w *Stepper) keep(r *run, in StepInput, delta Log) {
+// keep keeps r, which just did step in, for the run's next step, and
+// reports whether it did; without Keep it drops it.
+func (w *Stepper) keep(r *run, in StepInput) bool {
 	if w.Keep <= 0 {
 		w.drop(r)
-		return
+		return false
 	}
 	r.step = in.Step
-	r.log = append(append(make([]byte, 0, len(in.Log.Events)+len(delta.Events)), in.Log.Events...), delta.Events...)
 	limit := w.MaxKept
 	if limit <= 0 {
 		limit = 64
@@ -110,6 +168,7 @@ func (w *Stepper) keep(r *run, in StepInput, delta Log) {
 		k.timer.Stop()
 		w.drop(k)
 	}
+	return true
 }
 
 // drop ends a run that is not kept: it stops the runtime, waits for it,

@@ -1,10 +1,14 @@
 package temporal
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +27,12 @@ import (
 // changes when a Spell-Go release would replay an existing log
 // differently (docs/temporal.md, versioning). Steps of protocol P go to
 // the activity task queue ActivityQueue(q, P).
-const Protocol = 1
+//
+// Protocol 2: a step's input names the log (LogRef) instead of carrying
+// it; a worker that does not hold the run loads it from the workflow's
+// history, and the workflow sends a run's next step to the worker that
+// keeps it (StepOutput.Sticky).
+const Protocol = 2
 
 // ActivityQueue is the task queue of the steps of protocol p under the
 // workflow task queue q: a worker of another protocol never receives them.
@@ -60,12 +69,18 @@ type RunSpec struct {
 	Version         string          `json:"version,omitempty"`
 	Argv            []string        `json:"argv,omitempty"`
 	Cwd             string          `json:"cwd,omitempty"`
+	// Verbose: the steps return the prompts and completions spell run -v
+	// prints (StepOutput.Verbose).
+	Verbose bool `json:"verbose,omitempty"`
 
 	// Engine settings.
 	StepTimeout      time.Duration `json:"step_timeout"`      // start-to-close of one step
 	HeartbeatTimeout time.Duration `json:"heartbeat_timeout"` // a worker silent this long is presumed dead
 	StepAttempts     int           `json:"step_attempts"`     // attempts of one step (0 = unlimited)
 	HistoryBytes     int           `json:"history_bytes"`     // continue-as-new above this history size
+	// StickyTimeout is how long a step waits for the worker that keeps
+	// the run before it goes to the shared queue (ScheduleToStart).
+	StickyTimeout time.Duration `json:"sticky_timeout,omitempty"`
 }
 
 // config is the spe.Config of one step of the run.
@@ -87,7 +102,24 @@ type StepInput struct {
 	Protocol int     `json:"protocol"`
 	Step     int     `json:"step"` // 1-based, over the whole run
 	Spec     RunSpec `json:"spec"`
-	Log      Log     `json:"log"`
+	// Log is the whole log so far, when the input carries it (protocol 1;
+	// tests). From protocol 2 the workflow sends Ref instead, so that a
+	// step's input does not grow with the run: the worker that keeps the
+	// run goes on, another loads the log (StepHooks.Load).
+	Log Log     `json:"log,omitempty"`
+	Ref *LogRef `json:"ref,omitempty"`
+	// Marker is the marker of an effect begun by a lost attempt of this
+	// step on another task queue (the workflow moves a step from the
+	// worker that kept the run to the shared queue when that worker does
+	// not answer), as the heartbeat details are for a retry.
+	Marker *Marker `json:"marker,omitempty"`
+}
+
+// LogRef names a run's log by what the workflow knows of it: the bytes
+// of its event lines and their Digest.
+type LogRef struct {
+	Events int64  `json:"events"`
+	Digest string `json:"digest"`
 }
 
 // StepOutput is what one step appended to the log.
@@ -105,6 +137,19 @@ type StepOutput struct {
 	// Error is the run's failure as spell run reports it (the step that
 	// ends a failed run).
 	Error *RunError `json:"error,omitempty"`
+	// Digest is the Digest of the log's event lines after Delta.
+	Digest string `json:"digest,omitempty"`
+	// Sticky is the task queue of the worker that keeps the run for its
+	// next step ("": not kept).
+	Sticky string `json:"sticky,omitempty"`
+	// Replayed: the step opened the run by replaying its log (it was not
+	// kept on this worker).
+	Replayed bool `json:"replayed,omitempty"`
+	// Verbose is what spell run -v prints for the turns this step
+	// completed (RunSpec.Verbose): their prompts and completions.
+	Verbose []byte `json:"verbose,omitempty"`
+
+	kept bool // the worker keeps the run for its next step
 }
 
 // RunError is a run's failure as spell run reports it.
@@ -165,12 +210,15 @@ type StepHooks struct {
 	Marker *Marker
 	// Began is called before the step's live effect runs.
 	Began func(Marker)
+	// Load reads the run's log when the input names it (StepInput.Ref)
+	// and this worker does not keep the run.
+	Load func(context.Context) (Log, error)
 }
 
-// Step replays in.Log, performs at most one live action and returns what
-// the run appended to its log. When this worker ran the run's previous
-// step and kept the run (Stepper.Keep), the kept run goes on from where it
-// stopped instead of replaying the log.
+// Step replays the run's log, performs at most one live action and
+// returns what the run appended to its log. When this worker ran the
+// run's previous step and kept the run (Stepper.Keep), the kept run goes
+// on from where it stopped instead of replaying the log.
 func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (StepOutput, error) {
 	if !filepath.IsLocal(in.RunID) || strings.ContainsAny(in.RunID, `/\`) {
 		return StepOutput{}, fmt.Errorf("%w: bad run id %q", ErrBadRun, in.RunID)
@@ -184,11 +232,29 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		}
 	}
 	r := w.take(in, hooks)
+	replayed := r == nil
 	if r != nil {
 		r.pacer.resume(began)
 	} else {
+		log := in.Log
+		if in.Ref != nil {
+			if hooks.Load == nil {
+				return StepOutput{}, fmt.Errorf("%w: step %d of run %s names its log, and this worker cannot load it", ErrBadRun, in.Step, in.RunID)
+			}
+			var err error
+			if log, err = hooks.Load(ctx); err != nil {
+				return StepOutput{}, fmt.Errorf("loading the log of run %s: %w", in.RunID, err)
+			}
+			if d := Digest(log.Events); d != in.Ref.Digest || int64(len(log.Events)) != in.Ref.Events {
+				return StepOutput{}, fmt.Errorf("%w: run %s, step %d: the log in the workflow's history (%d bytes, digest %s) is not the log the workflow names (%d bytes, digest %s)",
+					ErrNonDeterministic, in.RunID, in.Step, len(log.Events), d, in.Ref.Events, in.Ref.Digest)
+			}
+		}
+		if w.Log != nil && len(log.Events) > 0 {
+			fmt.Fprintf(w.Log, "spell worker: run %s, step %d: replaying its log (%d bytes)\n", in.RunID, in.Step, log.Size())
+		}
 		var err error
-		if r, err = w.start(in, hooks, began); err != nil {
+		if r, err = w.start(in, log, hooks, began); err != nil {
 			return StepOutput{}, err
 		}
 	}
@@ -208,9 +274,12 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 	}
 	if !r.ended {
 		p.mu.Lock()
-		out := StepOutput{Delta: Log{Events: completeLines(p.events), Files: changed(in.Log.Files, p.files)}, Action: p.action}
+		out := StepOutput{Delta: Log{Events: completeLines(p.events), Files: changed(r.files, p.files)}, Action: p.action, Replayed: replayed}
 		p.mu.Unlock()
-		w.keep(r, in, out.Delta)
+		out.Verbose = r.verbose.take(r.completed, completions(out.Delta.Events), false)
+		r.advance(out.Delta)
+		out.Digest = r.digest()
+		out.kept = w.keep(r, in)
 		return out, nil
 	}
 	defer w.drop(r)
@@ -229,9 +298,12 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		return StepOutput{}, err
 	}
 	from := min(p.from, int64(len(events)))
-	delta := fixRunEnd(in.Log.Events, completeLines(events[from:]))
+	delta := fixRunEnd(r.events, completeLines(events[from:]))
 	stats := r.sess.RT.Stats()
-	out := StepOutput{Delta: Log{Events: delta, Files: changed(in.Log.Files, files)}, Done: true, Action: p.action, Stats: &stats}
+	out := StepOutput{Delta: Log{Events: delta, Files: changed(r.files, files)}, Done: true, Action: p.action, Stats: &stats, Replayed: replayed}
+	out.Verbose = r.verbose.take(r.completed, completions(out.Delta.Events), true)
+	r.advance(out.Delta)
+	out.Digest = r.digest()
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -241,20 +313,30 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 	return out, nil
 }
 
-// start opens the run of a step afresh: its log in a new directory, the
+// Digest names a log's event lines (LogRef, StepOutput.Digest).
+func Digest(events []byte) string {
+	h := sha256.Sum256(events)
+	return hex.EncodeToString(h[:16])
+}
+
+// start opens the run of a step afresh: log in a new directory, the
 // runtime replaying it.
-func (w *Stepper) start(in StepInput, hooks StepHooks, began func(kind, name string)) (*run, error) {
+func (w *Stepper) start(in StepInput, log Log, hooks StepHooks, began func(kind, name string)) (*run, error) {
 	base, err := os.MkdirTemp(w.TempDir, "spell-step-")
 	if err != nil {
 		return nil, err
 	}
-	r := &run{id: in.RunID, base: base, dir: filepath.Join(base, in.RunID), done: make(chan runResult, 1)}
-	if err := in.Log.Write(r.dir); err != nil {
+	r := &run{id: in.RunID, base: base, dir: filepath.Join(base, in.RunID), done: make(chan runResult, 1), hash: sha256.New()}
+	if err := log.Write(r.dir); err != nil {
 		os.RemoveAll(base)
 		return nil, err
 	}
-	from := int64(len(in.Log.Events))
-	if m := hooks.Marker; m != nil && m.Step == in.Step && m.Effect != "" && len(in.Log.Events) > 0 {
+	r.events = bytes.Clone(log.Events)
+	r.hash.Write(log.Events)
+	r.files = maps.Clone(log.Files)
+	r.completed = completions(log.Events)
+	from := int64(len(log.Events))
+	if m := hooks.Marker; m != nil && m.Step == in.Step && m.Effect != "" && len(log.Events) > 0 {
 		// An earlier attempt began an effect and was lost: the log ends
 		// as after a crash in the middle of writing it (runtime.md §14.3),
 		// so the effect is not run again (outcome unknown).
@@ -275,7 +357,7 @@ func (w *Stepper) start(in StepInput, hooks StepHooks, began func(kind, name str
 	if w.Root != "" {
 		cfg.Root = w.Root
 	}
-	if len(in.Log.Events) == 0 {
+	if len(log.Events) == 0 {
 		cfg.TraceDir = r.dir
 	} else {
 		cfg.Resume = r.dir
@@ -287,6 +369,10 @@ func (w *Stepper) start(in StepInput, hooks StepHooks, began func(kind, name str
 	cfg.Stderr = io.Discard
 	if w.Log != nil {
 		cfg.Stderr = w.Log
+	}
+	if in.Spec.Verbose {
+		r.verbose = &verboseLog{}
+		cfg.Verbose = r.verbose
 	}
 	r.sess, err = spe.Open(cfg)
 	if err != nil {

@@ -34,15 +34,30 @@ const (
 	DefaultHistoryBytes     = 8 << 20
 )
 
-// RunInput is the workflow's input: the run's spec and, after a
-// continue-as-new, its log so far.
+// DefaultStickyTimeout is how long a step waits for the worker that keeps
+// its run before it goes to the shared queue (RunSpec.StickyTimeout).
+const DefaultStickyTimeout = 10 * time.Second
+
+// RunInput is the workflow's input: the run's spec and where its log so
+// far is.
 type RunInput struct {
 	RunID     string  `json:"run_id"`
 	Protocol  int     `json:"protocol"`
 	TaskQueue string  `json:"task_queue"` // the workflow task queue (steps go to its protocol queue)
 	Spec      RunSpec `json:"spec"`
-	Log       Log     `json:"log"`
-	Steps     int     `json:"steps"` // steps done before this execution
+	// Log is the log this execution starts from when the input carries
+	// it: a resumed run's first execution (and, in protocol 1, every
+	// continue-as-new).
+	Log   Log `json:"log"`
+	Steps int `json:"steps"` // steps done before this execution
+	// Protocol 2, after a continue-as-new: Prev is the execution (run
+	// id of the same workflow) whose history holds the log so far, which
+	// has Events bytes of event lines and Digest; Sticky is the queue of
+	// the worker that keeps the run.
+	Prev   string `json:"prev,omitempty"`
+	Events int64  `json:"events,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	Sticky string `json:"sticky,omitempty"`
 }
 
 // RunOutput is the workflow's result; the value and the error of the run
@@ -55,9 +70,20 @@ type RunOutput struct {
 // of the log until the run ends. It is deterministic: its only inputs are
 // its argument and the steps' results.
 func RunWorkflow(ctx workflow.Context, in RunInput) (RunOutput, error) {
-	// Version 1: one step activity per live action. Later changes to this
-	// function branch on GetVersion (docs/temporal.md, versioning).
-	_ = workflow.GetVersion(ctx, "spell-run-loop", workflow.DefaultVersion, 1)
+	// Version 1: one step activity per live action, carrying the log.
+	// Version 2: the step names the log (LogRef) and goes to the worker
+	// that keeps the run. Histories of version 1 replay the version 1
+	// loop; runs of step protocol 1 run it too (their workers expect the
+	// log in the step's input). docs/temporal.md, versioning.
+	v := workflow.GetVersion(ctx, "spell-run-loop", workflow.DefaultVersion, 2)
+	if v < 2 || in.Protocol < 2 {
+		return runV1(ctx, in)
+	}
+	return runV2(ctx, in)
+}
+
+// activityOptions are the options of a run's steps on the shared queue.
+func activityOptions(in RunInput) workflow.ActivityOptions {
 	spec := in.Spec
 	ao := workflow.ActivityOptions{
 		TaskQueue:           ActivityQueue(in.TaskQueue, in.Protocol),
@@ -76,7 +102,14 @@ func RunWorkflow(ctx workflow.Context, in RunInput) (RunOutput, error) {
 	} else if spec.StepAttempts < 0 {
 		ao.RetryPolicy.MaximumAttempts = 0 // unlimited
 	}
-	ctx = workflow.WithActivityOptions(ctx, ao)
+	return ao
+}
+
+// runV1 is the loop of step protocol 1: each step's input is the whole
+// log so far.
+func runV1(ctx workflow.Context, in RunInput) (RunOutput, error) {
+	spec := in.Spec
+	ctx = workflow.WithActivityOptions(ctx, activityOptions(in))
 	log, step := in.Log, in.Steps
 	limit := spec.HistoryBytes
 	if limit <= 0 {
@@ -105,6 +138,99 @@ func RunWorkflow(ctx workflow.Context, in RunInput) (RunOutput, error) {
 	}
 }
 
+// runV2 is the loop of step protocol 2. The workflow holds no log: a
+// step's input names the log by its size and digest, and its output
+// carries what the step appended, so neither grows with the run (the
+// history holds each delta once). A step goes to the worker that kept
+// the run after the step before (its own queue, StepOutput.Sticky), and
+// to the shared queue when that worker does not take it within
+// StickyTimeout or its attempt fails; the shared queue's worker loads the
+// log from the history (LoadLog) and replays it.
+func runV2(ctx workflow.Context, in RunInput) (RunOutput, error) {
+	spec := in.Spec
+	ao := activityOptions(in)
+	shared := workflow.WithActivityOptions(ctx, ao)
+	step := in.Steps
+	events, digest, sticky := in.Events, in.Digest, in.Sticky
+	if in.Prev == "" {
+		events, digest = int64(len(in.Log.Events)), Digest(in.Log.Events)
+	}
+	limit := spec.HistoryBytes
+	if limit <= 0 {
+		limit = DefaultHistoryBytes
+	}
+	estimate := in.Log.Size() // bytes this execution put in its history
+	for {
+		step++
+		si := StepInput{RunID: in.RunID, Protocol: in.Protocol, Step: step, Spec: spec, Ref: &LogRef{Events: events, Digest: digest}}
+		var out StepOutput
+		var err error
+		if sticky != "" {
+			so := ao
+			so.TaskQueue = sticky
+			so.ScheduleToStartTimeout = orDefault(spec.StickyTimeout, DefaultStickyTimeout)
+			rp := *ao.RetryPolicy
+			rp.MaximumAttempts = 1
+			so.RetryPolicy = &rp
+			err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, so), StepName, si).Get(ctx, &out)
+			if err != nil && movable(err) {
+				// The worker that kept the run is gone or busy, or its
+				// attempt failed: the step goes to any worker, with the
+				// marker of an effect the attempt began.
+				si.Marker = lostMarker(err, step)
+				err = workflow.ExecuteActivity(shared, StepName, si).Get(ctx, &out)
+			}
+		} else {
+			err = workflow.ExecuteActivity(shared, StepName, si).Get(ctx, &out)
+		}
+		if err != nil {
+			return RunOutput{Steps: step - 1}, err
+		}
+		events += int64(len(out.Delta.Events))
+		digest, sticky = out.Digest, out.Sticky
+		estimate += 1024 + out.Delta.Size() + len(out.Verbose)
+		if out.Done {
+			return RunOutput{Steps: step}, nil
+		}
+		info := workflow.GetInfo(ctx)
+		if info.GetContinueAsNewSuggested() || info.GetCurrentHistorySize() > limit || estimate > limit {
+			next := RunInput{RunID: in.RunID, Protocol: in.Protocol, TaskQueue: in.TaskQueue, Spec: spec, Steps: step,
+				Prev: info.WorkflowExecution.RunID, Events: events, Digest: digest, Sticky: sticky}
+			return RunOutput{}, workflow.NewContinueAsNewError(ctx, WorkflowName, next)
+		}
+	}
+}
+
+// movable reports whether a step that failed on the worker that kept its
+// run may be tried on the shared queue: not when the run failed (a typed
+// step error) or was cancelled.
+func movable(err error) bool {
+	if temporal.IsCanceledError(err) {
+		return false
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && (app.Type() == TypeNonDeterministic || app.Type() == TypeBadRun) {
+		return false
+	}
+	return true
+}
+
+// lostMarker returns the marker of an effect a failed attempt of step
+// began (its last heartbeat, or its error's details), or nil.
+func lostMarker(err error, step int) *Marker {
+	var m Marker
+	var to *temporal.TimeoutError
+	if errors.As(err, &to) && to.HasLastHeartbeatDetails() && to.LastHeartbeatDetails(&m) == nil && m.Step == step && m.Effect != "" {
+		return &m
+	}
+	m = Marker{}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.HasDetails() && app.Details(&m) == nil && m.Step == step && m.Effect != "" {
+		return &m
+	}
+	return nil
+}
+
 func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
@@ -116,6 +242,12 @@ func orDefault(d, def time.Duration) time.Duration {
 type Activity struct {
 	Stepper  *Stepper
 	Protocol int // this worker's protocol (Protocol; tests use others)
+	// Sticky is this worker's own step queue: a run it keeps gets its
+	// next step there ("": none).
+	Sticky string
+	// Load reads the log of a workflow execution (LoadLog with the
+	// worker's client).
+	Load func(ctx context.Context, workflowID, runID string) (Log, error)
 }
 
 // Step is the step activity: Stepper.Step with heartbeats, the marker of a
@@ -128,11 +260,26 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 	var hooks StepHooks
 	if activity.HasHeartbeatDetails(ctx) {
 		var m Marker
-		if activity.GetHeartbeatDetails(ctx, &m) == nil {
+		if activity.GetHeartbeatDetails(ctx, &m) == nil && m.Effect != "" {
 			hooks.Marker = &m
 		}
 	}
+	if hooks.Marker == nil && in.Marker != nil {
+		hooks.Marker = in.Marker
+	}
+	if a.Load != nil {
+		hooks.Load = func(ctx context.Context) (Log, error) {
+			info := activity.GetInfo(ctx)
+			return a.Load(ctx, info.WorkflowExecution.ID, info.WorkflowExecution.RunID)
+		}
+	}
+	// The marker of a lost attempt's effect stays in the heartbeat until
+	// this attempt begins an effect of its own: an attempt lost before
+	// that leaves it to the next.
 	details := Marker{Step: in.Step}
+	if hooks.Marker != nil {
+		details = *hooks.Marker
+	}
 	var last = make(chan Marker, 1)
 	last <- details
 	hooks.Began = func(m Marker) {
@@ -168,8 +315,17 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 		return out, temporal.NewNonRetryableApplicationError(err.Error(), TypeNonDeterministic, err)
 	case errors.Is(err, ErrBadRun):
 		return out, temporal.NewNonRetryableApplicationError(err.Error(), TypeBadRun, err)
+	case err != nil && ctx.Err() == nil:
+		// The marker goes with the error: the workflow hands it to the
+		// step's next attempt on another queue.
+		m := <-last
+		last <- m
+		return out, temporal.NewApplicationErrorWithCause(err.Error(), "SpellStep", err, m)
 	}
-	return out, err
+	if out.kept {
+		out.Sticky = a.Sticky
+	}
+	return out, nil
 }
 
 // Register registers the run workflow on w (the workflow task queue's
@@ -183,6 +339,11 @@ func Register(w worker.Registry) {
 func RegisterSteps(w worker.Registry, a *Activity) {
 	w.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: StepName})
 }
+
+// StickyQueue is the step queue of one worker under the step queue q:
+// unique to the worker process (id), so that a run's next step reaches
+// the worker that keeps the run.
+func StickyQueue(q string, p int, id string) string { return ActivityQueue(q, p) + "@" + id }
 
 // converterFromPayloads decodes the input of a continue-as-new.
 func converterFromPayloads(can *workflow.ContinueAsNewError, to *RunInput) error {

@@ -1,7 +1,10 @@
 package temporal
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,16 +22,22 @@ import (
 
 // runInTestEnv runs the workflow in the SDK's test environment (no server)
 // with the real step activity and returns its error and the log the steps
-// built.
-func runInTestEnv(t *testing.T, in RunInput) (*testsuite.TestWorkflowEnvironment, Log) {
+// built. prior is the log before this execution (a continue-as-new's):
+// the steps load it and the log the steps add (the test environment has
+// no history to load it from).
+func runInTestEnv(t *testing.T, in RunInput, prior Log) (*testsuite.TestWorkflowEnvironment, Log) {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(quiet{})
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(RunWorkflow, workflow.RegisterOptions{Name: WorkflowName})
-	a := &Activity{Stepper: &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry()}, Protocol: Protocol}
+	log := Log{Events: bytes.Clone(prior.Events), Files: maps.Clone(prior.Files)}
+	log.Append(in.Log)
+	a := &Activity{Stepper: &Stepper{TempDir: t.TempDir(), Providers: builtin.Registry()}, Protocol: Protocol,
+		Load: func(context.Context, string, string) (Log, error) {
+			return Log{Events: bytes.Clone(log.Events), Files: maps.Clone(log.Files)}, nil
+		}}
 	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: StepName})
-	log := in.Log
 	env.SetOnActivityCompletedListener(func(_ *activity.Info, result converter.EncodedValue, err error) {
 		var out StepOutput
 		if err == nil && result.Get(&out) == nil {
@@ -41,7 +50,7 @@ func runInTestEnv(t *testing.T, in RunInput) (*testsuite.TestWorkflowEnvironment
 
 func TestWorkflowRunsTheTask(t *testing.T) {
 	root := t.TempDir()
-	env, log := runInTestEnv(t, RunInput{RunID: "wf-1", Protocol: Protocol, TaskQueue: "q", Spec: fxSpec(t, root)})
+	env, log := runInTestEnv(t, RunInput{RunID: "wf-1", Protocol: Protocol, TaskQueue: "q", Spec: fxSpec(t, root)}, Log{})
 	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
 		t.Fatalf("completed %v, error %v", env.IsWorkflowCompleted(), env.GetWorkflowError())
 	}
@@ -57,15 +66,17 @@ func TestWorkflowRunsTheTask(t *testing.T) {
 	}
 }
 
-// Above the history limit the workflow continues as new with the log so
-// far; the new execution finishes the run without repeating a step.
+// Above the history limit the workflow continues as new with a reference
+// to the log so far (not the log); the new execution finishes the run
+// without repeating a step.
 func TestWorkflowContinuesAsNew(t *testing.T) {
 	root := t.TempDir()
 	spec := fxSpec(t, root)
 	spec.HistoryBytes = 1 // after every step
 	in := RunInput{RunID: "wf-2", Protocol: Protocol, TaskQueue: "q", Spec: spec}
+	var prior Log
 	for i := 0; i < 20; i++ {
-		env, log := runInTestEnv(t, in)
+		env, log := runInTestEnv(t, in, prior)
 		err := env.GetWorkflowError()
 		if err == nil {
 			if i == 0 {
@@ -87,10 +98,11 @@ func TestWorkflowContinuesAsNew(t *testing.T) {
 		if err := converterFromPayloads(can, &next); err != nil {
 			t.Fatal(err)
 		}
-		if next.Steps != in.Steps+1 || next.Log.Size() != log.Size() {
-			t.Fatalf("continue-as-new carries steps %d and %d log bytes, want %d and %d", next.Steps, next.Log.Size(), in.Steps+1, log.Size())
+		if next.Steps != in.Steps+1 || next.Log.Size() != 0 || next.Prev == "" || next.Events != int64(len(log.Events)) || next.Digest != Digest(log.Events) {
+			t.Fatalf("continue-as-new carries steps %d, %d log bytes, prev %q, a log of %d bytes (%s); want %d, 0, the execution, %d (%s)",
+				next.Steps, next.Log.Size(), next.Prev, next.Events, next.Digest, in.Steps+1, len(log.Events), Digest(log.Events))
 		}
-		in = next
+		in, prior = next, log
 	}
 	t.Fatal("no end after 20 executions")
 }
@@ -106,7 +118,7 @@ func TestWorkflowFailsOnNonDeterministicReplay(t *testing.T) {
 	prefix := log.Events[:strings.LastIndex(string(log.Events[:cut]), "\n")+1]
 	bad := Log{Events: []byte(strings.Replace(string(prefix), `"fn":"io/spit"`, `"fn":"io/rm"`, 2)), Files: log.Files}
 	delete(bad.Files, trace.ResultFile)
-	env, _ := runInTestEnv(t, RunInput{RunID: "wf-3", Protocol: Protocol, TaskQueue: "q", Spec: spec, Log: bad, Steps: 2})
+	env, _ := runInTestEnv(t, RunInput{RunID: "wf-3", Protocol: Protocol, TaskQueue: "q", Spec: spec, Log: bad, Steps: 2}, Log{})
 	err := env.GetWorkflowError()
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) || app.Type() != TypeNonDeterministic || !strings.Contains(app.Message(), "wf-3") {

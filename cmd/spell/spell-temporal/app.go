@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -123,22 +124,44 @@ func runWorker(c *ucli.Context) error {
 	registerWorkflow(wf)
 	aopts := opts
 	aopts.DisableWorkflowWorker = true
+	// The runs this worker keeps get their next step on a queue of its
+	// own (docs/temporal.md: a run stays on its worker).
+	sticky := stemporal.StickyQueue(q, p, workerID())
+	load := func(ctx context.Context, id, runID string) (stemporal.Log, error) {
+		return stemporal.LoadLog(ctx, cl, id, runID)
+	}
+	a := &stemporal.Activity{Stepper: st, Protocol: p, Sticky: sticky, Load: load}
+	if c.Duration("keep") == 0 {
+		a.Sticky = ""
+	}
 	act := worker.New(cl, stemporal.ActivityQueue(q, p), aopts)
-	registerSteps(act, &stemporal.Activity{Stepper: st, Protocol: p})
-	if err := wf.Start(); err != nil {
-		return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
+	registerSteps(act, a)
+	workers := []worker.Worker{wf, act}
+	if a.Sticky != "" {
+		own := worker.New(cl, sticky, aopts)
+		registerSteps(own, a)
+		workers = append(workers, own)
 	}
-	defer wf.Stop()
-	if err := act.Start(); err != nil {
-		return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
+	for _, w := range workers {
+		if err := w.Start(); err != nil {
+			return cli.ExitError(2, fmt.Sprintf("spell worker: %v", err))
+		}
+		defer w.Stop()
 	}
-	defer act.Stop()
 	fmt.Fprintf(stderr, "spell worker: polling task queue %q (steps: %q) in namespace %s at %s\n", q, stemporal.ActivityQueue(q, p), c.String("namespace"), c.String("address"))
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
 	fmt.Fprintln(stderr, "spell worker: stopping")
 	return nil
+}
+
+// workerID names this worker process uniquely (its own step queue).
+func workerID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), b)
 }
 
 // formatError renders a run's failure on the worker, where the error
@@ -170,7 +193,7 @@ func engineEnv(spec *stemporal.RunSpec) error {
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
-	}{{"SPELL_TEMPORAL_STEP_TIMEOUT", &spec.StepTimeout}, {"SPELL_TEMPORAL_HEARTBEAT_TIMEOUT", &spec.HeartbeatTimeout}} {
+	}{{"SPELL_TEMPORAL_STEP_TIMEOUT", &spec.StepTimeout}, {"SPELL_TEMPORAL_HEARTBEAT_TIMEOUT", &spec.HeartbeatTimeout}, {"SPELL_TEMPORAL_STICKY_TIMEOUT", &spec.StickyTimeout}} {
 		if v := os.Getenv(d.name); v != "" {
 			t, err := time.ParseDuration(v)
 			if err != nil || t <= 0 {
@@ -213,6 +236,7 @@ func submit(c *ucli.Context) error {
 		return err
 	}
 	spec := specOf(cfg)
+	spec.Verbose = c.Bool("verbose")
 	if err := engineEnv(&spec); err != nil {
 		return cli.UsageError("spell run", "%v", err)
 	}
@@ -295,8 +319,10 @@ func follow(c *ucli.Context, cl client.Client, id, runID string, tr *runTrace, c
 			if s.Done {
 				last = &s
 			}
-			if verbose && s.Action != "" {
-				fmt.Fprintf(stderr, "step %d: %s\n", n, s.Action)
+			if verbose {
+				// The prompts and completions of the turns the step
+				// completed, as a local run's -v prints them.
+				_, _ = stderr.Write(s.Verbose)
 			}
 		},
 		Waiting: func(note string) { fmt.Fprintf(stderr, "spell: %s: %s\n", id, note) },

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
+	stemporal "github.com/spell-go/spell/spe/temporal"
 	"github.com/spell-go/spell/spe/trace"
 )
 
@@ -508,7 +509,7 @@ func TestIncompatibleWorkerRefused(t *testing.T) {
 	root := t.TempDir()
 	e.worker(nil, "--protocol", "0", "--identity", "old")
 	cmd, out := e.start(root, nil, append([]string{"run", "--engine", "temporal", "--no-trace"}, fxTask(t)...)...)
-	e.waitFor(out, `waiting: no worker of step protocol 1 polls task queue "`+e.queue+`@p1"`)
+	e.waitFor(out, fmt.Sprintf(`waiting: no worker of step protocol %d polls task queue "%s@p%d"`, stemporal.Protocol, e.queue, stemporal.Protocol))
 	if _, err := os.Stat(filepath.Join(root, "fx.log")); err == nil {
 		t.Fatal("the incompatible worker ran an effect")
 	}

@@ -39,8 +39,26 @@ func alterWorker(what string) {
 		}
 	case "steps":
 		registerSteps = func(w worker.Registry, a *stemporal.Activity) {
+			load := a.Load
+			alter := func(l stemporal.Log) stemporal.Log {
+				l.Events = bytes.ReplaceAll(l.Events, []byte(`"fn":"io/spit"`), []byte(`"fn":"io/rm"`))
+				return l
+			}
+			a.Load = func(ctx context.Context, id, runID string) (stemporal.Log, error) {
+				l, err := load(ctx, id, runID)
+				return alter(l), err
+			}
 			w.RegisterActivityWithOptions(func(ctx context.Context, in stemporal.StepInput) (stemporal.StepOutput, error) {
-				in.Log.Events = bytes.ReplaceAll(in.Log.Events, []byte(`"fn":"io/spit"`), []byte(`"fn":"io/rm"`))
+				in.Log = alter(in.Log)
+				if in.Ref != nil {
+					// The altered log is the log the workflow names.
+					in.Ref = nil
+					l, err := a.Load(ctx, activity.GetInfo(ctx).WorkflowExecution.ID, activity.GetInfo(ctx).WorkflowExecution.RunID)
+					if err != nil {
+						return stemporal.StepOutput{}, err
+					}
+					in.Log = l
+				}
 				return a.Step(ctx, in)
 			}, activity.RegisterOptions{Name: stemporal.StepName})
 		}
