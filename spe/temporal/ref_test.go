@@ -62,7 +62,7 @@ func spitProgram(t *testing.T, root string, n int) RunSpec {
 	for i := range n {
 		fmt.Fprintf(&b, "  (eval '(io/spit \"n.log\" (str \"%03d \" (apply str (repeat 400 \"x\")) \"\\n\") {:append true}))\n", i)
 	}
-	b.WriteString("  (count (io/slurp \"n.log\")))\n")
+	b.WriteString("  \"done\")\n")
 	spec.Task, spec.ProgramName, spec.Program, spec.Model = "", "n.spl", []byte(b.String()), ""
 	return spec
 }

@@ -136,8 +136,13 @@ func runEngineChild(path string, argv []string) (int, error) {
 // engine runs it elsewhere). It checks what spell run checks.
 func EngineConfig(c *ucli.Context) (spe.Config, error) {
 	var cfg spe.Config
-	if c.IsSet("resume") || c.IsSet("record") {
-		return cfg, usageError("spell run", "--resume and --record are not available with --engine temporal (a temporal run is durable by itself; its trace is on this machine when it ends)")
+	// Local only (docs/temporal.md): a run on Temporal is durable by
+	// itself, and its prompts stay on the workers.
+	if c.IsSet("resume") {
+		return cfg, usageError("spell run", "--resume works only with the local engine: continue the run here with spell run --resume %s (without --engine temporal); a run on Temporal needs no resume: if its worker dies another takes it over, and spell result ID follows it", c.String("resume"))
+	}
+	if c.IsSet("record") {
+		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", c.String("record"))
 	}
 	limit, err := maxInput(c, "spell run")
 	if err != nil {

@@ -531,3 +531,21 @@ func TestStepTimeout(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
+
+// --resume and --record work only with the local engine: refused before
+// anything is submitted (exit 2), saying what to run instead.
+func TestLocalOnlyFlagsRefused(t *testing.T) {
+	e := &env{t: t, addr: "127.0.0.1:1", ns: "default", queue: "q", dir: t.TempDir()}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--engine", "temporal", "--resume", "latest"}, "--resume works only with the local engine: continue the run here with spell run --resume latest (without --engine temporal)"},
+		{[]string{"run", "--engine", "temporal", "--record", "t.txtar", "-e", "(+ 1 2)"}, "--record works only with the local engine: record the transcript with a local run, spell run --record t.txtar … without --engine temporal"},
+	} {
+		stdout, stderr, code := e.spell(e.dir, nil, c.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "spell run: "+c.want) || strings.Contains(stderr, "Temporal server") {
+			t.Errorf("spell %q: exit %d\n%s%s", c.args, code, stdout, stderr)
+		}
+	}
+}

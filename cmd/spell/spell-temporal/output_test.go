@@ -15,7 +15,8 @@ import (
 // byte apart from the trace directory's name: the reader's repairs at
 // their file:line:col, errors at the file:line:col of the program the
 // user gave (also after the steps that replay the log), the call trace,
-// the --stats lines (consecutive errors included) and the --json object.
+// the --stats lines (consecutive errors included), the --json object and
+// -v's prompts and completions.
 func TestEngineOutputMatchesLocalRun(t *testing.T) {
 	e := newEnv(t)
 	e.worker(nil)
@@ -52,6 +53,10 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		append([]string{"--stats", "--strict"}, recovery...),
 		append([]string{"--json", "--no-trace"}, recovery...),
 		append([]string{"--stats", "--no-trace", "--max-consecutive-errors", "1"}, recovery...),
+		// -v: each turn's prompt and completion, then the usage table.
+		append([]string{"-v", "--no-trace"}, recovery...),
+		append([]string{"-v", "--json", "--no-trace", "--max-consecutive-errors", "1"}, recovery...),
+		{"-v", "fx.spl"},
 		// Flags both refuse, with the same message (one check: runConfig).
 		{"--context-max-chars", "10", "pure.spl"},
 		{"--transport", "xx", "pure.spl"},
@@ -66,10 +71,10 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		}
 	}
 	// The pure program left no trace behind; the others one each (fx.spl
-	// twice and the recovery task once, locally and on Temporal).
+	// three times and the recovery task once, locally and on Temporal).
 	runs, _ := os.ReadDir(filepath.Join(e.dir, "state", "spell", "runs"))
-	if len(runs) != 6 {
-		t.Errorf("%d run directories, want 6", len(runs))
+	if len(runs) != 8 {
+		t.Errorf("%d run directories, want 8", len(runs))
 	}
 }
 

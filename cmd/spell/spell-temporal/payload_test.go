@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
+
+	stemporal "github.com/spell-go/spell/spe/temporal"
+	"github.com/spell-go/spell/spe/trace"
+)
+
+func payloadBytes(p *commonpb.Payloads) int {
+	n := 0
+	for _, x := range p.GetPayloads() {
+		n += len(x.GetData())
+		for k, v := range x.GetMetadata() {
+			n += len(k) + len(v)
+		}
+	}
+	return n
+}
+
+// A long run on the server, with two workers polling: each step's input
+// payload stays the same size while the log grows (protocol 1 carried the
+// whole log in every step's input: a run's last input was its log, and a
+// long run hit the server's 2 MB payload limit), each step's result is
+// that step's delta, and the run stays on the worker that keeps it: no
+// step after the first replays the log.
+func TestLongRunPayloadsBounded(t *testing.T) {
+	e := newEnv(t)
+	e.worker(nil, "--identity", "w1")
+	e.worker(nil, "--identity", "w2")
+	const n = 40
+	var b strings.Builder
+	b.WriteString("(do\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  (eval '(io/spit \"n.log\" (str \"%03d \" (apply str (repeat 2000 \"x\")) \"\\n\") {:append true}))\n", i)
+	}
+	b.WriteString("  \"done\")\n")
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "n.spl"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr := filepath.Join(e.dir, "long")
+	stdout, stderr, code := e.spell(root, nil, "run", "--engine", "temporal", "--trace-dir", tr, "n.spl")
+	if code != 0 || stdout != "done\n" {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	events, err := os.ReadFile(filepath.Join(tr, trace.EventsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cl, err := stemporal.Dial(ctx, e.addr, e.ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var inputs, results []int
+	replays := 0
+	it := cl.GetWorkflowHistory(ctx, filepath.Base(tr), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			inputs = append(inputs, payloadBytes(ev.GetActivityTaskScheduledEventAttributes().GetInput()))
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+			p := ev.GetActivityTaskCompletedEventAttributes().GetResult()
+			results = append(results, payloadBytes(p))
+			var out stemporal.StepOutput
+			if err := converter.GetDefaultDataConverter().FromPayloads(p, &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.Replayed && len(results) > 1 {
+				replays++
+			}
+		}
+	}
+	if len(inputs) != n || len(results) != n {
+		t.Fatalf("%d steps scheduled, %d completed, want %d: one per effect (no step moved)", len(inputs), len(results), n)
+	}
+	maxIn, maxOut := 0, 0
+	for i := range inputs {
+		maxIn, maxOut = max(maxIn, inputs[i]), max(maxOut, results[i])
+	}
+	t.Logf("%d steps: step input %d bytes first, %d at most; step result %d bytes at most; the log %d bytes (protocol 1's last step input)", n, inputs[0], maxIn, maxOut, len(events))
+	if maxIn > inputs[0]+8 {
+		t.Errorf("step inputs grew from %d to %d bytes", inputs[0], maxIn)
+	}
+	// Each result is one step's delta: a few KB, whatever the run's length.
+	if maxOut > len(events)/8 {
+		t.Errorf("a step result of %d bytes for a log of %d", maxOut, len(events))
+	}
+	if len(events) < 4*maxIn {
+		t.Errorf("the log (%d bytes) is not much larger than a step input (%d): the test shows nothing", len(events), maxIn)
+	}
+	if replays != 0 {
+		t.Errorf("%d steps after the first replayed the log: the run moved between workers", replays)
+	}
+	if fx, _ := os.ReadFile(filepath.Join(root, "n.log")); strings.Count(string(fx), "\n") != n {
+		t.Errorf("n.log has %d lines, want %d", strings.Count(string(fx), "\n"), n)
+	}
+}
