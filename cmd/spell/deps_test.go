@@ -46,7 +46,8 @@ func listDeps(t *testing.T, pattern string) map[string][]string {
 // (TestSpellDoesNotLinkTemporal); the model SDKs, the MCP SDK and net/http
 // (web/, HTTP MCP) and package net (the line editor's library links it)
 // stay in spell-net, which spell execs for what needs them
-// (cli.NetBinary); test-only modules stay in tests. Within spell-net
+// (cli.NetBinary), and so does spell test's runner (the testscript
+// engine links testing and go/build); test-only modules stay in tests. Within spell-net
 // the model SDKs are imported directly only by their two provider
 // packages, which only spe/provider/builtin imports.
 func TestStartupDeps(t *testing.T) {
@@ -59,7 +60,11 @@ func TestStartupDeps(t *testing.T) {
 		module + "spe/mcp", module + "spe/web", module + "spe/online", module + "cmd/spell/cli/mcpcli",
 		"net/http", "crypto/tls", "golang.org/x/net/",
 		// The line editor's library links package net (spell-net has it).
-		"github.com/chzyer/readline", module + "cmd/spell/cli/lineedit", module + "spe/provider/netclass"}
+		"github.com/chzyer/readline", module + "cmd/spell/cli/lineedit", module + "spe/provider/netclass",
+		// spell test's runner: the testscript engine links testing and
+		// go/build (internal/buildcfg, internal/platform), whose package
+		// initialisation every start would pay.
+		module + "cmd/spell/cli/testcli", "github.com/rogpeppe/go-internal/testscript", "testing", "go/build"}
 	allowed := map[string]bool{module + "spe/mcp/mcpdoc": true, module + "spe/web/webconf": true}
 	for path := range deps {
 		for _, f := range forbidden {
@@ -96,7 +101,7 @@ func TestStartupDeps(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{"spe/provider/builtin", "spe/online", "cmd/spell/cli/mcpcli", "cmd/spell/cli/lineedit"} {
+	for _, p := range []string{"spe/provider/builtin", "spe/online", "cmd/spell/cli/mcpcli", "cmd/spell/cli/lineedit", "cmd/spell/cli/testcli"} {
 		if net[module+p] == nil {
 			t.Errorf("spell-net does not link %s", p)
 		}

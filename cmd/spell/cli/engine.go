@@ -213,5 +213,9 @@ func UsageError(cmd, format string, args ...any) error { return usageError(cmd, 
 // command reported the problem itself).
 func ExitError(code int, msg string) error { return &exitError{code: code, msg: msg} }
 
+// SkipDir reports whether a directory met during a walk of the paths a
+// command was given is left out (node_modules, dot directories).
+func SkipDir(name string) bool { return skipDir(name) }
+
 // Exit maps a command's error to its exit code, reporting it on stderr.
 var Exit = exitCode

@@ -40,6 +40,10 @@ type NetParts struct {
 	// MCP are the actions of spell mcp list, inspect and call
 	// (cmd/spell/cli/mcpcli.Actions).
 	MCP map[string]ucli.ActionFunc
+	// Test is the action of spell test (cmd/spell/cli/testcli.Host.Run):
+	// go-internal's testscript engine links the testing and go/build
+	// packages.
+	Test ucli.ActionFunc
 	// LineEditor is spell repl's line editor on a terminal
 	// (cmd/spell/cli/lineedit.New): its library links package net.
 	LineEditor func(prompt, histPath string, stdout, stderr io.Writer, complete Completer, interrupted error) (LineReader, error)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spell-go/spell/cmd/spell/cli/lineedit"
 	"github.com/spell-go/spell/cmd/spell/cli/mcpcli"
+	"github.com/spell-go/spell/cmd/spell/cli/testcli"
 	"github.com/spell-go/spell/lsp"
 	"github.com/spell-go/spell/spe/mcp/mcptest"
 	"github.com/spell-go/spell/spe/online"
@@ -56,6 +57,7 @@ func testNetParts() NetParts {
 		Providers: builtin.Registry(),
 		Effects:   online.Effects(),
 		MCP:       mcpcli.Actions(mcpcli.Host{Usage: UsageError, Exit: ExitError, Version: VersionString}),
+		Test:      testcli.Host{Usage: UsageError, Exit: ExitError, SkipDir: SkipDir}.Run,
 		LineEditor: func(prompt, hist string, stdout, stderr io.Writer, complete Completer, interrupted error) (LineReader, error) {
 			return lineedit.New(prompt, hist, stdout, stderr, complete, interrupted)
 		},
