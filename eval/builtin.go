@@ -97,37 +97,74 @@ func (c *Call) Gensym(prefix string) *value.Symbol {
 	return value.Sym(fmt.Sprintf("%s%d", prefix, c.In.gensym))
 }
 
-// builtins is the registry of core builtins and namespace members by full
-// name ("map", "strings/split", "math/sqrt").
-var builtins = map[string]*Builtin{}
+// builtinTab is the registry of core builtins and namespace members by
+// full name ("map", "strings/split", "math/sqrt"), filled on first use
+// (loadBuiltins): a process that evaluates nothing (spell fmt, lint,
+// --version) does not build it (issue 11, start-up). Read it through
+// builtinTable; only the registration functions write it.
+var builtinTab map[string]*Builtin
+
+// builtinTable returns the registry, filled.
+func builtinTable() map[string]*Builtin {
+	loadBuiltins()
+	return builtinTab
+}
+
+// loadBuiltins fills the registry once: each file's registration function
+// (they ran as init functions before, in this order), then the fast
+// paths of the arithmetic builtins.
+func loadBuiltins() { builtinsOnce.Do(fillBuiltins) }
+
+var builtinsOnce sync.Once
+
+func fillBuiltins() {
+	builtinTab = make(map[string]*Builtin, 512)
+	registerCollections()
+	registerErrors()
+	registerFunctions()
+	registerMaps()
+	registerNumbers()
+	registerSequences()
+	registerSpell()
+	registerStrings()
+	registerTypes()
+	setFastPaths()
+	registerFutures()
+	registerMathNS()
+	registerStringsNS()
+}
 
 // register adds implementations; arities come from the catalog (one table
 // per fact), filled in by catalogArities on first use so that start-up
 // does not build the catalogue.
 func register(name string, fn BuiltinFunc) {
-	if _, dup := builtins[name]; dup {
+	if _, dup := builtinTab[name]; dup {
 		panic("eval: builtin " + name + " registered twice")
 	}
-	builtins[name] = &Builtin{Name: name, Fn: fn}
+	builtinTab[name] = &Builtin{Name: name, Fn: fn}
 }
 
 // catalogArities sets the arities of the registered builtins from the
 // catalog, once, before the first evaluation (New) or lookup. A name
 // missing from the catalog is a programming error.
-var catalogArities = sync.OnceFunc(func() {
-	for name, b := range builtins {
+func catalogArities() { aritiesOnce.Do(setArities) }
+
+var aritiesOnce sync.Once
+
+func setArities() {
+	for name, b := range builtinTable() {
 		e, ok := catalog.Lookup(name)
 		if !ok {
 			panic("eval: builtin " + name + " is not in the catalog")
 		}
 		b.Min, b.Max = e.MinArgs, e.MaxArgs
 	}
-})
+}
 
 // Builtins returns the registered builtin of a full name.
 func LookupBuiltin(name string) (*Builtin, bool) {
 	catalogArities()
-	b, ok := builtins[name]
+	b, ok := builtinTab[name]
 	return b, ok
 }
 

@@ -10,7 +10,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerCollections is part of loadBuiltins.
+func registerCollections() {
 	register("list", coList)
 	register("vector", coVector)
 	register("set", coSetFn)

@@ -15,7 +15,8 @@ var (
 	scKwCause = value.Kw("cause")
 )
 
-func init() {
+// registerErrors is part of loadBuiltins.
+func registerErrors() {
 	register("throw", func(c *Call, args []value.Value) (value.Value, error) {
 		v := args[0]
 		msg, ok := v.(string)

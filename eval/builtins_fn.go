@@ -10,7 +10,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerFunctions is part of loadBuiltins.
+func registerFunctions() {
 	register("comp", coCompFn)
 	register("partial", coPartialFn)
 	register("juxt", coJuxtFn)

@@ -6,7 +6,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerMaps is part of loadBuiltins.
+func registerMaps() {
 	register("merge", coMergeFn)
 	register("merge-with", coMergeWithFn)
 	register("update", coUpdateFn)

@@ -15,7 +15,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerNumbers is part of loadBuiltins.
+func registerNumbers() {
 	// 9.1 Arithmetic
 	register("+", scFold(int64(0), value.Add))
 	register("*", scFold(int64(1), value.Mul))

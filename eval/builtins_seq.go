@@ -9,7 +9,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerSequences is part of loadBuiltins.
+func registerSequences() {
 	register("map", coMapFn)
 	register("map-indexed", coMapIndexedFn)
 	register("filter", coFilterFn)

@@ -12,9 +12,10 @@ import (
 
 // The Spell-specific builtins of language.md §9.13 and §1.4.
 
-func init() {
+// registerSpell is part of loadBuiltins.
+func registerSpell() {
 	register("eval", biEval)
-	evalBuiltin = builtins["eval"]
+	evalBuiltin = builtinTab["eval"]
 	register("spell-eval", biSpellEval)
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)

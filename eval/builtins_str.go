@@ -15,7 +15,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerStrings is part of loadBuiltins.
+func registerStrings() {
 	register("str", scStr)
 	register("cat", scStr)
 	register("pr-str", func(c *Call, args []value.Value) (value.Value, error) {

@@ -9,7 +9,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerTypes is part of loadBuiltins.
+func registerTypes() {
 	// 9.3 Comparison and logic
 	register("=", func(c *Call, args []value.Value) (value.Value, error) {
 		for i := 1; i < len(args); i++ {

@@ -1338,7 +1338,7 @@ func (c *compiler) callNode(l *value.List, head *value.Symbol, t tctx) *callNode
 		n.ops[i] = c.operand(a, k, ik)
 	}
 	if o, ok := longOps[head]; ok && o.arity == len(argForms) {
-		n.op, n.opFn = o.op, builtins[symText(head)]
+		n.op, n.opFn = o.op, builtinTable()[symText(head)]
 	}
 	return n
 }

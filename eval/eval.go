@@ -581,7 +581,7 @@ var throwB *Builtin
 
 func throwBuiltin() *Builtin {
 	if throwB == nil {
-		throwB = builtins["throw"]
+		throwB = builtinTable()["throw"]
 	}
 	return throwB
 }

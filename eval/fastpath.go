@@ -5,7 +5,8 @@ import "github.com/spell-go/spell/eval/value"
 // Fast paths for binary long arithmetic and comparison: the results are
 // exactly those of the builtins (overflow and every non-long operand go
 // the general way, which reports errors).
-func init() {
+// setFastPaths is part of loadBuiltins.
+func setFastPaths() {
 	fast := map[string]func(a, b int64) (value.Value, bool){
 		"+": func(a, b int64) (value.Value, bool) {
 			c := a + b
@@ -42,7 +43,7 @@ func init() {
 		},
 	}
 	for name, op := range unary {
-		b, ok := builtins[name]
+		b, ok := builtinTab[name]
 		if !ok {
 			continue
 		}
@@ -56,7 +57,7 @@ func init() {
 		}
 	}
 	for name, op := range fast {
-		b, ok := builtins[name]
+		b, ok := builtinTab[name]
 		if !ok {
 			continue
 		}

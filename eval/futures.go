@@ -21,7 +21,8 @@ import (
 // on a future's goroutine, so a helper that leaked out of a future cannot
 // freeze an agent's turn.
 
-func init() {
+// registerFutures is part of loadBuiltins.
+func registerFutures() {
 	register("future*", biFuture)
 	register("blocking/await", biAwait)
 	register("blocking/await-all", biAwaitAll)
@@ -186,7 +187,7 @@ func (in *Interp) futureTable() *table {
 func blockingNamespace(runtimeMembers *value.Map) *value.Map {
 	var kvs, detail []value.Value
 	for _, e := range catalog.Namespace("blocking") {
-		b, ok := builtins[e.Name]
+		b, ok := builtinTable()[e.Name]
 		if !ok {
 			continue // blocking/plet is a macro
 		}

@@ -135,6 +135,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	if lim.MaxElems == 0 {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
+	loadForms()
 	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext}
 	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
 	for k, v := range in.pure.m {
@@ -168,7 +169,7 @@ func New(ctx context.Context, opts Options) *Interp {
 
 // PipelineEnv is the initial environment of every program run by the
 // pipeline: {eval → <eval builtin>}.
-func PipelineEnv() *Env { return (*Env)(nil).Bind(symEval, evalBuiltin) }
+func PipelineEnv() *Env { loadBuiltins(); return (*Env)(nil).Bind(symEval, evalBuiltin) }
 
 // Eval evaluates form in env (the pure table bound) and returns its value
 // and the resulting environment.
@@ -271,7 +272,8 @@ var effectNamespaces = map[string]bool{}
 // does not build (catalog.PlannedNamespaces): using one says so.
 var plannedNamespaces = map[string]bool{}
 
-func init() {
+// setNamespaceKinds is part of loadForms.
+func setNamespaceKinds() {
 	for _, ns := range catalog.Namespaces() {
 		if ns.Effect {
 			effectNamespaces[ns.Name] = true
@@ -282,6 +284,20 @@ func init() {
 		effectNamespaces[ns.Name] = true
 		plannedNamespaces[ns.Name] = true
 	}
+}
+
+// loadForms sets, once, before the first evaluation (New), what the
+// evaluator dispatches on besides the builtins: the special forms and
+// built-in macros (their symbols' Eval) and the kinds of namespaces. A
+// process that evaluates nothing does not build them (issue 11, start-up).
+func loadForms() { formsOnce.Do(setForms) }
+
+var formsOnce sync.Once
+
+func setForms() {
+	setSpecialForms()
+	setMacros()
+	setNamespaceKinds()
 }
 
 var (
@@ -298,8 +314,8 @@ func pureTable() *table {
 }
 
 func buildPureTable() {
-	t := &table{m: make(map[*value.Symbol]value.Value, len(builtins)+8)}
-	for name, b := range builtins {
+	t := &table{m: make(map[*value.Symbol]value.Value, len(builtinTable())+8)}
+	for name, b := range builtinTable() {
 		e, _ := catalog.Lookup(name)
 		if e.Namespace != "" || name == "eval" {
 			continue

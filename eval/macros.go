@@ -22,7 +22,8 @@ func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn 
 	}
 }
 
-func init() {
+// setMacros is part of loadForms.
+func setMacros() {
 	m := map[string]func(in *Interp, l *value.List) (value.Value, error){
 		"when":          mWhen,
 		"defn":          mDefn,
@@ -69,6 +70,7 @@ func init() {
 
 // MacroNames lists the built-in macro names (for tests and tools).
 func MacroNames() []string {
+	loadForms()
 	out := make([]string, 0, len(builtinMacros))
 	for s := range builtinMacros {
 		out = append(out, symText(s))

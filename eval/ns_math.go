@@ -12,7 +12,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerMathNS is part of loadBuiltins.
+func registerMathNS() {
 	d1 := map[string]func(float64) float64{
 		"sqrt": math.Sqrt, "cbrt": math.Cbrt, "exp": math.Exp, "expm1": math.Expm1,
 		"log": math.Log, "log10": math.Log10, "log1p": math.Log1p,

@@ -17,7 +17,8 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-func init() {
+// registerStringsNS is part of loadBuiltins.
+func registerStringsNS() {
 	register("strings/index-of", func(c *Call, args []value.Value) (value.Value, error) {
 		s, sub := value.Str(args[0]), value.Str(args[1])
 		i := strings.Index(s, sub)
@@ -222,7 +223,7 @@ func scMemberKVs(ns string) []value.Value {
 		if e.Kind != catalog.NamespaceMember {
 			continue
 		}
-		b, ok := builtins[e.Name]
+		b, ok := builtinTable()[e.Name]
 		if !ok {
 			continue
 		}

@@ -30,7 +30,8 @@ var (
 	symFirstLine = value.Sym("first-line")
 )
 
-func init() {
+// setSpecialForms is part of loadForms.
+func setSpecialForms() {
 	specialForms = map[*value.Symbol]specialFn{
 		symQuote:            sfQuote,
 		symDef:              sfDef,
