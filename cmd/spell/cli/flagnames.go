@@ -1,6 +1,10 @@
 package cli
 
-import ucli "github.com/urfave/cli/v2"
+import (
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
 
 // urfave/cli v2 recomputes a flag's names with a regular expression on
 // every Names call, and Command.Run asks IsSet of every flag, which looks
@@ -62,6 +66,20 @@ type namedDuration struct {
 
 func (f *namedDuration) Names() []string { return f.names }
 
+// flagNames is urfave's FlagNames without its regular expression (which
+// allocated some 40 kB per spell start): each of name and aliases up to
+// its first comma or space.
+func flagNames(name string, aliases []string) []string {
+	names := make([]string, 0, 1+len(aliases))
+	for _, part := range append([]string{name}, aliases...) {
+		if i := strings.IndexAny(part, ", "); i >= 0 {
+			part = part[:i]
+		}
+		names = append(names, part)
+	}
+	return names
+}
+
 // cacheFlagNames replaces the flags of cmd and its subcommands by
 // wrappers with precomputed names. A Hidden bool flag stays as it is:
 // urfave's completion tests for *BoolFlag to skip it.
@@ -69,19 +87,19 @@ func cacheFlagNames(cmd *ucli.Command) {
 	for i, f := range cmd.Flags {
 		switch f := f.(type) {
 		case *ucli.StringFlag:
-			cmd.Flags[i] = &namedString{f, f.Names()}
+			cmd.Flags[i] = &namedString{f, flagNames(f.Name, f.Aliases)}
 		case *ucli.BoolFlag:
 			if !f.Hidden { // completion skips a hidden *BoolFlag by its type
-				cmd.Flags[i] = &namedBool{f, f.Names()}
+				cmd.Flags[i] = &namedBool{f, flagNames(f.Name, f.Aliases)}
 			}
 		case *ucli.IntFlag:
-			cmd.Flags[i] = &namedInt{f, f.Names()}
+			cmd.Flags[i] = &namedInt{f, flagNames(f.Name, f.Aliases)}
 		case *ucli.Int64Flag:
-			cmd.Flags[i] = &namedInt64{f, f.Names()}
+			cmd.Flags[i] = &namedInt64{f, flagNames(f.Name, f.Aliases)}
 		case *ucli.Float64Flag:
-			cmd.Flags[i] = &namedFloat64{f, f.Names()}
+			cmd.Flags[i] = &namedFloat64{f, flagNames(f.Name, f.Aliases)}
 		case *ucli.DurationFlag:
-			cmd.Flags[i] = &namedDuration{f, f.Names()}
+			cmd.Flags[i] = &namedDuration{f, flagNames(f.Name, f.Aliases)}
 		}
 	}
 	for _, sub := range cmd.Subcommands {

@@ -34,3 +34,21 @@ func TestFlagNamesCached(t *testing.T) {
 		walk(cmd)
 	}
 }
+
+// flagNames cuts names as urfave's FlagNames does, without its regexp.
+func TestFlagNamesLikeUrfave(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		aliases []string
+	}{
+		{"model", []string{"m"}},
+		{"a, b", nil},
+		{"x y z", []string{"q,r", " lead"}},
+		{"", []string{""}},
+		{"a,,b", []string{"c ,d"}},
+	} {
+		if got, want := flagNames(c.name, c.aliases), ucli.FlagNames(c.name, c.aliases); !slices.Equal(got, want) {
+			t.Errorf("flagNames(%q, %q) = %q, want %q", c.name, c.aliases, got, want)
+		}
+	}
+}
