@@ -43,7 +43,8 @@ type reusedKids struct {
 // earlier reading (of the program this one continues; nil: none): the
 // forms both texts share whole are taken over from it, values, nodes and
 // spans. The result is ReadProgram's, except that those forms are prev's
-// values rather than equal new ones.
+// values rather than equal new ones. text is not changed, but the
+// repaired text may use its spare capacity (syntax.ReadCompletionAfter).
 func ReadProgramAfter(prev *ReadResult, name string, text []byte) (*ReadResult, error) {
 	if r := readAfter(prev, name, text); r != nil {
 		return r, nil

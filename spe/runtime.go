@@ -338,7 +338,7 @@ func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Val
 		defer cancel()
 	}
 	root := &turn{handle: "main"}
-	rr, err := rt.read(root, name, string(text))
+	rr, err := rt.read(root, name, text[:len(text):len(text)])
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +430,7 @@ func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, erro
 	}
 	name := fmt.Sprintf("<turn %d>", t.seq)
 	if rt.opts.Trace != nil {
-		file, err := rt.opts.Trace.WriteProgram(t.seq, text)
+		file, err := rt.opts.Trace.WriteProgram(t.seq, programString(text))
 		rt.noteTrace(err)
 		if err == nil {
 			name = file
@@ -784,16 +784,20 @@ func ctxOf(c *eval.Call) context.Context { return c.In.Context() }
 
 // callModel performs the model call of a self-call continuation and returns
 // its turn and the program text: prefix + post-processed suffix.
-func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, string, error) {
+func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, []byte, error) {
 	system := rt.opts.System
 	if d := c.from.agent; d != nil && d.system != "" {
 		system = d.system
 	}
 	t, suffix, err := rt.complete(ctx, c.from, c.depth, c.kind, c.prefix, rt.opts.Transport, system)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	return t, c.prefix + provider.PostProcess(rt.opts.Transport, c.prefix, suffix), nil
+	suffix = provider.PostProcess(rt.opts.Transport, c.prefix, suffix)
+	// Room for the reader's balancing parentheses (rt.read): the program
+	// is written once.
+	text := make([]byte, 0, len(c.prefix)+len(suffix)+64)
+	return t, append(append(text, c.prefix...), suffix...), nil
 }
 
 const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MODEL, set ANTHROPIC_API_KEY or OPENAI_API_KEY, or replay a transcript with --model replay:FILE."

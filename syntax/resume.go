@@ -32,6 +32,11 @@ type Resumed struct {
 // over the reading prev made of the bytes text shares with prev's text. It
 // returns nil when it cannot (no shared form, a code fence, an error or a
 // repaired escape in the shared part): the caller then reads text whole.
+//
+// It never changes text's bytes, but the repaired text may be text itself
+// with the balancing parentheses appended in text's spare capacity
+// (text[len(text):cap(text)]): a caller that shares that capacity with
+// other data passes text[:len(text):len(text)].
 func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 {
 		return nil
@@ -79,11 +84,7 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 			c.Repairs = append(c.Repairs, r)
 		}
 	}
-	// Between forms the sanitiser is at line content (a token just ended)
-	// with one open paren per open list.
-	out := make([]byte, 0, len(text)+16+len(prevPath))
-	out = append(out, prev.Text[:cut]...)
-	c.Text = c.sanitiseFrom(text, cut, out, len(prevPath), false, true)
+	c.Text = c.sanitiseAfter(prev, text, cut, len(prevPath))
 
 	f := &File{Name: name, Src: c.Text}
 	for _, dn := range prev.File.Discards {
@@ -131,6 +132,34 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 		return nil
 	}
 	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut}
+}
+
+// sanitiseAfter is the repaired text of text, whose first cut bytes are
+// those of prev's original text and repaired as prev.Text's (the reading
+// resumes there, between forms: at line content with one open paren per
+// open list). Only the bytes after cut are sanitised. When neither part
+// was changed by a repair other than the balancing parentheses at the end
+// (the usual turn: the program ends inside its open wrapper), the result
+// is text itself with those parentheses appended in text's spare capacity
+// when it has room: a turn does not copy the whole program.
+func (c *Completion) sanitiseAfter(prev *Completion, text []byte, cut, depth int) []byte {
+	// (A repair before cut is a comment marker: an inserted byte there
+	// refuses to resume.)
+	carried, n0 := len(c.Repairs), len(c.ins)
+	tail := c.sanitiseFrom(text, cut, make([]byte, 0, len(text)-cut+16+depth), depth, false, true)
+	for i := n0; i < len(c.ins); i++ {
+		c.ins[i] += cut
+	}
+	clean := carried == 0
+	for _, r := range c.Repairs[carried:] {
+		clean = clean && r.Kind == RepairBalance
+	}
+	if k := len(text) - cut; clean && len(tail) >= k && bytes.Equal(tail[:k], text[cut:]) {
+		return append(text, tail[k:]...)
+	}
+	out := make([]byte, 0, cut+len(tail))
+	out = append(out, prev.Text[:cut]...)
+	return append(out, tail...)
 }
 
 // linesAfter is the line table of src, whose first cut bytes are those

@@ -82,6 +82,13 @@ func TestReadCompletionAfter(t *testing.T) {
 	if k := got.Keep[len(got.Keep)-1]; k != 4 || len(got.Path) != 3 {
 		t.Errorf("kept %d kids of %d open lists, want 4 of 3 (do, quine prompt, def a, def b)", k, len(got.Path))
 	}
+	// Its repaired text is the new text with the balancing parentheses in
+	// the text's spare capacity: the program is not copied.
+	buf := append(make([]byte, 0, len(next)+16), next...)
+	got = ReadCompletionAfter(ReadCompletion("p", []byte(prev)), "n", buf)
+	if want := next + "\n)))"; got == nil || string(got.C.Text) != want || &got.C.Text[0] != &buf[0] || string(buf) != next {
+		t.Errorf("repaired text not the turn's own buffer extended (or the text changed)")
+	}
 }
 
 // diffCompletion describes how two completions differ ("" when they do
