@@ -118,9 +118,7 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 				if err := w.charge(rec.cum.at(skip)); err != nil {
 					return nil, err
 				}
-				for ; i < skip; i++ {
-					x = x.Rest()
-				}
+				x, i = x.Drop(skip), skip
 			}
 		}
 		for ; x.Count() > 0; x = x.Rest() {
@@ -131,9 +129,9 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 				return nil, err
 			}
 			if rec != nil {
-				// The unchanged run goes on while rec.forms.len() == i.
-				if y == old && !isMarker(y) && w.impure == p0 && rec.forms.len() == i {
-					rec.add(old, w.steps-s0)
+				// The unchanged run goes on while rec.n == i.
+				if y == old && !isMarker(y) && w.impure == p0 && rec.n == i {
+					rec.add(w.steps - s0)
 				}
 			}
 			if rest == nil && (isCollection(old) && y != old || isMarker(y)) {
@@ -147,7 +145,7 @@ func (w *editWalk) walk(form value.Value) (value.Value, error) {
 			}
 			i++
 		}
-		if rec != nil && (w.best == nil || rec.forms.len() > w.best.forms.len()) {
+		if rec != nil && (w.best == nil || rec.n > w.best.n) {
 			w.best = rec
 		}
 		if rest == nil {

@@ -29,13 +29,17 @@ type EditMemo struct {
 	rec *editRecord
 }
 
-// editRecord: forms are the leading elements of a list, compared by
-// identity for collections, that the pass left unchanged; cum.at(i) is
-// the steps the pass charged for the first i. Never modified once
-// stored (a pass cuts its own from it).
+// editRecord: the first n elements of list (the elements after a list's
+// head), compared by identity for collections, are those the pass left
+// unchanged; cum.at(i) is the steps the pass charged for the first i.
+// Never modified once stored (a pass cuts its own from it). The next
+// pass compares a body with list (value.CommonPrefix: the blocks a
+// resumed reading's body shares with the previous one are not compared
+// form by form).
 type editRecord struct {
-	forms chunkList[value.Value]
-	cum   chunkList[int64]
+	list *value.List
+	n    int
+	cum  chunkList[int64]
 }
 
 func (m *EditMemo) load() *editRecord {
@@ -56,20 +60,18 @@ func (m *EditMemo) store(rec *editRecord) {
 // entries are taken over).
 func (r *editRecord) match(x *value.List) (*editRecord, int) {
 	if r == nil {
-		out := &editRecord{}
+		out := &editRecord{list: x}
 		out.cum.push(0)
 		return out, 0
 	}
-	k := 0
-	for y := x; k < r.forms.len() && y.Count() > 0 && sameEdit(r.forms.at(k), y.First()); y = y.Rest() {
-		k++
-	}
-	return &editRecord{forms: r.forms.cut(k), cum: r.cum.cut(k + 1)}, k
+	k := value.CommonPrefix(x, r.list, r.n, func(v, was value.Value) bool { return sameEdit(was, v) })
+	return &editRecord{list: x, n: k, cum: r.cum.cut(k + 1)}, k
 }
 
-// add notes that the next element, v, took n steps and came out as it was.
-func (r *editRecord) add(v value.Value, n int64) {
-	r.forms.push(v)
+// add notes that the next element of r.list took n steps and came out
+// as it was.
+func (r *editRecord) add(n int64) {
+	r.n++
 	r.cum.push(r.cum.at(r.cum.len()-1) + n)
 }
 

@@ -104,7 +104,7 @@ func TestEditMemoMatchesWalk(t *testing.T) {
 			if got != want || gotSteps != wantSteps || gotErr != nil || gotSame != wantSame {
 				t.Fatalf("seed %d turn %d: memo pass %d steps (%v, same %v)\n%s\nwhole walk %d steps (same %v)\n%s", seed, turn, gotSteps, gotErr, gotSame, got, wantSteps, wantSame, want)
 			}
-			if before != nil && before.forms.len() > 0 && sameEdit(before.forms.at(0), body[0]) {
+			if before != nil && before.n > 0 && sameEdit(before.list.First(), body[0]) {
 				skipped++
 			}
 		}

@@ -285,13 +285,7 @@ func (p *Prefix) reusable(text []byte, name *value.Symbol, kids []*syntax.Node) 
 // sameForms reports whether the first k elements of a and b are the same
 // values, compared by identity for collections.
 func sameForms(a, b *value.List, k int) bool {
-	for ; k > 0; k-- {
-		if a.Count() == 0 || b.Count() == 0 || !identical(a.First(), b.First()) {
-			return false
-		}
-		a, b = a.Rest(), b.Rest()
-	}
-	return true
+	return value.CommonPrefix(a, b, k, identical) == k
 }
 
 // identical compares a and b with ==, false where that would panic (a
@@ -412,9 +406,7 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 		if c := h.cell; c != nil && h.Base.env.rawLookup(h.Name) == value.Value(h.Base.cell) {
 			env = h.Base.env.Bind(h.Name, c)
 			in.steps, in.gensym, in.nextCheck = steps0+h.Base.steps, gensym0+h.Base.gensym, 0
-			for j := 0; j < h.Skip; j++ {
-				x = x.Rest()
-			}
+			x = x.Drop(h.Skip)
 			i += h.Skip
 			h.Resumed = true
 		} else {

@@ -145,7 +145,7 @@ func seqEqual(a, b Value) bool {
 				if !Equal(x.first, y.first) {
 					return false
 				}
-				x, y = x.rest, y.rest
+				x, y = x.next(), y.next()
 			}
 			return true
 		}
@@ -163,7 +163,7 @@ func listVecEqual(l *List, v *Vector) bool {
 			ok = false
 			return false
 		}
-		l = l.rest
+		l = l.next()
 		return true
 	})
 	return ok
@@ -314,7 +314,7 @@ func Hash(v Value) uint64 {
 		return h
 	case *List:
 		h := saltSeq + uint64(x.count)
-		for n := x; n != nil && n.count > 0; n = n.rest {
+		for n := x; n != nil && n.count > 0; n = n.next() {
 			h = (h ^ Hash(n.first)) * 0x100000001b3
 		}
 		return finishHash(h)

@@ -24,8 +24,8 @@ type PrefixCache struct {
 	buf   *strings.Builder
 	text  string  // the last result (buf's first len(text) bytes)
 	head  int     // length of its "(quine NAME INERT… (eval (do "
-	forms []Value // the body forms printed in text
-	ends  []int   // ends[i]: offset in text just after forms[i]
+	body *List // the body forms printed in text
+	ends []int // ends[i]: offset in text just after body form i
 	// Printed counts the body forms printed rather than taken from the
 	// last text (tests); Copied counts the bytes of earlier prompts copied
 	// into a new buffer.
@@ -52,33 +52,33 @@ func (c *PrefixCache) PrefixOpen(quineForm Value) (string, error) {
 	head := h.String()
 	// k: the leading body forms that are the forms of the last text; base:
 	// the bytes of the last text the new one starts with.
-	k, n, base := 0, body, 0
+	// (A body the reader took over from the last one shares its blocks:
+	// CommonPrefix compares O(n/32) forms, not n.)
+	k, base := 0, 0
 	if c.head == len(head) && c.text[:c.head] == head {
 		base = c.head
-		for ; k < len(c.forms) && n != nil && n.count > 0 && samePointer(n.first, c.forms[k]); k++ {
-			n = n.rest
-		}
+		k = CommonPrefix(body, c.body, len(c.ends), samePointer)
 		if k > 0 {
 			base = c.ends[k-1]
 		}
 	}
-	clear(c.forms[k:]) // dropped or about to be replaced: not kept alive
-	forms, ends := c.forms[:k], c.ends[:k]
+	ends := c.ends[:k]
 	// tail: what follows text[:base].
 	var tail strings.Builder
 	if base == 0 {
 		tail.WriteString(head)
 	}
-	for ; n != nil && n.count > 0; n = n.rest {
-		if len(forms) > 0 {
+	body.Drop(k).Range(func(_ int, v Value) bool {
+		if len(ends) > 0 {
 			tail.WriteByte(' ')
 		}
-		WritePrefix(&tail, n.first)
+		WritePrefix(&tail, v)
 		c.Printed++
-		forms, ends = append(forms, n.first), append(ends, base+tail.Len())
-	}
+		ends = append(ends, base+tail.Len())
+		return true
+	})
 	tail.WriteByte(' ')
-	c.text, c.head, c.forms, c.ends = c.extend(base, tail.String()), len(head), forms, ends
+	c.text, c.head, c.body, c.ends = c.extend(base, tail.String()), len(head), body, ends
 	return c.text, nil
 }
 

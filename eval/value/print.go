@@ -374,7 +374,7 @@ func (p *printer) write(v Value) {
 			return
 		}
 		b.WriteByte('(')
-		for n := x; n != nil && n.count > 0; n = n.rest {
+		for n := x; n != nil && n.count > 0; n = n.next() {
 			if n != x {
 				b.WriteByte(' ')
 			}
@@ -469,13 +469,13 @@ func (p *printer) isFirstLineForm(l *List) bool {
 	if l.count < 3 || l.count%2 != 1 || l.first != Value(symFirstLine) {
 		return false
 	}
-	for n := l.rest; n != nil; n = n.rest.rest {
+	for n := l.next(); n != nil; n = n.next().next() {
 		switch n.first.(type) {
 		case nil, int64:
 		default:
 			return false
 		}
-		if _, ok := n.rest.first.(*Vector); !ok {
+		if _, ok := n.next().first.(*Vector); !ok {
 			return false
 		}
 	}
@@ -485,10 +485,10 @@ func (p *printer) isFirstLineForm(l *List) bool {
 func (p *printer) writeFirstLine(l *List) {
 	b := p.b
 	b.WriteString("(first-line")
-	for n := l.rest; n != nil; n = n.rest.rest {
+	for n := l.next(); n != nil; n = n.next().next() {
 		b.WriteByte(' ')
 		p.write(n.first)
-		rows := n.rest.first.(*Vector)
+		rows := n.next().first.(*Vector)
 		if rows.Count() == 0 {
 			b.WriteString(" []")
 			continue
@@ -536,7 +536,7 @@ func QuineParts(form Value) (name Value, inert []Value, body *List, err error) {
 	if !ok || tail.count != 2 || tail.first != Value(symEval) {
 		return nil, nil, nil, ErrBadQuineTail
 	}
-	do, ok := tail.rest.first.(*List)
+	do, ok := tail.next().first.(*List)
 	if !ok || do.count < 1 || do.first != Value(symDo) {
 		return nil, nil, nil, ErrBadQuineTail
 	}
@@ -560,7 +560,7 @@ func PrefixOpen(quineForm Value) (string, error) {
 		b.WriteByte(' ')
 	}
 	b.WriteString("(eval (do ")
-	for n := body; n != nil && n.count > 0; n = n.rest {
+	for n := body; n != nil && n.count > 0; n = n.next() {
 		if n != body {
 			b.WriteByte(' ')
 		}

@@ -76,7 +76,7 @@ func (w *walker) lit1(v Value) bool {
 	case *Symbol:
 		return SymbolReadable(x)
 	case *List:
-		for n := x; n != nil && n.count > 0; n = n.rest {
+		for n := x; n != nil && n.count > 0; n = n.next() {
 			if !w.lit(n.first) {
 				return false
 			}
@@ -200,7 +200,7 @@ func (w *walker) form1(v Value) (Value, error) {
 		}
 		items := make([]Value, 0, x.count+1)
 		items = append(items, symList)
-		for n := x; n != nil && n.count > 0; n = n.rest {
+		for n := x; n != nil && n.count > 0; n = n.next() {
 			s, err := w.form(n.first)
 			if err != nil {
 				return nil, err
