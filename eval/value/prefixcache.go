@@ -21,11 +21,11 @@ type PrefixCache struct {
 	// earlier prompt handed out stays valid: strings.Builder never
 	// rewrites bytes it has written). A prompt that differs inside the
 	// last one starts a new buffer.
-	buf   *strings.Builder
-	text  string  // the last result (buf's first len(text) bytes)
-	head  int     // length of its "(quine NAME INERT… (eval (do "
-	body *List // the body forms printed in text
-	ends []int // ends[i]: offset in text just after body form i
+	buf  *strings.Builder
+	text string // the last result (buf's first len(text) bytes)
+	head int    // length of its "(quine NAME INERT… (eval (do "
+	body *List  // the body forms printed in text
+	ends []int  // ends[i]: offset in text just after body form i
 	// Printed counts the body forms printed rather than taken from the
 	// last text (tests); Copied counts the bytes of earlier prompts copied
 	// into a new buffer.
