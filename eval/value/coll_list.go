@@ -1,5 +1,7 @@
 package value
 
+import "math"
+
 // List is a persistent singly-linked list with a cached count. A node is of
 // the "list" kind (list? true) or the "seq" kind (list? false, seq? true);
 // both print as ( … ). The empty list has count 0 and no elements.
@@ -293,6 +295,14 @@ func (l *List) AsSeq() *List {
 func CommonPrefix(a, b *List, limit int, same func(x, y Value) bool) int {
 	ca, cb := listCursor{n: a}, listCursor{n: b}
 	n := 0
+	if a.view && b.view {
+		// Skip the trie's shared subtrees at once: O(log n).
+		va, vb := a.vec(), b.vec()
+		if off := va.cnt - a.count; off == vb.cnt-b.count {
+			n = min(max(sharedLen(va, vb)-off, 0), limit, a.count, b.count)
+			ca.v, ca.k, cb.v, cb.k = va, off+n, vb, off+n
+		}
+	}
 	for n < limit {
 		xa, ya, oka := ca.block()
 		xb, yb, okb := cb.block()
@@ -326,6 +336,43 @@ func CommonPrefix(a, b *List, limit int, same func(x, y Value) bool) int {
 		ca.advance(m)
 		cb.advance(m)
 		n += m
+	}
+	return n
+}
+
+// sharedLen is how many leading elements a and b hold in the same
+// memory (so they are the same values), at least: the trie nodes both
+// point to are taken whole, O(log n).
+func sharedLen(a, b *Vector) int {
+	if a.shift != b.shift {
+		return 0
+	}
+	ta, tb := a.tailoff(), b.tailoff()
+	n := min(sharedNode(a.root, b.root, a.shift), ta, tb)
+	if n == ta && ta == tb && a.cnt > ta && b.cnt > tb && &a.tail.arr[0] == &b.tail.arr[0] {
+		n += min(a.cnt, b.cnt) - ta
+	}
+	return n
+}
+
+// sharedNode is how many leading elements (1<<level each kid) trie nodes
+// x and y share.
+func sharedNode(x, y *vnode, level uint) int {
+	if x == y {
+		return math.MaxInt
+	}
+	if level == 0 || x == nil || y == nil {
+		if x != nil && y != nil && x.vals != nil && x.vals == y.vals {
+			return 32
+		}
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(x.kids) && i < len(y.kids); i++ {
+		if x.kids[i] != y.kids[i] {
+			return n + sharedNode(x.kids[i], y.kids[i], level-5)
+		}
+		n += 1 << level
 	}
 	return n
 }
