@@ -346,9 +346,7 @@ func eachColl(v value.Value, note func(value.Value)) {
 	switch x := v.(type) {
 	case *value.List:
 		note(x)
-		for y := x; y.Count() > 0; y = y.Rest() {
-			eachColl(y.First(), note)
-		}
+		x.Range(func(_ int, e value.Value) bool { eachColl(e, note); return true })
 	case *value.Vector:
 		note(x)
 		for i := 0; i < x.Count(); i++ {

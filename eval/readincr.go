@@ -73,11 +73,7 @@ func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
 		}
 		lw.reuse[n] = reusedKids{prev: pv, keep: res.Keep[i]}
 		if i+1 < len(res.Path) {
-			l := pv
-			for k := 0; k < res.Keep[i]; k++ {
-				l = l.Rest()
-			}
-			pv, ok = l.First().(*value.List)
+			pv, ok = pv.Drop(res.Keep[i]).First().(*value.List)
 		}
 	}
 	v, err := lw.lower(res.C.Form)

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"math/rand"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -180,4 +181,50 @@ func bodyOf(form value.Value) []value.Value {
 	items := form.(*value.List).Slice()
 	ev := items[len(items)-1].(*value.List)
 	return ev.Rest().First().(*value.List).Rest().Slice()
+}
+
+// TestReadAfterAllocatesWhatIsNew: a turn's reading of a program that
+// grows by a form (the printed prefix again and the model's new text)
+// allocates about what it reads, not a copy of the program: at 4,000 body
+// forms no more than at 400 but for the kept forms' node pointers (the
+// parser's child list of the body, 8 B a form). A copy of the text (about
+// 60 B a form here) or a list node per form (40 B) is over budget.
+func TestReadAfterAllocatesWhatIsNew(t *testing.T) {
+	const head = "(quine completion (eval (do (quine prompt \"count\") "
+	perTurn := func(forms int) float64 {
+		var b strings.Builder
+		b.WriteString(head)
+		for i := 0; i < forms; i++ {
+			fmt.Fprintf(&b, "(def v%d {:n %d :name \"item %d\"}) (quote (!extend)) ", i, i, i)
+		}
+		prog := b.String()
+		rr, err := ReadProgram("t", []byte(prog+"(def w 0) '(!extend)"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// (The first resumed readings after a whole one take its spans
+		// and body over once: not measured.)
+		const warm, turns = 5, 20
+		texts := make([][]byte, warm+turns)
+		for i := range texts {
+			prog += fmt.Sprintf("(def w%d %d) (quote (!extend)) ", i, i)
+			texts[i] = append(make([]byte, 0, len(prog)+64), prog+fmt.Sprintf("(def w%d 0) '(!extend)", i+1)...)
+		}
+		var m0, m1 runtime.MemStats
+		for i, text := range texts {
+			if i == warm {
+				runtime.ReadMemStats(&m0)
+			}
+			if rr, err = ReadProgramAfter(rr, "t", text); err != nil || !rr.incr.ok {
+				t.Fatal("not read incrementally", err)
+			}
+		}
+		runtime.ReadMemStats(&m1)
+		return float64(m1.TotalAlloc-m0.TotalAlloc) / turns
+	}
+	small, large := perTurn(400), perTurn(4000)
+	t.Logf("a reading allocates %.0f B at 400 body forms, %.0f B at 4,000", small, large)
+	if per := (large - small) / (2 * 3600); per > 16 {
+		t.Errorf("a reading allocates %.1f B more per kept body form (budget 16): it copies the program", per)
+	}
 }
