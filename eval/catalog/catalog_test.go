@@ -458,3 +458,16 @@ func TestPlannedNotListed(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogSize: the catalogue is built in one slice of catalogSize
+// (start-up, issue 11); raise catalogSize when the catalogue outgrows it.
+func TestCatalogSize(t *testing.T) {
+	all := tables().all
+	if len(all) > catalogSize {
+		t.Errorf("the catalogue has %d entries, more than catalogSize (%d): raise catalogSize", len(all), catalogSize)
+	}
+	if cap(all) != catalogSize {
+		t.Errorf("the catalogue's slice has capacity %d, want catalogSize (%d): it was copied while built", cap(all), catalogSize)
+	}
+	t.Logf("%d entries", len(all))
+}

@@ -6,8 +6,8 @@ func bi(category, name, sigs, doc, detail string) Entry {
 
 // coreBuiltins are the pure core functions of language.md §9, the edit-time
 // builtins of §8.4, describe-fn (§11) and eval (§6.2).
-func coreBuiltins() []Entry {
-	return []Entry{
+func coreBuiltins(all []Entry) []Entry {
+	return append(all,
 		// 9.1 Arithmetic
 		bi("math", "+", "[& nums]",
 			"Adds the numbers; (+) is 0.",
@@ -381,5 +381,5 @@ func coreBuiltins() []Entry {
 			"With one argument: the [:docs :guide] text, else the :docs map. With a key: [:detail key], else [:docs key], "+
 				"else the value under key itself.\n(string? (describe-fn builtins)) ⇒ true\n"+
 				"(describe-fn {:docs {:a \"first\"}} :a) ⇒ \"first\"\n(fn? (describe-fn math :floor)) ⇒ true"),
-	}
+	)
 }

@@ -10,8 +10,8 @@ func mac(category, name, sigs, doc, detail string) Entry {
 
 // specialForms are the forms of language.md §5.2, plus the clauses catch
 // (only as the last form of try) and reopen-eval (only inside reopen).
-func specialForms() []Entry {
-	return []Entry{
+func specialForms(all []Entry) []Entry {
+	return append(all,
 		sf("quote", "[] | [form & ignored]",
 			"Returns its argument as data, without evaluating it.",
 			"`'x` is read as `(quote x)`. Arguments after the first are ignored and `(quote)` gives nil. "+
@@ -109,11 +109,11 @@ func specialForms() []Entry {
 			"Only recognised as the last form of a try, shaped (catch sym handler…). The handler's defs escape; "+
 				"sym itself does not.\n"+
 				"(do (try (throw 1) (catch e 2)) e) ⇒ error: Unbound symbol: e").div("D7 D12"),
-	}
+	)
 }
 
-func macros() []Entry {
-	return []Entry{
+func macros(all []Entry) []Entry {
+	return append(all,
 		mac("macros", "when", "[test & body]",
 			"Evaluates the body when test is truthy, else returns nil.",
 			"Expands to (if test (do body…)).\n(when (pos? 1) :a :b) ⇒ :b\n(when false :a) ⇒ nil"),
@@ -256,5 +256,5 @@ func macros() []Entry {
 			"Stage one shows the edited context followed by an instruction to close a wrap-cat call whose "+
 				"arguments are the forms to keep; stage two starts a fresh context containing only those forms. "+
 				"Messages stay queued during stage one.\n'(!compact)"),
-	}
+	)
 }

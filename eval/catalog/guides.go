@@ -93,15 +93,30 @@ func buildBuiltinsDetail() map[string]string {
 		if !ok {
 			continue
 		}
+		// Sized before writing: the builder's doublings were half of
+		// this table's bytes, built by every run that evaluates.
+		var usages []string
+		n := len(intro) + 2
+		for _, e := range All() {
+			if e.Category != cat || !isBuiltinsName(e) {
+				continue
+			}
+			u := Usage(e)
+			usages = append(usages, u)
+			n += 2 + len(u) + len(" — ") + len(e.Doc) + 1
+		}
 		var b strings.Builder
+		b.Grow(n)
 		b.WriteString(intro)
 		b.WriteString("\n\n")
+		i := 0
 		for _, e := range All() {
 			if e.Category != cat || !isBuiltinsName(e) {
 				continue
 			}
 			b.WriteString("  ")
-			b.WriteString(Usage(e))
+			b.WriteString(usages[i])
+			i++
 			b.WriteString(" — ")
 			b.WriteString(e.Doc)
 			b.WriteString("\n")

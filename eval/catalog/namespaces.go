@@ -13,8 +13,8 @@ func cst(name, doc, detail string) Entry {
 }
 
 // stringsMembers are the 14 functions of language.md §10.1.
-func stringsMembers() []Entry {
-	return []Entry{
+func stringsMembers(all []Entry) []Entry {
+	return append(all,
 		str("index-of", "[s sub]", "Returns the code-point index of the first occurrence of sub in s, or nil.",
 			"Both arguments are str-coerced.\n(strings/index-of \"hello\" \"l\") ⇒ 2\n(strings/index-of \"hello\" \"z\") ⇒ nil").div("D11"),
 		str("last-index-of", "[s sub]", "Returns the code-point index of the last occurrence of sub in s, or nil.",
@@ -38,12 +38,12 @@ func stringsMembers() []Entry {
 		str("upper-case", "[s]", "Converts s to upper case with full Unicode case mapping.",
 			"Mapping is not rune by rune: one character may become several.\n(strings/upper-case \"straße\") ⇒ \"STRASSE\"\n(strings/upper-case nil) ⇒ \"\""),
 		str("capitalize", "[s]", "Upper-cases the first character of s and lower-cases the rest.", "(strings/capitalize \"hELLO\") ⇒ \"Hello\""),
-	}
+	)
 }
 
 // mathMembers are the functions and constants of language.md §10.2.
-func mathMembers() []Entry {
-	return []Entry{
+func mathMembers(all []Entry) []Entry {
+	return append(all,
 		mth("sqrt", "[x]", "Returns the square root of x as a double.", "(math/sqrt 16) ⇒ 4.0\n(= (math/sqrt 4) 2) ⇒ false"),
 		mth("cbrt", "[x]", "Returns the cube root of x as a double.", "(math/cbrt 27) ⇒ 3.0"),
 		mth("pow", "[x y]", "Returns x raised to the power y as a double.", "(math/pow 2 10) ⇒ 1024.0"),
@@ -83,7 +83,7 @@ func mathMembers() []Entry {
 		cst("INF", "Positive infinity.", "math/INF ⇒ ##Inf"),
 		cst("NEG-INF", "Negative infinity.", "math/NEG-INF ⇒ ##-Inf"),
 		cst("NaN", "The not-a-number double; it is equal to nothing, itself included.", "math/NaN ⇒ ##NaN\n(= math/NaN math/NaN) ⇒ false"),
-	}
+	)
 }
 
 func eb(category, name, sigs, doc, detail string) Entry {
@@ -91,8 +91,8 @@ func eb(category, name, sigs, doc, detail string) Entry {
 }
 
 // effectBuiltins are the unqualified effect functions of language.md §6.1.
-func effectBuiltins() []Entry {
-	return []Entry{
+func effectBuiltins(all []Entry) []Entry {
+	return append(all,
 		eb("effect", "!llm-self", "[prompt] | [prompt opts]", "Calls the model to continue a program from a prefix and returns the value of the resulting program.",
 			"A canonical quine form gives its open prefix, a string starting with ( is used verbatim and any other "+
 				"string starts a fresh task (quine completion (eval (do (quine prompt \"T\") …. The program is evaluated in a "+
@@ -109,7 +109,7 @@ func effectBuiltins() []Entry {
 			"Registers an external wait; it is refused like a sleep while the agent holds newer incoming requests. The finished "+
 				"value arrives as {:from :future :body v}, and the call's value is the resumed computation.\n"+
 				"'(!ask-await (globals/get :job))").prio("P1"),
-	}
+	)
 }
 
 func em(ns, name, subset, prio, sigs, doc, detail string) Entry {
@@ -126,8 +126,8 @@ func em(ns, name, subset, prio, sigs, doc, detail string) Entry {
 const envelope = "Returns an envelope {:ok :out :err :truncated}. "
 
 // effectMembers are the members of the effect namespaces of effects.md.
-func effectMembers() []Entry {
-	return []Entry{
+func effectMembers(all []Entry) []Entry {
+	return append(all,
 		// io-read
 		em("io", "slurp", "read", "P0", "[path]", "Reads a whole text file.",
 			envelope+"Invalid UTF-8 bytes become U+FFFD; paths are confined to the workspace root.\n'(!call-now text (io/slurp \"README.md\"))"),
@@ -240,7 +240,7 @@ func effectMembers() []Entry {
 		em("mcp", "info", "", "P2", "[s]", "Describes a server, including tools excluded as invalid.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 		em("mcp", "refresh", "", "P2", "[s]", "Refreshes a server's protocol catalogues.", "Each operation checks the permission granted in the agent profile; secrets are redacted from every result."),
 		em("mcp", "listen-send", "", "P2", "[s filter handle]", "Subscribes to server notifications and forwards them to an agent.", "Needs :subscriptions true in the grant. filter is a resource URI or {:resources [uri …] :list-changed [:tools :prompts :resources]}; each notification reaches the handle as a message from :mcp-listen with body {:server s :notification {\"method\" … \"params\" …}}, a failed connection as {:server s :error msg}."),
-	}
+	)
 }
 
 // plannedMembers are the members of the planned namespaces (see
