@@ -10,9 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
-	"golang.org/x/text/language"
-
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
 )
@@ -148,11 +145,6 @@ func scIsWhitespace(r rune) bool {
 	}
 	return r > 0x7f && unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp) || r == ' '
 }
-
-// Full Unicode case mapping (ß → SS, final sigma), not rune by rune.
-// Casers are stateful, so each call makes its own.
-func scUpperCase(s string) string { return cases.Upper(language.Und).String(s) }
-func scLower(s string) string     { return cases.Lower(language.Und).String(s) }
 
 var scLineBreak = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\r?\n`) })
 
