@@ -1,6 +1,7 @@
 package value
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,10 +68,26 @@ type Keyword struct {
 
 type nsName struct{ ns, name string }
 
+// The intern tables: plain maps under a read-write lock. (A sync.Map
+// cost five allocations per name, a thousand at every start for the
+// names packages intern in their variables; issue 11, start-up.)
 var (
-	symTable sync.Map // nsName -> *Symbol
-	kwTable  sync.Map // nsName -> *Keyword
+	symMu    sync.RWMutex
+	symTable map[nsName]*Symbol
+	kwMu     sync.RWMutex
+	kwTable  map[nsName]*Keyword
 )
+
+// nameHash is maphash.String of ns + "/" + name, without building that
+// string.
+func nameHash(ns, name string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	h.WriteString(ns)
+	h.WriteByte('/')
+	h.WriteString(name)
+	return h.Sum64()
+}
 
 // SplitName splits symbol text at the first '/' when both sides are non-empty
 // ("a/b/c" → "a", "b/c"; "/" and "a/" stay unqualified).
@@ -88,12 +105,23 @@ func Sym(text string) *Symbol { ns, n := SplitName(text); return SymNS(ns, n) }
 // SymNS interns the symbol with explicit namespace (may be "") and name.
 func SymNS(ns, name string) *Symbol {
 	key := nsName{ns, name}
-	if s, ok := symTable.Load(key); ok {
-		return s.(*Symbol)
+	symMu.RLock()
+	s := symTable[key]
+	symMu.RUnlock()
+	if s != nil {
+		return s
 	}
-	s := &Symbol{NS: ns, Name: name, hash: hashString(ns+"/"+name) ^ 0x9e3779b97f4a7c15}
-	actual, _ := symTable.LoadOrStore(key, s)
-	return actual.(*Symbol)
+	symMu.Lock()
+	defer symMu.Unlock()
+	if s := symTable[key]; s != nil {
+		return s
+	}
+	if symTable == nil {
+		symTable = make(map[nsName]*Symbol)
+	}
+	s = &Symbol{NS: ns, Name: name, hash: nameHash(ns, name) ^ 0x9e3779b97f4a7c15}
+	symTable[key] = s
+	return s
 }
 
 // Kw interns the keyword with the given text (without the colon), splitting "ns/name".
@@ -102,12 +130,23 @@ func Kw(text string) *Keyword { ns, n := SplitName(text); return KwNS(ns, n) }
 // KwNS interns the keyword with explicit namespace (may be "") and name.
 func KwNS(ns, name string) *Keyword {
 	key := nsName{ns, name}
-	if k, ok := kwTable.Load(key); ok {
-		return k.(*Keyword)
+	kwMu.RLock()
+	k := kwTable[key]
+	kwMu.RUnlock()
+	if k != nil {
+		return k
 	}
-	k := &Keyword{NS: ns, Name: name, hash: hashString(ns+"/"+name) ^ 0x7f4a7c159e3779b9}
-	actual, _ := kwTable.LoadOrStore(key, k)
-	return actual.(*Keyword)
+	kwMu.Lock()
+	defer kwMu.Unlock()
+	if k := kwTable[key]; k != nil {
+		return k
+	}
+	if kwTable == nil {
+		kwTable = make(map[nsName]*Keyword)
+	}
+	k = &Keyword{NS: ns, Name: name, hash: nameHash(ns, name) ^ 0x7f4a7c159e3779b9}
+	kwTable[key] = k
+	return k
 }
 
 // FullName returns "ns/name" or "name".
