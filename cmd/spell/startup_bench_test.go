@@ -59,6 +59,10 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + string(e.out
 // The binaries are built as go install builds them, so with cgo when a C
 // compiler is present; CGO_ENABLED=0 in the environment builds both
 // statically linked (README, Start-up).
+//
+// SPELL_STARTUP_BASE=PATH also execs the spell binary at PATH (an older
+// build, say) in the same alternation and reports its median CPU time
+// and ratio (base-cpu-ms, base-cpu-ratio): a before/after from one run.
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	bins, err := buildStartupBins(dir)
@@ -66,6 +70,7 @@ func BenchmarkStartup(b *testing.B) {
 		b.Fatal(err)
 	}
 	spell, triv := bins[0], bins[1]
+	base := os.Getenv("SPELL_STARTUP_BASE")
 	small := filepath.Join(dir, "small.spl")
 	if err := os.WriteFile(small, []byte("(let [x 41]\n  (+ x 1))\n"), 0o644); err != nil {
 		b.Fatal(err)
@@ -80,12 +85,16 @@ func BenchmarkStartup(b *testing.B) {
 		{"lint", []string{"lint", small}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			var spellCPU, trivCPU, spellWall, trivWall []time.Duration
+			var spellCPU, trivCPU, spellWall, trivWall, baseCPU []time.Duration
 			for i := 0; i < b.N; i++ {
 				cpu, wall := execOnce(b, dir, triv)
 				trivCPU, trivWall = append(trivCPU, cpu), append(trivWall, wall)
 				cpu, wall = execOnce(b, dir, spell, c.args...)
 				spellCPU, spellWall = append(spellCPU, cpu), append(spellWall, wall)
+				if base != "" {
+					cpu, _ = execOnce(b, dir, base, c.args...)
+					baseCPU = append(baseCPU, cpu)
+				}
 			}
 			sc, tc, sw, tw := median(spellCPU), median(trivCPU), median(spellWall), median(trivWall)
 			b.ReportMetric(ms(sc), "spell-cpu-ms")
@@ -97,6 +106,13 @@ func BenchmarkStartup(b *testing.B) {
 			}
 			if tw > 0 {
 				b.ReportMetric(float64(sw)/float64(tw), "wall-ratio")
+			}
+			if base != "" {
+				bc := median(baseCPU)
+				b.ReportMetric(ms(bc), "base-cpu-ms")
+				if tc > 0 {
+					b.ReportMetric(float64(bc)/float64(tc), "base-cpu-ratio")
+				}
 			}
 		})
 	}
