@@ -433,6 +433,18 @@ func TestKillWorkerMidRun(t *testing.T) {
 	if calls != 4 || effects != 3 || r.Calls["main"] != 4 {
 		t.Errorf("%d model calls and %d effects in the log (calls %v), want 4 and 3", calls, effects, r.Calls)
 	}
+	// Step 4 was scheduled on the killed worker's own queue (it kept the
+	// run after step 3), then on the shared queue; the history replays.
+	var queues []string
+	for _, ev := range replayable(t, e, id).GetEvents() {
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			queues = append(queues, a.GetTaskQueue().GetName())
+		}
+	}
+	shared := fmt.Sprintf("%s@p%d", e.queue, stemporal.Protocol)
+	if len(queues) != 8 || queues[0] != shared || !strings.HasPrefix(queues[3], shared+"@") || queues[4] != shared {
+		t.Errorf("steps scheduled on %q, want 8: the first on %s, step 4 on the first worker's own queue, then on %[2]s", queues, shared)
+	}
 }
 
 // spell cancel stops a run whose step is in the middle of an effect; the

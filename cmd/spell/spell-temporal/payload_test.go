@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,11 +13,43 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	stemporal "github.com/spell-go/spell/spe/temporal"
 	"github.com/spell-go/spell/spe/trace"
 )
+
+// replayable reads the history of run id from the server and checks that
+// this release's workflow code replays it without non-determinism.
+func replayable(t *testing.T, e *env, id string) *historypb.History {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cl, err := stemporal.Dial(ctx, e.addr, e.ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var h historypb.History
+	it := cl.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, ev)
+	}
+	r := worker.NewWorkflowReplayer()
+	r.RegisterWorkflowWithOptions(stemporal.RunWorkflow, workflow.RegisterOptions{Name: stemporal.WorkflowName})
+	if err := r.ReplayWorkflowHistory(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), &h); err != nil {
+		t.Errorf("the history of %s does not replay: %v", id, err)
+	}
+	return &h
+}
 
 func payloadBytes(p *commonpb.Payloads) int {
 	n := 0
@@ -33,7 +67,8 @@ func payloadBytes(p *commonpb.Payloads) int {
 // whole log in every step's input: a run's last input was its log, and a
 // long run hit the server's 2 MB payload limit), each step's result is
 // that step's delta, and the run stays on the worker that keeps it: no
-// step after the first replays the log.
+// step after the first replays the log. The history replays with this
+// release's workflow code.
 func TestLongRunPayloadsBounded(t *testing.T) {
 	e := newEnv(t)
 	e.worker(nil, "--identity", "w1")
@@ -58,21 +93,9 @@ func TestLongRunPayloadsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cl, err := stemporal.Dial(ctx, e.addr, e.ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
 	var inputs, results []int
 	replays := 0
-	it := cl.GetWorkflowHistory(ctx, filepath.Base(tr), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range replayable(t, e, filepath.Base(tr)).GetEvents() {
 		switch ev.GetEventType() {
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			inputs = append(inputs, payloadBytes(ev.GetActivityTaskScheduledEventAttributes().GetInput()))
