@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -280,13 +281,9 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 	if hooks.Marker != nil {
 		details = *hooks.Marker
 	}
-	var last = make(chan Marker, 1)
-	last <- details
-	hooks.Began = func(m Marker) {
-		<-last
-		last <- m
-		activity.RecordHeartbeat(ctx, m)
-	}
+	hb := &heartbeats{m: details, gap: HeartbeatGap, now: time.Now, sleep: sleepCtx,
+		send: func(m Marker) { activity.RecordHeartbeat(ctx, m) }}
+	hooks.Began = func(m Marker) { hb.record(ctx, &m) }
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -303,9 +300,7 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 			case <-done:
 				return
 			case <-t.C:
-				m := <-last
-				last <- m
-				activity.RecordHeartbeat(ctx, m)
+				hb.record(ctx, nil)
 			}
 		}
 	}()
@@ -318,14 +313,72 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 	case err != nil && ctx.Err() == nil:
 		// The marker goes with the error: the workflow hands it to the
 		// step's next attempt on another queue.
-		m := <-last
-		last <- m
-		return out, temporal.NewApplicationErrorWithCause(err.Error(), "SpellStep", err, m)
+		return out, temporal.NewApplicationErrorWithCause(err.Error(), "SpellStep", err, hb.marker())
 	}
 	if out.kept {
 		out.Sticky = a.Sticky
 	}
 	return out, nil
+}
+
+// HeartbeatThrottle is the heartbeat throttle interval of a worker's step
+// workers (worker.Options.MaxHeartbeatThrottleInterval): the SDK sends a
+// heartbeat at once only if it sent none in the last interval, and batches
+// it to the interval's end otherwise. HeartbeatGap spaces a step's
+// heartbeats wider than that, so that each is sent when it is recorded.
+const (
+	HeartbeatThrottle = time.Second
+	HeartbeatGap      = HeartbeatThrottle * 5 / 4
+)
+
+// heartbeats records a step's heartbeats at least gap apart, waiting
+// when one was sent less than gap ago: a heartbeat the SDK batched would
+// reach the server only at the end of its window, and the marker of an
+// effect must be on the server before the effect runs (a worker that
+// died meanwhile would leave the next attempt without it, and the effect
+// would run twice).
+type heartbeats struct {
+	mu    sync.Mutex
+	m     Marker
+	last  time.Time // when the last heartbeat was sent
+	sent  bool
+	gap   time.Duration
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+	send  func(Marker)
+}
+
+// record sends m (nil: the marker last recorded), after the gap.
+func (h *heartbeats) record(ctx context.Context, m *Marker) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m != nil {
+		h.m = *m
+	}
+	if h.sent {
+		if d := h.gap - h.now().Sub(h.last); d > 0 && h.sleep(ctx, d) != nil {
+			return
+		}
+	}
+	h.send(h.m)
+	h.last, h.sent = h.now(), true
+}
+
+func (h *heartbeats) marker() Marker {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Register registers the run workflow on w (the workflow task queue's

@@ -7,8 +7,10 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
@@ -123,5 +125,37 @@ func TestWorkflowFailsOnNonDeterministicReplay(t *testing.T) {
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) || app.Type() != TypeNonDeterministic || !strings.Contains(app.Message(), "wf-3") {
 		t.Fatalf("got %v, want a %s failure naming wf-3", err, TypeNonDeterministic)
+	}
+}
+
+// A step's heartbeats are sent at least HeartbeatGap apart (wider than
+// the SDK's throttle, which would batch a closer one to the end of its
+// window), so the marker of an effect is sent before the effect runs;
+// the ticker's heartbeats carry the last marker recorded.
+func TestHeartbeatsNeverBatched(t *testing.T) {
+	var clock time.Time
+	var sent []time.Time
+	var markers []Marker
+	h := &heartbeats{m: Marker{Step: 3}, gap: HeartbeatGap, now: func() time.Time { return clock },
+		sleep: func(_ context.Context, d time.Duration) error { clock = clock.Add(d); return nil },
+		send:  func(m Marker) { sent = append(sent, clock); markers = append(markers, m) }}
+	ctx := context.Background()
+	h.record(ctx, nil)                                 // a tick at 0: sent at once
+	clock = clock.Add(HeartbeatThrottle / 2)           // an effect begins within the window
+	h.record(ctx, &Marker{Step: 3, Effect: "io/spit"}) // waits for the gap
+	clock = clock.Add(10 * time.Second)                // a tick long after
+	h.record(ctx, nil)
+	h.record(ctx, nil) // a tick right after: waits
+	for i := 1; i < len(sent); i++ {
+		if d := sent[i].Sub(sent[i-1]); d < HeartbeatGap {
+			t.Errorf("heartbeats %d and %d sent %v apart, less than %v", i-1, i, d, HeartbeatGap)
+		}
+	}
+	want := []Marker{{Step: 3}, {Step: 3, Effect: "io/spit"}, {Step: 3, Effect: "io/spit"}, {Step: 3, Effect: "io/spit"}}
+	if !reflect.DeepEqual(markers, want) {
+		t.Errorf("sent %v, want %v", markers, want)
+	}
+	if HeartbeatGap <= HeartbeatThrottle {
+		t.Errorf("gap %v not wider than the throttle %v", HeartbeatGap, HeartbeatThrottle)
 	}
 }

@@ -124,6 +124,11 @@ func runWorker(c *ucli.Context) error {
 	registerWorkflow(wf)
 	aopts := opts
 	aopts.DisableWorkflowWorker = true
+	// Each heartbeat of a step is sent when recorded (the marker of an
+	// effect reaches the server before the effect runs): stemporal
+	// spaces them wider than this throttle.
+	aopts.MaxHeartbeatThrottleInterval = stemporal.HeartbeatThrottle
+	aopts.DefaultHeartbeatThrottleInterval = stemporal.HeartbeatThrottle
 	// The runs this worker keeps get their next step on a queue of its
 	// own (docs/temporal.md: a run stays on its worker).
 	sticky := stemporal.StickyQueue(q, p, workerID())
