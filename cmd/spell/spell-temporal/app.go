@@ -207,6 +207,13 @@ func engineEnv(spec *stemporal.RunSpec) error {
 			*d.to = t
 		}
 	}
+	if v := os.Getenv("SPELL_TEMPORAL_HISTORY_BYTES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("SPELL_TEMPORAL_HISTORY_BYTES=%q: want a positive number of bytes", v)
+		}
+		spec.HistoryBytes = n
+	}
 	if v := os.Getenv("SPELL_TEMPORAL_STEP_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,56 @@ func TestLongRunPayloadsBounded(t *testing.T) {
 	}
 	if fx, _ := os.ReadFile(filepath.Join(root, "n.log")); strings.Count(string(fx), "\n") != n {
 		t.Errorf("n.log has %d lines, want %d", strings.Count(string(fx), "\n"), n)
+	}
+}
+
+// A run that continues as new after every step, on a worker that keeps
+// no run (every step loads the log from the history, across the chain of
+// executions): each effect once, and spell result, following the last
+// execution, writes the whole log (read back through the chain) as the
+// submitter's trace.
+func TestContinueAsNewOnTheServer(t *testing.T) {
+	e := newEnv(t)
+	e.worker(nil, "--keep", "0")
+	root := t.TempDir()
+	trace1, trace2 := filepath.Join(e.dir, "t1"), filepath.Join(e.dir, "t2")
+	stdout, stderr, code := e.spell(root, []string{"SPELL_TEMPORAL_HISTORY_BYTES=1"}, append([]string{"run", "--engine", "temporal", "--json", "--trace-dir", trace1}, fxTask(t)...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if r := decodeRun(t, stdout); r.Value == nil || *r.Value != `"done 2: a\nb\n"` || r.Calls["main"] != 4 {
+		t.Errorf("value %v, calls %v", r.Value, r.Calls)
+	}
+	if fx, _ := os.ReadFile(filepath.Join(root, "fx.log")); string(fx) != "a\nb\n" {
+		t.Errorf("fx.log = %q, want each effect once", fx)
+	}
+	id := filepath.Base(trace1)
+	stdout, stderr, code = e.spell(e.dir, nil, "result", "--json", "--trace-dir", trace2, id)
+	if code != 0 {
+		t.Fatalf("result: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, want := normalized(t, trace2), normalized(t, trace1); !reflect.DeepEqual(got, want) {
+		t.Errorf("spell result's trace differs from the run's:\n%v\n%v", got, want)
+	}
+	// Seven executions, one step each: the last one's input names the
+	// one before, and carries no log.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cl, err := stemporal.Dial(ctx, e.addr, e.ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	it := cl.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	ev, err := it.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in stemporal.RunInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(ev.GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Steps != 6 || in.Prev == "" || in.Log.Size() != 0 {
+		t.Errorf("the last execution starts after %d steps, prev %q, with %d log bytes; want 6, the execution before, 0", in.Steps, in.Prev, in.Log.Size())
 	}
 }
