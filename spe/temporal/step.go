@@ -237,7 +237,9 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		r.pacer.resume(began)
 	} else {
 		log := in.Log
-		if in.Ref != nil {
+		if in.Ref != nil && in.Ref.Events > 0 {
+			// (A log of no events is the empty log of a run's first
+			// step: nothing to load.)
 			if hooks.Load == nil {
 				return StepOutput{}, fmt.Errorf("%w: step %d of run %s names its log, and this worker cannot load it", ErrBadRun, in.Step, in.RunID)
 			}
