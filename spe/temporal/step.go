@@ -142,8 +142,8 @@ type StepOutput struct {
 	// Sticky is the task queue of the worker that keeps the run for its
 	// next step ("": not kept).
 	Sticky string `json:"sticky,omitempty"`
-	// Replayed: the step opened the run by replaying its log (it was not
-	// kept on this worker).
+	// Replayed: the step opened the run by replaying its log (the run
+	// was not kept on this worker, and it is not the run's first step).
 	Replayed bool `json:"replayed,omitempty"`
 	// Verbose is what spell run -v prints for the turns this step
 	// completed (RunSpec.Verbose): their prompts and completions.
@@ -232,7 +232,7 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 		}
 	}
 	r := w.take(in, hooks)
-	replayed := r == nil
+	replayed := false
 	if r != nil {
 		r.pacer.resume(began)
 	} else {
@@ -252,7 +252,8 @@ func (w *Stepper) Step(ctx context.Context, in StepInput, hooks StepHooks) (Step
 					ErrNonDeterministic, in.RunID, in.Step, len(log.Events), d, in.Ref.Events, in.Ref.Digest)
 			}
 		}
-		if w.Log != nil && len(log.Events) > 0 {
+		replayed = len(log.Events) > 0
+		if w.Log != nil && replayed {
 			fmt.Fprintf(w.Log, "spell worker: run %s, step %d: replaying its log (%d bytes)\n", in.RunID, in.Step, log.Size())
 		}
 		var err error
