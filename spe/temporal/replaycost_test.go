@@ -3,8 +3,8 @@ package temporal
 import (
 	"bytes"
 	"context"
-	"maps"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -31,7 +31,9 @@ func BenchmarkRunSteps(b *testing.B) {
 						Seed: 1, Root: root, Cwd: root, Version: "bench", ContextMaxChars: eval.DefaultContextMaxChars}
 					w := &Stepper{TempDir: b.TempDir(), Providers: builtin.Registry(), Keep: keep}
 					var log Log
-					load := func(context.Context) (Log, error) { return Log{Events: bytes.Clone(log.Events), Files: maps.Clone(log.Files)}, nil }
+					load := func(context.Context) (Log, error) {
+						return Log{Events: bytes.Clone(log.Events), Files: maps.Clone(log.Files)}, nil
+					}
 					digest := Digest(nil)
 					for step := 1; ; step++ {
 						ref := &LogRef{Events: int64(len(log.Events)), Digest: digest}
