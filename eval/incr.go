@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bytes"
 	"sort"
 	"sync/atomic"
 
@@ -216,7 +215,7 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 		return form, rr.Spans, nil
 	}
 	text := rr.Completion.Text
-	k := p.reusable(text, name, doNode.Kids)
+	k := p.reusable(rr, name, doNode.Kids)
 	h := &Incremental{Do: do, Name: name, Program: prog}
 	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids, spans: rr.Spans}
 	spans := rr.Spans
@@ -264,12 +263,21 @@ func spansOf(rr *ReadResult) *Spans {
 
 // reusable returns how many body forms of a program with this repaired
 // text, quine name and do node kids can start from p's snapshots.
-func (p *Prefix) reusable(text []byte, name *value.Symbol, kids []*syntax.Node) int {
+func (p *Prefix) reusable(rr *ReadResult, name *value.Symbol, kids []*syntax.Node) int {
 	if p == nil || p.name != name || p.snaps.len() == 0 || len(kids) < 3 {
 		return 0
 	}
-	l := syntax.SharedPrefix(text, p.text)
-	if i := bytes.Index(text[:l], []byte("#(")); i >= 0 {
+	text := rr.Completion.Text
+	var l int
+	if from := rr.incr.from; len(from) == len(p.text) && len(from) > 0 && &from[0] == &p.text[0] {
+		// p was left by the reading rr resumed from: the texts agree up
+		// to its cut (comparing them costs what the turn added).
+		c := rr.incr.cut
+		l = c + syntax.SharedPrefix(text[c:], p.text[c:])
+	} else {
+		l = syntax.SharedPrefix(text, p.text)
+	}
+	if i := rr.firstHashParen(); i >= 0 && i+2 <= l {
 		l = i
 	}
 	// Form i is kept when its text and the byte after it agree; at

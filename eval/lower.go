@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -363,6 +364,6 @@ func ReadProgram(name string, text []byte) (*ReadResult, error) {
 	lw := newLowerer(c.File)
 	v, err := lw.lower(c.Form)
 	r.Form, r.Spans = v, lw.spans
-	r.incr = readIncr{ok: err == nil, fnLit: lw.fnLit}
+	r.incr = readIncr{ok: err == nil, fnLit: lw.fnLit, hashParen: bytes.Index(c.Text, []byte("#(")), hashKnown: true}
 	return r, err
 }

@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"bytes"
+
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/syntax"
 )
@@ -30,6 +32,25 @@ type readIncr struct {
 	ok    bool  // the reading succeeded: a later one may resume from it
 	fnLit int32 // start of the first #( read (math.MaxInt32: none)
 	live  int   // entries in Spans.reused when it was last rebuilt
+	// from is the repaired text of the reading this one resumed from
+	// (nil: a whole reading); the first cut bytes of both are the same.
+	// The incremental plan compares its text with the one it kept only
+	// after them when that is from.
+	from []byte
+	cut  int
+	// hashParen is where "#(" first occurs in the repaired text (-1:
+	// nowhere), when hashKnown.
+	hashParen int
+	hashKnown bool
+}
+
+// firstHashParen is bytes.Index(rr.Completion.Text, "#("), kept by the
+// reading (a resumed one searches only the bytes after its cut).
+func (rr *ReadResult) firstHashParen() int {
+	if !rr.incr.hashKnown {
+		return bytes.Index(rr.Completion.Text, []byte("#("))
+	}
+	return rr.incr.hashParen
 }
 
 // reusedKids are the first keep kids of an open list, taken over from the
@@ -102,7 +123,15 @@ func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
 		spans.reused = []map[any]*syntax.Node{spans.liveReused(v)}
 		live = len(spans.reused[0])
 	}
-	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit, live: live}}
+	hp := prev.firstHashParen()
+	if hp < 0 || hp+2 > res.Cut {
+		from := max(res.Cut-1, 0)
+		if hp = bytes.Index(res.C.Text[from:], []byte("#(")); hp >= 0 {
+			hp += from
+		}
+	}
+	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit, live: live,
+		from: prev.Completion.Text, cut: res.Cut, hashParen: hp, hashKnown: true}}
 }
 
 // liveReused is one map of the reused entries of the values form holds.

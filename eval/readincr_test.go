@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"bytes"
 	"fmt"
 	"math/bits"
 	"math/rand"
@@ -120,6 +121,13 @@ func TestReadProgramAfter(t *testing.T) {
 				t.Fatalf("chain %d turn %d\ntext %q: %s", chain, turn, text, msg)
 			}
 			if gerr == nil {
+				// What the incremental plan takes from the reading.
+				if c := got.incr.cut; got.incr.from != nil && string(got.Completion.Text[:c]) != string(got.incr.from[:c]) {
+					t.Fatalf("chain %d turn %d: the text resumed from differs before the cut %d", chain, turn, c)
+				}
+				if i, want := got.firstHashParen(), bytes.Index(got.Completion.Text, []byte("#(")); i != want {
+					t.Fatalf("chain %d turn %d: first #( at %d, want %d", chain, turn, i, want)
+				}
 				prev = got
 			}
 		}
