@@ -67,7 +67,14 @@ type reusedKids struct {
 // values rather than equal new ones. text is not changed, but the
 // repaired text may use its spare capacity (syntax.ReadCompletionAfter).
 func ReadProgramAfter(prev *ReadResult, name string, text []byte) (*ReadResult, error) {
-	if r := readAfter(prev, name, text); r != nil {
+	return ReadProgramAfterKnown(prev, name, text, 0)
+}
+
+// ReadProgramAfterKnown is ReadProgramAfter for a text whose first known
+// bytes the caller knows to be those of prev's text
+// (syntax.ReadCompletionAfterKnown).
+func ReadProgramAfterKnown(prev *ReadResult, name string, text []byte, known int) (*ReadResult, error) {
+	if r := readAfter(prev, name, text, known); r != nil {
 		return r, nil
 	}
 	return ReadProgram(name, text)
@@ -75,11 +82,11 @@ func ReadProgramAfter(prev *ReadResult, name string, text []byte) (*ReadResult, 
 
 // readAfter is the resumed reading, or nil when it cannot be done (the
 // whole reading then gives the result, errors included).
-func readAfter(prev *ReadResult, name string, text []byte) *ReadResult {
+func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResult {
 	if prev == nil || !prev.incr.ok || prev.Spans == nil || prev.Completion == nil {
 		return nil
 	}
-	res := syntax.ReadCompletionAfter(prev.Completion, name, text)
+	res := syntax.ReadCompletionAfterKnown(prev.Completion, name, text, known)
 	if res == nil || int(prev.incr.fnLit) < res.Cut || res.C.Err != nil {
 		// #( numbers its parameters by reading order: the whole reading
 		// would name the ones after the cut differently.

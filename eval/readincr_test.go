@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/syntax"
 )
 
 var readSnippets = []string{
@@ -112,13 +113,19 @@ func TestReadProgramAfter(t *testing.T) {
 				text += randomProgram(r, 1+r.Intn(2))
 			}
 			name := fmt.Sprintf("t%d", turn)
-			if readAfter(prev, name, []byte(text)) != nil {
+			if readAfter(prev, name, []byte(text), 0) != nil {
 				resumed++
 			}
 			got, gerr := ReadProgramAfter(prev, name, []byte(text))
 			want, werr := ReadProgram(name, []byte(text))
 			if msg := sameReading(got, gerr, want, werr); msg != "" {
 				t.Fatalf("chain %d turn %d\ntext %q: %s", chain, turn, text, msg)
+			}
+			// Told (some of) what the texts share, the same reading.
+			known := r.Intn(1 + syntax.SharedPrefix(prev.Completion.Original, []byte(text)))
+			kgot, kerr := ReadProgramAfterKnown(prev, name, []byte(text), known)
+			if msg := sameReading(kgot, kerr, want, werr); msg != "" {
+				t.Fatalf("chain %d turn %d known %d\ntext %q: %s", chain, turn, known, text, msg)
 			}
 			if gerr == nil {
 				// What the incremental plan takes from the reading.
@@ -148,7 +155,7 @@ func TestReadProgramAfter(t *testing.T) {
 			text += "(prune 2) "
 		}
 		name := fmt.Sprintf("t%d", turn)
-		got := readAfter(prev, name, []byte(text))
+		got := readAfter(prev, name, []byte(text), 0)
 		if got == nil {
 			t.Fatalf("turn %d: not resumed", turn)
 		}
@@ -173,7 +180,7 @@ func TestReadProgramAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := readAfter(prev, "b", []byte(head+"(def a {:x [1]}) (def b 2) (quote (!extend)) (def c 3) '(!extend)"))
+	next := readAfter(prev, "b", []byte(head+"(def a {:x [1]}) (def b 2) (quote (!extend)) (def c 3) '(!extend)"), 0)
 	if next == nil {
 		t.Fatal("not resumed")
 	}

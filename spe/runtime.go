@@ -134,8 +134,10 @@ type Runtime struct {
 	// printers print each handle's prompts incrementally (normalise), per
 	// handle and depth; guarded by lmu.
 	printers map[string]*value.PrefixCache
-	// reads are the last program read per handle and depth (read.go).
+	// reads are the last program read per handle and depth, texts the
+	// last program text and its prompt (read.go); guarded by lmu.
 	reads map[string]*eval.ReadResult
+	texts map[string]lastText
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
@@ -429,14 +431,15 @@ func (rt *Runtime) turn(ctx context.Context, c *continuation) (value.Value, erro
 		return nil, err
 	}
 	name := fmt.Sprintf("<turn %d>", t.seq)
+	last, known := rt.lastText(t, c.prefix, text)
 	if rt.opts.Trace != nil {
-		file, err := rt.opts.Trace.WriteProgram(t.seq, programString(text))
+		file, err := rt.writeProgram(t.seq, text, last.text, known)
 		rt.noteTrace(err)
 		if err == nil {
 			name = file
 		}
 	}
-	rr, rerr := rt.read(t, name, text)
+	rr, rerr := rt.readKnown(t, name, text, last.text, known)
 	if rr != nil && rr.Completion != nil {
 		var repairs []trace.Repair
 		for _, r := range rr.Completion.Repairs {

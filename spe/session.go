@@ -173,6 +173,13 @@ func (l *lazyTrace) WriteProgram(turn int, text string) (string, error) {
 	return "", l.err
 }
 
+func (l *lazyTrace) WriteProgramAfter(turn int, text, base string, known int) (string, error) {
+	if w := l.open(); w != nil {
+		return w.WriteProgramAfter(turn, text, base, known)
+	}
+	return "", l.err
+}
+
 func (l *lazyTrace) WriteLeaf(turn int, prompt, response string) (string, error) {
 	if w := l.open(); w != nil {
 		return w.WriteLeaf(turn, prompt, response)

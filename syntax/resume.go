@@ -38,13 +38,22 @@ type Resumed struct {
 // (text[len(text):cap(text)]): a caller that shares that capacity with
 // other data passes text[:len(text):len(text)].
 func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
+	return ReadCompletionAfterKnown(prev, name, text, 0)
+}
+
+// ReadCompletionAfterKnown is ReadCompletionAfter for a text whose first
+// known bytes the caller knows to be those of prev's original text (the
+// runtime does when a turn's prompt extends the last one): only the
+// bytes after them are compared.
+func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known int) *Resumed {
 	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 {
 		return nil
 	}
 	if _, _, _, fenced := StripFence(text); fenced {
 		return nil
 	}
-	d := SharedPrefix(prev.Original, text)
+	known = max(min(known, len(text), len(prev.Original)), 0)
+	d := known + SharedPrefix(prev.Original[known:], text[known:])
 	// Descend through the lists open at d: keep the kids that end before
 	// d (the byte after each is shared too, so it ends in text as well).
 	var prevPath []*Node

@@ -49,7 +49,7 @@ type deltaOp struct{ off, n int }
 // not when text shares little with base).
 func encodeDelta(baseTurn int, base, text string) (string, bool) {
 	var n int
-	return encodeDeltaCounting(baseTurn, base, text, &n)
+	return encodeDeltaCounting(baseTurn, base, text, 0, &n)
 }
 
 // searchWindow is how far past the current place in the base a probe
@@ -58,7 +58,7 @@ const searchWindow = 4096
 
 // encodeDeltaCounting is encodeDelta adding the bytes of base it
 // searched to *searched (tests).
-func encodeDeltaCounting(baseTurn int, base, text string, searched *int) (string, bool) {
+func encodeDeltaCounting(baseTurn int, base, text string, known int, searched *int) (string, bool) {
 	var ops []deltaOp
 	var body strings.Builder
 	insert := func(s string) {
@@ -72,7 +72,8 @@ func encodeDeltaCounting(baseTurn int, base, text string, searched *int) (string
 		}
 		body.WriteString(s)
 	}
-	p := syntax.SharedPrefix(base, text)
+	known = max(min(known, len(base), len(text)), 0) // text[:known] is base[:known]
+	p := known + syntax.SharedPrefix(base[known:], text[known:])
 	if p < minCopy {
 		return "", false
 	}

@@ -268,7 +268,7 @@ func TestDeltaReformattedProgramLinear(t *testing.T) {
 	base := "(quine completion (eval (do (quine prompt \"count\") " + raw.String()
 	text := "(quine completion (eval (do (quine prompt \"count\") " + printed.String() + "(def more 1) "
 	searched := 0
-	d, ok := encodeDeltaCounting(1, base, text, &searched)
+	d, ok := encodeDeltaCounting(1, base, text, 0, &searched)
 	if !ok {
 		t.Fatal("no delta")
 	}

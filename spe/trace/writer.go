@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // TimeLayout is the layout of an event's "t": RFC 3339 in UTC with
@@ -231,9 +232,21 @@ func (w *Writer) writeRaw(name, text string) (string, error) {
 // smaller: the handle is the one of the turn's turn.start event. Run.Program
 // rebuilds the whole text either way.
 func (w *Writer) WriteProgram(turn int, text string) (string, error) {
+	return w.WriteProgramAfter(turn, text, "", 0)
+}
+
+// WriteProgramAfter is WriteProgram for a text whose first known bytes
+// the caller knows to be those of base, the program it wrote before for
+// the turn's handle (the runtime does when a turn's prompt extends the
+// last one): a delta built on base compares only the bytes after them.
+func (w *Writer) WriteProgramAfter(turn int, text, base string, known int) (string, error) {
 	w.pmu.Lock()
 	defer w.pmu.Unlock()
-	text = w.redact.Redact(text)
+	red := w.redact.Redact(text)
+	if !sameString(red, text) {
+		known = 0 // (what the caller knows is about the unredacted texts)
+	}
+	text = red
 	content := escapeWhole(text)
 	key, keyed := w.turnKey[turn]
 	delete(w.turnKey, turn)
@@ -241,7 +254,12 @@ func (w *Writer) WriteProgram(turn int, text string) (string, error) {
 		if b.turn == 0 || b.turn == turn || i == 1 && b.turn == w.last[key].turn {
 			continue // (the same base twice: the usual turn)
 		}
-		if d, ok := encodeDelta(b.turn, b.text, text); ok && len(d) < len(content) {
+		k := 0
+		if sameString(b.text, base) {
+			k = known
+		}
+		var searched int
+		if d, ok := encodeDeltaCounting(b.turn, b.text, text, k, &searched); ok && len(d) < len(content) {
 			content = d
 		}
 	}
@@ -258,6 +276,12 @@ func (w *Writer) WriteProgram(turn int, text string) (string, error) {
 	}
 	w.recent = p
 	return name, nil
+}
+
+// sameString reports whether a and b are the same bytes in memory (not
+// only equal).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // noteTurn records the handle and depth of a turn from its turn.start
