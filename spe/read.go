@@ -2,6 +2,7 @@ package spe
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/spell-go/spell/eval"
@@ -39,6 +40,20 @@ func (rt *Runtime) readKnown(t *turn, name string, text, last []byte, known int)
 		rt.lmu.Unlock()
 	}
 	return rr, err
+}
+
+// programText is prompt+completion in a new buffer with room for the
+// reader's balancing parentheses after it (read): the program is written
+// once, and the buffer is not cleared first (strings.Builder.Grow).
+func programText(prompt, completion string) []byte {
+	var b strings.Builder
+	b.Grow(len(prompt) + len(completion) + 64)
+	b.WriteString(prompt)
+	b.WriteString(completion)
+	s := b.String()
+	// The builder is dropped: its bytes after s are the text's spare
+	// capacity alone.
+	return unsafe.Slice(unsafe.StringData(s), b.Cap())[:len(s)]
 }
 
 // programString is text as a string without a copy (the trace writer

@@ -796,11 +796,7 @@ func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	suffix = provider.PostProcess(rt.opts.Transport, c.prefix, suffix)
-	// Room for the reader's balancing parentheses (rt.read): the program
-	// is written once.
-	text := make([]byte, 0, len(c.prefix)+len(suffix)+64)
-	return t, append(append(text, c.prefix...), suffix...), nil
+	return t, programText(c.prefix, provider.PostProcess(rt.opts.Transport, c.prefix, suffix)), nil
 }
 
 const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MODEL, set ANTHROPIC_API_KEY or OPENAI_API_KEY, or replay a transcript with --model replay:FILE."
