@@ -246,7 +246,12 @@ type walker struct {
 	names map[string]string
 	refs  []Reference
 	calls []Call
-	bslab []Binding
+	// nrefs, ncalls and nbind are the sizes of the last slabs of refs,
+	// calls and bslab: they start small and double, so that a small file
+	// allocates little (spell lint's start-up, issue 11) and a large one
+	// few slabs.
+	nrefs, ncalls, nbind int
+	bslab                []Binding
 	// macros are the names bound by the defmacro forms walked so far.
 	macros []string
 	// refRuns and callRuns map the last index of a run of references
@@ -270,7 +275,8 @@ func (w *walker) text(n *syntax.Node) string {
 
 func (w *walker) newRef() *Reference {
 	if len(w.refs) == 0 {
-		w.refs = make([]Reference, 512)
+		w.nrefs = min(max(2*w.nrefs, 16), 512)
+		w.refs = make([]Reference, w.nrefs)
 	}
 	r := &w.refs[0]
 	w.refs = w.refs[1:]
@@ -279,7 +285,8 @@ func (w *walker) newRef() *Reference {
 
 func (w *walker) newCall() *Call {
 	if len(w.calls) == 0 {
-		w.calls = make([]Call, 256)
+		w.ncalls = min(max(2*w.ncalls, 8), 256)
+		w.calls = make([]Call, w.ncalls)
 	}
 	c := &w.calls[0]
 	w.calls = w.calls[1:]
@@ -288,7 +295,8 @@ func (w *walker) newCall() *Call {
 
 func (w *walker) newBinding() *Binding {
 	if len(w.bslab) == 0 {
-		w.bslab = make([]Binding, 128)
+		w.nbind = min(max(2*w.nbind, 8), 128)
+		w.bslab = make([]Binding, w.nbind)
 	}
 	b := &w.bslab[0]
 	w.bslab = w.bslab[1:]
