@@ -1,3 +1,5 @@
+//go:build !spell_nosdk
+
 package spe_test
 
 import (

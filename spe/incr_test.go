@@ -548,7 +548,12 @@ func TestIncrementalRandom(t *testing.T) {
 }
 
 // FuzzIncrementalTurns compares both paths on random programs drawn from
-// the fuzzer's seed (go test runs the seeds below only).
+// the fuzzer's seed (go test runs the seeds below only). To fuzz, leave
+// out the tests that link the provider SDKs (build tag spell_nosdk): a
+// fuzzing build instruments every package it compiles, and the SDKs are
+// most of this test binary's code.
+//
+//	go test -tags spell_nosdk ./spe -run '^$' -fuzz '^FuzzIncrementalTurns$'
 func FuzzIncrementalTurns(f *testing.F) {
 	for _, s := range []int64{0, 7, 42, 1234} {
 		f.Add(s)
