@@ -99,6 +99,26 @@ func (l *Log) AppendTo(dir string) error {
 	return f.Close()
 }
 
+// ReadLog reads a trace directory as a Log (spell run --resume with
+// --engine temporal). A torn last line (a crash in the middle of writing
+// it) is left out and reported: the run's first step replays the log as
+// after a lost attempt's effect (StepInput.Marker), which is what a local
+// resume does with it.
+func ReadLog(dir string) (log Log, torn bool, err error) {
+	events, err := os.ReadFile(filepath.Join(dir, trace.EventsFile))
+	if err != nil {
+		return Log{}, false, err
+	}
+	if i := bytes.LastIndexByte(events, '\n'); i+1 < len(events) {
+		events, torn = events[:i+1], true
+	}
+	files, err := snapshot(dir)
+	if err != nil {
+		return Log{}, false, err
+	}
+	return Log{Events: events, Files: files}, torn, nil
+}
+
 // inside joins a log file name to dir, refusing names that leave it.
 func inside(dir, name string) (string, error) {
 	if !filepath.IsLocal(filepath.FromSlash(name)) {

@@ -25,12 +25,23 @@ type Summary struct {
 // output of the step that ended the run (nil when unknown). Model calls
 // per handle, depth and consecutive errors come from last (the ending
 // step's replay recomputes them over the whole run); effects, usage and
-// cost are summed over the log, as each happened in some step.
-func Summarize(log Log, last *StepOutput) Summary {
+// cost are summed over the log, as each happened in some step. resumed
+// is the length of the log's events before this run of it (spell run
+// --resume): as in a local resume, what those recorded is not counted
+// again, and the calls they replay book no usage under the run's model.
+func Summarize(log Log, last *StepOutput, resumed int) Summary {
 	s := Summary{Stats: spe.Stats{Calls: map[string]int{}, Effects: map[string]int{}, Usage: map[string]provider.Usage{},
 		ModelCalls: map[string]int{}, MaxContext: map[string]int64{}}}
 	st := &s.Stats
+	counted := Log{Events: log.Events[min(resumed, len(log.Events)):]}
 	for _, ev := range log.EventList() {
+		if ev.Ev == trace.EvRunEnd {
+			f := ev.Fields
+			str := func(k string) string { v, _ := f[k].(string); return v }
+			s.Status, s.Value, s.Error = str(trace.KeyStatus), str(trace.KeyValue), str(trace.KeyError)
+		}
+	}
+	for _, ev := range counted.EventList() {
 		f := ev.Fields
 		str := func(k string) string { v, _ := f[k].(string); return v }
 		num := func(k string) float64 {
@@ -63,8 +74,6 @@ func Summarize(log Log, last *StepOutput) Summary {
 			st.ModelCalls[model]++
 			st.MaxContext[model] = max(st.MaxContext[model], u.UncachedInput+u.CachedInput+u.CacheWriteInput)
 			st.Cost += num(trace.KeyCostUSD)
-		case trace.EvRunEnd:
-			s.Status, s.Value, s.Error = str(trace.KeyStatus), str(trace.KeyValue), str(trace.KeyError)
 		}
 	}
 	if v, ok := log.Files[trace.ResultFile]; ok && s.Status == trace.StatusOK {
@@ -74,6 +83,13 @@ func Summarize(log Log, last *StepOutput) Summary {
 		st.Calls, st.MaxDepth = last.Stats.Calls, last.Stats.MaxDepth
 		st.ConsecutiveMax, st.ConsecutiveFinal = last.Stats.ConsecutiveMax, last.Stats.ConsecutiveFinal
 		st.Unpriced = last.Stats.Unpriced
+		if resumed > 0 {
+			for model := range last.Stats.Usage {
+				if _, ok := st.Usage[model]; !ok {
+					st.Usage[model] = provider.Usage{}
+				}
+			}
+		}
 		if st.Calls == nil {
 			st.Calls = map[string]int{}
 		}

@@ -59,6 +59,9 @@ type RunInput struct {
 	Events int64  `json:"events,omitempty"`
 	Digest string `json:"digest,omitempty"`
 	Sticky string `json:"sticky,omitempty"`
+	// Marker, for the first step: Log ended in a torn line, an effect
+	// that may have run (a resumed run's log cut by a crash).
+	Marker *Marker `json:"marker,omitempty"`
 }
 
 // RunOutput is the workflow's result; the value and the error of the run
@@ -164,6 +167,9 @@ func runV2(ctx workflow.Context, in RunInput) (RunOutput, error) {
 	for {
 		step++
 		si := StepInput{RunID: in.RunID, Protocol: in.Protocol, Step: step, Spec: spec, Ref: &LogRef{Events: events, Digest: digest}}
+		if step == in.Steps+1 && in.Prev == "" && in.Marker != nil {
+			si.Marker = &Marker{Step: step, Effect: in.Marker.Effect}
+		}
 		var out StepOutput
 		var err error
 		if sticky != "" {

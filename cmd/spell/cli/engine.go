@@ -136,25 +136,33 @@ func runEngineChild(path string, argv []string) (int, error) {
 // engine runs it elsewhere). It checks what spell run checks.
 func EngineConfig(c *ucli.Context) (spe.Config, error) {
 	var cfg spe.Config
-	// Local only (docs/temporal.md): a run on Temporal is durable by
-	// itself, and its prompts stay on the workers.
-	if c.IsSet("resume") {
-		return cfg, usageError("spell run", "--resume works only with the local engine: continue the run here with spell run --resume %s (without --engine temporal); a run on Temporal needs no resume: if its worker dies another takes it over, and spell result ID follows it", c.String("resume"))
-	}
+	// Local only (docs/temporal.md): the prompts of a run on Temporal
+	// stay on its workers.
 	if c.IsSet("record") {
 		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", c.String("record"))
 	}
-	limit, err := maxInput(c, "spell run")
-	if err != nil {
-		return cfg, err
-	}
-	task, name, text, err := runInput(c, limit)
-	if err != nil {
-		return cfg, err
-	}
-	cfg, err = runConfig(c, task, name, text)
-	if err != nil {
-		return cfg, err
+	var err error
+	if c.IsSet("resume") {
+		// The run's task or program, model, root and seed come from its
+		// log, on the worker (spe resumeRun), as for a local --resume.
+		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
+			return cfg, usageError("spell run", "--resume continues a recorded run: give no task or program")
+		}
+		if cfg, err = runConfig(c, "", "", nil); err != nil {
+			return cfg, err
+		}
+	} else {
+		limit, err := maxInput(c, "spell run")
+		if err != nil {
+			return cfg, err
+		}
+		task, name, text, err := runInput(c, limit)
+		if err != nil {
+			return cfg, err
+		}
+		if cfg, err = runConfig(c, task, name, text); err != nil {
+			return cfg, err
+		}
 	}
 	model := c.String("model")
 	if rest, ok := strings.CutPrefix(model, "replay:"); ok && rest != "" && !filepath.IsAbs(rest) {
@@ -171,9 +179,9 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 		}
 	}
 	root := c.String("root")
-	if root == "" {
-		root = cfg.Cwd
-	} else if abs, err := filepath.Abs(root); err == nil {
+	if root == "" && cfg.Resume == "" {
+		root = cfg.Cwd // (a resumed run's is in its log)
+	} else if abs, err := filepath.Abs(root); err == nil && root != "" {
 		root = abs
 	}
 	// The worker runs it elsewhere: it reads files by absolute names.

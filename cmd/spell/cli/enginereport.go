@@ -29,7 +29,7 @@ func FormatRunError(err error, name string, program []byte) (text, message strin
 // is submitted, as spell run does before it runs one; under --strict
 // with repairs it reports the failure and returns its exit.
 func EngineReaderRepairs(c *ucli.Context, cfg spe.Config) error {
-	if cfg.Task != "" {
+	if cfg.Task != "" || cfg.Resume != "" {
 		return nil
 	}
 	if _, _, strictErr := readerRepairs(c, c.App.ErrWriter, cfg.ProgramName, cfg.Program); strictErr != nil {

@@ -252,6 +252,9 @@ func submit(c *ucli.Context) error {
 	if err := engineEnv(&spec); err != nil {
 		return cli.UsageError("spell run", "%v", err)
 	}
+	if cfg.Resume != "" {
+		return resume(c, cfg, spec)
+	}
 	traceDir := ""
 	if !cfg.NoTrace {
 		traceDir = cfg.TraceDir
@@ -287,6 +290,40 @@ func submit(c *ucli.Context) error {
 		return nil
 	}
 	return follow(c, cl, id, runID, &runTrace{dir: traceDir, named: cfg.TraceDir != ""}, true)
+}
+
+// resume is spell run --engine temporal --resume RUN: the run's log goes
+// to the workflow as its start, its trace directory is the run's, and
+// the workers replay it as a local --resume would (the task or program,
+// model, root and seed come from the log).
+func resume(c *ucli.Context, cfg spe.Config, spec stemporal.RunSpec) error {
+	r, err := spe.LoadResume(cfg.Resume, trace.RunsDir(os.Getenv))
+	if err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell run: --resume: %v", err))
+	}
+	log, torn, err := stemporal.ReadLog(r.Dir)
+	if err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell run: --resume: %v", err))
+	}
+	id := filepath.Base(r.Dir)
+	in := stemporal.RunInput{RunID: id, Protocol: stemporal.Protocol, TaskQueue: c.String("task-queue"), Spec: spec, Log: log}
+	if torn {
+		in.Marker = &stemporal.Marker{Step: 1, Effect: "(torn line)"}
+	}
+	cl, err := dial(c, "spell run")
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	runID, err := stemporal.Submit(c.Context, cl, in)
+	if err != nil {
+		return cli.ExitError(2, fmt.Sprintf("spell run: cannot start the run on %s: %v", c.String("address"), err))
+	}
+	if c.Bool("detach") {
+		fmt.Fprintln(c.App.Writer, id)
+		return nil
+	}
+	return follow(c, cl, id, runID, &runTrace{dir: r.Dir, named: true, resumed: len(log.Events)}, true)
 }
 
 // follow streams a run into its trace directory and reports its result
@@ -354,12 +391,12 @@ func follow(c *ucli.Context, cl client.Client, id, runID string, tr *runTrace, c
 	}
 	if out.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED && interrupted {
 		if c.Bool("json") {
-			_ = report(c, log, last, out, id, traceDir)
+			_ = report(c, log, last, out, id, traceDir, tr.resumed)
 		}
 		fmt.Fprintln(stderr, "Interrupted")
 		return cli.ExitError(130, "")
 	}
-	return report(c, log, last, out, id, traceDir)
+	return report(c, log, last, out, id, traceDir, tr.resumed)
 }
 
 // runTrace writes a followed run's log into its trace directory on this
@@ -367,10 +404,13 @@ func follow(c *ucli.Context, cl client.Client, id, runID string, tr *runTrace, c
 // once, one in the runs directory only once the run has called a model or
 // run an effect (a pure program leaves no trace behind).
 type runTrace struct {
-	dir   string // "" = no trace
-	named bool
-	open  bool
-	err   error
+	// resumed: the bytes of events the run's log had before this
+	// submission (spell run --resume), not counted again in its stats.
+	resumed int
+	dir     string // "" = no trace
+	named   bool
+	open    bool
+	err     error
 }
 
 // write brings the directory up to log, whose last step added delta (nil:
@@ -395,9 +435,9 @@ func (t *runTrace) write(log stemporal.Log, delta *stemporal.Log) {
 
 // report prints a followed run's outcome as spell run prints a local one.
 // last is the output of the step that ended the run (nil: none seen).
-func report(c *ucli.Context, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string) error {
+func report(c *ucli.Context, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string, resumed int) error {
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
-	s := stemporal.Summarize(log, last)
+	s := stemporal.Summarize(log, last, resumed)
 	var errText, errMsg string
 	switch {
 	case out.Err != nil:

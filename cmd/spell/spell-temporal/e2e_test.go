@@ -544,20 +544,90 @@ func TestStepTimeout(t *testing.T) {
 	}
 }
 
-// --resume and --record work only with the local engine: refused before
-// anything is submitted (exit 2), saying what to run instead.
+// --record works only with the local engine: refused before anything is
+// submitted (exit 2), saying what to run instead.
 func TestLocalOnlyFlagsRefused(t *testing.T) {
 	e := &env{t: t, addr: "127.0.0.1:1", ns: "default", queue: "q", dir: t.TempDir()}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--engine", "temporal", "--resume", "latest"}, "--resume works only with the local engine: continue the run here with spell run --resume latest (without --engine temporal)"},
 		{[]string{"run", "--engine", "temporal", "--record", "t.txtar", "-e", "(+ 1 2)"}, "--record works only with the local engine: record the transcript with a local run, spell run --record t.txtar … without --engine temporal"},
 	} {
 		stdout, stderr, code := e.spell(e.dir, nil, c.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, "spell run: "+c.want) || strings.Contains(stderr, "Temporal server") {
 			t.Errorf("spell %q: exit %d\n%s%s", c.args, code, stdout, stderr)
 		}
+	}
+}
+
+// spell run --engine temporal --resume continues a run cut by a crash as
+// spell run --resume does: the same output, and the effects of the log
+// not run again (cut after the first effect; cut in the middle of the
+// second effect's begin line, which may have run: outcome unknown).
+func TestResumeOnTemporal(t *testing.T) {
+	e := newEnv(t)
+	e.worker(nil)
+	root := t.TempDir()
+	full := filepath.Join(e.dir, "full")
+	if _, stderr, code := e.spell(root, nil, append([]string{"run", "--trace-dir", full}, fxTask(t)...)...); code != 0 {
+		t.Fatalf("local run: exit %d\n%s", code, stderr)
+	}
+	events, err := os.ReadFile(filepath.Join(full, trace.EventsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstEnd := bytes.Index(events, []byte(`"ev":"effect.end"`))
+	firstEnd += bytes.IndexByte(events[firstEnd:], '\n') + 1
+	secondBegin := firstEnd + bytes.Index(events[firstEnd:], []byte(`"ev":"effect.begin"`))
+	for _, c := range []struct {
+		name string
+		cut  int
+		fx   string
+	}{
+		{"after the first effect", firstEnd, "a\nb\n"},
+		{"torn second effect", secondBegin, "a\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var outs []string
+			for _, engine := range []string{"local", "temporal"} {
+				dir, root2 := filepath.Join(t.TempDir(), "run-"+engine), t.TempDir()
+				for name, text := range files(t, full) {
+					if name == trace.ResultFile {
+						continue
+					}
+					p := filepath.Join(dir, name)
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				cut := bytes.ReplaceAll(events[:c.cut], []byte(root), []byte(root2))
+				if err := os.WriteFile(filepath.Join(dir, trace.EventsFile), cut, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(root2, "fx.log"), []byte("a\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				stdout, stderr, code := e.spell(e.dir, nil, "run", "--engine", engine, "--json", "--resume", dir)
+				if code != 0 {
+					t.Fatalf("%s --resume: exit %d\n%s%s", engine, code, stdout, stderr)
+				}
+				outs = append(outs, strings.ReplaceAll(stdout, dir, "DIR"))
+				if fx, _ := os.ReadFile(filepath.Join(root2, "fx.log")); string(fx) != c.fx {
+					t.Errorf("%s --resume: fx.log = %q, want %q", engine, fx, c.fx)
+				}
+				if engine == "temporal" {
+					if b, err := os.ReadFile(filepath.Join(dir, trace.EventsFile)); err != nil || !bytes.Contains(b, []byte(`"ev":"run.end"`)) {
+						t.Errorf("the resumed trace has no run.end (%v)", err)
+					}
+				}
+			}
+			if outs[0] != outs[1] {
+				t.Errorf("--json:\nlocal    %s\ntemporal %s", outs[0], outs[1])
+			}
+		})
 	}
 }

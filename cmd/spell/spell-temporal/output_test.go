@@ -61,6 +61,9 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		{"--context-max-chars", "10", "pure.spl"},
 		{"--transport", "xx", "pure.spl"},
 		{"--max-steps", "0", "pure.spl"},
+		// --resume of a run that is not there; with a program.
+		{"--resume", "no-such-run"},
+		{"--resume", "no-such-run", "pure.spl"},
 	} {
 		lout, lerr, lcode := e.spell(dir, nil, append([]string{"run"}, args...)...)
 		tout, terr, tcode := e.spell(dir, nil, append([]string{"run", "--engine", "temporal"}, args...)...)
