@@ -89,6 +89,9 @@ type Options struct {
 	// or an effect the log does not hold) and told once its result is
 	// logged: a durable engine runs one action per step (spell-temporal).
 	Stepper Stepper
+	// Started is when the run began, for a run continued in another
+	// process (spell-temporal): --timeout counts from it (zero: from Run).
+	Started time.Time
 }
 
 // Stepper paces the live actions of a run. Begin is called before a live
@@ -334,9 +337,13 @@ func freshPrompt(task string) string {
 // Run evaluates a program text (a task's init program, or a program file)
 // as the root of the run under handle main and returns its value.
 func (rt *Runtime) Run(ctx context.Context, name string, text []byte) (value.Value, error) {
-	if rt.opts.Limits.Timeout > 0 {
+	if lim := rt.opts.Limits.Timeout; lim > 0 {
+		start := rt.opts.Started
+		if start.IsZero() {
+			start = time.Now()
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, rt.opts.Limits.Timeout)
+		ctx, cancel = context.WithDeadline(ctx, start.Add(lim))
 		defer cancel()
 	}
 	root := &turn{handle: "main"}

@@ -63,6 +63,8 @@ type Config struct {
 	Progress func(pending bool, p ProgressInfo)
 	// Stepper paces live actions (Options.Stepper; spell-temporal).
 	Stepper Stepper
+	// Started: when the run began (Options.Started; spell-temporal).
+	Started time.Time
 
 	// AllowPrivateNet lets web/ reach loopback and private addresses
 	// (--allow-private-net; the profile's :sandbox :allow-private-net too).
@@ -611,7 +613,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 		Provider: prov, Model: o.mspec.Model, Transport: o.transport, System: o.system, LeafSystem: prompt.LeafPrompt,
 		MaxTokens: o.maxTokens, Thinking: o.thinking, ReasoningEffort: o.effort,
 		Limits: o.lim, EvalLimits: cfg.EvalLimits, Recover: o.prof.Recover && !cfg.NoRecover, ContextMaxChars: o.cmc, Seed: cfg.Seed,
-		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(), MaxEdges: cfg.MaxEdges, Stepper: cfg.Stepper,
+		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(), MaxEdges: cfg.MaxEdges, Stepper: cfg.Stepper, Started: cfg.Started,
 	}
 	if rp, ok := prov.(*replay.Provider); ok {
 		// Replay schedules agents on virtual time: a .delay entry is a

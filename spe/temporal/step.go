@@ -81,6 +81,10 @@ type RunSpec struct {
 	// StickyTimeout is how long a step waits for the worker that keeps
 	// the run before it goes to the shared queue (ScheduleToStart).
 	StickyTimeout time.Duration `json:"sticky_timeout,omitempty"`
+	// Started is when the run's workflow began (the server's clock, set
+	// by the workflow): --timeout counts from it on every worker, not from
+	// the step that opened the run on its worker.
+	Started time.Time `json:"started,omitempty"`
 }
 
 // config is the spe.Config of one step of the run.
@@ -92,7 +96,7 @@ func (s *RunSpec) config() spe.Config {
 		ReasoningEffort: s.ReasoningEffort, Verbosity: s.Verbosity, ResponsesAPI: s.ResponsesAPI,
 		EvalLimits: s.EvalLimits, NoRecover: s.NoRecover, ContextMaxChars: s.ContextMaxChars, Seed: s.Seed,
 		MaxEdges: s.MaxEdges, Root: s.Root, AllowPrivateNet: s.AllowPrivateNet, AgentsMD: s.AgentsMD,
-		Strict: s.Strict, Version: s.Version, Argv: s.Argv, Cwd: s.Cwd,
+		Strict: s.Strict, Version: s.Version, Argv: s.Argv, Cwd: s.Cwd, Started: s.Started,
 	}
 }
 

@@ -152,6 +152,10 @@ func runV1(ctx workflow.Context, in RunInput) (RunOutput, error) {
 // log from the history (LoadLog) and replays it.
 func runV2(ctx workflow.Context, in RunInput) (RunOutput, error) {
 	spec := in.Spec
+	if spec.Started.IsZero() {
+		// The run's start, kept across continue-as-new (in Spec).
+		spec.Started = workflow.Now(ctx)
+	}
 	ao := activityOptions(in)
 	shared := workflow.WithActivityOptions(ctx, ao)
 	step := in.Steps

@@ -631,3 +631,39 @@ func TestResumeOnTemporal(t *testing.T) {
 		})
 	}
 }
+
+// --timeout counts from the run's start, also on the worker that takes
+// the run over (it counted from the step that opened the run on its
+// worker: a run that moved had its whole timeout again). The run here
+// spends more than its 10 s before the move and 4 s of sleeps after it.
+func TestTimeoutCountsFromTheRunsStart(t *testing.T) {
+	e := newEnv(t)
+	held := filepath.Join(e.dir, "held")
+	first, _ := e.worker([]string{"SPELL_TEMPORAL_HOLD=2:" + held}, "--identity", "first")
+	program := `(do (eval '(io/sh "true")) (eval '(io/sh "sleep 2")) (eval '(io/sh "sleep 2")) :done)`
+	stdout, stderr, code := e.spell(e.dir, []string{"SPELL_TEMPORAL_HEARTBEAT_TIMEOUT=3s"}, "run", "--engine", "temporal", "--detach", "--timeout", "10s", "-e", program)
+	if code != 0 {
+		t.Fatalf("submit: exit %d\n%s", code, stderr)
+	}
+	id := strings.TrimSpace(stdout)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if _, err := os.Stat(held); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first worker never reached step 2")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := first.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	time.Sleep(8 * time.Second) // with the heartbeat timeout: over 10 s since the start
+	e.worker(nil, "--identity", "second")
+	_, stderr, code = e.spell(e.dir, nil, "result", "--no-trace", id)
+	if code != 1 || !strings.Contains(stderr, "Run timed out after 10s") {
+		t.Errorf("result: exit %d\n%s", code, stderr)
+	}
+}
