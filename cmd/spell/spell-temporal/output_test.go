@@ -40,6 +40,11 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	recovery := []string{"-p", "Return the product of 2, 3 and 7.", "--model", "replay:" + examples}
+	many, err := filepath.Abs("../../../examples/many-agents.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := []string{"-p", "Count the words of three sentences, one agent per sentence, and report the total.", "--model", "replay:" + many}
 	traceDir := regexp.MustCompile(`/runs/[0-9]{8}-[0-9]{6}-[a-z0-9]+`)
 	for _, args := range [][]string{
 		{"--stats", "fx.spl"},
@@ -57,6 +62,10 @@ func TestEngineOutputMatchesLocalRun(t *testing.T) {
 		append([]string{"-v", "--no-trace"}, recovery...),
 		append([]string{"-v", "--json", "--no-trace", "--max-consecutive-errors", "1"}, recovery...),
 		{"-v", "fx.spl"},
+		// Four agents: the coordinator's state is rebuilt in each step.
+		append([]string{"--strict", "--stats", "--no-trace"}, agents...),
+		append([]string{"--json", "--no-trace"}, agents...),
+		append([]string{"-v", "--no-trace"}, agents...),
 		// Flags both refuse, with the same message (one check: runConfig).
 		{"--context-max-chars", "10", "pure.spl"},
 		{"--transport", "xx", "pure.spl"},
