@@ -275,10 +275,10 @@ func (in *Interp) resolveFree(fr *frame, sc *scope, s *value.Symbol) (value.Valu
 		return v, nil
 	}
 	if !in.table.isEffect && s.Pure != nil {
-		return s.Pure, nil
+		return forceNS(s.Pure), nil
 	}
 	if v, ok := in.table.m[s]; ok {
-		return v, nil
+		return forceNS(v), nil
 	}
 	return in.resolve(s, in.envSlots(fr, sc))
 }
@@ -1945,7 +1945,7 @@ func (n *callNode) resolveHead(in *Interp, fr *frame) (value.Value, error) {
 	switch {
 	case !n.head.EverBound() && !in.table.isEffect && n.head.Pure != nil:
 		// bound nowhere: the pure builtin
-		fv = n.head.Pure
+		fv = forceNS(n.head.Pure)
 	case n.hlocal:
 		fv, err = in.resolveLocal(fr, n.sc, n.head, n.hslot)
 	default:

@@ -146,10 +146,10 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 			if v, ok := in.core[s]; ok {
 				return v, nil
 			}
-			return s.Pure, nil
+			return forceNS(s.Pure), nil
 		}
 		if v, ok := in.table.m[s]; ok {
-			return v, nil
+			return forceNS(v), nil
 		}
 		if effectNamespaces[s.Name] {
 			return nil, in.gated(s, s.Name, s.Name)
@@ -164,6 +164,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	}
 	if !ok {
 		v, ok = in.table.m[root]
+		v = forceNS(v)
 	}
 	full := s.NS + "/" + s.Name
 	if !ok {

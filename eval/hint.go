@@ -30,7 +30,7 @@ func (in *Interp) suggest(name string, env *Env) string {
 func (in *Interp) memberHint(root *value.Symbol, env *Env, member string) string {
 	v, ok := env.Lookup(root)
 	if !ok {
-		v = in.table.m[root]
+		v = forceNS(in.table.m[root])
 	}
 	var cands []string
 	switch m := v.(type) {

@@ -322,8 +322,8 @@ func buildPureTable() {
 		}
 		t.m[value.Sym(name)] = b
 	}
-	for name, ns := range namespaceMaps() {
-		t.m[value.Sym(name)] = ns
+	for name, f := range nsProviders {
+		t.m[value.Sym(name)] = &lazyNS{build: f}
 	}
 	for sym, v := range t.m {
 		sym.Pure = v
@@ -334,12 +334,27 @@ func buildPureTable() {
 // nsProviders build the namespace maps (strings, math, builtins, skills).
 var nsProviders = map[string]func() *value.Map{}
 
-func namespaceMaps() map[string]*value.Map {
-	out := make(map[string]*value.Map, len(nsProviders))
-	for name, f := range nsProviders {
-		out[name] = f()
+// lazyNS stands in the builtins tables for a namespace map built on the
+// first lookup of its name (issue 11, start-up: run -e '(+ 1 2)' builds
+// none of them). It never leaves the tables: every read of a table entry
+// or of a symbol's Pure value goes through forceNS.
+type lazyNS struct {
+	once  sync.Once
+	build func() *value.Map
+	m     *value.Map
+}
+
+func (l *lazyNS) get() *value.Map {
+	l.once.Do(func() { l.m = l.build() })
+	return l.m
+}
+
+// forceNS returns v, or the namespace map v stands for.
+func forceNS(v value.Value) value.Value {
+	if l, ok := v.(*lazyNS); ok {
+		return l.get()
 	}
-	return out
+	return v
 }
 
 // Context returns the evaluation's context (effect builtins pass it on to
