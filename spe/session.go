@@ -765,13 +765,22 @@ func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (m
 			rt.fileBindings = append(rt.fileBindings, fileBinding{name, ref.FileText})
 			continue
 		}
-		m := value.EmptyMap
+		var m *value.Map
 		for _, part := range ref.Parts() {
 			pm, err := s.stdlibNamespace(part, root, rt, sb)
 			if err != nil {
 				return nil, err
 			}
+			if m == nil {
+				// one part (the usual case): its map as it is (maps are
+				// immutable), not a copy (issue 11, start-up)
+				m = pm
+				continue
+			}
 			pm.Range(func(k, v value.Value) bool { m = m.Assoc(k, v); return true })
+		}
+		if m == nil {
+			m = value.EmptyMap
 		}
 		out[name] = m
 	}
