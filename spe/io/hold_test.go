@@ -197,7 +197,9 @@ func TestCallContextReachesProcesses(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for i := 0; i < 600; i++ {
-			if _, err := os.Stat(filepath.Join(f.root, "bg")); err == nil {
+			// The shell creates bg before echo writes to it: wait for the
+			// whole line, or a cancel in between leaves bg empty.
+			if b, err := os.ReadFile(filepath.Join(f.root, "bg")); err == nil && strings.HasSuffix(string(b), "\n") {
 				break
 			}
 			time.Sleep(50 * time.Millisecond)
