@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // DefaultAgent is the agent profile used when none is given.
@@ -381,6 +382,43 @@ func (loc location) read() ([]byte, error) {
 	return os.ReadFile(loc.source)
 }
 
+// embeddedDocs holds the parsed embedded profiles: they never change,
+// and a run reads the default one more than once (spe.NeedsOf, then
+// spe.Open; issue 11, start-up). A document is not modified after parse.
+var embeddedDocs struct {
+	sync.Mutex
+	m map[location]*document
+}
+
+// readDoc reads and parses the profile at loc.
+func readDoc(loc location) (*document, error) {
+	if loc.embedded != "" {
+		embeddedDocs.Lock()
+		doc := embeddedDocs.m[loc]
+		embeddedDocs.Unlock()
+		if doc != nil {
+			return doc, nil
+		}
+	}
+	src, err := loc.read()
+	if err != nil {
+		return nil, fmt.Errorf("agent profile %s: %w", loc.display, unwrapPathError(err))
+	}
+	doc, err := parse(loc, src)
+	if err != nil {
+		return nil, err
+	}
+	if loc.embedded != "" {
+		embeddedDocs.Lock()
+		if embeddedDocs.m == nil {
+			embeddedDocs.m = map[location]*document{}
+		}
+		embeddedDocs.m[loc] = doc
+		embeddedDocs.Unlock()
+	}
+	return doc, nil
+}
+
 // load reads loc, resolves its :base chain and applies its keys. chain
 // holds the sources being loaded (cycle detection).
 func (l *loader) load(loc location, chain []string) (*Profile, error) {
@@ -391,11 +429,7 @@ func (l *loader) load(loc location, chain []string) (*Profile, error) {
 		}
 	}
 	chain = append(chain, loc.source)
-	src, err := loc.read()
-	if err != nil {
-		return nil, fmt.Errorf("agent profile %s: %w", loc.display, unwrapPathError(err))
-	}
-	doc, err := parse(loc, src)
+	doc, err := readDoc(loc)
 	if err != nil {
 		return nil, err
 	}

@@ -373,3 +373,38 @@ func TestConfigDirs(t *testing.T) {
 		t.Errorf("ConfigDirs = %+v", d)
 	}
 }
+
+// TestEmbeddedParsedOnce: an embedded profile is parsed once per process
+// (a run loads the default twice: spe.NeedsOf, then spe.Open), and every
+// Load still returns a profile of its own.
+func TestEmbeddedParsedOnce(t *testing.T) {
+	dir := t.TempDir()
+	p1, err := Load("", dir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := Load("", dir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p1, p2) {
+		t.Fatalf("the second Load differs:\n%+v\n%+v", p1, p2)
+	}
+	embeddedDocs.Lock()
+	n := len(embeddedDocs.m)
+	embeddedDocs.Unlock()
+	if n == 0 {
+		t.Error("no parsed embedded profile was kept")
+	}
+	for k := range p1.Namespaces {
+		delete(p1.Namespaces, k)
+	}
+	p1.Chain[0] = "changed"
+	p3, err := Load("", dir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p2, p3) {
+		t.Fatalf("changing a loaded profile changed a later Load:\n%+v\n%+v", p2, p3)
+	}
+}
