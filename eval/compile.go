@@ -277,8 +277,8 @@ func (in *Interp) resolveFree(fr *frame, sc *scope, s *value.Symbol) (value.Valu
 	if !in.table.isEffect && s.Pure != nil {
 		return forceNS(s.Pure), nil
 	}
-	if v, ok := in.table.m[s]; ok {
-		return forceNS(v), nil
+	if v, ok := in.table.lookup(s); ok {
+		return v, nil
 	}
 	return in.resolve(s, in.envSlots(fr, sc))
 }

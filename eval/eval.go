@@ -148,8 +148,8 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 			}
 			return forceNS(s.Pure), nil
 		}
-		if v, ok := in.table.m[s]; ok {
-			return forceNS(v), nil
+		if v, ok := in.table.lookup(s); ok {
+			return v, nil
 		}
 		if effectNamespaces[s.Name] {
 			return nil, in.gated(s, s.Name, s.Name)
@@ -163,8 +163,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		v, ok = in.core[root]
 	}
 	if !ok {
-		v, ok = in.table.m[root]
-		v = forceNS(v)
+		v, ok = in.table.lookup(root)
 	}
 	full := s.NS + "/" + s.Name
 	if !ok {

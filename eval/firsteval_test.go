@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"runtime"
@@ -73,4 +74,34 @@ func fmtErr(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// TestEffectTableOverPure: New does not copy the pure table into the
+// effect table; the effect context still sees every pure builtin, its own
+// effects, and did-you-mean hints over both.
+func TestEffectTableOverPure(t *testing.T) {
+	in := New(context.Background(), Options{})
+	if n, p := len(in.effect.m), len(in.pure.m); n >= p/2 {
+		t.Errorf("the effect table holds %d entries (the pure table %d): copied again?", n, p)
+	}
+	for src, want := range map[string]string{
+		"(eval '(+ 1 2))": "3",
+		"(eval '(count (strings/split \"a,b\" \",\")))": "2",
+		"(eval '(map inc [1 2]))":                       "[2 3]",
+	} {
+		v, err := EvalString(src)
+		if err != nil || value.PrStr(v) != want {
+			t.Errorf("%s = %v, %v; want %s", src, v, err, want)
+		}
+	}
+	for src, hint := range map[string]string{
+		"(eval '(mapp inc [1]))":               "did you mean map?",
+		"(eval '(strings/splitt \"a\" \",\"))": "did you mean strings/split?",
+	} {
+		_, err := EvalString(src)
+		var e *Error
+		if !errors.As(err, &e) || e.Hint != hint {
+			t.Errorf("%s: error %v, want the hint %q", src, err, hint)
+		}
+	}
 }

@@ -15,6 +15,13 @@ func (in *Interp) suggest(name string, env *Env) string {
 	for s := range in.table.m {
 		cands = append(cands, symText(s))
 	}
+	if in.table.isEffect {
+		for s := range in.pure.m {
+			if _, ok := in.table.m[s]; !ok {
+				cands = append(cands, symText(s))
+			}
+		}
+	}
 	for s := range specialForms {
 		cands = append(cands, symText(s))
 	}
@@ -30,7 +37,7 @@ func (in *Interp) suggest(name string, env *Env) string {
 func (in *Interp) memberHint(root *value.Symbol, env *Env, member string) string {
 	v, ok := env.Lookup(root)
 	if !ok {
-		v = forceNS(in.table.m[root])
+		v, _ = in.table.lookup(root)
 	}
 	var cands []string
 	switch m := v.(type) {

@@ -107,7 +107,9 @@ type Interp struct {
 	forks    int64
 }
 
-// table is a builtins table: symbol → value.
+// table is a builtins table: symbol → value. An effect table (isEffect)
+// holds only what the effect context adds or overrides: a name it does not
+// hold resolves to the pure table's value (Symbol.Pure; tableLookup).
 type table struct {
 	m        map[*value.Symbol]value.Value
 	isEffect bool
@@ -137,10 +139,10 @@ func New(ctx context.Context, opts Options) *Interp {
 	}
 	loadForms()
 	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext}
-	et := &table{m: make(map[*value.Symbol]value.Value, len(in.pure.m)+16), isEffect: true}
-	for k, v := range in.pure.m {
-		et.m[k] = v
-	}
+	// The effect table holds what the effect context adds to or overrides
+	// in the pure table; a name it does not hold resolves to its pure
+	// builtin (Symbol.Pure), so New copies nothing (issue 11, start-up).
+	et := &table{m: make(map[*value.Symbol]value.Value, len(opts.Core)+16), isEffect: true}
 	effects := defaultEffects()
 	if opts.Effects != nil {
 		effects = opts.Effects.Bindings()
@@ -347,6 +349,18 @@ type lazyNS struct {
 func (l *lazyNS) get() *value.Map {
 	l.once.Do(func() { l.m = l.build() })
 	return l.m
+}
+
+// lookup returns the value t binds s to: its own entry, else (an
+// effect table over the pure one) the pure builtin.
+func (t *table) lookup(s *value.Symbol) (value.Value, bool) {
+	if v, ok := t.m[s]; ok {
+		return forceNS(v), true
+	}
+	if t.isEffect && s.Pure != nil {
+		return forceNS(s.Pure), true
+	}
+	return nil, false
 }
 
 // forceNS returns v, or the namespace map v stands for.
