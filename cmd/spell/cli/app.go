@@ -12,13 +12,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 )
 
 // exitError is an error that carries the process exit code. An empty msg
@@ -57,9 +58,9 @@ Usage:
   spell <command> [flags] [arguments]
 
 Commands:
-{{- range .VisibleCommands}}
+{{- range .Commands}}{{if not .Hidden}}
   {{printf "%-9s" .Name}} {{.Usage}}
-{{- end}}
+{{- end}}{{end}}
 
 Examples:
   spell run -e '(+ 1 2)'          run a Spell program; prints 3
@@ -98,20 +99,19 @@ Flags:{{range .VisibleFlags}}
 
 // newApp builds the application. Every run gets a fresh App so that Main is
 // safe to call repeatedly in one process.
-func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.App {
-	app := &ucli.App{
-		Name:                  "spell",
-		HelpName:              "spell",
-		Usage:                 "the Spell-Go toolchain",
-		CustomAppHelpTemplate: appHelp,
-		HideVersion:           true, // our own -v/--version flag, see below
-		Reader:                stdin,
-		Writer:                stdout,
-		ErrWriter:             stderr,
+func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.Command {
+	app := &ucli.Command{
+		Name:                          "spell",
+		Usage:                         "the Spell-Go toolchain",
+		CustomRootCommandHelpTemplate: appHelp,
+		HideVersion:                   true, // our own -v/--version flag, see below
+		Reader:                        stdin,
+		Writer:                        stdout,
+		ErrWriter:                     stderr,
 		// Main maps errors to exit codes; urfave/cli must never call os.Exit.
-		ExitErrHandler: func(*ucli.Context, error) {},
+		ExitErrHandler: func(context.Context, *ucli.Command, error) {},
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", HideDefault: true},
 		},
 		Commands: []*ucli.Command{
 			docCommand(),
@@ -127,35 +127,77 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.A
 			versionCommand(),
 			webCallCommand(),
 		},
-		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
+		OnUsageError: func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
 			return usageError("spell", "%v", err)
 		},
 		// `spell help NAME` with an unknown NAME.
-		CommandNotFound: func(_ *ucli.Context, name string) {
+		CommandNotFound: func(_ context.Context, _ *ucli.Command, name string) {
 			*notFound = name
 		},
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if c.Bool("version") {
-				return printVersion(c.App.Writer)
+				return printVersion(c.Root().Writer)
 			}
 			if c.Args().Present() {
 				return usageError("spell", "unknown command %q", c.Args().First())
 			}
-			return ucli.ShowAppHelp(c)
+			return ucli.ShowRootCommandHelp(c)
 		},
 	}
 	app.Commands = append(app.Commands, engineCommands()...)
+	StopFlagsAtFirstArg(app)
+	// `spell fmt --help NAME` looks NAME up among fmt's subcommands: an
+	// unknown NAME is the same usage error as `spell help NAME` (v2 asked
+	// the root's CommandNotFound; v3 asks the command's).
+	var notFoundIn func(*ucli.Command)
+	notFoundIn = func(cmd *ucli.Command) {
+		for _, sub := range cmd.Commands {
+			if sub.CommandNotFound == nil {
+				sub.CommandNotFound = app.CommandNotFound
+			}
+			notFoundIn(sub)
+		}
+	}
+	notFoundIn(app)
 	for _, cmd := range app.Commands {
-		cacheFlagNames(cmd)
 		if cmd.OnUsageError == nil {
 			name := "spell " + cmd.Name
-			cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+			cmd.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
 				return usageError(name, "%v", err)
 			}
 		}
 	}
 	return app
 }
+
+// firstArg makes flag parsing stop at the first positional argument.
+var firstArg = 1
+
+// StopFlagsAtFirstArg keeps urfave/cli v2's (and package flag's) parsing
+// for cmd and its subcommands: flags end at the first positional
+// argument, and what follows is an argument even if it starts with a
+// dash (`spell fmt a.spl -w` is a usage error, not a write). urfave/cli
+// v3 would otherwise take flags anywhere on the line.
+func StopFlagsAtFirstArg(cmd *ucli.Command) {
+	cmd.StopOnNthArg = &firstArg
+	for _, sub := range cmd.Commands {
+		StopFlagsAtFirstArg(sub)
+	}
+}
+
+// showSubcommandHelp is urfave/cli v3's ShowSubcommandHelp (the help of a
+// command with subcommands: spell mcp --help, spell trace --help) honouring
+// the command's CustomHelpTemplate as v2 did.
+func showSubcommandHelp(cmd *ucli.Command) error {
+	tmpl := cmd.CustomHelpTemplate
+	if tmpl == "" {
+		tmpl = ucli.SubcommandHelpTemplate
+	}
+	ucli.HelpPrinter(cmd.Root().Writer, tmpl, cmd)
+	return nil
+}
+
+func init() { ucli.ShowSubcommandHelp = showSubcommandHelp }
 
 // Main runs the spell command line with the given arguments (args[0] is the
 // program name) and returns the process exit code. It never calls os.Exit.
@@ -165,7 +207,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var notFound string
 	app := newApp(stdin, stdout, stderr, &notFound)
 	app.Metadata = map[string]any{"args": args}
-	err := app.Run(args)
+	err := app.Run(context.Background(), args)
 	if notFound != "" && err == nil {
 		err = usageError("spell help", "unknown command %q", notFound)
 	}

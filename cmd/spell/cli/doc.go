@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -62,11 +63,11 @@ Examples:
   spell doc --system-prompt         the system prompt of the cli agent (tool-call)
   spell doc --system-prompt --transport msg -a readonly`,
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "system-prompt", Usage: "print the composed system prompt of an agent", DisableDefaultText: true},
-			&ucli.StringFlag{Name: "transport", Usage: "transport of the system prompt: tc, pf or msg", Value: "tc"},
-			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile name or path for --system-prompt", Value: profile.DefaultAgent},
+			&ucli.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", HideDefault: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", HideDefault: true},
+			&ucli.BoolFlag{Name: "system-prompt", Usage: "print the composed system prompt of an agent", HideDefault: true},
+			valueFlag{&ucli.StringFlag{Name: "transport", Usage: "transport of the system prompt: tc, pf or msg", Value: "tc"}},
+			valueFlag{&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile name or path for --system-prompt", Value: profile.DefaultAgent}},
 		},
 		CustomHelpTemplate: commandHelp,
 		SkipFlagParsing:    true,
@@ -74,10 +75,20 @@ Examples:
 	}
 }
 
+// valueFlag shows a string flag of spell doc with the placeholder "value"
+// in its help, as urfave/cli v2 did (v3 shows the type name, "string").
+// spell doc parses its own flags (SkipFlagParsing): these are for help.
+type valueFlag struct{ *ucli.StringFlag }
+
+func (f valueFlag) String() string {
+	names, usage, _ := strings.Cut(f.StringFlag.String(), "\t")
+	return strings.ReplaceAll(names, " string", " value") + "\t" + usage
+}
+
 // runDoc parses its own flags (SkipFlagParsing) so that names such as ->,
 // ->> and - are taken as names, not as unknown flags.
-func runDoc(c *ucli.Context) error {
-	out := c.App.Writer
+func runDoc(ctx context.Context, c *ucli.Command) error {
+	out := c.Root().Writer
 	var args []string
 	var list, asJSON, sysPrompt bool
 	var transport, agent *string
@@ -109,7 +120,7 @@ func runDoc(c *ucli.Context) error {
 				agent = &val
 			}
 		case a == "-h" || a == "--help" || a == "-help":
-			return ucli.ShowCommandHelp(c.Lineage()[1], "doc")
+			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "doc")
 		case strings.HasPrefix(a, "-") && len(a) > 1 && !docKnows(a):
 			return usageError("spell doc", "flag provided but not defined: -%s", strings.TrimLeft(a, "-"))
 		default:
@@ -125,7 +136,7 @@ func runDoc(c *ucli.Context) error {
 		case len(args) > 0:
 			return usageError("spell doc", "--system-prompt takes no name (got %q)", args[0])
 		}
-		return docSystemPrompt(out, c.App.ErrWriter, transport, agent)
+		return docSystemPrompt(out, c.Root().ErrWriter, transport, agent)
 	}
 	if transport != nil || agent != nil {
 		return usageError("spell doc", "--transport and -a/--agent apply only with --system-prompt")
@@ -148,9 +159,9 @@ func runDoc(c *ucli.Context) error {
 		if len(name) > 1 && strings.Count(name, "/") == 1 && strings.HasSuffix(name, "/") {
 			name = strings.TrimSuffix(name, "/")
 		}
-		return docName(out, c.App.ErrWriter, name, asJSON)
+		return docName(out, c.Root().ErrWriter, name, asJSON)
 	case 2:
-		return docKey(out, c.App.ErrWriter, args[0], args[1], asJSON)
+		return docKey(out, c.Root().ErrWriter, args[0], args[1], asJSON)
 	default:
 		return usageError("spell doc", "too many arguments: expected NAME or NAMESPACE :KEY")
 	}

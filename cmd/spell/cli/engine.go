@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -8,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/spe"
@@ -28,10 +29,10 @@ const engineInstall = "go install github.com/spell-go/spell/cmd/spell/...@latest
 func EngineFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "engine", Value: "local", Usage: "where the run executes: `ENGINE` local, or temporal (a durable workflow run by spell worker processes)"},
-		&ucli.BoolFlag{Name: "detach", Usage: "--engine temporal: print the run id and return; follow it with spell status|result|cancel", DisableDefaultText: true},
-		&ucli.StringFlag{Name: "address", Usage: "--engine temporal: the Temporal frontend `HOST:PORT`", Value: "localhost:7233", EnvVars: []string{"TEMPORAL_ADDRESS"}},
-		&ucli.StringFlag{Name: "namespace", Usage: "--engine temporal: the Temporal `NAMESPACE`", Value: "default", EnvVars: []string{"TEMPORAL_NAMESPACE"}},
-		&ucli.StringFlag{Name: "task-queue", Usage: "--engine temporal: the task `QUEUE` the workers poll", Value: "spell", EnvVars: []string{"SPELL_TASK_QUEUE"}},
+		&ucli.BoolFlag{Name: "detach", Usage: "--engine temporal: print the run id and return; follow it with spell status|result|cancel", HideDefault: true},
+		&ucli.StringFlag{Name: "address", Usage: "--engine temporal: the Temporal frontend `HOST:PORT`", Value: "localhost:7233", Sources: ucli.EnvVars("TEMPORAL_ADDRESS")},
+		&ucli.StringFlag{Name: "namespace", Usage: "--engine temporal: the Temporal `NAMESPACE`", Value: "default", Sources: ucli.EnvVars("TEMPORAL_NAMESPACE")},
+		&ucli.StringFlag{Name: "task-queue", Usage: "--engine temporal: the task `QUEUE` the workers poll", Value: "spell", Sources: ucli.EnvVars("SPELL_TASK_QUEUE")},
 	}
 }
 
@@ -40,7 +41,7 @@ func EngineFlags() []ucli.Flag {
 func withEngine(cmd *ucli.Command) *ucli.Command {
 	cmd.Flags = append(cmd.Flags, EngineFlags()...)
 	local := cmd.Action
-	cmd.Action = func(c *ucli.Context) error {
+	cmd.Action = func(ctx context.Context, c *ucli.Command) error {
 		switch c.String("engine") {
 		case "local":
 		case "temporal":
@@ -53,7 +54,7 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 				return usageError("spell run", "--%s needs --engine temporal", f)
 			}
 		}
-		return local(c)
+		return local(ctx, c)
 	}
 	return cmd
 }
@@ -73,7 +74,7 @@ func engineCommands() []*ucli.Command {
 			Name: name, Usage: d.usage, UsageText: d.text,
 			Description:     "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
 			SkipFlagParsing: true,
-			Action: func(c *ucli.Context) error {
+			Action: func(ctx context.Context, c *ucli.Command) error {
 				return execEngine(c, "spell "+name, name, c.Args().Slice())
 			},
 		})
@@ -83,8 +84,8 @@ func engineCommands() []*ucli.Command {
 
 // argsAfter returns the command line after the command name: what the
 // user typed after "spell run".
-func argsAfter(c *ucli.Context, name string) []string {
-	args, _ := c.App.Metadata["args"].([]string)
+func argsAfter(c *ucli.Command, name string) []string {
+	args, _ := c.Root().Metadata["args"].([]string)
 	if len(args) == 0 {
 		args = os.Args
 	}
@@ -102,7 +103,7 @@ func FindEngine() (string, error) { return findSibling(EngineBinary) }
 
 // execEngine runs EngineBinary with the subcommand and args, in place of
 // this process where the system allows it.
-func execEngine(c *ucli.Context, cmd, sub string, args []string) error {
+func execEngine(c *ucli.Command, cmd, sub string, args []string) error {
 	path, err := FindEngine()
 	if err != nil {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s: needs the %s executable, which is neither next to spell nor on PATH; install it with: %s", cmd, EngineBinary, engineInstall)}
@@ -134,7 +135,7 @@ func runEngineChild(path string, argv []string) (int, error) {
 // EngineConfig reads the spell run flags of c into the run's
 // configuration, for EngineBinary (the task, program and limits; the
 // engine runs it elsewhere). It checks what spell run checks.
-func EngineConfig(c *ucli.Context) (spe.Config, error) {
+func EngineConfig(c *ucli.Command) (spe.Config, error) {
 	var cfg spe.Config
 	// Local only (docs/temporal.md): the prompts of a run on Temporal
 	// stay on its workers.
@@ -189,8 +190,8 @@ func EngineConfig(c *ucli.Context) (spe.Config, error) {
 	return cfg, nil
 }
 
-func argsOf(c *ucli.Context) []string {
-	if args, ok := c.App.Metadata["args"].([]string); ok && len(args) > 0 {
+func argsOf(c *ucli.Command) []string {
+	if args, ok := c.Root().Metadata["args"].([]string); ok && len(args) > 0 {
 		return args
 	}
 	return os.Args

@@ -3,7 +3,7 @@ package cli
 import (
 	"io"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/syntax"
@@ -28,19 +28,19 @@ func FormatRunError(err error, name string, program []byte) (text, message strin
 // EngineReaderRepairs reports the reader's repairs of a program before it
 // is submitted, as spell run does before it runs one; under --strict
 // with repairs it reports the failure and returns its exit.
-func EngineReaderRepairs(c *ucli.Context, cfg spe.Config) error {
+func EngineReaderRepairs(c *ucli.Command, cfg spe.Config) error {
 	if cfg.Task != "" || cfg.Resume != "" {
 		return nil
 	}
-	if _, _, strictErr := readerRepairs(c, c.App.ErrWriter, cfg.ProgramName, cfg.Program); strictErr != nil {
-		return reportResult(c, c.App.Writer, nil, strictErr, nil, nil)
+	if _, _, strictErr := readerRepairs(c, c.Root().ErrWriter, cfg.ProgramName, cfg.Program); strictErr != nil {
+		return reportResult(c, c.Root().Writer, nil, strictErr, nil, nil)
 	}
 	return nil
 }
 
 // PrintEpilogue prints what follows a run on stderr (its error as
 // FormatRunError renders it, cost, trace directory, -v usage, --stats).
-func PrintEpilogue(c *ucli.Context, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
+func PrintEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
 	printEpilogue(c, stderr, errText, st, traceDir)
 }
 

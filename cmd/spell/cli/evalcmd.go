@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -61,7 +61,7 @@ Examples:
 		Flags: []ucli.Flag{
 			&ucli.IntFlag{Name: "at", Usage: "evaluate the form at byte `OFFSET` only", Value: -1, DefaultText: "every top-level form"},
 			&ucli.StringFlag{Name: "form", Usage: "with --at: `WHICH` form, top or current", Value: "top"},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (results with offsets, values and errors)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (results with offsets, values and errors)", HideDefault: true},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "the file `NAME` of text read from stdin (in messages)"},
 			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per form", Value: eval.DefaultLimits.MaxSteps},
 			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
@@ -91,7 +91,7 @@ type evalJSON struct {
 	Results []evalResult `json:"results"`
 }
 
-func runEval(c *ucli.Context) error {
+func runEval(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell eval"
 	args := c.Args().Slice()
 	switch {
@@ -121,7 +121,7 @@ func runEval(c *ucli.Context) error {
 		if name == "" {
 			name = "<stdin>"
 		}
-		text, err = readLimited(c.App.Reader, limit)
+		text, err = readLimited(c.Root().Reader, limit)
 	} else {
 		cwd, _ := os.Getwd()
 		name = displayPath(cwd, args[0])
@@ -140,7 +140,6 @@ func runEval(c *ucli.Context) error {
 
 	f := syntax.Parse(name, text)
 	lines := f.LineTable()
-	ctx := context.Background()
 	if d := c.Duration("timeout"); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
@@ -159,7 +158,7 @@ func runEval(c *ucli.Context) error {
 		if target == nil {
 			msg := fmt.Sprintf("no form at offset %d", at)
 			if c.Bool("json") {
-				return printEvalJSON(c.App.Writer, evalJSON{File: name, Results: []evalResult{{Start: at, End: at, Line: lines.Position(at).Line, Col: lines.Position(at).Col, Error: &msg}}}, true)
+				return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: []evalResult{{Start: at, End: at, Line: lines.Position(at).Line, Col: lines.Position(at).Col, Error: &msg}}}, true)
 			}
 			return &exitError{code: 1, msg: fmt.Sprintf("%s:%s: error: %s", name, lines.Position(at), msg)}
 		}
@@ -180,7 +179,7 @@ func runEval(c *ucli.Context) error {
 		failed = failed || r.Error != nil
 	}
 	if c.Bool("json") {
-		return printEvalJSON(c.App.Writer, evalJSON{File: name, Results: results}, failed)
+		return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: results}, failed)
 	}
 	for _, r := range results {
 		if r.Error != nil {
@@ -188,13 +187,13 @@ func runEval(c *ucli.Context) error {
 			if r.ErrorStart != nil {
 				off = *r.ErrorStart
 			}
-			fmt.Fprintf(c.App.ErrWriter, "%s:%s: error: %s\n", name, lines.Position(off), *r.Error)
+			fmt.Fprintf(c.Root().ErrWriter, "%s:%s: error: %s\n", name, lines.Position(off), *r.Error)
 			if r.Hint != "" {
-				fmt.Fprintf(c.App.ErrWriter, "  hint: %s\n", r.Hint)
+				fmt.Fprintf(c.Root().ErrWriter, "  hint: %s\n", r.Hint)
 			}
 			continue
 		}
-		fmt.Fprintln(c.App.Writer, *r.Value)
+		fmt.Fprintln(c.Root().Writer, *r.Value)
 	}
 	if failed {
 		return silentExit(1)

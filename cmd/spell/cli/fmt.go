@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +13,7 @@ import (
 	"syscall"
 
 	"github.com/aymanbagabas/go-udiff"
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/format"
 )
@@ -49,10 +50,10 @@ Examples:
   spell fmt --check .                 CI: list unformatted files, exit 1 if any
   spell fmt --stdin-filename a.spl -  read stdin, call it a.spl in messages`,
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "w", Usage: "write the result back to the files (atomic, mode kept); no stdout", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "l", Usage: "list the files whose formatting differs", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "w", Usage: "write the result back to the files (atomic, mode kept); no stdout", HideDefault: true},
+			&ucli.BoolFlag{Name: "l", Usage: "list the files whose formatting differs", HideDefault: true},
+			&ucli.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", HideDefault: true},
+			&ucli.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", HideDefault: true},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
 			maxInputFlag(),
 		},
@@ -73,15 +74,15 @@ type fmtRun struct {
 	changed bool // some input's formatting differs
 }
 
-func runFmt(c *ucli.Context) error {
+func runFmt(ctx context.Context, c *ucli.Command) error {
 	r := &fmtRun{
 		write:       c.Bool("w"),
 		list:        c.Bool("l"),
 		diff:        c.Bool("d"),
 		check:       c.Bool("check"),
-		stdin:       c.App.Reader,
-		stdout:      c.App.Writer,
-		inputReport: inputReport{cmd: "spell fmt", stderr: c.App.ErrWriter},
+		stdin:       c.Root().Reader,
+		stdout:      c.Root().Writer,
+		inputReport: inputReport{cmd: "spell fmt", stderr: c.Root().ErrWriter},
 	}
 	stdinName := "<stdin>"
 	if n := c.String("stdin-filename"); n != "" {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 )
@@ -23,7 +23,7 @@ func maxInputFlag() ucli.Flag {
 }
 
 // maxInput reads the --max-input flag.
-func maxInput(c *ucli.Context, cmd string) (int64, error) {
+func maxInput(c *ucli.Command, cmd string) (int64, error) {
 	n, err := eval.ParseSize(c.String("max-input"))
 	if err != nil {
 		return 0, usageError(cmd, "--max-input: %v", err)

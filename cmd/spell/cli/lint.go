@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/lint"
 	"github.com/spell-go/spell/spe/profile"
@@ -83,13 +84,13 @@ Examples:
   spell lint --stdin-filename a.spl -      read stdin, call it a.spl`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "format", Usage: "output `FORMAT`: text, json or sarif (default text)"},
-			&ucli.BoolFlag{Name: "fix", Usage: "apply the mechanical fixes and rewrite the files (atomic, mode kept)", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "diff", Usage: "with --fix: print the fixes as a unified diff instead of writing", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "fix", Usage: "apply the mechanical fixes and rewrite the files (atomic, mode kept)", HideDefault: true},
+			&ucli.BoolFlag{Name: "diff", Usage: "with --fix: print the fixes as a unified diff instead of writing", HideDefault: true},
 			&ucli.StringFlag{Name: "fail-level", Value: "warning", Usage: "exit 1 for findings at or above `LEVEL`: warning, error or none"},
 			&ucli.StringFlag{Name: "agent", Usage: "agent profile `NAME` or FILE whose effect namespaces are known (default cli)"},
 			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
 			maxInputFlag(),
-			&ucli.BoolFlag{Name: "rules", Usage: "list the rules with their default levels and exit", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "rules", Usage: "list the rules with their default levels and exit", HideDefault: true},
 		},
 		CustomHelpTemplate: commandHelp,
 		Action:             runLint,
@@ -118,8 +119,8 @@ type lintResult struct {
 	diags []lint.Diagnostic
 }
 
-func runLint(c *ucli.Context) error {
-	out := c.App.Writer
+func runLint(ctx context.Context, c *ucli.Command) error {
+	out := c.Root().Writer
 	if c.Bool("rules") {
 		for _, r := range lint.Rules {
 			if !r.Implemented {
@@ -129,7 +130,7 @@ func runLint(c *ucli.Context) error {
 		}
 		return nil
 	}
-	r := &lintRun{inputReport: inputReport{cmd: "spell lint", stderr: c.App.ErrWriter}}
+	r := &lintRun{inputReport: inputReport{cmd: "spell lint", stderr: c.Root().ErrWriter}}
 	failLevel := lint.LevelWarning
 	switch fl := c.String("fail-level"); fl {
 	case "warning":
@@ -208,7 +209,7 @@ func runLint(c *ucli.Context) error {
 
 	for _, p := range paths {
 		if p == "-" {
-			src, err := readLimited(c.App.Reader, r.maxInput)
+			src, err := readLimited(c.Root().Reader, r.maxInput)
 			if err != nil {
 				r.readError(stdinName, err)
 				continue

@@ -1,7 +1,8 @@
 package cli
 
 import (
-	ucli "github.com/urfave/cli/v2"
+	"context"
+	ucli "github.com/urfave/cli/v3"
 )
 
 // mcpCommand is `spell mcp` (effects.md §10): check an MCP server from the
@@ -10,8 +11,8 @@ import (
 func mcpCommand() *ucli.Command {
 	flags := func() []ucli.Flag {
 		return []ucli.Flag{
-			&ucli.BoolFlag{Name: "json", Usage: "print JSON", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let an HTTP server be on a loopback or private address", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print JSON", HideDefault: true},
+			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let an HTTP server be on a loopback or private address", HideDefault: true},
 		}
 	}
 	subs := []*ucli.Command{
@@ -71,7 +72,7 @@ Examples:
 	}
 	for _, sub := range subs {
 		name := "spell mcp " + sub.Name
-		sub.OnUsageError = func(_ *ucli.Context, err error, _ bool) error { return usageError(name, "%v", err) }
+		sub.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error { return usageError(name, "%v", err) }
 		sub.CustomHelpTemplate = commandHelp
 	}
 	return &ucli.Command{
@@ -97,12 +98,12 @@ Examples:
   spell mcp list github
   spell mcp call github search_code '{"query": "spell"}'`,
 		CustomHelpTemplate: commandHelp,
-		Subcommands:        subs,
-		Action: func(c *ucli.Context) error {
+		Commands:           subs,
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if c.Args().Present() {
 				return usageError("spell mcp", "unknown subcommand %q", c.Args().First())
 			}
-			return ucli.ShowCommandHelp(c.Lineage()[1], "mcp")
+			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "mcp")
 		},
 	}
 }
@@ -110,9 +111,9 @@ Examples:
 // mcpAction is the action of spell mcp SUB: NetBinary's (UseNet), else
 // exec NetBinary with the same command line.
 func mcpAction(sub string) ucli.ActionFunc {
-	return func(c *ucli.Context) error {
+	return func(ctx context.Context, c *ucli.Command) error {
 		if netParts != nil && netParts.MCP[sub] != nil {
-			return netParts.MCP[sub](c)
+			return netParts.MCP[sub](ctx, c)
 		}
 		return execNet(c, "spell mcp "+sub, "MCP")
 	}

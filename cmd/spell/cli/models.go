@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -8,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/provider"
@@ -35,12 +36,12 @@ Examples:
   spell models
   spell run -p "Say hello" --model haiku`,
 		CustomHelpTemplate: commandHelp,
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if c.Args().Present() {
 				return usageError("spell models", "unexpected argument %q", c.Args().First())
 			}
 			cwd, _ := os.Getwd()
-			return printModels(c.App.Writer, cwd, os.Getenv)
+			return printModels(c.Root().Writer, cwd, os.Getenv)
 		},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/spe/provider"
@@ -152,7 +152,7 @@ func notInstalled(what string) string {
 // this process where the system allows it (the same standard streams,
 // signals and exit status; the secrets as Protect keeps them). what names
 // what needs it, for the error when it is missing.
-func execNet(c *ucli.Context, cmd, what string) error {
+func execNet(c *ucli.Command, cmd, what string) error {
 	path, err := findSibling(NetBinary)
 	if err != nil {
 		return missingNet(cmd, what)

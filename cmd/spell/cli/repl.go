@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -114,7 +114,7 @@ type replRun struct {
 	interrupts func() (<-chan os.Signal, func())
 }
 
-func runREPL(c *ucli.Context) error {
+func runREPL(ctx context.Context, c *ucli.Command) error {
 	if c.Args().Present() {
 		return usageError("spell repl", "unexpected argument %q", c.Args().First())
 	}
@@ -129,13 +129,13 @@ func runREPL(c *ucli.Context) error {
 	limits.MaxSteps, limits.MaxNesting = steps, nesting
 	opts := eval.Options{Limits: limits, Seed: c.Int64("seed")}
 
-	if netParts == nil && replIsTerminal(c.App.Reader) && replIsTerminal(c.App.Writer) {
+	if netParts == nil && replIsTerminal(c.Root().Reader) && replIsTerminal(c.Root().Writer) {
 		// The line editor is in NetBinary; without it the lines are
 		// read as they come.
 		if _, err := findSibling(NetBinary); err == nil {
 			return execNet(c, "spell repl", "the line editor")
 		}
-		fmt.Fprintln(c.App.ErrWriter, "warning: spell repl: "+notInstalled("line editing")+"; reading plain lines")
+		fmt.Fprintln(c.Root().ErrWriter, "warning: spell repl: "+notInstalled("line editing")+"; reading plain lines")
 	}
 	if c.IsSet("agent") {
 		// The grants of `spell run -e -a NAME`: the same session set-up
@@ -146,7 +146,7 @@ func runREPL(c *ucli.Context) error {
 		}
 		sess, err := spe.Open(spe.Config{
 			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
-			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.App.Reader, Stderr: c.App.ErrWriter,
+			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.Root().Reader, Stderr: c.Root().ErrWriter,
 			Providers: providers(),
 		})
 		if err != nil {
@@ -159,16 +159,16 @@ func runREPL(c *ucli.Context) error {
 		// The skills of `spell run -e` in this directory (effects.md §9):
 		// the skills namespace, with the diagnostics of invalid files.
 		cwd, _ := os.Getwd()
-		if set := spe.DiscoverSkills(cwd, os.Getenv("HOME"), c.App.ErrWriter); len(set.Skills) > 0 {
+		if set := spe.DiscoverSkills(cwd, os.Getenv("HOME"), c.Root().ErrWriter); len(set.Skills) > 0 {
 			opts.Core = map[string]*value.Map{"skills": set.Namespace()}
 		}
 	}
 
-	r := newREPL(c.App.Reader, c.App.Writer, c.App.ErrWriter, opts)
-	if replIsTerminal(c.App.Reader) {
+	r := newREPL(c.Root().Reader, c.Root().Writer, c.Root().ErrWriter, opts)
+	if replIsTerminal(c.Root().Reader) {
 		fmt.Fprintln(r.stdout, "Spell-Go REPL — :help for help, :quit to leave.")
-		r.lines = &plainLines{in: bufio.NewReader(c.App.Reader), out: r.stdout, prompts: true}
-		if replIsTerminal(c.App.Writer) {
+		r.lines = &plainLines{in: bufio.NewReader(c.Root().Reader), out: r.stdout, prompts: true}
+		if replIsTerminal(c.Root().Writer) {
 			if netParts != nil && netParts.LineEditor != nil {
 				if tl, err := netParts.LineEditor(replPrompt, replHistoryPath(), r.stdout, r.stderr, r.complete, errLineInterrupted); err == nil {
 					r.lines = tl

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
@@ -72,7 +72,7 @@ Examples:
 			&ucli.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
 			&ucli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run program `TEXT` instead of a file"},
 			&ucli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `SPEC`: provider:model, an alias (sonnet, opus, haiku, gpt…), replay:FILE, human, test"},
-			&ucli.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", HideDefault: true},
 			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile `NAME` or FILE.agent.edn (default: the model profile's, else cli)"},
 			&ucli.StringFlag{Name: "base-url", Usage: "endpoint `URL` of the HTTP provider"},
 			&ucli.StringFlag{Name: "transport", Usage: "force the transport `MODE`: tc, pf or msg"},
@@ -84,23 +84,23 @@ Examples:
 			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
 			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "stop after `N` own failures in a row", Value: spe.DefaultLimits.MaxConsecutiveErrors},
 			&ucli.IntFlag{Name: "max-edges", Usage: "at most `N` pending agent requests at once (agents/ask, spawn-ask)", Value: 10000},
-			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", HideDefault: true},
 			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)", DefaultText: "0, off"},
 			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "reasoning `EFFORT`: none, low, medium, high, xhigh or max"},
 			&ucli.StringFlag{Name: "verbosity", Usage: "answer `LEVEL`: low or auto (OpenAI)"},
-			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", HideDefault: true},
 			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
-			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "agents-md", Usage: "prepend the working directory's AGENTS.md (at most 32 KiB) to the task", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", HideDefault: true},
+			&ucli.BoolFlag{Name: "agents-md", Usage: "prepend the working directory's AGENTS.md (at most 32 KiB) to the task", HideDefault: true},
 			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
-			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
 			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
 			&ucli.StringFlag{Name: "resume", Usage: "continue the interrupted run `RUN` (a run directory, a run id, or latest): recorded completions and effects are not repeated"},
-			&ucli.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", HideDefault: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", HideDefault: true},
+			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", HideDefault: true},
+			&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", HideDefault: true},
 			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
 			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
 			&ucli.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
@@ -125,7 +125,7 @@ type runJSON struct {
 }
 
 // runInput reads the one input of spell run, at most limit bytes.
-func runInput(c *ucli.Context, limit int64) (task, name string, text []byte, err error) {
+func runInput(c *ucli.Command, limit int64) (task, name string, text []byte, err error) {
 	args := c.Args().Slice()
 	inputs := 0
 	for _, f := range []string{"task", "task-file", "eval"} {
@@ -160,7 +160,7 @@ func runInput(c *ucli.Context, limit int64) (task, name string, text []byte, err
 	case c.IsSet("eval"):
 		return "", "<eval>", []byte(c.String("eval")), nil
 	case args[0] == "-":
-		b, err := readLimited(c.App.Reader, limit)
+		b, err := readLimited(c.Root().Reader, limit)
 		if err != nil {
 			if e := tooLargeExit("", err); e != nil {
 				return "", "", nil, e
@@ -204,13 +204,13 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func runRun(c *ucli.Context) error {
+func runRun(ctx context.Context, c *ucli.Command) error {
 	// Before anything is read or printed: a run that needs NetBinary is
 	// its from the start.
 	if what := needsNet(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")}); what != "" {
 		return execNet(c, "spell run", what)
 	}
-	stdout, stderr := c.App.Writer, c.App.ErrWriter
+	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
 	var task, name string
 	var text []byte
 	var err error
@@ -244,7 +244,7 @@ func runRun(c *ucli.Context) error {
 	if verbose == nil {
 		status = newStatusLine(stderr)
 	}
-	cfg.Verbose, cfg.Stdin, cfg.Stderr = verbose, c.App.Reader, stderr
+	cfg.Verbose, cfg.Stdin, cfg.Stderr = verbose, c.Root().Reader, stderr
 	if status != nil {
 		cfg.Progress = status.update
 	}
@@ -283,7 +283,7 @@ func runRun(c *ucli.Context) error {
 // runConfig checks spell run's limit and model flags and reads them, with
 // the task or program, into a run's configuration: one reading for a
 // local run and for EngineConfig, so both refuse the same flags.
-func runConfig(c *ucli.Context, task, name string, text []byte) (spe.Config, error) {
+func runConfig(c *ucli.Command, task, name string, text []byte) (spe.Config, error) {
 	maxMemory, err := eval.ParseSize(c.String("max-memory"))
 	if err != nil {
 		return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
@@ -342,7 +342,7 @@ const unpricedWarning = "warning: the model is not in the price table: the cost 
 // printEpilogue prints what follows a run on stderr: its error (errText,
 // as formatError renders it), cost and trace directory, then the -v usage
 // table and the --stats lines.
-func printEpilogue(c *ucli.Context, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
+func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
 	if !c.Bool("json") {
 		fmt.Fprint(stderr, errText)
 		if st.Cost > 0 {
@@ -366,7 +366,7 @@ func printEpilogue(c *ucli.Context, stderr io.Writer, errText string, st spe.Sta
 // readerRepairs reads a program as spell run evaluates it and reports the
 // reader's repairs at their file:line:col: warnings, or under --strict
 // errors, and then the failure to report (strictErr).
-func readerRepairs(c *ucli.Context, stderr io.Writer, name string, text []byte) (rr *syntax.Completion, lines *syntax.LineTable, strictErr error) {
+func readerRepairs(c *ucli.Command, stderr io.Writer, name string, text []byte) (rr *syntax.Completion, lines *syntax.LineTable, strictErr error) {
 	rr = syntax.ReadCompletion(name, text)
 	lines = syntax.NewLineTable(text)
 	var problems []string
@@ -449,7 +449,7 @@ func plural(n int, one, many string) string {
 
 // reportResult prints the value (println semantics) or the --json object
 // and returns the exit status.
-func reportResult(c *ucli.Context, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
+func reportResult(c *ucli.Command, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
 	if c.Bool("json") {
 		var val, msg *string
 		if err != nil {

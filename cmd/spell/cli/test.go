@@ -1,9 +1,10 @@
 package cli
 
 import (
+	"context"
 	"time"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 )
 
 // testCommand is `spell test` (tooling.md §8).
@@ -53,11 +54,11 @@ Examples:
   spell test -work -run hello       keep the work directories and print them`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "run", Usage: "run only the scripts whose path or name matches `REGEXP`"},
-			&ucli.BoolFlag{Name: "v", Usage: "print the log of passing scripts too (verbose testscript log)", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "update", Usage: "rewrite cmp golden files and stale <handle>/<n>.prompt entries in the archives", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "work", Usage: "keep the work directories and print their paths", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "v", Usage: "print the log of passing scripts too (verbose testscript log)", HideDefault: true},
+			&ucli.BoolFlag{Name: "update", Usage: "rewrite cmp golden files and stale <handle>/<n>.prompt entries in the archives", HideDefault: true},
+			&ucli.BoolFlag{Name: "work", Usage: "keep the work directories and print their paths", HideDefault: true},
 			&ucli.DurationFlag{Name: "timeout", Value: 10 * time.Minute, Usage: "fail a script that runs longer than `DURATION` (0: no limit)"},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object with each script's result and failure line", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object with each script's result and failure line", HideDefault: true},
 		},
 		CustomHelpTemplate: commandHelp,
 		Action:             runTest,
@@ -67,9 +68,9 @@ Examples:
 // runTest runs the scripts in NetBinary: the runner (cmd/spell/cli/testcli)
 // links go-internal's testscript engine and with it the testing and
 // go/build packages, which spell does not (issue 11, start-up).
-func runTest(c *ucli.Context) error {
+func runTest(ctx context.Context, c *ucli.Command) error {
 	if netParts != nil && netParts.Test != nil {
-		return netParts.Test(c)
+		return netParts.Test(ctx, c)
 	}
 	return execNet(c, "spell test", "the test runner")
 }

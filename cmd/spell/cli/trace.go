@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe/trace"
 )
@@ -22,7 +23,7 @@ func traceCommand() *ucli.Command {
 	subs := []*ucli.Command{traceLsCommand(), traceShowCommand(), traceDiffCommand(), traceExportCommand()}
 	for _, sub := range subs {
 		name := "spell trace " + sub.Name
-		sub.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+		sub.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
 			return usageError(name, "%v", err)
 		}
 		sub.CustomHelpTemplate = commandHelp
@@ -57,12 +58,12 @@ Examples:
   spell trace diff run-a run-b            where did two runs diverge?
   spell trace export --html -o run.html   one HTML page for the newest run`,
 		CustomHelpTemplate: commandHelp,
-		Subcommands:        subs,
-		Action: func(c *ucli.Context) error {
+		Commands:           subs,
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if c.Args().Present() {
 				return usageError("spell trace", "unknown subcommand %q", c.Args().First())
 			}
-			return ucli.ShowCommandHelp(c.Lineage()[1], "trace")
+			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "trace")
 		},
 	}
 }
@@ -116,14 +117,14 @@ Examples:
   spell trace show --skeleton 3 --string-truncate 20
   spell trace show --json ./my-run-dir`,
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "tree", Usage: "print the turn tree", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "tree", Usage: "print the turn tree", HideDefault: true},
 			&ucli.IntFlag{Name: "turn", Usage: "print the program of turn `N`"},
 			&ucli.IntFlag{Name: "skeleton", Usage: "print the program of turn `N` with strings truncated"},
 			&ucli.IntFlag{Name: "string-truncate", Usage: "with --skeleton, keep `N` characters of each string", Value: 32},
-			&ucli.BoolFlag{Name: "rethinks", Usage: "print each prune/rethink with the text it removed", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "context", Usage: "print prefix size, delta and characters pruned per turn", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "tsv", Usage: "print one tab-separated row per turn", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print the summary as JSON", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "rethinks", Usage: "print each prune/rethink with the text it removed", HideDefault: true},
+			&ucli.BoolFlag{Name: "context", Usage: "print prefix size, delta and characters pruned per turn", HideDefault: true},
+			&ucli.BoolFlag{Name: "tsv", Usage: "print one tab-separated row per turn", HideDefault: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print the summary as JSON", HideDefault: true},
 		},
 		Action: runTraceShow,
 	}
@@ -168,7 +169,7 @@ Examples:
   spell trace export --html
   spell trace export --html -o run.html 20260102-030405-abcdef`,
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "html", Usage: "export as HTML (the only format)", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "html", Usage: "export as HTML (the only format)", HideDefault: true},
 			&ucli.StringFlag{Name: "o", Usage: "write to `FILE` (- for standard output)"},
 		},
 		Action: runTraceExport,
@@ -203,7 +204,7 @@ func openRun(cmd, arg string) (*trace.Run, error) {
 }
 
 // optionalRun returns the single optional RUN argument (default latest).
-func optionalRun(c *ucli.Context, cmd string) (string, error) {
+func optionalRun(c *ucli.Command, cmd string) (string, error) {
 	switch c.NArg() {
 	case 0:
 		return trace.Latest, nil
@@ -219,7 +220,7 @@ func optionalRun(c *ucli.Context, cmd string) (string, error) {
 
 // ---- ls ----
 
-func runTraceLs(c *ucli.Context) error {
+func runTraceLs(ctx context.Context, c *ucli.Command) error {
 	if c.Args().Present() {
 		return usageError("spell trace ls", "unexpected argument %q", c.Args().First())
 	}
@@ -227,7 +228,7 @@ func runTraceLs(c *ucli.Context) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "spell trace ls: " + err.Error()}
 	}
-	w := c.App.Writer
+	w := c.Root().Writer
 	for _, s := range list {
 		start := "-"
 		if !s.Start.IsZero() {
@@ -241,7 +242,7 @@ func runTraceLs(c *ucli.Context) error {
 
 // ---- show ----
 
-func runTraceShow(c *ucli.Context) error {
+func runTraceShow(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell trace show"
 	modes := 0
 	for _, f := range []string{"tree", "turn", "skeleton", "rethinks", "context", "tsv", "json"} {
@@ -267,7 +268,7 @@ func runTraceShow(c *ucli.Context) error {
 	if err != nil {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s: %s: %v", cmd, r.Dir, err)}
 	}
-	w := c.App.Writer
+	w := c.Root().Writer
 	switch {
 	case c.IsSet("turn"), c.IsSet("skeleton"):
 		n := c.Int("turn")
@@ -445,7 +446,7 @@ func showSummary(w io.Writer, v *trace.RunView) error {
 
 // ---- diff ----
 
-func runTraceDiff(c *ucli.Context) error {
+func runTraceDiff(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell trace diff"
 	if c.NArg() != 2 {
 		return usageError(cmd, "expected two runs, got %d arguments", c.NArg())
@@ -469,7 +470,7 @@ func runTraceDiff(c *ucli.Context) error {
 	}
 	xp, xc := trace.DiffTexts(x)
 	yp, yc := trace.DiffTexts(y)
-	w := c.App.Writer
+	w := c.Root().Writer
 	var label string
 	switch {
 	case y == nil:
@@ -498,7 +499,7 @@ func withNL(s string) string {
 
 // ---- export ----
 
-func runTraceExport(c *ucli.Context) error {
+func runTraceExport(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell trace export"
 	if !c.Bool("html") {
 		return usageError(cmd, "missing --html (the only export format)")
@@ -518,7 +519,7 @@ func runTraceExport(c *ucli.Context) error {
 	page := trace.RenderHTML(v)
 	out := c.String("o")
 	if out == "-" {
-		_, err := io.WriteString(c.App.Writer, page)
+		_, err := io.WriteString(c.Root().Writer, page)
 		return err
 	}
 	if out == "" {
@@ -531,6 +532,6 @@ func runTraceExport(c *ucli.Context) error {
 		}
 		return &exitError{code: 1, msg: fmt.Sprintf("%s: %s: %v", cmd, out, err)}
 	}
-	fmt.Fprintln(c.App.Writer, filepath.ToSlash(out))
+	fmt.Fprintln(c.Root().Writer, filepath.ToSlash(out))
 	return nil
 }

@@ -1,12 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 )
 
 // Version is the version printed by `spell version`. Release builds set it
@@ -87,11 +88,11 @@ The commit is the revision the binary was built from ("+dirty" when the
 work tree had changes, "unknown" when the build recorded none); the LSP
 protocol version is the one spell-lsp speaks.`,
 		CustomHelpTemplate: commandHelp,
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if c.Args().Present() {
 				return usageError("spell version", "unexpected argument %q", c.Args().First())
 			}
-			return printVersion(c.App.Writer)
+			return printVersion(c.Root().Writer)
 		},
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"os/exec"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -28,16 +28,16 @@ func webCallCommand() *ucli.Command {
 		Name:   "web-call",
 		Hidden: true,
 		Usage:  "one web/ call for spell (internal)",
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			if netParts == nil || netParts.Effects.Web == nil {
 				return execNet(c, "spell web-call", "web/")
 			}
 			var req webRequest
-			if err := json.NewDecoder(c.App.Reader).Decode(&req); err != nil {
+			if err := json.NewDecoder(c.Root().Reader).Decode(&req); err != nil {
 				return &exitError{code: 2, msg: "spell web-call: " + err.Error()}
 			}
-			resp := serveWeb(c.Context, netParts.Effects.Web, req)
-			enc := json.NewEncoder(c.App.Writer)
+			resp := serveWeb(ctx, netParts.Effects.Web, req)
+			enc := json.NewEncoder(c.Root().Writer)
 			enc.SetEscapeHTML(false)
 			return enc.Encode(resp)
 		},

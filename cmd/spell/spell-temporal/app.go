@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -32,30 +32,31 @@ import (
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	run := cli.EngineRunCommand()
 	run.Action = submit
-	app := &ucli.App{
-		Name: "spell-temporal", HelpName: "spell-temporal",
+	app := &ucli.Command{
+		Name:           "spell-temporal",
 		Usage:          "run Spell on Temporal (exec'd by spell worker|run --engine temporal|status|result|cancel)",
 		Reader:         stdin,
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		HideVersion:    true,
-		ExitErrHandler: func(*ucli.Context, error) {},
+		ExitErrHandler: func(context.Context, *ucli.Command, error) {},
 		Metadata:       map[string]any{"args": args},
 		Commands:       []*ucli.Command{workerCommand(), run, statusCommand(), resultCommand(), cancelCommand()},
 	}
-	return cli.Exit(app.Run(args), stderr)
+	cli.StopFlagsAtFirstArg(app)
+	return cli.Exit(app.Run(context.Background(), args), stderr)
 }
 
 func connFlags() []ucli.Flag {
 	return []ucli.Flag{
-		&ucli.StringFlag{Name: "address", Usage: "the Temporal frontend `HOST:PORT`", Value: stemporal.DefaultAddress, EnvVars: []string{"TEMPORAL_ADDRESS"}},
-		&ucli.StringFlag{Name: "namespace", Usage: "the Temporal `NAMESPACE`", Value: stemporal.DefaultNamespace, EnvVars: []string{"TEMPORAL_NAMESPACE"}},
+		&ucli.StringFlag{Name: "address", Usage: "the Temporal frontend `HOST:PORT`", Value: stemporal.DefaultAddress, Sources: ucli.EnvVars("TEMPORAL_ADDRESS")},
+		&ucli.StringFlag{Name: "namespace", Usage: "the Temporal `NAMESPACE`", Value: stemporal.DefaultNamespace, Sources: ucli.EnvVars("TEMPORAL_NAMESPACE")},
 	}
 }
 
 // dial connects or fails with exit code 2 naming the address.
-func dial(c *ucli.Context, cmd string) (client.Client, error) {
-	cl, err := stemporal.Dial(c.Context, c.String("address"), c.String("namespace"))
+func dial(ctx context.Context, c *ucli.Command, cmd string) (client.Client, error) {
+	cl, err := stemporal.Dial(ctx, c.String("address"), c.String("namespace"))
 	if err != nil {
 		return nil, cli.ExitError(2, fmt.Sprintf("%s: %v", cmd, err))
 	}
@@ -73,7 +74,7 @@ io/ effects act on this machine's files under the run's root (or --root).
 Stop it with Ctrl-C: steps in flight finish first (a killed worker's step
 is retried by another worker after the heartbeat timeout).`,
 		Flags: append(connFlags(),
-			&ucli.StringFlag{Name: "task-queue", Usage: "the task `QUEUE` to poll", Value: stemporal.DefaultTaskQueue, EnvVars: []string{"SPELL_TASK_QUEUE"}},
+			&ucli.StringFlag{Name: "task-queue", Usage: "the task `QUEUE` to poll", Value: stemporal.DefaultTaskQueue, Sources: ucli.EnvVars("SPELL_TASK_QUEUE")},
 			&ucli.IntFlag{Name: "max-runs", Usage: "workflow tasks (run decisions) handled at once, `N`", Value: 16},
 			&ucli.IntFlag{Name: "max-steps", Usage: "steps (model calls, effects) run at once, `N`", Value: 8},
 			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` of io/ on this machine (default: each run's own)"},
@@ -93,20 +94,20 @@ var (
 	registerSteps    = stemporal.RegisterSteps
 )
 
-func runWorker(c *ucli.Context) error {
+func runWorker(ctx context.Context, c *ucli.Command) error {
 	if c.NArg() > 0 {
 		return cli.UsageError("spell worker", "unexpected argument %q", c.Args().First())
 	}
 	if c.Int("max-runs") <= 0 || c.Int("max-steps") <= 0 {
 		return cli.UsageError("spell worker", "--max-runs and --max-steps must be positive")
 	}
-	cl, err := dial(c, "spell worker")
+	cl, err := dial(ctx, c, "spell worker")
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	q, p := c.String("task-queue"), c.Int("protocol")
-	stderr := c.App.ErrWriter
+	stderr := c.Root().ErrWriter
 	if c.Duration("keep") < 0 {
 		return cli.UsageError("spell worker", "--keep must not be negative")
 	}
@@ -239,7 +240,7 @@ func specOf(cfg spe.Config) stemporal.RunSpec {
 }
 
 // submit is spell run --engine temporal.
-func submit(c *ucli.Context) error {
+func submit(ctx context.Context, c *ucli.Command) error {
 	cfg, err := cli.EngineConfig(c)
 	if err != nil {
 		return err
@@ -253,7 +254,7 @@ func submit(c *ucli.Context) error {
 		return cli.UsageError("spell run", "%v", err)
 	}
 	if cfg.Resume != "" {
-		return resume(c, cfg, spec)
+		return resume(ctx, c, cfg, spec)
 	}
 	traceDir := ""
 	if !cfg.NoTrace {
@@ -274,29 +275,28 @@ func submit(c *ucli.Context) error {
 		}
 		traceDir = filepath.Join(runs, id)
 	}
-	cl, err := dial(c, "spell run")
+	cl, err := dial(ctx, c, "spell run")
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	in := stemporal.RunInput{RunID: id, Protocol: stemporal.Protocol, TaskQueue: c.String("task-queue"), Spec: spec}
-	ctx := c.Context
 	runID, err := stemporal.Submit(ctx, cl, in)
 	if err != nil {
 		return cli.ExitError(2, fmt.Sprintf("spell run: cannot start the run on %s: %v", c.String("address"), err))
 	}
 	if c.Bool("detach") {
-		fmt.Fprintln(c.App.Writer, id)
+		fmt.Fprintln(c.Root().Writer, id)
 		return nil
 	}
-	return follow(c, cl, id, runID, &runTrace{dir: traceDir, named: cfg.TraceDir != ""}, true)
+	return follow(ctx, c, cl, id, runID, &runTrace{dir: traceDir, named: cfg.TraceDir != ""}, true)
 }
 
 // resume is spell run --engine temporal --resume RUN: the run's log goes
 // to the workflow as its start, its trace directory is the run's, and
 // the workers replay it as a local --resume would (the task or program,
 // model, root and seed come from the log).
-func resume(c *ucli.Context, cfg spe.Config, spec stemporal.RunSpec) error {
+func resume(ctx context.Context, c *ucli.Command, cfg spe.Config, spec stemporal.RunSpec) error {
 	r, err := spe.LoadResume(cfg.Resume, trace.RunsDir(os.Getenv))
 	if err != nil {
 		return cli.ExitError(2, fmt.Sprintf("spell run: --resume: %v", err))
@@ -310,27 +310,27 @@ func resume(c *ucli.Context, cfg spe.Config, spec stemporal.RunSpec) error {
 	if torn {
 		in.Marker = &stemporal.Marker{Step: 1, Effect: "(torn line)"}
 	}
-	cl, err := dial(c, "spell run")
+	cl, err := dial(ctx, c, "spell run")
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	runID, err := stemporal.Submit(c.Context, cl, in)
+	runID, err := stemporal.Submit(ctx, cl, in)
 	if err != nil {
 		return cli.ExitError(2, fmt.Sprintf("spell run: cannot start the run on %s: %v", c.String("address"), err))
 	}
 	if c.Bool("detach") {
-		fmt.Fprintln(c.App.Writer, id)
+		fmt.Fprintln(c.Root().Writer, id)
 		return nil
 	}
-	return follow(c, cl, id, runID, &runTrace{dir: r.Dir, named: true, resumed: len(log.Events)}, true)
+	return follow(ctx, c, cl, id, runID, &runTrace{dir: r.Dir, named: true, resumed: len(log.Events)}, true)
 }
 
 // follow streams a run into its trace directory and reports its result
 // like spell run.
-func follow(c *ucli.Context, cl client.Client, id, runID string, tr *runTrace, cancelOnSignal bool) error {
-	stderr := c.App.ErrWriter
-	ctx, stop := context.WithCancel(c.Context)
+func follow(ctx context.Context, c *ucli.Command, cl client.Client, id, runID string, tr *runTrace, cancelOnSignal bool) error {
+	stderr := c.Root().ErrWriter
+	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -435,8 +435,8 @@ func (t *runTrace) write(log stemporal.Log, delta *stemporal.Log) {
 
 // report prints a followed run's outcome as spell run prints a local one.
 // last is the output of the step that ended the run (nil: none seen).
-func report(c *ucli.Context, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string, resumed int) error {
-	stdout, stderr := c.App.Writer, c.App.ErrWriter
+func report(c *ucli.Command, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string, resumed int) error {
+	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
 	s := stemporal.Summarize(log, last, resumed)
 	var errText, errMsg string
 	switch {
@@ -514,7 +514,7 @@ func replayFailure(err error) error {
 	return nil
 }
 
-func runArg(c *ucli.Context, cmd string) (string, error) {
+func runArg(c *ucli.Command, cmd string) (string, error) {
 	if c.NArg() != 1 {
 		return "", cli.UsageError(cmd, "give one run id (spell run --engine temporal --detach prints it)")
 	}
@@ -530,17 +530,17 @@ func statusCommand() *ucli.Command {
 	return &ucli.Command{
 		Name: "status", Usage: "show the state of a run", ArgsUsage: "RUN",
 		Flags: connFlags(),
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			id, err := runArg(c, "spell status")
 			if err != nil {
 				return err
 			}
-			cl, err := dial(c, "spell status")
+			cl, err := dial(ctx, c, "spell status")
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			d, err := cl.DescribeWorkflowExecution(c.Context, id, "")
+			d, err := cl.DescribeWorkflowExecution(ctx, id, "")
 			if notFound(err) {
 				return cli.ExitError(1, fmt.Sprintf("spell status: no run %s in namespace %s", id, c.String("namespace")))
 			} else if err != nil {
@@ -551,9 +551,9 @@ func statusCommand() *ucli.Command {
 			if state == "continued_as_new" {
 				state = "running"
 			}
-			fmt.Fprintf(c.App.Writer, "%s %s (started %s, task queue %s)\n", id, state, info.GetStartTime().AsTime().UTC().Format(time.RFC3339), info.GetTaskQueue())
+			fmt.Fprintf(c.Root().Writer, "%s %s (started %s, task queue %s)\n", id, state, info.GetStartTime().AsTime().UTC().Format(time.RFC3339), info.GetTaskQueue())
 			for _, a := range d.GetPendingActivities() {
-				fmt.Fprintf(c.App.Writer, "  step pending: %s, attempt %d\n", strings.ToLower(strings.TrimPrefix(a.GetState().String(), "PENDING_ACTIVITY_STATE_")), a.GetAttempt())
+				fmt.Fprintf(c.Root().Writer, "  step pending: %s, attempt %d\n", strings.ToLower(strings.TrimPrefix(a.GetState().String(), "PENDING_ACTIVITY_STATE_")), a.GetAttempt())
 			}
 			return nil
 		},
@@ -564,22 +564,22 @@ func resultCommand() *ucli.Command {
 	return &ucli.Command{
 		Name: "result", Usage: "wait for a run and print its result like spell run", ArgsUsage: "RUN",
 		Flags: append(connFlags(),
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object, as spell run --json", DisableDefaultText: true},
-			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object, as spell run --json", HideDefault: true},
+			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr", HideDefault: true},
 			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR` (default: the runs directory)"},
-			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", DisableDefaultText: true},
+			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
 		),
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			id, err := runArg(c, "spell result")
 			if err != nil {
 				return err
 			}
-			cl, err := dial(c, "spell result")
+			cl, err := dial(ctx, c, "spell result")
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			if _, err := cl.DescribeWorkflowExecution(c.Context, id, ""); notFound(err) {
+			if _, err := cl.DescribeWorkflowExecution(ctx, id, ""); notFound(err) {
 				return cli.ExitError(1, fmt.Sprintf("spell result: no run %s in namespace %s", id, c.String("namespace")))
 			}
 			dir := c.String("trace-dir")
@@ -591,7 +591,7 @@ func resultCommand() *ucli.Command {
 			if c.Bool("no-trace") {
 				dir = ""
 			}
-			return follow(c, cl, id, "", &runTrace{dir: dir, named: c.String("trace-dir") != ""}, false)
+			return follow(ctx, c, cl, id, "", &runTrace{dir: dir, named: c.String("trace-dir") != ""}, false)
 		},
 	}
 }
@@ -600,22 +600,22 @@ func cancelCommand() *ucli.Command {
 	return &ucli.Command{
 		Name: "cancel", Usage: "cancel a run", ArgsUsage: "RUN",
 		Flags: connFlags(),
-		Action: func(c *ucli.Context) error {
+		Action: func(ctx context.Context, c *ucli.Command) error {
 			id, err := runArg(c, "spell cancel")
 			if err != nil {
 				return err
 			}
-			cl, err := dial(c, "spell cancel")
+			cl, err := dial(ctx, c, "spell cancel")
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			if err := cl.CancelWorkflow(c.Context, id, ""); notFound(err) {
+			if err := cl.CancelWorkflow(ctx, id, ""); notFound(err) {
 				return cli.ExitError(1, fmt.Sprintf("spell cancel: no running run %s in namespace %s", id, c.String("namespace")))
 			} else if err != nil {
 				return cli.ExitError(1, fmt.Sprintf("spell cancel: %v", err))
 			}
-			fmt.Fprintf(c.App.ErrWriter, "spell cancel: cancellation of %s requested\n", id)
+			fmt.Fprintf(c.Root().ErrWriter, "spell cancel: cancellation of %s requested\n", id)
 			return nil
 		},
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/eval/value"
 	spellmcp "github.com/spell-go/spell/spe/mcp"
@@ -37,15 +37,15 @@ func Actions(h Host) map[string]ucli.ActionFunc {
 	return map[string]ucli.ActionFunc{"list": h.list, "inspect": h.inspect, "call": h.call}
 }
 
-func (h Host) check(c *ucli.Context, ref string) spellmcp.Check {
+func (h Host) check(c *ucli.Command, ref string) spellmcp.Check {
 	cwd, _ := os.Getwd()
 	return spellmcp.Check{Ref: ref, Cwd: cwd, Dirs: spellmcp.DirsFor(cwd), Getenv: secret.Getenv, Environ: secret.Environ(),
 		AllowPrivateNet: c.Bool("allow-private-net"), Version: h.Version()}
 }
 
 // dial connects, bounded by a generous deadline; failures exit 2.
-func (h Host) dial(c *ucli.Context, cmd, ref string) (*spellmcp.Conn, context.Context, context.CancelFunc, error) {
-	ctx, cancel := context.WithTimeout(c.Context, 10*time.Minute)
+func (h Host) dial(c *ucli.Command, cmd, ref string) (*spellmcp.Conn, context.Context, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	conn, err := h.check(c, ref).Dial(ctx)
 	if err != nil {
 		cancel()
@@ -54,8 +54,8 @@ func (h Host) dial(c *ucli.Context, cmd, ref string) (*spellmcp.Conn, context.Co
 	return conn, ctx, cancel, nil
 }
 
-func (h Host) list(c *ucli.Context) error {
-	out := c.App.Writer
+func (h Host) list(ctx context.Context, c *ucli.Command) error {
+	out := c.Root().Writer
 	switch c.NArg() {
 	case 0:
 		cwd, _ := os.Getwd()
@@ -95,12 +95,12 @@ func (h Host) list(c *ucli.Context) error {
 		fmt.Fprintln(out, l)
 	}
 	for _, x := range conn.Excluded {
-		fmt.Fprintln(c.App.ErrWriter, "warning: tool left out: "+x)
+		fmt.Fprintln(c.Root().ErrWriter, "warning: tool left out: "+x)
 	}
 	return nil
 }
 
-func (h Host) inspect(c *ucli.Context) error {
+func (h Host) inspect(ctx context.Context, c *ucli.Command) error {
 	if c.NArg() < 1 || c.NArg() > 2 {
 		return h.Usage("spell mcp inspect", "expected SERVER [TOOL]")
 	}
@@ -117,7 +117,7 @@ func (h Host) inspect(c *ucli.Context) error {
 			return h.Exit(1, fmt.Sprintf("spell mcp inspect: %s has no tool %q (tools: %s)", conn.Alias, c.Args().Get(1), toolNames(conn)))
 		}
 		if !c.Bool("json") {
-			_, err := fmt.Fprintln(c.App.Writer, conn.ToolDoc(t))
+			_, err := fmt.Fprintln(c.Root().Writer, conn.ToolDoc(t))
 			return err
 		}
 		v = value.NewMap("name", t.Name, "doc", conn.ToolDoc(t))
@@ -125,7 +125,7 @@ func (h Host) inspect(c *ucli.Context) error {
 	return printValue(c, v)
 }
 
-func (h Host) call(c *ucli.Context) error {
+func (h Host) call(ctx context.Context, c *ucli.Command) error {
 	if c.NArg() < 2 || c.NArg() > 3 {
 		return h.Usage("spell mcp call", "expected SERVER TOOL [JSON-ARGS]")
 	}
@@ -168,16 +168,16 @@ func toolNames(conn *spellmcp.Conn) string {
 	return strings.Join(names, ", ")
 }
 
-func printValue(c *ucli.Context, v value.Value) error {
+func printValue(c *ucli.Command, v value.Value) error {
 	if c.Bool("json") {
 		b, err := spellmcp.JSON(v)
 		if err != nil {
 			return err
 		}
-		_, err = c.App.Writer.Write(b)
+		_, err = c.Root().Writer.Write(b)
 		return err
 	}
-	_, err := fmt.Fprintln(c.App.Writer, value.PrStr(v))
+	_, err := fmt.Fprintln(c.Root().Writer, value.PrStr(v))
 	return err
 }
 

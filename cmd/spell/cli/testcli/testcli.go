@@ -7,6 +7,7 @@ package testcli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	ucli "github.com/urfave/cli/v2"
+	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/transcript"
@@ -58,15 +59,15 @@ type testRun struct {
 }
 
 // Run is the action of spell test.
-func (h Host) Run(c *ucli.Context) error {
+func (h Host) Run(ctx context.Context, c *ucli.Command) error {
 	r := &testRun{
 		h:       h,
 		verbose: c.Bool("v"),
 		update:  c.Bool("update"),
 		work:    c.Bool("work"),
 		timeout: c.Duration("timeout"),
-		stdout:  c.App.Writer,
-		stderr:  c.App.ErrWriter,
+		stdout:  c.Root().Writer,
+		stderr:  c.Root().ErrWriter,
 	}
 	if expr := c.String("run"); expr != "" {
 		re, err := regexp.Compile(expr)
