@@ -47,7 +47,8 @@ func listDeps(t *testing.T, pattern string) map[string][]string {
 // (web/, HTTP MCP) and package net (the line editor's library links it)
 // stay in spell-net, which spell execs for what needs them
 // (cli.NetBinary), and so does spell test's runner (the testscript
-// engine links testing and go/build); test-only modules stay in tests. Within spell-net
+// engine links testing and go/build); test-only modules stay in tests;
+// no markdown/man-page generator (urfave/cli v2's docs). Within spell-net
 // the model SDKs are imported directly only by their two provider
 // packages, which only spe/provider/builtin imports.
 func TestStartupDeps(t *testing.T) {
@@ -67,7 +68,11 @@ func TestStartupDeps(t *testing.T) {
 		module + "cmd/spell/cli/testcli", "github.com/rogpeppe/go-internal/testscript", "testing", "go/build",
 		// Unicode case mapping is eval's own (eval/casing.go): x/text's
 		// language and cases tables were initialised at every start.
-		"golang.org/x/text/"}
+		"golang.org/x/text/",
+		// urfave/cli v2 linked its man-page generator's markdown packages,
+		// whose initialisation cost ~1.3 ms CPU and 762 allocations at
+		// every start; spell uses v3, whose core links neither.
+		"github.com/russross/blackfriday", "github.com/cpuguy83/go-md2man", "github.com/urfave/cli/v2"}
 	allowed := map[string]bool{module + "spe/mcp/mcpdoc": true, module + "spe/web/webconf": true}
 	for path := range deps {
 		for _, f := range forbidden {

@@ -44,7 +44,27 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Commands:       []*ucli.Command{workerCommand(), run, statusCommand(), resultCommand(), cancelCommand()},
 	}
 	cli.StopFlagsAtFirstArg(app)
+	usageOnStdout(app)
 	return cli.Exit(app.Run(context.Background(), args), stderr)
+}
+
+// usageOnStdout keeps urfave/cli v2's report of a usage error (spell
+// worker --address): "Incorrect Usage: …" and the command's help on
+// stdout, the error on stderr, exit 1; v3 would print the first line on
+// stderr.
+func usageOnStdout(cmd *ucli.Command) {
+	cmd.OnUsageError = func(ctx context.Context, c *ucli.Command, err error, _ bool) error {
+		fmt.Fprintf(c.Root().Writer, "Incorrect Usage: %s\n\n", err)
+		if lin := c.Lineage(); len(lin) > 1 {
+			_ = ucli.ShowCommandHelp(ctx, lin[1], c.Name)
+		} else {
+			_ = ucli.ShowRootCommandHelp(c)
+		}
+		return err
+	}
+	for _, sub := range cmd.Commands {
+		usageOnStdout(sub)
+	}
 }
 
 func connFlags() []ucli.Flag {
