@@ -146,6 +146,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.C
 	}
 	app.Commands = append(app.Commands, engineCommands()...)
 	StopFlagsAtFirstArg(app)
+	cacheFlagNames(app)
 	// `spell fmt --help NAME` looks NAME up among fmt's subcommands: an
 	// unknown NAME is the same usage error as `spell help NAME` (v2 asked
 	// the root's CommandNotFound; v3 asks the command's).
