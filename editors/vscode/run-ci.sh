@@ -15,7 +15,7 @@ npm test
 # End-to-end: the client code against the real spell-lsp and spell (built from this checkout).
 bin="$(mktemp -d)"
 trap 'rm -rf "$bin"' EXIT
-(cd ../.. && go build -o "$bin/" ./cmd/spell ./cmd/spell-lsp)
+(cd ../.. && go build -o "$bin/" ./cmd/spell ./cmd/spell/spell-net ./cmd/spell-lsp)
 SPELL_LSP="$bin/spell-lsp" SPELL="$bin/spell" npm run test:e2e
 npx --no-install vsce package --no-dependencies --out "$out"
 echo "run-ci: packaged $out"

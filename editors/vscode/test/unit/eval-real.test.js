@@ -22,8 +22,9 @@ const vscode = require('vscode');
 const ext = require('../../out/extension.js');
 
 const repo = path.join(__dirname, '..', '..', '..', '..');
-// $SPELL (a built spell binary, as run-ci.sh provides for the e2e tests) is used as is;
-// otherwise the repository's cmd/spell is built when Go is installed.
+// $SPELL (a built spell binary with spell-net beside it, as run-ci.sh provides for the e2e
+// tests) is used as is; otherwise the repository's cmd/spell and spell-net are built when Go is
+// installed.
 const given = process.env.SPELL && fs.existsSync(process.env.SPELL) ? path.resolve(process.env.SPELL) : undefined;
 const hasGo = !!given || (fs.existsSync(path.join(repo, 'go.mod')) && spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0);
 // Hang guards only (go build on a loaded machine), never speed assertions.
@@ -38,9 +39,10 @@ nodeTest.before(() => {
     spell = given;
     return;
   }
+  // spell-net beside spell: `spell test` (and web/, MCP) run in it.
   spell = path.join(tmp, 'spell');
-  const b = spawnSync('go', ['build', '-o', spell, './cmd/spell'], { cwd: repo, encoding: 'utf8', timeout: 600_000 });
-  if (b.status !== 0) throw new Error(`go build ./cmd/spell failed:\n${b.stderr}`);
+  const b = spawnSync('go', ['build', '-o', tmp + path.sep, './cmd/spell', './cmd/spell/spell-net'], { cwd: repo, encoding: 'utf8', timeout: 600_000 });
+  if (b.status !== 0) throw new Error(`go build ./cmd/spell ./cmd/spell/spell-net failed:\n${b.stderr}`);
 });
 nodeTest.after(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
