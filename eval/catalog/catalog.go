@@ -24,7 +24,6 @@ package catalog
 import (
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Kind classifies a catalogue entry.
@@ -135,46 +134,36 @@ type NamespaceInfo struct {
 
 // All returns every entry, in a stable order: special forms, macros, core
 // builtins, strings, math, effect builtins, then effect namespaces. The
-// tables are built on first use (start-up pays nothing for them); the
 // slice is shared and must not be modified.
-func All() []Entry { return tables().all }
+func All() []Entry { return entries[:] }
 
-// catalogTables is the catalogue built once: every entry and its index.
-type catalogTables struct {
-	all    []Entry
-	byName map[string]int
-	byNS   map[string][]int32 // indexes into all by namespace, in catalogue order
-}
+// The catalogue is static data (entries.go, generated from the tables of
+// forms.go, core.go and namespaces.go by `go test ./eval/catalog -run
+// TestEntriesCurrent -update`): the linker lays it out, so a process
+// builds nothing and touches only the pages of the entries it reads
+// (issue 11, start-up: building it was ~130 kB and ~60 page faults of
+// every run that evaluates or lints).
 
-// tables builds the catalogue on first use. Start-up pays for it in
-// every run that evaluates (the builtins' arities and the builtins
-// namespace come from it), so the entries are appended once into a slice
-// of catalogSize (each part appends its entries, with no slice of its
-// own to copy from) and namespaces are indexed by position instead of
-// holding a second copy of every entry.
-var tables = sync.OnceValue(func() catalogTables {
-	all := make([]Entry, 0, catalogSize)
+// buildEntries builds the catalogue from its tables, with the derived
+// fields (Namespace, MinArgs, MaxArgs) set: what entries.go holds.
+func buildEntries() []Entry {
+	var all []Entry
 	for _, part := range []func([]Entry) []Entry{specialForms, macros, coreBuiltins, stringsMembers, mathMembers, effectBuiltins, effectMembers} {
 		all = part(all)
 	}
-	byName := make(map[string]int, len(all))
-	byNS := map[string][]int32{}
 	for i := range all {
 		e := &all[i]
 		e.Namespace = namespaceOf(e.Name)
 		e.MinArgs, e.MaxArgs = arityOf(e.Signatures)
-		if _, dup := byName[e.Name]; !dup {
-			byName[e.Name] = i
-		}
-		byNS[e.Namespace] = append(byNS[e.Namespace], int32(i))
 	}
-	return catalogTables{all: all, byName: byName, byNS: byNS}
-})
+	return all
+}
 
-// catalogSize is room for every entry: a catalogue that outgrows it still
-// works, at the cost of a second copy while it is built
-// (TestCatalogSize says when to raise it).
-const catalogSize = 448
+// nsSpan locates the members of one namespace in nsMembers.
+type nsSpan struct {
+	ns         string
+	start, end uint16
+}
 
 // PlannedNamespaces lists the namespaces the spec defines that this version
 // of Spell-Go does not build yet (effects.md §7 feedback, §8 patterns),
@@ -214,27 +203,37 @@ func Planned(name string) (NamespaceInfo, bool) {
 
 // Lookup finds an entry by its full name ("map", "strings/split").
 func Lookup(name string) (Entry, bool) {
-	t := tables()
-	i, ok := t.byName[name]
-	if !ok {
-		return Entry{}, false
+	// byName holds the index of each name's first entry, sorted by name.
+	lo, hi := 0, len(byName)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if entries[byName[m]].Name < name {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return t.all[i], true
+	if lo < len(byName) && entries[byName[lo]].Name == name {
+		return entries[byName[lo]], true
+	}
+	return Entry{}, false
 }
 
 // Namespace returns the members of namespace ns in catalogue order; ""
 // returns the core names.
 func Namespace(ns string) []Entry {
-	t := tables()
-	idx, ok := t.byNS[ns]
-	if !ok {
-		return nil
+	for _, sp := range nsSpans {
+		if sp.ns != ns {
+			continue
+		}
+		idx := nsMembers[sp.start:sp.end]
+		out := make([]Entry, len(idx))
+		for i, j := range idx {
+			out[i] = entries[j]
+		}
+		return out
 	}
-	out := make([]Entry, len(idx))
-	for i, j := range idx {
-		out[i] = t.all[j]
-	}
-	return out
+	return nil
 }
 
 // Namespaces lists the namespaces known to Spell-Go: the pure ones first,

@@ -1,8 +1,13 @@
 package catalog
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func fields(s string) []string { return strings.Fields(s) }
@@ -459,15 +464,40 @@ func TestPlannedNotListed(t *testing.T) {
 	}
 }
 
-// TestCatalogSize: the catalogue is built in one slice of catalogSize
-// (start-up, issue 11); raise catalogSize when the catalogue outgrows it.
-func TestCatalogSize(t *testing.T) {
-	all := tables().all
-	if len(all) > catalogSize {
-		t.Errorf("the catalogue has %d entries, more than catalogSize (%d): raise catalogSize", len(all), catalogSize)
+// TestCatalogStatic: a fresh process reads the catalogue without building
+// it (issue 11, start-up): the first All, Lookup and Namespace allocate
+// only Namespace's copy. Built on first use, it was ~130 kB.
+func TestCatalogStatic(t *testing.T) {
+	if os.Getenv("SPELL_CATALOG_CHILD") == "1" {
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		n := len(All())
+		_, ok := Lookup("map")
+		members := Namespace("agents")
+		runtime.ReadMemStats(&m1)
+		fmt.Printf("catalog-bytes %d %d %v %d\n", m1.TotalAlloc-m0.TotalAlloc, n, ok, len(members))
+		return
 	}
-	if cap(all) != catalogSize {
-		t.Errorf("the catalogue's slice has capacity %d, want catalogSize (%d): it was copied while built", cap(all), catalogSize)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCatalogStatic$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SPELL_CATALOG_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
 	}
-	t.Logf("%d entries", len(all))
+	var bytes, n, members int
+	var ok bool
+	for _, line := range strings.Split(string(out), "\n") {
+		if s, found := strings.CutPrefix(line, "catalog-bytes "); found {
+			fmt.Sscan(s, &bytes, &n, &ok, &members)
+		}
+	}
+	if n == 0 || !ok || members == 0 {
+		t.Fatalf("child measured nothing:\n%s", out)
+	}
+	entry := int(unsafe.Sizeof(Entry{}))
+	t.Logf("%d entries; first use allocates %d bytes (%d agents members of %d bytes)", n, bytes, members, entry)
+	if bytes > members*entry+512 {
+		t.Errorf("the first use of the catalogue allocates %d bytes: it is built again", bytes)
+	}
 }
