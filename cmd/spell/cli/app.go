@@ -97,9 +97,10 @@ Flags:{{range .VisibleFlags}}
   {{.String}}{{end}}{{end}}
 `
 
-// newApp builds the application. Every run gets a fresh App so that Main is
-// safe to call repeatedly in one process.
-func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.Command {
+// newApp builds the application for the command line args (args[0] is the
+// program name; see commandsFor). Every run gets a fresh App so that Main
+// is safe to call repeatedly in one process.
+func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.Command {
 	app := &ucli.Command{
 		Name:                          "spell",
 		Usage:                         "the Spell-Go toolchain",
@@ -113,20 +114,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.C
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", HideDefault: true},
 		},
-		Commands: []*ucli.Command{
-			docCommand(),
-			evalCommand(),
-			fmtCommand(),
-			lintCommand(),
-			mcpCommand(),
-			modelsCommand(),
-			replCommand(),
-			withEngine(runCommand()),
-			testCommand(),
-			traceCommand(),
-			versionCommand(),
-			webCallCommand(),
-		},
+		Commands: commandsFor(args),
 		OnUsageError: func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
 			return usageError("spell", "%v", err)
 		},
@@ -144,7 +132,6 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.C
 			return ucli.ShowRootCommandHelp(c)
 		},
 	}
-	app.Commands = append(app.Commands, engineCommands()...)
 	StopFlagsAtFirstArg(app)
 	cacheFlagNames(app)
 	// `spell fmt --help NAME` looks NAME up among fmt's subcommands: an
@@ -169,6 +156,82 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.C
 		}
 	}
 	return app
+}
+
+// topCommands are spell's commands, in the order help lists them, each
+// with the function that builds it.
+var topCommands = []struct {
+	name  string
+	build func() *ucli.Command
+}{
+	{"doc", docCommand},
+	{"eval", evalCommand},
+	{"fmt", fmtCommand},
+	{"lint", lintCommand},
+	{"mcp", mcpCommand},
+	{"models", modelsCommand},
+	{"repl", replCommand},
+	{"run", func() *ucli.Command { return withEngine(runCommand()) }},
+	{"test", testCommand},
+	{"trace", traceCommand},
+	{"version", versionCommand},
+	{"web-call", webCallCommand},
+	{"worker", func() *ucli.Command { return engineCommand("worker") }},
+	{"status", func() *ucli.Command { return engineCommand("status") }},
+	{"result", func() *ucli.Command { return engineCommand("result") }},
+	{"cancel", func() *ucli.Command { return engineCommand("cancel") }},
+}
+
+// commandsFor returns the commands the application for args needs: only
+// the command args name when they name one (spell fmt a.spl), none for
+// spell --version, and all of them otherwise (help, an unknown name).
+// urfave/cli sets up every command it is given, a help command and flag
+// checks each, on every run: building all sixteen was most of what
+// spell --version cost in a fresh process (issue 11, start-up).
+// TestCommandsFor checks each selection against the whole tree.
+func commandsFor(args []string) []*ucli.Command {
+	name, version := commandNamed(args)
+	var out []*ucli.Command
+	for _, c := range topCommands {
+		if name == "" && version {
+			break
+		}
+		if name == "" || c.name == name {
+			out = append(out, c.build())
+		}
+	}
+	return out
+}
+
+// commandNamed returns the first positional argument of args when it is
+// one of topCommands, and whether args ask for the version and nothing
+// else: no positional argument, no help flag. The root command's only
+// flags are booleans (-v/--version, -h/--help), so the first argument that
+// does not start with a dash is the command.
+func commandNamed(args []string) (name string, version bool) {
+	if len(args) < 2 {
+		return "", false
+	}
+	for _, a := range args[1:] {
+		switch {
+		case a == "--":
+			return "", false
+		case a == "-v" || a == "--version" || a == "-version":
+			version = true
+		case strings.HasPrefix(a, "-"):
+			// A help flag, or one urfave/cli will reject: either way the
+			// whole tree answers.
+			return "", false
+		default:
+			for _, c := range topCommands {
+				if c.name == a {
+					return a, false
+				}
+			}
+			return "", false
+		}
+	}
+	return "", version
 }
 
 // firstArg makes flag parsing stop at the first positional argument.
@@ -206,7 +269,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer internalError(stderr, &code)
 	wireNet()
 	var notFound string
-	app := newApp(stdin, stdout, stderr, &notFound)
+	app := newApp(args, stdin, stdout, stderr, &notFound)
 	app.Metadata = map[string]any{"args": args}
 	err := app.Run(context.Background(), args)
 	if notFound != "" && err == nil {

@@ -13,7 +13,7 @@ import (
 // flag lookup asks every flag), with the same names as the plain flag.
 func TestFlagNamesCached(t *testing.T) {
 	var nf string
-	app := newApp(nil, io.Discard, io.Discard, &nf)
+	app := newApp([]string{"spell"}, nil, io.Discard, io.Discard, &nf)
 	var walk func(*ucli.Command)
 	walk = func(cmd *ucli.Command) {
 		for _, f := range cmd.Flags {
