@@ -12,7 +12,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/aymanbagabas/go-udiff"
+	"github.com/rogpeppe/go-internal/diff"
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/format"
@@ -193,7 +193,7 @@ func (r *fmtRun) format(name, path string, src []byte, mode fs.FileMode) {
 		}
 	}
 	if r.diff {
-		io.WriteString(r.stdout, udiff.Unified(name+".orig", name, string(src), string(out)))
+		r.stdout.Write(diff.Diff(name+".orig", src, name, out))
 	}
 	if plain {
 		r.stdout.Write(out)

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aymanbagabas/go-udiff"
+	"github.com/rogpeppe/go-internal/diff"
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/lint"
@@ -344,7 +344,7 @@ func (r *lintRun) applyFixes(name, path string, src []byte, mode fs.FileMode) []
 		return src
 	}
 	if r.diff {
-		io.WriteString(r.out, udiff.Unified(name+".orig", name, string(src), string(out)))
+		r.out.Write(diff.Diff(name+".orig", src, name, out))
 		return out
 	}
 	if err := checkWritable(path, mode); err != nil {

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aymanbagabas/go-udiff"
+	"github.com/rogpeppe/go-internal/diff"
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/spell-go/spell/spe/trace"
@@ -483,8 +483,8 @@ func runTraceDiff(ctx context.Context, c *ucli.Command) error {
 		label = x.Label()
 		fmt.Fprintf(w, "turn %s differs (%s turn %d, %s turn %d)\n", label, a.Summary.ID, x.Turn, b.Summary.ID, y.Turn)
 	}
-	io.WriteString(w, udiff.Unified(a.Summary.ID+"/"+label+".prompt", b.Summary.ID+"/"+label+".prompt", withNL(xp), withNL(yp)))
-	io.WriteString(w, udiff.Unified(a.Summary.ID+"/"+label+".completion", b.Summary.ID+"/"+label+".completion", withNL(xc), withNL(yc)))
+	w.Write(diff.Diff(a.Summary.ID+"/"+label+".prompt", []byte(withNL(xp)), b.Summary.ID+"/"+label+".prompt", []byte(withNL(yp))))
+	w.Write(diff.Diff(a.Summary.ID+"/"+label+".completion", []byte(withNL(xc)), b.Summary.ID+"/"+label+".completion", []byte(withNL(yc))))
 	return silentExit(1)
 }
 

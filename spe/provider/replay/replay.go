@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/transcript"
@@ -82,8 +82,8 @@ func (p *Provider) Complete(ctx context.Context, req *provider.Request) (*provid
 			Msg: fmt.Sprintf("no completion for %s; the prompt was:\n%s", id, req.Prefix)}
 	}
 	if want, ok := p.T.Prompt(h, n); ok && want != req.Prefix {
-		diff := udiff.Unified(id+".prompt (transcript)", id+".prompt (actual)", want, req.Prefix)
-		msg := fmt.Sprintf("prompt mismatch for %s:\n%s", id, strings.TrimRight(diff, "\n"))
+		d := string(diff.Diff(id+".prompt (transcript)", []byte(want), id+".prompt (actual)", []byte(req.Prefix)))
+		msg := fmt.Sprintf("prompt mismatch for %s:\n%s", id, strings.TrimRight(d, "\n"))
 		if p.Strict && !p.Update {
 			return nil, &provider.Error{Provider: "replay", Msg: msg}
 		}
