@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"testing"
@@ -94,7 +96,7 @@ func benchReplay(b *testing.B, turns int) {
 	var probe heapProbe
 	probe.at = []int{turns / 5, turns * 2 / 5, turns * 3 / 5, turns * 4 / 5}
 	w := turns / 10
-	clock := turnClock{at: []int{1, 1 + w, turns - w, turns}}
+	clock := turnClock{at: []int{1, 1 + w, turns - w, turns}, profile: os.Getenv("SPELL_REPLAY_CPUPROFILE")}
 	b.ResetTimer()
 	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
@@ -122,6 +124,12 @@ func benchReplay(b *testing.B, turns int) {
 		b.ReportMetric(float64(first.cpu.Nanoseconds()), "first-cpu-ns/turn")
 		b.ReportMetric(float64(last.cpu.Nanoseconds()), "last-cpu-ns/turn")
 		b.ReportMetric(float64(last.cpu)/float64(first.cpu), "last/first-cpu")
+		if first.cpu > 0 && last.cpu > 0 {
+			b.ReportMetric(float64(first.gc)/float64(first.cpu), "first-gc-share")
+			b.ReportMetric(float64(last.gc)/float64(last.cpu), "last-gc-share")
+		}
+		b.ReportMetric(float64(first.alloc), "first-B/turn")
+		b.ReportMetric(float64(last.alloc), "last-B/turn")
 	}
 	h := probe.heap
 	if slices.Contains(h, 0) {
@@ -151,16 +159,26 @@ func programBytes(t int) int {
 	return n
 }
 
-// turnClock records the wall and CPU time when the model calls of the
-// given turns start.
+// turnClock records the wall and CPU time (and the CPU time the garbage
+// collector has used, as the runtime estimates it) when the model calls of
+// the given turns start. With profile set (SPELL_REPLAY_CPUPROFILE=PREFIX
+// in the benchmarks) it also writes a CPU profile of each window, between
+// at[0] and at[1] to PREFIX.first and between at[2] and at[3] to
+// PREFIX.last: what grows from the first to the last is what a turn pays
+// for the program's size.
 type turnClock struct {
-	at   []int
-	wall []time.Time
-	cpu  []time.Duration
+	at      []int
+	wall    []time.Time
+	cpu     []time.Duration
+	gc      []time.Duration
+	alloc   []uint64
+	profile string
+	out     *os.File
 }
 
 func (c *turnClock) reset() {
-	c.wall, c.cpu = make([]time.Time, len(c.at)), make([]time.Duration, len(c.at))
+	c.wall, c.cpu, c.gc = make([]time.Time, len(c.at)), make([]time.Duration, len(c.at)), make([]time.Duration, len(c.at))
+	c.alloc = make([]uint64, len(c.at))
 }
 
 func (c *turnClock) progress(pending bool, info spe.ProgressInfo) {
@@ -169,12 +187,62 @@ func (c *turnClock) progress(pending bool, info spe.ProgressInfo) {
 	}
 	for i, t := range c.at {
 		if info.Turn == t {
+			c.gc[i], c.alloc[i] = gcStats()
 			c.wall[i], c.cpu[i] = time.Now(), cputime.Process()
+			c.profileAt(i)
 		}
 	}
 }
 
-type perTurn struct{ wall, cpu time.Duration }
+// profileAt starts a CPU profile at an even index of at and stops it at
+// the next one.
+func (c *turnClock) profileAt(i int) {
+	if c.profile == "" || len(c.at) != 4 {
+		return
+	}
+	if c.out != nil {
+		pprof.StopCPUProfile()
+		c.out.Close()
+		c.out = nil
+	}
+	if i%2 == 0 {
+		name := c.profile + ".first"
+		if i == 2 {
+			name = c.profile + ".last"
+		}
+		f, err := os.Create(name)
+		if err != nil {
+			return
+		}
+		if pprof.StartCPUProfile(f) != nil {
+			f.Close()
+			return
+		}
+		c.out = f
+	}
+}
+
+// gcStats is the CPU time the garbage collector has used so far (the
+// runtime's estimate: /cpu/classes/gc/total:cpu-seconds) and the bytes
+// allocated so far.
+func gcStats() (time.Duration, uint64) {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	var gc time.Duration
+	var alloc uint64
+	if s[0].Value.Kind() == metrics.KindFloat64 {
+		gc = time.Duration(s[0].Value.Float64() * 1e9)
+	}
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		alloc = s[1].Value.Uint64()
+	}
+	return gc, alloc
+}
+
+type perTurn struct {
+	wall, cpu, gc time.Duration
+	alloc         uint64 // bytes allocated a turn
+}
 
 // windows is the time per turn of the first and the second pair of at
 // (n turns each).
@@ -183,7 +251,9 @@ func (c *turnClock) windows(n int) (first, last perTurn, ok bool) {
 		return first, last, false
 	}
 	per := func(i int) perTurn {
-		return perTurn{c.wall[i+1].Sub(c.wall[i]) / time.Duration(n), (c.cpu[i+1] - c.cpu[i]) / time.Duration(n)}
+		d := time.Duration(n)
+		return perTurn{c.wall[i+1].Sub(c.wall[i]) / d, (c.cpu[i+1] - c.cpu[i]) / d, (c.gc[i+1] - c.gc[i]) / d,
+			(c.alloc[i+1] - c.alloc[i]) / uint64(n)}
 	}
 	return per(0), per(2), true
 }
