@@ -186,7 +186,7 @@ func (in *Interp) futureTable() *table {
 // runtime's (request, send-await) where it gives them.
 func blockingNamespace(runtimeMembers *value.Map) *value.Map {
 	var kvs, detail []value.Value
-	for _, e := range catalog.Namespace("blocking") {
+	for e := range catalog.Members("blocking") {
 		b, ok := builtinTable()[e.Name]
 		if !ok {
 			continue // blocking/plet is a macro

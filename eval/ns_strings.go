@@ -211,7 +211,7 @@ func StringsNamespace() *value.Map {
 // of a namespace, in catalogue order.
 func scMemberKVs(ns string) []value.Value {
 	var kvs []value.Value
-	for _, e := range catalog.Namespace(ns) {
+	for e := range catalog.Members(ns) {
 		if e.Kind != catalog.NamespaceMember {
 			continue
 		}

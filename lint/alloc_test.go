@@ -1,9 +1,14 @@
 package lint
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -19,5 +24,47 @@ func TestAnalyzeSmallAllocatesLittle(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if n := after.TotalAlloc - before.TotalAlloc; n > 24<<10 {
 		t.Errorf("analysing a two-line file allocated %d bytes, want at most 24 kB", n)
+	}
+}
+
+// TestFirstAnalyzeAllocs: in a fresh process (as spell lint runs), the
+// first analysis with a profile's namespaces builds no index of the
+// catalogue: names are looked up in the static catalogue and namespace
+// members read without copies (issue 11, start-up: 42 kB with them,
+// 18 kB without).
+func TestFirstAnalyzeAllocs(t *testing.T) {
+	if os.Getenv("SPELL_LINT_FIRST_CHILD") == "1" {
+		p, err := profile.Load(profile.DefaultAgent, ".", "", "")
+		if err != nil {
+			fmt.Println("first-error", err)
+			return
+		}
+		f := syntax.Parse("small.spl", []byte("(let [x 41]\n  (+ x 1))\n"))
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		a := Analyze(f, Options{Namespaces: ProfileNamespaces(p)})
+		runtime.ReadMemStats(&m1)
+		fmt.Println("first-bytes", m1.TotalAlloc-m0.TotalAlloc, len(a.References))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFirstAnalyzeAllocs$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SPELL_LINT_FIRST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	bytes, refs := -1, 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if s, ok := strings.CutPrefix(line, "first-bytes "); ok {
+			fmt.Sscan(s, &bytes, &refs)
+		}
+	}
+	if bytes < 0 || refs == 0 {
+		t.Fatalf("child measured nothing:\n%s", out)
+	}
+	t.Logf("first analysis: %d bytes", bytes)
+	if bytes > 28<<10 {
+		t.Errorf("the first analysis of a two-line file allocates %d bytes, more than 28 kB: is a catalogue index built again?", bytes)
 	}
 }

@@ -42,7 +42,7 @@ type Options struct {
 
 func catalogMembers(ns string) map[string]bool {
 	m := map[string]bool{}
-	for _, e := range catalog.Namespace(ns) {
+	for e := range catalog.Members(ns) {
 		m[strings.TrimPrefix(e.Name, ns+"/")] = true
 	}
 	return m

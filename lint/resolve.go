@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/spell-go/spell/eval/catalog"
@@ -83,7 +82,6 @@ func (w *walker) units(forms []*syntax.Node, e env, firstStrict bool) {
 	tb.Root = root
 	tb.Scopes = append(tb.Scopes, root)
 	wb := &walker{a: tb, src: w.src, names: make(map[string]string, n/128)}
-	entries() // built once, before two walkers look names up
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -197,26 +195,9 @@ func newAnalysis(f *syntax.File, opts Options, n int) *Analysis {
 	}
 }
 
-// entries indexes the catalogue by name (pointers into catalog.All();
-// the first entry of a name wins, as in catalog.Lookup).
-// It is built on first use.
-var entries = sync.OnceValue(func() map[string]*catalog.Entry {
-	all := catalog.All()
-	m := make(map[string]*catalog.Entry, len(all))
-	for i := range all {
-		e := &all[i]
-		if _, dup := m[e.Name]; !dup {
-			m[e.Name] = e
-		}
-	}
-	return m
-})
-
-// entryOf looks a name up in the catalogue.
-func entryOf(name string) (*catalog.Entry, bool) {
-	e, ok := entries()[name]
-	return e, ok
-}
+// entryOf looks a name up in the catalogue (the entry is shared: the
+// catalogue is static data, see catalog.LookupRef).
+func entryOf(name string) (*catalog.Entry, bool) { return catalog.LookupRef(name) }
 
 // env is the walker's state at a position.
 type env struct {

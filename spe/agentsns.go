@@ -37,7 +37,7 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 		"register":       rt.agRegister,
 	}
 	m := value.NewMap(value.Kw("short-docs"), nsShortDoc("agents"))
-	for _, e := range catalog.Namespace("agents") {
+	for e := range catalog.Members("agents") {
 		member := strings.TrimPrefix(e.Name, "agents/")
 		fn := fns[member]
 		if fn != nil && turnMembers[member] {

@@ -168,7 +168,7 @@ func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
 // and docs see the real catalogue) and fails with ErrNotLinked.
 func notLinkedNamespace(ns string) *value.Map {
 	m := value.NewMap(value.Kw("short-docs"), "The "+ns+" namespace (not linked into this executable).")
-	for _, e := range catalog.Namespace(ns) {
+	for e := range catalog.Members(ns) {
 		name := e.Name
 		b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
 			return nil, eval.Errorf("%s: the %s namespace is %v", name, ns, ErrNotLinked)

@@ -106,7 +106,7 @@ func globalsWaitUntil(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, 
 // catalogue, its docs and details.
 func (rt *Runtime) globalsNamespace() *value.Map {
 	var kvs, detail []value.Value
-	for _, e := range catalog.Namespace("globals") {
+	for e := range catalog.Members("globals") {
 		member := strings.TrimPrefix(e.Name, "globals/")
 		impl, ok := globalsImpl[member]
 		if !ok {

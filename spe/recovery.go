@@ -178,7 +178,7 @@ func (rt *Runtime) nsHas(ns, key string) bool {
 		v, ok := m.Get(value.Kw(key))
 		return ok && v != nil && !isDocKey(key)
 	}
-	for _, e := range catalog.Namespace(ns) {
+	for e := range catalog.Members(ns) {
 		if e.Name == ns+"/"+key {
 			return true
 		}

@@ -851,7 +851,7 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, s
 	// Namespaces whose effects later work will build: every member exists
 	// (so programs and docs see the real catalogue) and fails clearly.
 	m := value.NewMap(value.Kw("short-docs"), "The "+ref.Stdlib+" namespace (not available in this version of Spell-Go).")
-	for _, e := range catalog.Namespace(ref.Stdlib) {
+	for e := range catalog.Members(ref.Stdlib) {
 		name := e.Name
 		member := strings.TrimPrefix(name, ref.Stdlib+"/")
 		b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {

@@ -22,6 +22,7 @@
 package catalog
 
 import (
+	"iter"
 	"sort"
 	"strings"
 )
@@ -203,6 +204,15 @@ func Planned(name string) (NamespaceInfo, bool) {
 
 // Lookup finds an entry by its full name ("map", "strings/split").
 func Lookup(name string) (Entry, bool) {
+	if e, ok := LookupRef(name); ok {
+		return *e, true
+	}
+	return Entry{}, false
+}
+
+// LookupRef is Lookup without the copy: the entry is shared and must not
+// be modified.
+func LookupRef(name string) (*Entry, bool) {
 	// byName holds the index of each name's first entry, sorted by name.
 	lo, hi := 0, len(byName)
 	for lo < hi {
@@ -214,24 +224,45 @@ func Lookup(name string) (Entry, bool) {
 		}
 	}
 	if lo < len(byName) && entries[byName[lo]].Name == name {
-		return entries[byName[lo]], true
+		return &entries[byName[lo]], true
 	}
-	return Entry{}, false
+	return nil, false
 }
 
 // Namespace returns the members of namespace ns in catalogue order; ""
 // returns the core names.
 func Namespace(ns string) []Entry {
+	idx := members(ns)
+	if idx == nil {
+		return nil
+	}
+	out := make([]Entry, len(idx))
+	for i, j := range idx {
+		out[i] = entries[j]
+	}
+	return out
+}
+
+// Members yields the members of namespace ns in catalogue order, as
+// Namespace returns them but without a copy: the entries are shared and
+// must not be modified.
+func Members(ns string) iter.Seq[*Entry] {
+	return func(yield func(*Entry) bool) {
+		for _, j := range members(ns) {
+			if !yield(&entries[j]) {
+				return
+			}
+		}
+	}
+}
+
+// members returns the indexes in entries of the members of ns, nil when
+// ns has none.
+func members(ns string) []uint16 {
 	for _, sp := range nsSpans {
-		if sp.ns != ns {
-			continue
+		if sp.ns == ns {
+			return nsMembers[sp.start:sp.end]
 		}
-		idx := nsMembers[sp.start:sp.end]
-		out := make([]Entry, len(idx))
-		for i, j := range idx {
-			out[i] = entries[j]
-		}
-		return out
 	}
 	return nil
 }

@@ -55,19 +55,35 @@ func TestLookupAndNamespace(t *testing.T) {
 		if !ok || !reflect.DeepEqual(e, all[i]) {
 			t.Errorf("Lookup(%q) = %v, %v; want entry %d", name, e.Name, ok, i)
 		}
+		if r, ok := LookupRef(name); !ok || r != &All()[i] {
+			t.Errorf("LookupRef(%q) is not entry %d of All", name, i)
+		}
 	}
 	for _, name := range []string{"", "nope", "strings/nope", "zzz", "!", "io/"} {
 		if _, ok := Lookup(name); ok {
 			t.Errorf("Lookup(%q) found an entry", name)
+		}
+		if _, ok := LookupRef(name); ok {
+			t.Errorf("LookupRef(%q) found an entry", name)
 		}
 	}
 	for ns, want := range byNS {
 		if got := Namespace(ns); !reflect.DeepEqual(got, want) {
 			t.Errorf("Namespace(%q): %d entries, want %d", ns, len(got), len(want))
 		}
+		var got []Entry
+		for e := range Members(ns) {
+			got = append(got, *e)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Members(%q): %d entries, want %d", ns, len(got), len(want))
+		}
 	}
 	if got := Namespace("nope"); got != nil {
 		t.Errorf("Namespace(nope) = %v", got)
+	}
+	for e := range Members("nope") {
+		t.Errorf("Members(nope) yields %s", e.Name)
 	}
 }
 

@@ -149,7 +149,7 @@ func Namespace(cfg Config) (*value.Map, error) {
 	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp, procs: cfg.Procs}
 	var kvs, detail []value.Value
 	var granted []string
-	for _, e := range catalog.Namespace("io") {
+	for e := range catalog.Members("io") {
 		if e.Kind != catalog.EffectMember {
 			continue
 		}
@@ -161,7 +161,7 @@ func Namespace(cfg Config) (*value.Map, error) {
 		if !n.granted(e.Subset) {
 			continue
 		}
-		kvs = append(kvs, value.Kw(short), n.builtin(e, impl))
+		kvs = append(kvs, value.Kw(short), n.builtin(*e, impl))
 		text := e.Doc
 		if e.Detail != "" {
 			text += "\n" + e.Detail

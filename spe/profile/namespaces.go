@@ -83,7 +83,7 @@ func (r NSRef) Members() []string {
 		return append([]string(nil), r.Items...)
 	}
 	var out []string
-	for _, e := range catalog.Namespace(r.Stdlib) {
+	for e := range catalog.Members(r.Stdlib) {
 		if r.Stdlib == "io" && !subsetGranted(r.Subsets, e.Subset) {
 			continue
 		}
@@ -315,7 +315,7 @@ func mergePart(parts []NSRef, r NSRef) []NSRef {
 			for _, x := range append(p.Members(), r.Members()...) {
 				seen[x] = true
 			}
-			for _, e := range catalog.Namespace(p.Stdlib) {
+			for e := range catalog.Members(p.Stdlib) {
 				n := strings.TrimPrefix(e.Name, p.Stdlib+"/")
 				if seen[n] {
 					items = append(items, n)

@@ -225,12 +225,12 @@ func DocsFor(p *profile.Profile) []NamespaceDoc {
 				shorts = append(shorts, short)
 			}
 			members := part.Members()
-			for _, e := range catalog.Namespace(part.Stdlib) {
+			for e := range catalog.Members(part.Stdlib) {
 				member := strings.TrimPrefix(e.Name, part.Stdlib+"/")
 				if !contains(members, member) {
 					continue
 				}
-				d.Functions = append(d.Functions, FunctionDoc{Usage: usageAs(e, name+"/"+member), Doc: e.Doc})
+				d.Functions = append(d.Functions, FunctionDoc{Usage: usageAs(*e, name+"/"+member), Doc: e.Doc})
 			}
 		}
 		d.ShortDoc = strings.Join(shorts, " ")

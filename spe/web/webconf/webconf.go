@@ -311,11 +311,11 @@ const ShortDocs = "Web search and page fetching."
 // executable that links them.
 func Shape(member func(catalog.Entry) (*eval.Builtin, error)) (*value.Map, error) {
 	var kvs, detail []value.Value
-	for _, e := range catalog.Namespace("web") {
+	for e := range catalog.Members("web") {
 		if e.Kind != catalog.EffectMember {
 			continue
 		}
-		b, err := member(e)
+		b, err := member(*e)
 		if err != nil {
 			return nil, err
 		}
