@@ -363,6 +363,20 @@ func (t *table) lookup(s *value.Symbol) (value.Value, bool) {
 	return nil, false
 }
 
+// LazyNamespace returns a value standing for the namespace map build
+// returns, built on the first lookup of its name, for an Effects binding
+// whose map a run may never use (the runtime's io, agents, globals…;
+// issue 11, start-up). Only the tables hold it: every lookup returns the
+// map.
+func LazyNamespace(build func() *value.Map) value.Value { return &lazyNS{build: build} }
+
+// NamespaceOf returns the namespace map v is or stands for (a
+// LazyNamespace, built now).
+func NamespaceOf(v value.Value) (*value.Map, bool) {
+	m, ok := forceNS(v).(*value.Map)
+	return m, ok
+}
+
 // forceNS returns v, or the namespace map v stands for.
 func forceNS(v value.Value) value.Value {
 	if l, ok := v.(*lazyNS); ok {

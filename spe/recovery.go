@@ -170,11 +170,18 @@ func (rt *Runtime) availableNamespaces() []string {
 	for name := range rt.opts.Namespaces {
 		out = append(out, name)
 	}
+	for name := range rt.stdlib {
+		out = append(out, name)
+	}
 	return out
 }
 
 func (rt *Runtime) nsHas(ns, key string) bool {
-	if m, ok := rt.opts.Namespaces[ns]; ok {
+	m, ok := rt.opts.Namespaces[ns]
+	if b, isStd := rt.stdlib[ns]; isStd && !ok {
+		m, ok = b.get(), true
+	}
+	if ok {
 		v, ok := m.Get(value.Kw(key))
 		return ok && v != nil && !isDocKey(key)
 	}

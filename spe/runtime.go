@@ -144,6 +144,10 @@ type Runtime struct {
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
+	// stdlib are the root agent's stdlib namespaces (io, agents, …), each
+	// built when a program first uses it; Options.Namespaces holds the
+	// others (MCP servers).
+	stdlib map[string]*boundNS
 	// detached is the turn of effects run outside any turn's evaluation
 	// (a hook called without a turn in its context).
 	detached *turn
@@ -634,9 +638,12 @@ func (rt *Runtime) bindings(t *turn, recovering bool) effectTable {
 		value.Sym("!ask-await"): &eval.Builtin{Name: "!ask-await", Min: 1, Max: 1, Fn: rt.askAwait},
 		value.Sym("blocking"):   rt.blockingMembers(), // bound in futures only (futures.go)
 	}
-	nss := rt.opts.Namespaces
+	nss, stdlib := rt.opts.Namespaces, rt.stdlib
 	if t.agent != nil && t.agent.namespaces != nil {
-		nss = t.agent.namespaces
+		nss, stdlib = t.agent.namespaces, nil
+	}
+	for name, ns := range stdlib {
+		m[value.Sym(name)] = ns.bound
 	}
 	for name, ns := range nss {
 		m[value.Sym(name)] = ns

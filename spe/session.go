@@ -104,7 +104,7 @@ type Session struct {
 	format        *profile.Format // :format: the task's return contract (nil = none)
 	formatRetries int             // :format-retries: attempts in all
 	started       time.Time
-	tempDir       string
+	temp          *spellio.Temp // the run's temp directory, shared by its io namespaces
 	procs         *spellio.Procs // background processes of io commands, killed at Close
 	mcp           mcpRegistries  // MCP connections of the agent and its workers, closed at Close
 	// Model is the resolved model spec ("" when none is configured).
@@ -642,14 +642,15 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	s.RT = New(opts)
 	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
 	s.dirs, s.compose = o.dirs, o.compose
-	ns, err := s.namespaces(o.prof, o.root, s.RT)
+	std, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err
 	}
+	ns := map[string]*value.Map{}
 	if err := s.openMCP(o.prof, o.root, ns, true); err != nil {
 		return err
 	}
-	s.RT.opts.Namespaces = ns
+	s.RT.opts.Namespaces, s.RT.stdlib = ns, std
 	return nil
 }
 
@@ -750,8 +751,8 @@ func (s *Session) sandboxOf(prof *profile.Profile) sandbox {
 }
 
 // namespaces builds the effect namespaces the profile grants.
-func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (map[string]*value.Map, error) {
-	out := map[string]*value.Map{}
+func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (map[string]*boundNS, error) {
+	out := map[string]*boundNS{}
 	sb := s.sandboxOf(prof)
 	names := make([]string, 0, len(prof.Namespaces))
 	for name := range prof.Namespaces {
@@ -765,29 +766,77 @@ func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (m
 			rt.fileBindings = append(rt.fileBindings, fileBinding{name, ref.FileText})
 			continue
 		}
-		var m *value.Map
+		// Each part is checked now (configuration errors fail the open)
+		// and its map built when a program first uses the namespace.
+		var parts []func() *value.Map
 		for _, part := range ref.Parts() {
-			pm, err := s.stdlibNamespace(part, root, rt, sb)
+			build, err := s.stdlibNamespace(part, root, rt, sb)
 			if err != nil {
 				return nil, err
 			}
-			if m == nil {
-				// one part (the usual case): its map as it is (maps are
-				// immutable), not a copy (issue 11, start-up)
-				m = pm
-				continue
+			parts = append(parts, build)
+		}
+		out[name] = lazyNamespace(func() *value.Map {
+			var m *value.Map
+			for _, build := range parts {
+				pm := build()
+				if m == nil {
+					// one part (the usual case): its map as it is (maps
+					// are immutable), not a copy (issue 11, start-up)
+					m = pm
+					continue
+				}
+				pm.Range(func(k, v value.Value) bool { m = m.Assoc(k, v); return true })
 			}
-			pm.Range(func(k, v value.Value) bool { m = m.Assoc(k, v); return true })
-		}
-		if m == nil {
-			m = value.EmptyMap
-		}
-		out[name] = m
+			if m == nil {
+				m = value.EmptyMap
+			}
+			return m
+		})
 	}
 	if len(prof.AvailableAgents) > 0 {
-		out["workers"] = s.workersNamespace(prof, root, rt)
+		out["workers"] = builtNamespace(s.workersNamespace(prof, root, rt))
 	}
 	return out, nil
+}
+
+// boundNS is a namespace an agent binds: its map, built when a program
+// first uses it (issue 11, start-up: run -e '(+ 1 2)' builds no io,
+// agents or globals map), or at once.
+type boundNS struct {
+	once  sync.Once
+	build func() *value.Map
+	m     *value.Map
+	// bound is what the effect table binds: m, or an eval.LazyNamespace
+	// building it.
+	bound value.Value
+}
+
+func lazyNamespace(build func() *value.Map) *boundNS {
+	b := &boundNS{build: build}
+	b.bound = eval.LazyNamespace(b.get)
+	return b
+}
+
+func builtNamespace(m *value.Map) *boundNS {
+	b := &boundNS{m: m, bound: m}
+	b.once.Do(func() {})
+	return b
+}
+
+// get returns the map, building it on the first call.
+func (b *boundNS) get() *value.Map {
+	b.once.Do(func() { b.m, b.build = b.build(), nil })
+	return b.m
+}
+
+// builtNamespaces builds every namespace of ns.
+func builtNamespaces(ns map[string]*boundNS) map[string]*value.Map {
+	out := make(map[string]*value.Map, len(ns))
+	for name, b := range ns {
+		out[name] = b.get()
+	}
+	return out
 }
 
 // workersNamespace binds workers/NAME for each :available-agents entry
@@ -803,9 +852,11 @@ func (s *Session) workersNamespace(prof *profile.Profile, root string, rt *Runti
 			}
 			// A worker's {:file …} bindings are not granted to the run.
 			keep := len(rt.fileBindings)
-			ns, err := s.namespaces(wp, root, rt)
+			std, err := s.namespaces(wp, root, rt)
 			rt.fileBindings = rt.fileBindings[:keep]
+			var ns map[string]*value.Map
 			if err == nil {
+				ns = builtNamespaces(std)
 				err = s.openMCP(wp, root, ns, false)
 			}
 			if err != nil {
@@ -821,51 +872,60 @@ func (s *Session) workersNamespace(prof *profile.Profile, root string, rt *Runti
 	return m
 }
 
-func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, sb sandbox) (*value.Map, error) {
+// stdlibNamespace checks the stdlib namespace part ref and returns the
+// builder of its map (configuration errors are reported here, at open).
+func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, sb sandbox) (func() *value.Map, error) {
+	filtered := func(build func() *value.Map) func() *value.Map {
+		return func() *value.Map { return filterItems(build(), ref.Items) }
+	}
 	switch ref.Stdlib {
 	case "io":
-		if s.tempDir == "" {
-			d, err := os.MkdirTemp("", "spell-run-")
-			if err != nil {
-				return nil, configErr("temp dir: %v", err)
-			}
-			s.tempDir = d
+		if s.temp == nil {
+			// the run's temp directory, made by the first io call that
+			// needs it (io/temp-file) and removed at Close
+			s.temp = &spellio.Temp{}
 		}
 		sub := spellio.Subsets{Read: ref.Subsets.Read, Write: ref.Subsets.Write, Exec: ref.Subsets.Exec}
-		m, err := spellio.Namespace(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), TempDir: s.tempDir, Environ: s.cfg.Environ, EnvAllow: sb.envAllow, ShTimeout: sb.shTimeout, Procs: s.procs, Send: rt.watchSend})
+		build, err := spellio.Open(spellio.Config{Root: root, Subsets: sub, Hook: spellio.EffectHook(rt.Hook), Temp: s.temp, Environ: s.cfg.Environ, EnvAllow: sb.envAllow, ShTimeout: sb.shTimeout, Procs: s.procs, Send: rt.watchSend})
 		if err != nil {
 			return nil, configErr("io: %v", err)
 		}
-		return filterItems(m, ref.Items), nil
+		return filtered(build), nil
 	case "web":
+		if registeredNet().Web == nil {
+			return filtered(func() *value.Map { return notLinkedNamespace("web") }), nil
+		}
 		m, err := s.webNamespace(rt, sb)
 		if err != nil {
 			return nil, configErr("%v", err)
 		}
-		return filterItems(m, ref.Items), nil
+		m = filterItems(m, ref.Items)
+		return func() *value.Map { return m }, nil
 	case "agents":
-		return filterItems(rt.agentsNamespace(), ref.Items), nil
+		return filtered(rt.agentsNamespace), nil
 	case "globals":
-		return filterItems(rt.globalsNamespace(), ref.Items), nil
+		return filtered(rt.globalsNamespace), nil
 	}
 	// Namespaces whose effects later work will build: every member exists
 	// (so programs and docs see the real catalogue) and fails clearly.
-	m := value.NewMap(value.Kw("short-docs"), "The "+ref.Stdlib+" namespace (not available in this version of Spell-Go).")
-	for e := range catalog.Members(ref.Stdlib) {
-		name := e.Name
-		member := strings.TrimPrefix(name, ref.Stdlib+"/")
-		b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
-			return nil, eval.Errorf("%s is not available in this version of Spell-Go (the %s namespace is not built yet)", name, ref.Stdlib)
-		}}
-		m = m.Assoc(value.Kw(member), b)
-	}
-	return filterItems(m, ref.Items), nil
+	return filtered(func() *value.Map {
+		m := value.NewMap(value.Kw("short-docs"), "The "+ref.Stdlib+" namespace (not available in this version of Spell-Go).")
+		for e := range catalog.Members(ref.Stdlib) {
+			name := e.Name
+			member := strings.TrimPrefix(name, ref.Stdlib+"/")
+			b := &eval.Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
+				return nil, eval.Errorf("%s is not available in this version of Spell-Go (the %s namespace is not built yet)", name, ref.Stdlib)
+			}}
+			m = m.Assoc(value.Kw(member), b)
+		}
+		return m
+	}), nil
 }
 
 // Absent explains a member missing from the io namespace: its subset is
 // not granted (eval.AbsentExplainer, effects.md §1.1).
 func (t effectTable) Absent(ns, member string) (string, bool) {
-	m, ok := t[value.Sym(ns)].(*value.Map)
+	m, ok := eval.NamespaceOf(t[value.Sym(ns)])
 	if ns != "io" || !ok {
 		return "", false
 	}
@@ -955,8 +1015,10 @@ func (s *Session) Close(v value.Value, runErr error) error {
 			err = terr
 		}
 	}
-	if s.tempDir != "" {
-		_ = os.RemoveAll(s.tempDir)
+	if s.temp != nil {
+		if dir := s.temp.Dir(); dir != "" {
+			_ = os.RemoveAll(dir)
+		}
 	}
 	return err
 }

@@ -1,9 +1,11 @@
 package spe
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spell-go/spell/spe/provider"
@@ -68,5 +70,67 @@ func TestOpenWithoutModelReportsBrokenTables(t *testing.T) {
 		if !errors.As(err, &ce) {
 			t.Errorf("broken %s, no model: err = %v, want a *ConfigError", name, err)
 		}
+	}
+}
+
+// TestOpenBuildsNamespacesOnUse: Open checks the profile's stdlib
+// namespaces but builds their maps, and makes the run's temp directory,
+// only when a program uses them (issue 11, start-up): (+ 1 2) builds no
+// io, agents or globals map and makes no directory; io/temp-file builds
+// io, makes the directory, and Close removes it.
+func TestOpenBuildsNamespacesOnUse(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := startupProject(t, map[string]string{})
+	runDirs := func() []string {
+		m, _ := filepath.Glob(filepath.Join(tmp, "spell-run-*"))
+		return m
+	}
+	open := func(program string) *Session {
+		t.Helper()
+		s, err := Open(Config{Program: []byte(program), NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open("(+ 1 2)")
+	if v, err := s.Run(context.Background()); err != nil || v != int64(3) {
+		t.Fatalf("(+ 1 2): %v %v", v, err)
+	}
+	for _, name := range []string{"io", "agents", "globals"} {
+		b, ok := s.RT.stdlib[name]
+		if !ok {
+			t.Fatalf("the default profile binds no %s", name)
+		}
+		if b.m != nil {
+			t.Errorf("(+ 1 2) built the %s map", name)
+		}
+	}
+	if d := runDirs(); len(d) != 0 {
+		t.Errorf("(+ 1 2) made a temp directory: %v", d)
+	}
+	if err := s.Close(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	s = open("(quine completion (eval (do '(:out (io/temp-file)))))")
+	v, err := s.Run(context.Background())
+	path, _ := v.(string)
+	if err != nil || !strings.HasPrefix(path, tmp) {
+		t.Fatalf("io/temp-file: %v %v", v, err)
+	}
+	if s.RT.stdlib["io"].m == nil || s.RT.stdlib["agents"].m != nil {
+		t.Errorf("io/temp-file: io built %v, agents built %v; want io only", s.RT.stdlib["io"].m != nil, s.RT.stdlib["agents"].m != nil)
+	}
+	if d := runDirs(); len(d) != 1 {
+		t.Errorf("io/temp-file: temp directories %v, want one", d)
+	}
+	if err := s.Close(v, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := runDirs(); len(d) != 0 {
+		t.Errorf("Close left the temp directory: %v", d)
 	}
 }

@@ -58,10 +58,14 @@ type Config struct {
 	Hook EffectHook
 
 	// TempDir is the run's private temp directory (io/temp-file, and the
-	// only allowed location besides Root). Empty: one is created under
-	// os.TempDir() on first use; the runtime should pass its own and
-	// remove it when the run ends.
+	// only allowed location besides Root). Empty: Temp's, else one is
+	// created under os.TempDir() on first use; the runtime should pass its
+	// own and remove it when the run ends.
 	TempDir string
+	// Temp, when TempDir is empty, is the run's temp directory shared by
+	// its io namespaces (its agents' and workers'), created on the first
+	// use by any of them; the runtime removes it (Temp.Dir) at the end.
+	Temp *Temp
 	// Environ is the environment io/env reads and processes inherit
 	// (before secret filtering). nil means secret.Environ().
 	Environ []string
@@ -133,47 +137,60 @@ var members = map[string]memberFn{
 // Namespace builds the io namespace map for cfg: each granted member under
 // its keyword, plus :short-docs, :docs {:guide …} and :detail {member …}.
 func Namespace(cfg Config) (*value.Map, error) {
+	build, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return build(), nil
+}
+
+// Open checks cfg and opens the workspace root, reporting the errors
+// Namespace reports, and returns the function that builds the namespace
+// map, for a runtime that builds it when a program first uses io (issue
+// 11, start-up).
+func Open(cfg Config) (build func() *value.Map, err error) {
 	if cfg.Root == "" || !filepath.IsAbs(cfg.Root) {
 		return nil, fmt.Errorf("io: workspace root must be an absolute path, got %q", cfg.Root)
 	}
 	if cfg.Ctx == nil {
 		cfg.Ctx = context.Background()
 	}
-	sp, err := newSpace(cfg.Root, cfg.TempDir)
+	sp, err := newSpace(cfg.Root, cfg.TempDir, cfg.Temp)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Procs == nil {
 		cfg.Procs = NewProcs()
 	}
-	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp, procs: cfg.Procs}
-	var kvs, detail []value.Value
-	var granted []string
 	for e := range catalog.Members("io") {
-		if e.Kind != catalog.EffectMember {
+		if _, ok := members[strings.TrimPrefix(e.Name, "io/")]; !ok && e.Kind == catalog.EffectMember {
+			return nil, fmt.Errorf("io: catalogued member %s has no implementation", e.Name)
+		}
+	}
+	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp, procs: cfg.Procs}
+	return n.namespace, nil
+}
+
+// namespace builds the map of Namespace.
+func (n *ns) namespace() *value.Map {
+	var kvs, detail []value.Value
+	for e := range catalog.Members("io") {
+		if e.Kind != catalog.EffectMember || !n.granted(e.Subset) {
 			continue
 		}
 		short := strings.TrimPrefix(e.Name, "io/")
-		impl, ok := members[short]
-		if !ok {
-			return nil, fmt.Errorf("io: catalogued member %s has no implementation", e.Name)
-		}
-		if !n.granted(e.Subset) {
-			continue
-		}
-		kvs = append(kvs, value.Kw(short), n.builtin(*e, impl))
+		kvs = append(kvs, value.Kw(short), n.builtin(*e, members[short]))
 		text := e.Doc
 		if e.Detail != "" {
 			text += "\n" + e.Detail
 		}
 		detail = append(detail, value.Kw(short), text)
-		granted = append(granted, e.Subset)
 	}
 	kvs = append(kvs,
 		value.Kw("short-docs"), shortDocs,
-		value.Kw("docs"), value.NewMap(value.Kw("guide"), guide(cfg.Subsets)),
+		value.Kw("docs"), value.NewMap(value.Kw("guide"), guide(n.cfg.Subsets)),
 		value.Kw("detail"), value.NewMap(detail...))
-	return value.NewMap(kvs...), nil
+	return value.NewMap(kvs...)
 }
 
 func (n *ns) granted(subset string) bool {

@@ -438,7 +438,7 @@ func TestSymlinkSwapRace(t *testing.T) {
 }
 
 func (f *fixture) nsState() *ns {
-	s, err := newSpace(f.root, "")
+	s, err := newSpace(f.root, "", nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -1136,5 +1136,30 @@ func TestAbsentReason(t *testing.T) {
 	// A granted subset whose member the profile's :items left out.
 	if _, ok := AbsentReason(m.Dissoc(value.Kw("grep")), "grep"); ok {
 		t.Error("member left out by :items reported as not granted")
+	}
+}
+
+// TestSharedTemp: io namespaces sharing a Temp (a run's agents) make no
+// directory until one needs it (issue 11, start-up), then all use that
+// one: a path another namespace's io/temp-file returned is allowed.
+func TestSharedTemp(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	shared := &Temp{}
+	a := newFixture(t, func(c *Config) { c.TempDir, c.Temp = "", shared })
+	b := newFixture(t, func(c *Config) { c.TempDir, c.Temp = "", shared })
+	if d, _ := filepath.Glob(filepath.Join(tmp, "*")); len(d) != 0 || shared.Dir() != "" {
+		t.Fatalf("opening io made %v (Dir %q)", d, shared.Dir())
+	}
+	p := a.ok("temp-file").(string)
+	if dir := shared.Dir(); dir == "" || filepath.Dir(p) != dir || !strings.HasPrefix(dir, tmp) {
+		t.Fatalf("temp-file %q, shared directory %q", p, dir)
+	}
+	b.ok("write-file", p, "from b")
+	if got := a.ok("slurp", p); got != "from b" {
+		t.Errorf("a reads %q", got)
+	}
+	if q := b.ok("temp-file").(string); filepath.Dir(q) != shared.Dir() {
+		t.Errorf("b's temp-file %q is not in %s", q, shared.Dir())
 	}
 }

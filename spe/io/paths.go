@@ -22,9 +22,39 @@ type space struct {
 	tmpDir  string // configured or created on first use
 	tmpAlts []string
 	tmp     *os.Root
+	shared  *Temp // when set and tmp is nil: the run's temp directory, opened once created
 }
 
-func newSpace(rootDir, tmpDir string) (*space, error) {
+// Temp is a run's private temp directory shared by its io namespaces
+// (Config.Temp), created on the first use by any of them: a run that
+// never uses it makes no directory (issue 11, start-up).
+type Temp struct {
+	mu  sync.Mutex
+	dir string
+}
+
+// path returns the directory, creating it on first use.
+func (t *Temp) path() (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.dir == "" {
+		d, err := os.MkdirTemp("", "spell-run-")
+		if err != nil {
+			return "", err
+		}
+		t.dir = d
+	}
+	return t.dir, nil
+}
+
+// Dir returns the directory, "" when no io namespace created it.
+func (t *Temp) Dir() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dir
+}
+
+func newSpace(rootDir, tmpDir string, shared *Temp) (*space, error) {
 	rootDir = filepath.Clean(rootDir)
 	fi, err := os.Stat(rootDir)
 	if err != nil {
@@ -38,7 +68,9 @@ func newSpace(rootDir, tmpDir string) (*space, error) {
 		return nil, fmt.Errorf("io: workspace root: %w", err)
 	}
 	s := &space{rootDir: rootDir, rootAlts: alternatives(rootDir), root: r}
-	if tmpDir != "" {
+	if tmpDir == "" {
+		s.shared = shared
+	} else {
 		if !filepath.IsAbs(tmpDir) {
 			return nil, fmt.Errorf("io: temp directory must be absolute, got %q", tmpDir)
 		}
@@ -76,7 +108,13 @@ func (s *space) tempRoot() (*os.Root, string, error) {
 	s.tmpMu.Lock()
 	defer s.tmpMu.Unlock()
 	if s.tmp == nil {
-		dir, err := os.MkdirTemp("", "spell-run-")
+		var dir string
+		var err error
+		if s.shared != nil {
+			dir, err = s.shared.path()
+		} else {
+			dir, err = os.MkdirTemp("", "spell-run-")
+		}
 		if err != nil {
 			return nil, "", fmt.Errorf("io: temp directory: %w", err)
 		}
@@ -87,9 +125,16 @@ func (s *space) tempRoot() (*os.Root, string, error) {
 	return s.tmp, s.tmpDir, nil
 }
 
+// tempState returns the temp directory when it exists: this space's, or
+// the shared one another namespace created (opened here then).
 func (s *space) tempState() (*os.Root, string, []string) {
 	s.tmpMu.Lock()
 	defer s.tmpMu.Unlock()
+	if s.tmp == nil && s.shared != nil {
+		if dir := s.shared.Dir(); dir != "" {
+			_ = s.openTemp(dir) // on failure: no temp directory, as before it exists
+		}
+	}
 	return s.tmp, s.tmpDir, s.tmpAlts
 }
 
