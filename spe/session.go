@@ -104,7 +104,7 @@ type Session struct {
 	format        *profile.Format // :format: the task's return contract (nil = none)
 	formatRetries int             // :format-retries: attempts in all
 	started       time.Time
-	temp          *spellio.Temp // the run's temp directory, shared by its io namespaces
+	temp          *spellio.Temp  // the run's temp directory, shared by its io namespaces
 	procs         *spellio.Procs // background processes of io commands, killed at Close
 	mcp           mcpRegistries  // MCP connections of the agent and its workers, closed at Close
 	// Model is the resolved model spec ("" when none is configured).
