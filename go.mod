@@ -13,6 +13,12 @@ require (
 	// pty runs spell repl on a pseudo-terminal in one test (tests only).
 	github.com/creack/pty v1.1.24
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68
+	// go-yaml parses SKILL.md front matter (effects.md §9) into a syntax
+	// tree: no dependencies and no package initialisation to speak of
+	// (yaml/v3 compiled two regexps in every spell process, issue 11).
+	// spe/skills counts aliases on the tree without expanding them,
+	// rejects duplicate keys itself, and bounds nesting and keys first.
+	github.com/goccy/go-yaml v1.19.2
 	// jsonschema-go validates MCP tool input and output (effects.md §10):
 	// the MCP SDK's own validator, used without a loader.
 	github.com/google/jsonschema-go v0.4.3
@@ -38,11 +44,7 @@ require (
 	// goleak checks that tests leave no goroutine behind (tests only; the
 	// coordinator's runners and tickets, issue 10).
 	go.uber.org/goleak v1.3.0
-	// yaml/v3 parses SKILL.md front matter (effects.md §9): the YAML
-	// organisation's maintained continuation of gopkg.in/yaml.v3. It is
-	// used only to build a node tree; spe/skills counts aliases on it
-	// without expanding them and rejects duplicate keys itself.
-	go.yaml.in/yaml/v3 v3.0.6
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	// x/net/html parses fetched pages and DuckDuckGo results (web/).
 	golang.org/x/net v0.61.0
 	golang.org/x/text v0.44.0

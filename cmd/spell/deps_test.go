@@ -72,7 +72,17 @@ func TestStartupDeps(t *testing.T) {
 		// urfave/cli v2 linked its man-page generator's markdown packages,
 		// whose initialisation cost ~1.3 ms CPU and 762 allocations at
 		// every start; spell uses v3, whose core links neither.
-		"github.com/russross/blackfriday", "github.com/cpuguy83/go-md2man", "github.com/urfave/cli/v2"}
+		"github.com/russross/blackfriday", "github.com/cpuguy83/go-md2man", "github.com/urfave/cli/v2",
+		// Packages whose initialisation alone cost every start: yaml/v3
+		// compiles two regexps (SKILL.md front matter is read with
+		// goccy/go-yaml), go-udiff one (diffs are go-internal/diff's; its
+		// lcs package, used by trace token diffs, is fine), runtime/metrics
+		// builds its description table (eval's memory sampler reads
+		// runtime.MemStats).
+		"go.yaml.in/", "gopkg.in/yaml", "runtime/metrics"}
+	if _, ok := deps["github.com/aymanbagabas/go-udiff"]; ok {
+		t.Errorf("spell links github.com/aymanbagabas/go-udiff")
+	}
 	allowed := map[string]bool{module + "spe/mcp/mcpdoc": true, module + "spe/web/webconf": true}
 	for path := range deps {
 		for _, f := range forbidden {

@@ -23,12 +23,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -263,13 +265,26 @@ var (
 	ErrInvalid       = errors.New("invalid skill")
 )
 
-var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// isKebab reports whether name is lowercase kebab-case: words of a-z and
+// 0-9 joined by single dashes. (A regexp compiled at package init cost
+// every spell process its start-up; issue 11.)
+func isKebab(name string) bool {
+	if name == "" || name[0] == '-' || name[len(name)-1] == '-' || strings.Contains(name, "--") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func (m Meta) check(dir string) error {
 	switch {
 	case m.Name == "":
 		return fmt.Errorf("%w: missing name", ErrInvalid)
-	case utf8.RuneCountInString(m.Name) > MaxNameLen || !kebab.MatchString(m.Name):
+	case utf8.RuneCountInString(m.Name) > MaxNameLen || !isKebab(m.Name):
 		return fmt.Errorf("%w: name %q must be 1-64 characters of lowercase kebab-case (a-z, 0-9, -)", ErrInvalid, clip(m.Name, 80))
 	case m.Name != dir:
 		return fmt.Errorf("%w: name %q must equal the directory name %q", ErrInvalid, m.Name, clip(dir, 80))
@@ -319,31 +334,37 @@ func ParseFrontMatter(data []byte) (Meta, error) {
 	if !utf8.Valid(fm) {
 		return Meta{}, fmt.Errorf("%w: front matter is not valid UTF-8", ErrInvalid)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		return Meta{}, fmt.Errorf("%w: YAML: %s", ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if n := countAliases(&doc, 0); n > MaxAliases {
-		return Meta{}, ErrAliases
-	}
-	if err := checkDuplicates(&doc, 0); err != nil {
+	tokens := lexer.Tokenize(string(fm))
+	if err := checkShape(tokens); err != nil {
 		return Meta{}, err
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
+	// Duplicate keys are found below, to say which key and where.
+	file, err := parseTokens(tokens)
+	if err != nil {
+		return Meta{}, fmt.Errorf("%w: YAML: %s", ErrInvalid, yamlError(err))
 	}
-	if root.Kind != yaml.MappingNode {
+	var root ast.Node
+	switch {
+	case len(file.Docs) > 1:
+		return Meta{}, fmt.Errorf("%w: front matter must be one YAML document", ErrInvalid)
+	case len(file.Docs) == 1:
+		root = file.Docs[0].Body
+	}
+	fmNodes := walkFrontMatter(root)
+	if fmNodes.aliases > MaxAliases {
+		return Meta{}, ErrAliases
+	}
+	if fmNodes.dup != nil {
+		return Meta{}, fmNodes.dup
+	}
+	mapping, ok := unwrap(root, nil).(*ast.MappingNode)
+	if !ok {
 		return Meta{}, fmt.Errorf("%w: front matter must be a YAML mapping", ErrInvalid)
 	}
 	var m Meta
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		if v.Kind == yaml.AliasNode && v.Alias != nil {
-			v = v.Alias // one level, never expanded further
-		}
+	for _, kv := range mapping.Values {
 		var dst *string
-		switch k.Value {
+		switch keyText(kv.Key) {
 		case "name":
 			dst = &m.Name
 		case "description":
@@ -351,12 +372,161 @@ func ParseFrontMatter(data []byte) (Meta, error) {
 		default:
 			continue
 		}
-		if v.Kind != yaml.ScalarNode {
-			return Meta{}, fmt.Errorf("%w: %s must be a string", ErrInvalid, k.Value)
+		// An alias is followed one level, never expanded further.
+		text, ok := scalarText(unwrap(kv.Value, fmNodes.anchors))
+		if !ok {
+			return Meta{}, fmt.Errorf("%w: %s must be a string", ErrInvalid, keyText(kv.Key))
 		}
-		*dst = v.Value
+		*dst = text
 	}
 	return m, nil
+}
+
+// Limits on the shape of front matter, checked on its tokens before it is
+// parsed: the parser's time grows with the square of the nesting depth
+// and of the number of keys in one mapping (23 s for 49,000 nested
+// brackets, 0.7 s for 10,000 keys), well inside 100,000 characters.
+// Real front matter has a handful of keys nested a level or two.
+const (
+	MaxNesting = 100   // flow collections ([ ], { }) inside each other
+	MaxKeys    = 1_000 // keys in the whole front matter
+)
+
+func checkShape(tokens token.Tokens) error {
+	depth, keys := 0, 0
+	for _, t := range tokens {
+		switch t.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			if depth++; depth > MaxNesting {
+				return fmt.Errorf("%w: front matter nests collections more than %d deep", ErrInvalid, MaxNesting)
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			depth--
+		case token.MappingValueType:
+			if keys++; keys > MaxKeys {
+				return fmt.Errorf("%w: front matter has more than %d keys", ErrInvalid, MaxKeys)
+			}
+		}
+	}
+	return nil
+}
+
+// parseTokens parses the front matter's tokens. The parser is a library
+// reading untrusted files: a panic in it is an invalid file, not a crash.
+func parseTokens(tokens token.Tokens) (file *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			file, err = nil, fmt.Errorf("the YAML parser failed: %v", r)
+		}
+	}()
+	return parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
+}
+
+// frontMatterNodes is what one walk over the front matter's syntax tree
+// finds: the aliases (counted, never followed), the anchored values by
+// name, and the first duplicate key of any mapping.
+type frontMatterNodes struct {
+	aliases int
+	anchors map[string]ast.Node
+	dup     error
+}
+
+func walkFrontMatter(root ast.Node) *frontMatterNodes {
+	f := &frontMatterNodes{anchors: map[string]ast.Node{}}
+	if root != nil {
+		ast.Walk(f, root)
+	}
+	return f
+}
+
+// Visit implements ast.Visitor.
+func (f *frontMatterNodes) Visit(n ast.Node) ast.Visitor {
+	if f.aliases > MaxAliases || f.dup != nil {
+		return nil
+	}
+	switch n := n.(type) {
+	case *ast.AliasNode:
+		f.aliases++
+	case *ast.AnchorNode:
+		if n.Name != nil {
+			f.anchors[n.Name.String()] = n.Value
+		}
+	case *ast.MappingNode:
+		seen := map[string]int{}
+		for _, kv := range n.Values {
+			k := keyText(kv.Key)
+			line := kv.Key.GetToken().Position.Line
+			if first, ok := seen[k]; ok {
+				// +1: the lines count from the opening --- line of SKILL.md.
+				f.dup = fmt.Errorf("%w %q at line %d (first at line %d)", ErrDuplicateKey, clip(k, 60), line+1, first+1)
+				return nil
+			}
+			seen[k] = line
+		}
+	}
+	return f
+}
+
+// unwrap returns the value under n's tags and anchors and, when anchors
+// is not nil, the anchored value an alias n names.
+func unwrap(n ast.Node, anchors map[string]ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.AliasNode:
+			if anchors == nil || v.Value == nil {
+				return n
+			}
+			n, anchors = anchors[v.Value.String()], nil
+		default:
+			return n
+		}
+	}
+}
+
+// keyText is the text of a mapping key: a scalar's value, else its YAML.
+func keyText(k ast.MapKeyNode) string {
+	if t, ok := scalarText(unwrap(k, nil)); ok {
+		return t
+	}
+	return k.String()
+}
+
+// scalarText is the text of a scalar node as YAML reads it: a string's
+// value, a block scalar's content, and a plain number, boolean or null as
+// written.
+func scalarText(n ast.Node) (string, bool) {
+	switch v := n.(type) {
+	case *ast.StringNode:
+		return v.Value, true
+	case *ast.LiteralNode:
+		if v.Value == nil {
+			return "", true
+		}
+		return v.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NullNode, *ast.InfinityNode, *ast.NanNode:
+		return n.GetToken().Value, true
+	}
+	return "", false
+}
+
+// yamlError is the parser's message and line, on one line (the error's own
+// text quotes the source over several lines).
+func yamlError(err error) string {
+	var e interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &e) {
+		if t := e.GetToken(); t != nil && t.Position != nil {
+			return fmt.Sprintf("line %d: %s", t.Position.Line+1, e.GetMessage())
+		}
+		return e.GetMessage()
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
 func cutLine(data []byte, want string) ([]byte, bool) {
@@ -365,50 +535,6 @@ func cutLine(data []byte, want string) ([]byte, bool) {
 		return nil, false
 	}
 	return data[i+1:], true
-}
-
-// countAliases counts alias nodes without following them (following them
-// is what makes an alias bomb explode).
-func countAliases(n *yaml.Node, depth int) int {
-	if n == nil || depth > 10_000 {
-		return 0
-	}
-	c := 0
-	if n.Kind == yaml.AliasNode {
-		c++
-	}
-	for _, ch := range n.Content {
-		c += countAliases(ch, depth+1)
-		if c > MaxAliases {
-			return c
-		}
-	}
-	return c
-}
-
-func checkDuplicates(n *yaml.Node, depth int) error {
-	if n == nil || depth > 10_000 {
-		return nil
-	}
-	if n.Kind == yaml.MappingNode {
-		seen := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode {
-				continue
-			}
-			if line, ok := seen[k.Value]; ok {
-				return fmt.Errorf("%w %q at line %d (first at line %d)", ErrDuplicateKey, clip(k.Value, 60), k.Line+1, line+1)
-			}
-			seen[k.Value] = k.Line
-		}
-	}
-	for _, ch := range n.Content {
-		if err := checkDuplicates(ch, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Catalogue returns the :docs :guide text: one line per skill

@@ -124,12 +124,23 @@ func TestHostileFrontMatter(t *testing.T) {
 		{"list", "---\n- a\n---\n", ErrInvalid, "mapping"},
 		{"badyaml", "---\nname: [unclosed\n---\n", ErrInvalid, "YAML"},
 		{"mapname", "---\nname: {a: b}\ndescription: d\n---\n", ErrInvalid, "name must be a string"},
+		{"deep", "---\nname: deep\ndescription: " + strings.Repeat("[", 40_000) + strings.Repeat("]", 40_000) + "\n---\n", ErrInvalid, "more than 100 deep"},
+		{"manykeys", "---\nname: manykeys\ndescription: d\n" + manyKeys(5_000) + "---\n", ErrInvalid, "more than 1000 keys"},
+		{"block", "---\nname: block\ndescription: |\n  two\n  lines\n---\n", nil, ""},
+		{"quoted", "---\nname: 'quoted'\ndescription: \"say \\\"hi\\\"\"\n---\n", nil, ""},
+		{"tagged", "---\nname: !!str tagged\ndescription: 42\n---\n", nil, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m, err := ParseFrontMatter([]byte(c.text))
 			if err == nil {
 				err = m.check(c.name)
+			}
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
 			}
 			if !errors.Is(err, c.want) {
 				t.Fatalf("err = %v, want %v", err, c.want)
@@ -138,6 +149,34 @@ func TestHostileFrontMatter(t *testing.T) {
 				t.Errorf("err = %v, want it to say %q", err, c.msg)
 			}
 		})
+	}
+}
+
+// manyKeys is n distinct keys, one a line.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	return b.String()
+}
+
+// TestScalarValues checks the text front matter values read as: block
+// scalars, quoted strings with escapes, tags and plain numbers.
+func TestScalarValues(t *testing.T) {
+	for text, want := range map[string]string{
+		"description: |\n  two\n  lines\n":   "two\nlines\n",
+		"description: >-\n  one\n  line\n":  "one line",
+		"description: \"say \\\"hi\\\"\"\n": `say "hi"`,
+		"description: 'it''s'\n":           "it's",
+		"description: !!str 42\n":          "42",
+		"description: 3.50\n":              "3.50",
+		"description: plain text here\n":   "plain text here",
+	} {
+		m, err := ParseFrontMatter([]byte("---\nname: v\n" + text + "---\n"))
+		if err != nil || m.Description != want {
+			t.Errorf("%q: description %q, err %v; want %q", text, m.Description, err, want)
+		}
 	}
 }
 
@@ -235,4 +274,29 @@ func BenchmarkAliasBomb(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzParseFrontMatter checks that no front matter crashes the parser or
+// gets past it with an unbounded name or description.
+func FuzzParseFrontMatter(f *testing.F) {
+	for _, s := range []string{
+		skill("ok", "fine"),
+		"---\nname: a\ndescription: &d x\nother: *d\n---\n",
+		"---\nname: [unclosed\n---\n",
+		"---\nname: !!binary aGk=\ndescription: |\n  x\n---\n",
+		"---\n{name: a, description: [b, {c: d}]}\n---\n",
+		"---\n? complex\n: key\n---\n",
+		"---\nname: a\n---\n---\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseFrontMatter(data)
+		if err != nil {
+			return
+		}
+		if n := utf8.RuneCountInString(m.Name) + utf8.RuneCountInString(m.Description); n > MaxFrontMatter {
+			t.Fatalf("%d code points of name and description from %d bytes", n, len(data))
+		}
+	})
 }
