@@ -165,13 +165,13 @@ func manyKeys(n int) string {
 // scalars, quoted strings with escapes, tags and plain numbers.
 func TestScalarValues(t *testing.T) {
 	for text, want := range map[string]string{
-		"description: |\n  two\n  lines\n":   "two\nlines\n",
+		"description: |\n  two\n  lines\n":  "two\nlines\n",
 		"description: >-\n  one\n  line\n":  "one line",
 		"description: \"say \\\"hi\\\"\"\n": `say "hi"`,
-		"description: 'it''s'\n":           "it's",
-		"description: !!str 42\n":          "42",
-		"description: 3.50\n":              "3.50",
-		"description: plain text here\n":   "plain text here",
+		"description: 'it''s'\n":            "it's",
+		"description: !!str 42\n":           "42",
+		"description: 3.50\n":               "3.50",
+		"description: plain text here\n":    "plain text here",
 	} {
 		m, err := ParseFrontMatter([]byte("---\nname: v\n" + text + "---\n"))
 		if err != nil || m.Description != want {
