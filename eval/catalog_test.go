@@ -36,7 +36,7 @@ func TestCatalogImplemented(t *testing.T) {
 		t.Errorf("%d built-in macros, the spec lists 33", got)
 	}
 	for _, ns := range []string{"strings", "math"} {
-		m, ok := forceNS(pureTable().m[value.Sym(ns)]).(*value.Map)
+		m, ok := forceNS(value.Sym(ns).Pure).(*value.Map)
 		if !ok {
 			t.Fatalf("namespace %s is not bound to a map", ns)
 		}

@@ -16,9 +16,13 @@ import (
 // firstEvalBytes bounds what a fresh process allocates to make an
 // interpreter and evaluate its first (+ 1 2) (issue 11, start-up): the
 // namespace maps (builtins, strings, math, skills) are built on the first
-// lookup of their names, not by New. With them built eagerly it was
-// ~430 kB, without them ~280 kB; raise the bound only for a reason.
-const firstEvalBytes = 320 << 10
+// lookup of their names, not by New, and the pure table fills a symbol's
+// Pure slot when the symbol is interned instead of interning every
+// builtin's name (value.SetSymbolInit). With the maps built eagerly it was
+// ~430 kB, without them ~280 kB (~130 kB with the static catalogue), with
+// the pure table's symbols interned on use ~63 kB; raise the bound only
+// for a reason.
+const firstEvalBytes = 96 << 10
 
 // TestFirstEvalAllocs re-runs the test binary so that the once-built
 // tables (catalogue, builtins, pure table) are built inside the measured
@@ -81,7 +85,7 @@ func fmtErr(err error) string {
 // effects, and did-you-mean hints over both.
 func TestEffectTableOverPure(t *testing.T) {
 	in := New(context.Background(), Options{})
-	if n, p := len(in.effect.m), len(in.pure.m); n >= p/2 {
+	if n, p := len(in.effect.m), len(pureNames()); n >= p/2 {
 		t.Errorf("the effect table holds %d entries (the pure table %d): copied again?", n, p)
 	}
 	for src, want := range map[string]string{

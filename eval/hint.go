@@ -12,13 +12,15 @@ import (
 func (in *Interp) suggest(name string, env *Env) string {
 	var cands []string
 	env.Range(func(s *value.Symbol, _ value.Value) { cands = append(cands, symText(s)) })
+	have := make(map[string]bool, len(in.table.m))
 	for s := range in.table.m {
+		have[symText(s)] = true
 		cands = append(cands, symText(s))
 	}
-	if in.table.isEffect {
-		for s := range in.pure.m {
-			if _, ok := in.table.m[s]; !ok {
-				cands = append(cands, symText(s))
+	if in.table.pure || in.table.isEffect {
+		for _, name := range pureNames() {
+			if !have[name] {
+				cands = append(cands, name)
 			}
 		}
 	}

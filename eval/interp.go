@@ -112,6 +112,7 @@ type Interp struct {
 // hold resolves to the pure table's value (Symbol.Pure; tableLookup).
 type table struct {
 	m        map[*value.Symbol]value.Value
+	pure     bool // the pure table: no map, each symbol's Pure slot
 	isEffect bool
 	absent   AbsentExplainer // nil: no reasons
 	// blocking holds the runtime's members of the blocking namespace
@@ -316,21 +317,57 @@ func pureTable() *table {
 }
 
 func buildPureTable() {
-	t := &table{m: make(map[*value.Symbol]value.Value, len(builtinTable())+8)}
-	for name, b := range builtinTable() {
-		e, _ := catalog.Lookup(name)
-		if e.Namespace != "" || name == "eval" {
-			continue
-		}
-		t.m[value.Sym(name)] = b
-	}
+	// The pure table holds no map: a symbol's Pure slot is its pure
+	// builtin (lookup), filled when the symbol is interned, so the ~500
+	// builtin names are not interned up front (issue 11, start-up).
+	lazy := make(map[string]*lazyNS, len(nsProviders))
 	for name, f := range nsProviders {
-		t.m[value.Sym(name)] = &lazyNS{build: f}
+		lazy[name] = &lazyNS{build: f}
 	}
-	for sym, v := range t.m {
-		sym.Pure = v
+	pureNS = lazy
+	builtins := builtinTable()
+	value.SetSymbolInit(func(s *value.Symbol) {
+		if v := pureValue(builtins, s); v != nil {
+			s.Pure = v
+		}
+	})
+	pureTableCache = &table{pure: true}
+}
+
+// pureNS are the lazily built namespace maps of the pure table, by name.
+var pureNS map[string]*lazyNS
+
+// pureValue is the pure table's value of s: a core builtin (a registered
+// name outside every namespace, but eval, bound only in the pipeline's
+// environment) or a core namespace map; nil when none.
+func pureValue(builtins map[string]*Builtin, s *value.Symbol) value.Value {
+	if s.NS != "" {
+		// A qualified name is a namespace member: every registered
+		// name is catalogued (setArities) and the catalogue splits
+		// names as symbols do.
+		return nil
 	}
-	pureTableCache = t
+	if l, ok := pureNS[s.Name]; ok {
+		return l
+	}
+	if b, ok := builtins[s.Name]; ok && s.Name != "eval" {
+		return b
+	}
+	return nil
+}
+
+// pureNames are the names the pure table binds (did-you-mean hints).
+func pureNames() []string {
+	var out []string
+	for name := range builtinTable() {
+		if ns, _ := value.SplitName(name); ns == "" && name != "eval" {
+			out = append(out, name)
+		}
+	}
+	for name := range pureNS {
+		out = append(out, name)
+	}
+	return out
 }
 
 // nsProviders build the namespace maps (strings, math, builtins, skills).
@@ -357,7 +394,7 @@ func (t *table) lookup(s *value.Symbol) (value.Value, bool) {
 	if v, ok := t.m[s]; ok {
 		return forceNS(v), true
 	}
-	if t.isEffect && s.Pure != nil {
+	if (t.pure || t.isEffect) && s.Pure != nil {
 		return forceNS(s.Pure), true
 	}
 	return nil, false

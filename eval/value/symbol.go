@@ -120,8 +120,28 @@ func SymNS(ns, name string) *Symbol {
 		symTable = make(map[nsName]*Symbol)
 	}
 	s = &Symbol{NS: ns, Name: name, hash: nameHash(ns, name) ^ 0x9e3779b97f4a7c15}
+	if symInit != nil {
+		symInit(s)
+	}
 	symTable[key] = s
 	return s
+}
+
+// symInit, once set, fills the slots of every symbol (SetSymbolInit).
+var symInit func(*Symbol)
+
+// SetSymbolInit makes f fill the slots (Eval, Pure) of every symbol: of
+// each symbol interned so far now, and of each later one before it is
+// published. The evaluator sets it once, before any evaluation, so that
+// it need not intern every builtin's name to fill their slots (issue 11,
+// start-up). f must not intern symbols.
+func SetSymbolInit(f func(*Symbol)) {
+	symMu.Lock()
+	defer symMu.Unlock()
+	symInit = f
+	for _, s := range symTable {
+		f(s)
+	}
 }
 
 // Kw interns the keyword with the given text (without the colon), splitting "ns/name".
