@@ -123,7 +123,7 @@ func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer, notFound *
 			*notFound = name
 		},
 		Action: func(ctx context.Context, c *ucli.Command) error {
-			if c.Bool("version") {
+			if flagBool(c, "version") {
 				return printVersion(c.Root().Writer)
 			}
 			if c.Args().Present() {

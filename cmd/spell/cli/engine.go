@@ -42,7 +42,7 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 	cmd.Flags = append(cmd.Flags, EngineFlags()...)
 	local := cmd.Action
 	cmd.Action = func(ctx context.Context, c *ucli.Command) error {
-		switch c.String("engine") {
+		switch flagString(c, "engine") {
 		case "local":
 		case "temporal":
 			return execEngine(c, "spell run", "run", argsAfter(c, "run"))
@@ -50,7 +50,7 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 			return usageError("spell run", "--engine must be local or temporal")
 		}
 		for _, f := range []string{"detach"} {
-			if c.IsSet(f) {
+			if flagIsSet(c, f) {
 				return usageError("spell run", "--%s needs --engine temporal", f)
 			}
 		}
@@ -139,14 +139,14 @@ func EngineConfig(c *ucli.Command) (spe.Config, error) {
 	var cfg spe.Config
 	// Local only (docs/temporal.md): the prompts of a run on Temporal
 	// stay on its workers.
-	if c.IsSet("record") {
-		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", c.String("record"))
+	if flagIsSet(c, "record") {
+		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", flagString(c, "record"))
 	}
 	var err error
-	if c.IsSet("resume") {
+	if flagIsSet(c, "resume") {
 		// The run's task or program, model, root and seed come from its
 		// log, on the worker (spe resumeRun), as for a local --resume.
-		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
+		if flagIsSet(c, "task") || flagIsSet(c, "task-file") || flagIsSet(c, "eval") || c.Args().Present() {
 			return cfg, usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
 		if cfg, err = runConfig(c, "", "", nil); err != nil {
@@ -165,21 +165,21 @@ func EngineConfig(c *ucli.Command) (spe.Config, error) {
 			return cfg, err
 		}
 	}
-	model := c.String("model")
+	model := flagString(c, "model")
 	if rest, ok := strings.CutPrefix(model, "replay:"); ok && rest != "" && !filepath.IsAbs(rest) {
 		// The worker opens the transcript: name it absolutely.
 		if abs, err := filepath.Abs(rest); err == nil {
 			model = "replay:" + abs
 		}
 	}
-	agent := c.String("agent")
+	agent := flagString(c, "agent")
 	if strings.HasSuffix(agent, ".edn") || strings.ContainsRune(agent, filepath.Separator) {
 		// A profile file: the worker reads it by this name.
 		if abs, err := filepath.Abs(agent); err == nil {
 			agent = abs
 		}
 	}
-	root := c.String("root")
+	root := flagString(c, "root")
 	if root == "" && cfg.Resume == "" {
 		root = cfg.Cwd // (a resumed run's is in its log)
 	} else if abs, err := filepath.Abs(root); err == nil && root != "" {

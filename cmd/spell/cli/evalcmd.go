@@ -100,14 +100,14 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 	case len(args) > 1:
 		return usageError(cmd, "one file at a time (got %d arguments; flags go before the file)", len(args))
 	}
-	which := c.String("form")
+	which := flagString(c, "form")
 	if which != "top" && which != "current" {
 		return usageError(cmd, "--form must be top or current")
 	}
-	if c.Int64("max-steps") <= 0 || c.Int("max-nesting") <= 0 {
+	if flagInt64(c, "max-steps") <= 0 || flagInt(c, "max-nesting") <= 0 {
 		return usageError(cmd, "--max-steps and --max-nesting must be positive")
 	}
-	if c.Duration("timeout") < 0 {
+	if flagDuration(c, "timeout") < 0 {
 		return usageError(cmd, "--timeout must not be negative")
 	}
 	limit, err := maxInput(c, cmd)
@@ -117,7 +117,7 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 	var name string
 	var text []byte
 	if args[0] == "-" {
-		name = c.String("stdin-filename")
+		name = flagString(c, "stdin-filename")
 		if name == "" {
 			name = "<stdin>"
 		}
@@ -140,24 +140,24 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 
 	f := syntax.Parse(name, text)
 	lines := f.LineTable()
-	if d := c.Duration("timeout"); d > 0 {
+	if d := flagDuration(c, "timeout"); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
 	limits := eval.DefaultLimits
-	limits.MaxSteps, limits.MaxNesting = c.Int64("max-steps"), c.Int("max-nesting")
-	ev := &evaluator{f: f, interp: eval.New(ctx, eval.Options{Limits: limits, Seed: c.Int64("seed")}), env: eval.PipelineEnv(), ctx: ctx}
+	limits.MaxSteps, limits.MaxNesting = flagInt64(c, "max-steps"), flagInt(c, "max-nesting")
+	ev := &evaluator{f: f, interp: eval.New(ctx, eval.Options{Limits: limits, Seed: flagInt64(c, "seed")}), env: eval.PipelineEnv(), ctx: ctx}
 
 	var results []evalResult
-	if at := c.Int("at"); at >= 0 {
+	if at := flagInt(c, "at"); at >= 0 {
 		if at > len(text) {
 			return usageError(cmd, "--at %d is past the end of the text (%d bytes)", at, len(text))
 		}
 		target, before := pickForm(f, at, which == "current")
 		if target == nil {
 			msg := fmt.Sprintf("no form at offset %d", at)
-			if c.Bool("json") {
+			if flagBool(c, "json") {
 				return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: []evalResult{{Start: at, End: at, Line: lines.Position(at).Line, Col: lines.Position(at).Col, Error: &msg}}}, true)
 			}
 			return &exitError{code: 1, msg: fmt.Sprintf("%s:%s: error: %s", name, lines.Position(at), msg)}
@@ -178,7 +178,7 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 		r.Line, r.Col = p.Line, p.Col
 		failed = failed || r.Error != nil
 	}
-	if c.Bool("json") {
+	if flagBool(c, "json") {
 		return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: results}, failed)
 	}
 	for _, r := range results {

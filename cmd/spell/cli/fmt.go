@@ -76,16 +76,16 @@ type fmtRun struct {
 
 func runFmt(ctx context.Context, c *ucli.Command) error {
 	r := &fmtRun{
-		write:       c.Bool("w"),
-		list:        c.Bool("l"),
-		diff:        c.Bool("d"),
-		check:       c.Bool("check"),
+		write:       flagBool(c, "w"),
+		list:        flagBool(c, "l"),
+		diff:        flagBool(c, "d"),
+		check:       flagBool(c, "check"),
 		stdin:       c.Root().Reader,
 		stdout:      c.Root().Writer,
 		inputReport: inputReport{cmd: "spell fmt", stderr: c.Root().ErrWriter},
 	}
 	stdinName := "<stdin>"
-	if n := c.String("stdin-filename"); n != "" {
+	if n := flagString(c, "stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
 	}
 	var err error

@@ -24,7 +24,7 @@ func maxInputFlag() ucli.Flag {
 
 // maxInput reads the --max-input flag.
 func maxInput(c *ucli.Command, cmd string) (int64, error) {
-	n, err := eval.ParseSize(c.String("max-input"))
+	n, err := eval.ParseSize(flagString(c, "max-input"))
 	if err != nil {
 		return 0, usageError(cmd, "--max-input: %v", err)
 	}

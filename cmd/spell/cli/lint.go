@@ -121,7 +121,7 @@ type lintResult struct {
 
 func runLint(ctx context.Context, c *ucli.Command) error {
 	out := c.Root().Writer
-	if c.Bool("rules") {
+	if flagBool(c, "rules") {
 		for _, r := range lint.Rules {
 			if !r.Implemented {
 				continue
@@ -132,7 +132,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	}
 	r := &lintRun{inputReport: inputReport{cmd: "spell lint", stderr: c.Root().ErrWriter}}
 	failLevel := lint.LevelWarning
-	switch fl := c.String("fail-level"); fl {
+	switch fl := flagString(c, "fail-level"); fl {
 	case "warning":
 	case "error":
 		failLevel = lint.LevelError
@@ -142,7 +142,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 		return usageError("spell lint", "unknown --fail-level %q (want warning, error or none)", fl)
 	}
 	stdinName := "<stdin>"
-	if n := c.String("stdin-filename"); n != "" {
+	if n := flagString(c, "stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
 	}
 	var err error
@@ -165,7 +165,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	if stdinCount > 1 {
 		return usageError("spell lint", "standard input (-) can be read only once")
 	}
-	r.fix, r.diff, r.out = c.Bool("fix"), c.Bool("diff"), out
+	r.fix, r.diff, r.out = flagBool(c, "fix"), flagBool(c, "diff"), out
 	if r.diff && !r.fix {
 		return usageError("spell lint", "--diff shows the changes of --fix: give both")
 	}
@@ -182,7 +182,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 	}
-	format := c.String("format")
+	format := flagString(c, "format")
 	if format == "" {
 		format = r.cfg.Format
 	}
@@ -193,14 +193,14 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	default:
 		return usageError("spell lint", "unknown --format %q (want text, json or sarif)", format)
 	}
-	agent := c.String("agent")
+	agent := flagString(c, "agent")
 	if agent == "" {
 		agent = r.cfg.Agent
 	}
 	dirs := profile.ConfigDirs(cwd)
 	prof, err := profile.Load(agent, cwd, dirs.User, dirs.Project)
 	if err != nil {
-		if c.String("agent") != "" {
+		if flagString(c, "agent") != "" {
 			return usageError("spell lint", "%v", err)
 		}
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}

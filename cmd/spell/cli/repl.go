@@ -118,7 +118,7 @@ func runREPL(ctx context.Context, c *ucli.Command) error {
 	if c.Args().Present() {
 		return usageError("spell repl", "unexpected argument %q", c.Args().First())
 	}
-	steps, nesting := c.Int64("max-steps"), c.Int("max-nesting")
+	steps, nesting := flagInt64(c, "max-steps"), flagInt(c, "max-nesting")
 	if steps <= 0 {
 		return usageError("spell repl", "--max-steps must be positive (got %d)", steps)
 	}
@@ -127,7 +127,7 @@ func runREPL(ctx context.Context, c *ucli.Command) error {
 	}
 	limits := eval.DefaultLimits
 	limits.MaxSteps, limits.MaxNesting = steps, nesting
-	opts := eval.Options{Limits: limits, Seed: c.Int64("seed")}
+	opts := eval.Options{Limits: limits, Seed: flagInt64(c, "seed")}
 
 	if netParts == nil && replIsTerminal(c.Root().Reader) && replIsTerminal(c.Root().Writer) {
 		// The line editor is in NetBinary; without it the lines are
@@ -137,15 +137,15 @@ func runREPL(ctx context.Context, c *ucli.Command) error {
 		}
 		fmt.Fprintln(c.Root().ErrWriter, "warning: spell repl: "+notInstalled("line editing")+"; reading plain lines")
 	}
-	if c.IsSet("agent") {
+	if flagIsSet(c, "agent") {
 		// The grants of `spell run -e -a NAME`: the same session set-up
 		// (profile search, root, effect namespaces), with no trace.
 		cwd, _ := os.Getwd()
-		if what := needsNet(spe.Config{Agent: c.String("agent"), Cwd: cwd}); what != "" {
+		if what := needsNet(spe.Config{Agent: flagString(c, "agent"), Cwd: cwd}); what != "" {
 			return execNet(c, "spell repl", what)
 		}
 		sess, err := spe.Open(spe.Config{
-			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
+			ProgramName: replSource, Agent: flagString(c, "agent"), EvalLimits: limits, Seed: opts.Seed,
 			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.Root().Reader, Stderr: c.Root().ErrWriter,
 			Providers: providers(),
 		})

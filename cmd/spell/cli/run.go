@@ -129,7 +129,7 @@ func runInput(c *ucli.Command, limit int64) (task, name string, text []byte, err
 	args := c.Args().Slice()
 	inputs := 0
 	for _, f := range []string{"task", "task-file", "eval"} {
-		if c.IsSet(f) {
+		if flagIsSet(c, f) {
 			inputs++
 		}
 	}
@@ -143,22 +143,22 @@ func runInput(c *ucli.Command, limit int64) (task, name string, text []byte, err
 		return "", "", nil, usageError("spell run", "give exactly one input: -p TASK, --task-file FILE, a program FILE, -e TEXT or -")
 	case len(args) > 1:
 		return "", "", nil, usageError("spell run", "one program at a time (got %d arguments; flags go before the file)", len(args))
-	case c.IsSet("task"):
-		if strings.TrimSpace(c.String("task")) == "" {
+	case flagIsSet(c, "task"):
+		if strings.TrimSpace(flagString(c, "task")) == "" {
 			return "", "", nil, usageError("spell run", "the task is empty")
 		}
-		return c.String("task"), "", nil, nil
-	case c.IsSet("task-file"):
-		b, err := readSourceFile(c.String("task-file"), limit)
+		return flagString(c, "task"), "", nil, nil
+	case flagIsSet(c, "task-file"):
+		b, err := readSourceFile(flagString(c, "task-file"), limit)
 		if err != nil {
-			if e := tooLargeExit(c.String("task-file"), err); e != nil {
+			if e := tooLargeExit(flagString(c, "task-file"), err); e != nil {
 				return "", "", nil, e
 			}
 			return "", "", nil, usageError("spell run", "cannot read the task file: %v", unwrapPath(err))
 		}
 		return string(b), "", nil, nil
-	case c.IsSet("eval"):
-		return "", "<eval>", []byte(c.String("eval")), nil
+	case flagIsSet(c, "eval"):
+		return "", "<eval>", []byte(flagString(c, "eval")), nil
 	case args[0] == "-":
 		b, err := readLimited(c.Root().Reader, limit)
 		if err != nil {
@@ -207,15 +207,15 @@ func unwrapPath(err error) error {
 func runRun(ctx context.Context, c *ucli.Command) error {
 	// Before anything is read or printed: a run that needs NetBinary is
 	// its from the start.
-	if what := needsNet(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")}); what != "" {
+	if what := needsNet(spe.Config{Model: flagString(c, "model"), Test: flagBool(c, "test"), Agent: flagString(c, "agent"), Resume: flagString(c, "resume")}); what != "" {
 		return execNet(c, "spell run", what)
 	}
 	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
 	var task, name string
 	var text []byte
 	var err error
-	if c.IsSet("resume") {
-		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
+	if flagIsSet(c, "resume") {
+		if flagIsSet(c, "task") || flagIsSet(c, "task-file") || flagIsSet(c, "eval") || c.Args().Present() {
 			return usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
 	} else if limit, err := maxInput(c, "spell run"); err != nil {
@@ -229,7 +229,7 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 	}
 	var lines *syntax.LineTable
 	var rr *syntax.Completion
-	if task == "" && !c.IsSet("resume") {
+	if task == "" && !flagIsSet(c, "resume") {
 		var strictErr error
 		if rr, lines, strictErr = readerRepairs(c, stderr, name, text); strictErr != nil {
 			return reportResult(c, stdout, nil, strictErr, nil, nil)
@@ -237,7 +237,7 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 	}
 
 	var verbose io.Writer
-	if c.Bool("verbose") {
+	if flagBool(c, "verbose") {
 		verbose = stderr
 	}
 	var status *statusLine
@@ -284,34 +284,34 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 // the task or program, into a run's configuration: one reading for a
 // local run and for EngineConfig, so both refuse the same flags.
 func runConfig(c *ucli.Command, task, name string, text []byte) (spe.Config, error) {
-	maxMemory, err := eval.ParseSize(c.String("max-memory"))
+	maxMemory, err := eval.ParseSize(flagString(c, "max-memory"))
 	if err != nil {
 		return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
 	}
-	if c.Int64("max-steps") <= 0 {
+	if flagInt64(c, "max-steps") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-steps must be positive")
 	}
-	if c.Int("max-nesting") <= 0 {
+	if flagInt(c, "max-nesting") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-nesting must be positive")
 	}
-	if c.IsSet("context-max-chars") && c.Int("context-max-chars") < 128 {
+	if flagIsSet(c, "context-max-chars") && flagInt(c, "context-max-chars") < 128 {
 		return spe.Config{}, usageError("spell run", "--context-max-chars must be at least 128")
 	}
 	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
-		if c.Int(f) < 0 {
+		if flagInt(c, f) < 0 {
 			return spe.Config{}, usageError("spell run", "--%s must not be negative", f)
 		}
 	}
-	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
+	if flagFloat64(c, "budget") < 0 || flagInt64(c, "max-total-tokens") < 0 || flagDuration(c, "timeout") < 0 {
 		return spe.Config{}, usageError("spell run", "limits must not be negative")
 	}
-	if c.Int("max-consecutive-errors") <= 0 {
+	if flagInt(c, "max-consecutive-errors") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-consecutive-errors must be positive")
 	}
-	if c.Int("max-edges") <= 0 {
+	if flagInt(c, "max-edges") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-edges must be positive")
 	}
-	switch c.String("transport") {
+	switch flagString(c, "transport") {
 	case "", "tc", "pf", "msg":
 	default:
 		return spe.Config{}, usageError("spell run", "--transport must be tc, pf or msg")
@@ -319,20 +319,20 @@ func runConfig(c *ucli.Command, task, name string, text []byte) (spe.Config, err
 
 	limitsSet := map[string]bool{}
 	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
-		limitsSet[f] = c.IsSet(f)
+		limitsSet[f] = flagIsSet(c, f)
 	}
 	cwd, _ := os.Getwd()
 	return spe.Config{
 		Task: task, ProgramName: name, Program: text,
-		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
-		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
-			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
-		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
-		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
-		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
-		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
-		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
-		Strict: c.Bool("strict"), Version: Version, Argv: os.Args, Cwd: cwd,
+		Model: flagString(c, "model"), Test: flagBool(c, "test"), Agent: flagString(c, "agent"), BaseURL: flagString(c, "base-url"), Transport: flagString(c, "transport"),
+		Limits: spe.Limits{MaxTurns: flagInt(c, "max-turns"), MaxDepth: flagInt(c, "max-depth"), Budget: flagFloat64(c, "budget"),
+			MaxTotalTokens: flagInt64(c, "max-total-tokens"), Timeout: flagDuration(c, "timeout"), MaxConsecutiveErrors: flagInt(c, "max-consecutive-errors")},
+		LimitsSet: limitsSet, MaxTokens: flagInt(c, "max-tokens"), Thinking: flagInt(c, "thinking"), ReasoningEffort: flagString(c, "reasoning-effort"),
+		Verbosity: flagString(c, "verbosity"), ResponsesAPI: flagBool(c, "responses-api"),
+		EvalLimits: eval.Limits{MaxSteps: flagInt64(c, "max-steps"), MaxNesting: flagInt(c, "max-nesting"), MaxMemory: maxMemory},
+		NoRecover:  flagBool(c, "no-recover"), ContextMaxChars: flagInt(c, "context-max-chars"), Seed: flagInt64(c, "seed"), MaxEdges: flagInt(c, "max-edges"),
+		Root: flagString(c, "root"), AllowPrivateNet: flagBool(c, "allow-private-net"), AgentsMD: flagBool(c, "agents-md"), TraceDir: flagString(c, "trace-dir"), NoTrace: flagBool(c, "no-trace"), Record: flagString(c, "record"), Resume: flagString(c, "resume"),
+		Strict: flagBool(c, "strict"), Version: Version, Argv: os.Args, Cwd: cwd,
 	}, nil
 }
 
@@ -343,7 +343,7 @@ const unpricedWarning = "warning: the model is not in the price table: the cost 
 // as formatError renders it), cost and trace directory, then the -v usage
 // table and the --stats lines.
 func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
-	if !c.Bool("json") {
+	if !flagBool(c, "json") {
 		fmt.Fprint(stderr, errText)
 		if st.Cost > 0 {
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
@@ -355,10 +355,10 @@ func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Sta
 			fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
 		}
 	}
-	if c.Bool("verbose") {
+	if flagBool(c, "verbose") {
 		printUsage(stderr, st)
 	}
-	if c.Bool("stats") {
+	if flagBool(c, "stats") {
 		printStats(stderr, st)
 	}
 }
@@ -373,13 +373,13 @@ func readerRepairs(c *ucli.Command, stderr io.Writer, name string, text []byte) 
 	for _, r := range rr.Repairs {
 		problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
 	}
-	if c.Bool("strict") && len(problems) > 0 {
+	if flagBool(c, "strict") && len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(stderr, p+"\n", "error")
 		}
 		return rr, lines, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs"))
 	}
-	if !c.Bool("json") {
+	if !flagBool(c, "json") {
 		for _, p := range problems {
 			fmt.Fprintf(stderr, p+"\n", "warning")
 		}
@@ -450,7 +450,7 @@ func plural(n int, one, many string) string {
 // reportResult prints the value (println semantics) or the --json object
 // and returns the exit status.
 func reportResult(c *ucli.Command, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
-	if c.Bool("json") {
+	if flagBool(c, "json") {
 		var val, msg *string
 		if err != nil {
 			m := errMessage(err)

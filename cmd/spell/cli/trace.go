@@ -246,14 +246,14 @@ func runTraceShow(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell trace show"
 	modes := 0
 	for _, f := range []string{"tree", "turn", "skeleton", "rethinks", "context", "tsv", "json"} {
-		if c.IsSet(f) {
+		if flagIsSet(c, f) {
 			modes++
 		}
 	}
 	if modes > 1 {
 		return usageError(cmd, "--tree, --turn, --skeleton, --rethinks, --context, --tsv and --json are exclusive")
 	}
-	if c.IsSet("string-truncate") && !c.IsSet("skeleton") {
+	if flagIsSet(c, "string-truncate") && !flagIsSet(c, "skeleton") {
 		return usageError(cmd, "--string-truncate needs --skeleton")
 	}
 	arg, err := optionalRun(c, cmd)
@@ -270,31 +270,31 @@ func runTraceShow(ctx context.Context, c *ucli.Command) error {
 	}
 	w := c.Root().Writer
 	switch {
-	case c.IsSet("turn"), c.IsSet("skeleton"):
-		n := c.Int("turn")
-		if c.IsSet("skeleton") {
-			n = c.Int("skeleton")
+	case flagIsSet(c, "turn"), flagIsSet(c, "skeleton"):
+		n := flagInt(c, "turn")
+		if flagIsSet(c, "skeleton") {
+			n = flagInt(c, "skeleton")
 		}
 		t := v.ByTurn[n]
 		if t == nil {
 			return usageError(cmd, "run %s has no turn %d (turns: %d)", v.Summary.ID, n, len(v.Turns))
 		}
-		if c.IsSet("skeleton") {
-			if c.Int("string-truncate") < 0 {
+		if flagIsSet(c, "skeleton") {
+			if flagInt(c, "string-truncate") < 0 {
 				return usageError(cmd, "--string-truncate must be at least 0")
 			}
-			return showSkeleton(w, t, c.Int("string-truncate"))
+			return showSkeleton(w, t, flagInt(c, "string-truncate"))
 		}
 		return showTurn(w, t)
-	case c.Bool("tree"):
+	case flagBool(c, "tree"):
 		return showTree(w, v)
-	case c.Bool("rethinks"):
+	case flagBool(c, "rethinks"):
 		return showRethinks(w, v)
-	case c.Bool("context"):
+	case flagBool(c, "context"):
 		return showContext(w, v)
-	case c.Bool("tsv"):
+	case flagBool(c, "tsv"):
 		return showTSV(w, v)
-	case c.Bool("json"):
+	case flagBool(c, "json"):
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
@@ -501,7 +501,7 @@ func withNL(s string) string {
 
 func runTraceExport(ctx context.Context, c *ucli.Command) error {
 	const cmd = "spell trace export"
-	if !c.Bool("html") {
+	if !flagBool(c, "html") {
 		return usageError(cmd, "missing --html (the only export format)")
 	}
 	arg, err := optionalRun(c, cmd)
@@ -517,7 +517,7 @@ func runTraceExport(ctx context.Context, c *ucli.Command) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s: %s: %v", cmd, r.Dir, err)}
 	}
 	page := trace.RenderHTML(v)
-	out := c.String("o")
+	out := flagString(c, "o")
 	if out == "-" {
 		_, err := io.WriteString(c.Root().Writer, page)
 		return err
