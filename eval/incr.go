@@ -143,9 +143,11 @@ type Prefix struct {
 	prog *value.List
 	do   *value.List // the wrapper's (do …): its body forms follow do
 	// kids are the do node's kids (the do symbol first): kids[i+1].End
-	// is where body form i ends in text. The reading made the slice for
-	// this node; nothing writes it again.
+	// is where body form i ends in text. A later resumed reading may
+	// extend the slice's array in place (syntax.Completion.KidsIntact):
+	// then only the kids it kept are this reading's.
 	kids  []*syntax.Node
+	comp  *syntax.Completion // the reading
 	snaps snapList
 	// spans locate the values of prog: the reading's (whose span maps
 	// the reading keeps and prunes, readincr.go), or those Plan made for
@@ -217,7 +219,7 @@ func (p *Prefix) Plan(rr *ReadResult, form value.Value) (value.Value, *Spans, *I
 	text := rr.Completion.Text
 	k := p.reusable(rr, name, doNode.Kids)
 	h := &Incremental{Do: do, Name: name, Program: prog}
-	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids, spans: rr.Spans}
+	next := &Prefix{text: text, name: name, do: do, kids: doNode.Kids, comp: rr.Completion, spans: rr.Spans}
 	spans := rr.Spans
 	switch {
 	case k == 0:
@@ -269,20 +271,26 @@ func (p *Prefix) reusable(rr *ReadResult, name *value.Symbol, kids []*syntax.Nod
 	}
 	text := rr.Completion.Text
 	var l int
+	// Form i is kept when its text and the byte after it agree; at
+	// least the last body form is evaluated.
+	n := min(p.snaps.len(), len(kids)-2, len(p.kids)-1)
 	if from := rr.incr.from; len(from) == len(p.text) && len(from) > 0 && &from[0] == &p.text[0] {
 		// p was left by the reading rr resumed from: the texts agree up
-		// to its cut (comparing them costs what the turn added).
+		// to its cut (comparing them costs what the turn added). That
+		// reading may have taken p's kid array over: p's kids after the
+		// ones it kept are its own.
 		c := rr.incr.cut
 		l = c + syntax.SharedPrefix(text[c:], p.text[c:])
+		n = min(n, rr.incr.prevIntact-1)
 	} else {
+		if !p.comp.KidsIntact() {
+			return 0 // a later reading took p's kid array over
+		}
 		l = syntax.SharedPrefix(text, p.text)
 	}
 	if i := rr.firstHashParen(); i >= 0 && i+2 <= l {
 		l = i
 	}
-	// Form i is kept when its text and the byte after it agree; at
-	// least the last body form is evaluated.
-	n := min(p.snaps.len(), len(kids)-2, len(p.kids)-1)
 	k := sort.Search(n, func(i int) bool { return int(p.kids[i+1].End) >= l })
 	if k > 0 && kids[k].End != p.kids[k].End {
 		return 0

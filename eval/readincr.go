@@ -38,6 +38,9 @@ type readIncr struct {
 	// after them when that is from.
 	from []byte
 	cut  int
+	// prevIntact is how many of the first kids of the previous reading's
+	// body node still hold what it read (syntax.Resumed.PrevIntact).
+	prevIntact int
 	// hashParen is where "#(" first occurs in the repaired text (-1:
 	// nowhere), when hashKnown.
 	hashParen int
@@ -138,7 +141,7 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 		}
 	}
 	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit, live: live,
-		from: prev.Completion.Text, cut: res.Cut, hashParen: hp, hashKnown: true}}
+		from: prev.Completion.Text, cut: res.Cut, prevIntact: res.PrevIntact, hashParen: hp, hashKnown: true}}
 }
 
 // liveReused is one map of the reused entries of the values form holds.

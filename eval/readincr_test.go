@@ -239,7 +239,9 @@ func TestReadAfterAllocatesWhatIsNew(t *testing.T) {
 	}
 	small, large := perTurn(400), perTurn(4000)
 	t.Logf("a reading allocates %.0f B at 400 body forms, %.0f B at 4,000", small, large)
-	if per := (large - small) / (2 * 3600); per > 16 {
-		t.Errorf("a reading allocates %.1f B more per kept body form (budget 16): it copies the program", per)
+	// (8 B a form while the body's kid list was copied every reading;
+	// the reading now extends the previous one's array in place.)
+	if per := (large - small) / (2 * 3600); per > 2 {
+		t.Errorf("a reading allocates %.1f B more per kept body form (budget 2): it copies the program or its kid list", per)
 	}
 }

@@ -547,6 +547,28 @@ func TestIncrementalRandom(t *testing.T) {
 	}
 }
 
+// TestIncrementalRandomLongBody compares both paths on random programs
+// whose body outgrows the reader's own-kids size from the first turn
+// (300 definitions before the random forms): later turns read the body
+// into the kid array of the reading before (syntax.KidsIntact), which
+// edits, prunes, failing turns and broken completions must not confuse.
+func TestIncrementalRandomLongBody(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "(def f%d %d) ", i, i)
+	}
+	resumed := 0
+	for seed := int64(1); seed <= 20; seed++ {
+		c := randomIncrCase(seed)
+		c.name += "-long"
+		c.completions["main/1"] = b.String() + c.completions["main/1"]
+		resumed += checkIncrCase(t, c).Resumed
+	}
+	if resumed == 0 {
+		t.Fatal("no long case started a turn from a kept prefix")
+	}
+}
+
 // FuzzIncrementalTurns compares both paths on random programs drawn from
 // the fuzzer's seed (go test runs the seeds below only). To fuzz, leave
 // out the tests that link the provider SDKs (build tag spell_nosdk): a

@@ -47,6 +47,10 @@ type Completion struct {
 
 	base int   // offset in Original where Text's source begins
 	ins  []int // offsets in Text of inserted bytes, ascending
+	// body is the long child list this reading handed over (a resumed
+	// reading's program body), which the next resumed reading extends in
+	// place (resume.go); nil: none.
+	body *handed
 }
 
 // OrigOffset maps an offset of the repaired text back to the original text.

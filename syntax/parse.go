@@ -62,6 +62,13 @@ type parser struct {
 	// resumed reading sets it: the program's body, thousands of kids
 	// taken over from the previous reading, is not copied a second time.
 	handOver bool
+	// handed is the last child list handed over, for the next resumed
+	// reading to extend in place (resume.go).
+	handed *handed
+	// lent: scratch's first lent entries are kids of a previous reading,
+	// in its array (resume.go takeOver), which only appends after them
+	// may write; 0: scratch is the parser's own.
+	lent int
 }
 
 // ownKids is the number of children above which a node's child slice is
@@ -75,7 +82,9 @@ func (p *parser) take(fr *frame) {
 		// (Copying the few kids of the enclosing frames costs at most a
 		// quarter of the copy saved.)
 		fr.node.Kids = kids[:n:n]
+		p.handed = &handed{arr: p.scratch, off: fr.kids, node: fr.node}
 		p.scratch = append(make([]*Node, 0, fr.kids+64), p.scratch[:fr.kids]...)
+		p.lent = 0
 		return
 	}
 	if n := len(kids); n > 0 {
@@ -97,6 +106,11 @@ func (p *parser) take(fr *frame) {
 		copy(fr.node.Kids, kids)
 	}
 	p.scratch = p.scratch[:fr.kids]
+	if fr.kids < p.lent {
+		// The next kids would overwrite a previous reading's.
+		p.scratch = append(make([]*Node, 0, fr.kids+64), p.scratch...)
+		p.lent = 0
+	}
 }
 
 func (p *parser) alloc() *Node {

@@ -26,7 +26,42 @@ type Resumed struct {
 	Keep       []int
 	// Cut is the offset (in both texts) where reading resumed.
 	Cut int
+	// PrevIntact is how many of the first kids of the previous reading's
+	// long child list (its program body: the node it handed over) still
+	// hold what that reading read: this reading extended the list in
+	// place, writing its own kids after the ones it kept (math.MaxInt:
+	// it did not). See KidsIntact.
+	PrevIntact int
 }
+
+// handed is a long child list a resumed reading handed over to its node
+// (parser.handOver): node.Kids is arr[off:], and arr's capacity goes on
+// after it. The next resumed reading that keeps node's first kids takes
+// arr over, kids and capacity, and appends its own kids after the ones it
+// keeps: the program body's kid list is not copied every turn (8 bytes a
+// form). That overwrites the kids of node after those it keeps, so node
+// (and the reading that made it) is stale from then on: arena.gen moves
+// on, and gen no longer matches it. A stale reading is not resumed from
+// again, and KidsIntact tells holders of its nodes (the incremental plan)
+// not to trust node's kids past the kept ones.
+type handed struct {
+	arr   []*Node
+	off   int
+	node  *Node
+	arena *kidArena
+	gen   int
+}
+
+// kidArena counts the readings that took over one lineage of kid arrays.
+type kidArena struct{ gen int }
+
+func (h *handed) stale() bool { return h != nil && h.arena != nil && h.gen != h.arena.gen }
+
+// KidsIntact reports whether every node c read still has the kids it was
+// read with. It is false once a later resumed reading extended c's
+// program body in place (Resumed.PrevIntact): the body node's kids after
+// those that reading kept are that reading's.
+func (c *Completion) KidsIntact() bool { return c == nil || !c.body.stale() }
 
 // ReadCompletionAfter reads text as ReadCompletion(name, text) does, taking
 // over the reading prev made of the bytes text shares with prev's text. It
@@ -46,7 +81,7 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 // runtime does when a turn's prompt extends the last one): only the
 // bytes after them are compared.
 func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known int) *Resumed {
-	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 {
+	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 || prev.body.stale() {
 		return nil
 	}
 	if _, _, _, fenced := StripFence(text); fenced {
@@ -110,17 +145,41 @@ func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known 
 	for _, k := range keep {
 		kept += k
 	}
-	p.scratch = make([]*Node, 0, kept+64)
+	// The kids of the open lists go on the parser's scratch, outermost
+	// first. When prev handed over the kid list of one of them (its body)
+	// and the kids before it on prev's scratch are those of the lists
+	// around it, prev's array already holds them all: take it over
+	// (handed).
+	intact := math.MaxInt
+	arena := &kidArena{}
+	if h, at := takeOver(prev.body, prevPath, keep); h != nil {
+		p.scratch = h.arr[:h.off+keep[at]]
+		p.lent = len(p.scratch)
+		intact, arena = keep[at], h.arena
+		arena.gen++ // prev is stale from here on
+	} else {
+		p.scratch = make([]*Node, 0, kept+64)
+	}
 	for i, pn := range prevPath {
 		// The open lists are nodes of their own (not carved from a block
 		// that kept nodes share), so this reading's tree goes when the
 		// next reading replaces it.
 		n := &Node{Kind: pn.Kind, Lead: pn.Lead, Start: pn.Start, OpenEnd: pn.OpenEnd, CloseStart: -1, End: pn.OpenEnd}
-		p.stack = append(p.stack, frame{node: n, kids: len(p.scratch)})
-		p.scratch = append(p.scratch, pn.Kids[:keep[i]]...)
+		at := 0
+		for _, k := range keep[:i] {
+			at += k
+		}
+		p.stack = append(p.stack, frame{node: n, kids: at})
+		if at+keep[i] > len(p.scratch) {
+			p.scratch = append(p.scratch, pn.Kids[:keep[i]]...)
+		}
 		path[i] = n
 	}
 	p.run()
+	if h := p.handed; h != nil {
+		h.arena, h.gen = arena, arena.gen
+		c.body = h
+	}
 	for _, n := range path {
 		// Likewise their kid lists: copied out of the shared block, and
 		// the block's copy cleared (a long list's kids are a slice of
@@ -140,7 +199,36 @@ func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known 
 	if c.Form != path[0] {
 		return nil
 	}
-	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut}
+	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut, PrevIntact: intact}
+}
+
+// takeOver returns h when a reading that resumes in the open lists path,
+// keeping keep[i] kids of each, can take h's array over: h is not stale,
+// its node is path[at], and h.arr[:h.off] holds the kept kids of the
+// lists before it (a few: the wrapper's head), in order.
+func takeOver(h *handed, path []*Node, keep []int) (*handed, int) {
+	if h == nil || h.stale() {
+		return nil, 0
+	}
+	off := 0
+	for at, pn := range path {
+		if pn == h.node {
+			if off != h.off || keep[at] > len(pn.Kids) || len(pn.Kids) == 0 || &h.arr[h.off] != &pn.Kids[0] {
+				return nil, 0
+			}
+			return h, at
+		}
+		if off+keep[at] > h.off || off+keep[at] > 64 {
+			return nil, 0
+		}
+		for i, k := range pn.Kids[:keep[at]] {
+			if h.arr[off+i] != k {
+				return nil, 0
+			}
+		}
+		off += keep[at]
+	}
+	return nil, 0
 }
 
 // sanitiseAfter is the repaired text of text, whose first cut bytes are

@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -148,3 +149,88 @@ func diffNode(a, b *Node) string {
 	}
 	return ""
 }
+
+// TestReadCompletionAfterChainInPlace: a chain of resumed readings of a
+// program whose body outgrows ownKids, each resumed from the one before
+// (appending forms, cutting and continuing, editing in the middle), is
+// the whole reading at every step; after the first, the body's kid array
+// is taken over in place (no copy of the kept kids) and the reading it was taken from
+// is stale: it is not resumed from again, KidsIntact says so, and its
+// first PrevIntact body kids are still its own.
+func TestReadCompletionAfterChainInPlace(t *testing.T) {
+	const head = "(quine completion (eval (do (quine prompt \"count\") "
+	var b strings.Builder
+	b.WriteString(head)
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "(def v%d {:n %d}) (quote (!extend)) ", i, i)
+	}
+	prog := b.String()
+	r := rand.New(rand.NewSource(2))
+	prev := ReadCompletion("t", []byte(prog+"(def w 0) '(!extend)"))
+	inPlace := 0
+	for i := 0; i < 400; i++ {
+		switch i % 5 {
+		case 3: // cut at a form and continue
+			from := len(prog) - 100
+			k := from + strings.Index(prog[from:]+"(def", "(def")
+			prog = prog[:k] + "(def cut 1) "
+		case 4: // an edit in the middle (between forms)
+			k := len(head) + r.Intn(len(prog)-len(head))
+			k += strings.Index(prog[k:]+"(def", "(def")
+			prog = prog[:k] + []string{"(def e 1) ", "[1 {:a 2}] ", ":kw ", "#_(gone) "}[r.Intn(4)] + prog[k:]
+		default:
+			prog += fmt.Sprintf("(def w%d %d) (quote (!extend)) ", i, i)
+		}
+		text := prog + "(def x 0) '(!extend)"
+		want := ReadCompletion("t", []byte(text))
+		before := slicesClone(bodyKids(prev))
+		got := ReadCompletionAfter(prev, "t", []byte(text))
+		if got == nil {
+			t.Fatalf("step %d: not resumed", i)
+		}
+		if msg := diffCompletion(got.C, want); msg != "" {
+			t.Fatalf("step %d: %s", i, msg)
+		}
+		if got.PrevIntact != math.MaxInt {
+			inPlace++
+			if prev.KidsIntact() {
+				t.Fatalf("step %d: the body was taken over but the previous reading is not stale", i)
+			}
+			if ReadCompletionAfter(prev, "t", []byte(text)) != nil {
+				t.Fatalf("step %d: resumed from a stale reading", i)
+			}
+			after := bodyKids(prev)
+			for j := 0; j < got.PrevIntact; j++ {
+				if after[j] != before[j] {
+					t.Fatalf("step %d: kept kid %d of the previous reading changed", i, j)
+				}
+			}
+		}
+		prev = got.C
+	}
+	if inPlace < 399 {
+		t.Errorf("only %d of 400 readings extended the body in place", inPlace)
+	}
+}
+
+// bodyKids are the kids of the longest list in c's first form.
+func bodyKids(c *Completion) []*Node {
+	var best []*Node
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if len(n.Kids) > len(best) {
+			best = n.Kids
+		}
+		for _, k := range n.Kids {
+			if k.Kind == List {
+				walk(k)
+			}
+		}
+	}
+	if c.Form != nil {
+		walk(c.Form)
+	}
+	return best
+}
+
+func slicesClone(s []*Node) []*Node { return append([]*Node(nil), s...) }
