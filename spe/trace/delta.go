@@ -229,4 +229,7 @@ type programKey struct {
 type lastProgram struct {
 	turn int
 	text string
+	// clean: text holds no secret and no "bearer" in any case (the next
+	// program that starts with its bytes is searched only after them).
+	clean bool
 }

@@ -285,3 +285,42 @@ func TestDeltaReformattedProgramLinear(t *testing.T) {
 		t.Errorf("searched %d B of base for a %d B program", searched, len(text))
 	}
 }
+
+// TestWriterRedactsAfterKnown: a program that extends a clean one
+// (WriteProgramAfter with the bytes it shares with it known) is searched
+// for secrets only where it changed, and a secret or a bearer token
+// written there, even one that begins in the shared bytes, is redacted
+// in that program and the ones after it.
+func TestWriterRedactsAfterKnown(t *testing.T) {
+	const key = "sk-secret-value-123456"
+	dir := t.TempDir()
+	w, _ := newTestWriter(t, dir, NewRedactor([]string{"MY_API_KEY=" + key}))
+	p1 := `(quine completion (eval (do (quine prompt "use the key") (def a "sk-secret-`
+	p2 := p1 + `value-123456") '(!extend)`
+	p3 := p2 + ` (def h "Bearer abc.def") '(!extend)`
+	p4 := p3 + ` (def n 1) '(!extend)`
+	progs := []string{p1, p2, p3, p4}
+	for i, p := range progs {
+		_ = w.Event(TurnStart("main", i+1, i+1, 0, KindSelf, "", ProgramFile(i+1), 0))
+		base, known := "", 0
+		if i > 0 {
+			base, known = progs[i-1], len(progs[i-1])
+		}
+		if _, err := w.WriteProgramAfter(i+1, p, base, known); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Finish("1", false)
+	r, _ := Open(dir, "")
+	for i, p := range progs {
+		want := strings.ReplaceAll(p, key, Redacted)
+		want = strings.ReplaceAll(want, "Bearer abc.def", "Bearer "+Redacted)
+		if got, err := r.Program(i + 1); err != nil || got != want {
+			t.Errorf("turn %d: %q, %v, want %q", i+1, got, err, want)
+		}
+		raw, _ := os.ReadFile(filepath.Join(dir, ProgramFile(i+1)))
+		if strings.Contains(string(raw), key) || strings.Contains(string(raw), "abc.def") {
+			t.Errorf("turn %d file holds the secret", i+1)
+		}
+	}
+}

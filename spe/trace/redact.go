@@ -100,6 +100,35 @@ func (r *Redactor) redactJSON(b []byte) []byte {
 	return []byte(r.Redact(s))
 }
 
+// redactAfter is Redact(s) for a text whose first known bytes are those
+// of a clean text (no secret, no "bearer" in any case: lastProgram.clean),
+// and whether s is clean too. Every secret or "bearer" in s then reaches
+// past those bytes, so only the bytes from known less the longest of
+// them are searched: a turn's program is searched where it changed, not
+// whole. known 0 searches s whole.
+func (r *Redactor) redactAfter(s string, known int) (string, bool) {
+	if r == nil {
+		return s, true
+	}
+	from := 0
+	if known > 0 {
+		longest := len("bearer")
+		if len(r.secrets) > 0 {
+			longest = max(longest, len(r.secrets[0])) // longest first
+		}
+		from = max(0, min(known, len(s))-longest+1)
+	}
+	tail := s[from:]
+	clean := !containsBearer(tail)
+	for _, sec := range r.secrets {
+		clean = clean && !strings.Contains(tail, sec)
+	}
+	if clean {
+		return s, true
+	}
+	return r.Redact(s), false
+}
+
 func redactBearer(s string) string {
 	if !containsBearer(s) {
 		return s

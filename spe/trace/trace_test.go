@@ -512,3 +512,42 @@ func TestRedactProgramNoCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactAfter: for a text whose first known bytes are a clean text's,
+// redactAfter gives Redact's result, also for a secret or a bearer token
+// that starts before known and ends after it, and tells clean texts
+// apart; it searches only near and after known (a turn's program that
+// shares all but its end with the last, clean one is not searched whole).
+func TestRedactAfter(t *testing.T) {
+	const key = "sk-secret-value-123456"
+	red := NewRedactor([]string{"MY_API_KEY=" + key})
+	base := strings.Repeat("(def b {:bee 1}) ", 200)
+	for _, add := range []string{"", "(def c 2)", key, "x" + key, "Bearer abc", "bearer", "BEARER\n\ttok", "bEaReR"} {
+		for cut := 0; cut <= len(add); cut++ {
+			// known ends inside the addition: its first cut bytes were
+			// in the clean base already.
+			text := base + add + " (def d 3)"
+			known := len(base) + cut
+			if prefix := text[:known]; red.Redact(prefix) != prefix || containsBearer(prefix) || strings.Contains(prefix, key) {
+				continue // the base would not have been clean
+			}
+			got, clean := red.redactAfter(text, known)
+			if want := red.Redact(text); got != want {
+				t.Errorf("add %q cut %d: %q, want %q", add, cut, got, want)
+			}
+			if wantClean := !containsBearer(text) && !strings.Contains(text, key); clean != wantClean {
+				t.Errorf("add %q cut %d: clean %v", add, cut, clean)
+			}
+		}
+	}
+	var nilRed *Redactor
+	if s, clean := nilRed.redactAfter("Bearer x", 0); s != "Bearer x" || !clean {
+		t.Error("a nil Redactor redacts or is not clean")
+	}
+	// Only the end is searched: bytes before known (less the longest
+	// secret) are taken for clean, whatever they hold.
+	long := "Bearer tok " + key + strings.Repeat("(def b {:bee 1}) ", 60000)
+	if got, _ := red.redactAfter(long, len(long)-10); got != long {
+		t.Error("the bytes before known were searched")
+	}
+}

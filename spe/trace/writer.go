@@ -242,14 +242,23 @@ func (w *Writer) WriteProgram(turn int, text string) (string, error) {
 func (w *Writer) WriteProgramAfter(turn int, text, base string, known int) (string, error) {
 	w.pmu.Lock()
 	defer w.pmu.Unlock()
-	red := w.redact.Redact(text)
+	key, keyed := w.turnKey[turn]
+	delete(w.turnKey, turn)
+	// Redaction searches only what follows known when the base was
+	// clean (its bytes hold no secret): the program's new text.
+	cleanKnown := 0
+	for _, b := range []lastProgram{w.last[key], w.recent} {
+		if b.turn != 0 && b.clean && sameString(b.text, base) {
+			cleanKnown = known
+			break
+		}
+	}
+	red, clean := w.redact.redactAfter(text, cleanKnown)
 	if !sameString(red, text) {
 		known = 0 // (what the caller knows is about the unredacted texts)
 	}
 	text = red
 	content := escapeWhole(text)
-	key, keyed := w.turnKey[turn]
-	delete(w.turnKey, turn)
 	for i, b := range []lastProgram{w.last[key], w.recent} {
 		if b.turn == 0 || b.turn == turn || i == 1 && b.turn == w.last[key].turn {
 			continue // (the same base twice: the usual turn)
@@ -267,7 +276,7 @@ func (w *Writer) WriteProgramAfter(turn int, text, base string, known int) (stri
 	if err != nil {
 		return name, err
 	}
-	p := lastProgram{turn: turn, text: text}
+	p := lastProgram{turn: turn, text: text, clean: clean}
 	if keyed {
 		if w.last == nil {
 			w.last = map[programKey]lastProgram{}
