@@ -97,17 +97,31 @@ func (c *Call) Gensym(prefix string) *value.Symbol {
 	return value.Sym(fmt.Sprintf("%s%d", prefix, c.In.gensym))
 }
 
-// builtinTab is the registry of core builtins and namespace members by
-// full name ("map", "strings/split", "math/sqrt"), filled on first use
+// builtins is the registry of core builtins and namespace members, by
+// their position in the catalogue (catalog.Index: every builtin is
+// catalogued, with its arity), one slab filled on first use
 // (loadBuiltins): a process that evaluates nothing (spell fmt, lint,
-// --version) does not build it (issue 11, start-up). Read it through
-// builtinTable; only the registration functions write it.
-var builtinTab map[string]*Builtin
+// --version) does not build it, and one that does makes no map of
+// names (issue 11, start-up: a 512-entry map and an object per builtin
+// were ~47 kB). An entry without Fn is not a builtin. Read it through
+// builtinNamed; only the registration functions write it.
+var builtins []Builtin
 
-// builtinTable returns the registry, filled.
-func builtinTable() map[string]*Builtin {
+// builtinNamed returns the registered builtin of a full name ("map",
+// "strings/split").
+func builtinNamed(name string) (*Builtin, bool) {
 	loadBuiltins()
-	return builtinTab
+	return registered(name)
+}
+
+// registered is builtinNamed for the registration functions (the
+// registry being filled).
+func registered(name string) (*Builtin, bool) {
+	i, ok := catalog.Index(name)
+	if !ok || builtins[i].Fn == nil {
+		return nil, false
+	}
+	return &builtins[i], true
 }
 
 // loadBuiltins fills the registry once: each file's registration function
@@ -118,7 +132,7 @@ func loadBuiltins() { builtinsOnce.Do(fillBuiltins) }
 var builtinsOnce sync.Once
 
 func fillBuiltins() {
-	builtinTab = make(map[string]*Builtin, 512)
+	builtins = make([]Builtin, len(catalog.All()))
 	registerCollections()
 	registerErrors()
 	registerFunctions()
@@ -134,39 +148,23 @@ func fillBuiltins() {
 	registerStringsNS()
 }
 
-// register adds implementations; arities come from the catalog (one table
-// per fact), filled in by catalogArities on first use so that start-up
-// does not build the catalogue.
+// register adds an implementation; its arity comes from the catalog (one
+// table per fact). A name missing from the catalog is a programming
+// error.
 func register(name string, fn BuiltinFunc) {
-	if _, dup := builtinTab[name]; dup {
+	i, ok := catalog.Index(name)
+	if !ok {
+		panic("eval: builtin " + name + " is not in the catalog")
+	}
+	if builtins[i].Fn != nil {
 		panic("eval: builtin " + name + " registered twice")
 	}
-	builtinTab[name] = &Builtin{Name: name, Fn: fn}
+	e := &catalog.All()[i]
+	builtins[i] = Builtin{Name: name, Min: e.MinArgs, Max: e.MaxArgs, Fn: fn}
 }
 
-// catalogArities sets the arities of the registered builtins from the
-// catalog, once, before the first evaluation (New) or lookup. A name
-// missing from the catalog is a programming error.
-func catalogArities() { aritiesOnce.Do(setArities) }
-
-var aritiesOnce sync.Once
-
-func setArities() {
-	for name, b := range builtinTable() {
-		e, ok := catalog.Lookup(name)
-		if !ok {
-			panic("eval: builtin " + name + " is not in the catalog")
-		}
-		b.Min, b.Max = e.MinArgs, e.MaxArgs
-	}
-}
-
-// Builtins returns the registered builtin of a full name.
-func LookupBuiltin(name string) (*Builtin, bool) {
-	catalogArities()
-	b, ok := builtinTab[name]
-	return b, ok
-}
+// LookupBuiltin returns the registered builtin of a full name.
+func LookupBuiltin(name string) (*Builtin, bool) { return builtinNamed(name) }
 
 // cancelled reports whether the evaluation's context is done (printers
 // poll it while writing very large values).

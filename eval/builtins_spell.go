@@ -15,7 +15,7 @@ import (
 // registerSpell is part of loadBuiltins.
 func registerSpell() {
 	register("eval", biEval)
-	evalBuiltin = builtinTab["eval"]
+	evalBuiltin, _ = registered("eval")
 	register("spell-eval", biSpellEval)
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)

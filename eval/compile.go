@@ -1338,7 +1338,8 @@ func (c *compiler) callNode(l *value.List, head *value.Symbol, t tctx) *callNode
 		n.ops[i] = c.operand(a, k, ik)
 	}
 	if o, ok := longOps[head]; ok && o.arity == len(argForms) {
-		n.op, n.opFn = o.op, builtinTable()[symText(head)]
+		n.op = o.op
+		n.opFn, _ = builtinNamed(symText(head))
 	}
 	return n
 }

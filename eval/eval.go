@@ -581,7 +581,7 @@ var throwB *Builtin
 
 func throwBuiltin() *Builtin {
 	if throwB == nil {
-		throwB = builtinTable()["throw"]
+		throwB, _ = builtinNamed("throw")
 	}
 	return throwB
 }

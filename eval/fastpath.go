@@ -43,7 +43,7 @@ func setFastPaths() {
 		},
 	}
 	for name, op := range unary {
-		b, ok := builtinTab[name]
+		b, ok := registered(name)
 		if !ok {
 			continue
 		}
@@ -57,7 +57,7 @@ func setFastPaths() {
 		}
 	}
 	for name, op := range fast {
-		b, ok := builtinTab[name]
+		b, ok := registered(name)
 		if !ok {
 			continue
 		}

@@ -187,7 +187,7 @@ func (in *Interp) futureTable() *table {
 func blockingNamespace(runtimeMembers *value.Map) *value.Map {
 	var kvs, detail []value.Value
 	for e := range catalog.Members("blocking") {
-		b, ok := builtinTable()[e.Name]
+		b, ok := builtinNamed(e.Name)
 		if !ok {
 			continue // blocking/plet is a macro
 		}

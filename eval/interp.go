@@ -311,7 +311,6 @@ var (
 // pureTable builds (once) the pure builtins table: every registered core
 // builtin plus the namespace maps.
 func pureTable() *table {
-	catalogArities()
 	pureTableOnce.Do(buildPureTable)
 	return pureTableCache
 }
@@ -320,14 +319,14 @@ func buildPureTable() {
 	// The pure table holds no map: a symbol's Pure slot is its pure
 	// builtin (lookup), filled when the symbol is interned, so the ~500
 	// builtin names are not interned up front (issue 11, start-up).
+	loadBuiltins() // registers the namespace providers too
 	lazy := make(map[string]*lazyNS, len(nsProviders))
 	for name, f := range nsProviders {
 		lazy[name] = &lazyNS{build: f}
 	}
 	pureNS = lazy
-	builtins := builtinTable()
 	value.SetSymbolInit(func(s *value.Symbol) {
-		if v := pureValue(builtins, s); v != nil {
+		if v := pureValue(s); v != nil {
 			s.Pure = v
 		}
 	})
@@ -340,7 +339,7 @@ var pureNS map[string]*lazyNS
 // pureValue is the pure table's value of s: a core builtin (a registered
 // name outside every namespace, but eval, bound only in the pipeline's
 // environment) or a core namespace map; nil when none.
-func pureValue(builtins map[string]*Builtin, s *value.Symbol) value.Value {
+func pureValue(s *value.Symbol) value.Value {
 	if s.NS != "" {
 		// A qualified name is a namespace member: every registered
 		// name is catalogued (setArities) and the catalogue splits
@@ -350,7 +349,7 @@ func pureValue(builtins map[string]*Builtin, s *value.Symbol) value.Value {
 	if l, ok := pureNS[s.Name]; ok {
 		return l
 	}
-	if b, ok := builtins[s.Name]; ok && s.Name != "eval" {
+	if b, ok := registered(s.Name); ok && s.Name != "eval" {
 		return b
 	}
 	return nil
@@ -359,8 +358,10 @@ func pureValue(builtins map[string]*Builtin, s *value.Symbol) value.Value {
 // pureNames are the names the pure table binds (did-you-mean hints).
 func pureNames() []string {
 	var out []string
-	for name := range builtinTable() {
-		if ns, _ := value.SplitName(name); ns == "" && name != "eval" {
+	loadBuiltins()
+	for i := range builtins {
+		name := builtins[i].Name
+		if ns, _ := value.SplitName(name); builtins[i].Fn != nil && ns == "" && name != "eval" {
 			out = append(out, name)
 		}
 	}

@@ -215,7 +215,7 @@ func scMemberKVs(ns string) []value.Value {
 		if e.Kind != catalog.NamespaceMember {
 			continue
 		}
-		b, ok := builtinTable()[e.Name]
+		b, ok := builtinNamed(e.Name)
 		if !ok {
 			continue
 		}

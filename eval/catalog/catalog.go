@@ -213,6 +213,14 @@ func Lookup(name string) (Entry, bool) {
 // LookupRef is Lookup without the copy: the entry is shared and must not
 // be modified.
 func LookupRef(name string) (*Entry, bool) {
+	if i, ok := Index(name); ok {
+		return &entries[i], true
+	}
+	return nil, false
+}
+
+// Index returns the position in All of name's entry (its first).
+func Index(name string) (int, bool) {
 	// byName holds the index of each name's first entry, sorted by name.
 	lo, hi := 0, len(byName)
 	for lo < hi {
@@ -224,9 +232,9 @@ func LookupRef(name string) (*Entry, bool) {
 		}
 	}
 	if lo < len(byName) && entries[byName[lo]].Name == name {
-		return &entries[byName[lo]], true
+		return int(byName[lo]), true
 	}
-	return nil, false
+	return 0, false
 }
 
 // Namespace returns the members of namespace ns in catalogue order; ""
