@@ -32,6 +32,10 @@ type NetEffects struct {
 	// Web builds the web/ namespace of one agent (effects.md §2). nil:
 	// the namespace exists and each member fails with ErrNotLinked.
 	Web func(WebSetup) (*value.Map, error)
+	// WebOpen, when set, is Web in two steps, which sessions prefer: it
+	// reports Web's errors and returns the builder of the map, which a
+	// session calls when a program first uses web/ (issue 11, start-up).
+	WebOpen func(WebSetup) (build func() *value.Map, err error)
 	// MCP connects the MCP servers of one agent (effects.md §10). nil: a
 	// profile with :mcp-servers is a configuration error (ErrNotLinked).
 	MCP func(context.Context, MCPSetup) (MCPServers, error)
@@ -159,9 +163,13 @@ func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
 	if open == nil {
 		return notLinkedNamespace("web"), nil
 	}
+	return open(s.webSetup(rt, sb))
+}
+
+func (s *Session) webSetup(rt *Runtime, sb sandbox) WebSetup {
 	dirs := profile.ConfigDirs(s.cfg.Cwd)
-	return open(WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
-		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook})
+	return WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
+		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook}
 }
 
 // notLinkedNamespace is a namespace whose every member exists (so programs

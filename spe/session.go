@@ -895,6 +895,13 @@ func (s *Session) stdlibNamespace(ref profile.NSRef, root string, rt *Runtime, s
 		if registeredNet().Web == nil {
 			return filtered(func() *value.Map { return notLinkedNamespace("web") }), nil
 		}
+		if open := registeredNet().WebOpen; open != nil {
+			build, err := open(s.webSetup(rt, sb))
+			if err != nil {
+				return nil, configErr("%v", err)
+			}
+			return filtered(build), nil
+		}
 		m, err := s.webNamespace(rt, sb)
 		if err != nil {
 			return nil, configErr("%v", err)

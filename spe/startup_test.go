@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/testprov"
 )
@@ -132,5 +133,50 @@ func TestOpenBuildsNamespacesOnUse(t *testing.T) {
 	}
 	if d := runDirs(); len(d) != 0 {
 		t.Errorf("Close left the temp directory: %v", d)
+	}
+}
+
+// TestOpenWebOpenBuildsOnUse: with NetEffects.WebOpen, Open reports the
+// web namespace's errors but builds its map only when a program uses web/
+// (issue 11, start-up).
+func TestOpenWebOpenBuildsOnUse(t *testing.T) {
+	saved := registeredNet()
+	defer RegisterNet(saved)
+	var opens, builds int
+	var failOpen error
+	RegisterNet(NetEffects{
+		Web: func(WebSetup) (*value.Map, error) { t.Error("Open used Web, not WebOpen"); return value.EmptyMap, nil },
+		WebOpen: func(WebSetup) (func() *value.Map, error) {
+			opens++
+			if failOpen != nil {
+				return nil, failOpen
+			}
+			return func() *value.Map {
+				builds++
+				return value.NewMap(value.Kw("probe"), "web built")
+			}, nil
+		},
+	})
+	dir := startupProject(t, map[string]string{})
+	run := func(program string) (value.Value, error) {
+		t.Helper()
+		s, err := Open(Config{Program: []byte(program), NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }})
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.Run(context.Background())
+		s.Close(v, err)
+		return v, err
+	}
+	if v, err := run("(+ 1 2)"); err != nil || v != int64(3) || opens != 1 || builds != 0 {
+		t.Errorf("(+ 1 2): %v %v; web opened %d, built %d times; want 1 and 0", v, err, opens, builds)
+	}
+	if v, err := run("(quine completion (eval (do '(:probe web))))"); err != nil || v != "web built" || builds != 1 {
+		t.Errorf("(:probe web): %v %v; web built %d times; want once", v, err, builds)
+	}
+	failOpen = errors.New("bad web.edn")
+	if _, err := run("(+ 1 2)"); !IsConfigError(err) || !strings.Contains(err.Error(), "bad web.edn") {
+		t.Errorf("a failing WebOpen: err = %v, want the configuration error at open", err)
 	}
 }

@@ -77,7 +77,7 @@ func wireNet() {
 		spe.RegisterNet(netParts.Effects)
 		return
 	}
-	spe.RegisterNet(spe.NetEffects{Web: webProxy})
+	spe.RegisterNet(spe.NetEffects{Web: webProxy, WebOpen: webProxyOpen})
 }
 
 // errNeedsNet is the cause of building a network provider in spell (which

@@ -98,6 +98,16 @@ func serveWeb(ctx context.Context, open func(spe.WebSetup) (*value.Map, error), 
 // reported) when the run opens, as NetBinary reads it; each member call
 // goes through the run's hook to `NetBinary web-call`, which makes it.
 func webProxy(s spe.WebSetup) (*value.Map, error) {
+	build, err := webProxyOpen(s)
+	if err != nil {
+		return nil, err
+	}
+	return build(), nil
+}
+
+// webProxyOpen is webProxy in two steps (spe.NetEffects.WebOpen): web.edn
+// is read now, the map built when a program first uses web/.
+func webProxyOpen(s spe.WebSetup) (func() *value.Map, error) {
 	if _, err := webconf.LoadSettings(s.UserDir, s.ProjectDir); err != nil {
 		return nil, err
 	}
@@ -105,7 +115,11 @@ func webProxy(s spe.WebSetup) (*value.Map, error) {
 	if s.Getenv != nil {
 		req.SerperKey = s.Getenv(webconf.SerperKeyEnv)
 	}
-	return webconf.Shape(func(e catalog.Entry) (*eval.Builtin, error) {
+	return func() *value.Map { return webProxyMap(s, req) }, nil
+}
+
+func webProxyMap(s spe.WebSetup, req webRequest) *value.Map {
+	m, _ := webconf.Shape(func(e catalog.Entry) (*eval.Builtin, error) {
 		name := e.Name
 		b := eval.NewFn(name, func(c *eval.Call, args []value.Value) (value.Value, error) {
 			ctx := context.Background()
@@ -121,6 +135,7 @@ func webProxy(s spe.WebSetup) (*value.Map, error) {
 		b.Min, b.Max = e.MinArgs, e.MaxArgs
 		return b, nil
 	})
+	return m // the member function above fails for none
 }
 
 // errWebCall is the cause of a web/ call that NetBinary could not answer.
