@@ -273,3 +273,36 @@ func TestSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestMemSamplerStartsAtFirstCheck: an evaluation with a memory budget
+// that ends before its first memory check (run -e '(+ 1 2)') starts no
+// sampler goroutine (issue 11, start-up); one that runs past a check
+// starts it, and it stops when the evaluation ends.
+func TestMemSamplerStartsAtFirstCheck(t *testing.T) {
+	opts := Options{Limits: Limits{MaxMemory: 1 << 40}}
+	starts := func() int {
+		memSampler.mu.Lock()
+		defer memSampler.mu.Unlock()
+		return memSampler.starts
+	}
+	before := starts()
+	if _, res, err := RunProgram(context.Background(), "<eval>", []byte(`(+ 1 2)`), opts); err != nil || res.Value != int64(3) {
+		t.Fatalf("(+ 1 2): %v %v", res.Value, err)
+	}
+	if n := starts() - before; n != 0 {
+		t.Errorf("(+ 1 2) started the sampler %d times", n)
+	}
+	src := `(loop [i 0] (if (< i 5000) (recur (inc i)) i))`
+	if _, res, err := RunProgram(context.Background(), "<eval>", []byte(src), opts); err != nil || res.Value != int64(5000) {
+		t.Fatalf("loop: %v %v", res.Value, err)
+	}
+	if n := starts() - before; n != 1 {
+		t.Errorf("a loop of 5,000 steps started the sampler %d times, want once", n)
+	}
+	memSampler.mu.Lock()
+	users, stop := memSampler.users, memSampler.stop
+	memSampler.mu.Unlock()
+	if users != 0 || stop != nil || memSampler.running.Load() {
+		t.Errorf("after the evaluations: %d users, sampler running %v", users, stop != nil)
+	}
+}

@@ -42,6 +42,12 @@ var memSampler struct {
 	users int
 	stop  chan struct{}
 	heap  atomic.Int64 // latest sample: bytes of heap objects (live and not yet swept)
+	// running is set while the sampler goroutine runs: from the first
+	// memory check of a watched evaluation (memStart) until the last one
+	// ends. An evaluation that ends before its first check (spell run -e
+	// '(+ 1 2)') starts no goroutine and no ticker (issue 11, start-up).
+	running atomic.Bool
+	starts  int // sampler goroutines started (tests)
 }
 
 // heapObjects returns the bytes of heap objects, live ones and dead ones
@@ -64,27 +70,41 @@ func memWatch() (done func()) {
 	defer memSampler.mu.Unlock()
 	memSampler.users++
 	if memSampler.users == 1 {
-		// The first sample comes one period later: a program that ends
-		// sooner (spell run -e '(+ 1 2)') never stops the world for one,
-		// which cost a fresh process ~115 page faults. Until then only an
-		// announced allocation larger than the budget fails, after a
-		// collection (checkMemory's slow path), and the Go memory limit
-		// holds the heap.
+		// The first sample comes one period after the sampler starts, at
+		// the first memory check: a program that ends sooner (spell run
+		// -e '(+ 1 2)') never stops the world for one, which cost a
+		// fresh process ~115 page faults. Until then only an announced
+		// allocation larger than the budget fails, after a collection
+		// (checkMemory's slow path), and the Go memory limit holds the
+		// heap.
 		memSampler.heap.Store(0)
-		stop := make(chan struct{})
-		memSampler.stop = stop
-		go sampleHeap(stop)
 	}
 	return memUnwatch
+}
+
+// memStart starts the sampler for the watched evaluations when it is
+// not running (checkMemory).
+func memStart() {
+	memSampler.mu.Lock()
+	defer memSampler.mu.Unlock()
+	if memSampler.users == 0 || memSampler.stop != nil {
+		return
+	}
+	stop := make(chan struct{})
+	memSampler.stop = stop
+	memSampler.running.Store(true)
+	memSampler.starts++
+	go sampleHeap(stop)
 }
 
 func memUnwatch() {
 	memSampler.mu.Lock()
 	defer memSampler.mu.Unlock()
 	memSampler.users--
-	if memSampler.users == 0 {
+	if memSampler.users == 0 && memSampler.stop != nil {
 		close(memSampler.stop)
 		memSampler.stop = nil
+		memSampler.running.Store(false)
 	}
 }
 
@@ -109,7 +129,13 @@ func sampleHeap(stop chan struct{}) {
 // runs again only once garbage has grown to the budget once more.
 func (in *Interp) checkMemory(n int64) error {
 	limit := in.limits.MaxMemory
-	if limit <= 0 || memSampler.heap.Load()+n <= limit {
+	if limit <= 0 {
+		return nil
+	}
+	if !memSampler.running.Load() {
+		memStart()
+	}
+	if memSampler.heap.Load()+n <= limit {
 		return nil
 	}
 	runtime.GC()
