@@ -38,6 +38,10 @@ type multi struct {
 
 	mu     sync.Mutex // agents: also reached by notifications from futures
 	agents map[string]*agentState
+	// launched is set by the first runner goroutine's launch (m.mu): a
+	// run that launched none (spell run -e '(+ 1 2)') has none to wait
+	// for at stop.
+	launched bool
 }
 
 // agentState is the runtime side of one handle.
@@ -101,6 +105,12 @@ func (m *multi) stop(main *agentState) {
 	m.coord.Close()
 	m.cancel()
 	main.runner.Release()
+	m.mu.Lock()
+	launched := m.launched
+	m.mu.Unlock()
+	if !launched {
+		return // no runner to wait for: no goroutine, no timer (issue 11, start-up)
+	}
 	done := make(chan struct{})
 	go func() { m.wg.Wait(); close(done) }()
 	t := time.NewTimer(ShutdownGrace)
@@ -199,6 +209,7 @@ func (m *multi) launch(a *agentState) {
 		return
 	}
 	a.running = true
+	m.launched = true
 	m.mu.Unlock()
 	m.wg.Add(1)
 	a.runner.Start()

@@ -77,8 +77,9 @@ func TestOpenWithoutModelReportsBrokenTables(t *testing.T) {
 // TestOpenBuildsNamespacesOnUse: Open checks the profile's stdlib
 // namespaces but builds their maps, and makes the run's temp directory,
 // only when a program uses them (issue 11, start-up): (+ 1 2) builds no
-// io, agents or globals map and makes no directory; io/temp-file builds
-// io, makes the directory, and Close removes it.
+// io, agents or globals map, makes no directory and launches no runner
+// (so the run's stop waits for none); io/temp-file builds io, makes the
+// directory, and Close removes it.
 func TestOpenBuildsNamespacesOnUse(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
@@ -111,6 +112,9 @@ func TestOpenBuildsNamespacesOnUse(t *testing.T) {
 	}
 	if d := runDirs(); len(d) != 0 {
 		t.Errorf("(+ 1 2) made a temp directory: %v", d)
+	}
+	if s.RT.multi == nil || s.RT.multi.launched {
+		t.Errorf("(+ 1 2) launched a runner goroutine (multi %v)", s.RT.multi != nil)
 	}
 	if err := s.Close(nil, nil); err != nil {
 		t.Fatal(err)
