@@ -30,11 +30,9 @@ package trace
 
 import (
 	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -56,8 +54,10 @@ const EffectInlineMax = 4 << 10
 const ValueMax = 64 << 10
 
 // NewRunID returns a run id YYYYMMDD-HHMMSS-xxxxxx: the UTC time of now and
-// six lower-case base32 characters read from rnd (crypto/rand when nil).
-// Run ids sort by start time.
+// six lower-case base32 characters (RFC 4648's alphabet) of four bytes
+// read from rnd (crypto/rand when nil). Run ids sort by start time. The
+// characters are encoded here: encoding/base32's package initialisation
+// cost every spell process its start-up (issue 11).
 func NewRunID(now time.Time, rnd io.Reader) string {
 	if rnd == nil {
 		rnd = rand.Reader
@@ -67,8 +67,13 @@ func NewRunID(now time.Time, rnd io.Reader) string {
 		// A failing source still yields a well-formed id.
 		b = [4]byte{}
 	}
-	suffix := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))[:6]
-	return now.UTC().Format("20060102-150405") + "-" + suffix
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	bits := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	var suffix [6]byte
+	for i := range suffix {
+		suffix[i] = alphabet[bits>>(27-5*i)&31]
+	}
+	return now.UTC().Format("20060102-150405") + "-" + string(suffix[:])
 }
 
 // IsRunID reports whether s has the shape of a run id made by NewRunID.

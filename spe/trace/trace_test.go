@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"os"
@@ -54,6 +55,19 @@ func TestNewRunID(t *testing.T) {
 	a, b := NewRunID(testTime, nil), NewRunID(testTime, nil)
 	if a == b || !IsRunID(a) {
 		t.Errorf("random ids %q %q", a, b)
+	}
+}
+
+// TestRunIDSuffixIsBase32 checks the suffix against encoding/base32 (which
+// NewRunID no longer links) for many four-byte inputs.
+func TestRunIDSuffixIsBase32(t *testing.T) {
+	enc := base32.StdEncoding.WithPadding(base32.NoPadding)
+	for i := 0; i < 5000; i++ {
+		b := []byte{byte(i * 7919 >> 8), byte(i * 31), byte(i >> 3), byte(i*104729 + 11)}
+		want := strings.ToLower(enc.EncodeToString(b))[:6]
+		if got := NewRunID(testTime, bytes.NewReader(b))[16:]; got != want {
+			t.Fatalf("% x: suffix %q, base32 %q", b, got, want)
+		}
 	}
 }
 
