@@ -3,6 +3,8 @@ package eval
 // Map builtins (language.md §9.7).
 
 import (
+	"errors"
+
 	"github.com/spell-go/spell/eval/value"
 )
 
@@ -293,7 +295,7 @@ func coReduceKVFn(c *Call, args []value.Value) (value.Value, error) {
 }
 
 // errStopRange stops a coRangeMap iteration early without failing.
-var errStopRange = Errorf("stop")
+var errStopRange = errors.New("stop") // Errorf("stop") without fmt at package initialisation
 
 func coUpdateKeysFn(c *Call, args []value.Value) (value.Value, error) {
 	out := value.EmptyMap

@@ -3,6 +3,7 @@ package eval
 // Sequence builtins (language.md §9.8). Most results are vectors.
 
 import (
+	"errors"
 	"math"
 	"slices"
 
@@ -81,7 +82,7 @@ func coEach(v value.Value, f func(x value.Value) error) error {
 }
 
 // errCoStop ends a coEach iteration early without failing.
-var errCoStop = Errorf("stop")
+var errCoStop = errors.New("stop") // Errorf("stop") without fmt at package initialisation
 
 // coFilterBy keeps the elements whose (pred x) truthiness equals keep.
 func coFilterBy(c *Call, pred, coll value.Value, keep bool) (value.Value, error) {

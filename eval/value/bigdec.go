@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // BigDec is a Spell bigdecimal: Unscaled × 10^-Scale, with Java BigDecimal
@@ -25,21 +26,24 @@ var (
 	bigTwo  = big.NewInt(2)
 	bigFive = big.NewInt(5)
 	bigTen  = big.NewInt(10)
-	pow10s  [40]*big.Int
+	// pow10s are the powers of ten below 10^40, computed on first use
+	// (not at package initialisation: every process paid for them;
+	// issue 11, start-up).
+	pow10s = sync.OnceValue(func() *[40]*big.Int {
+		var t [40]*big.Int
+		p := big.NewInt(1)
+		for i := range t {
+			t[i] = new(big.Int).Set(p)
+			p.Mul(p, bigTen)
+		}
+		return &t
+	})
 )
-
-func init() {
-	p := big.NewInt(1)
-	for i := range pow10s {
-		pow10s[i] = new(big.Int).Set(p)
-		p.Mul(p, bigTen)
-	}
-}
 
 // pow10 returns 10^n (n ≥ 0). The result must not be mutated.
 func pow10(n int64) *big.Int {
-	if n < int64(len(pow10s)) {
-		return pow10s[n]
+	if t := pow10s(); n < int64(len(t)) {
+		return t[n]
 	}
 	return new(big.Int).Exp(bigTen, big.NewInt(n), nil)
 }
