@@ -80,6 +80,12 @@ func BenchmarkReplay2000Turns(b *testing.B) { benchReplay(b, 2000) }
 // time: the per-turn time of the last tenth of the turns (last-ns/turn,
 // last-cpu-ns/turn) stays near that of the first tenth (first-…), i.e.
 // last/first-cpu stays near 1 although the program is 10–100× as long.
+// last/first-cpu-med is the same ratio of the medians over ten
+// sub-windows of each tenth (steadier on a loaded machine); first-B/turn
+// and last-B/turn are the bytes a turn allocates, first-gc-share and
+// last-gc-share the garbage collector's share of the CPU time (the
+// runtime's estimate, which counts idle-time marking in full: high on an
+// idle machine).
 // Flat memory: the heap in use after a collection (heap-tK-B at turns
 // 20 %, 40 %, 60 %, 80 %) grows by the same amount over each fifth of the
 // run (heap-curve: the growth over the last measured fifth over that of
@@ -128,6 +134,15 @@ func benchReplay(b *testing.B, turns int) {
 			b.ReportMetric(float64(first.gc)/float64(first.cpu), "first-gc-share")
 			b.ReportMetric(float64(last.gc)/float64(last.cpu), "last-gc-share")
 		}
+		if sub := w / 10; sub > 0 {
+			mf, ok1 := clock.medianCPU(clock.at[0], clock.at[1], sub)
+			ml, ok2 := clock.medianCPU(clock.at[2], clock.at[3], sub)
+			if ok1 && ok2 && mf > 0 {
+				b.ReportMetric(float64(mf.Nanoseconds()), "first-cpu-med-ns/turn")
+				b.ReportMetric(float64(ml.Nanoseconds()), "last-cpu-med-ns/turn")
+				b.ReportMetric(float64(ml)/float64(mf), "last/first-cpu-med")
+			}
+		}
 		b.ReportMetric(float64(first.alloc), "first-B/turn")
 		b.ReportMetric(float64(last.alloc), "last-B/turn")
 	}
@@ -174,16 +189,23 @@ type turnClock struct {
 	alloc   []uint64
 	profile string
 	out     *os.File
+	// cpuAt is the CPU time at each turn of the windows [at[0], at[1]]
+	// and [at[2], at[3]] (robust: the median of their sub-windows).
+	cpuAt map[int]time.Duration
 }
 
 func (c *turnClock) reset() {
 	c.wall, c.cpu, c.gc = make([]time.Time, len(c.at)), make([]time.Duration, len(c.at)), make([]time.Duration, len(c.at))
 	c.alloc = make([]uint64, len(c.at))
+	c.cpuAt = map[int]time.Duration{}
 }
 
 func (c *turnClock) progress(pending bool, info spe.ProgressInfo) {
 	if !pending {
 		return
+	}
+	if len(c.at) == 4 && (info.Turn >= c.at[0] && info.Turn <= c.at[1] || info.Turn >= c.at[2] && info.Turn <= c.at[3]) {
+		c.cpuAt[info.Turn] = cputime.Process()
 	}
 	for i, t := range c.at {
 		if info.Turn == t {
@@ -237,6 +259,27 @@ func gcStats() (time.Duration, uint64) {
 		alloc = s[1].Value.Uint64()
 	}
 	return gc, alloc
+}
+
+// medianCPU is the median CPU time per turn over the sub-windows of sub
+// turns in [from, to]: a load spike on the shared machine or a garbage
+// collection that falls in one sub-window moves the mean of the whole
+// window, not the median.
+func (c *turnClock) medianCPU(from, to, sub int) (time.Duration, bool) {
+	var per []time.Duration
+	for t := from; t+sub <= to; t += sub {
+		a, ok1 := c.cpuAt[t]
+		b, ok2 := c.cpuAt[t+sub]
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		per = append(per, (b-a)/time.Duration(sub))
+	}
+	if len(per) == 0 {
+		return 0, false
+	}
+	slices.Sort(per)
+	return per[len(per)/2], true
 }
 
 type perTurn struct {
