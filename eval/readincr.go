@@ -89,10 +89,11 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 	if prev == nil || !prev.incr.ok || prev.Spans == nil || prev.Completion == nil {
 		return nil
 	}
-	res := syntax.ReadCompletionAfterKnown(prev.Completion, name, text, known)
+	// #( numbers its parameters by reading order: the whole reading
+	// would name the ones after the cut differently (and the resumed
+	// reading refuses before it takes the previous one's body over).
+	res := syntax.ReadCompletionAfterUpTo(prev.Completion, name, text, known, int(prev.incr.fnLit))
 	if res == nil || int(prev.incr.fnLit) < res.Cut || res.C.Err != nil {
-		// #( numbers its parameters by reading order: the whole reading
-		// would name the ones after the cut differently.
 		return nil
 	}
 	lw := newLowerer(res.C.File)

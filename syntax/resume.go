@@ -3,6 +3,7 @@ package syntax
 import (
 	"bytes"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -81,6 +82,15 @@ func ReadCompletionAfter(prev *Completion, name string, text []byte) *Resumed {
 // runtime does when a turn's prompt extends the last one): only the
 // bytes after them are compared.
 func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known int) *Resumed {
+	return ReadCompletionAfterUpTo(prev, name, text, known, math.MaxInt)
+}
+
+// ReadCompletionAfterUpTo is ReadCompletionAfterKnown for a caller that
+// cannot use a reading resumed after maxCut (the evaluator's reader: a
+// #( before the cut numbers its parameters by reading order). It returns
+// nil before it changes anything of prev's (the body's kid array it
+// takes over) when the cut would lie after maxCut.
+func ReadCompletionAfterUpTo(prev *Completion, name string, text []byte, known, maxCut int) *Resumed {
 	if prev == nil || prev.base != 0 || prev.File == nil || prev.File.Truncated || len(prev.File.Forms) == 0 || len(text) > math.MaxInt32 || prev.body.stale() {
 		return nil
 	}
@@ -113,6 +123,9 @@ func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known 
 	cut := int(last.OpenEnd)
 	if j > 0 {
 		cut = int(last.Kids[j-1].End)
+	}
+	if cut > maxCut {
+		return nil
 	}
 	for _, e := range prev.File.Errors {
 		if int(e.Off) < cut {
@@ -152,10 +165,13 @@ func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known 
 	// (handed).
 	intact := math.MaxInt
 	arena := &kidArena{}
+	var undo func() // gives prev its kids back (a reading that fails)
 	if h, at := takeOver(prev.body, prevPath, keep); h != nil {
 		p.scratch = h.arr[:h.off+keep[at]]
 		p.lent = len(p.scratch)
 		intact, arena = keep[at], h.arena
+		from, saved, gen := h.off+keep[at], slices.Clone(h.arr[h.off+keep[at]:h.off+len(h.node.Kids)]), arena.gen
+		undo = func() { copy(h.arr[from:], saved); arena.gen = gen }
 		arena.gen++ // prev is stale from here on
 	} else {
 		p.scratch = make([]*Node, 0, kept+64)
@@ -196,7 +212,13 @@ func ReadCompletionAfterKnown(prev *Completion, name string, text []byte, known 
 	sort.Slice(f.Discards, func(i, j int) bool { return f.Discards[i].Start < f.Discards[j].Start })
 	c.File = f
 	c.first()
-	if c.Form != path[0] {
+	if c.Form != path[0] || (undo != nil && c.Err != nil) {
+		// (A reading with an error is not kept: the caller reads the
+		// text whole and reports the error, and prev stays as it was,
+		// for the turn after.)
+		if undo != nil {
+			undo()
+		}
 		return nil
 	}
 	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut, PrevIntact: intact}

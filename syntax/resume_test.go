@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -156,7 +157,8 @@ func diffNode(a, b *Node) string {
 // the whole reading at every step; after the first, the body's kid array
 // is taken over in place (no copy of the kept kids) and the reading it was taken from
 // is stale: it is not resumed from again, KidsIntact says so, and its
-// first PrevIntact body kids are still its own.
+// first PrevIntact body kids are still its own. A text with an error is
+// not resumed and leaves the previous reading as it was.
 func TestReadCompletionAfterChainInPlace(t *testing.T) {
 	const head = "(quine completion (eval (do (quine prompt \"count\") "
 	var b strings.Builder
@@ -183,7 +185,17 @@ func TestReadCompletionAfterChainInPlace(t *testing.T) {
 		}
 		text := prog + "(def x 0) '(!extend)"
 		want := ReadCompletion("t", []byte(text))
-		before := slicesClone(bodyKids(prev))
+		before := slices.Clone(bodyKids(prev))
+		if i%7 == 6 {
+			// A text with an error after the cut is not read from prev,
+			// which stays as it was: the next turn resumes from it.
+			if ReadCompletionAfter(prev, "t", []byte(prog+"(def x {:a}) '(!extend)")) != nil {
+				t.Fatalf("step %d: a broken text resumed", i)
+			}
+			if !prev.KidsIntact() || !slices.Equal(bodyKids(prev), before) {
+				t.Fatalf("step %d: a broken text changed the reading it failed to resume from", i)
+			}
+		}
 		got := ReadCompletionAfter(prev, "t", []byte(text))
 		if got == nil {
 			t.Fatalf("step %d: not resumed", i)
@@ -233,4 +245,3 @@ func bodyKids(c *Completion) []*Node {
 	return best
 }
 
-func slicesClone(s []*Node) []*Node { return append([]*Node(nil), s...) }
