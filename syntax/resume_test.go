@@ -244,4 +244,3 @@ func bodyKids(c *Completion) []*Node {
 	}
 	return best
 }
-
