@@ -94,6 +94,7 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 	// reading refuses before it takes the previous one's body over).
 	res := syntax.ReadCompletionAfterUpTo(prev.Completion, name, text, known, int(prev.incr.fnLit))
 	if res == nil || int(prev.incr.fnLit) < res.Cut || res.C.Err != nil {
+		res.Discard()
 		return nil
 	}
 	lw := newLowerer(res.C.File)
@@ -101,6 +102,7 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 	pv, ok := prev.Form.(*value.List)
 	for i, n := range res.Path {
 		if !ok || pv.Count() != len(res.Prev[i].Kids) {
+			res.Discard()
 			return nil
 		}
 		lw.reuse[n] = reusedKids{prev: pv, keep: res.Keep[i]}
@@ -110,6 +112,7 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 	}
 	v, err := lw.lower(res.C.Form)
 	if err != nil {
+		res.Discard()
 		return nil
 	}
 	fnLit := lw.fnLit

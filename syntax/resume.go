@@ -33,6 +33,18 @@ type Resumed struct {
 	// place, writing its own kids after the ones it kept (math.MaxInt:
 	// it did not). See KidsIntact.
 	PrevIntact int
+	undo       func()
+}
+
+// Discard gives the previous reading back the kids this one took over
+// (PrevIntact), for a caller that does not use this reading: the
+// previous reading is then intact and can be resumed from again. The
+// reading itself must not be used after.
+func (r *Resumed) Discard() {
+	if r != nil && r.undo != nil {
+		r.undo()
+		r.undo = nil
+	}
 }
 
 // handed is a long child list a resumed reading handed over to its node
@@ -221,7 +233,7 @@ func ReadCompletionAfterUpTo(prev *Completion, name string, text []byte, known, 
 		}
 		return nil
 	}
-	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut, PrevIntact: intact}
+	return &Resumed{C: c, Path: path, Prev: prevPath, Keep: keep, Cut: cut, PrevIntact: intact, undo: undo}
 }
 
 // takeOver returns h when a reading that resumes in the open lists path,

@@ -158,7 +158,8 @@ func diffNode(a, b *Node) string {
 // is taken over in place (no copy of the kept kids) and the reading it was taken from
 // is stale: it is not resumed from again, KidsIntact says so, and its
 // first PrevIntact body kids are still its own. A text with an error is
-// not resumed and leaves the previous reading as it was.
+// not resumed, and a discarded reading (Resumed.Discard) leaves the
+// previous reading as it was.
 func TestReadCompletionAfterChainInPlace(t *testing.T) {
 	const head = "(quine completion (eval (do (quine prompt \"count\") "
 	var b strings.Builder
@@ -186,6 +187,13 @@ func TestReadCompletionAfterChainInPlace(t *testing.T) {
 		text := prog + "(def x 0) '(!extend)"
 		want := ReadCompletion("t", []byte(text))
 		before := slices.Clone(bodyKids(prev))
+		if i%7 == 5 {
+			// A reading its caller discards gives prev its kids back.
+			ReadCompletionAfter(prev, "t", []byte(text)).Discard()
+			if !prev.KidsIntact() || !slices.Equal(bodyKids(prev), before) {
+				t.Fatalf("step %d: a discarded reading changed the reading it resumed from", i)
+			}
+		}
 		if i%7 == 6 {
 			// A text with an error after the cut is not read from prev,
 			// which stays as it was: the next turn resumes from it.
