@@ -106,32 +106,16 @@ func flagIsSet(c *ucli.Command, name string) bool {
 	return f != nil && f.IsSet()
 }
 
-func flagString(c *ucli.Command, name string) string {
-	v, _ := flagValue(c, name).(string)
+// flagGet is the value of c's flag name as a T (T's zero value when the
+// flag is unknown or holds another type).
+func flagGet[T any](c *ucli.Command, name string) T {
+	v, _ := flagValue(c, name).(T)
 	return v
 }
 
-func flagBool(c *ucli.Command, name string) bool {
-	v, _ := flagValue(c, name).(bool)
-	return v
-}
-
-func flagInt(c *ucli.Command, name string) int {
-	v, _ := flagValue(c, name).(int)
-	return v
-}
-
-func flagInt64(c *ucli.Command, name string) int64 {
-	v, _ := flagValue(c, name).(int64)
-	return v
-}
-
-func flagFloat64(c *ucli.Command, name string) float64 {
-	v, _ := flagValue(c, name).(float64)
-	return v
-}
-
-func flagDuration(c *ucli.Command, name string) time.Duration {
-	v, _ := flagValue(c, name).(time.Duration)
-	return v
-}
+func flagString(c *ucli.Command, name string) string          { return flagGet[string](c, name) }
+func flagBool(c *ucli.Command, name string) bool              { return flagGet[bool](c, name) }
+func flagInt(c *ucli.Command, name string) int                { return flagGet[int](c, name) }
+func flagInt64(c *ucli.Command, name string) int64            { return flagGet[int64](c, name) }
+func flagFloat64(c *ucli.Command, name string) float64        { return flagGet[float64](c, name) }
+func flagDuration(c *ucli.Command, name string) time.Duration { return flagGet[time.Duration](c, name) }
