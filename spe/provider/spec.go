@@ -43,7 +43,7 @@ type Spec struct {
 // the prefix without its transport suffix (`anthropic-tc` → `anthropic`,
 // `fireworks-msg` → `fireworks`, `openai-tc` → `openai`).
 func (s Spec) ProfileName() string {
-	if p, ok := providers[s.Provider]; ok {
+	if p, ok := lookupProvider(s.Provider); ok {
 		return p.profile
 	}
 	return s.Provider
@@ -72,41 +72,61 @@ type providerInfo struct {
 }
 
 // providers is the table of provider prefixes (§9) with their transport
-// (§8.3). `compat`, `ollama`, `vllm` and `llamacpp` also accept the
-// `-tc`, `-pf` and `-msg` suffixes (a Spell-Go extension).
-var providers = map[string]providerInfo{
-	"anthropic":     {"anthropic", ""},
-	"anthropic-tc":  {"anthropic", ToolCall},
-	"anthropic-pf":  {"anthropic", Prefill},
-	"anthropic-msg": {"anthropic", Message},
-	"openai":        {"openai", Message},
-	"openai-msg":    {"openai", Message},
-	"openai-tc":     {"openai", ToolCall},
-	"fireworks":     {"fireworks", Prefill},
-	"fireworks-tc":  {"fireworks", ToolCall},
-	"fireworks-msg": {"fireworks", Message},
-	"human":         {"human", ""},
-	"user":          {"human", ""},
-	"replay":        {"replay", ""},
-	"test":          {"test", ""},
+// (§8.3), sorted by prefix: static data, where a map would be built at
+// every start (issue 11). `compat`, `ollama`, `vllm` and `llamacpp` also
+// accept the `-tc`, `-pf` and `-msg` suffixes (a Spell-Go extension).
+// TestProvidersSorted keeps it sorted.
+var providers = []struct {
+	name string
+	info providerInfo
+}{
+	{"anthropic", providerInfo{"anthropic", ""}},
+	{"anthropic-msg", providerInfo{"anthropic", Message}},
+	{"anthropic-pf", providerInfo{"anthropic", Prefill}},
+	{"anthropic-tc", providerInfo{"anthropic", ToolCall}},
+	{"compat", providerInfo{"compat", Message}},
+	{"compat-msg", providerInfo{"compat", Message}},
+	{"compat-pf", providerInfo{"compat", Prefill}},
+	{"compat-tc", providerInfo{"compat", ToolCall}},
+	{"fireworks", providerInfo{"fireworks", Prefill}},
+	{"fireworks-msg", providerInfo{"fireworks", Message}},
+	{"fireworks-tc", providerInfo{"fireworks", ToolCall}},
+	{"human", providerInfo{"human", ""}},
+	{"llamacpp", providerInfo{"llamacpp", Message}},
+	{"llamacpp-msg", providerInfo{"llamacpp", Message}},
+	{"llamacpp-pf", providerInfo{"llamacpp", Prefill}},
+	{"llamacpp-tc", providerInfo{"llamacpp", ToolCall}},
+	{"ollama", providerInfo{"ollama", Message}},
+	{"ollama-msg", providerInfo{"ollama", Message}},
+	{"ollama-pf", providerInfo{"ollama", Prefill}},
+	{"ollama-tc", providerInfo{"ollama", ToolCall}},
+	{"openai", providerInfo{"openai", Message}},
+	{"openai-msg", providerInfo{"openai", Message}},
+	{"openai-tc", providerInfo{"openai", ToolCall}},
+	{"replay", providerInfo{"replay", ""}},
+	{"test", providerInfo{"test", ""}},
+	{"user", providerInfo{"human", ""}},
+	{"vllm", providerInfo{"vllm", Message}},
+	{"vllm-msg", providerInfo{"vllm", Message}},
+	{"vllm-pf", providerInfo{"vllm", Prefill}},
+	{"vllm-tc", providerInfo{"vllm", ToolCall}},
 }
 
-func init() {
-	for _, p := range []string{"compat", "ollama", "vllm", "llamacpp"} {
-		providers[p] = providerInfo{p, Message}
-		providers[p+"-tc"] = providerInfo{p, ToolCall}
-		providers[p+"-pf"] = providerInfo{p, Prefill}
-		providers[p+"-msg"] = providerInfo{p, Message}
+// lookupProvider returns the table's entry for the provider prefix name.
+func lookupProvider(name string) (providerInfo, bool) {
+	i := sort.Search(len(providers), func(i int) bool { return providers[i].name >= name })
+	if i < len(providers) && providers[i].name == name {
+		return providers[i].info, true
 	}
+	return providerInfo{}, false
 }
 
 // KnownProviders lists the accepted provider prefixes, sorted.
 func KnownProviders() []string {
-	out := make([]string, 0, len(providers))
-	for p := range providers {
-		out = append(out, p)
+	out := make([]string, len(providers))
+	for i, p := range providers {
+		out[i] = p.name
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -244,7 +264,7 @@ func (a *Aliases) parse(name string, src []byte) error {
 				if !ok1 || !ok2 || pfx == "" {
 					return fmt.Errorf("%s: route must be a pair [\"prefix\" \"provider\"]", rat)
 				}
-				if _, known := providers[prov]; !known {
+				if _, known := lookupProvider(prov); !known {
 					return fmt.Errorf("%s: route %q: unknown provider %q%s", rat, pfx, prov, config.DidYouMean(prov, KnownProviders(), ""))
 				}
 				a.Routes[pfx] = prov
@@ -391,7 +411,7 @@ func ResolveSpec(s string, cfg *Aliases) (Spec, error) {
 		case "replay":
 			return Spec{}, fmt.Errorf("replay needs a transcript: use replay:PATH")
 		}
-		if _, ok := providers[model]; ok {
+		if _, ok := lookupProvider(model); ok {
 			// A bare provider name: its profile's default model.
 			return ResolveSpec(model+":", cfg)
 		}
@@ -407,7 +427,7 @@ func ResolveSpec(s string, cfg *Aliases) (Spec, error) {
 	if prov == "human" || prov == "user" || prov == "test" || prov == "replay" {
 		return ResolveSpec(prov+":"+model, cfg)
 	}
-	info := providers[prov]
+	info, _ := lookupProvider(prov)
 	sp := Spec{Provider: prov, Model: model, Transport: info.transport, Explicit: info.transport != ""}
 	if !sp.Explicit {
 		sp.Transport, _ = ChooseTransport(sp, cfg, "", false, nil)
@@ -436,7 +456,7 @@ func checkProvider(p, spec string) error {
 	if p == "codex-tc" {
 		return errCodex
 	}
-	if _, ok := providers[p]; !ok {
+	if _, ok := lookupProvider(p); !ok {
 		return fmt.Errorf("unknown provider %q in model spec %q; known providers: %s", p, spec, strings.Join(KnownProviders(), ", "))
 	}
 	return nil

@@ -419,3 +419,25 @@ func TestWithDefaultModel(t *testing.T) {
 		t.Errorf("%+v", o)
 	}
 }
+
+// TestProvidersSorted checks that the provider table is sorted by prefix
+// without repeats (lookupProvider binary-searches it) and that every
+// prefix finds its own entry.
+func TestProvidersSorted(t *testing.T) {
+	for i, p := range providers {
+		if i > 0 && providers[i-1].name >= p.name {
+			t.Errorf("providers[%d] %q after %q", i, p.name, providers[i-1].name)
+		}
+		if info, ok := lookupProvider(p.name); !ok || info != p.info {
+			t.Errorf("lookupProvider(%q) = %v, %v", p.name, info, ok)
+		}
+	}
+	if _, ok := lookupProvider("nope"); ok {
+		t.Error("an unknown prefix was found")
+	}
+	for i := 1; i < len(statusTexts); i++ {
+		if statusTexts[i-1].code >= statusTexts[i].code {
+			t.Errorf("statusTexts[%d] %d after %d", i, statusTexts[i].code, statusTexts[i-1].code)
+		}
+	}
+}
