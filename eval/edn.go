@@ -2,7 +2,6 @@ package eval
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/syntax"
@@ -33,15 +32,6 @@ func ReadEDN(name string, src []byte) (value.Value, *Spans, error) {
 		return nil, nil, err
 	}
 	return v, spans, nil
-}
-
-// ReadEDNFile reads a configuration file (see ReadEDN).
-func ReadEDNFile(path string) (value.Value, *Spans, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ReadEDN(path, src)
 }
 
 // PositionOf returns "name:line:col" of a lowered collection value (a map

@@ -68,16 +68,6 @@ func setMacros() {
 	}
 }
 
-// MacroNames lists the built-in macro names (for tests and tools).
-func MacroNames() []string {
-	loadForms()
-	out := make([]string, 0, len(builtinMacros))
-	for s := range builtinMacros {
-		out = append(out, symText(s))
-	}
-	return out
-}
-
 func list(items ...value.Value) *value.List { return value.NewList(items...) }
 
 func vec(items ...value.Value) *value.Vector { return value.NewVector(items) }

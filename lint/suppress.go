@@ -17,10 +17,6 @@ type Suppression struct {
 	Rules map[string]bool
 }
 
-// Suppressions returns the suppressions of a file (tooling.md §4.2). A
-// discard applies to the form whose leading trivia holds it.
-func Suppressions(f *syntax.File) []Suppression { return suppressions(f) }
-
 func suppressions(f *syntax.File) []Suppression {
 	var out []Suppression
 	for _, d := range f.Discards {

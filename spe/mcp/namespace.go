@@ -232,9 +232,6 @@ var mcpDocs = mcpdoc.Members
 // MCPShortDocs is mcp/'s :short-docs.
 const MCPShortDocs = mcpdoc.ShortDocs
 
-// MCPFunctions lists mcp/'s call shapes and docs (for the system prompt).
-func MCPFunctions() [][2]string { return mcpdoc.Functions() }
-
 func (r *Registry) mcpNamespace() *value.Map {
 	fns := map[string]*eval.Builtin{
 		"servers": r.fn("servers", 0, 0, false, func(ctx context.Context, _ *Conn, _ []value.Value) (value.Value, error) {
