@@ -63,6 +63,14 @@ func EmbeddedSource(name string) (string, bool) {
 	return string(b), true
 }
 
+// embeddedExists reports whether an agent profile name is embedded,
+// without copying its text as EmbeddedSource does (every run looks its
+// agent up; issue 11, start-up).
+func embeddedExists(name string) bool {
+	_, err := fs.Stat(embedded, "agents/"+name+Ext)
+	return err == nil
+}
+
 // Ext is the file name suffix of agent profiles.
 const Ext = ".agent.edn"
 
@@ -337,7 +345,7 @@ func (l *loader) locate(arg, base, skip string) (location, error) {
 		}
 		cands = append(cands, location{source: abs, display: abs, dir: filepath.Dir(abs), stem: arg})
 	}
-	if _, ok := EmbeddedSource(arg); ok {
+	if embeddedExists(arg) {
 		cands = append(cands, location{source: "embedded:" + arg, display: "embedded:" + arg + Ext, embedded: arg, stem: arg})
 	}
 	start := 0

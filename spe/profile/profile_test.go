@@ -408,3 +408,17 @@ func TestEmbeddedParsedOnce(t *testing.T) {
 		t.Fatalf("changing a loaded profile changed a later Load:\n%+v\n%+v", p2, p3)
 	}
 }
+
+// TestEmbeddedExists checks the existence test against EmbeddedSource for
+// the embedded profiles and a name that is not one.
+func TestEmbeddedExists(t *testing.T) {
+	for _, name := range []string{"main", DefaultAgent, "explore", "no-such-agent", "../agents/main"} {
+		_, want := EmbeddedSource(name)
+		if got := embeddedExists(name); got != want {
+			t.Errorf("embeddedExists(%q) = %v, EmbeddedSource says %v", name, got, want)
+		}
+	}
+	if !embeddedExists(DefaultAgent) {
+		t.Errorf("the default agent %q is not embedded", DefaultAgent)
+	}
+}
