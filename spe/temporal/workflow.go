@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spell-go/spell/spe/provider"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -291,7 +292,7 @@ func (a *Activity) Step(ctx context.Context, in StepInput) (StepOutput, error) {
 	if hooks.Marker != nil {
 		details = *hooks.Marker
 	}
-	hb := &heartbeats{m: details, gap: HeartbeatGap, now: time.Now, sleep: sleepCtx,
+	hb := &heartbeats{m: details, gap: HeartbeatGap, now: time.Now, sleep: provider.SystemClock{}.Sleep,
 		send: func(m Marker) { activity.RecordHeartbeat(ctx, m) }}
 	hooks.Began = func(m Marker) { hb.record(ctx, &m) }
 	done := make(chan struct{})
@@ -378,17 +379,6 @@ func (h *heartbeats) marker() Marker {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.m
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Register registers the run workflow on w (the workflow task queue's

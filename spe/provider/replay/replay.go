@@ -92,7 +92,7 @@ func (p *Provider) Complete(ctx context.Context, req *provider.Request) (*provid
 	if d, ok := p.T.Delay(h, n); ok && d > 0 {
 		sleep := p.Sleep
 		if sleep == nil {
-			sleep = sleepCtx
+			sleep = provider.SystemClock{}.Sleep
 		}
 		if err := sleep(ctx, d); err != nil {
 			return nil, &provider.Error{Provider: "replay", Msg: err.Error(), Err: err}
@@ -147,17 +147,6 @@ func (p *Provider) actualDir() string {
 		return p.ActualDir
 	}
 	return filepath.Join(p.T.Dir(), ActualDirName)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // MarkUsed records that the completion of handle's n-th call was served
