@@ -19,6 +19,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spell-go/spell/eval/catalog"
 	ucli "github.com/urfave/cli/v3"
 )
 
@@ -127,7 +128,7 @@ func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer, notFound *
 				return printVersion(c.Root().Writer)
 			}
 			if c.Args().Present() {
-				return usageError("spell", "unknown command %q", c.Args().First())
+				return unknownCommand("spell", c.Root(), c.Args().First())
 			}
 			return ucli.ShowRootCommandHelp(c)
 		},
@@ -273,9 +274,27 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	app.Metadata = map[string]any{"args": args}
 	err := app.Run(context.Background(), args)
 	if notFound != "" && err == nil {
-		err = usageError("spell help", "unknown command %q", notFound)
+		err = unknownCommand("spell help", app, notFound)
 	}
 	return exitCode(err, stderr)
+}
+
+// unknownCommand is the usage error of an unknown command name, with the
+// nearest visible command as a hint (catalog.Suggest: the did-you-mean
+// rule of every tool). The application holds every command here: an
+// unknown name builds them all (commandsFor).
+func unknownCommand(cmd string, app *ucli.Command, name string) *exitError {
+	var names []string
+	for _, c := range app.Commands {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := catalog.Suggest(name, names); s != "" {
+		msg += "\n  hint: did you mean " + s + "?"
+	}
+	return usageError(cmd, "%s", msg)
 }
 
 // exitCode reports err on stderr (unless it is silent) and returns the exit
