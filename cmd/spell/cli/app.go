@@ -177,10 +177,23 @@ var topCommands = []struct {
 	{"trace", traceCommand},
 	{"version", versionCommand},
 	{"web-call", webCallCommand},
-	{"worker", func() *ucli.Command { return engineCommand("worker") }},
-	{"status", func() *ucli.Command { return engineCommand("status") }},
-	{"result", func() *ucli.Command { return engineCommand("result") }},
-	{"cancel", func() *ucli.Command { return engineCommand("cancel") }},
+	// EngineBinary's commands.
+	{"worker", func() *ucli.Command {
+		return engineCommand("worker", "run Spell runs of a Temporal task queue (spell run --engine temporal)",
+			"spell worker [--address HOST:PORT] [--namespace NS] [--task-queue Q] [--max-runs N] [--max-steps N]")
+	}},
+	{"status", func() *ucli.Command {
+		return engineCommand("status", "show the state of a run started with --engine temporal",
+			"spell status [--address HOST:PORT] [--namespace NS] RUN")
+	}},
+	{"result", func() *ucli.Command {
+		return engineCommand("result", "wait for a run started with --engine temporal and print its result",
+			"spell result [--address HOST:PORT] [--namespace NS] [--json] RUN")
+	}},
+	{"cancel", func() *ucli.Command {
+		return engineCommand("cancel", "cancel a run started with --engine temporal",
+			"spell cancel [--address HOST:PORT] [--namespace NS] RUN")
+	}},
 }
 
 // commandsFor returns the commands the application for args needs: only
@@ -192,11 +205,11 @@ var topCommands = []struct {
 // TestCommandsFor checks each selection against the whole tree.
 func commandsFor(args []string) []*ucli.Command {
 	name, version := commandNamed(args)
+	if name == "" && version {
+		return nil
+	}
 	var out []*ucli.Command
 	for _, c := range topCommands {
-		if name == "" && version {
-			break
-		}
 		if name == "" || c.name == name {
 			out = append(out, c.build())
 		}

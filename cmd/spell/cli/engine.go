@@ -59,21 +59,11 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 	return cmd
 }
 
-// engineCommandTexts are the usage line and usage text of each command
-// EngineBinary implements.
-var engineCommandTexts = map[string][2]string{
-	"worker": {"run Spell runs of a Temporal task queue (spell run --engine temporal)", "spell worker [--address HOST:PORT] [--namespace NS] [--task-queue Q] [--max-runs N] [--max-steps N]"},
-	"status": {"show the state of a run started with --engine temporal", "spell status [--address HOST:PORT] [--namespace NS] RUN"},
-	"result": {"wait for a run started with --engine temporal and print its result", "spell result [--address HOST:PORT] [--namespace NS] [--json] RUN"},
-	"cancel": {"cancel a run started with --engine temporal", "spell cancel [--address HOST:PORT] [--namespace NS] RUN"},
-}
-
 // engineCommand is the spell command that runs EngineBinary's command
-// name (a key of engineCommandTexts).
-func engineCommand(name string) *ucli.Command {
-	d := engineCommandTexts[name]
+// name, with its usage line and usage text.
+func engineCommand(name, usage, usageText string) *ucli.Command {
 	return &ucli.Command{
-		Name: name, Usage: d[0], UsageText: d[1],
+		Name: name, Usage: usage, UsageText: usageText,
 		Description:     "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
 		SkipFlagParsing: true,
 		Action: func(ctx context.Context, c *ucli.Command) error {
