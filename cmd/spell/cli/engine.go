@@ -64,8 +64,9 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 func engineCommand(name, usage, usageText string) *ucli.Command {
 	return &ucli.Command{
 		Name: name, Usage: usage, UsageText: usageText,
-		Description:     "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
-		SkipFlagParsing: true,
+		Description:        "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
+		CustomHelpTemplate: commandHelp,
+		SkipFlagParsing:    true,
 		Action: func(ctx context.Context, c *ucli.Command) error {
 			return execEngine(c, "spell "+name, name, c.Args().Slice())
 		},
