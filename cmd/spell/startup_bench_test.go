@@ -10,30 +10,34 @@ import (
 	"time"
 )
 
-// buildStartupBins builds the spell command and a trivial Go program
-// (package main, an empty func main) into dir.
-func buildStartupBins(dir string) ([2]string, error) {
+// buildStartupBins builds the spell command, a trivial Go program
+// (package main, an empty func main) and bench/fmtcore into dir.
+func buildStartupBins(dir string) ([3]string, error) {
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goCmd); err != nil {
 		goCmd = "go"
 	}
 	spell := filepath.Join(dir, "spell")
 	if out, err := exec.Command(goCmd, "build", "-o", spell, ".").CombinedOutput(); err != nil {
-		return [2]string{}, &buildError{err, out}
+		return [3]string{}, &buildError{err, out}
+	}
+	core := filepath.Join(dir, "fmtcore")
+	if out, err := exec.Command(goCmd, "build", "-o", core, "../../bench/fmtcore").CombinedOutput(); err != nil {
+		return [3]string{}, &buildError{err, out}
 	}
 	triv := filepath.Join(dir, "trivial")
 	src := filepath.Join(dir, "trivial-src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
-		return [2]string{}, err
+		return [3]string{}, err
 	}
 	os.WriteFile(filepath.Join(src, "go.mod"), []byte("module trivial\n\ngo 1.26\n"), 0o644)
 	os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	cmd := exec.Command(goCmd, "build", "-o", triv, ".")
 	cmd.Dir = src
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return [2]string{}, &buildError{err, out}
+		return [3]string{}, &buildError{err, out}
 	}
-	return [2]string{spell, triv}, nil
+	return [3]string{spell, triv, core}, nil
 }
 
 type buildError struct {
@@ -55,7 +59,11 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + string(e.out
 //
 // The sub-benchmarks: version (spell --version: package initialisation
 // and flag parsing only, the floor of every command), run-e
-// (spell run --no-trace -e '(+ 1 2)'), fmt and lint of a two-line file.
+// (spell run --no-trace -e '(+ 1 2)'), fmt and lint of a two-line file,
+// and fmt-core: bench/fmtcore formatting the same file, a program that
+// links only the syntax and format packages (its cpu-ratio is what the
+// language core of spell fmt costs; the rest of spell fmt's is what every
+// spell command links and initialises).
 // The binaries are built as go install builds them, so with cgo when a C
 // compiler is present; CGO_ENABLED=0 in the environment builds both
 // statically linked (README, Start-up).
@@ -69,7 +77,7 @@ func BenchmarkStartup(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spell, triv := bins[0], bins[1]
+	spell, triv, core := bins[0], bins[1], bins[2]
 	base := os.Getenv("SPELL_STARTUP_BASE")
 	small := filepath.Join(dir, "small.spl")
 	if err := os.WriteFile(small, []byte("(let [x 41]\n  (+ x 1))\n"), 0o644); err != nil {
@@ -77,21 +85,27 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	for _, c := range []struct {
 		name string
+		bin  string // spell unless set
 		args []string
 	}{
-		{"version", []string{"--version"}},
-		{"run-e", []string{"run", "--no-trace", "-e", "(+ 1 2)"}},
-		{"fmt", []string{"fmt", small}},
-		{"lint", []string{"lint", small}},
+		{"version", "", []string{"--version"}},
+		{"run-e", "", []string{"run", "--no-trace", "-e", "(+ 1 2)"}},
+		{"fmt", "", []string{"fmt", small}},
+		{"lint", "", []string{"lint", small}},
+		{"fmt-core", core, []string{small}},
 	} {
+		bin := spell
+		if c.bin != "" {
+			bin = c.bin
+		}
 		b.Run(c.name, func(b *testing.B) {
 			var spellCPU, trivCPU, spellWall, trivWall, baseCPU []time.Duration
 			for i := 0; i < b.N; i++ {
 				cpu, wall := execOnce(b, dir, triv)
 				trivCPU, trivWall = append(trivCPU, cpu), append(trivWall, wall)
-				cpu, wall = execOnce(b, dir, spell, c.args...)
+				cpu, wall = execOnce(b, dir, bin, c.args...)
 				spellCPU, spellWall = append(spellCPU, cpu), append(spellWall, wall)
-				if base != "" {
+				if base != "" && c.bin == "" {
 					cpu, _ = execOnce(b, dir, base, c.args...)
 					baseCPU = append(baseCPU, cpu)
 				}
@@ -107,7 +121,7 @@ func BenchmarkStartup(b *testing.B) {
 			if tw > 0 {
 				b.ReportMetric(float64(sw)/float64(tw), "wall-ratio")
 			}
-			if base != "" {
+			if base != "" && c.bin == "" {
 				bc := median(baseCPU)
 				b.ReportMetric(ms(bc), "base-cpu-ms")
 				if tc > 0 {
