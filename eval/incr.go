@@ -155,6 +155,17 @@ type Prefix struct {
 	spans *Spans
 }
 
+// Text returns the repaired program text p compares the next turn's
+// with and the reading that read it (nil, nil for a nil p): the runtime
+// writes no other program into a text buffer a kept prefix holds
+// (spe/read.go).
+func (p *Prefix) Text() ([]byte, *syntax.Completion) {
+	if p == nil {
+		return nil, nil
+	}
+	return p.text, p.comp
+}
+
 // mergeLayers merges the newest node maps while the newest is at least
 // half the size of the one before (as Env merges its levels): O(log n)
 // maps, each entry copied O(log n) times. Maps are never written once
@@ -274,7 +285,7 @@ func (p *Prefix) reusable(rr *ReadResult, name *value.Symbol, kids []*syntax.Nod
 	// Form i is kept when its text and the byte after it agree; at
 	// least the last body form is evaluated.
 	n := min(p.snaps.len(), len(kids)-2, len(p.kids)-1)
-	if from := rr.incr.from; len(from) == len(p.text) && len(from) > 0 && &from[0] == &p.text[0] {
+	if rr.incr.from != nil && rr.incr.from == p.comp {
 		// p was left by the reading rr resumed from: the texts agree up
 		// to its cut (comparing them costs what the turn added). That
 		// reading may have taken p's kid array over: p's kids after the

@@ -32,11 +32,13 @@ type readIncr struct {
 	ok    bool  // the reading succeeded: a later one may resume from it
 	fnLit int32 // start of the first #( read (math.MaxInt32: none)
 	live  int   // entries in Spans.reused when it was last rebuilt
-	// from is the repaired text of the reading this one resumed from
-	// (nil: a whole reading); the first cut bytes of both are the same.
-	// The incremental plan compares its text with the one it kept only
-	// after them when that is from.
-	from []byte
+	// from is the reading this one resumed from (nil: a whole reading);
+	// the first cut bytes of both repaired texts are the same. The
+	// incremental plan compares its text with the one it kept only after
+	// them when it kept from's. Compared by identity only, never read: the
+	// runtime may write another program into from's text buffer once no
+	// holder that reads it is left (spe/read.go).
+	from *syntax.Completion
 	cut  int
 	// prevIntact is how many of the first kids of the previous reading's
 	// body node still hold what it read (syntax.Resumed.PrevIntact).
@@ -145,7 +147,7 @@ func readAfter(prev *ReadResult, name string, text []byte, known int) *ReadResul
 		}
 	}
 	return &ReadResult{Completion: res.C, Form: v, Spans: spans, incr: readIncr{ok: true, fnLit: fnLit, live: live,
-		from: prev.Completion.Text, cut: res.Cut, prevIntact: res.PrevIntact, hashParen: hp, hashKnown: true}}
+		from: prev.Completion, cut: res.Cut, prevIntact: res.PrevIntact, hashParen: hp, hashKnown: true}}
 }
 
 // liveReused is one map of the reused entries of the values form holds.

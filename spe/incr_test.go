@@ -78,8 +78,9 @@ func (r *recorder) WriteLeaf(turn int, prompt, response string) (string, error) 
 func (r *recorder) Sync() error { return nil }
 
 // runIncrCase runs c with incremental turns on or off and returns the
-// whole record of the run and the runtime.
-func runIncrCase(t testing.TB, c incrCase, full bool) (string, *Runtime) {
+// whole record of the run and the runtime; set changes the runtime
+// before the run.
+func runIncrCase(t testing.TB, c incrCase, full bool, set ...func(*Runtime)) (string, *Runtime) {
 	t.Helper()
 	rec := &recorder{completions: c.completions}
 	lim := eval.Limits{MaxSteps: 1_000_000}
@@ -88,6 +89,9 @@ func runIncrCase(t testing.TB, c incrCase, full bool) (string, *Runtime) {
 	}
 	rt := New(Options{Provider: rec, Transport: provider.Prefill, Recover: true, Limits: DefaultLimits,
 		EvalLimits: lim, Seed: 1, Trace: rec, FullTurns: full})
+	for _, f := range set {
+		f(rt)
+	}
 	ticks := 0
 	tick := &eval.Builtin{Name: "tt/tick", Min: 1, Max: 1, Fn: func(call *eval.Call, a []value.Value) (value.Value, error) {
 		return rt.Hook(call.In.Context(), "tt/tick", a, func() (value.Value, error) {

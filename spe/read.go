@@ -2,10 +2,12 @@ package spe
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unsafe"
 
 	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/syntax"
 )
 
 // read reads the program text of turn t. A turn's program usually
@@ -54,6 +56,177 @@ func programText(prompt, completion string) []byte {
 	// The builder is dropped: its bytes after s are the text's spare
 	// capacity alone.
 	return unsafe.Slice(unsafe.StringData(s), b.Cap())[:len(s)]
+}
+
+// Program text buffers (issue 11: 10,000 turns in linear time). A turn's
+// program text is its prompt and the model's completion in one buffer
+// that the reader, the incremental plan and the trace writer take without
+// a copy. A new buffer every turn allocated the whole program every turn,
+// and the collections that allocation drove made a turn's CPU time grow
+// with the program. So the runtime keeps the buffers of the last few
+// texts of each handle and depth, and writes a turn's text into one that
+// nothing reads any more:
+//
+//   - the holders that read a text's bytes later are all checked
+//     (textHeld): the last text and reading of every handle (rt.texts,
+//     rt.reads: Completion.Original, Text, File.Src), every kept prefix
+//     (eval.Prefix.Text, which Plan compares the next text with) and the
+//     trace writer's delta bases (Writer.Retains); a Tracer that cannot
+//     say what it retains turns reuse off;
+//   - the other references to a text are not read: eval.ReadResult's
+//     resumed-from reading is compared by identity, and the line tables
+//     of spans (kept by errors, futures and prefixes) count the columns
+//     of an ASCII text without reading it (syntax.LineTable), so only a
+//     buffer whose text was ASCII is reused (its reader repairs, the
+//     balancing parentheses, are ASCII too);
+//   - a text is never written below its length once made (the reader
+//     appends only in its spare capacity), so a buffer still holds the
+//     prompt it was written with: when the new prompt extends that one in
+//     the prompt printer's append-only buffer (the same bytes, by
+//     construction: value.PrefixCache), only the bytes after it and the
+//     completion are copied. A turn costs what it added.
+type textBuf struct {
+	mem         []byte // the buffer (its capacity)
+	prompt      string // mem's first len(prompt) bytes are prompt's
+	promptASCII bool   // and hold no byte >= 0x80
+	ascii       bool   // the text last written in mem holds none
+}
+
+// keptTexts is how many text buffers a handle and depth keep: the last
+// text, the one before (its holders let go of it during the last turn),
+// and one for a holder that lags a turn (a failed reading keeps the
+// reading before it).
+const keptTexts = 3
+
+// textReuse are test switches: off allocates every text (the reference
+// the tests compare with); poison overwrites a reused buffer whole with
+// non-ASCII bytes before writing the text (a holder that still read it
+// would see them).
+type textReuse struct {
+	off, poison bool
+	reused      int // texts written into a buffer used before
+}
+
+// retainer is a Tracer that says whether it keeps bytes of a buffer.
+type retainer interface{ Retains(mem []byte) bool }
+
+// turnText is programText for turn t, written into a buffer of t's handle
+// and depth that no holder reads any more when there is one.
+func (rt *Runtime) turnText(t *turn, prompt, completion string) []byte {
+	n := len(prompt) + len(completion)
+	if rt.textReuse.off {
+		return programText(prompt, completion)
+	}
+	if tr := rt.opts.Trace; tr != nil {
+		if _, ok := tr.(retainer); !ok {
+			return programText(prompt, completion)
+		}
+	}
+	key := prefixKey(t)
+	rt.lmu.Lock()
+	pool := slices.Clone(rt.bufs[key])
+	rt.lmu.Unlock()
+	var b *textBuf
+	kept := pool[:0]
+	for _, x := range pool {
+		switch {
+		case b == nil && x.ascii && cap(x.mem) >= n+64 && !rt.textHeld(x.mem):
+			b = x
+		case x.ascii && cap(x.mem) >= n+64:
+			kept = append(kept, x) // (held: reusable later)
+		}
+	}
+	var text []byte
+	reused := b != nil
+	if b == nil {
+		b = &textBuf{mem: make([]byte, 0, n+n/4+64)}
+	} else if rt.textReuse.poison {
+		mem := b.mem[:cap(b.mem)]
+		for i := range mem {
+			mem[i] = "\xc3\xa9"[i%2]
+		}
+		b.prompt = ""
+	}
+	// The bytes of the prompt the buffer holds stay when the new prompt
+	// extends it in the same memory.
+	same := 0
+	if len(b.prompt) > 0 && len(prompt) >= len(b.prompt) && unsafe.StringData(prompt) == unsafe.StringData(b.prompt) {
+		same = len(b.prompt)
+	}
+	text = b.mem[:n]
+	copy(text[same:], prompt[same:])
+	copy(text[len(prompt):], completion)
+	pa := (same == 0 || b.promptASCII) && isASCII(prompt[same:])
+	b.prompt, b.promptASCII, b.ascii = prompt, pa, pa && isASCII(completion)
+	if len(kept) >= keptTexts {
+		kept = kept[len(kept)-keptTexts+1:]
+	}
+	rt.lmu.Lock()
+	if rt.bufs == nil {
+		rt.bufs = map[string][]*textBuf{}
+	}
+	rt.bufs[key] = append(kept, b)
+	if reused {
+		rt.textReuse.reused++
+	}
+	rt.lmu.Unlock()
+	return text
+}
+
+// textHeld reports whether a holder that reads program text bytes later
+// may read mem (see textBuf).
+func (rt *Runtime) textHeld(mem []byte) bool {
+	rt.lmu.Lock()
+	held := false
+	for _, l := range rt.texts {
+		held = held || within(l.text, mem)
+	}
+	for _, rr := range rt.reads {
+		held = held || rr != nil && completionIn(rr.Completion, mem)
+	}
+	rt.lmu.Unlock()
+	p := &rt.prefixes
+	p.mu.Lock()
+	for _, k := range p.m {
+		text, c := k.Text()
+		held = held || within(text, mem) || completionIn(c, mem)
+	}
+	p.mu.Unlock()
+	if tr, ok := rt.opts.Trace.(retainer); !held && ok {
+		held = tr.Retains(mem)
+	}
+	return held
+}
+
+// completionIn reports whether c's texts lie in mem.
+func completionIn(c *syntax.Completion, mem []byte) bool {
+	return c != nil && (within(c.Original, mem) || within(c.Text, mem) || c.File != nil && within(c.File.Src, mem))
+}
+
+// within reports whether any of b's bytes (up to its capacity) lie in
+// mem[:cap(mem)].
+func within(b, mem []byte) bool {
+	if cap(b) == 0 || cap(mem) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	return p+uintptr(cap(b)) > lo && p < lo+uintptr(cap(mem))
+}
+
+// isASCII reports whether s holds no byte >= 0x80.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// Retains reports whether the run's trace writer keeps bytes of mem
+// (trace.Writer.Retains); nothing before the directory is made.
+func (l *lazyTrace) Retains(mem []byte) bool {
+	return l.w != nil && l.w.Retains(mem)
 }
 
 // programString is text as a string without a copy (the trace writer

@@ -141,6 +141,10 @@ type Runtime struct {
 	// last program text and its prompt (read.go); guarded by lmu.
 	reads map[string]*eval.ReadResult
 	texts map[string]lastText
+	// bufs are the text buffers of each handle and depth (read.go),
+	// guarded by lmu; textReuse are test switches.
+	bufs      map[string][]*textBuf
+	textReuse textReuse
 	// fileBindings are {:file …} profile bindings: names bound to text in
 	// the effect table.
 	fileBindings []fileBinding
@@ -810,7 +814,7 @@ func (rt *Runtime) callModel(ctx context.Context, c *continuation) (*turn, []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	return t, programText(c.prefix, provider.PostProcess(rt.opts.Transport, c.prefix, suffix)), nil
+	return t, rt.turnText(t, c.prefix, provider.PostProcess(rt.opts.Transport, c.prefix, suffix)), nil
 }
 
 const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MODEL, set ANTHROPIC_API_KEY or OPENAI_API_KEY, or replay a transcript with --model replay:FILE."

@@ -126,6 +126,7 @@ type File struct {
 	Truncated bool
 
 	lines []int32 // byte offset of each line start
+	ascii int     // with lines: Src[:ascii] holds no byte >= 0x80
 }
 
 // MaxErrors bounds the errors reported per file.

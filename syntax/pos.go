@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -17,6 +18,11 @@ func (p Position) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 type LineTable struct {
 	src   []byte
 	lines []int32
+	// ascii: src[:ascii] holds no byte >= 0x80, so Position counts the
+	// columns of offsets up to it without reading src (a File's table:
+	// the runtime may reuse the memory of a program text no reader holds
+	// any more, while errors keep the table of their spans).
+	ascii int
 }
 
 // NewLineTable indexes the line starts of src.
@@ -74,6 +80,9 @@ func (t *LineTable) Position(off int) Position {
 		off = len(t.src)
 	}
 	l := t.Line(off)
+	if off <= t.ascii {
+		return Position{Line: l + 1, Col: off - int(t.lines[l]) + 1}
+	}
 	return Position{Line: l + 1, Col: utf8.RuneCount(t.src[t.lines[l]:off]) + 1}
 }
 
@@ -142,8 +151,23 @@ func (t *LineTable) OffsetUTF8(line, col int) int {
 func (f *File) LineTable() *LineTable {
 	if f.lines == nil {
 		f.lines = lineStarts(f.Src)
+		f.ascii = asciiPrefix(f.Src)
 	}
-	return &LineTable{src: f.Src, lines: f.lines}
+	return &LineTable{src: f.Src, lines: f.lines, ascii: f.ascii}
+}
+
+// asciiPrefix is the length of the longest prefix of b without a byte
+// >= 0x80 (8 bytes at a time).
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b) && b[i] < 0x80; i++ {
+	}
+	return i
 }
 
 // Position returns the position of a byte offset in the file.

@@ -162,6 +162,13 @@ func ReadCompletionAfterUpTo(prev *Completion, name string, text []byte, known, 
 		}
 	}
 	f.lines = linesAfter(prev.File.lines, c.Text, cut)
+	if f.lines != nil {
+		// (c.Text's first cut bytes are prev.Text's.)
+		f.ascii = prev.File.ascii
+		if f.ascii >= cut {
+			f.ascii = cut + asciiPrefix(c.Text[cut:])
+		}
+	}
 	// Small blocks: the nodes of the forms read here are taken over by
 	// later readings and keep their blocks alive.
 	p := &parser{f: f, src: c.Text, pos: cut, triviaStart: int32(cut), slabN: 16, kidSlabN: 64, handOver: true}

@@ -18,6 +18,7 @@ var resumeSnippets = []string{
 	"(unclosed", "{:a}", "{:a 1 :a 2}", "\"unterminated", "`x", "@y", "\\c", "\\space", "x;y\n",
 	"(do (f) (g))", "#!shebang\n", "   // indented marker\n", "*/ end\n", "(think \"r\" (prune 2))",
 	"12N 1.5M 3/4", ":kw/name", "sym/name", "#{1 1}", "(fn [x] x)", "```", "\r\n",
+	"(str \"caf\u00e9 \u2713\")",
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -116,6 +117,9 @@ func diffCompletion(a, b *Completion) string {
 	}
 	if fa.lines != nil && !reflect.DeepEqual(fa.lines, fb.LineTable().lines) {
 		return fmt.Sprintf("lines %v, want %v", fa.lines, fb.LineTable().lines)
+	}
+	if fa.lines != nil && fa.ascii != fb.LineTable().ascii {
+		return fmt.Sprintf("ascii prefix %d, want %d", fa.ascii, fb.ascii)
 	}
 	for i := range fa.Errors {
 		if !reflect.DeepEqual(*fa.Errors[i], *fb.Errors[i]) {
@@ -251,4 +255,47 @@ func bodyKids(c *Completion) []*Node {
 		walk(c.Form)
 	}
 	return best
+}
+
+// TestLineTableASCII: a file's line table counts the columns of an ASCII
+// text without reading it again (the runtime may reuse the memory of a
+// program text nothing reads any more while errors keep the table of
+// their spans), and those of a text with other bytes as before, whole or
+// resumed.
+func TestLineTableASCII(t *testing.T) {
+	for _, text := range []string{
+		"(def a 1)\n(def b\n  [1 2 3])\n(f x)",
+		"(def a 1)\n(def s \"caf\u00e9 \u2713\")\n(f x)\n(g \u00e9)",
+		"\u00e9",
+		"",
+	} {
+		src := []byte(text)
+		f := Parse("t", src)
+		lt := f.LineTable()
+		want := make([]Position, len(src)+1)
+		for off := range want {
+			p := lt.Position(off)
+			if n := strings.LastIndexByte(text[:off], '\n') + 1; p.Col != len([]rune(text[n:off]))+1 {
+				t.Fatalf("%q: offset %d at column %d, want %d", text, off, p.Col, len([]rune(text[n:off]))+1)
+			}
+			want[off] = p
+		}
+		ascii := strings.IndexFunc(text, func(r rune) bool { return r >= 0x80 })
+		if ascii < 0 {
+			ascii = len(text)
+		}
+		if lt.ascii != ascii {
+			t.Errorf("%q: ascii prefix %d, want %d", text, lt.ascii, ascii)
+		}
+		// Overwritten with other (non-ASCII) bytes, the ASCII part still
+		// has its columns.
+		for i := range src {
+			src[i] = "\xc3\xa9"[i%2]
+		}
+		for off := 0; off <= ascii; off++ {
+			if p := lt.Position(off); p != want[off] {
+				t.Fatalf("%q: offset %d at %v after the text changed, want %v", text, off, p, want[off])
+			}
+		}
+	}
 }

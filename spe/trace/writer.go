@@ -287,6 +287,32 @@ func (w *Writer) WriteProgramAfter(turn int, text, base string, known int) (stri
 	return name, nil
 }
 
+// Retains reports whether the writer keeps bytes of mem's memory (up to
+// its capacity) as the base of a later program's delta: a text it was
+// given without a copy. The caller then writes nothing into mem.
+func (w *Writer) Retains(mem []byte) bool {
+	w.pmu.Lock()
+	defer w.pmu.Unlock()
+	if within(w.recent.text, mem) {
+		return true
+	}
+	for _, p := range w.last {
+		if within(p.text, mem) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether any of s's bytes lie in mem[:cap(mem)].
+func within(s string, mem []byte) bool {
+	if len(s) == 0 || cap(mem) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	return p+uintptr(len(s)) > lo && p < lo+uintptr(cap(mem))
+}
+
 // sameString reports whether a and b are the same bytes in memory (not
 // only equal).
 func sameString(a, b string) bool {
