@@ -11,33 +11,37 @@ import (
 )
 
 // buildStartupBins builds the spell command, a trivial Go program
-// (package main, an empty func main) and bench/fmtcore into dir.
-func buildStartupBins(dir string) ([3]string, error) {
+// (package main, an empty func main), bench/fmtcore and bench/evalcore
+// into dir.
+func buildStartupBins(dir string) ([4]string, error) {
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goCmd); err != nil {
 		goCmd = "go"
 	}
 	spell := filepath.Join(dir, "spell")
 	if out, err := exec.Command(goCmd, "build", "-o", spell, ".").CombinedOutput(); err != nil {
-		return [3]string{}, &buildError{err, out}
+		return [4]string{}, &buildError{err, out}
 	}
-	core := filepath.Join(dir, "fmtcore")
-	if out, err := exec.Command(goCmd, "build", "-o", core, "../../bench/fmtcore").CombinedOutput(); err != nil {
-		return [3]string{}, &buildError{err, out}
+	fmtCore, evalCore := filepath.Join(dir, "fmtcore"), filepath.Join(dir, "evalcore")
+	if out, err := exec.Command(goCmd, "build", "-o", fmtCore, "../../bench/fmtcore").CombinedOutput(); err != nil {
+		return [4]string{}, &buildError{err, out}
+	}
+	if out, err := exec.Command(goCmd, "build", "-o", evalCore, "../../bench/evalcore").CombinedOutput(); err != nil {
+		return [4]string{}, &buildError{err, out}
 	}
 	triv := filepath.Join(dir, "trivial")
 	src := filepath.Join(dir, "trivial-src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
-		return [3]string{}, err
+		return [4]string{}, err
 	}
 	os.WriteFile(filepath.Join(src, "go.mod"), []byte("module trivial\n\ngo 1.26\n"), 0o644)
 	os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	cmd := exec.Command(goCmd, "build", "-o", triv, ".")
 	cmd.Dir = src
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return [3]string{}, &buildError{err, out}
+		return [4]string{}, &buildError{err, out}
 	}
-	return [3]string{spell, triv, core}, nil
+	return [4]string{spell, triv, fmtCore, evalCore}, nil
 }
 
 type buildError struct {
@@ -60,10 +64,12 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + string(e.out
 // The sub-benchmarks: version (spell --version: package initialisation
 // and flag parsing only, the floor of every command), run-e
 // (spell run --no-trace -e '(+ 1 2)'), fmt and lint of a two-line file,
-// and fmt-core: bench/fmtcore formatting the same file, a program that
-// links only the syntax and format packages (its cpu-ratio is what the
-// language core of spell fmt costs; the rest of spell fmt's is what every
-// spell command links and initialises).
+// and two programs that link only the language core: fmt-core
+// (bench/fmtcore formats the same file with the syntax and format
+// packages) and run-e-core (bench/evalcore evaluates (+ 1 2) with syntax
+// and eval). Their cpu-ratio is what the core of spell fmt and spell run
+// -e costs; the rest of spell's is the SPE runtime, the command line and
+// what every spell command links and initialises.
 // The binaries are built as go install builds them, so with cgo when a C
 // compiler is present; CGO_ENABLED=0 in the environment builds both
 // statically linked (README, Start-up).
@@ -77,7 +83,7 @@ func BenchmarkStartup(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spell, triv, core := bins[0], bins[1], bins[2]
+	spell, triv, fmtCore, evalCore := bins[0], bins[1], bins[2], bins[3]
 	base := os.Getenv("SPELL_STARTUP_BASE")
 	small := filepath.Join(dir, "small.spl")
 	if err := os.WriteFile(small, []byte("(let [x 41]\n  (+ x 1))\n"), 0o644); err != nil {
@@ -92,7 +98,8 @@ func BenchmarkStartup(b *testing.B) {
 		{"run-e", "", []string{"run", "--no-trace", "-e", "(+ 1 2)"}},
 		{"fmt", "", []string{"fmt", small}},
 		{"lint", "", []string{"lint", small}},
-		{"fmt-core", core, []string{small}},
+		{"fmt-core", fmtCore, []string{small}},
+		{"run-e-core", evalCore, []string{"(+ 1 2)"}},
 	} {
 		bin := spell
 		if c.bin != "" {
