@@ -437,6 +437,9 @@ func (l *loader) load(loc location, chain []string) (*Profile, error) {
 		}
 	}
 	chain = append(chain, loc.source)
+	if p := l.fromTable(loc); p != nil {
+		return p, nil
+	}
 	doc, err := readDoc(loc)
 	if err != nil {
 		return nil, err
@@ -466,6 +469,36 @@ func (l *loader) load(loc location, chain []string) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// useTable is false in the tests that compare the decoded embedded
+// profiles with their documents.
+var useTable = true
+
+// fromTable returns the embedded profile at loc from its decoded form
+// (embeddedProfile, generated from the embedded files by
+// TestEmbeddedTable): a run reads its default profile without reading
+// EDN (issue 11, start-up). Only the workers are looked up now, as apply
+// looks them up, since a configuration directory may hold a profile of
+// the same name. nil: loc is not in the table, or a worker is not found
+// (the document's own decoding reports that).
+func (l *loader) fromTable(loc location) *Profile {
+	if loc.embedded == "" || !useTable {
+		return nil
+	}
+	p := embeddedProfile(loc.embedded)
+	if p == nil {
+		return nil
+	}
+	for i := range p.AvailableAgents {
+		a := &p.AvailableAgents[i]
+		wl, err := l.locate(a.Ref, loc.dir, "")
+		if err != nil {
+			return nil
+		}
+		a.Source = wl.source
+	}
+	return p
 }
 
 // defaults returns a profile with every default of runtime.md §10.2.
