@@ -19,7 +19,10 @@ import (
 // Analyze builds the analysis model of a parsed file (see the package
 // documentation). It never evaluates code and never fails: malformed forms
 // are analysed as far as their shape allows.
-func Analyze(f *syntax.File, opts Options) *Analysis {
+func Analyze(f *syntax.File, opts Options) *Analysis { return analyzeWith(f, opts, nil) }
+
+// analyzeWith is Analyze, incremental when inc is not nil (Incremental).
+func analyzeWith(f *syntax.File, opts Options, inc *incState) *Analysis {
 	if opts.Namespaces == nil {
 		opts.Namespaces = DefaultNamespaces()
 	}
@@ -27,7 +30,7 @@ func Analyze(f *syntax.File, opts Options) *Analysis {
 	end := int32(len(f.Src))
 	a.Root = &Scope{Kind: ScopeFile, Start: 0, End: end}
 	a.Scopes = append(a.Scopes, a.Root)
-	w := &walker{a: a, src: f.Src, names: make(map[string]string, len(f.Src)/128)}
+	w := &walker{a: a, src: f.Src, names: make(map[string]string, len(f.Src)/128), inc: inc}
 	e := env{scope: a.Root, mode: ModePure}
 	forms := f.Forms
 	if len(forms) > 0 {
@@ -60,6 +63,10 @@ var splits atomic.Int64
 // at the same time into an analysis of its own, then appended: the result
 // is the sequential walk's (TestParallelAnalyzeMatches).
 func (w *walker) units(forms []*syntax.Node, e env, firstStrict bool) {
+	if w.inc != nil {
+		w.incUnits(forms, e, firstStrict)
+		return
+	}
 	envAt := func(i int) env {
 		ei := e
 		if firstStrict {
@@ -240,6 +247,8 @@ type walker struct {
 	refRuns, callRuns map[int]ownerRun
 	// locals is the scope index of lookup (see there).
 	locals localIndex
+	// inc is the state of an incremental analysis (Incremental), or nil.
+	inc *incState
 }
 
 // text returns a node's source text, interned: every occurrence of a name

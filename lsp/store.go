@@ -32,6 +32,9 @@ type snapshot struct {
 	tooLarge bool
 	size     int
 	st       *store
+	// inc is the document's incremental analysis (nil: analyse from
+	// scratch).
+	inc *lint.Incremental
 
 	buildOnce sync.Once
 	file      *syntax.File
@@ -80,7 +83,7 @@ func (s *snapshot) lintAnalysis() *lint.Analysis {
 				h(s)
 			}
 		}
-		s.la = lint.Analyze(s.file, lint.Options{})
+		s.la = s.inc.Analyze(s.file, lint.Options{})
 	})
 	return s.la
 }
@@ -96,6 +99,10 @@ type document struct {
 	utf8    bool
 	snap    *snapshot // of version, or nil until one is asked for
 	warned  bool      // the over-the-limit message was shown
+	// inc keeps the walk of each top-level or wrapper body form of the
+	// analysed versions: the next analysis walks only the forms whose text
+	// changed (lint.Incremental).
+	inc *lint.Incremental
 }
 
 // store maps document URIs to their editable state.
@@ -134,7 +141,7 @@ func (st *store) get(u uri.URI) (*snapshot, error) {
 	d.mu.Lock()
 	s := d.snap
 	if s == nil {
-		s = &snapshot{uri: u, version: d.version, utf8: d.utf8, st: st, size: d.buf.Len()}
+		s = &snapshot{uri: u, version: d.version, utf8: d.utf8, st: st, size: d.buf.Len(), inc: d.inc}
 		if s.size > st.maxSize {
 			s.tooLarge = true
 		} else {
@@ -178,7 +185,7 @@ func (st *store) all() []*snapshot {
 // open stores a document; it reports whether the document is over the
 // size limit and had not been reported as such.
 func (st *store) open(u uri.URI, version int32, text []byte, utf8 bool) (newlyTooLarge bool) {
-	d := &document{uri: u, version: version, buf: newTextBuffer(text), utf8: utf8}
+	d := &document{uri: u, version: version, buf: newTextBuffer(text), utf8: utf8, inc: lint.NewIncremental()}
 	if d.buf.Len() > st.maxSize {
 		d.warned = true
 		newlyTooLarge = true

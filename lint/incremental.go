@@ -1,0 +1,806 @@
+package lint
+
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/syntax"
+)
+
+// Incremental analysis (issue 11: the language server analyses a
+// 10,000-line document again after every keystroke).
+//
+// The walk of a unit — a form of the wrapper's body, or a top-level form —
+// depends only on its text, on the environment it is walked in (which for
+// units is one of a few fixed ones) and on the user macros defined before
+// it (units already relies on this to walk two halves at once). So the
+// walk of each unit is kept, frozen: with its nodes named by their
+// pre-order index in the unit and its offsets relative to the unit's
+// start. The next analysis of the document thaws the frozen walk of every
+// unit whose text it had seen, onto that unit's new nodes and offsets —
+// fresh objects, nothing is shared between two analyses — and walks only
+// the units whose text is new. The global part of the analysis (resolving
+// free names against every definition, effects, sorting) and the rules run
+// over the whole result as before: the result is Analyze's
+// (TestIncrementalMatchesAnalyze, TestIncrementalRandomEdits).
+
+// Incremental analyses successive versions of one document. It is safe
+// for concurrent use; a nil *Incremental analyses from scratch.
+type Incremental struct {
+	mu sync.Mutex
+	// prev are the units of the last analysis, in order.
+	prev []*frozenUnit
+	// scratch is the scratch space of the last analysis, for the next.
+	scratch *incState
+	// walked and thawed count the units of the last analysis walked and
+	// thawed (tests).
+	walked, thawed int
+}
+
+// NewIncremental returns an empty cache.
+func NewIncremental() *Incremental { return &Incremental{} }
+
+// Analyze returns what Analyze(f, opts) returns, walking only the units
+// whose text the previous analysis of c did not see.
+func (c *Incremental) Analyze(f *syntax.File, opts Options) *Analysis {
+	// A defmacro changes how the units after it are walked (userMacro).
+	if c == nil || bytes.Contains(f.Src, []byte("defmacro")) {
+		return Analyze(f, opts)
+	}
+	c.mu.Lock()
+	st := c.scratch
+	c.scratch = nil
+	if st == nil {
+		st = &incState{}
+	}
+	st.prev, st.walked, st.thawed, st.byText = c.prev, 0, 0, nil
+	c.mu.Unlock()
+	a := analyzeWith(f, opts, st)
+	c.mu.Lock()
+	c.prev, c.walked, c.thawed = st.next, st.walked, st.thawed
+	st.next, st.prev, st.byText = nil, nil, nil
+	c.scratch = st
+	c.mu.Unlock()
+	return a
+}
+
+// incState is an incremental analysis in progress: the units of the
+// previous one, and those of this one.
+type incState struct {
+	prev, next []*frozenUnit
+	// byText finds the previous units by environment and text, made when
+	// a unit is not where it was.
+	byText map[unitKey]*frozenUnit
+	jobs   []unitJob
+	nodes  []*syntax.Node // the nodes of the units of jobs, in pre-order
+	stack  []*syntax.Node // scratch
+	// walked and thawed count the units.
+	walked, thawed int
+}
+
+type unitKey struct {
+	env  int
+	text string
+}
+
+// find returns the previous unit with env k and text for the i-th unit of
+// the n units of this analysis so far, or nil: first where it was from the start
+// or from the end (the usual case: an edit changes one unit), else by
+// text.
+func (st *incState) find(i, n, k int, text []byte) *frozenUnit {
+	for _, j := range [2]int{i, i + len(st.prev) - n} {
+		if j >= 0 && j < len(st.prev) {
+			if fu := st.prev[j]; fu.env == k && fu.text == string(text) {
+				return fu
+			}
+		}
+	}
+	if st.byText == nil {
+		st.byText = make(map[unitKey]*frozenUnit, len(st.prev))
+		for _, fu := range st.prev {
+			st.byText[unitKey{fu.env, fu.text}] = fu
+		}
+	}
+	return st.byText[unitKey{k, string(text)}]
+}
+
+// Unit environments: units are walked at the file scope, purely, outside
+// any function; only these two flags vary.
+const (
+	unitLenient = 1 << iota
+	unitWrapperPure
+	numUnitEnvs = 4
+)
+
+// unitEnv returns the environment key of e, or -1 when e is not one a
+// unit is walked in.
+func unitEnv(e env, root *Scope) int {
+	if e.scope != root || e.mode != ModePure || e.inFn || e.owner != nil || e.recur != nil ||
+		e.tail || e.container != "" || e.isArg {
+		return -1
+	}
+	k := 0
+	if e.lenient {
+		k |= unitLenient
+	}
+	if e.wrapperPure {
+		k |= unitWrapperPure
+	}
+	return k
+}
+
+// walkUnit walks the unit n into an analysis of its own and freezes it.
+func (w *walker) walkUnit(n *syntax.Node, e env, k int, text string) *frozenUnit {
+	a := w.a
+	ua := newAnalysis(a.File, a.Opts, int(n.End-n.Start))
+	root := &Scope{Kind: ScopeFile, Start: a.Root.Start, End: a.Root.End}
+	ua.Root = root
+	ua.Scopes = append(ua.Scopes, root)
+	uw := &walker{a: ua, src: w.src, names: w.names}
+	e.scope = root
+	uw.form(n, e)
+	fu := freeze(ua, n, text)
+	if fu != nil {
+		fu.env = k
+	}
+	return fu
+}
+
+// frozenUnit is the walk of one unit, independent of where the unit is:
+// node references are pre-order indices in the unit (nodeNil for none,
+// synthBase-i for the list stand-in the walk makes of the #() node i),
+// other references are indices in the unit's own tables (scopeRoot: the
+// file scope), offsets are relative to the unit's start.
+type frozenUnit struct {
+	env    int
+	text   string
+	shape  []nodeShape
+	scopes []fScope
+	binds  []fBinding
+	refs   []fRef
+	calls  []fCall
+	fns    []fFn
+	quoted [][2]int32
+	bodies []fBody
+	recurs []fRecur
+	loops  []fLoop
+	inline []fInlineDef
+	unboundPersists,
+	thinks,
+	rootChildren,
+	rootBindings []int32
+	freeInFn []string
+	// sizes of the pointer lists of scopes and bindings
+	nScopeBinds, nScopeKids, nBindRefs int
+}
+
+const (
+	nodeNil   = -1
+	synthBase = -2
+	scopeRoot = -2
+)
+
+type nodeShape struct {
+	kind       syntax.Kind
+	flags      uint8
+	start, end int32
+	kids       int32
+}
+
+type fScope struct {
+	kind             ScopeKind
+	start, end       int32
+	parent, form     int32
+	bindings, kids   []int32
+	depth            int32
+	hasBind, hasKids bool // non-nil slices (kept as they were)
+}
+
+type fBinding struct {
+	name               string
+	kind               BindingKind
+	node, form, value  int32
+	start, end         int32
+	scope, fn          int32
+	refs               []int32
+	destructured, inFn bool
+}
+
+type fRef struct {
+	node                  int32
+	start, end            int32
+	name, root, member    string
+	lexical, owner, scope int32
+	entry                 *catalog.Entry
+	head, hasEntry        bool
+	inFn, lenient         bool
+	mode                  Mode
+}
+
+type fCall struct {
+	node, head                 int32
+	name                       string
+	kind                       CallKind
+	args                       int
+	threaded                   bool
+	mode                       Mode
+	inFn, lenient, isArg, tail bool
+	owner                      int32
+}
+
+type fFn struct {
+	required int
+	variadic bool
+	params   int32
+}
+
+type fBody struct {
+	kind  string
+	form  int32
+	forms []int32
+	mode  Mode
+}
+
+type fRecur struct {
+	node, target int32
+	args         int
+	tail         bool
+	fn           int32
+}
+
+type fLoop struct {
+	node int32
+	v    bool
+}
+
+type fInlineDef struct {
+	node            int32
+	head, container string
+}
+
+// freeze returns the frozen form of ua, the walk of the unit n alone (its
+// file scope standing for the real one), or nil when the walk refers to
+// something outside the unit.
+func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
+	if len(ua.Effects) > 0 || ua.Wrapper != nil {
+		return nil
+	}
+	base := n.Start
+	fu := &frozenUnit{text: text}
+	idx := map[*syntax.Node]int32{}
+	var nodes []*syntax.Node
+	fnLits := map[int32]int32{}
+	stack := []*syntax.Node{n}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		i := int32(len(nodes))
+		if _, dup := idx[x]; dup {
+			return nil
+		}
+		idx[x] = i
+		nodes = append(nodes, x)
+		fu.shape = append(fu.shape, nodeShape{kind: x.Kind, flags: x.Flags, start: x.Start - base, end: x.End - base, kids: int32(len(x.Kids))})
+		if x.Kind == syntax.FnLit {
+			fnLits[x.Start] = i
+		}
+		for k := len(x.Kids) - 1; k >= 0; k-- {
+			stack = append(stack, x.Kids[k])
+		}
+	}
+	ok := true
+	node := func(p *syntax.Node) int32 {
+		if p == nil {
+			return nodeNil
+		}
+		if i, found := idx[p]; found {
+			return i
+		}
+		// The list stand-in fnLit walks for #(…): a copy of the node.
+		if i, found := fnLits[p.Start]; found && p.Kind == syntax.List {
+			o := nodes[i]
+			if p.End == o.End && len(p.Kids) == len(o.Kids) && (len(p.Kids) == 0 || &p.Kids[0] == &o.Kids[0]) {
+				return synthBase - i
+			}
+		}
+		ok = false
+		return nodeNil
+	}
+	nodeList := func(ps []*syntax.Node) []int32 {
+		out := make([]int32, len(ps))
+		for i, p := range ps {
+			out[i] = node(p)
+		}
+		return out
+	}
+	scopeIdx := make(map[*Scope]int32, len(ua.Scopes))
+	for i, s := range ua.Scopes[1:] {
+		scopeIdx[s] = int32(i)
+	}
+	scope := func(s *Scope) int32 {
+		switch {
+		case s == nil:
+			return -1
+		case s == ua.Root:
+			return scopeRoot
+		}
+		if i, found := scopeIdx[s]; found {
+			return i
+		}
+		ok = false
+		return -1
+	}
+	bindIdx := make(map[*Binding]int32, len(ua.Bindings))
+	for i, b := range ua.Bindings {
+		bindIdx[b] = int32(i)
+	}
+	binding := func(b *Binding) int32 {
+		if b == nil {
+			return -1
+		}
+		if i, found := bindIdx[b]; found {
+			return i
+		}
+		ok = false
+		return -1
+	}
+	refIdx := make(map[*Reference]int32, len(ua.References))
+	for i, r := range ua.References {
+		refIdx[r] = int32(i)
+	}
+	ref := func(r *Reference) int32 {
+		if r == nil {
+			return -1
+		}
+		if i, found := refIdx[r]; found {
+			return i
+		}
+		ok = false
+		return -1
+	}
+	fnIdx := map[*FnInfo]int32{}
+	fn := func(f *FnInfo) int32 {
+		if f == nil {
+			return -1
+		}
+		if i, found := fnIdx[f]; found {
+			return i
+		}
+		i := int32(len(fu.fns))
+		fnIdx[f] = i
+		fu.fns = append(fu.fns, fFn{required: f.Required, variadic: f.Variadic, params: node(f.Params)})
+		return i
+	}
+
+	fu.scopes = make([]fScope, len(ua.Scopes)-1)
+	for i, s := range ua.Scopes[1:] {
+		fs := fScope{kind: s.Kind, start: s.Start - base, end: s.End - base, parent: scope(s.Parent), form: node(s.Form), depth: s.depth}
+		for _, b := range s.Bindings {
+			fs.bindings = append(fs.bindings, binding(b))
+		}
+		for _, c := range s.Children {
+			fs.kids = append(fs.kids, scope(c))
+		}
+		fu.nScopeBinds += len(fs.bindings)
+		fu.nScopeKids += len(fs.kids)
+		fu.scopes[i] = fs
+	}
+	fu.binds = make([]fBinding, len(ua.Bindings))
+	for i, b := range ua.Bindings {
+		fb := fBinding{name: b.Name, kind: b.Kind, node: node(b.Node), form: node(b.Form), value: node(b.Value),
+			start: b.Start - base, end: b.End - base, scope: scope(b.Scope), fn: fn(b.Fn),
+			destructured: b.Destructured, inFn: b.InFunction}
+		for _, r := range b.Refs {
+			fb.refs = append(fb.refs, ref(r))
+		}
+		fu.nBindRefs += len(fb.refs)
+		fu.binds[i] = fb
+	}
+	fu.refs = make([]fRef, len(ua.References))
+	for i, r := range ua.References {
+		if r.Candidates != nil || r.Namespace != nil || r.Dynamic {
+			return nil // set by finish, never by the walk
+		}
+		fu.refs[i] = fRef{node: node(r.Node), start: r.Start - base, end: r.End - base,
+			name: r.Name, root: r.Root, member: r.Member,
+			lexical: binding(r.Lexical), owner: binding(r.Owner), scope: scope(r.Scope),
+			entry: r.Entry, head: r.Head, hasEntry: r.HasEntry, inFn: r.InFunction, lenient: r.Lenient, mode: r.Mode}
+	}
+	fu.calls = make([]fCall, len(ua.Calls))
+	for i, c := range ua.Calls {
+		fu.calls[i] = fCall{node: node(c.Node), head: ref(c.Head), name: c.Name, kind: c.Kind, args: c.Args,
+			threaded: c.Threaded, mode: c.Mode, inFn: c.InFunction, lenient: c.Lenient, isArg: c.IsArg, tail: c.Tail,
+			owner: binding(c.Owner)}
+	}
+	for _, q := range ua.Quoted {
+		fu.quoted = append(fu.quoted, [2]int32{q[0] - base, q[1] - base})
+	}
+	for _, b := range ua.Bodies {
+		fu.bodies = append(fu.bodies, fBody{kind: b.Kind, form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode})
+	}
+	for _, r := range ua.Recurs {
+		fu.recurs = append(fu.recurs, fRecur{node: node(r.Node), target: node(r.Target), args: r.Args, tail: r.Tail, fn: fn(r.Fn)})
+	}
+	for k, v := range ua.Loops {
+		fu.loops = append(fu.loops, fLoop{node: node(k), v: v})
+	}
+	for _, d := range ua.InlineDefs {
+		fu.inline = append(fu.inline, fInlineDef{node: node(d.Node), head: d.Head, container: d.Container})
+	}
+	for _, r := range ua.UnboundPersists {
+		fu.unboundPersists = append(fu.unboundPersists, ref(r))
+	}
+	fu.thinks = nodeList(ua.Thinks)
+	for _, s := range ua.Root.Children {
+		fu.rootChildren = append(fu.rootChildren, scope(s))
+	}
+	for _, b := range ua.Root.Bindings {
+		fu.rootBindings = append(fu.rootBindings, binding(b))
+	}
+	for name := range ua.freeInFn {
+		fu.freeInFn = append(fu.freeInFn, name)
+	}
+	if !ok {
+		return nil
+	}
+	return fu
+}
+
+// unitJob is a unit to thaw: its frozen walk, its offset, where its nodes
+// are in incState.nodes and where its objects go in the slabs.
+type unitJob struct {
+	fu                 *frozenUnit
+	base               int32
+	n0                 int
+	s0, b0, r0, c0, f0 int // scopes, bindings, references, calls, fns
+	bp0, sp0, rp0      int // pointer arenas: scope bindings, scope kids, binding refs
+	un                 *unitNodes
+}
+
+// slabs hold the objects of the thawed units, allocated at once.
+type slabs struct {
+	scopes    []Scope
+	binds     []Binding
+	refs      []Reference
+	calls     []Call
+	fns       []FnInfo
+	bindPtrs  []*Binding
+	scopePtrs []*Scope
+	refPtrs   []*Reference
+	// list offsets in the analysis of the first thawed object of each kind
+	as0, ab0, ar0, ac0 int
+}
+
+// thawParallel is the number of references from which the units are
+// thawed as two halves at once.
+var thawParallel = 8192
+
+// incUnits is units for an incremental analysis: each unit's walk is
+// thawed from the frozen walk of a unit with the same text, or walked
+// alone and frozen; the thawing is done for runs of units at once.
+func (w *walker) incUnits(forms []*syntax.Node, e env, firstStrict bool) {
+	st := w.inc
+	st.jobs, st.nodes = st.jobs[:0], st.nodes[:0]
+	if st.next == nil {
+		st.next = make([]*frozenUnit, 0, len(forms))
+	}
+	off := len(st.next)
+	for i, n := range forms {
+		ei := e
+		if firstStrict {
+			ei.lenient = i > 0
+		}
+		k := unitEnv(ei, w.a.Root)
+		if k < 0 || len(w.macros) > 0 {
+			w.thawJobs()
+			w.form(n, ei)
+			continue
+		}
+		text := w.src[n.Start:n.End]
+		fu := st.find(off+i, off+len(forms), k, text)
+		mark := len(st.nodes)
+		if fu != nil && st.collect(fu, n) {
+			st.thawed++
+		} else {
+			st.nodes = st.nodes[:mark]
+			st.walked++
+			fu = w.walkUnit(n, ei, k, string(text))
+			if fu == nil || !st.collect(fu, n) {
+				// Not freezable: walk it in place (never happens with the
+				// walk as it is; kept so that a new kind of node reference
+				// degrades to a slower analysis, not a wrong one).
+				st.nodes = st.nodes[:mark]
+				w.thawJobs()
+				w.form(n, ei)
+				continue
+			}
+		}
+		st.jobs = append(st.jobs, unitJob{fu: fu, base: n.Start, n0: mark})
+		st.next = append(st.next, fu)
+	}
+	w.thawJobs()
+}
+
+// collect appends the nodes of the unit n in pre-order to st.nodes; it
+// reports false when they are not those fu was walked on.
+func (st *incState) collect(fu *frozenUnit, n *syntax.Node) bool {
+	base := n.Start
+	nodes := st.nodes
+	stack := append(st.stack[:0], n)
+	i := 0
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i >= len(fu.shape) {
+			return false
+		}
+		if s := &fu.shape[i]; s.kind != x.Kind || s.flags != x.Flags || s.start != x.Start-base || s.end != x.End-base || int(s.kids) != len(x.Kids) {
+			return false
+		}
+		i++
+		nodes = append(nodes, x)
+		for k := len(x.Kids) - 1; k >= 0; k-- {
+			stack = append(stack, x.Kids[k])
+		}
+	}
+	st.nodes, st.stack = nodes, stack[:0]
+	return i == len(fu.shape)
+}
+
+// thawJobs appends the walks of the pending units to w's analysis, in
+// order, as if w had walked them.
+func (w *walker) thawJobs() {
+	st := w.inc
+	jobs := st.jobs
+	if len(jobs) == 0 {
+		return
+	}
+	a := w.a
+	var nS, nB, nR, nC, nF, nBP, nSP, nRP int
+	for i := range jobs {
+		j := &jobs[i]
+		fu := j.fu
+		j.s0, j.b0, j.r0, j.c0, j.f0, j.bp0, j.sp0, j.rp0 = nS, nB, nR, nC, nF, nBP, nSP, nRP
+		nS += len(fu.scopes)
+		nB += len(fu.binds)
+		nR += len(fu.refs)
+		nC += len(fu.calls)
+		nF += len(fu.fns)
+		nBP += fu.nScopeBinds
+		nSP += fu.nScopeKids
+		nRP += fu.nBindRefs
+	}
+	sl := &slabs{
+		scopes: make([]Scope, nS), binds: make([]Binding, nB), refs: make([]Reference, nR),
+		calls: make([]Call, nC), fns: make([]FnInfo, nF),
+		bindPtrs: make([]*Binding, nBP), scopePtrs: make([]*Scope, nSP), refPtrs: make([]*Reference, nRP),
+		as0: len(a.Scopes), ab0: len(a.Bindings), ar0: len(a.References), ac0: len(a.Calls),
+	}
+	a.Scopes = grow(a.Scopes, nS)
+	a.Bindings = grow(a.Bindings, nB)
+	a.References = grow(a.References, nR)
+	a.Calls = grow(a.Calls, nC)
+	k := 0
+	if nR >= thawParallel && runtime.GOMAXPROCS(0) > 1 && len(jobs) > 1 {
+		for r := 0; k < len(jobs)-1 && r < nR/2; k++ {
+			r += len(jobs[k].fu.refs)
+		}
+	}
+	if k > 0 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := k; i < len(jobs); i++ {
+				fillUnit(a, sl, st.nodes, &jobs[i])
+			}
+		}()
+		for i := range jobs[:k] {
+			fillUnit(a, sl, st.nodes, &jobs[i])
+		}
+		<-done
+	} else {
+		for i := range jobs {
+			fillUnit(a, sl, st.nodes, &jobs[i])
+		}
+	}
+	for i := range jobs {
+		w.listUnit(sl, &jobs[i])
+	}
+	st.jobs, st.nodes = jobs[:0], st.nodes[:0]
+}
+
+// grow returns s extended by n zero elements.
+func grow[T any](s []T, n int) []T {
+	return slices.Grow(s, n)[:len(s)+n]
+}
+
+// unitNodes resolves the node references of one unit.
+type unitNodes struct {
+	nodes []*syntax.Node
+	synth map[int32]*syntax.Node
+}
+
+func (u *unitNodes) node(i int32) *syntax.Node {
+	switch {
+	case i >= 0:
+		return u.nodes[i]
+	case i == nodeNil:
+		return nil
+	}
+	j := synthBase - i
+	if s := u.synth[j]; s != nil {
+		return s
+	}
+	if u.synth == nil {
+		u.synth = map[int32]*syntax.Node{}
+	}
+	fl := *u.nodes[j]
+	fl.Kind = syntax.List
+	u.synth[j] = &fl
+	return &fl
+}
+
+// fillUnit fills the slab objects of one unit (the units' slab ranges are
+// disjoint: two goroutines may fill different units).
+func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
+	fu := j.fu
+	base := j.base
+	un := &unitNodes{nodes: all[j.n0 : j.n0+len(fu.shape)]}
+	scopes := sl.scopes[j.s0 : j.s0+len(fu.scopes)]
+	binds := sl.binds[j.b0 : j.b0+len(fu.binds)]
+	refs := sl.refs[j.r0 : j.r0+len(fu.refs)]
+	fns := sl.fns[j.f0 : j.f0+len(fu.fns)]
+	scope := func(i int32) *Scope {
+		switch {
+		case i >= 0:
+			return &scopes[i]
+		case i == scopeRoot:
+			return a.Root
+		}
+		return nil
+	}
+	binding := func(i int32) *Binding {
+		if i < 0 {
+			return nil
+		}
+		return &binds[i]
+	}
+	ref := func(i int32) *Reference {
+		if i < 0 {
+			return nil
+		}
+		return &refs[i]
+	}
+	fn := func(i int32) *FnInfo {
+		if i < 0 {
+			return nil
+		}
+		return &fns[i]
+	}
+	for i := range fu.fns {
+		f := &fu.fns[i]
+		fns[i].Required, fns[i].Variadic, fns[i].Params = f.required, f.variadic, un.node(f.params)
+	}
+	bp, sp, rp := j.bp0, j.sp0, j.rp0
+	for i := range fu.scopes {
+		fs := &fu.scopes[i]
+		s := &scopes[i]
+		s.Kind, s.Start, s.End, s.depth = fs.kind, fs.start+base, fs.end+base, fs.depth
+		s.Parent = scope(fs.parent)
+		s.Form = un.node(fs.form)
+		if n := len(fs.bindings); n > 0 {
+			s.Bindings = sl.bindPtrs[bp : bp+n : bp+n]
+			bp += n
+			for k, b := range fs.bindings {
+				s.Bindings[k] = binding(b)
+			}
+		}
+		if n := len(fs.kids); n > 0 {
+			s.Children = sl.scopePtrs[sp : sp+n : sp+n]
+			sp += n
+			for k, c := range fs.kids {
+				s.Children[k] = scope(c)
+			}
+		}
+		a.Scopes[sl.as0+j.s0+i] = s
+	}
+	for i := range fu.binds {
+		fb := &fu.binds[i]
+		b := &binds[i]
+		b.Name, b.Kind, b.Start, b.End = fb.name, fb.kind, fb.start+base, fb.end+base
+		b.Node, b.Form, b.Value = un.node(fb.node), un.node(fb.form), un.node(fb.value)
+		b.Scope = scope(fb.scope)
+		b.Fn = fn(fb.fn)
+		b.Destructured, b.InFunction = fb.destructured, fb.inFn
+		if n := len(fb.refs); n > 0 {
+			b.Refs = sl.refPtrs[rp : rp+n : rp+n]
+			rp += n
+			for k, r := range fb.refs {
+				b.Refs[k] = ref(r)
+			}
+		}
+		a.Bindings[sl.ab0+j.b0+i] = b
+	}
+	for i := range fu.refs {
+		fr := &fu.refs[i]
+		r := &refs[i]
+		r.Node = un.node(fr.node)
+		r.Start, r.End = fr.start+base, fr.end+base
+		r.Name, r.Root, r.Member = fr.name, fr.root, fr.member
+		r.Lexical = binding(fr.lexical)
+		r.Entry, r.HasEntry = fr.entry, fr.hasEntry
+		r.Head, r.Mode, r.InFunction, r.Lenient = fr.head, fr.mode, fr.inFn, fr.lenient
+		r.Owner = binding(fr.owner)
+		r.Scope = scope(fr.scope)
+		a.References[sl.ar0+j.r0+i] = r
+	}
+	calls := sl.calls[j.c0 : j.c0+len(fu.calls)]
+	for i := range fu.calls {
+		fc := &fu.calls[i]
+		c := &calls[i]
+		c.Node = un.node(fc.node)
+		c.Head = ref(fc.head)
+		c.Name, c.Kind, c.Args, c.Threaded = fc.name, fc.kind, fc.args, fc.threaded
+		c.Mode, c.InFunction, c.Lenient, c.IsArg, c.Tail = fc.mode, fc.inFn, fc.lenient, fc.isArg, fc.tail
+		c.Owner = binding(fc.owner)
+		a.Calls[sl.ac0+j.c0+i] = c
+	}
+	j.un = un
+}
+
+// listUnit appends the rest of one filled unit's walk to the analysis's
+// lists and tables, in walk order.
+func (w *walker) listUnit(sl *slabs, j *unitJob) {
+	a := w.a
+	fu := j.fu
+	base := j.base
+	un := j.un
+	for i := range fu.binds {
+		b := a.Bindings[sl.ab0+j.b0+i]
+		if b.Kind.IsDefinition() {
+			a.defs[b.Name] = append(a.defs[b.Name], b)
+		}
+		a.byName[b.Name] = append(a.byName[b.Name], b)
+	}
+	for _, q := range fu.quoted {
+		a.Quoted = append(a.Quoted, [2]int32{q[0] + base, q[1] + base})
+	}
+	for _, b := range fu.bodies {
+		forms := make([]*syntax.Node, len(b.forms))
+		for k, i := range b.forms {
+			forms[k] = un.node(i)
+		}
+		a.Bodies = append(a.Bodies, Body{Kind: b.kind, Form: un.node(b.form), Forms: forms, Mode: b.mode})
+	}
+	for _, r := range fu.recurs {
+		var f *FnInfo
+		if r.fn >= 0 {
+			f = &sl.fns[j.f0+int(r.fn)]
+		}
+		a.Recurs = append(a.Recurs, RecurUse{Node: un.node(r.node), Args: r.args, Target: un.node(r.target), Tail: r.tail, Fn: f})
+	}
+	for _, l := range fu.loops {
+		a.Loops[un.node(l.node)] = l.v
+	}
+	for _, d := range fu.inline {
+		a.InlineDefs = append(a.InlineDefs, InlineDef{Node: un.node(d.node), Head: d.head, Container: d.container})
+	}
+	for _, r := range fu.unboundPersists {
+		a.UnboundPersists = append(a.UnboundPersists, a.References[sl.ar0+j.r0+int(r)])
+	}
+	for _, t := range fu.thinks {
+		a.Thinks = append(a.Thinks, un.node(t))
+	}
+	for _, s := range fu.rootChildren {
+		a.Root.Children = append(a.Root.Children, a.Scopes[sl.as0+j.s0+int(s)])
+	}
+	for _, b := range fu.rootBindings {
+		a.Root.Bindings = append(a.Root.Bindings, a.Bindings[sl.ab0+j.b0+int(b)])
+	}
+	for _, name := range fu.freeInFn {
+		a.freeInFn[name] = true
+	}
+}
