@@ -464,14 +464,24 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 	return v, env, nil
 }
 
-// chunkList is an append-only list that the lists cut from it share: a
-// chunk, once full, is never written again, so a list cut from another
-// (the kept prefix's snapshots, the edit memo's forms) shares the full
-// chunks and copies only the last, partial one: O(k/listChunk +
-// listChunk) a turn, not O(k).
+// chunkList is an append-only list that the lists cut from it share: an
+// element, once written, is never written again. A list cut from another
+// (the kept prefix's snapshots, the edit memo's forms) shares its chunks,
+// the last one too: the first list to push after an element claims the
+// next slot of its chunk (chunkOf.used), and a list that finds its slot
+// taken (it was cut before the end of a list that pushed since: an edit,
+// a failed turn) copies its part of that chunk. So cutting at the end and
+// pushing (the usual turn) copies nothing, and a turn costs what it
+// pushes, not O(k) or O(k/listChunk + listChunk).
 type chunkList[T any] struct {
-	chunks [][]T
+	chunks []*chunkOf[T]
 	n      int
+}
+
+// chunkOf is one chunk of a chunkList: items[:used] are written.
+type chunkOf[T any] struct {
+	items [listChunk]T
+	used  atomic.Int32
 }
 
 const listChunk = 256
@@ -481,27 +491,39 @@ type snapList = chunkList[PrefixState]
 
 func (s chunkList[T]) len() int { return s.n }
 
-func (s chunkList[T]) at(i int) T { return s.chunks[i/listChunk][i%listChunk] }
+func (s chunkList[T]) at(i int) T { return s.chunks[i/listChunk].items[i%listChunk] }
 
 // cut returns the first k elements of s as a list of its own to push to.
+// (Its chunk directory has no room after them: a push that adds a chunk
+// copies it, once every listChunk pushes.)
 func (s chunkList[T]) cut(k int) chunkList[T] {
-	full := k / listChunk
-	chunks := make([][]T, full, full+2)
-	copy(chunks, s.chunks[:full])
-	if r := k % listChunk; r > 0 {
-		last := make([]T, r, listChunk)
-		copy(last, s.chunks[full][:r])
-		chunks = append(chunks, last)
-	}
-	return chunkList[T]{chunks: chunks, n: k}
+	nc := (k + listChunk - 1) / listChunk
+	return chunkList[T]{chunks: s.chunks[:nc:nc], n: k}
 }
 
 // push appends x; only to a list made by cut or empty, by its one owner.
 func (s *chunkList[T]) push(x T) {
-	if s.n%listChunk == 0 {
-		s.chunks = append(s.chunks, make([]T, 0, listChunk))
+	r := s.n % listChunk
+	if r == 0 {
+		c := new(chunkOf[T])
+		c.items[0] = x
+		c.used.Store(1)
+		s.chunks = append(s.chunks, c)
+		s.n++
+		return
 	}
 	last := len(s.chunks) - 1
-	s.chunks[last] = append(s.chunks[last], x)
+	c := s.chunks[last]
+	if !c.used.CompareAndSwap(int32(r), int32(r+1)) {
+		// Another list wrote after this one's last element.
+		own := new(chunkOf[T])
+		copy(own.items[:r], c.items[:r])
+		own.used.Store(int32(r + 1))
+		chunks := make([]*chunkOf[T], len(s.chunks), len(s.chunks)+1)
+		copy(chunks, s.chunks)
+		chunks[last] = own
+		s.chunks, c = chunks, own
+	}
+	c.items[r] = x
 	s.n++
 }

@@ -322,7 +322,8 @@ func runReplay(tr, dir string, maxTurns int, progress func(bool, spe.ProgressInf
 }
 
 // heapProbe records the heap in use (after a collection) when the model
-// calls of the given turns start.
+// calls of the given turns start; SPELL_REPLAY_HEAPPROFILE=FILE writes a
+// heap profile at the last of them (what the program's size keeps live).
 type heapProbe struct {
 	at   []int
 	heap []uint64
@@ -337,6 +338,12 @@ func (p *heapProbe) progress(pending bool, info spe.ProgressInfo) {
 	for i, t := range p.at {
 		if info.Turn == t {
 			p.heap[i] = heapInUse()
+			if name := os.Getenv("SPELL_REPLAY_HEAPPROFILE"); name != "" && i == len(p.at)-1 {
+				if f, err := os.Create(name); err == nil {
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}
 		}
 	}
 }
