@@ -85,6 +85,11 @@ type Options struct {
 	// FullTurns evaluates every turn's program from its first form
 	// (incremental turns off, incr.go): for tests that compare both.
 	FullTurns bool
+	// Acting, when set, is called before each effect (replayed ones too)
+	// and each model call starts: spell run watches Ctrl-C from the first
+	// one on (or once evaluation takes a while), so a run that only
+	// evaluates briefly starts no signal thread (issue 11, start-up).
+	Acting func()
 	// Stepper, when set, is asked before each live action (a model call
 	// or an effect the log does not hold) and told once its result is
 	// logged: a durable engine runs one action per step (spell-temporal).
@@ -203,6 +208,9 @@ func (rt *Runtime) Stats() Stats {
 // Hook is the effect hook to give effect namespaces.
 // ctx is the calling evaluation's context, which carries its turn.
 func (rt *Runtime) Hook(ctx context.Context, name string, args []value.Value, run func() (value.Value, error)) (value.Value, error) {
+	if rt.opts.Acting != nil {
+		rt.opts.Acting()
+	}
 	if err := rt.traceFailure(); err != nil {
 		return nil, err
 	}
@@ -823,6 +831,9 @@ const noModel = "No model configured. Pass --model PROVIDER:MODEL, set SPELL_MOD
 // admit (limits, a new turn), call (the provider, or the resumed log),
 // account (usage, cost, events, transcript, spend limits).
 func (rt *Runtime) complete(ctx context.Context, from *turn, depth int, kind provider.Kind, prompt string, transport provider.Transport, system string) (*turn, string, error) {
+	if rt.opts.Acting != nil {
+		rt.opts.Acting()
+	}
 	t, err := rt.admit(ctx, from, depth, kind, prompt)
 	if err != nil {
 		return nil, "", err

@@ -61,6 +61,8 @@ type Config struct {
 	Strict   bool   // replay prompts must match; every entry used
 	Verbose  io.Writer
 	Progress func(pending bool, p ProgressInfo)
+	// Acting is called before each effect and model call (Options.Acting).
+	Acting func()
 	// Stepper paces live actions (Options.Stepper; spell-temporal).
 	Stepper Stepper
 	// Started: when the run began (Options.Started; spell-temporal).
@@ -613,7 +615,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 		Provider: prov, Model: o.mspec.Model, Transport: o.transport, System: o.system, LeafSystem: prompt.LeafPrompt,
 		MaxTokens: o.maxTokens, Thinking: o.thinking, ReasoningEffort: o.effort,
 		Limits: o.lim, EvalLimits: cfg.EvalLimits, Recover: o.prof.Recover && !cfg.NoRecover, ContextMaxChars: o.cmc, Seed: cfg.Seed,
-		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Core: o.core(), MaxEdges: cfg.MaxEdges, Stepper: cfg.Stepper, Started: cfg.Started,
+		Log: cfg.Verbose, Resume: o.resume, Progress: cfg.Progress, Acting: cfg.Acting, Core: o.core(), MaxEdges: cfg.MaxEdges, Stepper: cfg.Stepper, Started: cfg.Started,
 	}
 	if rp, ok := prov.(*replay.Provider); ok {
 		// Replay schedules agents on virtual time: a .delay entry is a

@@ -184,3 +184,34 @@ func TestOpenWebOpenBuildsOnUse(t *testing.T) {
 		t.Errorf("a failing WebOpen: err = %v, want the configuration error at open", err)
 	}
 }
+
+// TestActingBeforeEffectsAndModelCalls: Config.Acting (spell run starts
+// its signal watch there) is called before an effect and before a model
+// call, and not by a run that only evaluates (issue 11, start-up).
+func TestActingBeforeEffectsAndModelCalls(t *testing.T) {
+	dir := startupProject(t, map[string]string{})
+	reg := provider.Registry{"test": func(provider.Setup) (provider.Provider, error) { return testprov.New(), nil }}
+	for _, tc := range []struct {
+		program, model string
+		acting         bool
+	}{
+		{"(+ 1 2)", "", false},
+		{"(eval (quote (io/cwd)))", "", true},
+		{"(quine completion (eval (do (quine prompt \"hi\") '(!extend))))", "test", true},
+	} {
+		n := 0
+		s, err := Open(Config{Program: []byte(tc.program), Model: tc.model, Providers: reg, NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }, Acting: func() { n++ }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s: Acting called by Open", tc.program)
+		}
+		v, runErr := s.Run(context.Background())
+		_ = s.Close(v, runErr)
+		if got := n > 0; got != tc.acting {
+			t.Errorf("%s (model %q): Acting called %d times (error %v), want called: %v", tc.program, tc.model, n, runErr, tc.acting)
+		}
+	}
+}

@@ -254,11 +254,13 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 		// the evaluator's checks turn "over it" into a Spell error.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(maxMemory))
 	}
+	sig := &runSignals{}
+	cfg.Acting = sig.watch
 	sess, err := spe.Open(cfg)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}
 	}
-	ctx, sig := watchSignals(context.Background(), func() { sess.KillProcesses(true) })
+	ctx = sig.start(context.Background(), func() { sess.KillProcesses(true) })
 	defer sig.stop()
 	v, runErr := sess.Run(ctx)
 	status.close()

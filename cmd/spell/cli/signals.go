@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // runSignals turns SIGINT (Ctrl-C) and SIGTERM into cancellation of the run
@@ -13,22 +15,60 @@ import (
 // processes are killed, evaluation stops and the trace is finished; a second
 // one calls abort (which kills the process groups at once) and exits
 // immediately. The exit status is 130 after SIGINT and 143 after SIGTERM.
+//
+// The watch starts (watch) before the run's first effect or model call
+// (spe.Config.Acting), or once the run has evaluated for signalGrace: a
+// run that only evaluates briefly, such as spell run -e '(+ 1 2)', does
+// not start it, since signal.Notify starts the runtime's signal thread
+// and signal.Stop costs about as much again (two threads, some thirty
+// futex calls and ~0.8 ms of CPU in a fresh process: issue 11, start-up).
+// Until then a signal does what it does while spell starts: it ends the
+// process.
 type runSignals struct {
-	got  atomic.Int32 // the first signal's number, 0 while none
-	stop func()
+	got     atomic.Int32 // the first signal's number, 0 while none
+	started atomic.Bool  // the watch started (fast path of watch)
+
+	mu       sync.Mutex
+	cancel   context.CancelFunc
+	abort    func()
+	timer    *time.Timer
+	ch       chan os.Signal // the watch's channel, nil until it starts
+	done     chan struct{}
+	finished bool // stop was called
 }
 
-func watchSignals(parent context.Context, abort func()) (context.Context, *runSignals) {
+// signalGrace is how long a run evaluates before its signal watch starts
+// without an effect or a model call.
+const signalGrace = 10 * time.Millisecond
+
+// start makes the run's context and arms the watch; abort kills the run's
+// processes at once.
+func (rs *runSignals) start(parent context.Context, abort func()) context.Context {
 	ctx, cancel := context.WithCancel(parent)
+	rs.mu.Lock()
+	rs.cancel, rs.abort = cancel, abort
+	if !rs.finished && rs.ch == nil {
+		rs.timer = time.AfterFunc(signalGrace, rs.watch)
+	}
+	rs.mu.Unlock()
+	return ctx
+}
+
+// watch starts watching the signals (once; not after stop).
+func (rs *runSignals) watch() {
+	if rs.started.Load() {
+		return
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.finished || rs.ch != nil {
+		return
+	}
+	rs.started.Store(true)
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	rs := &runSignals{}
-	rs.stop = func() {
-		signal.Stop(ch)
-		close(done)
-		cancel()
-	}
+	rs.ch, rs.done = ch, make(chan struct{})
+	cancel, abort, done := rs.cancel, rs.abort, rs.done
 	go func() {
 		for {
 			select {
@@ -38,16 +78,37 @@ func watchSignals(parent context.Context, abort func()) (context.Context, *runSi
 					n = int32(syscall.SIGTERM)
 				}
 				if !rs.got.CompareAndSwap(0, n) {
-					abort()
+					if abort != nil {
+						abort()
+					}
 					os.Exit(128 + int(rs.got.Load()))
 				}
-				cancel()
+				if cancel != nil {
+					cancel()
+				}
 			case <-done:
 				return
 			}
 		}
 	}()
-	return ctx, rs
+}
+
+// stop ends the watch and cancels the run's context.
+func (rs *runSignals) stop() {
+	rs.mu.Lock()
+	rs.finished = true
+	if rs.timer != nil {
+		rs.timer.Stop()
+	}
+	if rs.ch != nil {
+		signal.Stop(rs.ch)
+		close(rs.done)
+	}
+	cancel := rs.cancel
+	rs.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 }
 
 // status is the exit code of a run ended by a signal.

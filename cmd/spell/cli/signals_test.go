@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,4 +211,53 @@ func TestBackgroundChildDiesWithRun(t *testing.T) {
 		t.Errorf("exit code %d, want 0\n%s", code, p.stderr.String())
 	}
 	gone(t, "the background child", p.waitFile("bg.pid"))
+}
+
+// TestSignalWatchStartsWhenNeeded: a run that ends within signalGrace
+// without an effect or a model call never starts the signal watch (issue
+// 11, start-up); Acting (spe.Config.Acting) starts it at once, and a run
+// that evaluates longer starts it after signalGrace, after which a real
+// SIGINT cancels the run instead of ending the process.
+func TestSignalWatchStartsWhenNeeded(t *testing.T) {
+	brief := &runSignals{}
+	brief.start(context.Background(), func() {})
+	brief.stop()
+	time.Sleep(3 * signalGrace)
+	if brief.started.Load() {
+		t.Error("a brief run started the signal watch")
+	}
+	brief.watch()
+	if brief.started.Load() {
+		t.Error("the watch started after the run stopped")
+	}
+
+	acting := &runSignals{}
+	acting.start(context.Background(), func() {})
+	acting.watch()
+	if !acting.started.Load() {
+		t.Error("Acting did not start the watch")
+	}
+	acting.stop()
+
+	long := &runSignals{}
+	ctx := long.start(context.Background(), func() {})
+	defer long.stop()
+	deadline := time.Now().Add(hangGuard)
+	for !long.started.Load() {
+		if time.Now().After(deadline) {
+			t.Fatal("the watch did not start while the run went on")
+		}
+		time.Sleep(signalGrace)
+	}
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(hangGuard):
+		t.Fatal("SIGINT did not cancel the run")
+	}
+	if long.status() != 130 || long.message() != "Interrupted." {
+		t.Errorf("status %d %q, want 130 Interrupted.", long.status(), long.message())
+	}
 }
