@@ -75,10 +75,8 @@ func programText(prompt, completion string) []byte {
 //     say what it retains turns reuse off;
 //   - the other references to a text are not read: eval.ReadResult's
 //     resumed-from reading is compared by identity, and the line tables
-//     of spans (kept by errors, futures and prefixes) count the columns
-//     of an ASCII text without reading it (syntax.LineTable), so only a
-//     buffer whose text was ASCII is reused (its reader repairs, the
-//     balancing parentheses, are ASCII too);
+//     of spans (kept by errors, futures and prefixes) count columns
+//     without reading the text (syntax/wide.go);
 //   - a text is never written below its length once made (the reader
 //     appends only in its spare capacity), so a buffer still holds the
 //     prompt it was written with: when the new prompt extends that one in
@@ -86,10 +84,8 @@ func programText(prompt, completion string) []byte {
 //     construction: value.PrefixCache), only the bytes after it and the
 //     completion are copied. A turn costs what it added.
 type textBuf struct {
-	mem         []byte // the buffer (its capacity)
-	prompt      string // mem's first len(prompt) bytes are prompt's
-	promptASCII bool   // and hold no byte >= 0x80
-	ascii       bool   // the text last written in mem holds none
+	mem    []byte // the buffer (its capacity)
+	prompt string // mem's first len(prompt) bytes are prompt's
 }
 
 // keptTexts is how many text buffers a handle and depth keep: the last
@@ -100,8 +96,8 @@ const keptTexts = 3
 
 // textReuse are test switches: off allocates every text (the reference
 // the tests compare with); poison overwrites a reused buffer whole with
-// non-ASCII bytes before writing the text (a holder that still read it
-// would see them).
+// other (non-ASCII) bytes before writing the text (a holder that still
+// read it would see them).
 type textReuse struct {
 	off, poison bool
 	reused      int // texts written into a buffer used before
@@ -130,9 +126,9 @@ func (rt *Runtime) turnText(t *turn, prompt, completion string) []byte {
 	kept := pool[:0]
 	for _, x := range pool {
 		switch {
-		case b == nil && x.ascii && cap(x.mem) >= n+64 && !rt.textHeld(x.mem):
+		case b == nil && cap(x.mem) >= n+64 && !rt.textHeld(x.mem):
 			b = x
-		case x.ascii && cap(x.mem) >= n+64:
+		case cap(x.mem) >= n+64:
 			kept = append(kept, x) // (held: reusable later)
 		}
 	}
@@ -156,8 +152,7 @@ func (rt *Runtime) turnText(t *turn, prompt, completion string) []byte {
 	text = b.mem[:n]
 	copy(text[same:], prompt[same:])
 	copy(text[len(prompt):], completion)
-	pa := (same == 0 || b.promptASCII) && isASCII(prompt[same:])
-	b.prompt, b.promptASCII, b.ascii = prompt, pa, pa && isASCII(completion)
+	b.prompt = prompt
 	if len(kept) >= keptTexts {
 		kept = kept[len(kept)-keptTexts+1:]
 	}
@@ -211,16 +206,6 @@ func within(b, mem []byte) bool {
 	}
 	p, lo := uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
 	return p+uintptr(cap(b)) > lo && p < lo+uintptr(cap(mem))
-}
-
-// isASCII reports whether s holds no byte >= 0x80.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // Retains reports whether the run's trace writer keeps bytes of mem

@@ -81,8 +81,7 @@ func firstDiff(a, b string) string {
 // is the same, file for file and byte for byte (events without their
 // times), whether texts reuse buffers or not. The completions grow the
 // program, break it (a reader error, a failing form), prune it, and the
-// last ones bring a non-ASCII string (from then on no buffer is reused:
-// the line tables of spans read such texts).
+// last ones bring non-ASCII strings.
 func TestTextReuseTrace(t *testing.T) {
 	const n = 120
 	var a strings.Builder
@@ -121,7 +120,7 @@ func TestTextReuseTrace(t *testing.T) {
 		rt.textReuse = reuse
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // a hang guard
 		defer cancel()
-		v, err := rt.Run(ctx, "<task>", []byte(Task("count")))
+		v, err := rt.Run(ctx, "<task>", []byte(Task("count \u2014 caf\u00e9"))) // (every text is non-ASCII)
 		if err != nil || value.PrStr(v) != ":done" {
 			t.Fatalf("value %v, error %v", v, err)
 		}

@@ -125,8 +125,8 @@ type File struct {
 	// Truncated reports that more than MaxErrors errors were found.
 	Truncated bool
 
-	lines []int32 // byte offset of each line start
-	ascii int     // with lines: Src[:ascii] holds no byte >= 0x80
+	lines []int32   // byte offset of each line start
+	wide  *wideRuns // with lines: Src's runs of bytes >= 0x80 (wide.go)
 }
 
 // MaxErrors bounds the errors reported per file.

@@ -1,7 +1,6 @@
 package syntax
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -18,11 +17,9 @@ func (p Position) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 type LineTable struct {
 	src   []byte
 	lines []int32
-	// ascii: src[:ascii] holds no byte >= 0x80, so Position counts the
-	// columns of offsets up to it without reading src (a File's table:
-	// the runtime may reuse the memory of a program text no reader holds
-	// any more, while errors keep the table of their spans).
-	ascii int
+	// wide, when set (a File's table), are src's runs of bytes >= 0x80:
+	// the table then counts columns without reading src (wide.go).
+	wide *wideRuns
 }
 
 // NewLineTable indexes the line starts of src.
@@ -80,8 +77,8 @@ func (t *LineTable) Position(off int) Position {
 		off = len(t.src)
 	}
 	l := t.Line(off)
-	if off <= t.ascii {
-		return Position{Line: l + 1, Col: off - int(t.lines[l]) + 1}
+	if t.wide != nil {
+		return Position{Line: l + 1, Col: t.wide.cols(int(t.lines[l]), off, false) + 1}
 	}
 	return Position{Line: l + 1, Col: utf8.RuneCount(t.src[t.lines[l]:off]) + 1}
 }
@@ -93,6 +90,9 @@ func (t *LineTable) UTF16Col(off int) (line, col int) {
 		off = len(t.src)
 	}
 	line = t.Line(off)
+	if t.wide != nil {
+		return line, t.wide.cols(int(t.lines[line]), off, true)
+	}
 	s := t.src[t.lines[line]:off]
 	for len(s) > 0 {
 		r, size := utf8.DecodeRune(s)
@@ -116,6 +116,9 @@ func (t *LineTable) OffsetUTF16(line, col int) int {
 		return len(t.src)
 	}
 	off, end := t.LineStart(line), t.LineEnd(line)
+	if t.wide != nil {
+		return t.wide.offsetUTF16(off, end, col)
+	}
 	for n := 0; off < end && n < col; {
 		r, size := utf8.DecodeRune(t.src[off:end])
 		if r >= 0x10000 {
@@ -151,23 +154,9 @@ func (t *LineTable) OffsetUTF8(line, col int) int {
 func (f *File) LineTable() *LineTable {
 	if f.lines == nil {
 		f.lines = lineStarts(f.Src)
-		f.ascii = asciiPrefix(f.Src)
+		f.wide = scanWide(f.Src)
 	}
-	return &LineTable{src: f.Src, lines: f.lines, ascii: f.ascii}
-}
-
-// asciiPrefix is the length of the longest prefix of b without a byte
-// >= 0x80 (8 bytes at a time).
-func asciiPrefix(b []byte) int {
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
-			break
-		}
-	}
-	for ; i < len(b) && b[i] < 0x80; i++ {
-	}
-	return i
+	return &LineTable{src: f.Src, lines: f.lines, wide: f.wide}
 }
 
 // Position returns the position of a byte offset in the file.

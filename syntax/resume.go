@@ -164,10 +164,7 @@ func ReadCompletionAfterUpTo(prev *Completion, name string, text []byte, known, 
 	f.lines = linesAfter(prev.File.lines, c.Text, cut)
 	if f.lines != nil {
 		// (c.Text's first cut bytes are prev.Text's.)
-		f.ascii = prev.File.ascii
-		if f.ascii >= cut {
-			f.ascii = cut + asciiPrefix(c.Text[cut:])
-		}
+		f.wide = prev.File.wide.after(c.Text, cut)
 	}
 	// Small blocks: the nodes of the forms read here are taken over by
 	// later readings and keep their blocks alive.

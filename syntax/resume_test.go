@@ -118,8 +118,11 @@ func diffCompletion(a, b *Completion) string {
 	if fa.lines != nil && !reflect.DeepEqual(fa.lines, fb.LineTable().lines) {
 		return fmt.Sprintf("lines %v, want %v", fa.lines, fb.LineTable().lines)
 	}
-	if fa.lines != nil && fa.ascii != fb.LineTable().ascii {
-		return fmt.Sprintf("ascii prefix %d, want %d", fa.ascii, fb.ascii)
+	if fa.lines != nil {
+		wa, wb := fa.wide, fb.LineTable().wide
+		if !slices.Equal(wa.runs.s, wb.runs.s) || string(wa.bytes.s) != string(wb.bytes.s) {
+			return fmt.Sprintf("wide runs %+v %q, want %+v %q", wa.runs.s, wa.bytes.s, wb.runs.s, wb.bytes.s)
+		}
 	}
 	for i := range fa.Errors {
 		if !reflect.DeepEqual(*fa.Errors[i], *fb.Errors[i]) {
@@ -257,45 +260,80 @@ func bodyKids(c *Completion) []*Node {
 	return best
 }
 
-// TestLineTableASCII: a file's line table counts the columns of an ASCII
-// text without reading it again (the runtime may reuse the memory of a
-// program text nothing reads any more while errors keep the table of
-// their spans), and those of a text with other bytes as before, whole or
-// resumed.
-func TestLineTableASCII(t *testing.T) {
-	for _, text := range []string{
+// TestLineTableOwnsColumns: a file's line table counts columns (code
+// points, UTF-16 units, and back) as the table of the text does, without
+// reading the text again: the runtime may reuse the memory of a program
+// text nothing reads any more while errors keep the table of their
+// spans. Whole and resumed readings, ASCII, other UTF-8 and invalid bytes.
+func TestLineTableOwnsColumns(t *testing.T) {
+	texts := []string{
 		"(def a 1)\n(def b\n  [1 2 3])\n(f x)",
-		"(def a 1)\n(def s \"caf\u00e9 \u2713\")\n(f x)\n(g \u00e9)",
-		"\u00e9",
-		"",
-	} {
-		src := []byte(text)
-		f := Parse("t", src)
-		lt := f.LineTable()
-		want := make([]Position, len(src)+1)
+		"(def a 1)\n(def s \"caf\u00e9 \u2713 \U0001F600\")\n(f x)\n(g \u00e9)",
+		"\u00e9", "", "\n\n\u00e9\n",
+		"bad \xc3 (x \xe2\x82) \xff\xfe \xf0\x9f\x98 ok \xe2\x82\xac\u00e9a\xc3\n\xa9",
+		"(quine prompt \"caf\u00e9 \u2014 \u201cquoted\u201d\") (def v1 \"\u00e9\") (def v2 \"\u4e2d\u6587\")",
+	}
+	check := func(name string, src []byte, lt *LineTable) {
+		t.Helper()
+		ref := NewLineTable(append([]byte(nil), src...)) // reads its own copy
+		type at struct {
+			p       Position
+			l, c16  int
+			offsets []int
+		}
+		want := make([]at, len(src)+1)
 		for off := range want {
-			p := lt.Position(off)
-			if n := strings.LastIndexByte(text[:off], '\n') + 1; p.Col != len([]rune(text[n:off]))+1 {
-				t.Fatalf("%q: offset %d at column %d, want %d", text, off, p.Col, len([]rune(text[n:off]))+1)
+			l, c := ref.UTF16Col(off)
+			want[off] = at{p: ref.Position(off), l: l, c16: c}
+		}
+		lineOffsets := func(lt *LineTable) [][]int {
+			var out [][]int
+			for line := -1; line <= lt.Lines(); line++ {
+				var row []int
+				for col := -1; col <= len(src)+2; col++ {
+					row = append(row, lt.OffsetUTF16(line, col))
+				}
+				out = append(out, row)
 			}
-			want[off] = p
+			return out
 		}
-		ascii := strings.IndexFunc(text, func(r rune) bool { return r >= 0x80 })
-		if ascii < 0 {
-			ascii = len(text)
-		}
-		if lt.ascii != ascii {
-			t.Errorf("%q: ascii prefix %d, want %d", text, lt.ascii, ascii)
-		}
-		// Overwritten with other (non-ASCII) bytes, the ASCII part still
-		// has its columns.
+		wantOff := lineOffsets(ref)
+		// The text overwritten: the table still counts what it held.
 		for i := range src {
-			src[i] = "\xc3\xa9"[i%2]
+			src[i] = "\xc3\xa9\xf0"[i%3]
 		}
-		for off := 0; off <= ascii; off++ {
-			if p := lt.Position(off); p != want[off] {
-				t.Fatalf("%q: offset %d at %v after the text changed, want %v", text, off, p, want[off])
+		for off, w := range want {
+			l, c := lt.UTF16Col(off)
+			if p := lt.Position(off); p != w.p || l != w.l || c != w.c16 {
+				t.Fatalf("%s: offset %d at %v (UTF-16 %d:%d), want %v (%d:%d)", name, off, p, l, c, w.p, w.l, w.c16)
 			}
 		}
+		if got := lineOffsets(lt); !reflect.DeepEqual(got, wantOff) {
+			t.Fatalf("%s: OffsetUTF16 %v, want %v", name, got, wantOff)
+		}
+	}
+	for _, text := range texts {
+		src := []byte(text)
+		check(fmt.Sprintf("%q", text), src, Parse("t", src).LineTable())
+	}
+	// Resumed readings: the tables of both texts, and the first one's
+	// after the second was read.
+	// (Every text resumed from the same reading: the second and later
+	// find the tables' next elements taken and copy.)
+	for i, a := range texts {
+		prev := ReadCompletion("p", []byte("(quine completion (eval (do "+a))
+		lp := prev.File.LineTable()
+		var tables []*LineTable
+		var srcs [][]byte
+		for _, b := range texts {
+			r := ReadCompletionAfter(prev, "n", []byte("(quine completion (eval (do "+a+" "+b))
+			if r != nil {
+				tables, srcs = append(tables, r.C.File.LineTable()), append(srcs, r.C.Text)
+			}
+		}
+		for j, lt := range tables {
+			check(fmt.Sprintf("resumed %d/%d", i, j), srcs[j], lt)
+		}
+		check(fmt.Sprintf("prev %d", i), prev.Text, lp)
 	}
 }
