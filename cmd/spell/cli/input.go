@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -64,7 +63,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // readSourceFile reads a source file of at most limit bytes. A regular
 // file's size is checked before reading.
 func readSourceFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openSource(path)
 	if err != nil {
 		return nil, err
 	}
