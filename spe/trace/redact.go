@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/spell-go/spell/spe/secret"
 )
@@ -89,6 +90,19 @@ func (r *Redactor) Redact(s string) string {
 // form when it contains quotes, backslashes or control characters.
 func (r *Redactor) redactJSON(b []byte) []byte {
 	if r == nil {
+		return b
+	}
+	// The usual line holds no secret and no "bearer": it is returned as
+	// it is (not copied twice).
+	view := unsafe.String(unsafe.SliceData(b), len(b))
+	dirty := containsBearer(view)
+	for _, e := range r.json {
+		dirty = dirty || strings.Contains(view, e)
+	}
+	for _, e := range r.secrets {
+		dirty = dirty || strings.Contains(view, e)
+	}
+	if !dirty {
 		return b
 	}
 	s := string(b)

@@ -156,18 +156,27 @@ func (w *Writer) Event(ev string, fields map[string]any) error {
 }
 
 func (w *Writer) encode(ev string, fields map[string]any) ([]byte, error) {
+	// One buffer and one encoder for the whole line (each value on one
+	// line without HTML escaping, as marshalJSON).
 	var b bytes.Buffer
+	b.Grow(256)
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	put := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err // (Encode writes nothing then)
+		}
+		b.Truncate(b.Len() - 1) // its newline
+		return nil
+	}
 	b.WriteString(`{"v":`)
 	fmt.Fprint(&b, SchemaVersion)
 	b.WriteString(`,"t":`)
-	t, _ := marshalJSON(w.now().UTC().Format(TimeLayout))
-	b.Write(t)
+	put(w.now().UTC().Format(TimeLayout))
 	b.WriteString(`,"ev":`)
-	e, err := marshalJSON(ev)
-	if err != nil {
+	if err := put(ev); err != nil {
 		return nil, err
 	}
-	b.Write(e)
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		if !reserved[k] {
@@ -176,15 +185,12 @@ func (w *Writer) encode(ev string, fields map[string]any) ([]byte, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		kb, _ := marshalJSON(k)
-		vb, err := marshalJSON(fields[k])
-		if err != nil {
-			vb, _ = marshalJSON(fmt.Sprintf("%v", fields[k]))
-		}
 		b.WriteByte(',')
-		b.Write(kb)
+		put(k)
 		b.WriteByte(':')
-		b.Write(vb)
+		if err := put(fields[k]); err != nil {
+			put(fmt.Sprintf("%v", fields[k]))
+		}
 	}
 	b.WriteString("}\n")
 	return w.redact.redactJSON(b.Bytes()), nil
