@@ -465,17 +465,22 @@ func (in *Interp) incrDo(l *value.List, env *Env, tail pos) (value.Value, *Env, 
 }
 
 // chunkList is an append-only list that the lists cut from it share: an
-// element, once written, is never written again. A list cut from another
-// (the kept prefix's snapshots, the edit memo's forms) shares its chunks,
-// the last one too: the first list to push after an element claims the
-// next slot of its chunk (chunkOf.used), and a list that finds its slot
-// taken (it was cut before the end of a list that pushed since: an edit,
-// a failed turn) copies its part of that chunk. So cutting at the end and
-// pushing (the usual turn) copies nothing, and a turn costs what it
-// pushes, not O(k) or O(k/listChunk + listChunk).
+// element, once written into a chunk, is never written again. A list cut
+// from another (the kept prefix's snapshots, the edit memo's forms)
+// shares its chunks, the last one too: the first list to store an
+// element after the ones it shares claims the next slot of that chunk
+// (chunkOf.used), and a list that finds its slot taken (it was cut before
+// the end of a list that stored more since: an edit, a failed turn)
+// copies its part of that chunk. A list's last element is kept apart and
+// stored only when the next one is pushed: the usual turn cuts its
+// predecessor's list one before its end (the trailing form is evaluated
+// again) and pushes, which then finds the slot free. So a turn costs
+// what it pushes, not O(k) or O(k/listChunk + listChunk).
 type chunkList[T any] struct {
 	chunks []*chunkOf[T]
-	n      int
+	n      int // elements
+	stored int // the first stored are in chunks; the one after (n-1), if any, is last
+	last   T
 }
 
 // chunkOf is one chunk of a chunkList: items[:used] are written.
@@ -491,31 +496,51 @@ type snapList = chunkList[PrefixState]
 
 func (s chunkList[T]) len() int { return s.n }
 
-func (s chunkList[T]) at(i int) T { return s.chunks[i/listChunk].items[i%listChunk] }
+func (s chunkList[T]) at(i int) T {
+	if i >= s.stored {
+		return s.last
+	}
+	return s.chunks[i/listChunk].items[i%listChunk]
+}
 
 // cut returns the first k elements of s as a list of its own to push to.
-// (Its chunk directory has no room after them: a push that adds a chunk
+// (Its chunk directory has no room after them: a store that adds a chunk
 // copies it, once every listChunk pushes.)
 func (s chunkList[T]) cut(k int) chunkList[T] {
-	nc := (k + listChunk - 1) / listChunk
-	return chunkList[T]{chunks: s.chunks[:nc:nc], n: k}
+	st := min(k, s.stored)
+	out := chunkList[T]{n: k, stored: st}
+	if st < k {
+		out.last = s.last // (k == s.n: s's own last, not stored)
+	}
+	nc := (st + listChunk - 1) / listChunk
+	out.chunks = s.chunks[:nc:nc]
+	return out
 }
 
 // push appends x; only to a list made by cut or empty, by its one owner.
 func (s *chunkList[T]) push(x T) {
-	r := s.n % listChunk
+	if s.stored < s.n {
+		s.store(s.last)
+	}
+	s.last = x
+	s.n++
+}
+
+// store writes x after the stored elements.
+func (s *chunkList[T]) store(x T) {
+	r := s.stored % listChunk
+	s.stored++
 	if r == 0 {
 		c := new(chunkOf[T])
 		c.items[0] = x
 		c.used.Store(1)
 		s.chunks = append(s.chunks, c)
-		s.n++
 		return
 	}
 	last := len(s.chunks) - 1
 	c := s.chunks[last]
 	if !c.used.CompareAndSwap(int32(r), int32(r+1)) {
-		// Another list wrote after this one's last element.
+		// Another list wrote after this one's last stored element.
 		own := new(chunkOf[T])
 		copy(own.items[:r], c.items[:r])
 		own.used.Store(int32(r + 1))
@@ -525,5 +550,4 @@ func (s *chunkList[T]) push(x T) {
 		s.chunks, c = chunks, own
 	}
 	c.items[r] = x
-	s.n++
 }

@@ -53,25 +53,31 @@ func TestSnapListShares(t *testing.T) {
 	}
 }
 
-// TestSnapListCutAtEndShares: the usual turn (cut at the end, push)
-// writes into the chunk the list ended in; a second list cut there copies
-// its part.
+// TestSnapListCutAtEndShares: the usual turn (cut at the end or one
+// before it, push) writes into the chunk the list ended in; a second
+// list cut there copies its part.
 func TestSnapListCutAtEndShares(t *testing.T) {
-	var a snapList
-	for i := 0; i < listChunk+10; i++ {
-		a.push(PrefixState{steps: int64(i)})
-	}
-	b := a.cut(a.len())
-	b.push(PrefixState{steps: -1})
-	if b.chunks[1] != a.chunks[1] {
-		t.Fatal("a list cut at the end copied the chunk it ends in")
-	}
-	c := a.cut(a.len())
-	c.push(PrefixState{steps: -2})
-	if c.chunks[1] == a.chunks[1] || c.chunks[0] != a.chunks[0] {
-		t.Fatal("a second list cut at the same point shares the taken chunk, or copied a full one")
-	}
-	if b.at(a.len()).steps != -1 || c.at(a.len()).steps != -2 || a.at(a.len()-1).steps != int64(a.len()-1) {
-		t.Fatal("lists see each other's elements")
+	n := listChunk + 10
+	for _, k := range []int{n, n - 1} {
+		var a snapList
+		for i := 0; i < n; i++ {
+			a.push(PrefixState{steps: int64(i)})
+		}
+		a2 := a.cut(n)
+		b := a2.cut(k)
+		b.push(PrefixState{steps: -1})
+		b.push(PrefixState{steps: -2})
+		c := a2.cut(k)
+		c.push(PrefixState{steps: -3})
+		c.push(PrefixState{steps: -4})
+		if b.at(k).steps != -1 || b.at(k+1).steps != -2 || c.at(k).steps != -3 || c.at(k+1).steps != -4 || a.at(n-1).steps != int64(n-1) || a2.at(n-1).steps != int64(n-1) {
+			t.Fatalf("cut at %d: lists see each other's elements", k)
+		}
+		if b.chunks[1] != a.chunks[1] {
+			t.Fatalf("a list cut at %d of %d copied the chunk it ends in", k, n)
+		}
+		if c.chunks[1] == a.chunks[1] || c.chunks[0] != a.chunks[0] {
+			t.Fatal("a second list cut at the same point shares the taken chunk, or copied a full one")
+		}
 	}
 }
