@@ -4,71 +4,115 @@ import "github.com/spell-go/spell/eval/value"
 
 // Fast paths for binary long arithmetic and comparison: the results are
 // exactly those of the builtins (overflow and every non-long operand go
-// the general way, which reports errors).
+// the general way, which reports errors). They are plain functions, not
+// closures over a table, so setting them allocates nothing (issue 11,
+// start-up).
 // setFastPaths is part of loadBuiltins.
 func setFastPaths() {
-	fast := map[string]func(a, b int64) (value.Value, bool){
-		"+": func(a, b int64) (value.Value, bool) {
-			c := a + b
-			if (c > a) != (b > 0) {
-				return nil, false
-			}
-			return c, true
-		},
-		"-": func(a, b int64) (value.Value, bool) {
-			c := a - b
-			if (c < a) != (b > 0) {
-				return nil, false
-			}
-			return c, true
-		},
-		"<":  func(a, b int64) (value.Value, bool) { return a < b, true },
-		">":  func(a, b int64) (value.Value, bool) { return a > b, true },
-		"<=": func(a, b int64) (value.Value, bool) { return a <= b, true },
-		">=": func(a, b int64) (value.Value, bool) { return a >= b, true },
-		"=":  func(a, b int64) (value.Value, bool) { return a == b, true },
-	}
-	unary := map[string]func(a int64) (value.Value, bool){
-		"inc": func(a int64) (value.Value, bool) {
-			if a == 1<<63-1 {
-				return nil, false
-			}
-			return a + 1, true
-		},
-		"dec": func(a int64) (value.Value, bool) {
-			if a == -1<<63 {
-				return nil, false
-			}
-			return a - 1, true
-		},
-	}
-	for name, op := range unary {
-		b, ok := registered(name)
-		if !ok {
-			continue
-		}
-		op := op
-		b.fast1 = func(x value.Value) (value.Value, bool) {
-			a, ok := x.(int64)
-			if !ok {
-				return nil, false
-			}
-			return op(a)
+	for _, f := range [...]struct {
+		name string
+		fn   func(x, y value.Value) (value.Value, bool)
+	}{
+		{"+", fastAdd}, {"-", fastSub}, {"<", fastLT}, {">", fastGT},
+		{"<=", fastLE}, {">=", fastGE}, {"=", fastEq},
+	} {
+		if b, ok := registered(f.name); ok {
+			b.fast2 = f.fn
 		}
 	}
-	for name, op := range fast {
-		b, ok := registered(name)
-		if !ok {
-			continue
-		}
-		op := op
-		b.fast2 = func(x, y value.Value) (value.Value, bool) {
-			a, ok1 := x.(int64)
-			c, ok2 := y.(int64)
-			if !ok1 || !ok2 {
-				return nil, false
-			}
-			return op(a, c)
+	for _, f := range [...]struct {
+		name string
+		fn   func(x value.Value) (value.Value, bool)
+	}{{"inc", fastInc}, {"dec", fastDec}} {
+		if b, ok := registered(f.name); ok {
+			b.fast1 = f.fn
 		}
 	}
+}
+
+// longs returns x and y as longs, ok false unless both are.
+func longs(x, y value.Value) (a, b int64, ok bool) {
+	a, ok1 := x.(int64)
+	b, ok2 := y.(int64)
+	return a, b, ok1 && ok2
+}
+
+func fastAdd(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	c := a + b
+	if (c > a) != (b > 0) {
+		return nil, false
+	}
+	return c, true
+}
+
+func fastSub(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	c := a - b
+	if (c < a) != (b > 0) {
+		return nil, false
+	}
+	return c, true
+}
+
+func fastLT(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	return a < b, true
+}
+
+func fastGT(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	return a > b, true
+}
+
+func fastLE(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	return a <= b, true
+}
+
+func fastGE(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	return a >= b, true
+}
+
+func fastEq(x, y value.Value) (value.Value, bool) {
+	a, b, ok := longs(x, y)
+	if !ok {
+		return nil, false
+	}
+	return a == b, true
+}
+
+func fastInc(x value.Value) (value.Value, bool) {
+	a, ok := x.(int64)
+	if !ok || a == 1<<63-1 {
+		return nil, false
+	}
+	return a + 1, true
+}
+
+func fastDec(x value.Value) (value.Value, bool) {
+	a, ok := x.(int64)
+	if !ok || a == -1<<63 {
+		return nil, false
+	}
+	return a - 1, true
 }
