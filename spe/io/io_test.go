@@ -1163,3 +1163,14 @@ func TestSharedTemp(t *testing.T) {
 		t.Errorf("b's temp-file %q is not in %s", q, shared.Dir())
 	}
 }
+
+// TestCatalogedMembersImplemented: every io member of the catalogue has an
+// implementation (Open used to check this at every run; issue 11,
+// start-up).
+func TestCatalogedMembersImplemented(t *testing.T) {
+	for e := range catalog.Members("io") {
+		if _, ok := members[strings.TrimPrefix(e.Name, "io/")]; !ok && e.Kind == catalog.EffectMember {
+			t.Errorf("io: catalogued member %s has no implementation", e.Name)
+		}
+	}
+}
