@@ -56,7 +56,7 @@ func (c *Incremental) Analyze(f *syntax.File, opts Options) *Analysis {
 	if st == nil {
 		st = &incState{}
 	}
-	st.prev, st.walked, st.thawed, st.byText = c.prev, 0, 0, nil
+	st.prev, st.walked, st.thawed, st.byText, st.misses = c.prev, 0, 0, nil, 0
 	c.mu.Unlock()
 	a := analyzeWith(f, opts, st)
 	c.mu.Lock()
@@ -79,6 +79,7 @@ type incState struct {
 	stack  []*syntax.Node // scratch
 	// walked and thawed count the units.
 	walked, thawed int
+	misses         int
 }
 
 type unitKey struct {
@@ -97,6 +98,11 @@ func (st *incState) find(i, n, k int, text []byte) *frozenUnit {
 				return fu
 			}
 		}
+	}
+	// The first unit not where it was is usually the edited one: look
+	// the others up by text only from the second on.
+	if st.misses++; st.misses < 2 {
+		return nil
 	}
 	if st.byText == nil {
 		st.byText = make(map[unitKey]*frozenUnit, len(st.prev))
@@ -153,28 +159,42 @@ func (w *walker) walkUnit(n *syntax.Node, e env, k int, text string) *frozenUnit
 // node references are pre-order indices in the unit (nodeNil for none,
 // synthBase-i for the list stand-in the walk makes of the #() node i),
 // other references are indices in the unit's own tables (scopeRoot: the
-// file scope), offsets are relative to the unit's start.
+// file scope), offsets are relative to the unit's start. The tables hold
+// no pointers (names are indices in strs, lists are spans of ints, entries
+// indices in entries), so that the collector does not scan them: a
+// document's frozen walks are about as large as its analysis.
 type frozenUnit struct {
-	env    int
-	text   string
-	shape  []nodeShape
-	scopes []fScope
-	binds  []fBinding
-	refs   []fRef
-	calls  []fCall
-	fns    []fFn
-	quoted [][2]int32
-	bodies []fBody
-	recurs []fRecur
-	loops  []fLoop
-	inline []fInlineDef
-	unboundPersists,
-	thinks,
-	rootChildren,
-	rootBindings []int32
-	freeInFn []string
+	env                                                           int
+	text                                                          string
+	strs                                                          []string
+	entries                                                       []*catalog.Entry
+	shape                                                         []nodeShape
+	scopes                                                        []fScope
+	binds                                                         []fBinding
+	refs                                                          []fRef
+	calls                                                         []fCall
+	fns                                                           []fFn
+	quoted                                                        [][2]int32
+	bodies                                                        []fBody
+	recurs                                                        []fRecur
+	loops                                                         []fLoop
+	inline                                                        []fInlineDef
+	ints                                                          []int32 // the lists
+	unboundPersists, thinks, rootChildren, rootBindings, freeInFn span
 	// sizes of the pointer lists of scopes and bindings
 	nScopeBinds, nScopeKids, nBindRefs int
+}
+
+// span is a list: ints[off:off+n].
+type span struct{ off, n int32 }
+
+func (fu *frozenUnit) list(s span) []int32 { return fu.ints[s.off : s.off+s.n] }
+
+func (fu *frozenUnit) str(i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return fu.strs[i]
 }
 
 const (
@@ -191,40 +211,38 @@ type nodeShape struct {
 }
 
 type fScope struct {
-	kind             ScopeKind
-	start, end       int32
-	parent, form     int32
-	bindings, kids   []int32
-	depth            int32
-	hasBind, hasKids bool // non-nil slices (kept as they were)
+	kind           ScopeKind
+	start, end     int32
+	parent, form   int32
+	bindings, kids span
+	depth          int32
 }
 
 type fBinding struct {
-	name               string
+	name               int32
 	kind               BindingKind
 	node, form, value  int32
 	start, end         int32
 	scope, fn          int32
-	refs               []int32
+	refs               span
 	destructured, inFn bool
 }
 
 type fRef struct {
 	node                  int32
 	start, end            int32
-	name, root, member    string
+	name, root, member    int32
 	lexical, owner, scope int32
-	entry                 *catalog.Entry
+	entry                 int32
 	head, hasEntry        bool
 	inFn, lenient         bool
 	mode                  Mode
 }
 
 type fCall struct {
-	node, head                 int32
-	name                       string
+	node, head, name           int32
+	args                       int32
 	kind                       CallKind
-	args                       int
 	threaded                   bool
 	mode                       Mode
 	inFn, lenient, isArg, tail bool
@@ -232,21 +250,20 @@ type fCall struct {
 }
 
 type fFn struct {
-	required int
+	required int32
 	variadic bool
 	params   int32
 }
 
 type fBody struct {
-	kind  string
-	form  int32
-	forms []int32
-	mode  Mode
+	kind, form int32
+	forms      span
+	mode       Mode
 }
 
 type fRecur struct {
 	node, target int32
-	args         int
+	args         int32
 	tail         bool
 	fn           int32
 }
@@ -257,8 +274,7 @@ type fLoop struct {
 }
 
 type fInlineDef struct {
-	node            int32
-	head, container string
+	node, head, container int32
 }
 
 // freeze returns the frozen form of ua, the walk of the unit n alone (its
@@ -309,12 +325,44 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		ok = false
 		return nodeNil
 	}
-	nodeList := func(ps []*syntax.Node) []int32 {
-		out := make([]int32, len(ps))
-		for i, p := range ps {
-			out[i] = node(p)
+	strIdx := map[string]int32{}
+	str := func(s string) int32 {
+		if s == "" {
+			return -1
 		}
-		return out
+		if i, found := strIdx[s]; found {
+			return i
+		}
+		i := int32(len(fu.strs))
+		strIdx[s] = i
+		fu.strs = append(fu.strs, s)
+		return i
+	}
+	entryIdx := map[*catalog.Entry]int32{}
+	entry := func(e *catalog.Entry) int32 {
+		if e == nil {
+			return -1
+		}
+		if i, found := entryIdx[e]; found {
+			return i
+		}
+		i := int32(len(fu.entries))
+		entryIdx[e] = i
+		fu.entries = append(fu.entries, e)
+		return i
+	}
+	list := func(xs []int32) span {
+		sp := span{off: int32(len(fu.ints)), n: int32(len(xs))}
+		fu.ints = append(fu.ints, xs...)
+		return sp
+	}
+	var tmp []int32
+	nodeList := func(ps []*syntax.Node) span {
+		tmp = tmp[:0]
+		for _, p := range ps {
+			tmp = append(tmp, node(p))
+		}
+		return list(tmp)
 	}
 	scopeIdx := make(map[*Scope]int32, len(ua.Scopes))
 	for i, s := range ua.Scopes[1:] {
@@ -371,32 +419,38 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		}
 		i := int32(len(fu.fns))
 		fnIdx[f] = i
-		fu.fns = append(fu.fns, fFn{required: f.Required, variadic: f.Variadic, params: node(f.Params)})
+		fu.fns = append(fu.fns, fFn{required: int32(f.Required), variadic: f.Variadic, params: node(f.Params)})
 		return i
 	}
 
 	fu.scopes = make([]fScope, len(ua.Scopes)-1)
 	for i, s := range ua.Scopes[1:] {
 		fs := fScope{kind: s.Kind, start: s.Start - base, end: s.End - base, parent: scope(s.Parent), form: node(s.Form), depth: s.depth}
+		tmp = tmp[:0]
 		for _, b := range s.Bindings {
-			fs.bindings = append(fs.bindings, binding(b))
+			tmp = append(tmp, binding(b))
 		}
+		fs.bindings = list(tmp)
+		tmp = tmp[:0]
 		for _, c := range s.Children {
-			fs.kids = append(fs.kids, scope(c))
+			tmp = append(tmp, scope(c))
 		}
-		fu.nScopeBinds += len(fs.bindings)
-		fu.nScopeKids += len(fs.kids)
+		fs.kids = list(tmp)
+		fu.nScopeBinds += len(s.Bindings)
+		fu.nScopeKids += len(s.Children)
 		fu.scopes[i] = fs
 	}
 	fu.binds = make([]fBinding, len(ua.Bindings))
 	for i, b := range ua.Bindings {
-		fb := fBinding{name: b.Name, kind: b.Kind, node: node(b.Node), form: node(b.Form), value: node(b.Value),
+		fb := fBinding{name: str(b.Name), kind: b.Kind, node: node(b.Node), form: node(b.Form), value: node(b.Value),
 			start: b.Start - base, end: b.End - base, scope: scope(b.Scope), fn: fn(b.Fn),
 			destructured: b.Destructured, inFn: b.InFunction}
+		tmp = tmp[:0]
 		for _, r := range b.Refs {
-			fb.refs = append(fb.refs, ref(r))
+			tmp = append(tmp, ref(r))
 		}
-		fu.nBindRefs += len(fb.refs)
+		fb.refs = list(tmp)
+		fu.nBindRefs += len(b.Refs)
 		fu.binds[i] = fb
 	}
 	fu.refs = make([]fRef, len(ua.References))
@@ -405,13 +459,13 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 			return nil // set by finish, never by the walk
 		}
 		fu.refs[i] = fRef{node: node(r.Node), start: r.Start - base, end: r.End - base,
-			name: r.Name, root: r.Root, member: r.Member,
+			name: str(r.Name), root: str(r.Root), member: str(r.Member),
 			lexical: binding(r.Lexical), owner: binding(r.Owner), scope: scope(r.Scope),
-			entry: r.Entry, head: r.Head, hasEntry: r.HasEntry, inFn: r.InFunction, lenient: r.Lenient, mode: r.Mode}
+			entry: entry(r.Entry), head: r.Head, hasEntry: r.HasEntry, inFn: r.InFunction, lenient: r.Lenient, mode: r.Mode}
 	}
 	fu.calls = make([]fCall, len(ua.Calls))
 	for i, c := range ua.Calls {
-		fu.calls[i] = fCall{node: node(c.Node), head: ref(c.Head), name: c.Name, kind: c.Kind, args: c.Args,
+		fu.calls[i] = fCall{node: node(c.Node), head: ref(c.Head), name: str(c.Name), kind: c.Kind, args: int32(c.Args),
 			threaded: c.Threaded, mode: c.Mode, inFn: c.InFunction, lenient: c.Lenient, isArg: c.IsArg, tail: c.Tail,
 			owner: binding(c.Owner)}
 	}
@@ -419,33 +473,45 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		fu.quoted = append(fu.quoted, [2]int32{q[0] - base, q[1] - base})
 	}
 	for _, b := range ua.Bodies {
-		fu.bodies = append(fu.bodies, fBody{kind: b.Kind, form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode})
+		fu.bodies = append(fu.bodies, fBody{kind: str(b.Kind), form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode})
 	}
 	for _, r := range ua.Recurs {
-		fu.recurs = append(fu.recurs, fRecur{node: node(r.Node), target: node(r.Target), args: r.Args, tail: r.Tail, fn: fn(r.Fn)})
+		fu.recurs = append(fu.recurs, fRecur{node: node(r.Node), target: node(r.Target), args: int32(r.Args), tail: r.Tail, fn: fn(r.Fn)})
 	}
 	for k, v := range ua.Loops {
 		fu.loops = append(fu.loops, fLoop{node: node(k), v: v})
 	}
 	for _, d := range ua.InlineDefs {
-		fu.inline = append(fu.inline, fInlineDef{node: node(d.Node), head: d.Head, container: d.Container})
+		fu.inline = append(fu.inline, fInlineDef{node: node(d.Node), head: str(d.Head), container: str(d.Container)})
 	}
+	tmp = tmp[:0]
 	for _, r := range ua.UnboundPersists {
-		fu.unboundPersists = append(fu.unboundPersists, ref(r))
+		tmp = append(tmp, ref(r))
 	}
+	fu.unboundPersists = list(tmp)
 	fu.thinks = nodeList(ua.Thinks)
+	tmp = tmp[:0]
 	for _, s := range ua.Root.Children {
-		fu.rootChildren = append(fu.rootChildren, scope(s))
+		tmp = append(tmp, scope(s))
 	}
+	fu.rootChildren = list(tmp)
+	tmp = tmp[:0]
 	for _, b := range ua.Root.Bindings {
-		fu.rootBindings = append(fu.rootBindings, binding(b))
+		tmp = append(tmp, binding(b))
 	}
+	fu.rootBindings = list(tmp)
+	tmp = tmp[:0]
 	for name := range ua.freeInFn {
-		fu.freeInFn = append(fu.freeInFn, name)
+		tmp = append(tmp, str(name))
 	}
+	fu.freeInFn = list(tmp)
 	if !ok {
 		return nil
 	}
+	// Trim the tables to their size: they are kept.
+	fu.shape = slices.Clip(fu.shape)
+	fu.ints = slices.Clip(fu.ints)
+	fu.strs = slices.Clip(fu.strs)
 	return fu
 }
 
@@ -682,7 +748,7 @@ func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
 	}
 	for i := range fu.fns {
 		f := &fu.fns[i]
-		fns[i].Required, fns[i].Variadic, fns[i].Params = f.required, f.variadic, un.node(f.params)
+		fns[i].Required, fns[i].Variadic, fns[i].Params = int(f.required), f.variadic, un.node(f.params)
 	}
 	bp, sp, rp := j.bp0, j.sp0, j.rp0
 	for i := range fu.scopes {
@@ -691,17 +757,17 @@ func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
 		s.Kind, s.Start, s.End, s.depth = fs.kind, fs.start+base, fs.end+base, fs.depth
 		s.Parent = scope(fs.parent)
 		s.Form = un.node(fs.form)
-		if n := len(fs.bindings); n > 0 {
+		if n := int(fs.bindings.n); n > 0 {
 			s.Bindings = sl.bindPtrs[bp : bp+n : bp+n]
 			bp += n
-			for k, b := range fs.bindings {
+			for k, b := range fu.list(fs.bindings) {
 				s.Bindings[k] = binding(b)
 			}
 		}
-		if n := len(fs.kids); n > 0 {
+		if n := int(fs.kids.n); n > 0 {
 			s.Children = sl.scopePtrs[sp : sp+n : sp+n]
 			sp += n
-			for k, c := range fs.kids {
+			for k, c := range fu.list(fs.kids) {
 				s.Children[k] = scope(c)
 			}
 		}
@@ -710,15 +776,15 @@ func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
 	for i := range fu.binds {
 		fb := &fu.binds[i]
 		b := &binds[i]
-		b.Name, b.Kind, b.Start, b.End = fb.name, fb.kind, fb.start+base, fb.end+base
+		b.Name, b.Kind, b.Start, b.End = fu.str(fb.name), fb.kind, fb.start+base, fb.end+base
 		b.Node, b.Form, b.Value = un.node(fb.node), un.node(fb.form), un.node(fb.value)
 		b.Scope = scope(fb.scope)
 		b.Fn = fn(fb.fn)
 		b.Destructured, b.InFunction = fb.destructured, fb.inFn
-		if n := len(fb.refs); n > 0 {
+		if n := int(fb.refs.n); n > 0 {
 			b.Refs = sl.refPtrs[rp : rp+n : rp+n]
 			rp += n
-			for k, r := range fb.refs {
+			for k, r := range fu.list(fb.refs) {
 				b.Refs[k] = ref(r)
 			}
 		}
@@ -729,9 +795,12 @@ func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
 		r := &refs[i]
 		r.Node = un.node(fr.node)
 		r.Start, r.End = fr.start+base, fr.end+base
-		r.Name, r.Root, r.Member = fr.name, fr.root, fr.member
+		r.Name, r.Root, r.Member = fu.str(fr.name), fu.str(fr.root), fu.str(fr.member)
 		r.Lexical = binding(fr.lexical)
-		r.Entry, r.HasEntry = fr.entry, fr.hasEntry
+		if fr.entry >= 0 {
+			r.Entry = fu.entries[fr.entry]
+		}
+		r.HasEntry = fr.hasEntry
 		r.Head, r.Mode, r.InFunction, r.Lenient = fr.head, fr.mode, fr.inFn, fr.lenient
 		r.Owner = binding(fr.owner)
 		r.Scope = scope(fr.scope)
@@ -743,7 +812,7 @@ func fillUnit(a *Analysis, sl *slabs, all []*syntax.Node, j *unitJob) {
 		c := &calls[i]
 		c.Node = un.node(fc.node)
 		c.Head = ref(fc.head)
-		c.Name, c.Kind, c.Args, c.Threaded = fc.name, fc.kind, fc.args, fc.threaded
+		c.Name, c.Kind, c.Args, c.Threaded = fu.str(fc.name), fc.kind, int(fc.args), fc.threaded
 		c.Mode, c.InFunction, c.Lenient, c.IsArg, c.Tail = fc.mode, fc.inFn, fc.lenient, fc.isArg, fc.tail
 		c.Owner = binding(fc.owner)
 		a.Calls[sl.ac0+j.c0+i] = c
@@ -769,38 +838,38 @@ func (w *walker) listUnit(sl *slabs, j *unitJob) {
 		a.Quoted = append(a.Quoted, [2]int32{q[0] + base, q[1] + base})
 	}
 	for _, b := range fu.bodies {
-		forms := make([]*syntax.Node, len(b.forms))
-		for k, i := range b.forms {
+		forms := make([]*syntax.Node, b.forms.n)
+		for k, i := range fu.list(b.forms) {
 			forms[k] = un.node(i)
 		}
-		a.Bodies = append(a.Bodies, Body{Kind: b.kind, Form: un.node(b.form), Forms: forms, Mode: b.mode})
+		a.Bodies = append(a.Bodies, Body{Kind: fu.str(b.kind), Form: un.node(b.form), Forms: forms, Mode: b.mode})
 	}
 	for _, r := range fu.recurs {
 		var f *FnInfo
 		if r.fn >= 0 {
 			f = &sl.fns[j.f0+int(r.fn)]
 		}
-		a.Recurs = append(a.Recurs, RecurUse{Node: un.node(r.node), Args: r.args, Target: un.node(r.target), Tail: r.tail, Fn: f})
+		a.Recurs = append(a.Recurs, RecurUse{Node: un.node(r.node), Args: int(r.args), Target: un.node(r.target), Tail: r.tail, Fn: f})
 	}
 	for _, l := range fu.loops {
 		a.Loops[un.node(l.node)] = l.v
 	}
 	for _, d := range fu.inline {
-		a.InlineDefs = append(a.InlineDefs, InlineDef{Node: un.node(d.node), Head: d.head, Container: d.container})
+		a.InlineDefs = append(a.InlineDefs, InlineDef{Node: un.node(d.node), Head: fu.str(d.head), Container: fu.str(d.container)})
 	}
-	for _, r := range fu.unboundPersists {
+	for _, r := range fu.list(fu.unboundPersists) {
 		a.UnboundPersists = append(a.UnboundPersists, a.References[sl.ar0+j.r0+int(r)])
 	}
-	for _, t := range fu.thinks {
+	for _, t := range fu.list(fu.thinks) {
 		a.Thinks = append(a.Thinks, un.node(t))
 	}
-	for _, s := range fu.rootChildren {
+	for _, s := range fu.list(fu.rootChildren) {
 		a.Root.Children = append(a.Root.Children, a.Scopes[sl.as0+j.s0+int(s)])
 	}
-	for _, b := range fu.rootBindings {
+	for _, b := range fu.list(fu.rootBindings) {
 		a.Root.Bindings = append(a.Root.Bindings, a.Bindings[sl.ab0+j.b0+int(b)])
 	}
-	for _, name := range fu.freeInFn {
-		a.freeInFn[name] = true
+	for _, name := range fu.list(fu.freeInFn) {
+		a.freeInFn[fu.strs[name]] = true
 	}
 }

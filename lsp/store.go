@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -35,6 +36,13 @@ type snapshot struct {
 	// inc is the document's incremental analysis (nil: analyse from
 	// scratch).
 	inc *lint.Incremental
+	// base is the previous snapshot of the document, whose text has the
+	// same first pre and last suf bytes: build reads only what changed
+	// (reparse). gen counts the incremental readings since the last whole
+	// one.
+	base     *snapshot
+	pre, suf int
+	gen      int
 
 	buildOnce sync.Once
 	file      *syntax.File
@@ -54,13 +62,31 @@ func newSnapshot(u uri.URI, version int32, text []byte, utf8 bool) *snapshot {
 	return s
 }
 
+// maxReparses is how many incremental readings follow each other before
+// a whole one: the nodes of a reading are allocated in blocks, and each
+// incremental reading keeps the blocks of the unchanged nodes it shares;
+// a whole reading now and then lets the others go.
+const maxReparses = 32
+
 // build parses the snapshot once.
 func (s *snapshot) build() {
 	s.buildOnce.Do(func() {
 		if s.st != nil {
 			s.st.parses.Add(1)
 		}
-		s.file = syntax.Parse(docName(s.uri), s.text)
+		if b := s.base; b != nil && !b.tooLarge && !s.tooLarge && b.gen < maxReparses {
+			b.build()
+			s.file = reparse(b.file, s.text, s.pre, s.suf)
+			s.gen = b.gen + 1
+			if s.file != nil && s.st != nil {
+				s.st.reparses.Add(1)
+			}
+		}
+		s.base = nil
+		if s.file == nil {
+			s.file = syntax.Parse(docName(s.uri), s.text)
+			s.gen = 0
+		}
 		s.lines = s.file.LineTable()
 	})
 }
@@ -99,6 +125,10 @@ type document struct {
 	utf8    bool
 	snap    *snapshot // of version, or nil until one is asked for
 	warned  bool      // the over-the-limit message was shown
+	// last is the last snapshot made; the text has the same first pre
+	// and last suf bytes as its text.
+	last     *snapshot
+	pre, suf int
 	// inc keeps the walk of each top-level or wrapper body form of the
 	// analysed versions: the next analysis walks only the forms whose text
 	// changed (lint.Incremental).
@@ -111,8 +141,9 @@ type store struct {
 	docs    map[uri.URI]*document
 	maxSize int
 
-	// Counters of the work done (read by tests and benchmarks).
-	parses, analyses atomic.Int64
+	// Counters of the work done (read by tests and benchmarks); reparses
+	// counts the parses that read only what changed.
+	parses, analyses, reparses atomic.Int64
 	// analyzeHook, when set (tests), runs before each analysis.
 	analyzeHook func(*snapshot)
 }
@@ -141,13 +172,15 @@ func (st *store) get(u uri.URI) (*snapshot, error) {
 	d.mu.Lock()
 	s := d.snap
 	if s == nil {
-		s = &snapshot{uri: u, version: d.version, utf8: d.utf8, st: st, size: d.buf.Len(), inc: d.inc}
+		s = &snapshot{uri: u, version: d.version, utf8: d.utf8, st: st, size: d.buf.Len(), inc: d.inc,
+			base: d.last, pre: d.pre, suf: d.suf}
 		if s.size > st.maxSize {
 			s.tooLarge = true
 		} else {
 			s.text = d.buf.Bytes()
 		}
 		d.snap = s
+		d.last, d.pre, d.suf = s, math.MaxInt, math.MaxInt
 	}
 	d.mu.Unlock()
 	s.build()
@@ -185,7 +218,8 @@ func (st *store) all() []*snapshot {
 // open stores a document; it reports whether the document is over the
 // size limit and had not been reported as such.
 func (st *store) open(u uri.URI, version int32, text []byte, utf8 bool) (newlyTooLarge bool) {
-	d := &document{uri: u, version: version, buf: newTextBuffer(text), utf8: utf8, inc: lint.NewIncremental()}
+	d := &document{uri: u, version: version, buf: newTextBuffer(text), utf8: utf8, inc: lint.NewIncremental(),
+		pre: math.MaxInt, suf: math.MaxInt}
 	if d.buf.Len() > st.maxSize {
 		d.warned = true
 		newlyTooLarge = true
@@ -221,10 +255,13 @@ func (st *store) change(u uri.URI, version int32, changes []protocol.TextDocumen
 		switch c := ch.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
 			d.buf.reset([]byte(c.Text))
+			d.pre, d.suf = 0, 0
 		case *protocol.TextDocumentContentChangePartial:
 			b := d.buf
 			start := b.offset(int(c.Range.Start.Line), int(c.Range.Start.Character), utf8)
 			end := b.offset(int(c.Range.End.Line), int(c.Range.End.Character), utf8)
+			start, end = min(start, end), max(start, end)
+			d.pre, d.suf = min(d.pre, start), min(d.suf, b.Len()-end)
 			b.replace(start, end, c.Text)
 		}
 	}

@@ -1,0 +1,233 @@
+package lsp
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spell-go/spell/bench/cputime"
+	"github.com/spell-go/spell/syntax"
+)
+
+// dumpFile renders every node of a reading (forms and discards) with all
+// its fields, for comparing two readings of one text.
+func dumpFile(f *syntax.File) string {
+	var b strings.Builder
+	var dump func(n *syntax.Node, depth int)
+	dump = func(n *syntax.Node, depth int) {
+		fmt.Fprintf(&b, "%*s%d f%d %d %d %d %d %d\n", depth, "", n.Kind, n.Flags, n.Lead, n.Start, n.OpenEnd, n.CloseStart, n.End)
+		for _, k := range n.Kids {
+			dump(k, depth+1)
+		}
+	}
+	for _, n := range f.Forms {
+		dump(n, 0)
+	}
+	b.WriteString("discards\n")
+	for _, n := range f.Discards {
+		dump(n, 0)
+	}
+	fmt.Fprintf(&b, "trail %d errors %d truncated %v name %s src %d\n", f.TrailStart, len(f.Errors), f.Truncated, f.Name, len(f.Src))
+	return b.String()
+}
+
+// reparseProgram is a wrapper program with a bit of every kind of form.
+func reparseProgram() string {
+	var b strings.Builder
+	b.WriteString("; a program to edit\n(quine completion\n  (eval\n    (do (quine prompt \"edit me\")\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, `      (defn f%d [x {:keys [a b] :or {b 2}} & more]
+        (let [y (+ x a b) [p q] more]
+          #_(old %d) (if (pos? y) (strings/upper-case (str y p q \a "s;(")) (f%d (dec x) {:a 1} y))))
+      (def v%d #(loop [i %%] (if (< i 3) (recur (inc i)) [i ^:m x #{1 2} 'q r]))) ; note
+      (think "step %d" (map #(* %% 2) v%d) ,,, 1.5 :kw nil true #"re")
+`, i, i, i, i, i, i)
+	}
+	b.WriteString("      '(!call-now files (io/ls \".\")))))\n(extra top level) 1 2")
+	return b.String()
+}
+
+// TestReparseMatchesParse applies a seeded random sequence of edits to a
+// program and checks that every incremental reading is syntax.Parse's.
+func TestReparseMatchesParse(t *testing.T) {
+	orig := []byte(reparseProgram())
+	src := orig
+	old := syntax.Parse("edit.spl", src)
+	rng := rand.New(rand.NewSource(13))
+	pieces := []string{" ", "\n", "(", ")", "[", "]", "{", "}", "\"", "'", "#(", "#_", ";", "\\", "x", "1", "(inc x)",
+		"[a b]", "{:a 1}", "#{1}", "%", "^:m", ",", "\\a", "#\"", "nil", "(let [q 1] q)", ")(", "] [", "\" \""}
+	steps := 800
+	if testing.Short() {
+		steps = 200
+	}
+	reused, eligible := 0, 0
+	for i := range steps {
+		if rng.Intn(4) == 0 {
+			src = orig
+			old = syntax.Parse("edit.spl", src)
+		}
+		at := rng.Intn(len(src) + 1)
+		end := at
+		var ins string
+		switch k := rng.Intn(10); {
+		case k < 5:
+			ins = pieces[rng.Intn(len(pieces))]
+		case k < 8:
+			end = min(len(src), at+1+rng.Intn(3))
+		default:
+			end = min(len(src), at+rng.Intn(3))
+			ins = pieces[rng.Intn(len(pieces))]
+		}
+		next := slices.Concat(src[:at], []byte(ins), src[end:])
+		got := reparse(old, next, at, len(src)-end)
+		want := syntax.Parse("edit.spl", next)
+		if len(old.Errors) == 0 && len(want.Errors) == 0 {
+			eligible++
+		}
+		if got != nil {
+			reused++
+			if g, w := dumpFile(got), dumpFile(want); g != w {
+				t.Fatalf("step %d: edit [%d,%d) -> %q: incremental reading differs from Parse\n%s\ntext:\n%s", i, at, end, ins, firstLineDiff(w, g), next)
+			}
+		}
+		// The old reading is never changed: it still dumps as Parse of its text.
+		if i%8 == 0 {
+			if g, w := dumpFile(old), dumpFile(syntax.Parse("edit.spl", src)); g != w {
+				t.Fatalf("step %d: the previous reading was modified\n%s", i, firstLineDiff(w, g))
+			}
+		}
+		src = next
+		old = want
+		if got != nil {
+			old = got // read on from the incremental reading
+		}
+	}
+	// An edit of a text with syntax errors, or that makes one, is read
+	// whole.
+	t.Logf("%d of %d edits read incrementally (%d from and to a text without errors)", reused, steps, eligible)
+	if reused < eligible*2/3 {
+		t.Errorf("only %d of %d edits read incrementally", reused, eligible)
+	}
+}
+
+func firstLineDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, w, g)
+		}
+	}
+	return "(same)"
+}
+
+// FuzzReparse: an incremental reading after one edit is Parse's reading
+// of the edited text, or nothing.
+func FuzzReparse(f *testing.F) {
+	small := "(quine c (eval (do (def a 1) (defn g [x] (+ x a)) #(inc %) '(!x))))"
+	f.Add(small, 30, 0, " ")
+	f.Add(small, 20, 3, "(let [q 1] q)")
+	f.Add(small, 45, 1, ")")
+	f.Add(small, 10, 0, "\"")
+	f.Add("(a b) c (d [e f])", 9, 1, "x")
+	f.Add("(a b)c", 5, 0, " ")
+	f.Add("(a \\b c)", 4, 1, "(")
+	f.Add("{:a 1 :b [2 3]}", 11, 0, ":a")
+	f.Fuzz(func(t *testing.T, src string, at, del int, ins string) {
+		if at < 0 || del < 0 || at > len(src) {
+			return
+		}
+		end := min(len(src), at+del)
+		next := []byte(src[:at] + ins + src[end:])
+		old := syntax.Parse("f.spl", []byte(src))
+		before := dumpFile(old)
+		got := reparse(old, next, at, len(src)-end)
+		if g := dumpFile(old); g != before {
+			t.Fatalf("the previous reading was modified")
+		}
+		if got == nil {
+			return
+		}
+		if g, w := dumpFile(got), dumpFile(syntax.Parse("f.spl", next)); g != w {
+			t.Fatalf("incremental reading differs from Parse\n%s", firstLineDiff(w, g))
+		}
+	})
+}
+
+// TestReparseMemoryFlat: a long run of incremental readings keeps about
+// one copy of the tree alive, not one per reading (nodes of earlier
+// readings a reading shares must not keep whole blocks of other nodes).
+func TestReparseMemoryFlat(t *testing.T) {
+	text := []byte(bigProgram(10000))
+	old := syntax.Parse("big.spl", text)
+	heap := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	var h8 int64
+	off := bytes.Index(text, []byte("\n  (def value-9 ")) + 1
+	for v := 1; v <= 40; v++ {
+		// Type one space at the start of a line, one line further each time.
+		off += bytes.IndexByte(text[off:], '\n') + 1
+		next := slices.Concat(text[:off], []byte(" "), text[off:])
+		f := reparse(old, next, off, len(text)-off)
+		if f == nil {
+			t.Fatalf("edit %d was not read incrementally", v)
+		}
+		old, text = f, next
+		if v == 8 {
+			h8 = heap()
+		}
+	}
+	if grown := heap() - h8; grown > 4<<20 {
+		t.Errorf("the heap grew by %d MB over 32 incremental readings of a 350 kB text", grown>>20)
+	}
+	runtime.KeepAlive(old)
+}
+
+// BenchmarkReparse10k: reading the 10,000-line file again after typing
+// one space at the start of a line (the line moves on each op), whole
+// (Parse) and incrementally (reparse from the previous reading).
+func BenchmarkReparse10k(b *testing.B) {
+	for _, incremental := range []bool{false, true} {
+		name := "whole"
+		if incremental {
+			name = "incremental"
+		}
+		b.Run(name, func(b *testing.B) {
+			text := []byte(bigProgram(10000))
+			old := syntax.Parse("big.spl", text)
+			off := 0
+			b.ReportAllocs()
+			c0 := cputime.Process()
+			for b.Loop() {
+				off += bytes.IndexByte(text[off:], '\n') + 1
+				if off >= len(text)-100 {
+					off = 0
+				}
+				next := slices.Concat(text[:off], []byte(" "), text[off:])
+				var f *syntax.File
+				if incremental {
+					f = reparse(old, next, off, len(text)-off)
+				}
+				if f == nil {
+					f = syntax.Parse("big.spl", next)
+				}
+				old, text = f, next
+			}
+			b.ReportMetric(float64(cputime.Process()-c0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}
