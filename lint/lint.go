@@ -338,7 +338,7 @@ func (l *linter) referenceRules() {
 		msg := "Namespace lookup failed: " + r.Name
 		var fixes []Fix
 		var cands []string
-		for m := range r.Namespace.Members {
+		for m := range r.Namespace.MemberSet() {
 			cands = append(cands, r.Root+"/"+m)
 		}
 		if why, ok := catalog.AbsentReason(r.Root, firstSegment(r.Member), r.Namespace.HasMember); ok && r.Namespace.Effect {

@@ -15,21 +15,37 @@ type Namespace struct {
 	// Effect is set for namespaces bound only while eval runs.
 	Effect bool
 	// Members are the member names (without the namespace); nil means any
-	// member is accepted (documentation namespaces, MCP aliases).
+	// member is accepted (documentation namespaces, MCP aliases). The
+	// namespaces of ProfileNamespaces fill it on first use: read it
+	// through HasMember or MemberSet.
 	Members map[string]bool
+
+	// fill, when set, makes Members on first use (a file that names no
+	// namespace member builds no member set: issue 11, start-up).
+	fill     func() map[string]bool
+	fillOnce sync.Once
+}
+
+// MemberSet returns Members, made first if the namespace makes it on use.
+func (ns *Namespace) MemberSet() map[string]bool {
+	if ns.fill != nil {
+		ns.fillOnce.Do(func() { ns.Members = ns.fill() })
+	}
+	return ns.Members
 }
 
 // HasMember reports whether the namespace has member m. Documentation keys
 // (short-docs, docs, detail, disclosure) are members of every namespace.
 func (ns *Namespace) HasMember(m string) bool {
-	if ns.Members == nil {
+	members := ns.MemberSet()
+	if members == nil {
 		return true
 	}
 	switch m {
 	case "short-docs", "docs", "detail", "disclosure":
 		return true
 	}
-	return ns.Members[m]
+	return members[m]
 }
 
 // Options configure Analyze.
@@ -51,14 +67,19 @@ func catalogMembers(ns string) map[string]bool {
 // coreNamespaces are the namespaces every program has.
 func coreNamespaces() map[string]*Namespace {
 	return map[string]*Namespace{
-		"strings":  {Name: "strings", Members: catalogMembers("strings")},
-		"math":     {Name: "math", Members: catalogMembers("math")},
+		"strings":  {Name: "strings", fill: catalogFill("strings")},
+		"math":     {Name: "math", fill: catalogFill("math")},
 		"builtins": {Name: "builtins"},
 		"skills":   {Name: "skills"},
 		// blocking exists inside futures started under eval; its members
 		// are fixed by the catalogue.
-		"blocking": {Name: "blocking", Effect: true, Members: catalogMembers("blocking")},
+		"blocking": {Name: "blocking", Effect: true, fill: catalogFill("blocking")},
 	}
+}
+
+// catalogFill makes the member set of catalogue namespace ns on use.
+func catalogFill(ns string) func() map[string]bool {
+	return func() map[string]bool { return catalogMembers(ns) }
 }
 
 // ProfileNamespaces returns the core namespaces plus the effect namespaces
@@ -74,17 +95,19 @@ func ProfileNamespaces(p *profile.Profile) map[string]*Namespace {
 		if ref.IsFile() {
 			continue
 		}
-		ns := &Namespace{Name: name, Effect: true, Members: map[string]bool{}}
-		for _, part := range ref.Parts() {
-			if part.Stdlib == "" {
-				ns.Members = nil
-				break
+		ref := ref
+		out[name] = &Namespace{Name: name, Effect: true, fill: func() map[string]bool {
+			members := map[string]bool{}
+			for _, part := range ref.Parts() {
+				if part.Stdlib == "" {
+					return nil
+				}
+				for _, m := range part.Members() {
+					members[m] = true
+				}
 			}
-			for _, m := range part.Members() {
-				ns.Members[m] = true
-			}
-		}
-		out[name] = ns
+			return members
+		}}
 	}
 	for alias := range p.MCPServers {
 		if _, ok := out[alias]; !ok {
@@ -93,7 +116,7 @@ func ProfileNamespaces(p *profile.Profile) map[string]*Namespace {
 	}
 	if len(p.MCPServers) > 0 {
 		// A profile that grants a server binds mcp/ too (effects.md §10).
-		out["mcp"] = &Namespace{Name: "mcp", Effect: true, Members: catalogMembers("mcp")}
+		out["mcp"] = &Namespace{Name: "mcp", Effect: true, fill: catalogFill("mcp")}
 	}
 	if len(p.AvailableAgents) > 0 {
 		ns := &Namespace{Name: "workers", Effect: true, Members: map[string]bool{}}
