@@ -232,8 +232,10 @@ func nameText(v value.Value) string {
 // ConfigPaths returns the configuration files consulted for a working
 // directory, lowest precedence first: $XDG_CONFIG_HOME/spell/lint.edn, then
 // .spell/lint.edn of the project root (profile.ConfigDirs).
-func ConfigPaths(cwd string) []string {
-	d := profile.ConfigDirs(cwd)
+func ConfigPaths(cwd string) []string { return configPaths(profile.ConfigDirs(cwd)) }
+
+// configPaths are ConfigPaths in the configuration directories d.
+func configPaths(d profile.Dirs) []string {
 	var out []string
 	if d.User != "" {
 		out = append(out, filepath.Join(d.User, ConfigFile))
@@ -246,9 +248,14 @@ func ConfigPaths(cwd string) []string {
 
 // LoadConfig reads and merges the configuration files of ConfigPaths; a
 // missing file is skipped.
-func LoadConfig(cwd string) (Config, error) {
+func LoadConfig(cwd string) (Config, error) { return LoadConfigIn(cwd, profile.ConfigDirs(cwd)) }
+
+// LoadConfigIn is LoadConfig with the configuration directories of cwd
+// (profile.ConfigDirs) already found: spell lint finds them once for the
+// configuration and the agent profile.
+func LoadConfigIn(cwd string, d profile.Dirs) (Config, error) {
 	cfg := Config{}
-	for _, p := range ConfigPaths(cwd) {
+	for _, p := range configPaths(d) {
 		src, err := os.ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

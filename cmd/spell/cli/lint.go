@@ -178,7 +178,8 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 	}
 	r.cwd = cwd
-	r.cfg, err = lint.LoadConfig(cwd)
+	dirs := profile.ConfigDirs(cwd)
+	r.cfg, err = lint.LoadConfigIn(cwd, dirs)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 	}
@@ -197,7 +198,6 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	if agent == "" {
 		agent = r.cfg.Agent
 	}
-	dirs := profile.ConfigDirs(cwd)
 	prof, err := profile.Load(agent, cwd, dirs.User, dirs.Project)
 	if err != nil {
 		if flagString(c, "agent") != "" {
