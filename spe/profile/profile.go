@@ -330,16 +330,15 @@ func (l *loader) locate(arg, base, skip string) (location, error) {
 		return location{}, fmt.Errorf("invalid agent profile name %q", arg)
 	}
 	// Candidates in precedence order; a profile that names its own name
-	// continues below its own level.
-	var searched []string
-	var cands []location
-	for _, d := range []string{l.dirs.Project, l.dirs.User} {
+	// continues below its own level. (At most three: the slice stays on
+	// the stack, issue 11, start-up.)
+	var buf [3]location
+	cands := buf[:0]
+	for _, d := range [...]string{l.dirs.Project, l.dirs.User} {
 		if d == "" {
 			continue
 		}
-		dir := filepath.Join(d, "agents")
-		searched = append(searched, dir)
-		abs, err := filepath.Abs(filepath.Join(dir, arg+Ext))
+		abs, err := filepath.Abs(filepath.Join(d, "agents", arg+Ext))
 		if err != nil {
 			continue
 		}
@@ -360,6 +359,12 @@ func (l *loader) locate(arg, base, skip string) (location, error) {
 		}
 		if st, err := os.Stat(c.source); err == nil && !st.IsDir() {
 			return c, nil
+		}
+	}
+	var searched []string
+	for _, d := range [...]string{l.dirs.Project, l.dirs.User} {
+		if d != "" {
+			searched = append(searched, filepath.Join(d, "agents"))
 		}
 	}
 	return location{}, &NotFoundError{Name: arg, Searched: searched}
