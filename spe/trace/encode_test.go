@@ -2,7 +2,10 @@ package trace
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -56,5 +59,29 @@ func TestEncodeLine(t *testing.T) {
 	line := []byte(`{"v":1,"text":"nothing to hide"}` + "\n")
 	if out := r.redactJSON(line); &out[0] != &line[0] {
 		t.Error("a clean line was copied")
+	}
+}
+
+// TestWriteRawMakesDirs: a file is written into its directory, made when
+// it is not there yet (the first file of a subdirectory), and a failure
+// is a WriteError.
+func TestWriteRawMakesDirs(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, name := range []string{"0001.spl", "sub/deeper/x.txt", "sub/deeper/y.txt"} {
+		if _, err := w.writeRaw(name, "text "+name); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil || string(b) != "text "+name {
+			t.Fatalf("%s: %q, %v", name, b, err)
+		}
+	}
+	var we *WriteError
+	if _, err := w.writeRaw("0001.spl/under-a-file.txt", "x"); !errors.As(err, &we) {
+		t.Fatalf("writing under a file: %v, want a WriteError", err)
 	}
 }

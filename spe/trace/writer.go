@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -223,10 +224,16 @@ func (w *Writer) writeRaw(name, text string) (string, error) {
 		return "", ErrClosed
 	}
 	path := filepath.Join(w.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", &WriteError{err}
+	// The file is written first: its directory is usually there already
+	// (a program file a turn: no MkdirAll's stat each time).
+	err := os.WriteFile(path, []byte(text), 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", &WriteError{err}
+		}
+		err = os.WriteFile(path, []byte(text), 0o644)
 	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+	if err != nil {
 		return "", &WriteError{err}
 	}
 	return name, nil
