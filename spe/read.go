@@ -216,8 +216,11 @@ func (l *lazyTrace) Retains(mem []byte) bool {
 
 // programString is text as a string without a copy (the trace writer
 // keeps it as the base of the next program's delta). Safe because a
-// program text is never written below its length once made: the
-// reader only appends in its spare capacity (see read).
+// program text is never written below its length while anything may
+// read it: the reader only appends in its spare capacity (see read),
+// and turnText writes another program into its buffer only once the
+// trace writer no longer retains it (Writer.Retains) and no other
+// holder reads it (textHeld).
 func programString(text []byte) string {
 	return unsafe.String(unsafe.SliceData(text), len(text))
 }
