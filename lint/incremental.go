@@ -77,6 +77,7 @@ type incState struct {
 	jobs   []unitJob
 	nodes  []*syntax.Node // the nodes of the units of jobs, in pre-order
 	stack  []*syntax.Node // scratch
+	uw     [2]*unitWalker
 	// walked and thawed count the units.
 	walked, thawed int
 	misses         int
@@ -138,21 +139,52 @@ func unitEnv(e env, root *Scope) int {
 	return k
 }
 
-// walkUnit walks the unit n into an analysis of its own and freezes it.
-func (w *walker) walkUnit(n *syntax.Node, e env, k int, text string) *frozenUnit {
-	a := w.a
-	ua := newAnalysis(a.File, a.Opts, int(n.End-n.Start))
+// unitWalker walks units alone and freezes them, reusing its tables
+// from one unit to the next.
+type unitWalker struct {
+	ua *Analysis
+	w  walker
+	fz freezer
+}
+
+func newUnitWalker(src []byte) *unitWalker {
+	u := &unitWalker{ua: newAnalysis(nil, Options{}, 0)}
+	u.w = walker{a: u.ua, src: src, names: map[string]string{}}
+	return u
+}
+
+// walk walks the unit n in env e (its key k) and freezes the walk.
+func (u *unitWalker) walk(a *Analysis, n *syntax.Node, e env, k int, text string) *frozenUnit {
+	ua := u.ua
 	root := &Scope{Kind: ScopeFile, Start: a.Root.Start, End: a.Root.End}
-	ua.Root = root
-	ua.Scopes = append(ua.Scopes, root)
-	uw := &walker{a: ua, src: w.src, names: w.names}
+	*ua = Analysis{File: a.File, Opts: a.Opts, Root: root,
+		Scopes: append(ua.Scopes[:0], root), Bindings: ua.Bindings[:0], References: ua.References[:0],
+		Calls: ua.Calls[:0], Quoted: ua.Quoted[:0], Bodies: ua.Bodies[:0], Recurs: ua.Recurs[:0],
+		Loops: resetMap(ua.Loops), InlineDefs: ua.InlineDefs[:0], UnboundPersists: ua.UnboundPersists[:0],
+		Thinks: ua.Thinks[:0], defs: resetMap(ua.defs), byName: resetMap(ua.byName), freeInFn: resetMap(ua.freeInFn)}
+	w := &u.w
+	w.a, w.macros = ua, nil
+	if w.refRuns != nil {
+		w.refRuns, w.callRuns = resetMap(w.refRuns), resetMap(w.callRuns)
+	}
+	w.locals.byName, w.locals.n = resetMap(w.locals.byName), 0
 	e.scope = root
-	uw.form(n, e)
-	fu := freeze(ua, n, text)
+	w.form(n, e)
+	fu := u.fz.freeze(ua, n, text)
 	if fu != nil {
 		fu.env = k
 	}
 	return fu
+}
+
+// resetMap empties m for reuse (a new map when m grew large: clearing
+// costs its capacity).
+func resetMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > 256 {
+		return make(map[K]V)
+	}
+	clear(m)
+	return m
 }
 
 // frozenUnit is the walk of one unit, independent of where the unit is:
@@ -277,19 +309,38 @@ type fInlineDef struct {
 	node, head, container int32
 }
 
+// freezer holds the tables freeze reuses from one unit to the next.
+type freezer struct {
+	idx      map[*syntax.Node]int32
+	fnLits   map[int32]int32
+	strIdx   map[string]int32
+	entryIdx map[*catalog.Entry]int32
+	scopeIdx map[*Scope]int32
+	bindIdx  map[*Binding]int32
+	refIdx   map[*Reference]int32
+	fnIdx    map[*FnInfo]int32
+	nodes    []*syntax.Node
+	stack    []*syntax.Node
+	tmp      []int32
+	ints     []int32
+}
+
 // freeze returns the frozen form of ua, the walk of the unit n alone (its
 // file scope standing for the real one), or nil when the walk refers to
 // something outside the unit.
-func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
+func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 	if len(ua.Effects) > 0 || ua.Wrapper != nil {
 		return nil
 	}
 	base := n.Start
 	fu := &frozenUnit{text: text}
-	idx := map[*syntax.Node]int32{}
-	var nodes []*syntax.Node
-	fnLits := map[int32]int32{}
-	stack := []*syntax.Node{n}
+	fz.idx, fz.fnLits, fz.strIdx, fz.entryIdx = resetMap(fz.idx), resetMap(fz.fnLits), resetMap(fz.strIdx), resetMap(fz.entryIdx)
+	fz.scopeIdx, fz.bindIdx, fz.refIdx, fz.fnIdx = resetMap(fz.scopeIdx), resetMap(fz.bindIdx), resetMap(fz.refIdx), resetMap(fz.fnIdx)
+	idx, fnLits := fz.idx, fz.fnLits
+	nodes := fz.nodes[:0]
+	defer func() { fz.nodes = nodes[:0] }()
+	stack := append(fz.stack[:0], n)
+	defer func() { fz.stack = stack[:0] }()
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -299,13 +350,16 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		}
 		idx[x] = i
 		nodes = append(nodes, x)
-		fu.shape = append(fu.shape, nodeShape{kind: x.Kind, flags: x.Flags, start: x.Start - base, end: x.End - base, kids: int32(len(x.Kids))})
 		if x.Kind == syntax.FnLit {
 			fnLits[x.Start] = i
 		}
 		for k := len(x.Kids) - 1; k >= 0; k-- {
 			stack = append(stack, x.Kids[k])
 		}
+	}
+	fu.shape = make([]nodeShape, len(nodes))
+	for i, x := range nodes {
+		fu.shape[i] = nodeShape{kind: x.Kind, flags: x.Flags, start: x.Start - base, end: x.End - base, kids: int32(len(x.Kids))}
 	}
 	ok := true
 	node := func(p *syntax.Node) int32 {
@@ -325,7 +379,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		ok = false
 		return nodeNil
 	}
-	strIdx := map[string]int32{}
+	strIdx := fz.strIdx
 	str := func(s string) int32 {
 		if s == "" {
 			return -1
@@ -338,7 +392,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		fu.strs = append(fu.strs, s)
 		return i
 	}
-	entryIdx := map[*catalog.Entry]int32{}
+	entryIdx := fz.entryIdx
 	entry := func(e *catalog.Entry) int32 {
 		if e == nil {
 			return -1
@@ -351,12 +405,14 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		fu.entries = append(fu.entries, e)
 		return i
 	}
+	ints := fz.ints[:0]
 	list := func(xs []int32) span {
-		sp := span{off: int32(len(fu.ints)), n: int32(len(xs))}
-		fu.ints = append(fu.ints, xs...)
+		sp := span{off: int32(len(ints)), n: int32(len(xs))}
+		ints = append(ints, xs...)
 		return sp
 	}
-	var tmp []int32
+	tmp := fz.tmp[:0]
+	defer func() { fz.tmp = tmp[:0] }()
 	nodeList := func(ps []*syntax.Node) span {
 		tmp = tmp[:0]
 		for _, p := range ps {
@@ -364,7 +420,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		}
 		return list(tmp)
 	}
-	scopeIdx := make(map[*Scope]int32, len(ua.Scopes))
+	scopeIdx := fz.scopeIdx
 	for i, s := range ua.Scopes[1:] {
 		scopeIdx[s] = int32(i)
 	}
@@ -381,7 +437,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		ok = false
 		return -1
 	}
-	bindIdx := make(map[*Binding]int32, len(ua.Bindings))
+	bindIdx := fz.bindIdx
 	for i, b := range ua.Bindings {
 		bindIdx[b] = int32(i)
 	}
@@ -395,7 +451,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		ok = false
 		return -1
 	}
-	refIdx := make(map[*Reference]int32, len(ua.References))
+	refIdx := fz.refIdx
 	for i, r := range ua.References {
 		refIdx[r] = int32(i)
 	}
@@ -409,7 +465,7 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 		ok = false
 		return -1
 	}
-	fnIdx := map[*FnInfo]int32{}
+	fnIdx := fz.fnIdx
 	fn := func(f *FnInfo) int32 {
 		if f == nil {
 			return -1
@@ -469,8 +525,14 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 			threaded: c.Threaded, mode: c.Mode, inFn: c.InFunction, lenient: c.Lenient, isArg: c.IsArg, tail: c.Tail,
 			owner: binding(c.Owner)}
 	}
-	for _, q := range ua.Quoted {
-		fu.quoted = append(fu.quoted, [2]int32{q[0] - base, q[1] - base})
+	if len(ua.Quoted) > 0 {
+		fu.quoted = make([][2]int32, len(ua.Quoted))
+	}
+	for i, q := range ua.Quoted {
+		fu.quoted[i] = [2]int32{q[0] - base, q[1] - base}
+	}
+	if len(ua.Bodies) > 0 {
+		fu.bodies = make([]fBody, 0, len(ua.Bodies))
 	}
 	for _, b := range ua.Bodies {
 		fu.bodies = append(fu.bodies, fBody{kind: str(b.Kind), form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode})
@@ -508,9 +570,9 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 	if !ok {
 		return nil
 	}
-	// Trim the tables to their size: they are kept.
-	fu.shape = slices.Clip(fu.shape)
-	fu.ints = slices.Clip(fu.ints)
+	// The tables are kept: no spare capacity.
+	fu.ints = slices.Clone(ints)
+	fz.ints = ints[:0]
 	fu.strs = slices.Clip(fu.strs)
 	return fu
 }
@@ -518,7 +580,13 @@ func freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit {
 // unitJob is a unit to thaw: its frozen walk, its offset, where its nodes
 // are in incState.nodes and where its objects go in the slabs.
 type unitJob struct {
-	fu                 *frozenUnit
+	fu *frozenUnit
+	// n is the unit; a fresh one is walked in e (key env) and frozen
+	// before the thaw.
+	n                  *syntax.Node
+	e                  env
+	env                int
+	fresh              bool
 	base               int32
 	n0                 int
 	s0, b0, r0, c0, f0 int // scopes, bindings, references, calls, fns
@@ -553,7 +621,7 @@ func (w *walker) incUnits(forms []*syntax.Node, e env, firstStrict bool) {
 	if st.next == nil {
 		st.next = make([]*frozenUnit, 0, len(forms))
 	}
-	off := len(st.next)
+	off := len(st.next) + len(st.jobs)
 	for i, n := range forms {
 		ei := e
 		if firstStrict {
@@ -570,22 +638,14 @@ func (w *walker) incUnits(forms []*syntax.Node, e env, firstStrict bool) {
 		mark := len(st.nodes)
 		if fu != nil && st.collect(fu, n) {
 			st.thawed++
-		} else {
-			st.nodes = st.nodes[:mark]
-			st.walked++
-			fu = w.walkUnit(n, ei, k, string(text))
-			if fu == nil || !st.collect(fu, n) {
-				// Not freezable: walk it in place (never happens with the
-				// walk as it is; kept so that a new kind of node reference
-				// degrades to a slower analysis, not a wrong one).
-				st.nodes = st.nodes[:mark]
-				w.thawJobs()
-				w.form(n, ei)
-				continue
-			}
+			st.jobs = append(st.jobs, unitJob{fu: fu, n: n, base: n.Start, n0: mark})
+			continue
 		}
-		st.jobs = append(st.jobs, unitJob{fu: fu, base: n.Start, n0: mark})
-		st.next = append(st.next, fu)
+		// Walked (and frozen) when the jobs are thawed, with the other
+		// new units.
+		st.nodes = st.nodes[:mark]
+		st.walked++
+		st.jobs = append(st.jobs, unitJob{n: n, base: n.Start, e: ei, env: k, fresh: true})
 	}
 	w.thawJobs()
 }
@@ -620,7 +680,81 @@ func (st *incState) collect(fu *frozenUnit, n *syntax.Node) bool {
 // order, as if w had walked them.
 func (w *walker) thawJobs() {
 	st := w.inc
-	jobs := st.jobs
+	if len(st.jobs) == 0 {
+		return
+	}
+	w.walkFresh()
+	// Thaw runs of units; a unit whose walk does not freeze is walked in
+	// place between them (never happens with the walk as it is; kept so
+	// that a new kind of node reference degrades to a slower analysis,
+	// not a wrong one).
+	all := st.jobs
+	from := 0
+	for i := range all {
+		j := &all[i]
+		if j.fresh {
+			j.n0 = len(st.nodes)
+			if j.fu == nil || !st.collect(j.fu, j.n) {
+				st.nodes = st.nodes[:j.n0]
+				w.thawRun(all[from:i])
+				w.form(j.n, j.e)
+				from = i + 1
+				continue
+			}
+		}
+		st.next = append(st.next, j.fu)
+	}
+	w.thawRun(all[from:])
+	st.jobs, st.nodes = all[:0], st.nodes[:0]
+}
+
+// freshParallel is the number of new units from which they are walked as
+// two halves at once.
+var freshParallel = 64
+
+// walkFresh walks and freezes the fresh units of the pending jobs.
+func (w *walker) walkFresh() {
+	st := w.inc
+	var fresh []int
+	for i := range st.jobs {
+		if st.jobs[i].fresh {
+			fresh = append(fresh, i)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	if st.uw[0] == nil {
+		st.uw[0] = newUnitWalker(w.src)
+	}
+	run := func(u *unitWalker, idx []int) {
+		u.w.src, u.w.names = w.src, resetMap(u.w.names)
+		for _, i := range idx {
+			j := &st.jobs[i]
+			j.fu = u.walk(w.a, j.n, j.e, j.env, string(w.src[j.n.Start:j.n.End]))
+		}
+	}
+	if len(fresh) < freshParallel || runtime.GOMAXPROCS(0) < 2 {
+		run(st.uw[0], fresh)
+		return
+	}
+	if st.uw[1] == nil {
+		st.uw[1] = newUnitWalker(w.src)
+	}
+	half := len(fresh) / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(st.uw[1], fresh[half:])
+	}()
+	run(st.uw[0], fresh[:half])
+	<-done
+}
+
+// thawRun appends the walks of a run of units to w's analysis, in order,
+// as if w had walked them.
+func (w *walker) thawRun(jobs []unitJob) {
+	st := w.inc
 	if len(jobs) == 0 {
 		return
 	}
@@ -675,7 +809,6 @@ func (w *walker) thawJobs() {
 	for i := range jobs {
 		w.listUnit(sl, &jobs[i])
 	}
-	st.jobs, st.nodes = jobs[:0], st.nodes[:0]
 }
 
 // grow returns s extended by n zero elements.

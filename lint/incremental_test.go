@@ -282,8 +282,8 @@ func bigUnits(t *testing.T) string {
 func TestIncrementalRandomEdits(t *testing.T) {
 	src := []byte(bigUnits(t))
 	// Thaw in two halves at once here (the program is small).
-	defer func(n int) { thawParallel = n }(thawParallel)
-	thawParallel = 200
+	defer func(n, m int) { thawParallel, freshParallel = n, m }(thawParallel, freshParallel)
+	thawParallel, freshParallel = 200, 4
 	steps := 150
 	if testing.Short() {
 		steps = 40
