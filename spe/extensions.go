@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -167,7 +168,7 @@ func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
 }
 
 func (s *Session) webSetup(rt *Runtime, sb sandbox) WebSetup {
-	dirs := profile.ConfigDirs(s.cfg.Cwd)
+	dirs := s.dirs // ConfigDirs(s.cfg.Cwd), found by Open
 	return WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
 		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook}
 }
@@ -190,7 +191,13 @@ func notLinkedNamespace(ns string) *value.Map {
 // the bundled ones, and prints the diagnostics of invalid files on stderr
 // (never shown to the model).
 func (o *opening) discoverSkills() error {
-	o.ext.skills = DiscoverSkills(o.cfg.Cwd, o.cfg.Getenv("HOME"), o.cfg.Stderr)
+	// The project root resumeRun found (o.dirs.Project is ROOT/.spell):
+	// the walk up to / for .git is made once per run (issue 11, start-up).
+	root := filepath.Dir(o.dirs.Project)
+	if root == o.cfg.Cwd {
+		root = ""
+	}
+	o.ext.skills = discoverSkillsIn(o.cfg.Cwd, root, o.cfg.Getenv("HOME"), o.cfg.Stderr)
 	return nil
 }
 
@@ -198,7 +205,13 @@ func (o *opening) discoverSkills() error {
 // $HOME, "" for none) and writes the bounded diagnostics of invalid files
 // to stderr as warnings.
 func DiscoverSkills(cwd, home string, stderr io.Writer) *skills.Set {
-	set := skills.Discover(cwd, skills.Sources(cwd, repoRoot(cwd), home, nil))
+	return discoverSkillsIn(cwd, repoRoot(cwd), home, stderr)
+}
+
+// discoverSkillsIn is DiscoverSkills with the repository root above cwd
+// found (repoRoot).
+func discoverSkillsIn(cwd, repo, home string, stderr io.Writer) *skills.Set {
+	set := skills.Discover(cwd, skills.Sources(cwd, repo, home, nil))
 	_ = set.Catalogue() // decides what the catalogue drops, for the warning
 	for _, w := range set.Warnings() {
 		warnf(stderr, "skill %s", w)
