@@ -24,43 +24,48 @@ func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn 
 
 // setMacros is part of loadForms.
 func setMacros() {
-	m := map[string]func(in *Interp, l *value.List) (value.Value, error){
-		"when":          mWhen,
-		"defn":          mDefn,
-		"define":        mDefine,
-		"and":           mAnd,
-		"or":            mOr,
-		"cond":          mCond,
-		"if-let":        func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, false) },
-		"when-let":      func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, false) },
-		"if-some":       func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, true) },
-		"when-some":     func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, true) },
-		"case":          mCase,
-		"as->":          mAsThread,
-		"cond->":        func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, false) },
-		"cond->>":       func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, false) },
-		"some->":        func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, true) },
-		"some->>":       func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, true) },
-		"->":            func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, false) },
-		"->>":           func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, true) },
-		"future":        mFuture,
-		"blocking/plet": mPlet,
-		"defmacro":      mDefmacro,
-		"think":         mThink,
-		"rethink":       mRethink,
-		"prune":         mPrune,
-		"!extend":       mExtend,
-		"!call-now":     func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!call-now", false) },
-		"!peek":         func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek", true) },
-		"!peek-now":     func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek-now", true) },
-		"!print":        func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "!print") },
-		"print":         func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "print") },
-		"!describe":     mDescribe,
-		"!compact":      mCompact,
+	// A table, not a map: setting them builds nothing to throw away
+	// (issue 11, start-up).
+	m := [...]struct {
+		name string
+		f    func(in *Interp, l *value.List) (value.Value, error)
+	}{
+		{"when", mWhen},
+		{"defn", mDefn},
+		{"define", mDefine},
+		{"and", mAnd},
+		{"or", mOr},
+		{"cond", mCond},
+		{"if-let", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, false) }},
+		{"when-let", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, false) }},
+		{"if-some", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, true) }},
+		{"when-some", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, true) }},
+		{"case", mCase},
+		{"as->", mAsThread},
+		{"cond->", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, false) }},
+		{"cond->>", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, false) }},
+		{"some->", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, true) }},
+		{"some->>", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, true) }},
+		{"->", func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, false) }},
+		{"->>", func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, true) }},
+		{"future", mFuture},
+		{"blocking/plet", mPlet},
+		{"defmacro", mDefmacro},
+		{"think", mThink},
+		{"rethink", mRethink},
+		{"prune", mPrune},
+		{"!extend", mExtend},
+		{"!call-now", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!call-now", false) }},
+		{"!peek", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek", true) }},
+		{"!peek-now", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek-now", true) }},
+		{"!print", func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "!print") }},
+		{"print", func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "print") }},
+		{"!describe", mDescribe},
+		{"!compact", mCompact},
 	}
 	builtinMacros = make(map[*value.Symbol]specialFn, len(m)+1)
-	for name, f := range m {
-		builtinMacros[value.Sym(name)] = expander(f)
+	for _, e := range m {
+		builtinMacros[value.Sym(e.name)] = expander(e.f)
 	}
 	builtinMacros[symFirstLine] = mFirstLine
 	for sym, f := range builtinMacros {

@@ -14,19 +14,24 @@ import (
 
 // registerMathNS is part of loadBuiltins.
 func registerMathNS() {
-	d1 := map[string]func(float64) float64{
-		"sqrt": math.Sqrt, "cbrt": math.Cbrt, "exp": math.Exp, "expm1": math.Expm1,
-		"log": math.Log, "log10": math.Log10, "log1p": math.Log1p,
+	// Tables, not maps: registering builds nothing to throw away (issue
+	// 11, start-up).
+	d1 := [...]struct {
+		name string
+		f    func(float64) float64
+	}{
+		{"math/sqrt", math.Sqrt}, {"math/cbrt", math.Cbrt}, {"math/exp", math.Exp}, {"math/expm1", math.Expm1},
+		{"math/log", math.Log}, {"math/log10", math.Log10}, {"math/log1p", math.Log1p},
 		// as the reference: (/ (Math/log x) (Math/log 2))
-		"log2": func(x float64) float64 { return math.Log(x) / math.Log(2) },
-		"sin":  math.Sin, "cos": math.Cos, "tan": math.Tan,
-		"asin": math.Asin, "acos": math.Acos, "atan": math.Atan,
-		"sinh": math.Sinh, "cosh": math.Cosh, "tanh": math.Tanh,
+		{"math/log2", func(x float64) float64 { return math.Log(x) / math.Log(2) }},
+		{"math/sin", math.Sin}, {"math/cos", math.Cos}, {"math/tan", math.Tan},
+		{"math/asin", math.Asin}, {"math/acos", math.Acos}, {"math/atan", math.Atan},
+		{"math/sinh", math.Sinh}, {"math/cosh", math.Cosh}, {"math/tanh", math.Tanh},
 		// Java Math.toDegrees / toRadians
-		"degrees": func(r float64) float64 { return r * 57.29577951308232 },
-		"radians": func(d float64) float64 { return d * 0.017453292519943295 },
-		"abs":     math.Abs,
-		"sign": func(x float64) float64 {
+		{"math/degrees", func(r float64) float64 { return r * 57.29577951308232 }},
+		{"math/radians", func(d float64) float64 { return d * 0.017453292519943295 }},
+		{"math/abs", math.Abs},
+		{"math/sign", func(x float64) float64 {
 			if x != x || x == 0 {
 				return x
 			}
@@ -34,10 +39,11 @@ func registerMathNS() {
 				return -1
 			}
 			return 1
-		},
+		}},
 	}
-	for name, f := range d1 {
-		register("math/"+name, func(c *Call, args []value.Value) (value.Value, error) {
+	for _, e := range d1 {
+		f := e.f
+		register(e.name, func(c *Call, args []value.Value) (value.Value, error) {
 			x, err := scToDouble(args[0])
 			if err != nil {
 				return nil, err
@@ -45,9 +51,13 @@ func registerMathNS() {
 			return f(x), nil
 		})
 	}
-	d2 := map[string]func(float64, float64) float64{"pow": scJavaPow, "atan2": math.Atan2, "hypot": math.Hypot}
-	for name, f := range d2 {
-		register("math/"+name, func(c *Call, args []value.Value) (value.Value, error) {
+	d2 := [...]struct {
+		name string
+		f    func(float64, float64) float64
+	}{{"math/pow", scJavaPow}, {"math/atan2", math.Atan2}, {"math/hypot", math.Hypot}}
+	for _, e := range d2 {
+		f := e.f
+		register(e.name, func(c *Call, args []value.Value) (value.Value, error) {
 			x, err := scToDouble(args[0])
 			if err != nil {
 				return nil, err
