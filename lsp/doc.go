@@ -35,7 +35,12 @@
 // incremental) are applied only when the version increases. Requests and the
 // diagnostics worker read an immutable snapshot {version, text, CST,
 // analysis} of the latest version, made on demand: a burst of edits costs one
-// copy, one parse and one analysis. Diagnostics run one publication per
+// copy, one parse and one analysis. Both are incremental: the parse re-reads
+// only the list around the changed bytes and shares or moves the other
+// nodes of the previous snapshot's tree (reparse.go), and the document's
+// lint.Incremental walks only the top-level or wrapper body forms whose text
+// changed (the others' walks are thawed; the rules run over the whole
+// result, which is a fresh analysis's). Diagnostics run one publication per
 // document at a time; a change abandons the one in progress at its next
 // stage. A document over MaxDocumentSize (2 MiB) is kept in sync but not
 // analysed (one too-large diagnostic, one window message). Positions are
