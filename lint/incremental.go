@@ -59,6 +59,13 @@ func (c *Incremental) Analyze(f *syntax.File, opts Options) *Analysis {
 	st.prev, st.walked, st.thawed, st.byText, st.misses = c.prev, 0, 0, nil, 0
 	c.mu.Unlock()
 	a := analyzeWith(f, opts, st)
+	// The scratch space keeps no pointer to this analysis or its tree: a
+	// later reading may share nodes of the tree, and a kept node would
+	// keep the blocks it was read in, the nodes around it, and so on.
+	st.uw = [2]*unitWalker{}
+	clear(st.nodes[:cap(st.nodes)])
+	clear(st.stack[:cap(st.stack)])
+	clear(st.jobs[:cap(st.jobs)])
 	c.mu.Lock()
 	c.prev, c.walked, c.thawed = st.next, st.walked, st.thawed
 	st.next, st.prev, st.byText = nil, nil, nil

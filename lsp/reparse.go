@@ -20,7 +20,10 @@ import (
 // reparse returns syntax.Parse(old.Name, text), given that old is the
 // reading of a text that has the same first pre and last suf bytes as
 // text, or nil when it does not read incrementally (the caller parses).
-func reparse(old *syntax.File, text []byte, pre, suf int) *syntax.File {
+// With whole set (old is a whole reading, whose blocks interleave all its
+// forms), the nodes before the change are copied too, so that the new
+// reading does not keep all of old alive.
+func reparse(old *syntax.File, text []byte, pre, suf int, whole bool) *syntax.File {
 	if old == nil || len(old.Errors) > 0 || old.Truncated {
 		return nil
 	}
@@ -60,7 +63,7 @@ func reparse(old *syntax.File, text []byte, pre, suf int) *syntax.File {
 	// enclosing ones if it does not.
 	for len(path) > 0 {
 		k := path[len(path)-1]
-		if f := rebuild(old, text, path, idx, k, delta); f != nil {
+		if f := rebuild(old, text, path, idx, k, delta, whole); f != nil {
 			return f
 		}
 		path, idx = path[:len(path)-1], idx[:len(idx)-1]
@@ -116,9 +119,9 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // rebuild reads the new text of k (the last node of path) on its own and
 // returns the new file, or nil when that text is not exactly one form
 // without errors.
-func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *syntax.Node, delta int32) *syntax.File {
+func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *syntax.Node, delta int32, whole bool) *syntax.File {
 	start, end := k.Lead, k.End+delta
-	if start < 0 || end < start || int(end) > len(text) {
+	if start < 0 || end < start || int(end) > len(text) || end-start > maxReread {
 		return nil
 	}
 	sub := syntax.Parse(old.Name, text[start:end])
@@ -134,6 +137,13 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 	}
 	c := &copier{}
 	c.shiftInPlace(nk, start)
+	// before returns a kid before the change: itself, or a copy.
+	before := func(n *syntax.Node) *syntax.Node {
+		if whole {
+			return c.copyTree(n, 0)
+		}
+		return n
+	}
 	// The path, bottom up: new nodes with new kid lists.
 	repl := nk
 	for i := len(path) - 2; i >= 0; i-- {
@@ -146,7 +156,9 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 		np.End += delta
 		j := idx[i+1]
 		nkids := make([]*syntax.Node, len(p.Kids))
-		copy(nkids, p.Kids[:j])
+		for m := range j {
+			nkids[m] = before(p.Kids[m])
+		}
 		nkids[j] = repl
 		for m := j + 1; m < len(p.Kids); m++ {
 			nkids[m] = c.shifted(p.Kids[m], delta)
@@ -157,7 +169,9 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 	f := &syntax.File{Name: old.Name, Src: text, TrailStart: old.TrailStart + delta}
 	j := idx[0]
 	f.Forms = make([]*syntax.Node, len(old.Forms))
-	copy(f.Forms, old.Forms[:j])
+	for m := range j {
+		f.Forms[m] = before(old.Forms[m])
+	}
 	f.Forms[j] = repl
 	for m := j + 1; m < len(old.Forms); m++ {
 		f.Forms[m] = c.shifted(old.Forms[m], delta)
@@ -166,7 +180,7 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 	// reading's, those after it move.
 	for _, d := range old.Discards {
 		if d.End <= start {
-			f.Discards = append(f.Discards, d)
+			f.Discards = append(f.Discards, before(d))
 		}
 	}
 	for _, d := range sub.Discards {
@@ -180,6 +194,12 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 	}
 	return f
 }
+
+// maxReread bounds the text reparse reads again: the nodes of one reading
+// are allocated in blocks that interleave its forms, so a later reading
+// that shares one of them keeps the whole reading alive; a large one is
+// read whole instead (a whole reading shares nothing).
+const maxReread = 16 << 10
 
 // depth returns how deeply n's forms nest (1 for an atom).
 func depth(n *syntax.Node) int {
@@ -213,11 +233,17 @@ type copier struct {
 // hold nodes of earlier readings: each is allocated alone).
 func (c *copier) node() *syntax.Node { return new(syntax.Node) }
 
-// shifted returns a copy of the tree n with every offset moved by d.
+// shifted returns the tree n with every offset moved by d: a copy, or n
+// itself when d is 0.
 func (c *copier) shifted(n *syntax.Node, d int32) *syntax.Node {
 	if d == 0 {
 		return n // unchanged offsets: the tree itself
 	}
+	return c.copyTree(n, d)
+}
+
+// copyTree returns a copy of the tree n with every offset moved by d.
+func (c *copier) copyTree(n *syntax.Node, d int32) *syntax.Node {
 	nodes, kids := 0, 0
 	stack := append(c.stack[:0], n)
 	for len(stack) > 0 {

@@ -57,6 +57,7 @@ func TestReparseMatchesParse(t *testing.T) {
 	orig := []byte(reparseProgram())
 	src := orig
 	old := syntax.Parse("edit.spl", src)
+	whole := true // old is a whole reading
 	rng := rand.New(rand.NewSource(13))
 	pieces := []string{" ", "\n", "(", ")", "[", "]", "{", "}", "\"", "'", "#(", "#_", ";", "\\", "x", "1", "(inc x)",
 		"[a b]", "{:a 1}", "#{1}", "%", "^:m", ",", "\\a", "#\"", "nil", "(let [q 1] q)", ")(", "] [", "\" \""}
@@ -68,7 +69,7 @@ func TestReparseMatchesParse(t *testing.T) {
 	for i := range steps {
 		if rng.Intn(4) == 0 {
 			src = orig
-			old = syntax.Parse("edit.spl", src)
+			old, whole = syntax.Parse("edit.spl", src), true
 		}
 		at := rng.Intn(len(src) + 1)
 		end := at
@@ -83,7 +84,7 @@ func TestReparseMatchesParse(t *testing.T) {
 			ins = pieces[rng.Intn(len(pieces))]
 		}
 		next := slices.Concat(src[:at], []byte(ins), src[end:])
-		got := reparse(old, next, at, len(src)-end)
+		got := reparse(old, next, at, len(src)-end, whole)
 		want := syntax.Parse("edit.spl", next)
 		if len(old.Errors) == 0 && len(want.Errors) == 0 {
 			eligible++
@@ -101,9 +102,9 @@ func TestReparseMatchesParse(t *testing.T) {
 			}
 		}
 		src = next
-		old = want
+		old, whole = want, true
 		if got != nil {
-			old = got // read on from the incremental reading
+			old, whole = got, false // read on from the incremental reading
 		}
 	}
 	// An edit of a text with syntax errors, or that makes one, is read
@@ -151,15 +152,17 @@ func FuzzReparse(f *testing.F) {
 		next := []byte(src[:at] + ins + src[end:])
 		old := syntax.Parse("f.spl", []byte(src))
 		before := dumpFile(old)
-		got := reparse(old, next, at, len(src)-end)
-		if g := dumpFile(old); g != before {
-			t.Fatalf("the previous reading was modified")
-		}
-		if got == nil {
-			return
-		}
-		if g, w := dumpFile(got), dumpFile(syntax.Parse("f.spl", next)); g != w {
-			t.Fatalf("incremental reading differs from Parse\n%s", firstLineDiff(w, g))
+		for _, whole := range []bool{false, true} {
+			got := reparse(old, next, at, len(src)-end, whole)
+			if g := dumpFile(old); g != before {
+				t.Fatalf("the previous reading was modified")
+			}
+			if got == nil {
+				return
+			}
+			if g, w := dumpFile(got), dumpFile(syntax.Parse("f.spl", next)); g != w {
+				t.Fatalf("incremental reading (whole %v) differs from Parse\n%s", whole, firstLineDiff(w, g))
+			}
 		}
 	})
 }
@@ -170,6 +173,7 @@ func FuzzReparse(f *testing.F) {
 func TestReparseMemoryFlat(t *testing.T) {
 	text := []byte(bigProgram(10000))
 	old := syntax.Parse("big.spl", text)
+	whole := true
 	heap := func() int64 {
 		runtime.GC()
 		var ms runtime.MemStats
@@ -179,12 +183,22 @@ func TestReparseMemoryFlat(t *testing.T) {
 	var h8 int64
 	off := bytes.Index(text, []byte("\n  (def value-9 ")) + 1
 	for v := 1; v <= 40; v++ {
-		// Type one space at the start of a line, one line further each time.
+		// Type one space at the start of a line, one line further each
+		// time; every third edit types a letter there instead, which
+		// cannot be read as part of the line's form alone.
 		off += bytes.IndexByte(text[off:], '\n') + 1
-		next := slices.Concat(text[:off], []byte(" "), text[off:])
-		f := reparse(old, next, off, len(text)-off)
+		ins := " "
+		if v%3 == 0 {
+			ins = "x"
+		}
+		next := slices.Concat(text[:off], []byte(ins), text[off:])
+		f := reparse(old, next, off, len(text)-off, whole)
+		whole = false
 		if f == nil {
-			t.Fatalf("edit %d was not read incrementally", v)
+			if ins == " " {
+				t.Fatalf("edit %d was not read incrementally", v)
+			}
+			f, whole = syntax.Parse("big.spl", next), true // as the server does
 		}
 		old, text = f, next
 		if v == 8 {
@@ -192,7 +206,7 @@ func TestReparseMemoryFlat(t *testing.T) {
 		}
 	}
 	if grown := heap() - h8; grown > 4<<20 {
-		t.Errorf("the heap grew by %d MB over 32 incremental readings of a 350 kB text", grown>>20)
+		t.Errorf("the heap grew by %d MB over 32 readings of a 350 kB text", grown>>20)
 	}
 	runtime.KeepAlive(old)
 }
@@ -209,6 +223,7 @@ func BenchmarkReparse10k(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			text := []byte(bigProgram(10000))
 			old := syntax.Parse("big.spl", text)
+			whole := true
 			off := 0
 			b.ReportAllocs()
 			c0 := cputime.Process()
@@ -220,10 +235,11 @@ func BenchmarkReparse10k(b *testing.B) {
 				next := slices.Concat(text[:off], []byte(" "), text[off:])
 				var f *syntax.File
 				if incremental {
-					f = reparse(old, next, off, len(text)-off)
+					f = reparse(old, next, off, len(text)-off, whole)
+					whole = false
 				}
 				if f == nil {
-					f = syntax.Parse("big.spl", next)
+					f, whole = syntax.Parse("big.spl", next), true
 				}
 				old, text = f, next
 			}

@@ -76,7 +76,7 @@ func (s *snapshot) build() {
 		}
 		if b := s.base; b != nil && !b.tooLarge && !s.tooLarge && b.gen < maxReparses {
 			b.build()
-			s.file = reparse(b.file, s.text, s.pre, s.suf)
+			s.file = reparse(b.file, s.text, s.pre, s.suf, b.gen == 0)
 			s.gen = b.gen + 1
 			if s.file != nil && s.st != nil {
 				s.st.reparses.Add(1)
