@@ -160,9 +160,7 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 			nkids[m] = before(p.Kids[m])
 		}
 		nkids[j] = repl
-		for m := j + 1; m < len(p.Kids); m++ {
-			nkids[m] = c.shifted(p.Kids[m], delta)
-		}
+		c.shiftedAll(nkids[j+1:], p.Kids[j+1:], delta)
 		np.Kids = nkids
 		repl = np
 	}
@@ -173,9 +171,7 @@ func rebuild(old *syntax.File, text []byte, path []*syntax.Node, idx []int, k *s
 		f.Forms[m] = before(old.Forms[m])
 	}
 	f.Forms[j] = repl
-	for m := j + 1; m < len(old.Forms); m++ {
-		f.Forms[m] = c.shifted(old.Forms[m], delta)
-	}
+	c.shiftedAll(f.Forms[j+1:], old.Forms[j+1:], delta)
 	// Discards: those before k's text stay, those in it are the new
 	// reading's, those after it move.
 	for _, d := range old.Discards {
@@ -244,8 +240,35 @@ func (c *copier) shifted(n *syntax.Node, d int32) *syntax.Node {
 
 // copyTree returns a copy of the tree n with every offset moved by d.
 func (c *copier) copyTree(n *syntax.Node, d int32) *syntax.Node {
+	var out [1]*syntax.Node
+	c.copyGroup(out[:], []*syntax.Node{n}, d)
+	return out[0]
+}
+
+// copyGroup is the number of sibling trees copied into one pair of
+// blocks: a block kept for one of them keeps the others' copies (not
+// more: each copy refers only to its own nodes), and fewer blocks cost
+// less to allocate.
+const copyGroup = 32
+
+// shiftedAll sets out[i] to ns[i] moved by d (copies in blocks shared by
+// copyGroup trees; ns themselves when d is 0).
+func (c *copier) shiftedAll(out, ns []*syntax.Node, d int32) {
+	if d == 0 {
+		copy(out, ns)
+		return
+	}
+	for i := 0; i < len(ns); i += copyGroup {
+		k := min(i+copyGroup, len(ns))
+		c.copyGroup(out[i:k], ns[i:k], d)
+	}
+}
+
+// copyGroup sets out[i] to a copy of the tree ns[i] moved by d, all in
+// one pair of blocks.
+func (c *copier) copyGroup(out, ns []*syntax.Node, d int32) {
 	nodes, kids := 0, 0
-	stack := append(c.stack[:0], n)
+	stack := append(c.stack[:0], ns...)
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -253,12 +276,14 @@ func (c *copier) copyTree(n *syntax.Node, d int32) *syntax.Node {
 		kids += len(x.Kids)
 		stack = append(stack, x.Kids...)
 	}
-	c.stack = stack
+	c.stack = stack[:0]
 	t := treeCopy{slab: make([]syntax.Node, nodes), d: d}
 	if kids > 0 {
 		t.kids = make([]*syntax.Node, kids)
 	}
-	return t.copy(n)
+	for i, n := range ns {
+		out[i] = t.copy(n)
+	}
 }
 
 // treeCopy is the copy of one tree, in two blocks.
