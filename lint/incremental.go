@@ -330,6 +330,55 @@ type freezer struct {
 	stack    []*syntax.Node
 	tmp      []int32
 	ints     []int32
+	strs     []string
+	entries  []*catalog.Entry
+	fns      []fFn
+	// The frozen tables are carved from blocks shared by the units this
+	// freezer freezes: a few objects for the collector to mark, not
+	// fifteen per unit.
+	units      arena[frozenUnit]
+	shapes     arena[nodeShape]
+	scopes     arena[fScope]
+	binds      arena[fBinding]
+	refs       arena[fRef]
+	calls      arena[fCall]
+	quoted     arena[[2]int32]
+	bodies     arena[fBody]
+	recurs     arena[fRecur]
+	loops      arena[fLoop]
+	inline     arena[fInlineDef]
+	intArena   arena[int32]
+	strArena   arena[string]
+	entryArena arena[*catalog.Entry]
+	fnArena    arena[fFn]
+}
+
+// arena hands out slices of blocks: the first the size asked for (a
+// batch of one unit, the usual case after an edit, wastes nothing), then
+// doubling up to 4,096 elements.
+type arena[T any] struct {
+	buf  []T
+	last int
+}
+
+func (a *arena[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if len(a.buf) < n {
+		a.last = min(max(2*a.last, n), 4096)
+		a.buf = make([]T, max(n, a.last))
+	}
+	s := a.buf[:n:n]
+	a.buf = a.buf[n:]
+	return s
+}
+
+// copyTo returns a copy of xs carved from a.
+func copyTo[T any](a *arena[T], xs []T) []T {
+	s := a.take(len(xs))
+	copy(s, xs)
+	return s
 }
 
 // freeze returns the frozen form of ua, the walk of the unit n alone (its
@@ -340,7 +389,9 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		return nil
 	}
 	base := n.Start
-	fu := &frozenUnit{text: text}
+	fu := &fz.units.take(1)[0]
+	fu.text = text
+	fz.strs, fz.entries, fz.fns = fz.strs[:0], fz.entries[:0], fz.fns[:0]
 	fz.idx, fz.fnLits, fz.strIdx, fz.entryIdx = resetMap(fz.idx), resetMap(fz.fnLits), resetMap(fz.strIdx), resetMap(fz.entryIdx)
 	fz.scopeIdx, fz.bindIdx, fz.refIdx, fz.fnIdx = resetMap(fz.scopeIdx), resetMap(fz.bindIdx), resetMap(fz.refIdx), resetMap(fz.fnIdx)
 	idx, fnLits := fz.idx, fz.fnLits
@@ -364,7 +415,7 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 			stack = append(stack, x.Kids[k])
 		}
 	}
-	fu.shape = make([]nodeShape, len(nodes))
+	fu.shape = fz.shapes.take(len(nodes))
 	for i, x := range nodes {
 		fu.shape[i] = nodeShape{kind: x.Kind, flags: x.Flags, start: x.Start - base, end: x.End - base, kids: int32(len(x.Kids))}
 	}
@@ -394,9 +445,9 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		if i, found := strIdx[s]; found {
 			return i
 		}
-		i := int32(len(fu.strs))
+		i := int32(len(fz.strs))
 		strIdx[s] = i
-		fu.strs = append(fu.strs, s)
+		fz.strs = append(fz.strs, s)
 		return i
 	}
 	entryIdx := fz.entryIdx
@@ -407,9 +458,9 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		if i, found := entryIdx[e]; found {
 			return i
 		}
-		i := int32(len(fu.entries))
+		i := int32(len(fz.entries))
 		entryIdx[e] = i
-		fu.entries = append(fu.entries, e)
+		fz.entries = append(fz.entries, e)
 		return i
 	}
 	ints := fz.ints[:0]
@@ -480,13 +531,13 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		if i, found := fnIdx[f]; found {
 			return i
 		}
-		i := int32(len(fu.fns))
+		i := int32(len(fz.fns))
 		fnIdx[f] = i
-		fu.fns = append(fu.fns, fFn{required: int32(f.Required), variadic: f.Variadic, params: node(f.Params)})
+		fz.fns = append(fz.fns, fFn{required: int32(f.Required), variadic: f.Variadic, params: node(f.Params)})
 		return i
 	}
 
-	fu.scopes = make([]fScope, len(ua.Scopes)-1)
+	fu.scopes = fz.scopes.take(len(ua.Scopes) - 1)
 	for i, s := range ua.Scopes[1:] {
 		fs := fScope{kind: s.Kind, start: s.Start - base, end: s.End - base, parent: scope(s.Parent), form: node(s.Form), depth: s.depth}
 		tmp = tmp[:0]
@@ -503,7 +554,7 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		fu.nScopeKids += len(s.Children)
 		fu.scopes[i] = fs
 	}
-	fu.binds = make([]fBinding, len(ua.Bindings))
+	fu.binds = fz.binds.take(len(ua.Bindings))
 	for i, b := range ua.Bindings {
 		fb := fBinding{name: str(b.Name), kind: b.Kind, node: node(b.Node), form: node(b.Form), value: node(b.Value),
 			start: b.Start - base, end: b.End - base, scope: scope(b.Scope), fn: fn(b.Fn),
@@ -516,7 +567,7 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		fu.nBindRefs += len(b.Refs)
 		fu.binds[i] = fb
 	}
-	fu.refs = make([]fRef, len(ua.References))
+	fu.refs = fz.refs.take(len(ua.References))
 	for i, r := range ua.References {
 		if r.Candidates != nil || r.Namespace != nil || r.Dynamic {
 			return nil // set by finish, never by the walk
@@ -526,32 +577,31 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 			lexical: binding(r.Lexical), owner: binding(r.Owner), scope: scope(r.Scope),
 			entry: entry(r.Entry), head: r.Head, hasEntry: r.HasEntry, inFn: r.InFunction, lenient: r.Lenient, mode: r.Mode}
 	}
-	fu.calls = make([]fCall, len(ua.Calls))
+	fu.calls = fz.calls.take(len(ua.Calls))
 	for i, c := range ua.Calls {
 		fu.calls[i] = fCall{node: node(c.Node), head: ref(c.Head), name: str(c.Name), kind: c.Kind, args: int32(c.Args),
 			threaded: c.Threaded, mode: c.Mode, inFn: c.InFunction, lenient: c.Lenient, isArg: c.IsArg, tail: c.Tail,
 			owner: binding(c.Owner)}
 	}
-	if len(ua.Quoted) > 0 {
-		fu.quoted = make([][2]int32, len(ua.Quoted))
-	}
+	fu.quoted = fz.quoted.take(len(ua.Quoted))
 	for i, q := range ua.Quoted {
 		fu.quoted[i] = [2]int32{q[0] - base, q[1] - base}
 	}
-	if len(ua.Bodies) > 0 {
-		fu.bodies = make([]fBody, 0, len(ua.Bodies))
+	fu.bodies = fz.bodies.take(len(ua.Bodies))
+	for i, b := range ua.Bodies {
+		fu.bodies[i] = fBody{kind: str(b.Kind), form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode}
 	}
-	for _, b := range ua.Bodies {
-		fu.bodies = append(fu.bodies, fBody{kind: str(b.Kind), form: node(b.Form), forms: nodeList(b.Forms), mode: b.Mode})
-	}
+	var recurs []fRecur
+	var loops []fLoop
+	var inline []fInlineDef
 	for _, r := range ua.Recurs {
-		fu.recurs = append(fu.recurs, fRecur{node: node(r.Node), target: node(r.Target), args: int32(r.Args), tail: r.Tail, fn: fn(r.Fn)})
+		recurs = append(recurs, fRecur{node: node(r.Node), target: node(r.Target), args: int32(r.Args), tail: r.Tail, fn: fn(r.Fn)})
 	}
 	for k, v := range ua.Loops {
-		fu.loops = append(fu.loops, fLoop{node: node(k), v: v})
+		loops = append(loops, fLoop{node: node(k), v: v})
 	}
 	for _, d := range ua.InlineDefs {
-		fu.inline = append(fu.inline, fInlineDef{node: node(d.Node), head: str(d.Head), container: str(d.Container)})
+		inline = append(inline, fInlineDef{node: node(d.Node), head: str(d.Head), container: str(d.Container)})
 	}
 	tmp = tmp[:0]
 	for _, r := range ua.UnboundPersists {
@@ -578,9 +628,14 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		return nil
 	}
 	// The tables are kept: no spare capacity.
-	fu.ints = slices.Clone(ints)
+	fu.ints = copyTo(&fz.intArena, ints)
 	fz.ints = ints[:0]
-	fu.strs = slices.Clip(fu.strs)
+	fu.strs = copyTo(&fz.strArena, fz.strs)
+	fu.entries = copyTo(&fz.entryArena, fz.entries)
+	fu.fns = copyTo(&fz.fnArena, fz.fns)
+	fu.recurs = copyTo(&fz.recurs, recurs)
+	fu.loops = copyTo(&fz.loops, loops)
+	fu.inline = copyTo(&fz.inline, inline)
 	return fu
 }
 
