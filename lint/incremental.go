@@ -483,46 +483,21 @@ func (fz *freezer) freeze(ua *Analysis, n *syntax.Node, text string) *frozenUnit
 		scopeIdx[s] = int32(i)
 	}
 	scope := func(s *Scope) int32 {
-		switch {
-		case s == nil:
-			return -1
-		case s == ua.Root:
+		if s != nil && s == ua.Root {
 			return scopeRoot
 		}
-		if i, found := scopeIdx[s]; found {
-			return i
-		}
-		ok = false
-		return -1
+		return indexIn(scopeIdx, s, &ok)
 	}
 	bindIdx := fz.bindIdx
 	for i, b := range ua.Bindings {
 		bindIdx[b] = int32(i)
 	}
-	binding := func(b *Binding) int32 {
-		if b == nil {
-			return -1
-		}
-		if i, found := bindIdx[b]; found {
-			return i
-		}
-		ok = false
-		return -1
-	}
+	binding := func(b *Binding) int32 { return indexIn(bindIdx, b, &ok) }
 	refIdx := fz.refIdx
 	for i, r := range ua.References {
 		refIdx[r] = int32(i)
 	}
-	ref := func(r *Reference) int32 {
-		if r == nil {
-			return -1
-		}
-		if i, found := refIdx[r]; found {
-			return i
-		}
-		ok = false
-		return -1
-	}
+	ref := func(r *Reference) int32 { return indexIn(refIdx, r, &ok) }
 	fnIdx := fz.fnIdx
 	fn := func(f *FnInfo) int32 {
 		if f == nil {
@@ -1067,4 +1042,18 @@ func (w *walker) listUnit(sl *slabs, j *unitJob) {
 	for _, name := range fu.list(fu.freeInFn) {
 		a.freeInFn[fu.strs[name]] = true
 	}
+}
+
+// indexIn is the frozen index of p in idx, -1 for nil; a p that idx does
+// not hold (a pointer out of the unit) clears *ok.
+func indexIn[P comparable](idx map[P]int32, p P, ok *bool) int32 {
+	var none P
+	if p == none {
+		return -1
+	}
+	if i, found := idx[p]; found {
+		return i
+	}
+	*ok = false
+	return -1
 }
