@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spell-go/spell/syntax"
 )
 
@@ -202,29 +203,12 @@ func checkIncremental(t *testing.T, c *Incremental, src []byte, step string) {
 		t.Fatalf("%s: incremental analysis differs from Analyze in %s\nsource:\n%s", step, d, src)
 	}
 	if w, g := dumpAnalysis(f, want), dumpAnalysis(f, got); w != g {
-		t.Fatalf("%s: incremental analysis differs from Analyze\nsource:\n%s\n%s", step, src, firstDiff(w, g))
+		t.Fatalf("%s: incremental analysis differs from Analyze\nsource:\n%s\n%s", step, src, textDiff(w, g))
 	}
 	cfg := Config{}
 	if w, g := dumpDiagnostics(CheckAnalysis(f, want, cfg)), dumpDiagnostics(CheckAnalysis(f, got, cfg)); w != g {
-		t.Fatalf("%s: incremental findings differ\nsource:\n%s\n%s", step, src, firstDiff(w, g))
+		t.Fatalf("%s: incremental findings differ\nsource:\n%s\n%s", step, src, textDiff(w, g))
 	}
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, w, g)
-		}
-	}
-	return "(same)"
 }
 
 // incCorpus returns the programs of the rule tests, each as it is and as
@@ -331,4 +315,9 @@ func incEdit(rng *rand.Rand, src []byte, pieces []string) []byte {
 		lines = slices.Insert(lines, j, l)
 		return []byte(strings.Join(lines, ""))
 	}
+}
+
+// textDiff is the difference of got from want, in diff -u form.
+func textDiff(want, got string) string {
+	return string(diff.Diff("want", []byte(want), "got", []byte(got)))
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spell-go/spell/bench/cputime"
 	"github.com/spell-go/spell/syntax"
 )
@@ -92,13 +93,13 @@ func TestReparseMatchesParse(t *testing.T) {
 		if got != nil {
 			reused++
 			if g, w := dumpFile(got), dumpFile(want); g != w {
-				t.Fatalf("step %d: edit [%d,%d) -> %q: incremental reading differs from Parse\n%s\ntext:\n%s", i, at, end, ins, firstLineDiff(w, g), next)
+				t.Fatalf("step %d: edit [%d,%d) -> %q: incremental reading differs from Parse\n%s\ntext:\n%s", i, at, end, ins, textDiff(w, g), next)
 			}
 		}
 		// The old reading is never changed: it still dumps as Parse of its text.
 		if i%8 == 0 {
 			if g, w := dumpFile(old), dumpFile(syntax.Parse("edit.spl", src)); g != w {
-				t.Fatalf("step %d: the previous reading was modified\n%s", i, firstLineDiff(w, g))
+				t.Fatalf("step %d: the previous reading was modified\n%s", i, textDiff(w, g))
 			}
 		}
 		src = next
@@ -113,23 +114,6 @@ func TestReparseMatchesParse(t *testing.T) {
 	if reused < eligible*2/3 {
 		t.Errorf("only %d of %d edits read incrementally", reused, eligible)
 	}
-}
-
-func firstLineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, w, g)
-		}
-	}
-	return "(same)"
 }
 
 // FuzzReparse: an incremental reading after one edit is Parse's reading
@@ -161,7 +145,7 @@ func FuzzReparse(f *testing.F) {
 				return
 			}
 			if g, w := dumpFile(got), dumpFile(syntax.Parse("f.spl", next)); g != w {
-				t.Fatalf("incremental reading (whole %v) differs from Parse\n%s", whole, firstLineDiff(w, g))
+				t.Fatalf("incremental reading (whole %v) differs from Parse\n%s", whole, textDiff(w, g))
 			}
 		}
 	})
@@ -246,4 +230,9 @@ func BenchmarkReparse10k(b *testing.B) {
 			b.ReportMetric(float64(cputime.Process()-c0)/float64(b.N)/1e6, "cpu-ms/op")
 		})
 	}
+}
+
+// textDiff is the difference of got from want, in diff -u form.
+func textDiff(want, got string) string {
+	return string(diff.Diff("want", []byte(want), "got", []byte(got)))
 }
