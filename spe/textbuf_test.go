@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/trace"
@@ -43,7 +44,7 @@ func TestTextReuse(t *testing.T) {
 			want, _ := runIncrCase(t, c, full, func(rt *Runtime) { rt.textReuse.off = true })
 			for _, poison := range []bool{false, true} {
 				got, rt := runIncrCase(t, c, full, func(rt *Runtime) { rt.textReuse.poison = poison })
-				if msg := firstDiff(want, got); msg != "" {
+				if msg := textDiff(want, got); msg != "" {
 					t.Fatalf("%s (full %v, poison %v): %s\n\nwhole run:\n%s", c.name, full, poison, msg, want)
 				}
 				reused += rt.textReuse.reused
@@ -55,25 +56,10 @@ func TestTextReuse(t *testing.T) {
 	}
 }
 
-// firstDiff describes the first line where a and b differ ("" when equal).
-func firstDiff(a, b string) string {
-	if a == b {
-		return ""
-	}
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < max(len(al), len(bl)); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d\nwant: %s\ngot:  %s", i+1, x, y)
-		}
-	}
-	return "differ"
+// textDiff is the difference of got from want in diff -u form, "" when
+// they are equal.
+func textDiff(want, got string) string {
+	return string(diff.Diff("want", []byte(want), "got", []byte(got)))
 }
 
 // TestTextReuseTrace: with the trace writer (which keeps the last program
@@ -139,7 +125,7 @@ func TestTextReuseTrace(t *testing.T) {
 			t.Fatalf("poison %v: %d files, want %d", poison, len(got), len(want))
 		}
 		for name, w := range want {
-			if msg := firstDiff(w, got[name]); msg != "" {
+			if msg := textDiff(w, got[name]); msg != "" {
 				t.Fatalf("poison %v: %s differs: %s", poison, name, msg)
 			}
 		}
