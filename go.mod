@@ -27,7 +27,6 @@ require (
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/rogpeppe/go-internal v1.16.0
-	github.com/urfave/cli/v3 v3.14.0
 	// go.lsp.dev is pinned at v1.0.1 (the v1 line): never use @latest, which
 	// selects the incompatible v0 protocol module (tooling.md §6.2); .ci/run
 	// checks these pins.

@@ -1,4 +1,5 @@
-// Package cli owns the `spell` command line: the urfave/cli application, one
+// Package cli owns the `spell` command line: the command tree (built on
+// package cmdline, itself on the standard library's flag package), one
 // file per subcommand, help texts, and the mapping of errors to exit codes.
 //
 // Main never calls os.Exit: it returns the exit code, so the whole command
@@ -19,8 +20,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval/catalog"
-	ucli "github.com/urfave/cli/v3"
 )
 
 // exitError is an error that carries the process exit code. An empty msg
@@ -31,9 +32,6 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.msg }
-
-// ExitCode implements urfave/cli's ExitCoder.
-func (e *exitError) ExitCode() int { return e.code }
 
 // usageError returns an exit-2 error for a command invoked the wrong way.
 // cmd is the full command name ("spell fmt") used in the message and in the
@@ -51,17 +49,18 @@ func usageError(cmd, format string, args ...any) *exitError {
 // already printed whatever the user needs to see.
 func silentExit(code int) *exitError { return &exitError{code: code} }
 
-const appHelp = `spell is the Spell-Go toolchain. Spell is a Lisp whose programs are
+// appHelpHead and appHelpTail surround the list of commands in spell's
+// overview (spell, spell help, spell --help).
+const appHelpHead = `spell is the Spell-Go toolchain. Spell is a Lisp whose programs are
 written by language models: a model's completion is a program, and the
 program decides what happens next.
 
 Usage:
   spell <command> [flags] [arguments]
 
-Commands:
-{{- range .Commands}}{{if not .Hidden}}
-  {{printf "%-9s" .Name}} {{.Usage}}
-{{- end}}{{end}}
+Commands:`
+
+const appHelpTail = `
 
 Examples:
   spell run -e '(+ 1 2)'          run a Spell program; prints 3
@@ -87,83 +86,61 @@ Exit codes: 0 success; 1 a failed run or findings (fmt --check, lint);
 2 usage or configuration errors (and syntax errors in fmt and lint).
 `
 
-// commandHelp is the help template of every subcommand.
-const commandHelp = `Usage:
-  {{.UsageText}}
-
-{{.Description}}
-{{- if .VisibleFlags}}
-
-Flags:{{range .VisibleFlags}}
-  {{.String}}{{end}}{{end}}
-`
+// writeAppHelp writes spell's overview: every visible command with its
+// one-line usage.
+func writeAppHelp(w io.Writer, _ *cmdline.Command) {
+	var b strings.Builder
+	b.WriteString(appHelpHead)
+	for _, c := range allCommands() {
+		if !c.Hidden {
+			fmt.Fprintf(&b, "\n  %-9s %s", c.Name, c.Usage)
+		}
+	}
+	fmt.Fprintf(&b, "\n  %-9s %s", "help", "Shows a list of commands or help for one command")
+	b.WriteString(appHelpTail)
+	io.WriteString(w, b.String())
+}
 
 // newApp builds the application for the command line args (args[0] is the
 // program name; see commandsFor). Every run gets a fresh App so that Main
 // is safe to call repeatedly in one process.
-func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer, notFound *string) *ucli.Command {
-	app := &ucli.Command{
-		Name:                          "spell",
-		Usage:                         "the Spell-Go toolchain",
-		CustomRootCommandHelpTemplate: appHelp,
-		HideVersion:                   true, // our own -v/--version flag, see below
-		Reader:                        stdin,
-		Writer:                        stdout,
-		ErrWriter:                     stderr,
-		// Main maps errors to exit codes; urfave/cli must never call os.Exit.
-		ExitErrHandler: func(context.Context, *ucli.Command, error) {},
-		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", HideDefault: true},
+func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer) *cmdline.Command {
+	return &cmdline.Command{
+		Name:      "spell",
+		Usage:     "the Spell-Go toolchain",
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Metadata:  map[string]any{"args": args},
+		Flags: []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version", HideDefault: true},
 		},
 		Commands: commandsFor(args),
-		OnUsageError: func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
-			return usageError("spell", "%v", err)
+		RootHelp: writeAppHelp,
+		UsageError: func(c *cmdline.Command, err error) error {
+			return usageError(c.FullName(), "%v", err)
 		},
-		// `spell help NAME` with an unknown NAME.
-		CommandNotFound: func(_ context.Context, _ *ucli.Command, name string) {
-			*notFound = name
+		// spell help NAME, spell trace help NAME, spell fmt --help NAME.
+		NotFound: func(c *cmdline.Command, name string) error {
+			return unknownCommand("spell help", c, name)
 		},
-		Action: func(ctx context.Context, c *ucli.Command) error {
-			if flagBool(c, "version") {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
+			if c.Bool("version") {
 				return printVersion(c.Root().Writer)
 			}
 			if c.Args().Present() {
-				return unknownCommand("spell", c.Root(), c.Args().First())
+				return unknownCommand("spell", c, c.Args().First())
 			}
-			return ucli.ShowRootCommandHelp(c)
+			return c.ShowHelp()
 		},
 	}
-	StopFlagsAtFirstArg(app)
-	cacheFlagNames(app)
-	// `spell fmt --help NAME` looks NAME up among fmt's subcommands: an
-	// unknown NAME is the same usage error as `spell help NAME` (v2 asked
-	// the root's CommandNotFound; v3 asks the command's).
-	var notFoundIn func(*ucli.Command)
-	notFoundIn = func(cmd *ucli.Command) {
-		for _, sub := range cmd.Commands {
-			if sub.CommandNotFound == nil {
-				sub.CommandNotFound = app.CommandNotFound
-			}
-			notFoundIn(sub)
-		}
-	}
-	notFoundIn(app)
-	for _, cmd := range app.Commands {
-		if cmd.OnUsageError == nil {
-			name := "spell " + cmd.Name
-			cmd.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
-				return usageError(name, "%v", err)
-			}
-		}
-	}
-	return app
 }
 
 // topCommands are spell's commands, in the order help lists them, each
 // with the function that builds it.
 var topCommands = []struct {
 	name  string
-	build func() *ucli.Command
+	build func() *cmdline.Command
 }{
 	{"doc", docCommand},
 	{"eval", evalCommand},
@@ -172,43 +149,53 @@ var topCommands = []struct {
 	{"mcp", mcpCommand},
 	{"models", modelsCommand},
 	{"repl", replCommand},
-	{"run", func() *ucli.Command { return withEngine(runCommand()) }},
+	{"run", func() *cmdline.Command { return withEngine(runCommand()) }},
 	{"test", testCommand},
 	{"trace", traceCommand},
 	{"version", versionCommand},
 	{"web-call", webCallCommand},
 	// EngineBinary's commands.
-	{"worker", func() *ucli.Command {
+	{"worker", func() *cmdline.Command {
 		return engineCommand("worker", "run Spell runs of a Temporal task queue (spell run --engine temporal)",
 			"spell worker [--address HOST:PORT] [--namespace NS] [--task-queue Q] [--max-runs N] [--max-steps N]")
 	}},
-	{"status", func() *ucli.Command {
+	{"status", func() *cmdline.Command {
 		return engineCommand("status", "show the state of a run started with --engine temporal",
 			"spell status [--address HOST:PORT] [--namespace NS] RUN")
 	}},
-	{"result", func() *ucli.Command {
+	{"result", func() *cmdline.Command {
 		return engineCommand("result", "wait for a run started with --engine temporal and print its result",
 			"spell result [--address HOST:PORT] [--namespace NS] [--json] RUN")
 	}},
-	{"cancel", func() *ucli.Command {
+	{"cancel", func() *cmdline.Command {
 		return engineCommand("cancel", "cancel a run started with --engine temporal",
 			"spell cancel [--address HOST:PORT] [--namespace NS] RUN")
 	}},
 }
 
+// allCommands builds every command, in the order help lists them.
+func allCommands() []*cmdline.Command {
+	out := make([]*cmdline.Command, len(topCommands))
+	for i, c := range topCommands {
+		out[i] = c.build()
+	}
+	return out
+}
+
 // commandsFor returns the commands the application for args needs: only
 // the command args name when they name one (spell fmt a.spl), none for
 // spell --version, and all of them otherwise (help, an unknown name).
-// urfave/cli sets up every command it is given, a help command and flag
-// checks each, on every run: building all sixteen was most of what
-// spell --version cost in a fresh process (issue 11, start-up).
+// Building all sixteen, some with forty flags, would be most of what
+// spell --version and spell fmt allocate (measured with cmdline: 28 KB
+// and 210 allocations per spell --version instead of 4 KB and 40; issue
+// 11, start-up).
 // TestCommandsFor checks each selection against the whole tree.
-func commandsFor(args []string) []*ucli.Command {
+func commandsFor(args []string) []*cmdline.Command {
 	name, version := commandNamed(args)
 	if name == "" && version {
 		return nil
 	}
-	var out []*ucli.Command
+	var out []*cmdline.Command
 	for _, c := range topCommands {
 		if name == "" || c.name == name {
 			out = append(out, c.build())
@@ -233,8 +220,8 @@ func commandNamed(args []string) (name string, version bool) {
 		case a == "-v" || a == "--version" || a == "-version":
 			version = true
 		case strings.HasPrefix(a, "-"):
-			// A help flag, or one urfave/cli will reject: either way the
-			// whole tree answers.
+			// A help flag, or one the root rejects: either way the whole
+			// tree answers.
 			return "", false
 		default:
 			for _, c := range topCommands {
@@ -248,57 +235,24 @@ func commandNamed(args []string) (name string, version bool) {
 	return "", version
 }
 
-// firstArg makes flag parsing stop at the first positional argument.
-var firstArg = 1
-
-// StopFlagsAtFirstArg keeps urfave/cli v2's (and package flag's) parsing
-// for cmd and its subcommands: flags end at the first positional
-// argument, and what follows is an argument even if it starts with a
-// dash (`spell fmt a.spl -w` is a usage error, not a write). urfave/cli
-// v3 would otherwise take flags anywhere on the line.
-func StopFlagsAtFirstArg(cmd *ucli.Command) {
-	cmd.StopOnNthArg = &firstArg
-	for _, sub := range cmd.Commands {
-		StopFlagsAtFirstArg(sub)
-	}
-}
-
-// showSubcommandHelp is urfave/cli v3's ShowSubcommandHelp (the help of a
-// command with subcommands: spell mcp --help, spell trace --help) honouring
-// the command's CustomHelpTemplate as v2 did.
-func showSubcommandHelp(cmd *ucli.Command) error {
-	tmpl := cmd.CustomHelpTemplate
-	if tmpl == "" {
-		tmpl = ucli.SubcommandHelpTemplate
-	}
-	ucli.HelpPrinter(cmd.Root().Writer, tmpl, cmd)
-	return nil
-}
-
-func init() { ucli.ShowSubcommandHelp = showSubcommandHelp }
-
 // Main runs the spell command line with the given arguments (args[0] is the
 // program name) and returns the process exit code. It never calls os.Exit.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer internalError(stderr, &code)
 	wireNet()
-	var notFound string
-	app := newApp(args, stdin, stdout, stderr, &notFound)
-	app.Metadata = map[string]any{"args": args}
-	err := app.Run(context.Background(), args)
-	if notFound != "" && err == nil {
-		err = unknownCommand("spell help", app, notFound)
-	}
-	return exitCode(err, stderr)
+	return exitCode(newApp(args, stdin, stdout, stderr).Run(context.Background(), args), stderr)
 }
 
-// unknownCommand is the usage error of an unknown command name, with the
-// nearest visible command as a hint (catalog.Suggest: the did-you-mean
-// rule of every tool). The application holds every command here: an
-// unknown name builds them all (commandsFor).
-func unknownCommand(cmd string, app *ucli.Command, name string) *exitError {
+// unknownCommand is the usage error of a name that is not a command of
+// parent, with the nearest visible one as a hint (catalog.Suggest: the
+// did-you-mean rule of every tool).
+func unknownCommand(cmd string, parent *cmdline.Command, name string) *exitError {
+	subs := parent.Commands
+	if parent.Parent() == nil {
+		subs = allCommands() // the application holds only what args named (commandsFor)
+	}
 	var names []string
-	for _, c := range app.Commands {
+	for _, c := range subs {
 		if !c.Hidden {
 			names = append(names, c.Name)
 		}
@@ -322,13 +276,6 @@ func exitCode(err error, stderr io.Writer) int {
 			fmt.Fprintln(stderr, ee.msg)
 		}
 		return ee.code
-	}
-	var ec ucli.ExitCoder
-	if errors.As(err, &ec) {
-		if msg := ec.Error(); msg != "" {
-			fmt.Fprintln(stderr, "spell: "+msg)
-		}
-		return ec.ExitCode()
 	}
 	fmt.Fprintln(stderr, "spell: "+err.Error())
 	return 1

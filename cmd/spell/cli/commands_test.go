@@ -3,11 +3,10 @@ package cli
 import (
 	"context"
 	"io"
-	"reflect"
 	"slices"
 	"testing"
 
-	ucli "github.com/urfave/cli/v3"
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 )
 
 // TestCommandsFor checks that the application Main builds for a command
@@ -52,60 +51,43 @@ func TestCommandsFor(t *testing.T) {
 	}
 }
 
-// TestFlagIndexAgreesWithUrfave checks that flagOf answers every flag of
-// every command, the root's included, as urfave/cli's own lookups do,
-// after parsing a command line that sets some of them.
-func TestFlagIndexAgreesWithUrfave(t *testing.T) {
-	for _, c := range topCommands {
-		args := []string{"spell", c.name}
-		switch c.name {
-		case "run":
-			args = append(args, "--no-trace", "--max-steps", "7", "-e", "(+ 1 2)")
-		case "fmt":
-			args = append(args, "-l", "x.spl")
+// TestFlagValues checks that a command reads the values its command line
+// and the environment give its flags, by name or alias, and its defaults
+// otherwise.
+func TestFlagValues(t *testing.T) {
+	t.Setenv("TEMPORAL_ADDRESS", "temporal.example:7233")
+	args := []string{"spell", "run", "--no-trace", "--max-steps", "7", "-b=0.5", "-e", "(+ 1 2)", "x.spl"}
+	app := newApp(args, nil, io.Discard, io.Discard)
+	ran := false
+	app.Commands[0].Action = func(_ context.Context, c *cmdline.Command) error {
+		ran = true
+		if !c.Bool("no-trace") || c.Int64("max-steps") != 7 || c.String("e") != "(+ 1 2)" || c.String("eval") != "(+ 1 2)" {
+			t.Errorf("run: no-trace %v, max-steps %d, -e %q", c.Bool("no-trace"), c.Int64("max-steps"), c.String("e"))
 		}
-		var nf string
-		app := newApp(args, nil, io.Discard, io.Discard, &nf)
-		checked := 0
-		for _, cmd := range app.Commands {
-			cmd.SkipFlagParsing = false
-			cmd.Commands = nil
-			cmd.Action = func(_ context.Context, cmd *ucli.Command) error {
-				for _, fl := range append(cmd.Flags, app.Flags...) {
-					for _, n := range fl.Names() {
-						checked++
-						if got, want := flagValue(cmd, n), cmd.Value(n); !reflect.DeepEqual(got, want) {
-							t.Errorf("spell %s: flag %s = %#v, urfave/cli says %#v", c.name, n, got, want)
-						}
-						if got, want := flagIsSet(cmd, n), cmd.IsSet(n); got != want {
-							t.Errorf("spell %s: flag %s set %v, urfave/cli says %v", c.name, n, got, want)
-						}
-					}
-				}
-				if flagOf(cmd, "no-such-flag") != nil || flagString(cmd, "no-such-flag") != "" {
-					t.Errorf("spell %s: an unknown flag has a value", c.name)
-				}
-				return nil
-			}
+		if c.Float64("budget") != 0.5 || c.Float64("b") != 0.5 || !c.IsSet("budget") {
+			t.Errorf("run: --budget %v (set %v), -b %v", c.Float64("budget"), c.IsSet("budget"), c.Float64("b"))
 		}
-		if err := app.Run(context.Background(), args); err != nil {
-			t.Errorf("spell %s: %v", c.name, err)
+		if !c.IsSet("max-steps") || c.IsSet("seed") || c.Int64("seed") != 1 {
+			t.Errorf("run: --seed %d set %v, --max-steps set %v", c.Int64("seed"), c.IsSet("seed"), c.IsSet("max-steps"))
 		}
-		if checked == 0 {
-			t.Errorf("spell %s: no flag checked", c.name)
+		if c.String("address") != "temporal.example:7233" || !c.IsSet("address") || c.String("namespace") != "default" || c.IsSet("namespace") {
+			t.Errorf("run: --address %q (set %v), --namespace %q (set %v)", c.String("address"), c.IsSet("address"), c.String("namespace"), c.IsSet("namespace"))
 		}
-	}
-	// The values set on the command line are the ones read.
-	var nf string
-	args := []string{"spell", "run", "--no-trace", "--max-steps", "7", "-e", "(+ 1 2)"}
-	app := newApp(args, nil, io.Discard, io.Discard, &nf)
-	app.Commands[0].Action = func(_ context.Context, cmd *ucli.Command) error {
-		if !flagBool(cmd, "no-trace") || flagInt64(cmd, "max-steps") != 7 || flagString(cmd, "e") != "(+ 1 2)" || !flagIsSet(cmd, "max-steps") || flagIsSet(cmd, "seed") {
-			t.Errorf("run: no-trace %v, max-steps %d, -e %q", flagBool(cmd, "no-trace"), flagInt64(cmd, "max-steps"), flagString(cmd, "e"))
+		if c.Value("no-such-flag") != nil || c.String("no-such-flag") != "" || c.IsSet("no-such-flag") {
+			t.Errorf("run: an unknown flag has a value")
+		}
+		if got := c.Args().Slice(); len(got) != 1 || got[0] != "x.spl" {
+			t.Errorf("run: args %q, want [x.spl]", got)
+		}
+		if c.Root().Bool("version") || c.Bool("version") {
+			t.Errorf("run: the root's --version is set")
 		}
 		return nil
 	}
 	if err := app.Run(context.Background(), args); err != nil {
 		t.Fatal(err)
+	}
+	if !ran {
+		t.Fatal("spell run's action did not run")
 	}
 }

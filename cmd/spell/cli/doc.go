@@ -10,8 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -21,8 +20,8 @@ import (
 )
 
 // docCommand is `spell doc` (runtime.md §12, language.md §11).
-func docCommand() *ucli.Command {
-	return &ucli.Command{
+func docCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "doc",
 		Usage:     "print the documentation of a builtin, form, namespace member or namespace",
 		UsageText: "spell doc [--json] NAME | spell doc [--json] NAMESPACE :KEY | spell doc [--json] --list | spell doc --system-prompt [--transport tc|pf|msg] [-a AGENT]",
@@ -62,32 +61,21 @@ Examples:
   spell doc --json reduce           machine-readable documentation
   spell doc --system-prompt         the system prompt of the cli agent (tool-call)
   spell doc --system-prompt --transport msg -a readonly`,
-		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", HideDefault: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", HideDefault: true},
-			&ucli.BoolFlag{Name: "system-prompt", Usage: "print the composed system prompt of an agent", HideDefault: true},
-			valueFlag{&ucli.StringFlag{Name: "transport", Usage: "transport of the system prompt: tc, pf or msg", Value: "tc"}},
-			valueFlag{&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile name or path for --system-prompt", Value: profile.DefaultAgent}},
+		Flags: []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "list", Usage: "list every name with its one-line summary, grouped by namespace", HideDefault: true},
+			&cmdline.BoolFlag{Name: "json", Usage: "print JSON (an object, or an array with --list)", HideDefault: true},
+			&cmdline.BoolFlag{Name: "system-prompt", Usage: "print the composed system prompt of an agent", HideDefault: true},
+			&cmdline.StringFlag{Name: "transport", Usage: "transport of the system prompt: tc, pf or msg", Value: "tc"},
+			&cmdline.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile name or path for --system-prompt", Value: profile.DefaultAgent},
 		},
-		CustomHelpTemplate: commandHelp,
-		SkipFlagParsing:    true,
-		Action:             runDoc,
+		SkipFlagParsing: true,
+		Action:          runDoc,
 	}
-}
-
-// valueFlag shows a string flag of spell doc with the placeholder "value"
-// in its help, as urfave/cli v2 did (v3 shows the type name, "string").
-// spell doc parses its own flags (SkipFlagParsing): these are for help.
-type valueFlag struct{ *ucli.StringFlag }
-
-func (f valueFlag) String() string {
-	names, usage, _ := strings.Cut(f.StringFlag.String(), "\t")
-	return strings.ReplaceAll(names, " string", " value") + "\t" + usage
 }
 
 // runDoc parses its own flags (SkipFlagParsing) so that names such as ->,
 // ->> and - are taken as names, not as unknown flags.
-func runDoc(ctx context.Context, c *ucli.Command) error {
+func runDoc(ctx context.Context, c *cmdline.Command) error {
 	out := c.Root().Writer
 	var args []string
 	var list, asJSON, sysPrompt bool
@@ -120,7 +108,7 @@ func runDoc(ctx context.Context, c *ucli.Command) error {
 				agent = &val
 			}
 		case a == "-h" || a == "--help" || a == "-help":
-			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "doc")
+			return c.ShowHelp()
 		case strings.HasPrefix(a, "-") && len(a) > 1 && !docKnows(a):
 			return usageError("spell doc", "flag provided but not defined: -%s", strings.TrimLeft(a, "-"))
 		default:

@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/spe"
 )
@@ -26,23 +25,23 @@ const EngineBinary = "spell-temporal"
 const engineInstall = "go install github.com/spell-go/spell/cmd/spell/...@latest (or go install ./cmd/... in a checkout)"
 
 // EngineFlags are the flags spell run takes for --engine temporal.
-func EngineFlags() []ucli.Flag {
-	return []ucli.Flag{
-		&ucli.StringFlag{Name: "engine", Value: "local", Usage: "where the run executes: `ENGINE` local, or temporal (a durable workflow run by spell worker processes)"},
-		&ucli.BoolFlag{Name: "detach", Usage: "--engine temporal: print the run id and return; follow it with spell status|result|cancel", HideDefault: true},
-		&ucli.StringFlag{Name: "address", Usage: "--engine temporal: the Temporal frontend `HOST:PORT`", Value: "localhost:7233", Sources: ucli.EnvVars("TEMPORAL_ADDRESS")},
-		&ucli.StringFlag{Name: "namespace", Usage: "--engine temporal: the Temporal `NAMESPACE`", Value: "default", Sources: ucli.EnvVars("TEMPORAL_NAMESPACE")},
-		&ucli.StringFlag{Name: "task-queue", Usage: "--engine temporal: the task `QUEUE` the workers poll", Value: "spell", Sources: ucli.EnvVars("SPELL_TASK_QUEUE")},
+func EngineFlags() []cmdline.Flag {
+	return []cmdline.Flag{
+		&cmdline.StringFlag{Name: "engine", Value: "local", Usage: "where the run executes: `ENGINE` local, or temporal (a durable workflow run by spell worker processes)"},
+		&cmdline.BoolFlag{Name: "detach", Usage: "--engine temporal: print the run id and return; follow it with spell status|result|cancel", HideDefault: true},
+		&cmdline.StringFlag{Name: "address", Usage: "--engine temporal: the Temporal frontend `HOST:PORT`", Value: "localhost:7233", EnvVars: []string{"TEMPORAL_ADDRESS"}},
+		&cmdline.StringFlag{Name: "namespace", Usage: "--engine temporal: the Temporal `NAMESPACE`", Value: "default", EnvVars: []string{"TEMPORAL_NAMESPACE"}},
+		&cmdline.StringFlag{Name: "task-queue", Usage: "--engine temporal: the task `QUEUE` the workers poll", Value: "spell", EnvVars: []string{"SPELL_TASK_QUEUE"}},
 	}
 }
 
 // withEngine adds the engine flags to spell run and sends --engine
 // temporal to EngineBinary.
-func withEngine(cmd *ucli.Command) *ucli.Command {
+func withEngine(cmd *cmdline.Command) *cmdline.Command {
 	cmd.Flags = append(cmd.Flags, EngineFlags()...)
 	local := cmd.Action
-	cmd.Action = func(ctx context.Context, c *ucli.Command) error {
-		switch flagString(c, "engine") {
+	cmd.Action = func(ctx context.Context, c *cmdline.Command) error {
+		switch c.String("engine") {
 		case "local":
 		case "temporal":
 			return execEngine(c, "spell run", "run", argsAfter(c, "run"))
@@ -50,7 +49,7 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 			return usageError("spell run", "--engine must be local or temporal")
 		}
 		for _, f := range []string{"detach"} {
-			if flagIsSet(c, f) {
+			if c.IsSet(f) {
 				return usageError("spell run", "--%s needs --engine temporal", f)
 			}
 		}
@@ -61,13 +60,12 @@ func withEngine(cmd *ucli.Command) *ucli.Command {
 
 // engineCommand is the spell command that runs EngineBinary's command
 // name, with its usage line and usage text.
-func engineCommand(name, usage, usageText string) *ucli.Command {
-	return &ucli.Command{
+func engineCommand(name, usage, usageText string) *cmdline.Command {
+	return &cmdline.Command{
 		Name: name, Usage: usage, UsageText: usageText,
-		Description:        "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
-		CustomHelpTemplate: commandHelp,
-		SkipFlagParsing:    true,
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Description:     "Runs " + EngineBinary + " " + name + " (see " + EngineBinary + " " + name + " --help).",
+		SkipFlagParsing: true,
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			return execEngine(c, "spell "+name, name, c.Args().Slice())
 		},
 	}
@@ -75,7 +73,7 @@ func engineCommand(name, usage, usageText string) *ucli.Command {
 
 // argsAfter returns the command line after the command name: what the
 // user typed after "spell run".
-func argsAfter(c *ucli.Command, name string) []string {
+func argsAfter(c *cmdline.Command, name string) []string {
 	args, _ := c.Root().Metadata["args"].([]string)
 	if len(args) == 0 {
 		args = os.Args
@@ -94,7 +92,7 @@ func FindEngine() (string, error) { return findSibling(EngineBinary) }
 
 // execEngine runs EngineBinary with the subcommand and args, in place of
 // this process where the system allows it.
-func execEngine(c *ucli.Command, cmd, sub string, args []string) error {
+func execEngine(c *cmdline.Command, cmd, sub string, args []string) error {
 	path, err := FindEngine()
 	if err != nil {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s: needs the %s executable, which is neither next to spell nor on PATH; install it with: %s", cmd, EngineBinary, engineInstall)}
@@ -126,18 +124,18 @@ func runEngineChild(path string, argv []string) (int, error) {
 // EngineConfig reads the spell run flags of c into the run's
 // configuration, for EngineBinary (the task, program and limits; the
 // engine runs it elsewhere). It checks what spell run checks.
-func EngineConfig(c *ucli.Command) (spe.Config, error) {
+func EngineConfig(c *cmdline.Command) (spe.Config, error) {
 	var cfg spe.Config
 	// Local only (docs/temporal.md): the prompts of a run on Temporal
 	// stay on its workers.
-	if flagIsSet(c, "record") {
-		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", flagString(c, "record"))
+	if c.IsSet("record") {
+		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", c.String("record"))
 	}
 	var err error
-	if flagIsSet(c, "resume") {
+	if c.IsSet("resume") {
 		// The run's task or program, model, root and seed come from its
 		// log, on the worker (spe resumeRun), as for a local --resume.
-		if flagIsSet(c, "task") || flagIsSet(c, "task-file") || flagIsSet(c, "eval") || c.Args().Present() {
+		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
 			return cfg, usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
 		if cfg, err = runConfig(c, "", "", nil); err != nil {
@@ -156,21 +154,21 @@ func EngineConfig(c *ucli.Command) (spe.Config, error) {
 			return cfg, err
 		}
 	}
-	model := flagString(c, "model")
+	model := c.String("model")
 	if rest, ok := strings.CutPrefix(model, "replay:"); ok && rest != "" && !filepath.IsAbs(rest) {
 		// The worker opens the transcript: name it absolutely.
 		if abs, err := filepath.Abs(rest); err == nil {
 			model = "replay:" + abs
 		}
 	}
-	agent := flagString(c, "agent")
+	agent := c.String("agent")
 	if strings.HasSuffix(agent, ".edn") || strings.ContainsRune(agent, filepath.Separator) {
 		// A profile file: the worker reads it by this name.
 		if abs, err := filepath.Abs(agent); err == nil {
 			agent = abs
 		}
 	}
-	root := flagString(c, "root")
+	root := c.String("root")
 	if root == "" && cfg.Resume == "" {
 		root = cfg.Cwd // (a resumed run's is in its log)
 	} else if abs, err := filepath.Abs(root); err == nil && root != "" {
@@ -181,7 +179,7 @@ func EngineConfig(c *ucli.Command) (spe.Config, error) {
 	return cfg, nil
 }
 
-func argsOf(c *ucli.Command) []string {
+func argsOf(c *cmdline.Command) []string {
 	if args, ok := c.Root().Metadata["args"].([]string); ok && len(args) > 0 {
 		return args
 	}
@@ -190,7 +188,7 @@ func argsOf(c *ucli.Command) []string {
 
 // EngineRunCommand is spell run's command (flags, help) for EngineBinary,
 // which gives it its own action.
-func EngineRunCommand() *ucli.Command { return withEngine(runCommand()) }
+func EngineRunCommand() *cmdline.Command { return withEngine(runCommand()) }
 
 // RunJSON is the --json object of spell run.
 type RunJSON = runJSON

@@ -3,8 +3,7 @@ package cli
 import (
 	"io"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/syntax"
 )
@@ -28,7 +27,7 @@ func FormatRunError(err error, name string, program []byte) (text, message strin
 // EngineReaderRepairs reports the reader's repairs of a program before it
 // is submitted, as spell run does before it runs one; under --strict
 // with repairs it reports the failure and returns its exit.
-func EngineReaderRepairs(c *ucli.Command, cfg spe.Config) error {
+func EngineReaderRepairs(c *cmdline.Command, cfg spe.Config) error {
 	if cfg.Task != "" || cfg.Resume != "" {
 		return nil
 	}
@@ -40,7 +39,7 @@ func EngineReaderRepairs(c *ucli.Command, cfg spe.Config) error {
 
 // PrintEpilogue prints what follows a run on stderr (its error as
 // FormatRunError renders it, cost, trace directory, -v usage, --stats).
-func PrintEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
+func PrintEpilogue(c *cmdline.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
 	printEpilogue(c, stderr, errText, st, traceDir)
 }
 

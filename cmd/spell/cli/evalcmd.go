@@ -9,8 +9,7 @@ import (
 	"io"
 	"os"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/syntax"
@@ -21,8 +20,8 @@ import (
 // the way `spell repl` evaluates without --agent. It is thin over
 // syntax.Parse, eval.Lower and eval.Interp; editors call it in a child
 // process so the language server never evaluates user code.
-func evalCommand() *ucli.Command {
-	return &ucli.Command{
+func evalCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "eval",
 		Usage:     "evaluate the forms of a file without effects (for editors)",
 		UsageText: "spell eval [--at OFFSET [--form top|current]] [--json] [flags] FILE | spell eval [flags] -",
@@ -58,19 +57,18 @@ Examples:
   spell eval prog.spl                       print the value of every form
   spell eval --at 120 --json prog.spl       the top-level form at byte 120
   spell eval --at 120 --form current -      the innermost form, text on stdin`,
-		Flags: []ucli.Flag{
-			&ucli.IntFlag{Name: "at", Usage: "evaluate the form at byte `OFFSET` only", Value: -1, DefaultText: "every top-level form"},
-			&ucli.StringFlag{Name: "form", Usage: "with --at: `WHICH` form, top or current", Value: "top"},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (results with offsets, values and errors)", HideDefault: true},
-			&ucli.StringFlag{Name: "stdin-filename", Usage: "the file `NAME` of text read from stdin (in messages)"},
-			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per form", Value: eval.DefaultLimits.MaxSteps},
-			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
-			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole command, e.g. 10s", DefaultText: "0, none"},
-			&ucli.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
+		Flags: []cmdline.Flag{
+			&cmdline.IntFlag{Name: "at", Usage: "evaluate the form at byte `OFFSET` only", Value: -1, DefaultText: "every top-level form"},
+			&cmdline.StringFlag{Name: "form", Usage: "with --at: `WHICH` form, top or current", Value: "top"},
+			&cmdline.BoolFlag{Name: "json", Usage: "print one JSON object (results with offsets, values and errors)", HideDefault: true},
+			&cmdline.StringFlag{Name: "stdin-filename", Usage: "the file `NAME` of text read from stdin (in messages)"},
+			&cmdline.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per form", Value: eval.DefaultLimits.MaxSteps},
+			&cmdline.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
+			&cmdline.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole command, e.g. 10s", DefaultText: "0, none"},
+			&cmdline.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
 			maxInputFlag(),
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runEval,
+		Action: runEval,
 	}
 }
 
@@ -91,7 +89,7 @@ type evalJSON struct {
 	Results []evalResult `json:"results"`
 }
 
-func runEval(ctx context.Context, c *ucli.Command) error {
+func runEval(ctx context.Context, c *cmdline.Command) error {
 	const cmd = "spell eval"
 	args := c.Args().Slice()
 	switch {
@@ -100,14 +98,14 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 	case len(args) > 1:
 		return usageError(cmd, "one file at a time (got %d arguments; flags go before the file)", len(args))
 	}
-	which := flagString(c, "form")
+	which := c.String("form")
 	if which != "top" && which != "current" {
 		return usageError(cmd, "--form must be top or current")
 	}
-	if flagInt64(c, "max-steps") <= 0 || flagInt(c, "max-nesting") <= 0 {
+	if c.Int64("max-steps") <= 0 || c.Int("max-nesting") <= 0 {
 		return usageError(cmd, "--max-steps and --max-nesting must be positive")
 	}
-	if flagDuration(c, "timeout") < 0 {
+	if c.Duration("timeout") < 0 {
 		return usageError(cmd, "--timeout must not be negative")
 	}
 	limit, err := maxInput(c, cmd)
@@ -117,7 +115,7 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 	var name string
 	var text []byte
 	if args[0] == "-" {
-		name = flagString(c, "stdin-filename")
+		name = c.String("stdin-filename")
 		if name == "" {
 			name = "<stdin>"
 		}
@@ -140,24 +138,24 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 
 	f := syntax.Parse(name, text)
 	lines := f.LineTable()
-	if d := flagDuration(c, "timeout"); d > 0 {
+	if d := c.Duration("timeout"); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
 	limits := eval.DefaultLimits
-	limits.MaxSteps, limits.MaxNesting = flagInt64(c, "max-steps"), flagInt(c, "max-nesting")
-	ev := &evaluator{f: f, interp: eval.New(ctx, eval.Options{Limits: limits, Seed: flagInt64(c, "seed")}), env: eval.PipelineEnv(), ctx: ctx}
+	limits.MaxSteps, limits.MaxNesting = c.Int64("max-steps"), c.Int("max-nesting")
+	ev := &evaluator{f: f, interp: eval.New(ctx, eval.Options{Limits: limits, Seed: c.Int64("seed")}), env: eval.PipelineEnv(), ctx: ctx}
 
 	var results []evalResult
-	if at := flagInt(c, "at"); at >= 0 {
+	if at := c.Int("at"); at >= 0 {
 		if at > len(text) {
 			return usageError(cmd, "--at %d is past the end of the text (%d bytes)", at, len(text))
 		}
 		target, before := pickForm(f, at, which == "current")
 		if target == nil {
 			msg := fmt.Sprintf("no form at offset %d", at)
-			if flagBool(c, "json") {
+			if c.Bool("json") {
 				return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: []evalResult{{Start: at, End: at, Line: lines.Position(at).Line, Col: lines.Position(at).Col, Error: &msg}}}, true)
 			}
 			return &exitError{code: 1, msg: fmt.Sprintf("%s:%s: error: %s", name, lines.Position(at), msg)}
@@ -178,7 +176,7 @@ func runEval(ctx context.Context, c *ucli.Command) error {
 		r.Line, r.Col = p.Line, p.Col
 		failed = failed || r.Error != nil
 	}
-	if flagBool(c, "json") {
+	if c.Bool("json") {
 		return printEvalJSON(c.Root().Writer, evalJSON{File: name, Results: results}, failed)
 	}
 	for _, r := range results {

@@ -13,14 +13,14 @@ import (
 	"syscall"
 
 	"github.com/rogpeppe/go-internal/diff"
-	ucli "github.com/urfave/cli/v3"
 
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/format"
 )
 
 // fmtCommand is `spell fmt` (tooling.md §3.3).
-func fmtCommand() *ucli.Command {
-	return &ucli.Command{
+func fmtCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "fmt",
 		Usage:     "format Spell source files (*.spl) in the one standard style",
 		UsageText: "spell fmt [-w] [-l] [-d] [--check] [--stdin-filename NAME] [PATH...]",
@@ -49,16 +49,15 @@ Examples:
   spell fmt -d agent.spl              show the changes as a unified diff
   spell fmt --check .                 CI: list unformatted files, exit 1 if any
   spell fmt --stdin-filename a.spl -  read stdin, call it a.spl in messages`,
-		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "w", Usage: "write the result back to the files (atomic, mode kept); no stdout", HideDefault: true},
-			&ucli.BoolFlag{Name: "l", Usage: "list the files whose formatting differs", HideDefault: true},
-			&ucli.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", HideDefault: true},
-			&ucli.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", HideDefault: true},
-			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
+		Flags: []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "w", Usage: "write the result back to the files (atomic, mode kept); no stdout", HideDefault: true},
+			&cmdline.BoolFlag{Name: "l", Usage: "list the files whose formatting differs", HideDefault: true},
+			&cmdline.BoolFlag{Name: "d", Usage: "print unified diffs instead of the formatted text", HideDefault: true},
+			&cmdline.BoolFlag{Name: "check", Usage: "like -l, and exit 1 if any file would change (for CI)", HideDefault: true},
+			&cmdline.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
 			maxInputFlag(),
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runFmt,
+		Action: runFmt,
 	}
 }
 
@@ -74,18 +73,18 @@ type fmtRun struct {
 	changed bool // some input's formatting differs
 }
 
-func runFmt(ctx context.Context, c *ucli.Command) error {
+func runFmt(ctx context.Context, c *cmdline.Command) error {
 	r := &fmtRun{
-		write:       flagBool(c, "w"),
-		list:        flagBool(c, "l"),
-		diff:        flagBool(c, "d"),
-		check:       flagBool(c, "check"),
+		write:       c.Bool("w"),
+		list:        c.Bool("l"),
+		diff:        c.Bool("d"),
+		check:       c.Bool("check"),
 		stdin:       c.Root().Reader,
 		stdout:      c.Root().Writer,
 		inputReport: inputReport{cmd: "spell fmt", stderr: c.Root().ErrWriter},
 	}
 	stdinName := "<stdin>"
-	if n := flagString(c, "stdin-filename"); n != "" {
+	if n := c.String("stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
 	}
 	var err error

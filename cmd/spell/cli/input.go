@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 )
 
@@ -16,14 +15,14 @@ import (
 const defaultMaxInput = 16 << 20
 
 // maxInputFlag is the --max-input flag of fmt, lint and run.
-func maxInputFlag() ucli.Flag {
-	return &ucli.StringFlag{Name: "max-input", Value: eval.FormatSize(defaultMaxInput),
+func maxInputFlag() cmdline.Flag {
+	return &cmdline.StringFlag{Name: "max-input", Value: eval.FormatSize(defaultMaxInput),
 		Usage: "refuse source files larger than `SIZE` (e.g. 512KB, 64MB)"}
 }
 
 // maxInput reads the --max-input flag.
-func maxInput(c *ucli.Command, cmd string) (int64, error) {
-	n, err := eval.ParseSize(flagString(c, "max-input"))
+func maxInput(c *cmdline.Command, cmd string) (int64, error) {
+	n, err := eval.ParseSize(c.String("max-input"))
 	if err != nil {
 		return 0, usageError(cmd, "--max-input: %v", err)
 	}

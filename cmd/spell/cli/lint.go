@@ -13,16 +13,16 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
-	ucli "github.com/urfave/cli/v3"
 
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/lint"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/syntax"
 )
 
 // lintCommand is `spell lint` (tooling.md §4.3).
-func lintCommand() *ucli.Command {
-	return &ucli.Command{
+func lintCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "lint",
 		Usage:     "report likely mistakes in Spell source files (*.spl)",
 		UsageText: "spell lint [--format text|json|sarif] [--fix [--diff]] [--fail-level warning|error|none] [--agent NAME|FILE] [--stdin-filename NAME] [PATH... | -]",
@@ -82,18 +82,17 @@ Examples:
   spell lint --fail-level error .          CI: fail only on errors
   spell lint --agent readonly agent.spl    check against the readonly profile
   spell lint --stdin-filename a.spl -      read stdin, call it a.spl`,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "format", Usage: "output `FORMAT`: text, json or sarif (default text)"},
-			&ucli.BoolFlag{Name: "fix", Usage: "apply the mechanical fixes and rewrite the files (atomic, mode kept)", HideDefault: true},
-			&ucli.BoolFlag{Name: "diff", Usage: "with --fix: print the fixes as a unified diff instead of writing", HideDefault: true},
-			&ucli.StringFlag{Name: "fail-level", Value: "warning", Usage: "exit 1 for findings at or above `LEVEL`: warning, error or none"},
-			&ucli.StringFlag{Name: "agent", Usage: "agent profile `NAME` or FILE whose effect namespaces are known (default cli)"},
-			&ucli.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
+		Flags: []cmdline.Flag{
+			&cmdline.StringFlag{Name: "format", Usage: "output `FORMAT`: text, json or sarif (default text)"},
+			&cmdline.BoolFlag{Name: "fix", Usage: "apply the mechanical fixes and rewrite the files (atomic, mode kept)", HideDefault: true},
+			&cmdline.BoolFlag{Name: "diff", Usage: "with --fix: print the fixes as a unified diff instead of writing", HideDefault: true},
+			&cmdline.StringFlag{Name: "fail-level", Value: "warning", Usage: "exit 1 for findings at or above `LEVEL`: warning, error or none"},
+			&cmdline.StringFlag{Name: "agent", Usage: "agent profile `NAME` or FILE whose effect namespaces are known (default cli)"},
+			&cmdline.StringFlag{Name: "stdin-filename", Usage: "`NAME` used for standard input in messages"},
 			maxInputFlag(),
-			&ucli.BoolFlag{Name: "rules", Usage: "list the rules with their default levels and exit", HideDefault: true},
+			&cmdline.BoolFlag{Name: "rules", Usage: "list the rules with their default levels and exit", HideDefault: true},
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runLint,
+		Action: runLint,
 	}
 }
 
@@ -119,9 +118,9 @@ type lintResult struct {
 	diags []lint.Diagnostic
 }
 
-func runLint(ctx context.Context, c *ucli.Command) error {
+func runLint(ctx context.Context, c *cmdline.Command) error {
 	out := c.Root().Writer
-	if flagBool(c, "rules") {
+	if c.Bool("rules") {
 		for _, r := range lint.Rules {
 			if !r.Implemented {
 				continue
@@ -132,7 +131,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	}
 	r := &lintRun{inputReport: inputReport{cmd: "spell lint", stderr: c.Root().ErrWriter}}
 	failLevel := lint.LevelWarning
-	switch fl := flagString(c, "fail-level"); fl {
+	switch fl := c.String("fail-level"); fl {
 	case "warning":
 	case "error":
 		failLevel = lint.LevelError
@@ -142,7 +141,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 		return usageError("spell lint", "unknown --fail-level %q (want warning, error or none)", fl)
 	}
 	stdinName := "<stdin>"
-	if n := flagString(c, "stdin-filename"); n != "" {
+	if n := c.String("stdin-filename"); n != "" {
 		stdinName = filepath.ToSlash(n)
 	}
 	var err error
@@ -165,7 +164,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	if stdinCount > 1 {
 		return usageError("spell lint", "standard input (-) can be read only once")
 	}
-	r.fix, r.diff, r.out = flagBool(c, "fix"), flagBool(c, "diff"), out
+	r.fix, r.diff, r.out = c.Bool("fix"), c.Bool("diff"), out
 	if r.diff && !r.fix {
 		return usageError("spell lint", "--diff shows the changes of --fix: give both")
 	}
@@ -183,7 +182,7 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 	}
-	format := flagString(c, "format")
+	format := c.String("format")
 	if format == "" {
 		format = r.cfg.Format
 	}
@@ -194,13 +193,13 @@ func runLint(ctx context.Context, c *ucli.Command) error {
 	default:
 		return usageError("spell lint", "unknown --format %q (want text, json or sarif)", format)
 	}
-	agent := flagString(c, "agent")
+	agent := c.String("agent")
 	if agent == "" {
 		agent = r.cfg.Agent
 	}
 	prof, err := profile.Load(agent, cwd, dirs.User, dirs.Project)
 	if err != nil {
-		if flagString(c, "agent") != "" {
+		if c.String("agent") != "" {
 			return usageError("spell lint", "%v", err)
 		}
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}

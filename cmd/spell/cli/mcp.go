@@ -2,20 +2,21 @@ package cli
 
 import (
 	"context"
-	ucli "github.com/urfave/cli/v3"
+
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 )
 
 // mcpCommand is `spell mcp` (effects.md §10): check an MCP server from the
 // shell. The work is done by spe/mcp through mcpcli, which only NetBinary
 // links: spell execs NetBinary for the subcommands.
-func mcpCommand() *ucli.Command {
-	flags := func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.BoolFlag{Name: "json", Usage: "print JSON", HideDefault: true},
-			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let an HTTP server be on a loopback or private address", HideDefault: true},
+func mcpCommand() *cmdline.Command {
+	flags := func() []cmdline.Flag {
+		return []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "json", Usage: "print JSON", HideDefault: true},
+			&cmdline.BoolFlag{Name: "allow-private-net", Usage: "let an HTTP server be on a loopback or private address", HideDefault: true},
 		}
 	}
-	subs := []*ucli.Command{
+	subs := []*cmdline.Command{
 		{
 			Name:      "list",
 			Usage:     "list the server profiles, or the tools of one server",
@@ -70,12 +71,7 @@ Examples:
 			Action: mcpAction("call"),
 		},
 	}
-	for _, sub := range subs {
-		name := "spell mcp " + sub.Name
-		sub.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error { return usageError(name, "%v", err) }
-		sub.CustomHelpTemplate = commandHelp
-	}
-	return &ucli.Command{
+	return &cmdline.Command{
 		Name:      "mcp",
 		Usage:     "check MCP servers: list their tools, inspect them, call a tool",
 		UsageText: "spell mcp list [SERVER] | inspect SERVER [TOOL] | call SERVER TOOL [JSON-ARGS]",
@@ -97,21 +93,20 @@ Examples:
   spell mcp list
   spell mcp list github
   spell mcp call github search_code '{"query": "spell"}'`,
-		CustomHelpTemplate: commandHelp,
-		Commands:           subs,
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Commands: subs,
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			if c.Args().Present() {
 				return usageError("spell mcp", "unknown subcommand %q", c.Args().First())
 			}
-			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "mcp")
+			return c.ShowHelp()
 		},
 	}
 }
 
 // mcpAction is the action of spell mcp SUB: NetBinary's (UseNet), else
 // exec NetBinary with the same command line.
-func mcpAction(sub string) ucli.ActionFunc {
-	return func(ctx context.Context, c *ucli.Command) error {
+func mcpAction(sub string) cmdline.ActionFunc {
+	return func(ctx context.Context, c *cmdline.Command) error {
 		if netParts != nil && netParts.MCP[sub] != nil {
 			return netParts.MCP[sub](ctx, c)
 		}

@@ -9,16 +9,15 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/provider"
 )
 
 // modelsCommand is `spell models`: the model aliases, the providers and
 // which API keys are set (never their values).
-func modelsCommand() *ucli.Command {
-	return &ucli.Command{
+func modelsCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "models",
 		Usage:     "list model aliases, providers and which API keys are set",
 		UsageText: "spell models",
@@ -35,8 +34,7 @@ transcript: --model replay:FILE.
 Examples:
   spell models
   spell run -p "Say hello" --model haiku`,
-		CustomHelpTemplate: commandHelp,
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			if c.Args().Present() {
 				return usageError("spell models", "unexpected argument %q", c.Args().First())
 			}

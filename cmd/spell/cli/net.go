@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/offline"
@@ -39,11 +38,11 @@ type NetParts struct {
 	Effects spe.NetEffects
 	// MCP are the actions of spell mcp list, inspect and call
 	// (cmd/spell/cli/mcpcli.Actions).
-	MCP map[string]ucli.ActionFunc
+	MCP map[string]cmdline.ActionFunc
 	// Test is the action of spell test (cmd/spell/cli/testcli.Host.Run):
 	// go-internal's testscript engine links the testing and go/build
 	// packages.
-	Test ucli.ActionFunc
+	Test cmdline.ActionFunc
 	// LineEditor is spell repl's line editor on a terminal
 	// (cmd/spell/cli/lineedit.New): its library links package net.
 	LineEditor func(prompt, histPath string, stdout, stderr io.Writer, complete Completer, interrupted error) (LineReader, error)
@@ -152,7 +151,7 @@ func notInstalled(what string) string {
 // this process where the system allows it (the same standard streams,
 // signals and exit status; the secrets as Protect keeps them). what names
 // what needs it, for the error when it is missing.
-func execNet(c *ucli.Command, cmd, what string) error {
+func execNet(c *cmdline.Command, cmd, what string) error {
 	path, err := findSibling(NetBinary)
 	if err != nil {
 		return missingNet(cmd, what)

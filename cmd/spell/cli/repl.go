@@ -14,8 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
@@ -23,8 +22,8 @@ import (
 )
 
 // replCommand is `spell repl` (runtime.md §12).
-func replCommand() *ucli.Command {
-	return &ucli.Command{
+func replCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "repl",
 		Usage:     "evaluate Spell forms interactively",
 		UsageText: "spell repl [--agent NAME|FILE] [--max-steps N] [--max-nesting N] [--seed N]",
@@ -67,14 +66,13 @@ Examples:
   echo '(def x 2) (* x 21)' | spell repl  evaluate piped forms; prints 2 and 42
   spell repl --max-steps 100000           stop runaway loops sooner
   spell repl -a readonly                  try io/ reads inside (eval '(...))`,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "grant the effects of agent profile `NAME` or FILE.agent.edn inside eval, as spell run -e does"},
-			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget per input form (`N`)", Value: eval.DefaultLimits.MaxSteps},
-			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit (`N`)", Value: eval.DefaultLimits.MaxNesting},
-			&ucli.Int64Flag{Name: "seed", Usage: "seed (`N`) for rand, shuffle, random-uuid, gensym", Value: 1},
+		Flags: []cmdline.Flag{
+			&cmdline.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "grant the effects of agent profile `NAME` or FILE.agent.edn inside eval, as spell run -e does"},
+			&cmdline.Int64Flag{Name: "max-steps", Usage: "evaluation step budget per input form (`N`)", Value: eval.DefaultLimits.MaxSteps},
+			&cmdline.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit (`N`)", Value: eval.DefaultLimits.MaxNesting},
+			&cmdline.Int64Flag{Name: "seed", Usage: "seed (`N`) for rand, shuffle, random-uuid, gensym", Value: 1},
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runREPL,
+		Action: runREPL,
 	}
 }
 
@@ -114,11 +112,11 @@ type replRun struct {
 	interrupts func() (<-chan os.Signal, func())
 }
 
-func runREPL(ctx context.Context, c *ucli.Command) error {
+func runREPL(ctx context.Context, c *cmdline.Command) error {
 	if c.Args().Present() {
 		return usageError("spell repl", "unexpected argument %q", c.Args().First())
 	}
-	steps, nesting := flagInt64(c, "max-steps"), flagInt(c, "max-nesting")
+	steps, nesting := c.Int64("max-steps"), c.Int("max-nesting")
 	if steps <= 0 {
 		return usageError("spell repl", "--max-steps must be positive (got %d)", steps)
 	}
@@ -127,7 +125,7 @@ func runREPL(ctx context.Context, c *ucli.Command) error {
 	}
 	limits := eval.DefaultLimits
 	limits.MaxSteps, limits.MaxNesting = steps, nesting
-	opts := eval.Options{Limits: limits, Seed: flagInt64(c, "seed")}
+	opts := eval.Options{Limits: limits, Seed: c.Int64("seed")}
 
 	if netParts == nil && replIsTerminal(c.Root().Reader) && replIsTerminal(c.Root().Writer) {
 		// The line editor is in NetBinary; without it the lines are
@@ -137,15 +135,15 @@ func runREPL(ctx context.Context, c *ucli.Command) error {
 		}
 		fmt.Fprintln(c.Root().ErrWriter, "warning: spell repl: "+notInstalled("line editing")+"; reading plain lines")
 	}
-	if flagIsSet(c, "agent") {
+	if c.IsSet("agent") {
 		// The grants of `spell run -e -a NAME`: the same session set-up
 		// (profile search, root, effect namespaces), with no trace.
 		cwd, _ := os.Getwd()
-		if what := needsNet(spe.Config{Agent: flagString(c, "agent"), Cwd: cwd}); what != "" {
+		if what := needsNet(spe.Config{Agent: c.String("agent"), Cwd: cwd}); what != "" {
 			return execNet(c, "spell repl", what)
 		}
 		sess, err := spe.Open(spe.Config{
-			ProgramName: replSource, Agent: flagString(c, "agent"), EvalLimits: limits, Seed: opts.Seed,
+			ProgramName: replSource, Agent: c.String("agent"), EvalLimits: limits, Seed: opts.Seed,
 			NoTrace: true, Version: Version, Argv: os.Args, Cwd: cwd, Stdin: c.Root().Reader, Stderr: c.Root().ErrWriter,
 			Providers: providers(),
 		})

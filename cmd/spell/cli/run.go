@@ -12,8 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe"
@@ -21,8 +20,8 @@ import (
 )
 
 // runCommand is `spell run` (runtime.md §2, §12).
-func runCommand() *ucli.Command {
-	return &ucli.Command{
+func runCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "run",
 		Usage:     "run a natural-language task with a model, or a Spell program",
 		UsageText: "spell run [flags] -p TASK | spell run [flags] FILE | spell run [flags] -e TEXT | spell run [flags] -",
@@ -67,48 +66,47 @@ Examples:
   spell run --json -e '(inc 41)'          print {"value":"42",...}
   spell run -p "Say hi" -m sonnet --record hi.txtar   record a transcript
   spell run --resume latest               continue the last interrupted run`,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "task", Aliases: []string{"p"}, Usage: "natural-language `TASK` for the model"},
-			&ucli.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
-			&ucli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run program `TEXT` instead of a file"},
-			&ucli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `SPEC`: provider:model, an alias (sonnet, opus, haiku, gpt…), replay:FILE, human, test"},
-			&ucli.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", HideDefault: true},
-			&ucli.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile `NAME` or FILE.agent.edn (default: the model profile's, else cli)"},
-			&ucli.StringFlag{Name: "base-url", Usage: "endpoint `URL` of the HTTP provider"},
-			&ucli.StringFlag{Name: "transport", Usage: "force the transport `MODE`: tc, pf or msg"},
-			&ucli.IntFlag{Name: "max-turns", Usage: "stop after `N` model calls (0 = unlimited)", Value: spe.DefaultLimits.MaxTurns},
-			&ucli.IntFlag{Name: "max-depth", Usage: "nesting limit `N` of non-tail self-calls (0 = unlimited)", Value: spe.DefaultLimits.MaxDepth},
-			&ucli.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget, DefaultText: fmt.Sprintf("%.2f", spe.DefaultLimits.Budget)},
-			&ucli.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response", DefaultText: "the model profile's"},
-			&ucli.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens", DefaultText: "0, unlimited"},
-			&ucli.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
-			&ucli.IntFlag{Name: "max-consecutive-errors", Usage: "stop after `N` own failures in a row", Value: spe.DefaultLimits.MaxConsecutiveErrors},
-			&ucli.IntFlag{Name: "max-edges", Usage: "at most `N` pending agent requests at once (agents/ask, spawn-ask)", Value: 10000},
-			&ucli.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", HideDefault: true},
-			&ucli.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)", DefaultText: "0, off"},
-			&ucli.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "reasoning `EFFORT`: none, low, medium, high, xhigh or max"},
-			&ucli.StringFlag{Name: "verbosity", Usage: "answer `LEVEL`: low or auto (OpenAI)"},
-			&ucli.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", HideDefault: true},
-			&ucli.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
-			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
-			&ucli.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", HideDefault: true},
-			&ucli.BoolFlag{Name: "agents-md", Usage: "prepend the working directory's AGENTS.md (at most 32 KiB) to the task", HideDefault: true},
-			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
-			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
-			&ucli.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
-			&ucli.StringFlag{Name: "resume", Usage: "continue the interrupted run `RUN` (a run directory, a run id, or latest): recorded completions and effects are not repeated"},
-			&ucli.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", HideDefault: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", HideDefault: true},
-			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", HideDefault: true},
-			&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", HideDefault: true},
-			&ucli.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
-			&ucli.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
-			&ucli.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
+		Flags: []cmdline.Flag{
+			&cmdline.StringFlag{Name: "task", Aliases: []string{"p"}, Usage: "natural-language `TASK` for the model"},
+			&cmdline.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
+			&cmdline.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run program `TEXT` instead of a file"},
+			&cmdline.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `SPEC`: provider:model, an alias (sonnet, opus, haiku, gpt…), replay:FILE, human, test"},
+			&cmdline.BoolFlag{Name: "test", Aliases: []string{"t"}, Usage: "use the static test provider (always answers \"hello world\")", HideDefault: true},
+			&cmdline.StringFlag{Name: "agent", Aliases: []string{"a"}, Usage: "agent profile `NAME` or FILE.agent.edn (default: the model profile's, else cli)"},
+			&cmdline.StringFlag{Name: "base-url", Usage: "endpoint `URL` of the HTTP provider"},
+			&cmdline.StringFlag{Name: "transport", Usage: "force the transport `MODE`: tc, pf or msg"},
+			&cmdline.IntFlag{Name: "max-turns", Usage: "stop after `N` model calls (0 = unlimited)", Value: spe.DefaultLimits.MaxTurns},
+			&cmdline.IntFlag{Name: "max-depth", Usage: "nesting limit `N` of non-tail self-calls (0 = unlimited)", Value: spe.DefaultLimits.MaxDepth},
+			&cmdline.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget, DefaultText: fmt.Sprintf("%.2f", spe.DefaultLimits.Budget)},
+			&cmdline.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response", DefaultText: "the model profile's"},
+			&cmdline.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens", DefaultText: "0, unlimited"},
+			&cmdline.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
+			&cmdline.IntFlag{Name: "max-consecutive-errors", Usage: "stop after `N` own failures in a row", Value: spe.DefaultLimits.MaxConsecutiveErrors},
+			&cmdline.IntFlag{Name: "max-edges", Usage: "at most `N` pending agent requests at once (agents/ask, spawn-ask)", Value: 10000},
+			&cmdline.BoolFlag{Name: "no-recover", Usage: "disable recovery: errors propagate unchanged", HideDefault: true},
+			&cmdline.IntFlag{Name: "thinking", Aliases: []string{"K"}, Usage: "thinking budget in `TOKENS` (Anthropic)", DefaultText: "0, off"},
+			&cmdline.StringFlag{Name: "reasoning-effort", Aliases: []string{"R"}, Usage: "reasoning `EFFORT`: none, low, medium, high, xhigh or max"},
+			&cmdline.StringFlag{Name: "verbosity", Usage: "answer `LEVEL`: low or auto (OpenAI)"},
+			&cmdline.BoolFlag{Name: "responses-api", Usage: "use the OpenAI Responses API for message calls", HideDefault: true},
+			&cmdline.IntFlag{Name: "context-max-chars", Usage: "snapshot target `N` for injected values (at least 128)", Value: eval.DefaultContextMaxChars},
+			&cmdline.StringFlag{Name: "root", Usage: "workspace root `DIR` for io/ (default: the working directory)"},
+			&cmdline.BoolFlag{Name: "allow-private-net", Usage: "let web/ reach loopback, private, link-local and CGNAT addresses", HideDefault: true},
+			&cmdline.BoolFlag{Name: "agents-md", Usage: "prepend the working directory's AGENTS.md (at most 32 KiB) to the task", HideDefault: true},
+			&cmdline.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR`"},
+			&cmdline.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
+			&cmdline.StringFlag{Name: "record", Usage: "write a replayable transcript of every model call to `FILE` (txtar)"},
+			&cmdline.StringFlag{Name: "resume", Usage: "continue the interrupted run `RUN` (a run directory, a run id, or latest): recorded completions and effects are not repeated"},
+			&cmdline.BoolFlag{Name: "strict", Usage: "programs: every reader repair is an error; replay: prompts must match and every entry must be used", HideDefault: true},
+			&cmdline.BoolFlag{Name: "json", Usage: "print one JSON object (value, error, calls, usage, cost, trace_dir)", HideDefault: true},
+			&cmdline.BoolFlag{Name: "stats", Usage: "print run statistics to stderr after the run", HideDefault: true},
+			&cmdline.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", HideDefault: true},
+			&cmdline.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
+			&cmdline.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
+			&cmdline.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
 			maxInputFlag(),
-			&ucli.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
+			&cmdline.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runRun,
+		Action: runRun,
 	}
 }
 
@@ -125,11 +123,11 @@ type runJSON struct {
 }
 
 // runInput reads the one input of spell run, at most limit bytes.
-func runInput(c *ucli.Command, limit int64) (task, name string, text []byte, err error) {
+func runInput(c *cmdline.Command, limit int64) (task, name string, text []byte, err error) {
 	args := c.Args().Slice()
 	inputs := 0
 	for _, f := range []string{"task", "task-file", "eval"} {
-		if flagIsSet(c, f) {
+		if c.IsSet(f) {
 			inputs++
 		}
 	}
@@ -143,22 +141,22 @@ func runInput(c *ucli.Command, limit int64) (task, name string, text []byte, err
 		return "", "", nil, usageError("spell run", "give exactly one input: -p TASK, --task-file FILE, a program FILE, -e TEXT or -")
 	case len(args) > 1:
 		return "", "", nil, usageError("spell run", "one program at a time (got %d arguments; flags go before the file)", len(args))
-	case flagIsSet(c, "task"):
-		if strings.TrimSpace(flagString(c, "task")) == "" {
+	case c.IsSet("task"):
+		if strings.TrimSpace(c.String("task")) == "" {
 			return "", "", nil, usageError("spell run", "the task is empty")
 		}
-		return flagString(c, "task"), "", nil, nil
-	case flagIsSet(c, "task-file"):
-		b, err := readSourceFile(flagString(c, "task-file"), limit)
+		return c.String("task"), "", nil, nil
+	case c.IsSet("task-file"):
+		b, err := readSourceFile(c.String("task-file"), limit)
 		if err != nil {
-			if e := tooLargeExit(flagString(c, "task-file"), err); e != nil {
+			if e := tooLargeExit(c.String("task-file"), err); e != nil {
 				return "", "", nil, e
 			}
 			return "", "", nil, usageError("spell run", "cannot read the task file: %v", unwrapPath(err))
 		}
 		return string(b), "", nil, nil
-	case flagIsSet(c, "eval"):
-		return "", "<eval>", []byte(flagString(c, "eval")), nil
+	case c.IsSet("eval"):
+		return "", "<eval>", []byte(c.String("eval")), nil
 	case args[0] == "-":
 		b, err := readLimited(c.Root().Reader, limit)
 		if err != nil {
@@ -204,18 +202,18 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func runRun(ctx context.Context, c *ucli.Command) error {
+func runRun(ctx context.Context, c *cmdline.Command) error {
 	// Before anything is read or printed: a run that needs NetBinary is
 	// its from the start.
-	if what := needsNet(spe.Config{Model: flagString(c, "model"), Test: flagBool(c, "test"), Agent: flagString(c, "agent"), Resume: flagString(c, "resume")}); what != "" {
+	if what := needsNet(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")}); what != "" {
 		return execNet(c, "spell run", what)
 	}
 	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
 	var task, name string
 	var text []byte
 	var err error
-	if flagIsSet(c, "resume") {
-		if flagIsSet(c, "task") || flagIsSet(c, "task-file") || flagIsSet(c, "eval") || c.Args().Present() {
+	if c.IsSet("resume") {
+		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
 			return usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
 	} else if limit, err := maxInput(c, "spell run"); err != nil {
@@ -229,7 +227,7 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 	}
 	var lines *syntax.LineTable
 	var rr *syntax.Completion
-	if task == "" && !flagIsSet(c, "resume") {
+	if task == "" && !c.IsSet("resume") {
 		var strictErr error
 		if rr, lines, strictErr = readerRepairs(c, stderr, name, text); strictErr != nil {
 			return reportResult(c, stdout, nil, strictErr, nil, nil)
@@ -237,7 +235,7 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 	}
 
 	var verbose io.Writer
-	if flagBool(c, "verbose") {
+	if c.Bool("verbose") {
 		verbose = stderr
 	}
 	var status *statusLine
@@ -285,35 +283,35 @@ func runRun(ctx context.Context, c *ucli.Command) error {
 // runConfig checks spell run's limit and model flags and reads them, with
 // the task or program, into a run's configuration: one reading for a
 // local run and for EngineConfig, so both refuse the same flags.
-func runConfig(c *ucli.Command, task, name string, text []byte) (spe.Config, error) {
-	maxMemory, err := eval.ParseSize(flagString(c, "max-memory"))
+func runConfig(c *cmdline.Command, task, name string, text []byte) (spe.Config, error) {
+	maxMemory, err := eval.ParseSize(c.String("max-memory"))
 	if err != nil {
 		return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
 	}
-	if flagInt64(c, "max-steps") <= 0 {
+	if c.Int64("max-steps") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-steps must be positive")
 	}
-	if flagInt(c, "max-nesting") <= 0 {
+	if c.Int("max-nesting") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-nesting must be positive")
 	}
-	if flagIsSet(c, "context-max-chars") && flagInt(c, "context-max-chars") < 128 {
+	if c.IsSet("context-max-chars") && c.Int("context-max-chars") < 128 {
 		return spe.Config{}, usageError("spell run", "--context-max-chars must be at least 128")
 	}
 	for _, f := range []string{"max-turns", "max-depth", "max-tokens", "thinking"} {
-		if flagInt(c, f) < 0 {
+		if c.Int(f) < 0 {
 			return spe.Config{}, usageError("spell run", "--%s must not be negative", f)
 		}
 	}
-	if flagFloat64(c, "budget") < 0 || flagInt64(c, "max-total-tokens") < 0 || flagDuration(c, "timeout") < 0 {
+	if c.Float64("budget") < 0 || c.Int64("max-total-tokens") < 0 || c.Duration("timeout") < 0 {
 		return spe.Config{}, usageError("spell run", "limits must not be negative")
 	}
-	if flagInt(c, "max-consecutive-errors") <= 0 {
+	if c.Int("max-consecutive-errors") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-consecutive-errors must be positive")
 	}
-	if flagInt(c, "max-edges") <= 0 {
+	if c.Int("max-edges") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-edges must be positive")
 	}
-	switch flagString(c, "transport") {
+	switch c.String("transport") {
 	case "", "tc", "pf", "msg":
 	default:
 		return spe.Config{}, usageError("spell run", "--transport must be tc, pf or msg")
@@ -321,20 +319,20 @@ func runConfig(c *ucli.Command, task, name string, text []byte) (spe.Config, err
 
 	limitsSet := map[string]bool{}
 	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
-		limitsSet[f] = flagIsSet(c, f)
+		limitsSet[f] = c.IsSet(f)
 	}
 	cwd, _ := os.Getwd()
 	return spe.Config{
 		Task: task, ProgramName: name, Program: text,
-		Model: flagString(c, "model"), Test: flagBool(c, "test"), Agent: flagString(c, "agent"), BaseURL: flagString(c, "base-url"), Transport: flagString(c, "transport"),
-		Limits: spe.Limits{MaxTurns: flagInt(c, "max-turns"), MaxDepth: flagInt(c, "max-depth"), Budget: flagFloat64(c, "budget"),
-			MaxTotalTokens: flagInt64(c, "max-total-tokens"), Timeout: flagDuration(c, "timeout"), MaxConsecutiveErrors: flagInt(c, "max-consecutive-errors")},
-		LimitsSet: limitsSet, MaxTokens: flagInt(c, "max-tokens"), Thinking: flagInt(c, "thinking"), ReasoningEffort: flagString(c, "reasoning-effort"),
-		Verbosity: flagString(c, "verbosity"), ResponsesAPI: flagBool(c, "responses-api"),
-		EvalLimits: eval.Limits{MaxSteps: flagInt64(c, "max-steps"), MaxNesting: flagInt(c, "max-nesting"), MaxMemory: maxMemory},
-		NoRecover:  flagBool(c, "no-recover"), ContextMaxChars: flagInt(c, "context-max-chars"), Seed: flagInt64(c, "seed"), MaxEdges: flagInt(c, "max-edges"),
-		Root: flagString(c, "root"), AllowPrivateNet: flagBool(c, "allow-private-net"), AgentsMD: flagBool(c, "agents-md"), TraceDir: flagString(c, "trace-dir"), NoTrace: flagBool(c, "no-trace"), Record: flagString(c, "record"), Resume: flagString(c, "resume"),
-		Strict: flagBool(c, "strict"), Version: Version, Argv: os.Args, Cwd: cwd,
+		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
+		Limits: spe.Limits{MaxTurns: c.Int("max-turns"), MaxDepth: c.Int("max-depth"), Budget: c.Float64("budget"),
+			MaxTotalTokens: c.Int64("max-total-tokens"), Timeout: c.Duration("timeout"), MaxConsecutiveErrors: c.Int("max-consecutive-errors")},
+		LimitsSet: limitsSet, MaxTokens: c.Int("max-tokens"), Thinking: c.Int("thinking"), ReasoningEffort: c.String("reasoning-effort"),
+		Verbosity: c.String("verbosity"), ResponsesAPI: c.Bool("responses-api"),
+		EvalLimits: eval.Limits{MaxSteps: c.Int64("max-steps"), MaxNesting: c.Int("max-nesting"), MaxMemory: maxMemory},
+		NoRecover:  c.Bool("no-recover"), ContextMaxChars: c.Int("context-max-chars"), Seed: c.Int64("seed"), MaxEdges: c.Int("max-edges"),
+		Root: c.String("root"), AllowPrivateNet: c.Bool("allow-private-net"), AgentsMD: c.Bool("agents-md"), TraceDir: c.String("trace-dir"), NoTrace: c.Bool("no-trace"), Record: c.String("record"), Resume: c.String("resume"),
+		Strict: c.Bool("strict"), Version: Version, Argv: os.Args, Cwd: cwd,
 	}, nil
 }
 
@@ -344,8 +342,8 @@ const unpricedWarning = "warning: the model is not in the price table: the cost 
 // printEpilogue prints what follows a run on stderr: its error (errText,
 // as formatError renders it), cost and trace directory, then the -v usage
 // table and the --stats lines.
-func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
-	if !flagBool(c, "json") {
+func printEpilogue(c *cmdline.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
+	if !c.Bool("json") {
 		fmt.Fprint(stderr, errText)
 		if st.Cost > 0 {
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
@@ -357,10 +355,10 @@ func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Sta
 			fmt.Fprintf(stderr, "Trace: %s\n", traceDir)
 		}
 	}
-	if flagBool(c, "verbose") {
+	if c.Bool("verbose") {
 		printUsage(stderr, st)
 	}
-	if flagBool(c, "stats") {
+	if c.Bool("stats") {
 		printStats(stderr, st)
 	}
 }
@@ -368,20 +366,20 @@ func printEpilogue(c *ucli.Command, stderr io.Writer, errText string, st spe.Sta
 // readerRepairs reads a program as spell run evaluates it and reports the
 // reader's repairs at their file:line:col: warnings, or under --strict
 // errors, and then the failure to report (strictErr).
-func readerRepairs(c *ucli.Command, stderr io.Writer, name string, text []byte) (rr *syntax.Completion, lines *syntax.LineTable, strictErr error) {
+func readerRepairs(c *cmdline.Command, stderr io.Writer, name string, text []byte) (rr *syntax.Completion, lines *syntax.LineTable, strictErr error) {
 	rr = syntax.ReadCompletion(name, text)
 	lines = syntax.NewLineTable(text)
 	var problems []string
 	for _, r := range rr.Repairs {
 		problems = append(problems, fmt.Sprintf("%s:%s: %%s: %s", name, lines.Position(r.Off), r.Msg))
 	}
-	if flagBool(c, "strict") && len(problems) > 0 {
+	if c.Bool("strict") && len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(stderr, p+"\n", "error")
 		}
 		return rr, lines, fmt.Errorf("%d reader %s under --strict", len(problems), plural(len(problems), "repair", "repairs"))
 	}
-	if !flagBool(c, "json") {
+	if !c.Bool("json") {
 		for _, p := range problems {
 			fmt.Fprintf(stderr, p+"\n", "warning")
 		}
@@ -451,8 +449,8 @@ func plural(n int, one, many string) string {
 
 // reportResult prints the value (println semantics) or the --json object
 // and returns the exit status.
-func reportResult(c *ucli.Command, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
-	if flagBool(c, "json") {
+func reportResult(c *cmdline.Command, stdout io.Writer, v value.Value, err error, st *spe.Stats, sess *spe.Session) error {
+	if c.Bool("json") {
 		var val, msg *string
 		if err != nil {
 			m := errMessage(err)

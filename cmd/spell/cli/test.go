@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	ucli "github.com/urfave/cli/v3"
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 )
 
 // testCommand is `spell test` (tooling.md §8).
-func testCommand() *ucli.Command {
-	return &ucli.Command{
+func testCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "test",
 		Usage:     "run testscript files (*_test.txtar) offline, replaying model transcripts",
 		UsageText: "spell test [-run REGEXP] [-v] [-update] [-work] [-timeout DURATION] [--json] [PATH...]",
@@ -52,23 +52,22 @@ Examples:
   spell test -run hello .           only the scripts whose path matches hello
   spell test -update .              refresh cmp goldens and stale prompt entries
   spell test -work -run hello       keep the work directories and print them`,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "run", Usage: "run only the scripts whose path or name matches `REGEXP`"},
-			&ucli.BoolFlag{Name: "v", Usage: "print the log of passing scripts too (verbose testscript log)", HideDefault: true},
-			&ucli.BoolFlag{Name: "update", Usage: "rewrite cmp golden files and stale <handle>/<n>.prompt entries in the archives", HideDefault: true},
-			&ucli.BoolFlag{Name: "work", Usage: "keep the work directories and print their paths", HideDefault: true},
-			&ucli.DurationFlag{Name: "timeout", Value: 10 * time.Minute, Usage: "fail a script that runs longer than `DURATION` (0: no limit)"},
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object with each script's result and failure line", HideDefault: true},
+		Flags: []cmdline.Flag{
+			&cmdline.StringFlag{Name: "run", Usage: "run only the scripts whose path or name matches `REGEXP`"},
+			&cmdline.BoolFlag{Name: "v", Usage: "print the log of passing scripts too (verbose testscript log)", HideDefault: true},
+			&cmdline.BoolFlag{Name: "update", Usage: "rewrite cmp golden files and stale <handle>/<n>.prompt entries in the archives", HideDefault: true},
+			&cmdline.BoolFlag{Name: "work", Usage: "keep the work directories and print their paths", HideDefault: true},
+			&cmdline.DurationFlag{Name: "timeout", Value: 10 * time.Minute, Usage: "fail a script that runs longer than `DURATION` (0: no limit)"},
+			&cmdline.BoolFlag{Name: "json", Usage: "print one JSON object with each script's result and failure line", HideDefault: true},
 		},
-		CustomHelpTemplate: commandHelp,
-		Action:             runTest,
+		Action: runTest,
 	}
 }
 
 // runTest runs the scripts in NetBinary: the runner (cmd/spell/cli/testcli)
 // links go-internal's testscript engine and with it the testing and
 // go/build packages, which spell does not (issue 11, start-up).
-func runTest(ctx context.Context, c *ucli.Command) error {
+func runTest(ctx context.Context, c *cmdline.Command) error {
 	if netParts != nil && netParts.Test != nil {
 		return netParts.Test(ctx, c)
 	}

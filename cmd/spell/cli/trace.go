@@ -13,22 +13,15 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
-	ucli "github.com/urfave/cli/v3"
 
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe/trace"
 )
 
 // traceCommand is `spell trace` (runtime.md §14.4).
-func traceCommand() *ucli.Command {
-	subs := []*ucli.Command{traceLsCommand(), traceShowCommand(), traceDiffCommand(), traceExportCommand()}
-	for _, sub := range subs {
-		name := "spell trace " + sub.Name
-		sub.OnUsageError = func(_ context.Context, _ *ucli.Command, err error, _ bool) error {
-			return usageError(name, "%v", err)
-		}
-		sub.CustomHelpTemplate = commandHelp
-	}
-	return &ucli.Command{
+func traceCommand() *cmdline.Command {
+	subs := []*cmdline.Command{traceLsCommand(), traceShowCommand(), traceDiffCommand(), traceExportCommand()}
+	return &cmdline.Command{
 		Name:      "trace",
 		Usage:     "inspect run directories: list, summarise, compare and export runs",
 		UsageText: "spell trace ls | show [RUN] | diff RUN1 RUN2 | export --html [-o FILE] [RUN]",
@@ -57,19 +50,18 @@ Examples:
   spell trace show --turn 3               program of turn 3 of the newest run
   spell trace diff run-a run-b            where did two runs diverge?
   spell trace export --html -o run.html   one HTML page for the newest run`,
-		CustomHelpTemplate: commandHelp,
-		Commands:           subs,
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Commands: subs,
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			if c.Args().Present() {
 				return usageError("spell trace", "unknown subcommand %q", c.Args().First())
 			}
-			return ucli.ShowCommandHelp(ctx, c.Lineage()[1], "trace")
+			return c.ShowHelp()
 		},
 	}
 }
 
-func traceLsCommand() *ucli.Command {
-	return &ucli.Command{
+func traceLsCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "ls",
 		Usage:     "list runs, newest first",
 		UsageText: "spell trace ls",
@@ -85,8 +77,8 @@ Examples:
 	}
 }
 
-func traceShowCommand() *ucli.Command {
-	return &ucli.Command{
+func traceShowCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "show",
 		Usage:     "summarise a run",
 		UsageText: "spell trace show [--tree | --turn N | --skeleton N | --rethinks | --context | --tsv | --json] [RUN]",
@@ -116,22 +108,22 @@ Examples:
   spell trace show --turn 3 20260102-030405-abcdef
   spell trace show --skeleton 3 --string-truncate 20
   spell trace show --json ./my-run-dir`,
-		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "tree", Usage: "print the turn tree", HideDefault: true},
-			&ucli.IntFlag{Name: "turn", Usage: "print the program of turn `N`"},
-			&ucli.IntFlag{Name: "skeleton", Usage: "print the program of turn `N` with strings truncated"},
-			&ucli.IntFlag{Name: "string-truncate", Usage: "with --skeleton, keep `N` characters of each string", Value: 32},
-			&ucli.BoolFlag{Name: "rethinks", Usage: "print each prune/rethink with the text it removed", HideDefault: true},
-			&ucli.BoolFlag{Name: "context", Usage: "print prefix size, delta and characters pruned per turn", HideDefault: true},
-			&ucli.BoolFlag{Name: "tsv", Usage: "print one tab-separated row per turn", HideDefault: true},
-			&ucli.BoolFlag{Name: "json", Usage: "print the summary as JSON", HideDefault: true},
+		Flags: []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "tree", Usage: "print the turn tree", HideDefault: true},
+			&cmdline.IntFlag{Name: "turn", Usage: "print the program of turn `N`"},
+			&cmdline.IntFlag{Name: "skeleton", Usage: "print the program of turn `N` with strings truncated"},
+			&cmdline.IntFlag{Name: "string-truncate", Usage: "with --skeleton, keep `N` characters of each string", Value: 32},
+			&cmdline.BoolFlag{Name: "rethinks", Usage: "print each prune/rethink with the text it removed", HideDefault: true},
+			&cmdline.BoolFlag{Name: "context", Usage: "print prefix size, delta and characters pruned per turn", HideDefault: true},
+			&cmdline.BoolFlag{Name: "tsv", Usage: "print one tab-separated row per turn", HideDefault: true},
+			&cmdline.BoolFlag{Name: "json", Usage: "print the summary as JSON", HideDefault: true},
 		},
 		Action: runTraceShow,
 	}
 }
 
-func traceDiffCommand() *ucli.Command {
-	return &ucli.Command{
+func traceDiffCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "diff",
 		Usage:     "show the first turn where two runs differ",
 		UsageText: "spell trace diff RUN1 RUN2",
@@ -151,8 +143,8 @@ Examples:
 	}
 }
 
-func traceExportCommand() *ucli.Command {
-	return &ucli.Command{
+func traceExportCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "export",
 		Usage:     "export a run as one self-contained HTML file",
 		UsageText: "spell trace export --html [-o FILE] [RUN]",
@@ -168,9 +160,9 @@ to standard output. The name of the file written is printed.
 Examples:
   spell trace export --html
   spell trace export --html -o run.html 20260102-030405-abcdef`,
-		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "html", Usage: "export as HTML (the only format)", HideDefault: true},
-			&ucli.StringFlag{Name: "o", Usage: "write to `FILE` (- for standard output)"},
+		Flags: []cmdline.Flag{
+			&cmdline.BoolFlag{Name: "html", Usage: "export as HTML (the only format)", HideDefault: true},
+			&cmdline.StringFlag{Name: "o", Usage: "write to `FILE` (- for standard output)"},
 		},
 		Action: runTraceExport,
 	}
@@ -204,7 +196,7 @@ func openRun(cmd, arg string) (*trace.Run, error) {
 }
 
 // optionalRun returns the single optional RUN argument (default latest).
-func optionalRun(c *ucli.Command, cmd string) (string, error) {
+func optionalRun(c *cmdline.Command, cmd string) (string, error) {
 	switch c.NArg() {
 	case 0:
 		return trace.Latest, nil
@@ -220,7 +212,7 @@ func optionalRun(c *ucli.Command, cmd string) (string, error) {
 
 // ---- ls ----
 
-func runTraceLs(ctx context.Context, c *ucli.Command) error {
+func runTraceLs(ctx context.Context, c *cmdline.Command) error {
 	if c.Args().Present() {
 		return usageError("spell trace ls", "unexpected argument %q", c.Args().First())
 	}
@@ -242,18 +234,18 @@ func runTraceLs(ctx context.Context, c *ucli.Command) error {
 
 // ---- show ----
 
-func runTraceShow(ctx context.Context, c *ucli.Command) error {
+func runTraceShow(ctx context.Context, c *cmdline.Command) error {
 	const cmd = "spell trace show"
 	modes := 0
 	for _, f := range []string{"tree", "turn", "skeleton", "rethinks", "context", "tsv", "json"} {
-		if flagIsSet(c, f) {
+		if c.IsSet(f) {
 			modes++
 		}
 	}
 	if modes > 1 {
 		return usageError(cmd, "--tree, --turn, --skeleton, --rethinks, --context, --tsv and --json are exclusive")
 	}
-	if flagIsSet(c, "string-truncate") && !flagIsSet(c, "skeleton") {
+	if c.IsSet("string-truncate") && !c.IsSet("skeleton") {
 		return usageError(cmd, "--string-truncate needs --skeleton")
 	}
 	arg, err := optionalRun(c, cmd)
@@ -270,31 +262,31 @@ func runTraceShow(ctx context.Context, c *ucli.Command) error {
 	}
 	w := c.Root().Writer
 	switch {
-	case flagIsSet(c, "turn"), flagIsSet(c, "skeleton"):
-		n := flagInt(c, "turn")
-		if flagIsSet(c, "skeleton") {
-			n = flagInt(c, "skeleton")
+	case c.IsSet("turn"), c.IsSet("skeleton"):
+		n := c.Int("turn")
+		if c.IsSet("skeleton") {
+			n = c.Int("skeleton")
 		}
 		t := v.ByTurn[n]
 		if t == nil {
 			return usageError(cmd, "run %s has no turn %d (turns: %d)", v.Summary.ID, n, len(v.Turns))
 		}
-		if flagIsSet(c, "skeleton") {
-			if flagInt(c, "string-truncate") < 0 {
+		if c.IsSet("skeleton") {
+			if c.Int("string-truncate") < 0 {
 				return usageError(cmd, "--string-truncate must be at least 0")
 			}
-			return showSkeleton(w, t, flagInt(c, "string-truncate"))
+			return showSkeleton(w, t, c.Int("string-truncate"))
 		}
 		return showTurn(w, t)
-	case flagBool(c, "tree"):
+	case c.Bool("tree"):
 		return showTree(w, v)
-	case flagBool(c, "rethinks"):
+	case c.Bool("rethinks"):
 		return showRethinks(w, v)
-	case flagBool(c, "context"):
+	case c.Bool("context"):
 		return showContext(w, v)
-	case flagBool(c, "tsv"):
+	case c.Bool("tsv"):
 		return showTSV(w, v)
-	case flagBool(c, "json"):
+	case c.Bool("json"):
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
@@ -446,7 +438,7 @@ func showSummary(w io.Writer, v *trace.RunView) error {
 
 // ---- diff ----
 
-func runTraceDiff(ctx context.Context, c *ucli.Command) error {
+func runTraceDiff(ctx context.Context, c *cmdline.Command) error {
 	const cmd = "spell trace diff"
 	if c.NArg() != 2 {
 		return usageError(cmd, "expected two runs, got %d arguments", c.NArg())
@@ -499,9 +491,9 @@ func withNL(s string) string {
 
 // ---- export ----
 
-func runTraceExport(ctx context.Context, c *ucli.Command) error {
+func runTraceExport(ctx context.Context, c *cmdline.Command) error {
 	const cmd = "spell trace export"
-	if !flagBool(c, "html") {
+	if !c.Bool("html") {
 		return usageError(cmd, "missing --html (the only export format)")
 	}
 	arg, err := optionalRun(c, cmd)
@@ -517,7 +509,7 @@ func runTraceExport(ctx context.Context, c *ucli.Command) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s: %s: %v", cmd, r.Dir, err)}
 	}
 	page := trace.RenderHTML(v)
-	out := flagString(c, "o")
+	out := c.String("o")
 	if out == "-" {
 		_, err := io.WriteString(c.Root().Writer, page)
 		return err

@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	ucli "github.com/urfave/cli/v3"
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 )
 
 // Version is the version printed by `spell version`. Release builds set it
@@ -74,8 +74,8 @@ func printVersion(w io.Writer) error {
 	return err
 }
 
-func versionCommand() *ucli.Command {
-	return &ucli.Command{
+func versionCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:      "version",
 		Usage:     "print the version, commit, Go toolchain and LSP protocol version",
 		UsageText: "spell version",
@@ -87,8 +87,7 @@ The version is set at release time; builds from a checkout say "devel".
 The commit is the revision the binary was built from ("+dirty" when the
 work tree had changes, "unknown" when the build recorded none); the LSP
 protocol version is the one spell-lsp speaks.`,
-		CustomHelpTemplate: commandHelp,
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			if c.Args().Present() {
 				return usageError("spell version", "unexpected argument %q", c.Args().First())
 			}

@@ -11,8 +11,7 @@ import (
 	"os/exec"
 	"strings"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -23,12 +22,12 @@ import (
 // webCallCommand is the hidden command `spell web-call` of NetBinary: one
 // web/ call of a run that spell runs (webProxy). It reads a webRequest on
 // stdin and writes a webResponse on stdout.
-func webCallCommand() *ucli.Command {
-	return &ucli.Command{
+func webCallCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:   "web-call",
 		Hidden: true,
 		Usage:  "one web/ call for spell (internal)",
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			if netParts == nil || netParts.Effects.Web == nil {
 				return execNet(c, "spell web-call", "web/")
 			}

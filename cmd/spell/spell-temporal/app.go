@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	ucli "github.com/urfave/cli/v3"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -22,6 +21,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe"
 	"github.com/spell-go/spell/spe/provider/builtin"
 	stemporal "github.com/spell-go/spell/spe/temporal"
@@ -32,50 +32,44 @@ import (
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	run := cli.EngineRunCommand()
 	run.Action = submit
-	app := &ucli.Command{
-		Name:           "spell-temporal",
-		Usage:          "run Spell on Temporal (exec'd by spell worker|run --engine temporal|status|result|cancel)",
-		Reader:         stdin,
-		Writer:         stdout,
-		ErrWriter:      stderr,
-		HideVersion:    true,
-		ExitErrHandler: func(context.Context, *ucli.Command, error) {},
-		Metadata:       map[string]any{"args": args},
-		Commands:       []*ucli.Command{workerCommand(), run, statusCommand(), resultCommand(), cancelCommand()},
+	app := &cmdline.Command{
+		Name:      "spell-temporal",
+		Usage:     "run Spell on Temporal (exec'd by spell worker|run --engine temporal|status|result|cancel)",
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Metadata:  map[string]any{"args": args},
+		Commands:  []*cmdline.Command{workerCommand(), run, statusCommand(), resultCommand(), cancelCommand()},
+		// spell execs this binary for spell worker, run --engine temporal,
+		// status, result and cancel: a usage error names the spell command,
+		// as spell's own do.
+		UsageError: func(c *cmdline.Command, err error) error {
+			return cli.UsageError(spellCommand(c), "%v", err)
+		},
+		NotFound: func(c *cmdline.Command, name string) error {
+			return cli.UsageError(spellCommand(c), "unknown command %q", name)
+		},
 	}
-	cli.StopFlagsAtFirstArg(app)
-	usageOnStdout(app)
 	return cli.Exit(app.Run(context.Background(), args), stderr)
 }
 
-// usageOnStdout keeps urfave/cli v2's report of a usage error (spell
-// worker --address): "Incorrect Usage: …" and the command's help on
-// stdout, the error on stderr, exit 1; v3 would print the first line on
-// stderr.
-func usageOnStdout(cmd *ucli.Command) {
-	cmd.OnUsageError = func(ctx context.Context, c *ucli.Command, err error, _ bool) error {
-		fmt.Fprintf(c.Root().Writer, "Incorrect Usage: %s\n\n", err)
-		if lin := c.Lineage(); len(lin) > 1 {
-			_ = ucli.ShowCommandHelp(ctx, lin[1], c.Name)
-		} else {
-			_ = ucli.ShowRootCommandHelp(c)
-		}
-		return err
+// spellCommand is the spell command that runs c ("spell worker").
+func spellCommand(c *cmdline.Command) string {
+	if c.Parent() == nil {
+		return "spell"
 	}
-	for _, sub := range cmd.Commands {
-		usageOnStdout(sub)
-	}
+	return "spell " + c.Name
 }
 
-func connFlags() []ucli.Flag {
-	return []ucli.Flag{
-		&ucli.StringFlag{Name: "address", Usage: "the Temporal frontend `HOST:PORT`", Value: stemporal.DefaultAddress, Sources: ucli.EnvVars("TEMPORAL_ADDRESS")},
-		&ucli.StringFlag{Name: "namespace", Usage: "the Temporal `NAMESPACE`", Value: stemporal.DefaultNamespace, Sources: ucli.EnvVars("TEMPORAL_NAMESPACE")},
+func connFlags() []cmdline.Flag {
+	return []cmdline.Flag{
+		&cmdline.StringFlag{Name: "address", Usage: "the Temporal frontend `HOST:PORT`", Value: stemporal.DefaultAddress, EnvVars: []string{"TEMPORAL_ADDRESS"}},
+		&cmdline.StringFlag{Name: "namespace", Usage: "the Temporal `NAMESPACE`", Value: stemporal.DefaultNamespace, EnvVars: []string{"TEMPORAL_NAMESPACE"}},
 	}
 }
 
 // dial connects or fails with exit code 2 naming the address.
-func dial(ctx context.Context, c *ucli.Command, cmd string) (client.Client, error) {
+func dial(ctx context.Context, c *cmdline.Command, cmd string) (client.Client, error) {
 	cl, err := stemporal.Dial(ctx, c.String("address"), c.String("namespace"))
 	if err != nil {
 		return nil, cli.ExitError(2, fmt.Sprintf("%s: %v", cmd, err))
@@ -83,8 +77,8 @@ func dial(ctx context.Context, c *ucli.Command, cmd string) (client.Client, erro
 	return cl, nil
 }
 
-func workerCommand() *ucli.Command {
-	return &ucli.Command{
+func workerCommand() *cmdline.Command {
+	return &cmdline.Command{
 		Name:  "worker",
 		Usage: "run Spell runs of a Temporal task queue",
 		Description: `Polls the task queue for Spell runs (spell run --engine temporal) and
@@ -94,13 +88,13 @@ io/ effects act on this machine's files under the run's root (or --root).
 Stop it with Ctrl-C: steps in flight finish first (a killed worker's step
 is retried by another worker after the heartbeat timeout).`,
 		Flags: append(connFlags(),
-			&ucli.StringFlag{Name: "task-queue", Usage: "the task `QUEUE` to poll", Value: stemporal.DefaultTaskQueue, Sources: ucli.EnvVars("SPELL_TASK_QUEUE")},
-			&ucli.IntFlag{Name: "max-runs", Usage: "workflow tasks (run decisions) handled at once, `N`", Value: 16},
-			&ucli.IntFlag{Name: "max-steps", Usage: "steps (model calls, effects) run at once, `N`", Value: 8},
-			&ucli.StringFlag{Name: "root", Usage: "workspace root `DIR` of io/ on this machine (default: each run's own)"},
-			&ucli.StringFlag{Name: "identity", Usage: "worker `NAME` shown in the server's records (default: pid@host)"},
-			&ucli.DurationFlag{Name: "keep", Usage: "keep a run in memory `FOR` this long after a step, so that its next step on this worker goes on from there instead of replaying its log (0: replay at every step)", Value: 2 * time.Minute},
-			&ucli.IntFlag{Name: "protocol", Value: stemporal.Protocol, Hidden: true},
+			&cmdline.StringFlag{Name: "task-queue", Usage: "the task `QUEUE` to poll", Value: stemporal.DefaultTaskQueue, EnvVars: []string{"SPELL_TASK_QUEUE"}},
+			&cmdline.IntFlag{Name: "max-runs", Usage: "workflow tasks (run decisions) handled at once, `N`", Value: 16},
+			&cmdline.IntFlag{Name: "max-steps", Usage: "steps (model calls, effects) run at once, `N`", Value: 8},
+			&cmdline.StringFlag{Name: "root", Usage: "workspace root `DIR` of io/ on this machine (default: each run's own)"},
+			&cmdline.StringFlag{Name: "identity", Usage: "worker `NAME` shown in the server's records (default: pid@host)"},
+			&cmdline.DurationFlag{Name: "keep", Usage: "keep a run in memory `FOR` this long after a step, so that its next step on this worker goes on from there instead of replaying its log (0: replay at every step)", Value: 2 * time.Minute},
+			&cmdline.IntFlag{Name: "protocol", Value: stemporal.Protocol, Hidden: true},
 		),
 		Action: runWorker,
 	}
@@ -114,7 +108,7 @@ var (
 	registerSteps    = stemporal.RegisterSteps
 )
 
-func runWorker(ctx context.Context, c *ucli.Command) error {
+func runWorker(ctx context.Context, c *cmdline.Command) error {
 	if c.NArg() > 0 {
 		return cli.UsageError("spell worker", "unexpected argument %q", c.Args().First())
 	}
@@ -260,7 +254,7 @@ func specOf(cfg spe.Config) stemporal.RunSpec {
 }
 
 // submit is spell run --engine temporal.
-func submit(ctx context.Context, c *ucli.Command) error {
+func submit(ctx context.Context, c *cmdline.Command) error {
 	cfg, err := cli.EngineConfig(c)
 	if err != nil {
 		return err
@@ -316,7 +310,7 @@ func submit(ctx context.Context, c *ucli.Command) error {
 // to the workflow as its start, its trace directory is the run's, and
 // the workers replay it as a local --resume would (the task or program,
 // model, root and seed come from the log).
-func resume(ctx context.Context, c *ucli.Command, cfg spe.Config, spec stemporal.RunSpec) error {
+func resume(ctx context.Context, c *cmdline.Command, cfg spe.Config, spec stemporal.RunSpec) error {
 	r, err := spe.LoadResume(cfg.Resume, trace.RunsDir(os.Getenv))
 	if err != nil {
 		return cli.ExitError(2, fmt.Sprintf("spell run: --resume: %v", err))
@@ -348,7 +342,7 @@ func resume(ctx context.Context, c *ucli.Command, cfg spe.Config, spec stemporal
 
 // follow streams a run into its trace directory and reports its result
 // like spell run.
-func follow(ctx context.Context, c *ucli.Command, cl client.Client, id, runID string, tr *runTrace, cancelOnSignal bool) error {
+func follow(ctx context.Context, c *cmdline.Command, cl client.Client, id, runID string, tr *runTrace, cancelOnSignal bool) error {
 	stderr := c.Root().ErrWriter
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -455,7 +449,7 @@ func (t *runTrace) write(log stemporal.Log, delta *stemporal.Log) {
 
 // report prints a followed run's outcome as spell run prints a local one.
 // last is the output of the step that ended the run (nil: none seen).
-func report(c *ucli.Command, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string, resumed int) error {
+func report(c *cmdline.Command, log stemporal.Log, last *stemporal.StepOutput, out stemporal.Outcome, id, traceDir string, resumed int) error {
 	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
 	s := stemporal.Summarize(log, last, resumed)
 	var errText, errMsg string
@@ -534,7 +528,7 @@ func replayFailure(err error) error {
 	return nil
 }
 
-func runArg(c *ucli.Command, cmd string) (string, error) {
+func runArg(c *cmdline.Command, cmd string) (string, error) {
 	if c.NArg() != 1 {
 		return "", cli.UsageError(cmd, "give one run id (spell run --engine temporal --detach prints it)")
 	}
@@ -546,11 +540,11 @@ func notFound(err error) bool {
 	return errors.As(err, &nf)
 }
 
-func statusCommand() *ucli.Command {
-	return &ucli.Command{
-		Name: "status", Usage: "show the state of a run", ArgsUsage: "RUN",
+func statusCommand() *cmdline.Command {
+	return &cmdline.Command{
+		Name: "status", Usage: "show the state of a run", UsageText: "spell-temporal status [--address HOST:PORT] [--namespace NS] RUN",
 		Flags: connFlags(),
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			id, err := runArg(c, "spell status")
 			if err != nil {
 				return err
@@ -580,16 +574,16 @@ func statusCommand() *ucli.Command {
 	}
 }
 
-func resultCommand() *ucli.Command {
-	return &ucli.Command{
-		Name: "result", Usage: "wait for a run and print its result like spell run", ArgsUsage: "RUN",
+func resultCommand() *cmdline.Command {
+	return &cmdline.Command{
+		Name: "result", Usage: "wait for a run and print its result like spell run", UsageText: "spell-temporal result [--address HOST:PORT] [--namespace NS] [--json] [--stats] [--trace-dir DIR] [--no-trace] RUN",
 		Flags: append(connFlags(),
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object, as spell run --json", HideDefault: true},
-			&ucli.BoolFlag{Name: "stats", Usage: "print run statistics to stderr", HideDefault: true},
-			&ucli.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR` (default: the runs directory)"},
-			&ucli.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
+			&cmdline.BoolFlag{Name: "json", Usage: "print one JSON object, as spell run --json", HideDefault: true},
+			&cmdline.BoolFlag{Name: "stats", Usage: "print run statistics to stderr", HideDefault: true},
+			&cmdline.StringFlag{Name: "trace-dir", Usage: "write the run's trace to `DIR` (default: the runs directory)"},
+			&cmdline.BoolFlag{Name: "no-trace", Usage: "write no trace", HideDefault: true},
 		),
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			id, err := runArg(c, "spell result")
 			if err != nil {
 				return err
@@ -616,11 +610,11 @@ func resultCommand() *ucli.Command {
 	}
 }
 
-func cancelCommand() *ucli.Command {
-	return &ucli.Command{
-		Name: "cancel", Usage: "cancel a run", ArgsUsage: "RUN",
+func cancelCommand() *cmdline.Command {
+	return &cmdline.Command{
+		Name: "cancel", Usage: "cancel a run", UsageText: "spell-temporal cancel [--address HOST:PORT] [--namespace NS] RUN",
 		Flags: connFlags(),
-		Action: func(ctx context.Context, c *ucli.Command) error {
+		Action: func(ctx context.Context, c *cmdline.Command) error {
 			id, err := runArg(c, "spell cancel")
 			if err != nil {
 				return err

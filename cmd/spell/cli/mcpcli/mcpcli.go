@@ -14,8 +14,7 @@ import (
 	"strings"
 	"time"
 
-	ucli "github.com/urfave/cli/v3"
-
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/eval/value"
 	spellmcp "github.com/spell-go/spell/spe/mcp"
 	"github.com/spell-go/spell/spe/secret"
@@ -33,18 +32,18 @@ type Host struct {
 }
 
 // Actions are the actions of spell mcp list, inspect and call, by name.
-func Actions(h Host) map[string]ucli.ActionFunc {
-	return map[string]ucli.ActionFunc{"list": h.list, "inspect": h.inspect, "call": h.call}
+func Actions(h Host) map[string]cmdline.ActionFunc {
+	return map[string]cmdline.ActionFunc{"list": h.list, "inspect": h.inspect, "call": h.call}
 }
 
-func (h Host) check(c *ucli.Command, ref string) spellmcp.Check {
+func (h Host) check(c *cmdline.Command, ref string) spellmcp.Check {
 	cwd, _ := os.Getwd()
 	return spellmcp.Check{Ref: ref, Cwd: cwd, Dirs: spellmcp.DirsFor(cwd), Getenv: secret.Getenv, Environ: secret.Environ(),
 		AllowPrivateNet: c.Bool("allow-private-net"), Version: h.Version()}
 }
 
 // dial connects, bounded by a generous deadline; failures exit 2.
-func (h Host) dial(c *ucli.Command, cmd, ref string) (*spellmcp.Conn, context.Context, context.CancelFunc, error) {
+func (h Host) dial(c *cmdline.Command, cmd, ref string) (*spellmcp.Conn, context.Context, context.CancelFunc, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	conn, err := h.check(c, ref).Dial(ctx)
 	if err != nil {
@@ -54,7 +53,7 @@ func (h Host) dial(c *ucli.Command, cmd, ref string) (*spellmcp.Conn, context.Co
 	return conn, ctx, cancel, nil
 }
 
-func (h Host) list(ctx context.Context, c *ucli.Command) error {
+func (h Host) list(ctx context.Context, c *cmdline.Command) error {
 	out := c.Root().Writer
 	switch c.NArg() {
 	case 0:
@@ -100,7 +99,7 @@ func (h Host) list(ctx context.Context, c *ucli.Command) error {
 	return nil
 }
 
-func (h Host) inspect(ctx context.Context, c *ucli.Command) error {
+func (h Host) inspect(ctx context.Context, c *cmdline.Command) error {
 	if c.NArg() < 1 || c.NArg() > 2 {
 		return h.Usage("spell mcp inspect", "expected SERVER [TOOL]")
 	}
@@ -125,7 +124,7 @@ func (h Host) inspect(ctx context.Context, c *ucli.Command) error {
 	return printValue(c, v)
 }
 
-func (h Host) call(ctx context.Context, c *ucli.Command) error {
+func (h Host) call(ctx context.Context, c *cmdline.Command) error {
 	if c.NArg() < 2 || c.NArg() > 3 {
 		return h.Usage("spell mcp call", "expected SERVER TOOL [JSON-ARGS]")
 	}
@@ -168,7 +167,7 @@ func toolNames(conn *spellmcp.Conn) string {
 	return strings.Join(names, ", ")
 }
 
-func printValue(c *ucli.Command, v value.Value) error {
+func printValue(c *cmdline.Command, v value.Value) error {
 	if c.Bool("json") {
 		b, err := spellmcp.JSON(v)
 		if err != nil {

@@ -26,8 +26,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	ucli "github.com/urfave/cli/v3"
 
+	"github.com/spell-go/spell/cmd/spell/cli/cmdline"
 	"github.com/spell-go/spell/spe/provider/replay"
 	"github.com/spell-go/spell/spe/transcript"
 )
@@ -59,7 +59,7 @@ type testRun struct {
 }
 
 // Run is the action of spell test.
-func (h Host) Run(ctx context.Context, c *ucli.Command) error {
+func (h Host) Run(ctx context.Context, c *cmdline.Command) error {
 	r := &testRun{
 		h:       h,
 		verbose: c.Bool("v"),
