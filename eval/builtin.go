@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/spell-go/spell/eval/catalog"
 	"github.com/spell-go/spell/eval/value"
@@ -99,53 +101,130 @@ func (c *Call) Gensym(prefix string) *value.Symbol {
 
 // builtins is the registry of core builtins and namespace members, by
 // their position in the catalogue (catalog.Index: every builtin is
-// catalogued, with its arity), one slab filled on first use
-// (loadBuiltins): a process that evaluates nothing (spell fmt, lint,
-// --version) does not build it, and one that does makes no map of
-// names (issue 11, start-up: a 512-entry map and an object per builtin
-// were ~47 kB). An entry without Fn is not a builtin. Read it through
-// builtinNamed; only the registration functions write it.
+// catalogued, with its arity), one slab whose entries are filled group
+// by group: a group is one registration function, run on the first use
+// of a name it registers (builtinGroup, generated, says which group
+// registers each name). A process that evaluates nothing (spell fmt,
+// lint, --version) fills none, `run -e '(+ 1 2)'` only the numbers
+// (issue 11, start-up: filling every group was ~2 % of that run, most
+// of it first-touch page faults). An entry without Fn is not a builtin.
+// Read it through builtinNamed (or a symbol's Pure value, forcePure);
+// only the registration functions write it.
 var builtins []Builtin
+
+var builtinsSlab sync.Once
+
+// allocBuiltins makes the slab: its pages are touched only where a group
+// writes.
+func allocBuiltins() {
+	builtinsSlab.Do(func() { builtins = make([]Builtin, len(catalog.All())) })
+}
 
 // builtinNamed returns the registered builtin of a full name ("map",
 // "strings/split").
-func builtinNamed(name string) (*Builtin, bool) {
-	loadBuiltins()
-	return registered(name)
-}
+func builtinNamed(name string) (*Builtin, bool) { return registered(name) }
 
-// registered is builtinNamed for the registration functions (the
-// registry being filled).
+// registered returns the builtin of a full name, registering its group
+// first.
 func registered(name string) (*Builtin, bool) {
 	i, ok := catalog.Index(name)
-	if !ok || builtins[i].Fn == nil {
+	if !ok || builtinGroup[i] == 0 {
+		return nil, false
+	}
+	ensureGroup(builtinGroup[i])
+	if builtins[i].Fn == nil {
 		return nil, false
 	}
 	return &builtins[i], true
 }
 
-// loadBuiltins fills the registry once: each file's registration function
-// (they ran as init functions before, in this order), then the fast
-// paths of the arithmetic builtins.
-func loadBuiltins() { builtinsOnce.Do(fillBuiltins) }
+// regSlot is the registry entry of a catalogued name, for a registration
+// function (its group being registered).
+func regSlot(name string) *Builtin {
+	i, _ := catalog.Index(name)
+	return &builtins[i]
+}
 
-var builtinsOnce sync.Once
+// groupRegistrar returns the registration function of group g (the
+// numbers of builtinGroup; TestBuiltinGroupsCurrent regenerates that
+// table when a group registers other names).
+func groupRegistrar(g uint8) func() {
+	switch g {
+	case 1:
+		return registerCollections
+	case 2:
+		return registerErrors
+	case 3:
+		return registerFunctions
+	case 4:
+		return registerMaps
+	case 5:
+		return registerNumbers
+	case 6:
+		return registerSequences
+	case 7:
+		return registerSpell
+	case 8:
+		return registerStrings
+	case 9:
+		return registerTypes
+	case 10:
+		return registerFutures
+	case 11:
+		return registerMathNS
+	case 12:
+		return registerStringsNS
+	case 13:
+		return registerEval
+	}
+	return nil
+}
 
-func fillBuiltins() {
-	builtins = make([]Builtin, len(catalog.All()))
-	registerCollections()
-	registerErrors()
-	registerFunctions()
-	registerMaps()
-	registerNumbers()
-	registerSequences()
-	registerSpell()
-	registerStrings()
-	registerTypes()
-	setFastPaths()
-	registerFutures()
-	registerMathNS()
-	registerStringsNS()
+// numGroups is the number of registration groups; evalGroup registers
+// eval.
+const (
+	numGroups = 13
+	evalGroup = 13
+)
+
+var (
+	groupOnce [numGroups + 1]sync.Once
+	// groupsLoaded: every group is registered (loadBuiltins), so that
+	// forcePure need not check a symbol's group.
+	groupsLoaded atomic.Bool
+)
+
+// ensureGroup registers group g once, then the fast paths of its
+// arithmetic builtins.
+func ensureGroup(g uint8) {
+	groupOnce[g].Do(func() {
+		allocBuiltins()
+		groupRegistrar(g)()
+		setFastPaths(g)
+	})
+}
+
+// loadBuiltins registers every group (for what lists the registry).
+func loadBuiltins() {
+	if groupsLoaded.Load() {
+		return
+	}
+	for g := uint8(1); g <= numGroups; g++ {
+		ensureGroup(g)
+	}
+	groupsLoaded.Store(true)
+}
+
+// ensureBuiltin registers the group of b, an entry of the registry (a
+// symbol's Pure value, set before its group is registered: pureValue).
+func ensureBuiltin(b *Builtin) {
+	if groupsLoaded.Load() {
+		return
+	}
+	i := (uintptr(unsafe.Pointer(b)) - uintptr(unsafe.Pointer(unsafe.SliceData(builtins)))) / unsafe.Sizeof(Builtin{})
+	if i < uintptr(len(builtins)) {
+		ensureGroup(builtinGroup[i])
+	}
 }
 
 // register adds an implementation; its arity comes from the catalog (one

@@ -14,8 +14,6 @@ import (
 
 // registerSpell is part of loadBuiltins.
 func registerSpell() {
-	register("eval", biEval)
-	evalBuiltin, _ = registered("eval")
 	register("spell-eval", biSpellEval)
 	register("read-string", biReadString)
 	register("apply-macro", biApplyMacro)
@@ -29,8 +27,12 @@ func registerSpell() {
 	register("serialize", biSerialize)
 	register("context-forms", biContextForms)
 	register("describe-fn", biDescribeFn)
-	nsProviders["builtins"] = builtinsNamespace
-	nsProviders["skills"] = skillsNamespace
+}
+
+// registerEval is a group of its own: every evaluator binds eval (New).
+func registerEval() {
+	register("eval", biEval)
+	evalBuiltin = regSlot("eval")
 }
 
 // runNested evaluates form with the given table bound, discarding the

@@ -275,7 +275,7 @@ func (in *Interp) resolveFree(fr *frame, sc *scope, s *value.Symbol) (value.Valu
 		return v, nil
 	}
 	if !in.table.isEffect && s.Pure != nil {
-		return forceNS(s.Pure), nil
+		return forcePure(s.Pure), nil
 	}
 	if v, ok := in.table.lookup(s); ok {
 		return v, nil
@@ -1946,7 +1946,7 @@ func (n *callNode) resolveHead(in *Interp, fr *frame) (value.Value, error) {
 	switch {
 	case !n.head.EverBound() && !in.table.isEffect && n.head.Pure != nil:
 		// bound nowhere: the pure builtin
-		fv = forceNS(n.head.Pure)
+		fv = forcePure(n.head.Pure)
 	case n.hlocal:
 		fv, err = in.resolveLocal(fr, n.sc, n.head, n.hslot)
 	default:

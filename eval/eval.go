@@ -146,7 +146,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 			if v, ok := in.core[s]; ok {
 				return v, nil
 			}
-			return forceNS(s.Pure), nil
+			return forcePure(s.Pure), nil
 		}
 		if v, ok := in.table.lookup(s); ok {
 			return v, nil

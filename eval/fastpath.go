@@ -1,14 +1,18 @@
 package eval
 
-import "github.com/spell-go/spell/eval/value"
+import (
+	"github.com/spell-go/spell/eval/catalog"
+	"github.com/spell-go/spell/eval/value"
+)
 
 // Fast paths for binary long arithmetic and comparison: the results are
 // exactly those of the builtins (overflow and every non-long operand go
 // the general way, which reports errors). They are plain functions, not
 // closures over a table, so setting them allocates nothing (issue 11,
 // start-up).
-// setFastPaths is part of loadBuiltins.
-func setFastPaths() {
+// setFastPaths sets the fast paths of group g's builtins, once it is
+// registered (ensureGroup).
+func setFastPaths(g uint8) {
 	for _, f := range [...]struct {
 		name string
 		fn   func(x, y value.Value) (value.Value, bool)
@@ -16,16 +20,16 @@ func setFastPaths() {
 		{"+", fastAdd}, {"-", fastSub}, {"<", fastLT}, {">", fastGT},
 		{"<=", fastLE}, {">=", fastGE}, {"=", fastEq},
 	} {
-		if b, ok := registered(f.name); ok {
-			b.fast2 = f.fn
+		if i, ok := catalog.Index(f.name); ok && builtinGroup[i] == g {
+			builtins[i].fast2 = f.fn
 		}
 	}
 	for _, f := range [...]struct {
 		name string
 		fn   func(x value.Value) (value.Value, bool)
 	}{{"inc", fastInc}, {"dec", fastDec}} {
-		if b, ok := registered(f.name); ok {
-			b.fast1 = f.fn
+		if i, ok := catalog.Index(f.name); ok && builtinGroup[i] == g {
+			builtins[i].fast1 = f.fn
 		}
 	}
 }

@@ -139,6 +139,7 @@ func New(ctx context.Context, opts Options) *Interp {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
 	loadForms()
+	ensureGroup(evalGroup)
 	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext}
 	// The effect table holds what the effect context adds to or overrides
 	// in the pure table; a name it does not hold resolves to its pure
@@ -172,7 +173,7 @@ func New(ctx context.Context, opts Options) *Interp {
 
 // PipelineEnv is the initial environment of every program run by the
 // pipeline: {eval → <eval builtin>}.
-func PipelineEnv() *Env { loadBuiltins(); return (*Env)(nil).Bind(symEval, evalBuiltin) }
+func PipelineEnv() *Env { ensureGroup(evalGroup); return (*Env)(nil).Bind(symEval, evalBuiltin) }
 
 // Eval evaluates form in env (the pure table bound) and returns its value
 // and the resulting environment.
@@ -318,11 +319,12 @@ func pureTable() *table {
 func buildPureTable() {
 	// The pure table holds no map: a symbol's Pure slot is its pure
 	// builtin (lookup), filled when the symbol is interned, so the ~500
-	// builtin names are not interned up front (issue 11, start-up).
-	loadBuiltins() // registers the namespace providers too
+	// builtin names are not interned up front, and a builtin's group is
+	// registered on its first use (forcePure; issue 11, start-up).
+	allocBuiltins()
 	lazy := make(map[string]*lazyNS, len(nsProviders))
-	for name, f := range nsProviders {
-		lazy[name] = &lazyNS{build: f}
+	for _, p := range nsProviders {
+		lazy[p.name] = &lazyNS{build: p.build}
 	}
 	pureNS = lazy
 	value.SetSymbolInit(func(s *value.Symbol) {
@@ -338,7 +340,8 @@ var pureNS map[string]*lazyNS
 
 // pureValue is the pure table's value of s: a core builtin (a registered
 // name outside every namespace, but eval, bound only in the pipeline's
-// environment) or a core namespace map; nil when none.
+// environment) or a core namespace map; nil when none. A builtin is its
+// registry entry, whose group may not be registered yet (forcePure).
 func pureValue(s *value.Symbol) value.Value {
 	if s.NS != "" {
 		// A qualified name is a namespace member: every registered
@@ -349,10 +352,22 @@ func pureValue(s *value.Symbol) value.Value {
 	if l, ok := pureNS[s.Name]; ok {
 		return l
 	}
-	if b, ok := registered(s.Name); ok && s.Name != "eval" {
-		return b
+	if i, ok := catalog.Index(s.Name); ok && builtinGroup[i] != 0 && s.Name != "eval" {
+		return &builtins[i]
 	}
 	return nil
+}
+
+// forcePure returns a symbol's Pure value ready for use: a namespace map
+// built, a builtin's group registered.
+func forcePure(v value.Value) value.Value {
+	switch p := v.(type) {
+	case *lazyNS:
+		return p.get()
+	case *Builtin:
+		ensureBuiltin(p)
+	}
+	return v
 }
 
 // pureNames are the names the pure table binds (did-you-mean hints).
@@ -371,8 +386,13 @@ func pureNames() []string {
 	return out
 }
 
-// nsProviders build the namespace maps (strings, math, builtins, skills).
-var nsProviders = map[string]func() *value.Map{}
+// nsProviders build the namespace maps of the pure table. (A table, not
+// a map set by the registration functions: the namespaces are bound
+// before any group is registered.)
+var nsProviders = [...]struct {
+	name  string
+	build func() *value.Map
+}{{"builtins", builtinsNamespace}, {"skills", skillsNamespace}, {"math", MathNamespace}, {"strings", StringsNamespace}}
 
 // lazyNS stands in the builtins tables for a namespace map built on the
 // first lookup of its name (issue 11, start-up: run -e '(+ 1 2)' builds
@@ -396,7 +416,7 @@ func (t *table) lookup(s *value.Symbol) (value.Value, bool) {
 		return forceNS(v), true
 	}
 	if (t.pure || t.isEffect) && s.Pure != nil {
-		return forceNS(s.Pure), true
+		return forcePure(s.Pure), true
 	}
 	return nil, false
 }

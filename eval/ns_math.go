@@ -121,7 +121,6 @@ func registerMathNS() {
 		}
 		return math.IsInf(x, 0), nil
 	})
-	nsProviders["math"] = MathNamespace
 }
 
 // scJavaPow is Math.pow: Go's math.Pow differs from Java for pow(1, NaN)

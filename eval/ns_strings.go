@@ -129,7 +129,6 @@ func registerStringsNS() {
 		_, n := utf8.DecodeRuneInString(s)
 		return scUpperCase(s[:n]) + scLower(s[n:]), nil
 	})
-	nsProviders["strings"] = StringsNamespace
 }
 
 // scIsWhitespace is Java's Character.isWhitespace (used by clojure.string
