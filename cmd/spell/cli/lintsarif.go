@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -159,7 +158,7 @@ func firstSentence(s string) string {
 func sarifURI(name string) string {
 	segs := strings.Split(filepath.ToSlash(name), "/")
 	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
+		segs[i] = escapeURIPath(s, true)
 	}
 	return strings.Join(segs, "/")
 }
@@ -171,7 +170,7 @@ func sarifRegionOf(f *syntax.File, start, end int32) sarifRegion {
 
 func writeLintSARIF(w io.Writer, results []lintResult, cwd string) error {
 	rules, index := sarifRules()
-	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(cwd) + "/"}).String()
+	root := fileURI(filepath.ToSlash(cwd) + "/")
 	run := sarifRun{
 		Tool:               sarifTool{Driver: sarifDriver{Name: "spell lint", Rules: rules}},
 		OriginalURIBaseIDs: map[string]sarifArtifactLoc{sarifRoot: {URI: root}},
