@@ -62,6 +62,7 @@ func TestParse(t *testing.T) {
 		{[]string{"sub", "--n=x"}, `tool sub: invalid value "x" for flag -n: strconv.ParseInt: parsing "x": invalid syntax`},
 		{[]string{"-x"}, "tool: flag provided but not defined: -x"},
 		{[]string{"help", "nosuch"}, "no nosuch in tool"},
+		{[]string{"nosuch"}, "no nosuch in tool"},
 		{[]string{"help", "sub", "x"}, "no x in tool sub"},
 	} {
 		var seen []string

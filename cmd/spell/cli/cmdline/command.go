@@ -108,6 +108,9 @@ func (c *Command) run(ctx context.Context, args []string) error {
 
 func (c *Command) act(ctx context.Context) error {
 	if c.Action == nil {
+		if len(c.args) > 0 && len(c.Commands) > 0 {
+			return c.helpFor(c.args[:1]) // not a subcommand: NotFound
+		}
 		return c.ShowHelp()
 	}
 	return c.Action(ctx, c)

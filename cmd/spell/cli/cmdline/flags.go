@@ -240,8 +240,11 @@ func (c *Command) parse(args []string) (help bool, err error) {
 		f.reset()
 		f.register(fs)
 	}
-	fs.BoolVar(&help, helpName, false, "")
-	fs.BoolVar(&help, "h", false, "")
+	for _, name := range []string{helpName, "h"} {
+		if fs.Lookup(name) == nil { // a command's own -h wins
+			fs.BoolVar(&help, name, false, "")
+		}
+	}
 	c.set = fs
 	for _, f := range c.Flags {
 		if err := f.fromEnv(); err != nil {
