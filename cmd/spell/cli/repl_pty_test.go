@@ -47,23 +47,31 @@ func TestREPLPty(t *testing.T) {
 			}
 		}
 	}()
-	// waitFor waits until the screen shows want for the n-th time.
-	waitFor := func(want string, n int) {
+	// waitScreen waits until the screen shows want for the n-th time and
+	// then, after it, the text then.
+	waitScreen := func(want string, n int, then string) {
 		t.Helper()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			mu.Lock()
 			s := screen.String()
 			mu.Unlock()
-			if strings.Count(s, want) >= n {
+			if i := nthIndex(s, want, n); i >= 0 && strings.Contains(s[i+len(want):], then) {
 				return
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("the screen never showed %q %d times:\n%q", want, n, s)
+				t.Fatalf("the screen never showed %q %d times, then %q:\n%q", want, n, then, s)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+	// waitFor waits until the screen shows want for the n-th time.
+	waitFor := func(want string, n int) { t.Helper(); waitScreen(want, n, "") }
+	// waitPrompt waits until the screen shows want for the n-th time and
+	// then the next prompt: keys sent before the line editor is back at
+	// its prompt (the terminal not yet in raw mode) can be lost, and a
+	// lost Ctrl-D hung the test on a loaded machine.
+	waitPrompt := func(want string, n int) { t.Helper(); waitScreen(want, n, "spell> ") }
 	send := func(keys string) {
 		t.Helper()
 		if _, err := tty.WriteString(keys); err != nil {
@@ -73,19 +81,19 @@ func TestREPLPty(t *testing.T) {
 
 	waitFor("spell> ", 1)
 	send("(def answer-value 41)\r")
-	waitFor("\r\n41\r\n", 1)
+	waitPrompt("\r\n41\r\n", 1)
 	send("(inc answer-v\t)\r") // Tab completes the session's name
-	waitFor("\r\n42\r\n", 1)
+	waitPrompt("\r\n42\r\n", 1)
 	send("\x10\r") // Ctrl-P recalls (inc answer-value)
-	waitFor("\r\n42\r\n", 2)
+	waitPrompt("\r\n42\r\n", 2)
 	send("(loop [] (recur))\r")
 	waitFor("(loop [] (recur))\r\n", 1)
 	time.Sleep(100 * time.Millisecond) // let the evaluation start
 	send("\x03")                       // Ctrl-C cancels it
-	waitFor("error: Cancelled", 1)
+	waitPrompt("error: Cancelled", 1)
 	send("(str \"still here\")\r")
-	waitFor("\"still here\"", 2) // the echo and the value
-	send("\x04")                 // Ctrl-D ends the session
+	waitPrompt("\"still here\"", 2) // the echo and the value
+	send("\x04")                    // Ctrl-D ends the session
 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -106,4 +114,17 @@ func TestREPLPty(t *testing.T) {
 	if string(data) != want {
 		t.Errorf("history file = %q, want %q", data, want)
 	}
+}
+
+// nthIndex returns the index of the n-th occurrence of sub in s, or -1.
+func nthIndex(s, sub string, n int) int {
+	at := -1
+	for ; n > 0; n-- {
+		i := strings.Index(s[at+1:], sub)
+		if i < 0 {
+			return -1
+		}
+		at += 1 + i
+	}
+	return at
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -171,18 +172,29 @@ func cmdFindFiles(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdLoneSpell implements `lone-spell DIR`: it copies the spell command
-// (this test binary) to DIR/spell, where no spell-net is next to it.
+// cmdLoneSpell implements `lone-spell DIR`: it puts the spell command
+// (this test binary) at DIR/spell, where no spell-net is next to it.
 // Scripts set PATH to DIR to run it without spell-net.
+//
+// A hard link, not a copy: while this process holds a file open for
+// writing, a child that another parallel script forks meanwhile inherits
+// the descriptor until its exec, and executing the file then fails with
+// "text file busy" (ETXTBSY, Go issue 22315). The copy is the
+// fallback where the link cannot be made (another file system), made by
+// cp so that no descriptor of ours is open for writing.
 func cmdLoneSpell(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: lone-spell DIR")
 	}
 	exe, err := os.Executable()
 	ts.Check(err)
-	b, err := os.ReadFile(exe)
-	ts.Check(err)
 	dir := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(dir, 0o755))
-	ts.Check(os.WriteFile(filepath.Join(dir, "spell"), b, 0o755))
+	dst := filepath.Join(dir, "spell")
+	if os.Link(exe, dst) == nil {
+		return
+	}
+	if out, err := exec.Command("cp", exe, dst).CombinedOutput(); err != nil {
+		ts.Fatalf("lone-spell: %v\n%s", err, out)
+	}
 }
