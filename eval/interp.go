@@ -44,7 +44,12 @@ type AbsentExplainer interface {
 type Options struct {
 	Limits  Limits
 	Effects Effects // nil: no effect namespaces (no model configured)
-	Seed    int64
+	// Absent, when set, explains the members missing from Effects'
+	// namespaces; nil: Effects' own Absent if it is an AbsentExplainer.
+	// (Setting it saves New building that interface's method table at run
+	// time: issue 11, start-up.)
+	Absent AbsentExplainer
+	Seed   int64
 	// Core replaces core namespace maps for this interpreter (the skills
 	// namespace a session discovered), in and outside eval.
 	Core map[string]*value.Map
@@ -145,10 +150,15 @@ func New(ctx context.Context, opts Options) *Interp {
 	// in the pure table; a name it does not hold resolves to its pure
 	// builtin (Symbol.Pure), so New copies nothing (issue 11, start-up).
 	et := &table{m: make(map[*value.Symbol]value.Value, len(opts.Core)+16), isEffect: true}
-	effects := defaultEffects()
+	var effects map[*value.Symbol]value.Value
 	if opts.Effects != nil {
 		effects = opts.Effects.Bindings()
-		et.absent, _ = opts.Effects.(AbsentExplainer)
+		et.absent = opts.Absent
+		if et.absent == nil {
+			et.absent, _ = opts.Effects.(AbsentExplainer)
+		}
+	} else {
+		effects = defaultEffects()
 	}
 	for k, v := range effects {
 		if k == symBlocking {

@@ -495,7 +495,8 @@ type attempt struct {
 // program the runtime built). recovering marks a recovery program, whose
 // model call is a recovery turn.
 func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, rr *eval.ReadResult, recovering bool) attempt {
-	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: rt.bindings(t, recovering), Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
+	et := rt.bindings(t, recovering)
+	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: et, Absent: et, Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
 	form = rt.planTurn(t, in, rr, form)
 	defer rt.keepPrefix(t, in, in.Incr)
 	if _, _, _, err := value.QuineParts(form); err == nil {

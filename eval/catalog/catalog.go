@@ -221,20 +221,30 @@ func LookupRef(name string) (*Entry, bool) {
 
 // Index returns the position in All of name's entry (its first).
 func Index(name string) (int, bool) {
-	// byName holds the index of each name's first entry, sorted by name.
+	// byName holds the index of each name's first entry, sorted by name;
+	// sortedNames the names.
 	lo, hi := 0, len(byName)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if entries[byName[m]].Name < name {
+		if sortedName(m) < name {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(byName) && entries[byName[lo]].Name == name {
+	if lo < len(byName) && sortedName(lo) == name {
 		return int(byName[lo]), true
 	}
 	return 0, false
+}
+
+// sortedName is the name of byName[i].
+func sortedName(i int) string {
+	start := 0
+	if i > 0 {
+		start = int(nameEnds[i-1])
+	}
+	return sortedNames[start:nameEnds[i]]
 }
 
 // Namespace returns the members of namespace ns in catalogue order; ""

@@ -1748,6 +1748,39 @@ var byName = [...]uint16{
 	160, 135, 114, 355, 354, 353, 16, 23, 25, 262, 82, 175,
 }
 
+// sortedNames holds the names of byName, in order and back to back; name
+// i ends at nameEnds[i] (Index reads them, not the entries: issue 11,
+// start-up).
+const sortedNames = "!ask-await!call-now!compact!describe!extend!llm-self!peek!peek-now!print**'++'--'->->>/<<==>>=absagents/!askagents/!reply-askagents/!sleepagents/!spawn-askagents/!waitagents/askagents/cancelagents/current-handleagents/graphagents/in-edgesagents/out-edgesagents/parent-handleagents/registeragents/replyagents/sendagents/spawnagents/spawn-askagents/statusandany?applyapply-macroas->assocassoc-inbigdecbigintbit-andbit-and-notbit-clearbit-flipbit-notbit-orbit-setbit-shift-leftbit-shift-rightbit-testbit-xorblocking/awaitblocking/await-allblocking/pletblocking/pmapblocking/requestblocking/send-awaitbooleanboolean?butlastcasecatcatchcoll?compcomparecomplementcompmacroconcatcondcond->cond->>conjconsconstantlycontains?context-formscountdecdec'dedupedefdefinedefmacrodefndenominatordescribe-fndisjdissocdistinctdistinct?dodoubledropdrop-lastdrop-whileedit-reopenempty?evaleven?every-predevery?ex-causeex-dataex-infoex-messagefalse?ffirstfilterfindfind-firstfirstfirst-lineflattenfloatfnfn*fn?fnilforformatfrequenciesfuturefuture*gensymgetget-inglobals/allglobals/getglobals/keysglobals/popglobals/setglobals/updateglobals/wait-untilgroup-byidentityifif-letif-someincinc'intint?integer?interleaveinterposeintoio/copyio/cwdio/deleteio/directory?io/envio/execio/exists?io/gitio/globio/grepio/lsio/mkdirio/mkdirsio/moveio/read-fileio/read-linesio/replace-linesio/shio/sh-testio/slurpio/slurp-bytesio/spitio/statio/str-replaceio/temp-fileio/watch-sendio/write-filejuxtkeepkeep-indexedkeykeyskeywordkeyword?lastleaf-llmletlistlist*list?longloopmapmap-indexedmap?mapcatmath/Emath/INFmath/NEG-INFmath/NaNmath/NaN?math/PImath/absmath/acosmath/asinmath/atanmath/atan2math/cbrtmath/ceilmath/cosmath/coshmath/degreesmath/expmath/expm1math/factorialmath/floormath/gcdmath/hypotmath/infinite?math/lcmmath/logmath/log10math/log1pmath/log2math/powmath/radiansmath/randmath/roundmath/signmath/sinmath/sinhmath/sqrtmath/tanmath/tanhmath/truncmaxmax-keymcp/completemcp/get-promptmcp/infomcp/listen-sendmcp/promptsmcp/read-resourcemcp/refreshmcp/resource-templatesmcp/resourcesmcp/serversmemoizemergemerge-withminmin-keymodnamenamespaceneg-int?neg?nextnil?notnot-any?not-emptynot-every?not=nthnumber?numeratorodd?orparse-booleanparse-numberpartialpartitionpartition-allpartition-bypeekpersistpoppos-int?pos?pr-strprintprunequinequotquoterandrand-intrand-nthrandom-samplerandom-uuidrangeratio?rational?rationalizere-findre-matchesre-seqread-stringreceiverecurreducereduce-kvreducedreductionsremremovereopenreopen-evalrepeatrepeatedlyrestrethinkreversesecondselect-keysseqseq?sequential?serializeserialize-prefixsetset?shufflesomesome->some->>some-fnsome?sortsort-bysorted-mapsorted-map-bysorted-setsorted-set-byspell-evalsplit-atsplit-withstrstring?strings/blank?strings/capitalizestrings/ends-with?strings/includes?strings/index-ofstrings/joinstrings/last-index-ofstrings/lower-casestrings/replacestrings/splitstrings/split-linesstrings/starts-with?strings/trimstrings/upper-casestrip-parenssubssubvecsymbolsymbol?taketake-lasttake-nthtake-whilethinkthrowtree-seqtrue?trytypeunsigned-bit-shift-rightupdateupdate-inupdate-keysupdate-valsvalvalsvecvectorvector?web/configweb/fetchweb/searchwhenwhen-letwhen-somewrap-catzero?zipmap"
+
+var nameEnds = [...]uint16{
+	10, 19, 27, 36, 43, 52, 57, 66, 72, 73, 75, 76, 78, 79, 81, 83,
+	86, 87, 88, 90, 91, 92, 94, 97, 108, 125, 138, 155, 167, 177, 190, 211,
+	223, 238, 254, 274, 289, 301, 312, 324, 340, 353, 356, 360, 365, 376, 380, 385,
+	393, 399, 405, 412, 423, 432, 440, 447, 453, 460, 474, 489, 497, 504, 518, 536,
+	549, 562, 578, 597, 604, 612, 619, 623, 626, 631, 636, 640, 647, 657, 666, 672,
+	676, 682, 689, 693, 697, 707, 716, 729, 734, 737, 741, 747, 750, 756, 764, 768,
+	779, 790, 794, 800, 808, 817, 819, 825, 829, 838, 848, 859, 865, 869, 874, 884,
+	890, 898, 905, 912, 922, 928, 934, 940, 944, 954, 959, 969, 976, 981, 983, 986,
+	989, 993, 996, 1002, 1013, 1019, 1026, 1032, 1035, 1041, 1052, 1063, 1075, 1086, 1097, 1111,
+	1129, 1137, 1145, 1147, 1153, 1160, 1163, 1167, 1170, 1174, 1182, 1192, 1201, 1205, 1212, 1218,
+	1227, 1240, 1246, 1253, 1263, 1269, 1276, 1283, 1288, 1296, 1305, 1312, 1324, 1337, 1353, 1358,
+	1368, 1376, 1390, 1397, 1404, 1418, 1430, 1443, 1456, 1460, 1464, 1476, 1479, 1483, 1490, 1498,
+	1502, 1510, 1513, 1517, 1522, 1527, 1531, 1535, 1538, 1549, 1553, 1559, 1565, 1573, 1585, 1593,
+	1602, 1609, 1617, 1626, 1635, 1644, 1654, 1663, 1672, 1680, 1689, 1701, 1709, 1719, 1733, 1743,
+	1751, 1761, 1775, 1783, 1791, 1801, 1811, 1820, 1828, 1840, 1849, 1859, 1868, 1876, 1885, 1894,
+	1902, 1911, 1921, 1924, 1931, 1943, 1957, 1965, 1980, 1991, 2008, 2019, 2041, 2054, 2065, 2072,
+	2077, 2087, 2090, 2097, 2100, 2104, 2113, 2121, 2125, 2129, 2133, 2136, 2144, 2153, 2163, 2167,
+	2170, 2177, 2186, 2190, 2192, 2205, 2217, 2224, 2233, 2246, 2258, 2262, 2269, 2272, 2280, 2284,
+	2290, 2295, 2300, 2305, 2309, 2314, 2318, 2326, 2334, 2347, 2358, 2363, 2369, 2378, 2389, 2396,
+	2406, 2412, 2423, 2430, 2435, 2441, 2450, 2457, 2467, 2470, 2476, 2482, 2493, 2499, 2509, 2513,
+	2520, 2527, 2533, 2544, 2547, 2551, 2562, 2571, 2587, 2590, 2594, 2601, 2605, 2611, 2618, 2625,
+	2630, 2634, 2641, 2651, 2664, 2674, 2687, 2697, 2705, 2715, 2718, 2725, 2739, 2757, 2775, 2792,
+	2808, 2820, 2841, 2859, 2874, 2887, 2906, 2926, 2938, 2956, 2968, 2972, 2978, 2984, 2991, 2995,
+	3004, 3012, 3022, 3027, 3032, 3040, 3045, 3048, 3052, 3076, 3082, 3091, 3102, 3113, 3116, 3120,
+	3123, 3129, 3136, 3146, 3155, 3165, 3169, 3177, 3186, 3194, 3199, 3205,
+}
+
 // nsSpans locates each namespace's members in nsMembers (Namespace).
 var nsSpans = [...]nsSpan{
 	{"", 0, 272},

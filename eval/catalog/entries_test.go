@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -153,6 +154,30 @@ func generateEntries(t *testing.T, all []Entry) []byte {
 			b.WriteString(" ")
 		}
 		fmt.Fprintf(&b, "%d,", first[n])
+	}
+	b.WriteString("\n}\n\n")
+
+	// sortedNames and nameEnds: the names of byName, in one text.
+	b.WriteString("// sortedNames holds the names of byName, in order and back to back; name\n// i ends at nameEnds[i] (Index reads them, not the entries: issue 11,\n// start-up).\n")
+	b.WriteString("const sortedNames = ")
+	var text strings.Builder
+	for _, n := range names {
+		text.WriteString(n)
+	}
+	if text.Len() >= 1<<16 {
+		t.Fatalf("the names (%d bytes) do not fit the uint16 offsets", text.Len())
+	}
+	b.WriteString(q(text.String()))
+	b.WriteString("\n\nvar nameEnds = [...]uint16{")
+	end := 0
+	for i, n := range names {
+		if i%16 == 0 {
+			b.WriteString("\n\t")
+		} else {
+			b.WriteString(" ")
+		}
+		end += len(n)
+		fmt.Fprintf(&b, "%d,", end)
 	}
 	b.WriteString("\n}\n\n")
 
