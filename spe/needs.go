@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/spell-go/spell/spe/profile"
+	"github.com/spell-go/spell/spe/provider"
 )
 
 // Needs are what a run needs that only some executables link, decided
@@ -18,6 +19,50 @@ type Needs struct {
 	// MCP: the agent's profile, or a worker's reachable from it through
 	// :available-agents, grants MCP servers.
 	MCP bool
+
+	// resolved is what NeedsOf resolved, for Open to take over
+	// (Config.Needs); nil when it cannot.
+	resolved *resolved
+}
+
+// resolved is the part of an opening NeedsOf decides as Open does: the
+// configuration directories, the model and the agent profile (stages
+// resumeRun without --resume, resolveModel, loadAgent).
+type resolved struct {
+	model, agent, cwd string
+	test              bool
+
+	dirs          profile.Dirs
+	aliases       *provider.Aliases
+	spec          string
+	mspec         provider.Spec
+	mprof         provider.ModelProfile
+	resolvedModel string
+	prof          *profile.Profile
+}
+
+// reusable returns what n resolved when Open, given cfg (filled as def),
+// would resolve the same: the same model, agent, test flag and working
+// directory, no --resume and the process environment in both; and
+// resolveModel would not fail where NeedsOf did not (a task without a
+// model).
+func (n *Needs) reusable(cfg, def Config) *resolved {
+	if n == nil || n.resolved == nil || cfg.Resume != "" || cfg.Getenv != nil {
+		return nil
+	}
+	r := n.resolved
+	if r.model != def.Model || r.agent != def.Agent || r.test != def.Test || r.cwd != def.Cwd {
+		return nil
+	}
+	if r.spec == "" && def.Task != "" {
+		return nil
+	}
+	return r
+}
+
+// adoptModel sets what resolveModel decides.
+func (r *resolved) adoptModel(o *opening) {
+	o.aliases, o.spec, o.mspec, o.mprof, o.model = r.aliases, r.spec, r.mspec, r.mprof, r.resolvedModel
 }
 
 // NeedsOf resolves cfg's model and agent profile the way Open does,
@@ -32,6 +77,10 @@ func NeedsOf(cfg Config) (Needs, error) {
 		}
 	}
 	n := Needs{Provider: o.mprof.Provider}
+	if cfg.Resume == "" && cfg.Getenv == nil {
+		n.resolved = &resolved{model: o.cfg.Model, agent: o.cfg.Agent, cwd: o.cfg.Cwd, test: o.cfg.Test,
+			dirs: o.dirs, aliases: o.aliases, spec: o.spec, mspec: o.mspec, mprof: o.mprof, resolvedModel: o.model, prof: o.prof}
+	}
 	seen := map[string]bool{}
 	var walk func(p *profile.Profile)
 	walk = func(p *profile.Profile) {

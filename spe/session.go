@@ -58,7 +58,12 @@ type Config struct {
 	NoTrace  bool
 	Record   string // --record FILE
 	Resume   string // --resume RUN: a run directory, a run id, or latest
-	Strict   bool   // replay prompts must match; every entry used
+	// Needs, when NeedsOf returned it for a Config with the same Model,
+	// Test, Agent and Cwd (no Resume, no Getenv), is taken over by Open
+	// instead of resolving the model and agent profile again (issue 11,
+	// start-up: the same files looked up twice).
+	Needs    *Needs
+	Strict   bool // replay prompts must match; every entry used
 	Verbose  io.Writer
 	Progress func(pending bool, p ProgressInfo)
 	// Acting is called before each effect and model call (Options.Acting).
@@ -210,11 +215,17 @@ func (l *lazyTrace) Sync() error {
 // thing, in this order (a later stage reads what the earlier decided).
 func Open(cfg Config) (*Session, error) {
 	o := &opening{cfg: withDefaults(cfg)}
+	resumeRun, resolveModel, loadAgent := o.resumeRun, o.resolveModel, o.loadAgent
+	if r := cfg.Needs.reusable(cfg, o.cfg); r != nil {
+		resumeRun = func() error { o.dirs = r.dirs; return nil }
+		resolveModel = func() error { r.adoptModel(o); return nil }
+		loadAgent = func() error { o.prof = r.prof; return nil }
+	}
 	for _, stage := range []func() error{
-		o.resumeRun,       // --resume: the recorded run's options
+		resumeRun,         // --resume: the recorded run's options
 		o.agentsMD,        // --agents-md: AGENTS.md prepended to the task
-		o.resolveModel,    // model spec and model profile
-		o.loadAgent,       // agent profile
+		resolveModel,      // model spec and model profile
+		loadAgent,         // agent profile
 		o.discoverSkills,  // skills (effects.md §9)
 		o.chooseTransport, // transport, thinking, system prompts
 		o.applyLimits,     // limits and per-call settings

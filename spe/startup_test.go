@@ -215,3 +215,45 @@ func TestActingBeforeEffectsAndModelCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenTakesOverNeeds: Open given the Needs of NeedsOf for the same
+// model, agent and directory takes its resolution over instead of looking
+// the profiles up again (issue 11, start-up): a profile written in between
+// is not seen; Needs for another agent are not taken over.
+func TestOpenTakesOverNeeds(t *testing.T) {
+	dir := startupProject(t, map[string]string{})
+	same, err := NeedsOf(Config{Model: "test", Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NeedsOf(Config{Model: "test", Agent: "readonly", Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Written after NeedsOf: a project cli profile without io.
+	p := filepath.Join(dir, ".spell", "agents", "cli.agent.edn")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("{:namespaces {} :available-agents []}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reg := provider.Registry{"test": func(provider.Setup) (provider.Provider, error) { return testprov.New(), nil }}
+	run := func(needs *Needs) (value.Value, error) {
+		s, err := Open(Config{Program: []byte("(eval (quote (map? io)))"), Model: "test", Providers: reg, NoTrace: true, Cwd: dir, Needs: needs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Run(context.Background())
+		s.Close(v, err)
+		return v, err
+	}
+	if v, err := run(&same); err != nil || v != true {
+		t.Errorf("with the same Needs: %v, %v; want true (the embedded cli profile NeedsOf found)", v, err)
+	}
+	for name, needs := range map[string]*Needs{"no Needs": nil, "another agent's Needs": &other} {
+		if v, err := run(needs); err == nil {
+			t.Errorf("%s: %v; want io unbound (the project's cli profile)", name, v)
+		}
+	}
+}

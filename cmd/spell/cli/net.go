@@ -102,20 +102,27 @@ func providers() provider.Registry {
 // servers. It resolves the model and profiles as spe.Open does; when that
 // fails it says nothing, and Open reports the error.
 func needsNet(cfg spe.Config) string {
+	what, _ := needsNetOf(cfg)
+	return what
+}
+
+// needsNetOf is needsNet with the resolution, for spe.Config.Needs (nil
+// when there is none).
+func needsNetOf(cfg spe.Config) (string, *spe.Needs) {
 	if netParts != nil {
-		return ""
+		return "", nil
 	}
 	n, err := spe.NeedsOf(cfg)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	if n.Provider != "" && offline.Registry()[n.Provider] == nil {
-		return "the " + n.Provider + " provider"
+		return "the " + n.Provider + " provider", nil
 	}
 	if n.MCP {
-		return "MCP"
+		return "MCP", nil
 	}
-	return ""
+	return "", &n
 }
 
 // findSibling returns the path of the executable name: next to the

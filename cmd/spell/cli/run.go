@@ -205,7 +205,8 @@ func unwrapPath(err error) error {
 func runRun(ctx context.Context, c *cmdline.Command) error {
 	// Before anything is read or printed: a run that needs NetBinary is
 	// its from the start.
-	if what := needsNet(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")}); what != "" {
+	what, needs := needsNetOf(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")})
+	if what != "" {
 		return execNet(c, "spell run", what)
 	}
 	stdout, stderr := c.Root().Writer, c.Root().ErrWriter
@@ -254,6 +255,7 @@ func runRun(ctx context.Context, c *cmdline.Command) error {
 	}
 	sig := &runSignals{}
 	cfg.Acting = sig.watch
+	cfg.Needs = needs // the model and profile needsNetOf resolved
 	sess, err := spe.Open(cfg)
 	if err != nil {
 		return &exitError{code: 2, msg: "spell run: " + err.Error()}
