@@ -72,8 +72,21 @@ func setStore(env []string) {
 // split separates an environment into its secret and other entries. A
 // name that occurs twice keeps its first value, as os.Getenv does.
 func split(environ []string) (secrets, rest []string) {
+	first := -1
+	for i, kv := range environ {
+		if k, _, ok := strings.Cut(kv, "="); ok && k != "" && IsName(k) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		// The usual case: nothing to move, nothing to build (issue 11,
+		// start-up).
+		return nil, environ
+	}
+	rest = append(rest, environ[:first]...)
 	seen := map[string]bool{}
-	for _, kv := range environ {
+	for _, kv := range environ[first:] {
 		k, _, ok := strings.Cut(kv, "=")
 		if !ok || k == "" || !IsName(k) {
 			rest = append(rest, kv)

@@ -28,6 +28,20 @@ func TestSplitKeepsFirstValue(t *testing.T) {
 	}
 }
 
+// TestSplitWithoutSecretsAllocatesNothing: the usual environment, without
+// secrets, is split without building anything (issue 11, start-up: every
+// spell run splits its environment).
+func TestSplitWithoutSecretsAllocatesNothing(t *testing.T) {
+	env := []string{"PATH=/bin", "HOME=/h", "=weird", "LANG=C"}
+	sec, rest := split(env)
+	if sec != nil || !slices.Equal(rest, env) {
+		t.Errorf("split = %q, %q; want no secrets and the environment", sec, rest)
+	}
+	if n := testing.AllocsPerRun(10, func() { split(env) }); n != 0 {
+		t.Errorf("split allocates %v times", n)
+	}
+}
+
 func TestEncodeDecode(t *testing.T) {
 	env := []string{"A_KEY=x=y", "B_TOKEN=", "C_SECRET=line\nbreak"}
 	if got := decode(encode(env)); !slices.Equal(got, env) {
