@@ -66,17 +66,94 @@ type Keyword struct {
 	hash     uint64
 }
 
-type nsName struct{ ns, name string }
-
-// The intern tables: plain maps under a read-write lock. (A sync.Map
-// cost five allocations per name, a thousand at every start for the
-// names packages intern in their variables; issue 11, start-up.)
+// The intern tables, each under a read-write lock. (A sync.Map cost five
+// allocations per name, a thousand at every start for the names packages
+// intern in their variables; a map keyed by the two strings touched ~25
+// kB of fresh pages growing to those names: issue 11, start-up.)
 var (
 	symMu    sync.RWMutex
-	symTable map[nsName]*Symbol
+	symTable internTable[*Symbol]
 	kwMu     sync.RWMutex
-	kwTable  map[nsName]*Keyword
+	kwTable  internTable[*Keyword]
 )
+
+// interned is what an intern table holds: a symbol or a keyword.
+type interned interface {
+	comparable
+	names() (ns, name string)
+}
+
+func (s *Symbol) names() (string, string)  { return s.NS, s.Name }
+func (k *Keyword) names() (string, string) { return k.NS, k.Name }
+
+// internTable is an open-addressing hash set of interned names, keyed by
+// slotHash: 16 bytes a slot, a power of two of them, at most 3/4 full.
+type internTable[T interned] struct {
+	slots []internSlot[T]
+	n     int
+}
+
+type internSlot[T interned] struct {
+	h uint64 // slotHash of v's names
+	v T      // zero: an empty slot
+}
+
+// find returns the entry named ns/name, whose slotHash is h.
+func (t *internTable[T]) find(h uint64, ns, name string) (T, bool) {
+	var zero T
+	if len(t.slots) == 0 {
+		return zero, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.v == zero {
+			return zero, false
+		}
+		if sl.h == h {
+			if n1, n2 := sl.v.names(); n1 == ns && n2 == name {
+				return sl.v, true
+			}
+		}
+	}
+}
+
+// add inserts v, not in the table, whose slotHash is h.
+func (t *internTable[T]) add(h uint64, v T) {
+	if (t.n+1)*4 > len(t.slots)*3 {
+		old := t.slots
+		t.slots = make([]internSlot[T], max(2*len(old), 128))
+		for _, sl := range old {
+			var zero T
+			if sl.v != zero {
+				t.put(sl)
+			}
+		}
+	}
+	t.put(internSlot[T]{h, v})
+	t.n++
+}
+
+func (t *internTable[T]) put(e internSlot[T]) {
+	var zero T
+	mask := uint64(len(t.slots) - 1)
+	for i := e.h & mask; ; i = (i + 1) & mask {
+		if t.slots[i].v == zero {
+			t.slots[i] = e
+			return
+		}
+	}
+}
+
+// each calls f on every entry.
+func (t *internTable[T]) each(f func(T)) {
+	var zero T
+	for _, sl := range t.slots {
+		if sl.v != zero {
+			f(sl.v)
+		}
+	}
+}
 
 // nameHash is maphash.String of ns + "/" + name, without building that
 // string.
@@ -87,6 +164,16 @@ func nameHash(ns, name string) uint64 {
 	h.WriteByte('/')
 	h.WriteString(name)
 	return h.Sum64()
+}
+
+// slotHash places a name in an intern table (quicker than nameHash,
+// which interning computes only for a new name).
+func slotHash(ns, name string) uint64 {
+	h := maphash.String(hashSeed, name)
+	if ns != "" {
+		h = mix64(h ^ maphash.String(hashSeed, ns))
+	}
+	return h
 }
 
 // SplitName splits symbol text at the first '/' when both sides are non-empty
@@ -104,26 +191,23 @@ func Sym(text string) *Symbol { ns, n := SplitName(text); return SymNS(ns, n) }
 
 // SymNS interns the symbol with explicit namespace (may be "") and name.
 func SymNS(ns, name string) *Symbol {
-	key := nsName{ns, name}
+	h := slotHash(ns, name)
 	symMu.RLock()
-	s := symTable[key]
+	s, ok := symTable.find(h, ns, name)
 	symMu.RUnlock()
-	if s != nil {
+	if ok {
 		return s
 	}
 	symMu.Lock()
 	defer symMu.Unlock()
-	if s := symTable[key]; s != nil {
+	if s, ok := symTable.find(h, ns, name); ok {
 		return s
-	}
-	if symTable == nil {
-		symTable = make(map[nsName]*Symbol)
 	}
 	s = &Symbol{NS: ns, Name: name, hash: nameHash(ns, name) ^ 0x9e3779b97f4a7c15}
 	if symInit != nil {
 		symInit(s)
 	}
-	symTable[key] = s
+	symTable.add(h, s)
 	return s
 }
 
@@ -139,9 +223,7 @@ func SetSymbolInit(f func(*Symbol)) {
 	symMu.Lock()
 	defer symMu.Unlock()
 	symInit = f
-	for _, s := range symTable {
-		f(s)
-	}
+	symTable.each(f)
 }
 
 // Kw interns the keyword with the given text (without the colon), splitting "ns/name".
@@ -149,23 +231,20 @@ func Kw(text string) *Keyword { ns, n := SplitName(text); return KwNS(ns, n) }
 
 // KwNS interns the keyword with explicit namespace (may be "") and name.
 func KwNS(ns, name string) *Keyword {
-	key := nsName{ns, name}
+	h := slotHash(ns, name)
 	kwMu.RLock()
-	k := kwTable[key]
+	k, ok := kwTable.find(h, ns, name)
 	kwMu.RUnlock()
-	if k != nil {
+	if ok {
 		return k
 	}
 	kwMu.Lock()
 	defer kwMu.Unlock()
-	if k := kwTable[key]; k != nil {
+	if k, ok := kwTable.find(h, ns, name); ok {
 		return k
 	}
-	if kwTable == nil {
-		kwTable = make(map[nsName]*Keyword)
-	}
 	k = &Keyword{NS: ns, Name: name, hash: nameHash(ns, name) ^ 0x7f4a7c159e3779b9}
-	kwTable[key] = k
+	kwTable.add(h, k)
 	return k
 }
 
