@@ -90,20 +90,24 @@ const (
 	ruleBlock2
 )
 
-var indentTable = map[string]rule{
-	"fn": ruleInner0, "fn*": ruleInner0, "defn": ruleInner0, "defmacro": ruleInner0,
-	"def": ruleInner0, "define": ruleInner0, "persist": ruleInner0,
-
-	"do": ruleBlock0, "try": ruleBlock0, "future": ruleBlock0, "cond": ruleBlock0, "eval": ruleBlock0,
-
-	"let": ruleBlock1, "loop": ruleBlock1, "for": ruleBlock1, "if": ruleBlock1, "when": ruleBlock1,
-	"when-let": ruleBlock1, "if-let": ruleBlock1, "when-some": ruleBlock1, "if-some": ruleBlock1,
-	"case": ruleBlock1, "catch": ruleBlock1, "quine": ruleBlock1, "think": ruleBlock1,
-	"rethink": ruleBlock1, // block 2 when its first argument is a number
-	"reopen":  ruleBlock1, "cond->": ruleBlock1, "cond->>": ruleBlock1, "some->": ruleBlock1,
-	"some->>": ruleBlock1, "blocking/plet": ruleBlock1,
-
-	"as->": ruleBlock2,
+// indentRule is the indentation rule of a list whose head is the symbol
+// head (ruleList for any other head). A switch, not a map: the table is
+// code, not work at every start of every command (issue 11, start-up).
+func indentRule(head string) rule {
+	switch head {
+	case "fn", "fn*", "defn", "defmacro", "def", "define", "persist":
+		return ruleInner0
+	case "do", "try", "future", "cond", "eval":
+		return ruleBlock0
+	case "let", "loop", "for", "if", "when", "when-let", "if-let", "when-some", "if-some",
+		"case", "catch", "quine", "think",
+		"rethink", // block 2 when its first argument is a number
+		"reopen", "cond->", "cond->>", "some->", "some->>", "blocking/plet":
+		return ruleBlock1
+	case "as->":
+		return ruleBlock2
+	}
+	return ruleList
 }
 
 // What was last put on the current output line.
@@ -502,7 +506,7 @@ func (p *printer) listIndent(n *syntax.Node, openerCol int) int {
 	r := ruleList
 	if len(kids) > 0 && kids[0].Kind == syntax.Symbol {
 		head := p.src[kids[0].Start:kids[0].End]
-		r = indentTable[string(head)]
+		r = indentRule(string(head))
 		if r == ruleBlock1 && string(head) == "rethink" && len(kids) > 1 && kids[1].Kind == syntax.Number {
 			r = ruleBlock2
 		}

@@ -322,8 +322,24 @@ func UnquoteString(tok string) (string, error) {
 	return b.String(), nil
 }
 
-var charNames = map[string]rune{
-	"newline": '\n', "space": ' ', "tab": '\t', "backspace": '\b', "formfeed": '\f', "return": '\r',
+// charNamed returns the character a name such as newline stands for (a
+// switch, not a map: no work at start-up).
+func charNamed(name string) (rune, bool) {
+	switch name {
+	case "newline":
+		return '\n', true
+	case "space":
+		return ' ', true
+	case "tab":
+		return '\t', true
+	case "backspace":
+		return '\b', true
+	case "formfeed":
+		return '\f', true
+	case "return":
+		return '\r', true
+	}
+	return 0, false
 }
 
 // DecodeChar decodes a character token such as `\a`, `\newline`, `\u00e9`.
@@ -339,7 +355,7 @@ func DecodeChar(tok string) (rune, error) {
 		}
 		return r, nil
 	}
-	if r, ok := charNames[body]; ok {
+	if r, ok := charNamed(body); ok {
 		return r, nil
 	}
 	if body[0] == 'u' && len(body) == 5 {

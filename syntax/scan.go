@@ -7,15 +7,13 @@ const (
 	clsTerm               // terminating: ( ) [ ] { } " ; @ ^ ` ~ \
 )
 
-var class [256]uint8
-
-func init() {
-	for _, c := range " \t\n\r\f\v,\x1c\x1d\x1e\x1f" {
-		class[c] = clsSpace
-	}
-	for _, c := range "()[]{}\";@^`~\\" {
-		class[c] = clsTerm
-	}
+// class is a literal so that it is data in the binary, not work at every
+// start (issue 11, start-up): every other byte is a constituent.
+var class = [256]uint8{
+	' ': clsSpace, '\t': clsSpace, '\n': clsSpace, '\r': clsSpace, '\f': clsSpace, '\v': clsSpace, ',': clsSpace,
+	'\x1c': clsSpace, '\x1d': clsSpace, '\x1e': clsSpace, '\x1f': clsSpace,
+	'(': clsTerm, ')': clsTerm, '[': clsTerm, ']': clsTerm, '{': clsTerm, '}': clsTerm, '"': clsTerm,
+	';': clsTerm, '@': clsTerm, '^': clsTerm, '`': clsTerm, '~': clsTerm, '\\': clsTerm,
 }
 
 // IsConstituent reports whether c can continue a symbol, keyword or number.

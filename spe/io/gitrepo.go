@@ -59,10 +59,10 @@ func (n *ns) gitLocate(o procOpts, env []string) (gitWhere, error) {
 		return gitWhere{}, err
 	}
 	m := res.(*value.Map)
-	if ok, _ := m.Get(kwOk); ok != true {
+	if ok, _ := m.Get(value.Kw("ok")); ok != true {
 		return gitWhere{}, nil // no repository: git says so itself
 	}
-	out, _ := m.Get(kwOut)
+	out, _ := m.Get(value.Kw("out"))
 	lines := strings.Split(strings.TrimSuffix(value.Str(out), "\n"), "\n")
 	if len(lines) < 4 || lines[0] != "true" {
 		return gitWhere{fail: "The workspace root is not inside a git work tree (the repository's core.worktree points elsewhere): io/git is refused"}, nil
@@ -122,10 +122,10 @@ func (n *ns) gitDirOwns(gitDir, top string, o procOpts, env []string) bool {
 		return false
 	}
 	m := res.(*value.Map)
-	if ok, _ := m.Get(kwOk); ok != true {
+	if ok, _ := m.Get(value.Kw("ok")); ok != true {
 		return false
 	}
-	out, _ := m.Get(kwOut)
+	out, _ := m.Get(value.Kw("out"))
 	p := strings.TrimSpace(value.Str(out))
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(gitDir, p)
@@ -178,10 +178,10 @@ func (n *ns) gitSubdir(sub string, args []string, prefix string, o procOpts, env
 			return nil, err
 		}
 		m := res.(*value.Map)
-		if ok, _ := m.Get(kwOk); ok != true {
+		if ok, _ := m.Get(value.Kw("ok")); ok != true {
 			return nil, refused
 		}
-		out, _ := m.Get(kwOut)
+		out, _ := m.Get(value.Kw("out"))
 		var commits []string
 		for _, l := range strings.Fields(value.Str(out)) {
 			commits = append(commits, strings.TrimPrefix(l, "^")+"^{commit}")
@@ -191,7 +191,7 @@ func (n *ns) gitSubdir(sub string, args []string, prefix string, o procOpts, env
 			if err != nil {
 				return nil, err
 			}
-			if ok, _ := res.(*value.Map).Get(kwOk); ok != true {
+			if ok, _ := res.(*value.Map).Get(value.Kw("ok")); ok != true {
 				return nil, refused
 			}
 		}
@@ -244,10 +244,10 @@ func (n *ns) gitFiltersOff(o procOpts, env []string) ([]string, error) {
 		return nil, err
 	}
 	m := res.(*value.Map)
-	if ok, _ := m.Get(kwOk); ok != true {
+	if ok, _ := m.Get(value.Kw("ok")); ok != true {
 		return nil, nil // none configured (or no configuration at all)
 	}
-	out, _ := m.Get(kwOut)
+	out, _ := m.Get(value.Kw("out"))
 	seen := map[string]bool{}
 	var args []string
 	for _, entry := range strings.Split(value.Str(out), "\x00") {

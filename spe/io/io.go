@@ -100,38 +100,70 @@ type ns struct {
 
 type memberFn func(n *ns, c *eval.Call, args []value.Value) (value.Value, error)
 
-// members maps each catalogued io member (short name) to its implementation.
-var members = map[string]memberFn{
+// member returns the implementation of each catalogued io member (short
+// name), nil for any other name. A switch, not a map: no work at every
+// start of spell (issue 11, start-up).
+func member(short string) memberFn {
+	switch short {
 	// io-read
-	"slurp":       (*ns).slurp,
-	"slurp-bytes": (*ns).slurpBytes,
-	"read-file":   (*ns).readFile,
-	"read-lines":  (*ns).readLines,
-	"grep":        (*ns).grep,
-	"glob":        (*ns).glob,
-	"git":         (*ns).git,
-	"exists?":     (*ns).exists,
-	"directory?":  (*ns).isDirectory,
-	"ls":          (*ns).ls,
-	"cwd":         (*ns).cwd,
-	"stat":        (*ns).stat,
-	"env":         (*ns).env,
+	case "slurp":
+		return (*ns).slurp
+	case "slurp-bytes":
+		return (*ns).slurpBytes
+	case "read-file":
+		return (*ns).readFile
+	case "read-lines":
+		return (*ns).readLines
+	case "grep":
+		return (*ns).grep
+	case "glob":
+		return (*ns).glob
+	case "git":
+		return (*ns).git
+	case "exists?":
+		return (*ns).exists
+	case "directory?":
+		return (*ns).isDirectory
+	case "ls":
+		return (*ns).ls
+	case "cwd":
+		return (*ns).cwd
+	case "stat":
+		return (*ns).stat
+	case "env":
+		return (*ns).env
 	// io-write
-	"write-file":    (*ns).writeFile,
-	"spit":          (*ns).spit,
-	"str-replace":   (*ns).strReplace,
-	"replace-lines": (*ns).replaceLines,
-	"mkdir":         (*ns).mkdir,
-	"mkdirs":        (*ns).mkdirs,
-	"delete":        (*ns).delete,
-	"copy":          (*ns).copyFile,
-	"move":          (*ns).move,
-	"temp-file":     (*ns).tempFile,
+	case "write-file":
+		return (*ns).writeFile
+	case "spit":
+		return (*ns).spit
+	case "str-replace":
+		return (*ns).strReplace
+	case "replace-lines":
+		return (*ns).replaceLines
+	case "mkdir":
+		return (*ns).mkdir
+	case "mkdirs":
+		return (*ns).mkdirs
+	case "delete":
+		return (*ns).delete
+	case "copy":
+		return (*ns).copyFile
+	case "move":
+		return (*ns).move
+	case "temp-file":
+		return (*ns).tempFile
 	// io-exec
-	"sh":         (*ns).sh,
-	"sh-test":    (*ns).shTest,
-	"exec":       (*ns).exec,
-	"watch-send": (*ns).watchSend,
+	case "sh":
+		return (*ns).sh
+	case "sh-test":
+		return (*ns).shTest
+	case "exec":
+		return (*ns).exec
+	case "watch-send":
+		return (*ns).watchSend
+	}
+	return nil
 }
 
 // Namespace builds the io namespace map for cfg: each granted member under
@@ -177,7 +209,7 @@ func (n *ns) namespace() *value.Map {
 			continue
 		}
 		short := strings.TrimPrefix(e.Name, "io/")
-		kvs = append(kvs, value.Kw(short), n.builtin(*e, members[short]))
+		kvs = append(kvs, value.Kw(short), n.builtin(*e, member(short)))
 		text := e.Doc
 		if e.Detail != "" {
 			text += "\n" + e.Detail
@@ -278,22 +310,14 @@ func guide(s Subsets) string {
 
 // ---- results ----
 
-var (
-	kwOk        = value.Kw("ok")
-	kwOut       = value.Kw("out")
-	kwErr       = value.Kw("err")
-	kwExit      = value.Kw("exit")
-	kwTruncated = value.Kw("truncated")
-)
-
 // envelope builds {:ok :out :err :truncated}.
 func envelope(ok bool, out, errMsg value.Value, truncated bool) *value.Map {
-	return value.NewMap(kwOk, ok, kwOut, out, kwErr, errMsg, kwTruncated, truncated)
+	return value.NewMap(value.Kw("ok"), ok, value.Kw("out"), out, value.Kw("err"), errMsg, value.Kw("truncated"), truncated)
 }
 
 // procEnvelope builds {:ok :out :err :exit :truncated}.
 func procEnvelope(ok bool, out, errMsg, exit value.Value, truncated bool) *value.Map {
-	return value.NewMap(kwOk, ok, kwOut, out, kwErr, errMsg, kwExit, exit, kwTruncated, truncated)
+	return value.NewMap(value.Kw("ok"), ok, value.Kw("out"), out, value.Kw("err"), errMsg, value.Kw("exit"), exit, value.Kw("truncated"), truncated)
 }
 
 func success(out value.Value) (value.Value, error) { return envelope(true, out, nil, false), nil }

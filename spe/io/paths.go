@@ -304,21 +304,31 @@ func isEscape(err error) bool {
 // rootEscape is the error os.Root gives for a path that leaves the root.
 // The os package does not export it, so it is taken once, by identity, from
 // a root asked for "..", which is refused before any file is touched.
-var rootEscape = sync.OnceValue(func() error {
-	for _, dir := range []string{os.TempDir(), string(filepath.Separator), "."} {
-		r, err := os.OpenRoot(dir)
-		if err != nil {
-			continue
+func rootEscape() error {
+	rootEscapeOnce.Do(func() {
+		for _, dir := range []string{os.TempDir(), string(filepath.Separator), "."} {
+			r, err := os.OpenRoot(dir)
+			if err != nil {
+				continue
+			}
+			_, err = r.Lstat("..")
+			r.Close()
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				rootEscapeErr = pe.Err
+				return
+			}
 		}
-		_, err = r.Lstat("..")
-		r.Close()
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return pe.Err
-		}
-	}
-	return nil
-})
+	})
+	return rootEscapeErr
+}
+
+// Taken on first use (sync.Once; a sync.OnceValue called at package
+// level would be work at every start of spell).
+var (
+	rootEscapeOnce sync.Once
+	rootEscapeErr  error
+)
 
 // fsError turns an os error of an operation on l into an operation failure
 // with the spec's wording.

@@ -24,13 +24,21 @@ const killGrace = 2 * time.Second
 // exited while a background process keeps its pipes open.
 const pipeGrace = 500 * time.Millisecond
 
-// shell is bash when present, else /bin/sh.
-var shell = sync.OnceValue(func() string {
-	if p, err := exec.LookPath("bash"); err == nil {
-		return p
-	}
-	return "/bin/sh"
-})
+// shell is bash when present, else /bin/sh; looked up on first use.
+func shell() string {
+	shellOnce.Do(func() {
+		shellPath = "/bin/sh"
+		if p, err := exec.LookPath("bash"); err == nil {
+			shellPath = p
+		}
+	})
+	return shellPath
+}
+
+var (
+	shellOnce sync.Once
+	shellPath string
+)
 
 // procOpts are the options of sh and exec.
 type procOpts struct {
@@ -437,9 +445,9 @@ func (n *ns) shTest(c *eval.Call, args []value.Value) (value.Value, error) {
 		if !ok {
 			return nil, fmt.Errorf("io/sh-test: unexpected result %s", value.PrStr(res))
 		}
-		exit, _ := m.Get(kwExit)
-		out, _ := m.Get(kwOut)
-		errv, _ := m.Get(kwErr)
+		exit, _ := m.Get(value.Kw("exit"))
+		out, _ := m.Get(value.Kw("out"))
+		errv, _ := m.Get(value.Kw("err"))
 		pass := false
 		if code, ok := exit.(int64); ok && code == 0 {
 			pass = true

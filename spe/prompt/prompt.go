@@ -66,9 +66,6 @@ func ParseTransport(s string) (string, error) {
 	return "", fmt.Errorf("unknown transport %q: expected tc, pf or msg", s)
 }
 
-// fileOf is the text file of each transport.
-var fileOf = map[string]string{ToolCall: "toolcall.txt", Prefill: "prefill.txt", Message: "message.txt"}
-
 // Texts are the base texts and the leaf prompt in effect.
 type Texts struct {
 	ToolCall, Prefill, Message, Leaf string

@@ -346,3 +346,6 @@ func TestCheckOverrides(t *testing.T) {
 		t.Fatalf("empty override: LoadTexts %v, CheckOverrides %v", lerr, cerr)
 	}
 }
+
+// fileOf is the text file of each transport.
+var fileOf = map[string]string{ToolCall: "toolcall.txt", Prefill: "prefill.txt", Message: "message.txt"}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/spell-go/spell/syntax"
 )
@@ -77,6 +78,16 @@ func ConvertThink(text string) string {
 	return `(think "` + escapeThink(inner) + `") ` + rest
 }
 
-var thinkEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+// thinkEscaper is built on first use, not at every start of spell
+// (issue 11, start-up).
+var (
+	thinkEscaperOnce sync.Once
+	thinkEscaper     *strings.Replacer
+)
 
-func escapeThink(s string) string { return thinkEscaper.Replace(s) }
+func escapeThink(s string) string {
+	thinkEscaperOnce.Do(func() {
+		thinkEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	})
+	return thinkEscaper.Replace(s)
+}

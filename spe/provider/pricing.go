@@ -37,18 +37,28 @@ type Pricing struct {
 	Flat *Price
 }
 
-// defaultPricing parses the embedded table on first use.
-var defaultPricing = sync.OnceValue(func() *Pricing {
-	p := &Pricing{Prices: map[string]Price{}}
-	src, err := data.ReadFile("data/pricing.edn")
-	if err == nil {
-		err = p.parse("pricing.edn (embedded)", src)
-	}
-	if err != nil {
-		panic("provider: embedded pricing.edn: " + err.Error())
-	}
-	return p
-})
+// defaultPricing parses the embedded table on first use. (sync.Once and a
+// variable rather than sync.OnceValue, whose call at package level is
+// work at every start of spell: issue 11, start-up.)
+func defaultPricing() *Pricing {
+	defaultPricesOnce.Do(func() {
+		p := &Pricing{Prices: map[string]Price{}}
+		src, err := data.ReadFile("data/pricing.edn")
+		if err == nil {
+			err = p.parse("pricing.edn (embedded)", src)
+		}
+		if err != nil {
+			panic("provider: embedded pricing.edn: " + err.Error())
+		}
+		defaultPrices = p
+	})
+	return defaultPrices
+}
+
+var (
+	defaultPricesOnce sync.Once
+	defaultPrices     *Pricing
+)
 
 // DefaultPricing returns a copy of the embedded price table (the
 // project's data, not an authoritative price list).

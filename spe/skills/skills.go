@@ -594,13 +594,6 @@ func (s *Set) Catalogue() string {
 // Catalogue).
 func (s *Set) Dropped() int { return s.dropped }
 
-var (
-	kwShortDocs = value.Kw("short-docs")
-	kwDocs      = value.Kw("docs")
-	kwGuide     = value.Kw("guide")
-	kwDetail    = value.Kw("detail")
-)
-
 // ShortDocs is the skills namespace's :short-docs.
 const ShortDocs = "Skill files discovered for this agent; documentation only."
 
@@ -614,9 +607,9 @@ func (s *Set) Namespace() *value.Map {
 		detail = append(detail, value.Kw(sk.Name), sk.Text())
 	}
 	return value.NewMap(
-		kwShortDocs, ShortDocs,
-		kwDocs, value.NewMap(kwGuide, guide),
-		kwDetail, value.NewMap(detail...),
+		value.Kw("short-docs"), ShortDocs,
+		value.Kw("docs"), value.NewMap(value.Kw("guide"), guide),
+		value.Kw("detail"), value.NewMap(detail...),
 	)
 }
 

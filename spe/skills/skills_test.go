@@ -71,7 +71,7 @@ func TestDiscoveryOrderNearestWins(t *testing.T) {
 		t.Errorf("catalogue:\n%s", cat)
 	}
 	ns := set.Namespace()
-	detail, _ := ns.Get(kwDetail)
+	detail, _ := ns.Get(value.Kw("detail"))
 	txt, _ := detail.(*value.Map).Get(value.Kw("shared"))
 	if !strings.Contains(txt.(string), "Body of shared.") || !strings.Contains(txt.(string), "from a (nearer)") {
 		t.Errorf("detail = %q", txt)

@@ -32,7 +32,7 @@ func TestEncodeLine(t *testing.T) {
 		fmt.Fprintf(&b, `{"v":%d,"t":%s,"ev":"turn.start"`, SchemaVersion, tb)
 		var keys []string
 		for k := range fields {
-			if !reserved[k] {
+			if !reserved(k) {
 				keys = append(keys, k)
 			}
 		}

@@ -18,8 +18,18 @@ const Redacted = "[REDACTED]"
 // them).
 const MinSecretLen = 8
 
-// bearerRE matches an HTTP bearer credential; the token is replaced.
-var bearerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`) })
+// bearerRE matches an HTTP bearer credential; the token is replaced. It
+// is compiled on first use (sync.Once, not a sync.OnceValue called at
+// package level: that would be work at every start of spell).
+func bearerRE() *regexp.Regexp {
+	bearerOnce.Do(func() { bearer = regexp.MustCompile(`(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*`) })
+	return bearer
+}
+
+var (
+	bearerOnce sync.Once
+	bearer     *regexp.Regexp
+)
 
 // Redactor replaces secrets by [REDACTED] (runtime.md §14.2): the values of
 // secret environment variables (exact-value replacement, values shorter

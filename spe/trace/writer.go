@@ -121,7 +121,7 @@ var ErrClosed = errors.New("trace: writer closed")
 
 // reserved keys are written by Event itself; fields with these names are
 // ignored.
-var reserved = map[string]bool{"v": true, "t": true, "ev": true}
+func reserved(key string) bool { return key == "v" || key == "t" || key == "ev" }
 
 // Event appends one event: {"v":1,"t":…,"ev":ev, then fields in sorted key
 // order}. Field values are encoded with encoding/json (nested maps have
@@ -180,7 +180,7 @@ func (w *Writer) encode(ev string, fields map[string]any) ([]byte, error) {
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
-		if !reserved[k] {
+		if !reserved(k) {
 			keys = append(keys, k)
 		}
 	}

@@ -573,20 +573,31 @@ func docWriteJSON(out io.Writer, v any) error {
 // divergenceText says in words what each divergence tag (README,
 // "Differences from the reference implementation") means, so spell doc
 // never shows a bare tag such as D4 to a reader who has not met it.
-var divergenceText = map[string]string{
-	"D1":  "character literals evaluate to themselves",
-	"D2":  "& in fn, defn, defmacro and loop parameters is variadic; the rest is a list, nil when empty",
-	"D3":  "loop inits see earlier loop bindings",
-	"D4":  "map takes several collections, comp is variadic, and (reduce f []) calls (f)",
-	"D5":  "the elements of a set literal are evaluated",
-	"D6":  "recur outside the tail position of fn or loop is an error",
-	"D7":  "every failure except limits and cancellation can be caught",
-	"D8":  "#=, syntax quote, ~, ~@, @, #', tagged literals, reader conditionals and ::kw are reader errors",
-	"D9":  "the completion sanitiser works on tokens",
-	"D10": "regular expressions are RE2; a pattern RE2 cannot express is a clear error",
-	"D11": "string indices and counts are Unicode code points",
-	"D12": "a failing callee's locals never leak into catch",
-	"D13": "bounded snapshots follow the spec's algorithm",
+var divergenceText = [...]struct{ tag, text string }{
+	{"D1", "character literals evaluate to themselves"},
+	{"D2", "& in fn, defn, defmacro and loop parameters is variadic; the rest is a list, nil when empty"},
+	{"D3", "loop inits see earlier loop bindings"},
+	{"D4", "map takes several collections, comp is variadic, and (reduce f []) calls (f)"},
+	{"D5", "the elements of a set literal are evaluated"},
+	{"D6", "recur outside the tail position of fn or loop is an error"},
+	{"D7", "every failure except limits and cancellation can be caught"},
+	{"D8", "#=, syntax quote, ~, ~@, @, #', tagged literals, reader conditionals and ::kw are reader errors"},
+	{"D9", "the completion sanitiser works on tokens"},
+	{"D10", "regular expressions are RE2; a pattern RE2 cannot express is a clear error"},
+	{"D11", "string indices and counts are Unicode code points"},
+	{"D12", "a failing callee's locals never leak into catch"},
+	{"D13", "bounded snapshots follow the spec's algorithm"},
+}
+
+// divergenceMeaning returns divergenceText's words for tag. (A literal
+// array, not a map: data in the binary rather than work at every start.)
+func divergenceMeaning(tag string) (string, bool) {
+	for _, d := range divergenceText {
+		if d.tag == tag {
+			return d.text, true
+		}
+	}
+	return "", false
 }
 
 // docText is the text spell doc prints for an entry: catalog.Describe
@@ -600,7 +611,7 @@ func docText(e catalog.Entry) string {
 	plain.Divergence = ""
 	var parts []string
 	for _, tag := range strings.Fields(e.Divergence) {
-		if t, ok := divergenceText[tag]; ok {
+		if t, ok := divergenceMeaning(tag); ok {
 			parts = append(parts, t)
 		}
 	}
