@@ -291,7 +291,8 @@ type EffectUse struct {
 // Analysis is the result of Analyze.
 type Analysis struct {
 	File *syntax.File
-	// Opts are the options the analysis ran with.
+	// Opts are the options the analysis ran with (nil Namespaces: the
+	// default ones, DefaultNamespaces).
 	Opts Options
 	// Root is the file scope.
 	Root *Scope

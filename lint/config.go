@@ -1,9 +1,7 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -257,7 +255,11 @@ func LoadConfigIn(cwd string, d profile.Dirs) (Config, error) {
 	cfg := Config{}
 	for _, p := range configPaths(d) {
 		src, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
+		// os.IsNotExist, not errors.Is: for the *fs.PathError of os.ReadFile
+		// both answer the same, and this check is on every run's path,
+		// where errors.Is's interface assertions cost page faults (issue
+		// 11, start-up).
+		if os.IsNotExist(err) {
 			continue
 		}
 		if err != nil {

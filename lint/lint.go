@@ -92,8 +92,9 @@ func Lint(f *syntax.File, a *Analysis, cfg Config) []Diagnostic {
 	// analysis: on a large file they run at the same time as the others,
 	// and their findings follow the others' as in the sequential order.
 	var l2 *linter
-	done := make(chan struct{})
+	var done chan struct{} // made only for the parallel half (a small file makes no channel: issue 11, start-up)
 	if len(l.src) >= parallelBytes && runtime.GOMAXPROCS(0) > 1 {
+		done = make(chan struct{})
 		l2 = &linter{f: l.f, a: l.a, cfg: cfg, src: l.src, bad: l.bad, nSyntax: l.nSyntax, sups: l.sups}
 		go func() {
 			defer close(done)
@@ -255,7 +256,7 @@ func (l *linter) suggestionNames() []string {
 		}
 	}
 	out = append(out, coreNames()...)
-	for name := range l.a.Opts.Namespaces {
+	for name := range l.a.namespaces() {
 		out = append(out, name)
 	}
 	return out

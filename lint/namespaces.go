@@ -56,6 +56,16 @@ type Options struct {
 	Namespaces map[string]*Namespace
 }
 
+// namespaces returns the namespaces the analysis resolves against:
+// Opts.Namespaces, or DefaultNamespaces when they are nil (made then, on
+// the first name that needs them).
+func (a *Analysis) namespaces() map[string]*Namespace {
+	if a.Opts.Namespaces != nil {
+		return a.Opts.Namespaces
+	}
+	return DefaultNamespaces()
+}
+
 func catalogMembers(ns string) map[string]bool {
 	m := map[string]bool{}
 	for e := range catalog.Members(ns) {

@@ -23,9 +23,6 @@ func Analyze(f *syntax.File, opts Options) *Analysis { return analyzeWith(f, opt
 
 // analyzeWith is Analyze, incremental when inc is not nil (Incremental).
 func analyzeWith(f *syntax.File, opts Options, inc *incState) *Analysis {
-	if opts.Namespaces == nil {
-		opts.Namespaces = DefaultNamespaces()
-	}
 	a := newAnalysis(f, opts, len(f.Src))
 	end := int32(len(f.Src))
 	a.Root = &Scope{Kind: ScopeFile, Start: 0, End: end}
@@ -1325,7 +1322,16 @@ func (w *walker) catch(n *syntax.Node, args []*syntax.Node, e env) {
 // namespaces, and sorts the tables.
 func (w *walker) finish() {
 	a := w.a
-	nss := a.Opts.Namespaces
+	// The namespaces are looked up only for names the catalogue does not
+	// resolve: a file that names none of them never makes the default
+	// ones (Analysis.namespaces; issue 11, start-up).
+	var nss map[string]*Namespace
+	nsOf := func(name string) *Namespace {
+		if nss == nil {
+			nss = a.namespaces()
+		}
+		return nss[name]
+	}
 	for _, r := range a.References {
 		if r.Lexical != nil {
 			continue
@@ -1348,7 +1354,7 @@ func (w *walker) finish() {
 		if r.Root != "" {
 			if en, ok := entryOf(r.Name); ok && en.Kind == catalog.Macro {
 				r.Entry, r.HasEntry = en, true // blocking/plet
-			} else if ns := nss[r.Root]; ns != nil {
+			} else if ns := nsOf(r.Root); ns != nil {
 				r.Namespace = ns
 				if en, ok := entryOf(r.Root + "/" + firstSegment(r.Member)); ok {
 					r.Entry, r.HasEntry = en, true
@@ -1366,7 +1372,7 @@ func (w *walker) finish() {
 				w.effect(r)
 				continue
 			}
-			if ns := nss[r.Name]; ns != nil {
+			if ns := nsOf(r.Name); ns != nil {
 				r.Namespace = ns
 				w.effect(r)
 				continue

@@ -19,3 +19,13 @@ func embeddedProfile(name string) *Profile {
 	}
 	return nil
 }
+
+// embeddedNamed reports whether name is an embedded profile, without
+// opening the embedded files (every run looks its agent up).
+func embeddedNamed(name string) bool {
+	switch name {
+	case "base", "cli", "explore", "readonly":
+		return true
+	}
+	return false
+}

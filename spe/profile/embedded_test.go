@@ -110,6 +110,16 @@ func embeddedTableSource(t *testing.T) []byte {
 		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn &%s\n", name, goLiteral(reflect.ValueOf(*p)))
 	}
 	b.WriteString("\t}\n\treturn nil\n}\n")
+	b.WriteString("\n// embeddedNamed reports whether name is an embedded profile, without\n")
+	b.WriteString("// opening the embedded files (every run looks its agent up).\n")
+	b.WriteString("func embeddedNamed(name string) bool {\n\tswitch name {\n\tcase ")
+	for i, name := range Embedded() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", name)
+	}
+	b.WriteString(":\n\t\treturn true\n\t}\n\treturn false\n}\n")
 	if bytes.Contains(b.Bytes(), []byte("ptr(")) {
 		b.WriteString("\nfunc ptr[T any](v T) *T { return &v }\n")
 	}

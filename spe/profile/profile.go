@@ -64,12 +64,10 @@ func EmbeddedSource(name string) (string, bool) {
 }
 
 // embeddedExists reports whether an agent profile name is embedded,
-// without copying its text as EmbeddedSource does (every run looks its
-// agent up; issue 11, start-up).
-func embeddedExists(name string) bool {
-	_, err := fs.Stat(embedded, "agents/"+name+Ext)
-	return err == nil
-}
+// without opening the embedded files as EmbeddedSource does (every run
+// looks its agent up; issue 11, start-up): the names are a switch
+// generated with the table (TestEmbeddedTable keeps it in step).
+func embeddedExists(name string) bool { return embeddedNamed(name) }
 
 // Ext is the file name suffix of agent profiles.
 const Ext = ".agent.edn"
@@ -246,6 +244,24 @@ func Load(nameOrPath, cwd, userDir, projectDir string) (*Profile, error) {
 		return nil, err
 	}
 	return l.load(loc, nil)
+}
+
+// Locate returns where Load reads the profile nameOrPath from, without
+// reading it: the absolute path of its file, or "embedded:NAME" for an
+// embedded profile no configuration directory overrides. Its errors are
+// Load's when the profile is not found. spell lint uses it to leave the
+// default profile's namespaces to be made only when a file needs them
+// (issue 11, start-up).
+func Locate(nameOrPath, cwd, userDir, projectDir string) (string, error) {
+	l := &loader{dirs: Dirs{Project: projectDir, User: userDir}}
+	if nameOrPath == "" {
+		nameOrPath = DefaultAgent
+	}
+	loc, err := l.locate(nameOrPath, cwd, "")
+	if err != nil {
+		return "", err
+	}
+	return loc.source, nil
 }
 
 // LoadRef loads a worker found by Load (AgentRef.Source) with the same

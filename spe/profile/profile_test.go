@@ -414,7 +414,7 @@ func TestEmbeddedParsedOnce(t *testing.T) {
 // TestEmbeddedExists checks the existence test against EmbeddedSource for
 // the embedded profiles and a name that is not one.
 func TestEmbeddedExists(t *testing.T) {
-	for _, name := range []string{"main", DefaultAgent, "explore", "no-such-agent", "../agents/main"} {
+	for _, name := range append(Embedded(), "main", "", "no-such-agent", "../agents/main", "cli.agent.edn", "agents/cli") {
 		_, want := EmbeddedSource(name)
 		if got := embeddedExists(name); got != want {
 			t.Errorf("embeddedExists(%q) = %v, EmbeddedSource says %v", name, got, want)

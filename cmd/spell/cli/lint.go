@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -197,14 +198,24 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 	if agent == "" {
 		agent = r.cfg.Agent
 	}
-	prof, err := profile.Load(agent, cwd, dirs.User, dirs.Project)
+	// The embedded default profile, not overridden by a configuration
+	// directory, is what lint.Options{} stands for: its namespaces are
+	// then made only if a file names a namespace (issue 11, start-up).
+	// Any other profile is loaded, so that its errors are reported.
+	src, err := profile.Locate(agent, cwd, dirs.User, dirs.Project)
+	var prof *profile.Profile
+	if err == nil && src != "embedded:"+profile.DefaultAgent {
+		prof, err = profile.Load(agent, cwd, dirs.User, dirs.Project)
+	}
 	if err != nil {
 		if c.String("agent") != "" {
 			return usageError("spell lint", "%v", err)
 		}
 		return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 	}
-	r.opts = lint.Options{Namespaces: lint.ProfileNamespaces(prof)}
+	if prof != nil {
+		r.opts = lint.Options{Namespaces: lint.ProfileNamespaces(prof)}
+	}
 
 	for _, p := range paths {
 		if p == "-" {
@@ -229,7 +240,7 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 	switch {
 	case r.diff:
 		// The diffs are the output; what remains only sets the exit code.
-		fmt.Fprintf(r.stderr, "%s\n", r.summary(counts))
+		io.WriteString(r.stderr, r.summary(counts)+"\n")
 	case format == "json":
 		if err := writeLintJSON(out, r.results, r.files, counts); err != nil {
 			return &exitError{code: 2, msg: "spell lint: " + err.Error()}
@@ -239,13 +250,8 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 			return &exitError{code: 2, msg: "spell lint: " + err.Error()}
 		}
 	default:
-		for _, res := range r.results {
-			for _, d := range res.diags {
-				p := res.file.Position(d.Start)
-				fmt.Fprintf(out, "%s:%d:%d: %s: %s [%s]\n", res.name, p.Line, p.Col, d.Level, d.Message, d.Rule)
-			}
-		}
-		fmt.Fprintf(r.stderr, "%s\n", r.summary(counts))
+		writeLintText(out, r.results)
+		io.WriteString(r.stderr, r.summary(counts)+"\n")
 	}
 
 	if r.failed {
@@ -261,19 +267,56 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 	return nil
 }
 
+// writeLintText prints the findings, one a line:
+// FILE:LINE:COL: LEVEL: MESSAGE [RULE]. The lines are built with strconv,
+// not fmt: a clean run then never touches fmt's formatting code (issue 11,
+// start-up).
+func writeLintText(out io.Writer, results []lintResult) {
+	var b []byte
+	for _, res := range results {
+		for _, d := range res.diags {
+			p := res.file.Position(d.Start)
+			b = append(b[:0], res.name...)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(p.Line), 10)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(p.Col), 10)
+			b = append(b, ": "...)
+			b = append(b, d.Level.String()...)
+			b = append(b, ": "...)
+			b = append(b, d.Message...)
+			b = append(b, " ["...)
+			b = append(b, d.Rule...)
+			b = append(b, "]\n"...)
+			out.Write(b)
+		}
+	}
+}
+
 // summary is the text summary line: "N errors, M warnings", and the
-// number of fixes with --fix.
+// number of fixes with --fix. It is built with strconv, not fmt (see
+// writeLintText).
 func (r *lintRun) summary(counts [4]int) string {
-	s := fmt.Sprintf("%d %s, %d %s", counts[lint.LevelError], pluralWord(counts[lint.LevelError], "error", "errors"),
-		counts[lint.LevelWarning], pluralWord(counts[lint.LevelWarning], "warning", "warnings"))
+	b := make([]byte, 0, 48)
+	b = strconv.AppendInt(b, int64(counts[lint.LevelError]), 10)
+	b = append(b, ' ')
+	b = append(b, pluralWord(counts[lint.LevelError], "error", "errors")...)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(counts[lint.LevelWarning]), 10)
+	b = append(b, ' ')
+	b = append(b, pluralWord(counts[lint.LevelWarning], "warning", "warnings")...)
 	if r.fix {
 		verb := "fixed"
 		if r.diff {
 			verb = "to fix"
 		}
-		s += fmt.Sprintf(" (%d %s)", r.fixed, verb)
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(r.fixed), 10)
+		b = append(b, ' ')
+		b = append(b, verb...)
+		b = append(b, ')')
 	}
-	return s
+	return string(b)
 }
 
 func pluralWord(n int, one, many string) string {
