@@ -240,7 +240,7 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 	switch {
 	case r.diff:
 		// The diffs are the output; what remains only sets the exit code.
-		io.WriteString(r.stderr, r.summary(counts)+"\n")
+		r.stderr.Write(r.summary(counts))
 	case format == "json":
 		if err := writeLintJSON(out, r.results, r.files, counts); err != nil {
 			return &exitError{code: 2, msg: "spell lint: " + err.Error()}
@@ -251,7 +251,7 @@ func runLint(ctx context.Context, c *cmdline.Command) error {
 		}
 	default:
 		writeLintText(out, r.results)
-		io.WriteString(r.stderr, r.summary(counts)+"\n")
+		r.stderr.Write(r.summary(counts))
 	}
 
 	if r.failed {
@@ -294,9 +294,10 @@ func writeLintText(out io.Writer, results []lintResult) {
 }
 
 // summary is the text summary line: "N errors, M warnings", and the
-// number of fixes with --fix. It is built with strconv, not fmt (see
-// writeLintText).
-func (r *lintRun) summary(counts [4]int) string {
+// number of fixes with --fix, with its newline. It is built with strconv,
+// not fmt, and written with Write, not io.WriteString (whose interface
+// assertion costs page faults; see writeLintText).
+func (r *lintRun) summary(counts [4]int) []byte {
 	b := make([]byte, 0, 48)
 	b = strconv.AppendInt(b, int64(counts[lint.LevelError]), 10)
 	b = append(b, ' ')
@@ -316,7 +317,7 @@ func (r *lintRun) summary(counts [4]int) string {
 		b = append(b, verb...)
 		b = append(b, ')')
 	}
-	return string(b)
+	return append(b, '\n')
 }
 
 func pluralWord(n int, one, many string) string {
