@@ -129,6 +129,11 @@ func overrides(userDir, projectDir string, set func(file, text, source string)) 
 		if dir == "" {
 			continue
 		}
+		if _, err := os.Stat(filepath.Join(dir, "prompts")); os.IsNotExist(err) {
+			// No prompts directory: none of the four files (one call for
+			// four; issue 11, start-up). Anything else is read as before.
+			continue
+		}
 		for _, f := range []string{"toolcall.txt", "prefill.txt", "message.txt", "leaf.txt"} {
 			p := filepath.Join(dir, "prompts", f)
 			b, err := os.ReadFile(p)
