@@ -24,12 +24,8 @@ func (in *Interp) suggest(name string, env *Env) string {
 			}
 		}
 	}
-	for s := range specialForms {
-		cands = append(cands, symText(s))
-	}
-	for s := range builtinMacros {
-		cands = append(cands, symText(s))
-	}
+	cands = append(cands, specialFormNames[:]...)
+	cands = append(cands, macroNames[:]...)
 	if best := catalog.Hint(name, cands); best != "" {
 		return "did you mean " + best + "?"
 	}

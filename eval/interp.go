@@ -309,8 +309,6 @@ func loadForms() { formsOnce.Do(setForms) }
 var formsOnce sync.Once
 
 func setForms() {
-	setSpecialForms()
-	setMacros()
 	setNamespaceKinds()
 }
 
@@ -340,6 +338,9 @@ func buildPureTable() {
 	value.SetSymbolInit(func(s *value.Symbol) {
 		if v := pureValue(s); v != nil {
 			s.Pure = v
+		}
+		if f := formOf(s); f != nil {
+			s.Eval = f
 		}
 	})
 	pureTableCache = &table{pure: true}

@@ -6,11 +6,9 @@ import (
 	"github.com/spell-go/spell/eval/value"
 )
 
-// builtinMacros maps the 33 built-in macro names to their implementations.
-// Most build an expansion form and evaluate it in the same environment and
-// tail position; a few evaluate directly where an expansion would need a
-// host object in the form.
-var builtinMacros map[*value.Symbol]specialFn
+// The 33 built-in macros (builtinMacro): most build an expansion form and
+// evaluate it in the same environment and tail position; a few evaluate
+// directly where an expansion would need a host object in the form.
 
 func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn {
 	return func(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error) {
@@ -22,55 +20,94 @@ func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn 
 	}
 }
 
-// setMacros is part of loadForms.
-func setMacros() {
-	// A table, not a map: setting them builds nothing to throw away
-	// (issue 11, start-up).
-	m := [...]struct {
-		name string
-		f    func(in *Interp, l *value.List) (value.Value, error)
-	}{
-		{"when", mWhen},
-		{"defn", mDefn},
-		{"define", mDefine},
-		{"and", mAnd},
-		{"or", mOr},
-		{"cond", mCond},
-		{"if-let", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, false) }},
-		{"when-let", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, false) }},
-		{"if-some", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, true) }},
-		{"when-some", func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, true) }},
-		{"case", mCase},
-		{"as->", mAsThread},
-		{"cond->", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, false) }},
-		{"cond->>", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, false) }},
-		{"some->", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, true) }},
-		{"some->>", func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, true) }},
-		{"->", func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, false) }},
-		{"->>", func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, true) }},
-		{"future", mFuture},
-		{"blocking/plet", mPlet},
-		{"defmacro", mDefmacro},
-		{"think", mThink},
-		{"rethink", mRethink},
-		{"prune", mPrune},
-		{"!extend", mExtend},
-		{"!call-now", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!call-now", false) }},
-		{"!peek", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek", true) }},
-		{"!peek-now", func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek-now", true) }},
-		{"!print", func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "!print") }},
-		{"print", func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "print") }},
-		{"!describe", mDescribe},
-		{"!compact", mCompact},
+// macroNames are the built-in macros' names (did-you-mean hints).
+var macroNames = [...]string{
+	"when", "defn", "define", "and", "or", "cond", "if-let", "when-let", "if-some",
+	"when-some", "case", "as->", "cond->", "cond->>", "some->", "some->>", "->", "->>",
+	"future", "blocking/plet", "defmacro", "think", "rethink", "prune", "!extend",
+	"!call-now", "!peek", "!peek-now", "!print", "print", "!describe", "!compact",
+	"first-line",
+}
+
+// builtinMacro returns the built-in macro ns/name names, nil for none
+// (formOf).
+func builtinMacro(ns, name string) specialFn {
+	if ns != "" {
+		if ns == "blocking" && name == "plet" {
+			return expander(mPlet)
+		}
+		return nil
 	}
-	builtinMacros = make(map[*value.Symbol]specialFn, len(m)+1)
-	for _, e := range m {
-		builtinMacros[value.Sym(e.name)] = expander(e.f)
+	var f func(in *Interp, l *value.List) (value.Value, error)
+	switch name {
+	case "when":
+		f = mWhen
+	case "defn":
+		f = mDefn
+	case "define":
+		f = mDefine
+	case "and":
+		f = mAnd
+	case "or":
+		f = mOr
+	case "cond":
+		f = mCond
+	case "if-let":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, false) }
+	case "when-let":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, false) }
+	case "if-some":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, false, true) }
+	case "when-some":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mIfLet(in, l, true, true) }
+	case "case":
+		f = mCase
+	case "as->":
+		f = mAsThread
+	case "cond->":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, false) }
+	case "cond->>":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, false) }
+	case "some->":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, false, true) }
+	case "some->>":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCondThread(in, l, true, true) }
+	case "->":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, false) }
+	case "->>":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mThread(l, true) }
+	case "future":
+		f = mFuture
+	case "defmacro":
+		f = mDefmacro
+	case "think":
+		f = mThink
+	case "rethink":
+		f = mRethink
+	case "prune":
+		f = mPrune
+	case "!extend":
+		f = mExtend
+	case "!call-now":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!call-now", false) }
+	case "!peek":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek", true) }
+	case "!peek-now":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mCallNow(in, l, "!peek-now", true) }
+	case "!print":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "!print") }
+	case "print":
+		f = func(in *Interp, l *value.List) (value.Value, error) { return mPrint(in, l, "print") }
+	case "!describe":
+		f = mDescribe
+	case "!compact":
+		f = mCompact
+	case "first-line":
+		return mFirstLine
+	default:
+		return nil
 	}
-	builtinMacros[symFirstLine] = mFirstLine
-	for sym, f := range builtinMacros {
-		sym.Eval = f
-	}
+	return expander(f)
 }
 
 func list(items ...value.Value) *value.List { return value.NewList(items...) }

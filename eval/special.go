@@ -6,8 +6,6 @@ import (
 
 type specialFn func(in *Interp, l *value.List, env *Env, tail pos) (value.Value, *Env, error)
 
-var specialForms map[*value.Symbol]specialFn
-
 var (
 	symQuote     = value.Sym("quote")
 	symDo        = value.Sym("do")
@@ -30,27 +28,55 @@ var (
 	symFirstLine = value.Sym("first-line")
 )
 
-// setSpecialForms is part of loadForms.
-func setSpecialForms() {
-	specialForms = map[*value.Symbol]specialFn{
-		symQuote:            sfQuote,
-		symDef:              sfDef,
-		symPersist:          sfPersist,
-		symDo:               sfDo,
-		symIf:               sfIf,
-		symLet:              sfLet,
-		symFn:               sfFn,
-		symFnStar:           sfFn,
-		symQuine:            sfQuine,
-		value.Sym("reopen"): sfReopen,
-		value.Sym("loop"):   sfLoop,
-		value.Sym("recur"):  sfRecur,
-		value.Sym("for"):    sfFor,
-		value.Sym("try"):    sfTry,
+// specialFormNames are the special forms' names (did-you-mean hints).
+var specialFormNames = [...]string{"quote", "def", "persist", "do", "if", "let", "fn", "fn*", "quine",
+	"reopen", "loop", "recur", "for", "try"}
+
+// specialForm returns the special form a symbol's name names, nil for
+// none. A symbol's Eval slot is set from it (and builtinMacro) when the
+// symbol is interned (formOf, buildPureTable): the names are not interned
+// up front (issue 11, start-up).
+func specialForm(name string) specialFn {
+	switch name {
+	case "quote":
+		return sfQuote
+	case "def":
+		return sfDef
+	case "persist":
+		return sfPersist
+	case "do":
+		return sfDo
+	case "if":
+		return sfIf
+	case "let":
+		return sfLet
+	case "fn", "fn*":
+		return sfFn
+	case "quine":
+		return sfQuine
+	case "reopen":
+		return sfReopen
+	case "loop":
+		return sfLoop
+	case "recur":
+		return sfRecur
+	case "for":
+		return sfFor
+	case "try":
+		return sfTry
 	}
-	for sym, f := range specialForms {
-		sym.Eval = f
+	return nil
+}
+
+// formOf returns what a symbol's Eval slot holds: its special form or
+// built-in macro; nil for none.
+func formOf(s *value.Symbol) specialFn {
+	if s.NS == "" {
+		if f := specialForm(s.Name); f != nil {
+			return f
+		}
 	}
+	return builtinMacro(s.NS, s.Name)
 }
 
 func formErr(msg string, l *value.List, env *Env) (value.Value, *Env, error) {
