@@ -191,9 +191,10 @@ var (
 func StringsNamespace() *value.Map {
 	scStringsOnce.Do(func() {
 		kvs := scMemberKVs("strings")
-		detail := make([]value.Value, 0, 2*len(catalog.StringsDetail))
+		sd := catalog.StringsDetail()
+		detail := make([]value.Value, 0, 2*len(sd))
 		for _, k := range []string{"split", "replace"} {
-			if t, ok := catalog.StringsDetail[k]; ok {
+			if t, ok := sd[k]; ok {
 				detail = append(detail, value.Kw(k), t)
 			}
 		}

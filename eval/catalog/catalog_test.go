@@ -381,7 +381,7 @@ func TestDocumentationTexts(t *testing.T) {
 	if want := 13 + len(specDetailNames); len(BuiltinsDetail()) != want {
 		t.Errorf("BuiltinsDetail has %d texts, want %d", len(BuiltinsDetail()), want)
 	}
-	if len(StringsDetail) != 2 || !strings.HasPrefix(StringsDetail["split"], "Split string") || StringsDetail["replace"] == "" {
+	if sd := StringsDetail(); len(sd) != 2 || !strings.HasPrefix(sd["split"], "Split string") || sd["replace"] == "" {
 		t.Error("StringsDetail must hold exactly split (starting with \"Split string\") and replace")
 	}
 	for _, s := range []string{StringsShortDoc, StringsGuide, MathShortDoc, MathGuide} {

@@ -46,29 +46,56 @@ Common mistakes:
 10. Relying on a value that a prune or !peek will remove: persist it first, (persist x) keeps the current value as a literal.
 `
 
-// builtinsCategoryIntro introduces each category text of BuiltinsDetail; the
-// member lines are generated from the catalogue.
-var builtinsCategoryIntro = map[string]string{
-	"special-forms": "Special forms have their own evaluation rules and cannot be shadowed. Definitions escape do, if, try and quine but not let, fn or for.",
-	"macros":        "Built-in macros expand before special forms and cannot be shadowed; user macros are made with defmacro.",
-	"effect":        "Effects run only while eval runs, which in practice means inside the quoted trailing expression. The turn helpers evaluate their expressions once and continue the program in a new model turn.",
-	"math":          "Numbers: long (overflow is an error), bigint N, double, exact ratio, bigdecimal M. Use the primed operators to promote instead of overflowing. More functions live in math/.",
-	"comparison":    "Equality is by value; numbers are equal only within the same category, so (= 1 1.0) is false. Only nil and false are falsey.",
-	"types":         "Type predicates, conversions and names. Spell functions are plain maps but are reported as functions, not maps.",
-	"strings":       "String building, formatting, reading and regular expressions (RE2). Indices count code points. More helpers live in strings/.",
-	"collections":   "Persistent, immutable collections. Maps and sets keep insertion order. nil behaves as an empty collection for most accessors.",
-	"maps":          "Map construction, lookup along key paths and transformation.",
-	"sequences":     "Sequence functions return vectors (not lazy sequences); callbacks may be builtins, keywords, maps or Spell functions.",
-	"combinators":   "Functions that build functions. The results are host functions, which have no source form and cannot be persisted.",
-	"bitwise":       "Bit operations on longs; shift counts are taken modulo 64.",
-	"error":         "Errors are values. throw raises any value; ex-info builds a plain exception map that is safe to persist.",
+// categoryIntro introduces each category text of BuiltinsDetail; the
+// member lines are generated from the catalogue. (A switch, not a map:
+// nothing is built at start; issue 11, start-up.)
+func categoryIntro(cat string) (string, bool) {
+	switch cat {
+	case "special-forms":
+		return "Special forms have their own evaluation rules and cannot be shadowed. Definitions escape do, if, try and quine but not let, fn or for.", true
+	case "macros":
+		return "Built-in macros expand before special forms and cannot be shadowed; user macros are made with defmacro.", true
+	case "effect":
+		return "Effects run only while eval runs, which in practice means inside the quoted trailing expression. The turn helpers evaluate their expressions once and continue the program in a new model turn.", true
+	case "math":
+		return "Numbers: long (overflow is an error), bigint N, double, exact ratio, bigdecimal M. Use the primed operators to promote instead of overflowing. More functions live in math/.", true
+	case "comparison":
+		return "Equality is by value; numbers are equal only within the same category, so (= 1 1.0) is false. Only nil and false are falsey.", true
+	case "types":
+		return "Type predicates, conversions and names. Spell functions are plain maps but are reported as functions, not maps.", true
+	case "strings":
+		return "String building, formatting, reading and regular expressions (RE2). Indices count code points. More helpers live in strings/.", true
+	case "collections":
+		return "Persistent, immutable collections. Maps and sets keep insertion order. nil behaves as an empty collection for most accessors.", true
+	case "maps":
+		return "Map construction, lookup along key paths and transformation.", true
+	case "sequences":
+		return "Sequence functions return vectors (not lazy sequences); callbacks may be builtins, keywords, maps or Spell functions.", true
+	case "combinators":
+		return "Functions that build functions. The results are host functions, which have no source form and cannot be persisted.", true
+	case "bitwise":
+		return "Bit operations on longs; shift counts are taken modulo 64.", true
+	case "error":
+		return "Errors are values. throw raises any value; ex-info builds a plain exception map that is safe to persist.", true
+	}
+	return "", false
 }
 
 // BuiltinsDetail returns the :detail map of the builtins namespace: one
 // text per category except spell and concurrency, and one per
 // Spell-specific name. It is built on first use; the map is shared and
 // must not be modified.
-var BuiltinsDetail = sync.OnceValue(buildBuiltinsDetail)
+func BuiltinsDetail() map[string]string {
+	builtinsDetail.once.Do(func() { builtinsDetail.m = buildBuiltinsDetail() })
+	return builtinsDetail.m
+}
+
+// builtinsDetail is BuiltinsDetail's map (zero until built: a
+// sync.OnceValue in a variable is made at start).
+var builtinsDetail struct {
+	once sync.Once
+	m    map[string]string
+}
 
 // builtinsDetailNames are the Spell-specific names documented under the
 // builtins :detail map (language.md §11).
@@ -89,7 +116,7 @@ var Categories = []string{
 func buildBuiltinsDetail() map[string]string {
 	d := make(map[string]string)
 	for _, cat := range Categories {
-		intro, ok := builtinsCategoryIntro[cat]
+		intro, ok := categoryIntro(cat)
 		if !ok {
 			continue
 		}
@@ -194,9 +221,11 @@ Not in this namespace but core builtins: subs re-find re-matches re-seq format s
 
 Details: (!describe strings :split) and (!describe strings :replace).`
 
-// StringsDetail is the :detail map of the strings namespace.
-var StringsDetail = map[string]string{
-	"split": `Split string s at every match of a regular expression and return the pieces as a vector.
+// StringsDetail returns the :detail map of the strings namespace (a new
+// map each call: nothing is built at start).
+func StringsDetail() map[string]string {
+	return map[string]string{
+		"split": `Split string s at every match of a regular expression and return the pieces as a vector.
 
 (strings/split s pattern)
   s        the text to split (str-coerced)
@@ -209,7 +238,7 @@ that never matches returns [s].
 (strings/split "a,,b,," ",") ⇒ ["a" "" "b"]
 (strings/split "one  two" "\\s+") ⇒ ["one" "two"]
 (strings/split "a.b" ".") ⇒ []`,
-	"replace": `Replace every occurrence of a literal piece of text and return the new string.
+		"replace": `Replace every occurrence of a literal piece of text and return the new string.
 
 (strings/replace s match replacement)
   s            the text to change (str-coerced)
@@ -218,6 +247,7 @@ that never matches returns [s].
 
 (strings/replace "hello world" "o" "0") ⇒ "hell0 w0rld"
 (strings/replace "a.b.c" "." "") ⇒ "abc"`,
+	}
 }
 
 // MathShortDoc is the :short-docs line of the math namespace.

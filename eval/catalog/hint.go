@@ -14,14 +14,36 @@ func Suggest(name string, cands []string) string {
 	return Nearest(name, cands, Limit(name))
 }
 
-// ForeignNames maps names that models and people bring from other
-// languages to the Spell name that does the job.
-var ForeignNames = map[string]string{
-	"length": "count", "len": "count", "size": "count", "strlen": "count",
-	"substring": "subs", "substr": "subs", "append": "conj", "push": "conj",
-	"includes": "strings/includes?", "lower": "strings/lower-case", "upper": "strings/upper-case",
-	"toLowerCase": "strings/lower-case", "toUpperCase": "strings/upper-case", "strip": "strings/trim",
-	"foldl": "reduce", "fold": "reduce", "forEach": "map", "println": "str",
+// foreignNames are names that models and people bring from other
+// languages; foreignName gives the Spell name that does the job.
+var foreignNames = [...]string{"length", "len", "size", "strlen", "substring", "substr", "append", "push", "includes", "lower", "upper", "toLowerCase", "toUpperCase", "strip", "foldl", "fold", "forEach", "println"}
+
+// foreignName returns the Spell name for a name of foreignNames, else "".
+// (A switch, not a map: nothing is built at start; issue 11, start-up.)
+func foreignName(name string) string {
+	switch name {
+	case "length", "len", "size", "strlen":
+		return "count"
+	case "substring", "substr":
+		return "subs"
+	case "append", "push":
+		return "conj"
+	case "includes":
+		return "strings/includes?"
+	case "lower", "toLowerCase":
+		return "strings/lower-case"
+	case "upper", "toUpperCase":
+		return "strings/upper-case"
+	case "strip":
+		return "strings/trim"
+	case "foldl", "fold":
+		return "reduce"
+	case "forEach":
+		return "map"
+	case "println":
+		return "str"
+	}
+	return ""
 }
 
 // Hint returns the Spell name to suggest for an unknown name in a program,
@@ -32,25 +54,21 @@ var ForeignNames = map[string]string{
 // which also wins over a name in scope that is more edits away.
 // The evaluator, the linter and spell doc all use it.
 func Hint(name string, cands []string) string {
-	if f := ForeignNames[name]; f != "" {
+	if f := foreignName(name); f != "" {
 		return f
 	}
 	if m := uniqueMember(name); m != "" {
 		return m
 	}
 	s := Suggest(name, cands)
-	known := make([]string, 0, len(ForeignNames))
-	for k := range ForeignNames {
-		known = append(known, k)
-	}
-	if k := Suggest(name, known); k != "" {
+	if k := Suggest(name, foreignNames[:]); k != "" {
 		// A misspelt name from another language wins over a name in scope
 		// that is further away: lenght is one swap from length (→ count)
 		// but two edits from a local height.
 		lim := Limit(name)
 		lower := strings.ToLower(name)
 		if s == "" || EditDistance(lower, strings.ToLower(k), lim) < EditDistance(lower, strings.ToLower(s), lim) {
-			return ForeignNames[k]
+			return foreignName(k)
 		}
 	}
 	return s

@@ -379,7 +379,7 @@ func docSuggestKey(ns catalog.NamespaceInfo, key string) string {
 			cands = append(cands, k)
 		}
 	case "strings":
-		for k := range catalog.StringsDetail {
+		for k := range catalog.StringsDetail() {
 			cands = append(cands, k)
 		}
 	}
