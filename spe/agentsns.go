@@ -40,7 +40,7 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 	for e := range catalog.Members("agents") {
 		member := strings.TrimPrefix(e.Name, "agents/")
 		fn := fns[member]
-		if fn != nil && turnMembers[member] {
+		if fn != nil && isTurnMember(member) {
 			fn = runnerOnly(e.Name, fn)
 		}
 		if fn == nil {
@@ -54,15 +54,19 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 	return m
 }
 
-// turnMembers are the agents/ functions that end or suspend the caller's
+// isTurnMember tells the agents/ functions that end or suspend the caller's
 // turn: they park the owner's runner (and resume its checkpoint), which
 // only the runner holding the baton may do, so inside a computation future
 // they are refused (effects.md §3.7); a future waits through blocking/.
 // The other members stay usable in a future: they only change the
 // coordinator's state under its mutex (and the agent table under m.mu),
 // never the runner, the baton or the caller's checkpoint and token.
-var turnMembers = map[string]bool{
-	"!wait": true, "!sleep": true, "!ask": true, "!spawn-ask": true, "!reply-ask": true,
+func isTurnMember(member string) bool {
+	switch member {
+	case "!wait", "!sleep", "!ask", "!spawn-ask", "!reply-ask":
+		return true
+	}
+	return false
 }
 
 func nsShortDoc(ns string) string {

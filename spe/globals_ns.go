@@ -34,33 +34,45 @@ func (rt *Runtime) offBaton(ctx context.Context, onFuture bool, wait func()) {
 	rt.releaseBaton(ctx, wait)
 }
 
-var globalsImpl = map[string]func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error){
-	"get": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		return rt.globalsStore().Get(a[0]), nil
-	},
-	"set": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		return rt.globalsStore().Set(a[0], a[1]), nil
-	},
-	"update": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		f, rest := a[1], a[2:]
-		return rt.globalsStore().Update(a[0], func(old value.Value) (value.Value, error) {
-			return c.Apply(f, append([]value.Value{old}, rest...)...)
-		})
-	},
-	"pop": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		v, err := rt.globalsStore().Pop(a[0])
-		if errors.Is(err, globals.ErrNotSequential) {
-			return nil, eval.Errorf("the value under %s is not a list or vector (a %s)", value.PrStr(a[0]), value.TypeName(rt.globalsStore().Get(a[0])))
-		}
-		return v, err
-	},
-	"keys": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		return value.NewVector(rt.globalsStore().Keys()), nil
-	},
-	"all": func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
-		return rt.globalsStore().All(), nil
-	},
-	"wait-until": globalsWaitUntil,
+// globalsImpl returns the implementation of a globals/ member. (A switch,
+// not a map: nothing is built at start; issue 11, start-up.)
+func globalsImpl(member string) (func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error), bool) {
+	switch member {
+	case "get":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			return rt.globalsStore().Get(a[0]), nil
+		}, true
+	case "set":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			return rt.globalsStore().Set(a[0], a[1]), nil
+		}, true
+	case "update":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			f, rest := a[1], a[2:]
+			return rt.globalsStore().Update(a[0], func(old value.Value) (value.Value, error) {
+				return c.Apply(f, append([]value.Value{old}, rest...)...)
+			})
+		}, true
+	case "pop":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			v, err := rt.globalsStore().Pop(a[0])
+			if errors.Is(err, globals.ErrNotSequential) {
+				return nil, eval.Errorf("the value under %s is not a list or vector (a %s)", value.PrStr(a[0]), value.TypeName(rt.globalsStore().Get(a[0])))
+			}
+			return v, err
+		}, true
+	case "keys":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			return value.NewVector(rt.globalsStore().Keys()), nil
+		}, true
+	case "all":
+		return func(rt *Runtime, c *eval.Call, a []value.Value) (value.Value, error) {
+			return rt.globalsStore().All(), nil
+		}, true
+	case "wait-until":
+		return globalsWaitUntil, true
+	}
+	return nil, false
 }
 
 var kwTimeoutMS = value.Kw("timeout-ms")
@@ -108,7 +120,7 @@ func (rt *Runtime) globalsNamespace() *value.Map {
 	var kvs, detail []value.Value
 	for e := range catalog.Members("globals") {
 		member := strings.TrimPrefix(e.Name, "globals/")
-		impl, ok := globalsImpl[member]
+		impl, ok := globalsImpl(member)
 		if !ok {
 			continue
 		}

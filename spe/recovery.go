@@ -48,7 +48,17 @@ func resumeCall(receive bool) value.Value {
 	return list(symQuote, list(symLLMSelf, list(symReopen, symCompletion), value.NewMap(kwReceive, receive)))
 }
 
-var callFailedRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Function call failed: \S+?: `) })
+func callFailedRe() *regexp.Regexp {
+	callFailedReOnce.Do(func() { callFailedReOnce.re = regexp.MustCompile(`^Function call failed: \S+?: `) })
+	return callFailedReOnce.re
+}
+
+// callFailedReOnce holds callFailedRe's regexp, compiled on first use (a zero value: a
+// sync.OnceValue in a variable is made at start).
+var callFailedReOnce struct {
+	sync.Once
+	re *regexp.Regexp
+}
 
 // cleanMessage drops leading `Function call failed: <name>: ` segments and
 // a trailing data map (runtime.md §5.3).
@@ -127,8 +137,29 @@ func readerRecovery(text, msg string, line, col int, receive bool) value.Value {
 	return list(append([]value.Value{symQuine, symCompletion, text}, recoveryTail(em, receive)...)...)
 }
 
-var unboundRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Unbound symbol: (\S+)$`) })
-var lookupRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Namespace lookup failed: ([^/\s]+)/(\S+)$`) })
+func unboundRe() *regexp.Regexp {
+	unboundReOnce.Do(func() { unboundReOnce.re = regexp.MustCompile(`^Unbound symbol: (\S+)$`) })
+	return unboundReOnce.re
+}
+
+// unboundReOnce holds unboundRe's regexp, compiled on first use (a zero value: a
+// sync.OnceValue in a variable is made at start).
+var unboundReOnce struct {
+	sync.Once
+	re *regexp.Regexp
+}
+
+func lookupRe() *regexp.Regexp {
+	lookupReOnce.Do(func() { lookupReOnce.re = regexp.MustCompile(`^Namespace lookup failed: ([^/\s]+)/(\S+)$`) })
+	return lookupReOnce.re
+}
+
+// lookupReOnce holds lookupRe's regexp, compiled on first use (a zero value: a
+// sync.OnceValue in a variable is made at start).
+var lookupReOnce struct {
+	sync.Once
+	re *regexp.Regexp
+}
 
 // namespaceFixup rewrites bare (or wrongly qualified) names that exactly
 // one available namespace provides (runtime.md §5.2).
