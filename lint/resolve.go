@@ -28,6 +28,16 @@ func analyzeWith(f *syntax.File, opts Options, inc *incState) *Analysis {
 	a.Root = &Scope{Kind: ScopeFile, Start: 0, End: end}
 	a.Scopes = append(a.Scopes, a.Root)
 	w := &walker{a: a, src: f.Src, names: make(map[string]string, len(f.Src)/128), inc: inc}
+	if n := len(f.Src); n < 256 {
+		// The first slabs of a small file fit it: a two-line file takes 3
+		// references, 2 calls and 2 bindings, not 16, 8 and 8 (slabs of
+		// over 512 bytes have size classes of their own, each a fresh
+		// heap page at start-up: issue 11). Later slabs double as usual.
+		w.refs = make([]Reference, min(16, n/16+2))
+		w.calls = make([]Call, min(8, n/32+2))
+		w.bslab = make([]Binding, min(8, n/32+2))
+		w.nrefs, w.ncalls, w.nbind = len(w.refs), len(w.calls), len(w.bslab)
+	}
 	e := env{scope: a.Root, mode: ModePure}
 	forms := f.Forms
 	if len(forms) > 0 {
@@ -733,81 +743,23 @@ func (w *walker) exprs(ns []*syntax.Node, e env) {
 
 // special analyses a special form or built-in macro.
 func (w *walker) special(name string, n *syntax.Node, e env) {
-	a := w.a
-	kids := n.Kids
-	args := kids[1:]
+	// Each form's walk is a method of its own: special is on the stack of
+	// every nested special form, and one frame holding every case's
+	// locals (2.6 kB) made a small file's walk grow the goroutine stack
+	// (issue 11, start-up: stack copies fault in the unwinder's tables).
+	args := n.Kids[1:]
 	switch name {
 	case "quote":
 		w.quoted(n)
 	case "def", "define", "persist":
-		if len(args) == 0 || args[0].Kind != syntax.Symbol {
-			w.exprs(args, e)
-			return
-		}
-		kind := map[string]BindingKind{"def": BindDef, "define": BindDefine, "persist": BindPersist}[name]
-		w.inlineDef(n, name, e)
-		var val *syntax.Node
-		if len(args) > 1 {
-			val = args[1]
-			ve := e
-			ve.tail, ve.isArg = false, false
-			w.form(val, ve)
-		} else if name == "persist" {
-			// (persist x) re-binds the current value of x.
-			r := w.ref(args[0], e, false)
-			if r.Lexical == nil {
-				a.UnboundPersists = append(a.UnboundPersists, r)
-			}
-		}
-		b := w.bind(args[0], kind, n, val, e)
-		if val != nil && b.Fn != nil {
-			w.fnBodyOwner(val, b)
-		}
-		w.exprs(args[min(2, len(args)):], e)
+		w.def(name, n, args, e)
 	case "defn", "defmacro":
-		if len(args) == 0 || args[0].Kind != syntax.Symbol {
-			w.lenientArgs(args, e)
-			return
-		}
-		kind := BindDefn
-		if name == "defmacro" {
-			kind = BindDefmacro
-		}
-		w.inlineDef(n, name, e)
-		b := w.bind(args[0], kind, n, nil, e)
-		if len(args) > 1 && args[1].Kind == syntax.Vector {
-			if kind == BindDefn {
-				b.Fn = paramsInfo(args[1], w.src)
-			}
-			w.fn(n, args[1], args[2:], e, b, kind == BindDefmacro)
-		} else {
-			w.lenientArgs(args[1:], e)
-		}
+		w.defn(name, n, args, e)
 	case "fn", "fn*":
 		if len(args) > 0 && args[0].Kind == syntax.Vector {
 			w.fn(n, args[0], args[1:], e, nil, false)
 		} else {
 			w.lenientArgs(args, e)
-		}
-	case "do":
-		a.Bodies = append(a.Bodies, Body{Kind: "do", Form: n, Forms: args, Mode: e.mode})
-		w.body(args, e)
-	case "if":
-		if len(args) > 0 {
-			w.exprs(args[:1], e)
-		}
-		if len(args) > 1 {
-			be := e
-			be.isArg = false
-			for _, k := range args[1:] {
-				w.form(k, be)
-			}
-		}
-	case "when":
-		w.exprs(args[:min(1, len(args))], e)
-		if len(args) > 1 {
-			a.Bodies = append(a.Bodies, Body{Kind: "when", Form: n, Forms: args[1:], Mode: e.mode})
-			w.body(args[1:], e)
 		}
 	case "let", "loop", "blocking/plet":
 		w.let(name, n, args, e)
@@ -819,131 +771,288 @@ func (w *walker) special(name string, n *syntax.Node, e env) {
 		w.try(n, args, e)
 	case "catch":
 		w.catch(n, args, e)
+	case "prune":
+		// Arguments are numbers; nothing to resolve.
+	case "do":
+		w.doForm(n, args, e)
+	case "if":
+		w.ifForm(n, args, e)
+	case "when":
+		w.whenForm(n, args, e)
 	case "quine":
-		if len(args) > 0 && args[0].Kind == syntax.Symbol {
-			w.bind(args[0], BindQuine, n, nil, e)
-			for _, k := range args[1 : len(args)-max(0, min(1, len(args)-1))] {
-				w.quoted(k)
-			}
-			if len(args) > 1 {
-				w.form(args[len(args)-1], e)
-			}
-		} else {
-			w.lenientArgs(args, e)
-		}
+		w.quineForm(n, args, e)
 	case "reopen":
-		w.exprs(args[:min(1, len(args))], e)
-		for _, k := range args[min(1, len(args)):] {
-			if headName(k, w.src) == "reopen-eval" {
-				c := w.call(k, e, CallSpecial, 0)
-				c.Head = w.ref(k.Kids[0], e, true)
-				w.exprs(k.Kids[1:], e)
-			} else {
-				w.quoted(k)
-			}
-		}
+		w.reopenForm(n, args, e)
 	case "recur":
-		ru := RecurUse{Node: n, Args: len(args)}
-		if e.recur != nil {
-			ru.Target = e.recur.node
-			ru.Tail = e.tail
-			ru.Fn = e.recur.fn
-			if e.recur.fn == nil {
-				a.Loops[e.recur.node] = true
-			}
-		}
-		a.Recurs = append(a.Recurs, ru)
-		w.args(args, e)
+		w.recurForm(n, args, e)
 	case "case":
-		w.exprs(args[:min(1, len(args))], e)
-		rest := args[min(1, len(args)):]
-		for i, k := range rest {
-			ke := e
-			ke.isArg = false
-			if i%2 == 0 && i != len(rest)-1 {
-				ke.tail = false
-			}
-			w.form(k, ke)
-		}
+		w.caseForm(n, args, e)
 	case "cond":
-		for i, k := range args {
-			ke := e
-			ke.isArg = false
-			if i%2 == 0 {
-				ke.tail = false
-			}
-			w.form(k, ke)
-		}
+		w.condForm(n, args, e)
 	case "and", "or":
 		w.body(args, e)
 	case "->", "->>", "some->", "some->>":
-		w.exprs(args[:min(1, len(args))], e)
-		for _, k := range args[min(1, len(args)):] {
-			w.threadStep(k, e)
-		}
+		w.threadForm(n, args, e)
 	case "cond->", "cond->>":
-		w.exprs(args[:min(1, len(args))], e)
-		for i, k := range args[min(1, len(args)):] {
-			if i%2 == 0 {
-				w.exprs([]*syntax.Node{k}, e)
-			} else {
-				w.threadStep(k, e)
-			}
-		}
+		w.condThreadForm(n, args, e)
 	case "as->":
-		w.exprs(args[:min(1, len(args))], e)
-		if len(args) > 1 && args[1].Kind == syntax.Symbol {
-			se := e
-			w.newScope(ScopeAs, n, &se)
-			w.bind(args[1], BindAs, n, nil, se)
-			w.exprs(args[2:], se)
-		} else {
-			w.exprs(args[min(1, len(args)):], e)
-		}
+		w.asForm(n, args, e)
 	case "future":
-		fe := e
-		fe.inFn = true
-		fe.recur = &recurTarget{node: n, fn: &FnInfo{}}
-		fe.container = "fn"
-		if fe.mode == ModePure {
-			fe.mode = ModeFunction
-		}
-		w.body(args, fe)
+		w.futureForm(n, args, e)
 	case "think":
-		a.Thinks = append(a.Thinks, n)
-		if len(args) > 0 {
-			w.quoted(args[0])
-		}
-		w.exprs(args[min(1, len(args)):], e)
+		w.thinkForm(n, args, e)
 	case "rethink":
-		a.Thinks = append(a.Thinks, n)
-		rest := args
-		if len(rest) > 0 && rest[0].Kind == syntax.Number {
-			rest = rest[1:]
-		}
-		if len(rest) > 0 {
-			w.quoted(rest[0])
-			rest = rest[1:]
-		}
-		w.exprs(rest, e)
-	case "prune":
-		// Arguments are numbers; nothing to resolve.
+		w.rethinkForm(n, args, e)
 	case "!call-now", "!peek-now", "!peek":
-		rest := args
-		if len(rest) > 0 && rest[0].Kind == syntax.Map {
-			w.exprs(rest[:1], e)
-			rest = rest[1:]
-		}
-		for i, k := range rest {
-			if i%2 == 0 && k.Kind == syntax.Symbol {
-				continue // the name is defined by the next turn
-			}
-			w.exprs([]*syntax.Node{k}, e)
-		}
+		w.bangForm(n, args, e)
 	default:
 		// first-line, !print, print, !describe, !extend, !compact and
 		// reopen-eval: plain arguments (plainForms in forms_test.go).
 		w.exprs(args, e)
+	}
+}
+
+// def analyses def, define and persist.
+func (w *walker) def(name string, n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	if len(args) == 0 || args[0].Kind != syntax.Symbol {
+		w.exprs(args, e)
+		return
+	}
+	kind := BindDef
+	switch name {
+	case "define":
+		kind = BindDefine
+	case "persist":
+		kind = BindPersist
+	}
+	w.inlineDef(n, name, e)
+	var val *syntax.Node
+	if len(args) > 1 {
+		val = args[1]
+		ve := e
+		ve.tail, ve.isArg = false, false
+		w.form(val, ve)
+	} else if name == "persist" {
+		// (persist x) re-binds the current value of x.
+		r := w.ref(args[0], e, false)
+		if r.Lexical == nil {
+			a.UnboundPersists = append(a.UnboundPersists, r)
+		}
+	}
+	b := w.bind(args[0], kind, n, val, e)
+	if val != nil && b.Fn != nil {
+		w.fnBodyOwner(val, b)
+	}
+	w.exprs(args[min(2, len(args)):], e)
+}
+
+// defn analyses defn and defmacro.
+func (w *walker) defn(name string, n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) == 0 || args[0].Kind != syntax.Symbol {
+		w.lenientArgs(args, e)
+		return
+	}
+	kind := BindDefn
+	if name == "defmacro" {
+		kind = BindDefmacro
+	}
+	w.inlineDef(n, name, e)
+	b := w.bind(args[0], kind, n, nil, e)
+	if len(args) > 1 && args[1].Kind == syntax.Vector {
+		if kind == BindDefn {
+			b.Fn = paramsInfo(args[1], w.src)
+		}
+		w.fn(n, args[1], args[2:], e, b, kind == BindDefmacro)
+	} else {
+		w.lenientArgs(args[1:], e)
+	}
+}
+
+// doForm analyses do.
+func (w *walker) doForm(n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	a.Bodies = append(a.Bodies, Body{Kind: "do", Form: n, Forms: args, Mode: e.mode})
+	w.body(args, e)
+}
+
+// ifForm analyses if.
+func (w *walker) ifForm(n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) > 0 {
+		w.exprs(args[:1], e)
+	}
+	if len(args) > 1 {
+		be := e
+		be.isArg = false
+		for _, k := range args[1:] {
+			w.form(k, be)
+		}
+	}
+}
+
+// whenForm analyses when.
+func (w *walker) whenForm(n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	w.exprs(args[:min(1, len(args))], e)
+	if len(args) > 1 {
+		a.Bodies = append(a.Bodies, Body{Kind: "when", Form: n, Forms: args[1:], Mode: e.mode})
+		w.body(args[1:], e)
+	}
+}
+
+// quineForm analyses quine.
+func (w *walker) quineForm(n *syntax.Node, args []*syntax.Node, e env) {
+	if len(args) > 0 && args[0].Kind == syntax.Symbol {
+		w.bind(args[0], BindQuine, n, nil, e)
+		for _, k := range args[1 : len(args)-max(0, min(1, len(args)-1))] {
+			w.quoted(k)
+		}
+		if len(args) > 1 {
+			w.form(args[len(args)-1], e)
+		}
+	} else {
+		w.lenientArgs(args, e)
+	}
+}
+
+// reopenForm analyses reopen.
+func (w *walker) reopenForm(n *syntax.Node, args []*syntax.Node, e env) {
+	w.exprs(args[:min(1, len(args))], e)
+	for _, k := range args[min(1, len(args)):] {
+		if headName(k, w.src) == "reopen-eval" {
+			c := w.call(k, e, CallSpecial, 0)
+			c.Head = w.ref(k.Kids[0], e, true)
+			w.exprs(k.Kids[1:], e)
+		} else {
+			w.quoted(k)
+		}
+	}
+}
+
+// recurForm analyses recur.
+func (w *walker) recurForm(n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	ru := RecurUse{Node: n, Args: len(args)}
+	if e.recur != nil {
+		ru.Target = e.recur.node
+		ru.Tail = e.tail
+		ru.Fn = e.recur.fn
+		if e.recur.fn == nil {
+			a.Loops[e.recur.node] = true
+		}
+	}
+	a.Recurs = append(a.Recurs, ru)
+	w.args(args, e)
+}
+
+// caseForm analyses case.
+func (w *walker) caseForm(n *syntax.Node, args []*syntax.Node, e env) {
+	w.exprs(args[:min(1, len(args))], e)
+	rest := args[min(1, len(args)):]
+	for i, k := range rest {
+		ke := e
+		ke.isArg = false
+		if i%2 == 0 && i != len(rest)-1 {
+			ke.tail = false
+		}
+		w.form(k, ke)
+	}
+}
+
+// condForm analyses cond.
+func (w *walker) condForm(n *syntax.Node, args []*syntax.Node, e env) {
+	for i, k := range args {
+		ke := e
+		ke.isArg = false
+		if i%2 == 0 {
+			ke.tail = false
+		}
+		w.form(k, ke)
+	}
+}
+
+// threadForm analyses ->, ->>, some-> and some->>.
+func (w *walker) threadForm(n *syntax.Node, args []*syntax.Node, e env) {
+	w.exprs(args[:min(1, len(args))], e)
+	for _, k := range args[min(1, len(args)):] {
+		w.threadStep(k, e)
+	}
+}
+
+// condThreadForm analyses cond-> and cond->>.
+func (w *walker) condThreadForm(n *syntax.Node, args []*syntax.Node, e env) {
+	w.exprs(args[:min(1, len(args))], e)
+	for i, k := range args[min(1, len(args)):] {
+		if i%2 == 0 {
+			w.exprs([]*syntax.Node{k}, e)
+		} else {
+			w.threadStep(k, e)
+		}
+	}
+}
+
+// asForm analyses as->.
+func (w *walker) asForm(n *syntax.Node, args []*syntax.Node, e env) {
+	w.exprs(args[:min(1, len(args))], e)
+	if len(args) > 1 && args[1].Kind == syntax.Symbol {
+		se := e
+		w.newScope(ScopeAs, n, &se)
+		w.bind(args[1], BindAs, n, nil, se)
+		w.exprs(args[2:], se)
+	} else {
+		w.exprs(args[min(1, len(args)):], e)
+	}
+}
+
+// futureForm analyses future.
+func (w *walker) futureForm(n *syntax.Node, args []*syntax.Node, e env) {
+	fe := e
+	fe.inFn = true
+	fe.recur = &recurTarget{node: n, fn: &FnInfo{}}
+	fe.container = "fn"
+	if fe.mode == ModePure {
+		fe.mode = ModeFunction
+	}
+	w.body(args, fe)
+}
+
+// thinkForm analyses think.
+func (w *walker) thinkForm(n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	a.Thinks = append(a.Thinks, n)
+	if len(args) > 0 {
+		w.quoted(args[0])
+	}
+	w.exprs(args[min(1, len(args)):], e)
+}
+
+// rethinkForm analyses rethink.
+func (w *walker) rethinkForm(n *syntax.Node, args []*syntax.Node, e env) {
+	a := w.a
+	a.Thinks = append(a.Thinks, n)
+	rest := args
+	if len(rest) > 0 && rest[0].Kind == syntax.Number {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 {
+		w.quoted(rest[0])
+		rest = rest[1:]
+	}
+	w.exprs(rest, e)
+}
+
+// bangForm analyses !call-now, !peek-now and !peek.
+func (w *walker) bangForm(n *syntax.Node, args []*syntax.Node, e env) {
+	rest := args
+	if len(rest) > 0 && rest[0].Kind == syntax.Map {
+		w.exprs(rest[:1], e)
+		rest = rest[1:]
+	}
+	for i, k := range rest {
+		if i%2 == 0 && k.Kind == syntax.Symbol {
+			continue // the name is defined by the next turn
+		}
+		w.exprs([]*syntax.Node{k}, e)
 	}
 }
 
