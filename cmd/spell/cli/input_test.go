@@ -1,0 +1,17 @@
+package cli
+
+import (
+	"testing"
+
+	"github.com/spell-go/spell/eval"
+)
+
+// TestMaxInputDefault: the --max-input default shown in help is the
+// limit used when the flag is not given (maxInput returns the constant
+// without parsing the text).
+func TestMaxInputDefault(t *testing.T) {
+	n, err := eval.ParseSize(eval.FormatSize(defaultMaxInput))
+	if err != nil || n != defaultMaxInput {
+		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", defaultMaxInput, n, err)
+	}
+}
