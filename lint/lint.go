@@ -67,13 +67,25 @@ func ApplyEdits(src []byte, edits []Edit) []byte {
 	return append(out, src[last:]...)
 }
 
-// markerNames are the edit markers whose shape marker-shape checks instead
-// of invalid-arity.
-var markerNames = map[string]bool{"think": true, "rethink": true, "prune": true,
-	"!call-now": true, "!peek-now": true, "!peek": true}
+// isMarker tells the edit markers whose shape marker-shape checks instead
+// of invalid-arity. (Switches, not maps: lint builds nothing at start;
+// issue 11, start-up.)
+func isMarker(name string) bool {
+	switch name {
+	case "think", "rethink", "prune", "!call-now", "!peek-now", "!peek":
+		return true
+	}
+	return false
+}
 
-// waitNames are the waits whose value is the resumed computation.
-var waitNames = map[string]bool{"!wait": true, "!sleep": true, "!ask": true, "!spawn-ask": true, "!ask-await": true}
+// isWait tells the waits whose value is the resumed computation.
+func isWait(name string) bool {
+	switch name {
+	case "!wait", "!sleep", "!ask", "!spawn-ask", "!ask-await":
+		return true
+	}
+	return false
+}
 
 // Lint runs the rules over a file and its analysis (from Analyze) and
 // returns the findings sorted by position. Rules at level off are not run.
@@ -496,7 +508,7 @@ func (l *linter) arity(c *Call) {
 	at := func(msg string) { l.add("invalid-arity", c.Node.Start, c.Node.End, msg) }
 	switch c.Kind {
 	case CallSpecial, CallMacro:
-		if markerNames[c.Name] || c.Threaded || r.Entry == nil {
+		if isMarker(c.Name) || c.Threaded || r.Entry == nil {
 			return
 		}
 		if !acceptsArgs(r.Entry, c.Args) {
@@ -657,7 +669,7 @@ func (l *linter) builtinRules(c *Call, args []*syntax.Node) {
 	if i := strings.IndexByte(name, '/'); i > 0 {
 		base = name[i+1:]
 	}
-	if waitNames[base] && c.IsArg {
+	if isWait(base) && c.IsArg {
 		l.add("wait-not-last", c.Node.Start, c.Node.End, "a wait returns the resumed computation; make it the last expression")
 	}
 }
@@ -863,9 +875,15 @@ func containsDef(n *syntax.Node, src []byte) bool {
 	return found
 }
 
-// impureBuiltins have an effect beyond their value even in pure code.
-var impureBuiltins = map[string]bool{"throw": true, "eval": true, "spell-eval": true, "apply": true,
-	"apply-macro": true, "future*": true}
+// isImpure tells the builtins that have an effect beyond their value
+// even in pure code.
+func isImpure(name string) bool {
+	switch name {
+	case "throw", "eval", "spell-eval", "apply", "apply-macro", "future*":
+		return true
+	}
+	return false
+}
 
 // bodyRules: redundant-do, redundant-let, redefined-var, unused-value.
 func (l *linter) bodyRules() {
@@ -939,7 +957,7 @@ func (l *linter) unusedValue(k *syntax.Node) {
 	default:
 		return
 	}
-	if impureBuiltins[c.Head.Name] || containsDef(k, l.src) {
+	if isImpure(c.Head.Name) || containsDef(k, l.src) {
 		return
 	}
 	l.add("unused-value", k.Start, k.End, "unused value of "+abbrev(l.text(k), 40))

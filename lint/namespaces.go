@@ -160,12 +160,8 @@ func DefaultNamespaces() map[string]*Namespace {
 // effectNamespace reports whether name is an effect namespace known to
 // Spell-Go (granted or not): outside eval each of them is an effect.
 func effectNamespace(name string) bool {
-	for _, ns := range knownNamespaces {
-		if ns.Name == name {
-			return ns.Effect
-		}
+	if ns, ok := catalog.NamespaceNamed(name); ok {
+		return ns.Effect
 	}
 	return name == "workers" || name == "mcp"
 }
-
-var knownNamespaces = catalog.Namespaces()

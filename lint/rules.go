@@ -93,19 +93,13 @@ var Rules = []Rule{
 	{"type-mismatch", LevelError, "P2", "Argument types contradict builtin signatures.", "(inc :a)", false},
 }
 
-var ruleIndex = func() map[string]int {
-	m := make(map[string]int, len(Rules))
-	for i, r := range Rules {
-		m[r.ID] = i
-	}
-	return m
-}()
-
-// RuleByID returns the rule with the given id.
+// RuleByID returns the rule with the given id. (A scan of the few rules,
+// not an index built at start: issue 11, start-up.)
 func RuleByID(id string) (Rule, bool) {
-	i, ok := ruleIndex[id]
-	if !ok {
-		return Rule{}, false
+	for _, r := range Rules {
+		if r.ID == id {
+			return r, true
+		}
 	}
-	return Rules[i], true
+	return Rule{}, false
 }

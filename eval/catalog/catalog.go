@@ -293,6 +293,17 @@ func Namespaces() []NamespaceInfo {
 	return out
 }
 
+// NamespaceNamed returns the namespace of Namespaces named name, without
+// copying the list.
+func NamespaceNamed(name string) (NamespaceInfo, bool) {
+	for _, ns := range namespaceInfos {
+		if ns.Name == name {
+			return ns, true
+		}
+	}
+	return NamespaceInfo{}, false
+}
+
 // Names returns every entry name, sorted.
 func Names() []string {
 	out := make([]string, 0, len(All()))

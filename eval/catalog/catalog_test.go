@@ -501,3 +501,16 @@ func TestCatalogStatic(t *testing.T) {
 		t.Errorf("the first use of the catalogue allocates %d bytes: it is built again", bytes)
 	}
 }
+
+// TestNamespaceNamed: NamespaceNamed finds each namespace Namespaces lists,
+// and no other.
+func TestNamespaceNamed(t *testing.T) {
+	for _, ns := range Namespaces() {
+		if got, ok := NamespaceNamed(ns.Name); !ok || got.Name != ns.Name || got.Effect != ns.Effect {
+			t.Errorf("NamespaceNamed(%q) = %v, %v", ns.Name, got, ok)
+		}
+	}
+	if _, ok := NamespaceNamed("nope"); ok {
+		t.Error("NamespaceNamed(nope) found one")
+	}
+}
