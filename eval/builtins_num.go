@@ -499,7 +499,17 @@ func scRationalize(v value.Value) (value.Value, error) {
 	return r, nil
 }
 
-var scNumberRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-?\d+(?:\.\d+)?`) })
+func scNumberRe() *regexp.Regexp {
+	scNumberReOnce.Do(func() { scNumberReOnce.re = regexp.MustCompile(`-?\d+(?:\.\d+)?`) })
+	return scNumberReOnce.re
+}
+
+// scNumberReOnce holds scNumberRe's regexp, compiled on first use (a zero value: a
+// sync.OnceValue in a variable is made at start).
+var scNumberReOnce struct {
+	sync.Once
+	re *regexp.Regexp
+}
 
 func scParseNumber(v value.Value) (value.Value, error) {
 	s := value.Str(v)

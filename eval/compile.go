@@ -801,7 +801,7 @@ func (c *compiler) leafOp(form value.Value, cmp bool) (*callNode, int64) {
 	if !ok || h.Eval != nil || h.NS != "" {
 		return nil, 0
 	}
-	o, ok := longOps[h]
+	o, ok := longOpOf(h)
 	if !ok || o.arity != l.Count()-1 {
 		return nil, 0
 	}
@@ -1337,7 +1337,7 @@ func (c *compiler) callNode(l *value.List, head *value.Symbol, t tctx) *callNode
 		n.args[i] = k
 		n.ops[i] = c.operand(a, k, ik)
 	}
-	if o, ok := longOps[head]; ok && o.arity == len(argForms) {
+	if o, ok := longOpOf(head); ok && o.arity == len(argForms) {
 		n.op = o.op
 		n.opFn, _ = builtinNamed(symText(head))
 	}
@@ -1359,16 +1359,39 @@ const (
 	opDec
 )
 
-var longOps = map[*value.Symbol]struct{ op, arity int }{
-	value.Sym("+"):   {opAdd, 2},
-	value.Sym("-"):   {opSub, 2},
-	value.Sym("<"):   {opLt, 2},
-	value.Sym(">"):   {opGt, 2},
-	value.Sym("<="):  {opLe, 2},
-	value.Sym(">="):  {opGe, 2},
-	value.Sym("="):   {opEq, 2},
-	value.Sym("inc"): {opInc, 1},
-	value.Sym("dec"): {opDec, 1},
+// longOpOf returns the long operation a head symbol names, with its
+// arity. (A switch, not a map of interned symbols: nothing is built at
+// start; issue 11, start-up.)
+func longOpOf(s *value.Symbol) (o struct{ op, arity int }, ok bool) {
+	if s == nil || s.NS != "" {
+		return o, false
+	}
+	switch s.Name {
+	case "+":
+		o.op = opAdd
+	case "-":
+		o.op = opSub
+	case "<":
+		o.op = opLt
+	case ">":
+		o.op = opGt
+	case "<=":
+		o.op = opLe
+	case ">=":
+		o.op = opGe
+	case "=":
+		o.op = opEq
+	case "inc":
+		o.op, o.arity = opInc, 1
+	case "dec":
+		o.op, o.arity = opDec, 1
+	default:
+		return o, false
+	}
+	if o.arity == 0 {
+		o.arity = 2
+	}
+	return o, true
 }
 
 // longOp computes op on longs; ok false when it overflows.
@@ -1496,7 +1519,7 @@ func (c *compiler) intCode(form value.Value, t tctx) icode {
 		if !ok || h.Eval != nil {
 			return nil
 		}
-		if o, ok := longOps[h]; !ok || o.arity != f.Count()-1 {
+		if o, ok := longOpOf(h); !ok || o.arity != f.Count()-1 {
 			return nil
 		}
 		return c.callNode(f, h, t).icode()
@@ -1513,7 +1536,7 @@ type callNode struct {
 	ops    []operand
 	sc     *scope
 	t      tctx
-	// op is a long operation (longOps) and opFn its builtin.
+	// op is a long operation (longOpOf) and opFn its builtin.
 	op   int
 	opFn *Builtin
 	// cache is the head's value in the environment last seen beneath the

@@ -280,14 +280,15 @@ var (
 
 // effectNamespaces are the namespaces whose use outside eval gets the
 // gated hint (language.md §6.3), from the catalog.
-var effectNamespaces = map[string]bool{}
+var effectNamespaces map[string]bool
 
 // plannedNamespaces are the namespaces the spec defines but this version
 // does not build (catalog.PlannedNamespaces): using one says so.
-var plannedNamespaces = map[string]bool{}
+var plannedNamespaces map[string]bool
 
 // setNamespaceKinds is part of loadForms.
 func setNamespaceKinds() {
+	effectNamespaces, plannedNamespaces = map[string]bool{}, map[string]bool{}
 	for _, ns := range catalog.Namespaces() {
 		if ns.Effect {
 			effectNamespaces[ns.Name] = true

@@ -174,12 +174,21 @@ func FormatSize(n int64) string {
 	return strconv.FormatInt(n, 10) + " bytes"
 }
 
-var sizeSuffixes = map[string]int64{
-	"": 1, "B": 1,
-	"K": 1 << 10, "KB": 1 << 10, "KIB": 1 << 10,
-	"M": 1 << 20, "MB": 1 << 20, "MIB": 1 << 20,
-	"G": 1 << 30, "GB": 1 << 30, "GIB": 1 << 30,
-	"T": 1 << 40, "TB": 1 << 40, "TIB": 1 << 40,
+// sizeSuffix returns the multiplier of a size unit (upper case).
+func sizeSuffix(unit string) (int64, bool) {
+	switch unit {
+	case "", "B":
+		return 1, true
+	case "K", "KB", "KIB":
+		return 1 << 10, true
+	case "M", "MB", "MIB":
+		return 1 << 20, true
+	case "G", "GB", "GIB":
+		return 1 << 30, true
+	case "T", "TB", "TIB":
+		return 1 << 40, true
+	}
+	return 0, false
 }
 
 // ParseSize reads a size such as 512MB, 2GB, 1.5GB, 64KiB, 100M or 4096
@@ -189,7 +198,7 @@ func ParseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	num := strings.TrimRightFunc(t, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' })
 	unit := strings.ToUpper(strings.TrimSpace(t[len(num):]))
-	mult, ok := sizeSuffixes[unit]
+	mult, ok := sizeSuffix(unit)
 	if !ok {
 		return 0, fmt.Errorf("invalid size %q (use a number with B, KB, MB or GB)", s)
 	}

@@ -145,7 +145,17 @@ func scIsWhitespace(r rune) bool {
 	return r > 0x7f && unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp) || r == ' '
 }
 
-var scLineBreak = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\r?\n`) })
+func scLineBreak() *regexp.Regexp {
+	scLineBreakOnce.Do(func() { scLineBreakOnce.re = regexp.MustCompile(`\r?\n`) })
+	return scLineBreakOnce.re
+}
+
+// scLineBreakOnce holds scLineBreak's regexp, compiled on first use (a zero value: a
+// sync.OnceValue in a variable is made at start).
+var scLineBreakOnce struct {
+	sync.Once
+	re *regexp.Regexp
+}
 
 // scJavaSplit is Java's String.split(regex) with limit 0: a zero-width
 // match at the start gives no leading empty string, no match gives [s],
