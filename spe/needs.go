@@ -69,6 +69,12 @@ func (r *resolved) adoptModel(o *opening) {
 // without side effects: no warnings, no trace, no connections. An error
 // is the one Open would report; the caller lets Open report it.
 func NeedsOf(cfg Config) (Needs, error) {
+	if cfg.Environ == nil {
+		// The resolution reads the environment through Getenv only; the
+		// copy withDefaults would make is for Open's redaction (issue 11,
+		// start-up).
+		cfg.Environ = []string{}
+	}
 	o := &opening{cfg: withDefaults(cfg)}
 	o.cfg.Stderr = io.Discard
 	for _, stage := range []func() error{o.resumeRun, o.resolveModel, o.loadAgent} {
