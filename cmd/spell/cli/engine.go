@@ -132,13 +132,14 @@ func EngineConfig(c *cmdline.Command) (spe.Config, error) {
 		return cfg, usageError("spell run", "--record works only with the local engine: record the transcript with a local run, spell run --record %s … without --engine temporal", c.String("record"))
 	}
 	var err error
+	cwd, _ := os.Getwd()
 	if c.IsSet("resume") {
 		// The run's task or program, model, root and seed come from its
 		// log, on the worker (spe resumeRun), as for a local --resume.
 		if c.IsSet("task") || c.IsSet("task-file") || c.IsSet("eval") || c.Args().Present() {
 			return cfg, usageError("spell run", "--resume continues a recorded run: give no task or program")
 		}
-		if cfg, err = runConfig(c, "", "", nil); err != nil {
+		if cfg, err = runConfig(c, "", "", nil, cwd); err != nil {
 			return cfg, err
 		}
 	} else {
@@ -150,7 +151,7 @@ func EngineConfig(c *cmdline.Command) (spe.Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		if cfg, err = runConfig(c, task, name, text); err != nil {
+		if cfg, err = runConfig(c, task, name, text, cwd); err != nil {
 			return cfg, err
 		}
 	}

@@ -15,3 +15,13 @@ func TestMaxInputDefault(t *testing.T) {
 		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", defaultMaxInput, n, err)
 	}
 }
+
+// TestMaxMemoryDefault: the --max-memory default shown in help is the
+// budget used when the flag is not given (runConfig uses the constant
+// without parsing the text).
+func TestMaxMemoryDefault(t *testing.T) {
+	n, err := eval.ParseSize(eval.FormatSize(defaultMaxMemory))
+	if err != nil || n != defaultMaxMemory {
+		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", int64(defaultMaxMemory), n, err)
+	}
+}

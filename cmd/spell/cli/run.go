@@ -205,7 +205,10 @@ func unwrapPath(err error) error {
 func runRun(ctx context.Context, c *cmdline.Command) error {
 	// Before anything is read or printed: a run that needs NetBinary is
 	// its from the start.
-	what, needs := needsNetOf(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume")})
+	// The working directory once, for the resolution and the run (issue
+	// 11, start-up).
+	cwd, _ := os.Getwd()
+	what, needs := needsNetOf(spe.Config{Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), Resume: c.String("resume"), Cwd: cwd})
 	if what != "" {
 		return execNet(c, "spell run", what)
 	}
@@ -222,7 +225,7 @@ func runRun(ctx context.Context, c *cmdline.Command) error {
 	} else if task, name, text, err = runInput(c, limit); err != nil {
 		return err
 	}
-	cfg, err := runConfig(c, task, name, text)
+	cfg, err := runConfig(c, task, name, text, cwd)
 	if err != nil {
 		return err
 	}
@@ -284,11 +287,18 @@ func runRun(ctx context.Context, c *cmdline.Command) error {
 
 // runConfig checks spell run's limit and model flags and reads them, with
 // the task or program, into a run's configuration: one reading for a
-// local run and for EngineConfig, so both refuse the same flags.
-func runConfig(c *cmdline.Command, task, name string, text []byte) (spe.Config, error) {
-	maxMemory, err := eval.ParseSize(c.String("max-memory"))
-	if err != nil {
-		return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
+// local run and for EngineConfig, so both refuse the same flags. cwd is
+// the working directory (os.Getwd's, "" when it fails).
+func runConfig(c *cmdline.Command, task, name string, text []byte, cwd string) (spe.Config, error) {
+	maxMemory := int64(defaultMaxMemory)
+	if c.IsSet("max-memory") {
+		// The default needs no parsing (its text is FormatSize's:
+		// TestMaxMemoryDefault; issue 11, start-up).
+		n, err := eval.ParseSize(c.String("max-memory"))
+		if err != nil {
+			return spe.Config{}, usageError("spell run", "--max-memory: %v", err)
+		}
+		maxMemory = n
 	}
 	if c.Int64("max-steps") <= 0 {
 		return spe.Config{}, usageError("spell run", "--max-steps must be positive")
@@ -323,7 +333,6 @@ func runConfig(c *cmdline.Command, task, name string, text []byte) (spe.Config, 
 	for _, f := range []string{"budget", "max-consecutive-errors", "context-max-chars", "max-turns", "max-depth"} {
 		limitsSet[f] = c.IsSet(f)
 	}
-	cwd, _ := os.Getwd()
 	return spe.Config{
 		Task: task, ProgramName: name, Program: text,
 		Model: c.String("model"), Test: c.Bool("test"), Agent: c.String("agent"), BaseURL: c.String("base-url"), Transport: c.String("transport"),
