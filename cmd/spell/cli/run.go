@@ -355,7 +355,9 @@ const unpricedWarning = "warning: the model is not in the price table: the cost 
 // table and the --stats lines.
 func printEpilogue(c *cmdline.Command, stderr io.Writer, errText string, st spe.Stats, traceDir string) {
 	if !c.Bool("json") {
-		fmt.Fprint(stderr, errText)
+		if errText != "" {
+			io.WriteString(stderr, errText)
+		}
 		if st.Cost > 0 {
 			fmt.Fprintf(stderr, "Cost: $%.4f\n", st.Cost)
 		}
@@ -483,11 +485,11 @@ func reportResult(c *cmdline.Command, stdout io.Writer, v value.Value, err error
 	if err != nil {
 		return silentExit(1)
 	}
-	if s, ok := v.(string); ok {
-		fmt.Fprintln(stdout, s)
-	} else {
-		fmt.Fprintln(stdout, value.PrStr(v))
+	s, ok := v.(string)
+	if !ok {
+		s = value.PrStr(v)
 	}
+	io.WriteString(stdout, s+"\n") // as fmt.Fprintln: one write
 	return nil
 }
 

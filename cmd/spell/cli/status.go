@@ -22,16 +22,14 @@ type statusLine struct {
 	pending bool
 	stop    chan struct{}
 	shown   bool
+	tty     int8 // 1 w is a terminal, -1 not, 0 not checked yet
 }
 
-// newStatusLine returns nil unless w is a terminal.
+// newStatusLine returns nil unless w is a file. Whether it is a terminal
+// is checked at the first model call: a run that calls no model does not
+// stat it (issue 11, start-up); on any other file the line draws nothing.
 func newStatusLine(w io.Writer) *statusLine {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+	if _, ok := w.(*os.File); !ok {
 		return nil
 	}
 	return &statusLine{w: w, start: time.Now()}
@@ -41,6 +39,15 @@ func newStatusLine(w io.Writer) *statusLine {
 func (s *statusLine) update(pending bool, p spe.ProgressInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.tty == 0 && pending {
+		s.tty = -1
+		if st, err := s.w.(*os.File).Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			s.tty = 1
+		}
+	}
+	if s.tty <= 0 {
+		return // not a terminal, or nothing drawn yet
+	}
 	s.info, s.pending = p, pending
 	if pending && s.stop == nil {
 		s.stop = make(chan struct{})
