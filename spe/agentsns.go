@@ -29,9 +29,9 @@ func (rt *Runtime) agentsNamespace() *value.Map {
 		"reply":          rt.agReply,
 		"cancel":         rt.agCancel,
 		"status":         rt.agStatus,
-		"graph":          rt.agQuery(func(m *multi, _ string) (value.Value, error) { return m.coord.Graph(), nil }),
-		"out-edges":      rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord.OutEdges(h) }),
-		"in-edges":       rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord.InEdges(h) }),
+		"graph":          rt.agQuery(func(m *multi, _ string) (value.Value, error) { return m.coord().Graph(), nil }),
+		"out-edges":      rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord().OutEdges(h) }),
+		"in-edges":       rt.agQuery(func(m *multi, h string) (value.Value, error) { return m.coord().InEdges(h) }),
 		"current-handle": rt.agQuery(func(m *multi, h string) (value.Value, error) { return value.Kw(h), nil }),
 		"parent-handle":  rt.agQuery(parentHandle),
 		"register":       rt.agRegister,
@@ -94,7 +94,7 @@ func (rt *Runtime) caller(c *eval.Call) (*multi, *agentState, *turn, error) {
 		// A computation future acts for its owner's lifecycle only. (The
 		// check and the operation are two transitions: a lifecycle that
 		// ends in between lets one call through.)
-		if err := m.coord.Live(owner.handle, owner.tok); err != nil {
+		if err := m.coord().Live(owner.handle, owner.tok); err != nil {
 			return nil, nil, nil, agentErr(err)
 		}
 	}
@@ -236,7 +236,7 @@ func (rt *Runtime) agSpawn(c *eval.Call, args []value.Value) (value.Value, error
 	if err != nil {
 		return nil, err
 	}
-	h, err := m.coord.Spawn(t.handle, sp.handle)
+	h, err := m.coord().Spawn(t.handle, sp.handle)
 	if err != nil {
 		return nil, agentErr(err)
 	}
@@ -287,7 +287,7 @@ func (rt *Runtime) agSpawnAsk(wait bool) eval.BuiltinFunc {
 		for i, sp := range specs {
 			names[i] = sp.handle
 		}
-		edge, handles, err := m.coord.SpawnAsk(t.handle, names)
+		edge, handles, err := m.coord().SpawnAsk(t.handle, names)
 		if err != nil {
 			return nil, agentErr(err)
 		}
@@ -319,7 +319,7 @@ func (rt *Runtime) agAsk(wait bool) eval.BuiltinFunc {
 		if len(args) > 1 {
 			body = args[1]
 		}
-		edge, err := m.coord.Ask(t.handle, targets, body, len(args) > 1)
+		edge, err := m.coord().Ask(t.handle, targets, body, len(args) > 1)
 		if err != nil {
 			return nil, agentErr(err)
 		}
@@ -335,7 +335,7 @@ func (rt *Runtime) agReplyAsk(c *eval.Call, args []value.Value) (value.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.coord.ReplyAsk(t.handle, args[0], args[1]); err != nil {
+	if _, err := m.coord().ReplyAsk(t.handle, args[0], args[1]); err != nil {
 		return nil, agentErr(err)
 	}
 	return rt.waitFor(c, m, a, t)
@@ -355,7 +355,7 @@ func (rt *Runtime) agWait(c *eval.Call, _ []value.Value) (value.Value, error) {
 func (rt *Runtime) waitFor(c *eval.Call, m *multi, a *agentState, t *turn) (value.Value, error) {
 	ctx := ctxOf(c)
 	for {
-		res, err := m.coord.Wait(t.handle, a.token)
+		res, err := m.coord().Wait(t.handle, a.token)
 		if err != nil {
 			return nil, agentErr(err)
 		}
@@ -369,7 +369,7 @@ func (rt *Runtime) waitFor(c *eval.Call, m *multi, a *agentState, t *turn) (valu
 			if err := m.sleep(ctx, a, res.Ticket); err != nil {
 				return nil, err
 			}
-			batch = m.coord.Drain(t.handle, agents.KindWait)
+			batch = m.coord().Drain(t.handle, agents.KindWait)
 		}
 		if len(batch) > 0 {
 			return m.resume(c, t, a, batch)
@@ -405,7 +405,7 @@ func (rt *Runtime) agSend(c *eval.Call, args []value.Value) (value.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	return nil, agentErr(m.coord.Send(t.handle, target, args[1]))
+	return nil, agentErr(m.coord().Send(t.handle, target, args[1]))
 }
 
 func (rt *Runtime) agReply(c *eval.Call, args []value.Value) (value.Value, error) {
@@ -413,7 +413,7 @@ func (rt *Runtime) agReply(c *eval.Call, args []value.Value) (value.Value, error
 	if err != nil {
 		return nil, err
 	}
-	_, err = m.coord.ReplyMsg(t.handle, args[0], args[1])
+	_, err = m.coord().ReplyMsg(t.handle, args[0], args[1])
 	return nil, agentErr(err)
 }
 
@@ -426,7 +426,7 @@ func (rt *Runtime) agCancel(c *eval.Call, args []value.Value) (value.Value, erro
 	if !ok {
 		return nil, eval.Errorf("agents/cancel: the edge id must be an integer, got %s", value.TypeName(args[0]))
 	}
-	v, err := m.coord.Cancel(t.handle, int(id))
+	v, err := m.coord().Cancel(t.handle, int(id))
 	return v, agentErr(err)
 }
 
@@ -436,14 +436,14 @@ func (rt *Runtime) agStatus(c *eval.Call, args []value.Value) (value.Value, erro
 		return nil, err
 	}
 	if len(args) == 0 {
-		v, err := m.coord.Status(t.handle)
+		v, err := m.coord().Status(t.handle)
 		return v, agentErr(err)
 	}
 	h, err := handleArg(c.Name, args[0])
 	if err != nil {
 		return nil, err
 	}
-	v, err := m.coord.StatusOf(h)
+	v, err := m.coord().StatusOf(h)
 	return v, agentErr(err)
 }
 
@@ -459,7 +459,7 @@ func (rt *Runtime) agQuery(f func(m *multi, h string) (value.Value, error)) eval
 }
 
 func parentHandle(m *multi, h string) (value.Value, error) {
-	p, err := m.coord.Parent(h)
+	p, err := m.coord().Parent(h)
 	if err != nil || p == "" {
 		return nil, err
 	}
@@ -479,7 +479,7 @@ func (rt *Runtime) agRegister(c *eval.Call, args []value.Value) (value.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if err := m.coord.Register(t.handle, h, value.PrStr(prog)); err != nil {
+	if err := m.coord().Register(t.handle, h, value.PrStr(prog)); err != nil {
 		return nil, agentErr(err)
 	}
 	m.newAgent(h, t.agent, prog)
@@ -497,7 +497,7 @@ func (rt *Runtime) receiveFn(c *eval.Call, args []value.Value) (value.Value, err
 	if _, _, _, err := value.QuineParts(args[0]); err != nil {
 		return nil, eval.Errorf("receive expects a canonical quine form: %v", err)
 	}
-	batch := m.coord.Drain(t.handle, agents.KindReceive)
+	batch := m.coord().Drain(t.handle, agents.KindReceive)
 	prog, err := materialise(args[0], deliveries(batch), rt.opts.ContextMaxChars)
 	if err != nil {
 		return nil, err
@@ -519,10 +519,13 @@ func (rt *Runtime) preEval(t *turn, form value.Value) (value.Value, error) {
 	if a == nil {
 		return form, nil
 	}
-	if batch := m.coord.Drain(t.handle, agents.KindPreEval); len(batch) > 0 {
-		var err error
-		if form, err = materialise(form, deliveries(batch), rt.opts.ContextMaxChars); err != nil {
-			return nil, err
+	// No coordinator yet: nothing was ever sent, the mailbox is empty.
+	if c := m.made.Load(); c != nil {
+		if batch := c.Drain(t.handle, agents.KindPreEval); len(batch) > 0 {
+			var err error
+			if form, err = materialise(form, deliveries(batch), rt.opts.ContextMaxChars); err != nil {
+				return nil, err
+			}
 		}
 	}
 	a.checkpoint = form

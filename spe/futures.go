@@ -73,7 +73,7 @@ func (rt *Runtime) request(c *eval.Call, fn string, args []value.Value) (tracked
 	if len(args) > 1 {
 		body = args[1]
 	}
-	tr, err := m.coord.Request(owner.handle, owner.tok, target, body, len(args) > 1)
+	tr, err := m.coord().Request(owner.handle, owner.tok, target, body, len(args) > 1)
 	if err != nil {
 		return trackedRef{}, agentErr(err)
 	}
@@ -122,20 +122,20 @@ func (rt *Runtime) askAwait(c *eval.Call, args []value.Value) (value.Value, erro
 	if err != nil {
 		return nil, err
 	}
-	id, tk, err := m.coord.ExternalWait(t.handle, a.token)
+	id, tk, err := m.coord().ExternalWait(t.handle, a.token)
 	if err != nil {
 		return nil, agentErr(err)
 	}
 	if id == 0 {
 		// Messages are already queued: resume with them now; the program
 		// re-joins the same future later (kept in globals).
-		batch := m.coord.Drain(t.handle, agents.KindWait)
+		batch := m.coord().Drain(t.handle, agents.KindWait)
 		if len(batch) == 0 {
 			return rt.waitFor(c, m, a, t)
 		}
 		return m.resume(c, t, a, batch)
 	}
-	go deliverFuture(m.ctx, m.coord, t.handle, id, w)
+	go deliverFuture(m.ctx, m.coord(), t.handle, id, w)
 	return rt.awaitTicket(c, tk)
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spell-go/spell/eval"
@@ -29,8 +30,15 @@ const ShutdownGrace = 2 * time.Second
 // multi is one run's agents.
 type multi struct {
 	rt    *Runtime
-	coord *agents.Coordinator
 	sched *sched.Sched
+	main  *agentState
+
+	// The coordinator is made when the run first needs it (coord): a
+	// program that spawns, sends or asks nothing (spell run -e '(+ 1 2)')
+	// makes none (issue 11, start-up). cmu orders its making with stop.
+	made  atomic.Pointer[agents.Coordinator]
+	cmu   sync.Mutex
+	ended bool // stop has run (cmu): a coordinator made later is closed
 
 	ctx    context.Context // the children's context: the run's, cancelled at run end
 	cancel context.CancelFunc
@@ -78,23 +86,48 @@ func agentOf(ctx context.Context) *agentState {
 	return a
 }
 
-// startMulti makes the run's coordinator and scheduler and registers main,
-// which holds the baton from now on. It returns main's context.
+// startMulti makes the run's scheduler and registers main, which holds
+// the baton from now on (the coordinator is made on first need: coord).
+// It returns main's context.
 func (rt *Runtime) startMulti(ctx context.Context) (context.Context, *agentState) {
 	m := &multi{rt: rt, sched: sched.New(rt.opts.Virtual), agents: map[string]*agentState{}}
 	m.ctx, m.cancel = context.WithCancel(ctx)
-	m.coord = agents.New(agents.Options{MaxEdges: rt.opts.MaxEdges, Event: m.traceEvent}, m.notify)
 	rt.multi = m
-	main := &agentState{handle: agents.Main, runner: m.sched.Register(agents.Main)}
+	// main's first lifecycle is the coordinator's first: its token is
+	// known before the coordinator is made (coord checks it).
+	main := &agentState{handle: agents.Main, runner: m.sched.Register(agents.Main), token: agents.FirstToken}
+	m.main = main
 	m.agents[agents.Main] = main
 	main.runner.Acquire(ctx)
-	if err := m.coord.RegisterMain(); err == nil {
-		if tok, _, _, err := m.coord.Begin(agents.Main); err == nil {
-			main.token = tok
-		}
-	}
 	main.running = true
 	return withAgent(ctx, main), main
+}
+
+// coord returns the run's coordinator, making it on the first call: main
+// registered and in its first lifecycle, as at the start of the run. Its
+// events for main alone are no trace events (traceEvent), so a late
+// making leaves the trace as an early one would; it has no clock.
+func (m *multi) coord() *agents.Coordinator {
+	if c := m.made.Load(); c != nil {
+		return c
+	}
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
+	if c := m.made.Load(); c != nil {
+		return c
+	}
+	c := agents.New(agents.Options{MaxEdges: m.rt.opts.MaxEdges, Event: m.traceEvent}, m.notify)
+	if err := c.RegisterMain(); err != nil {
+		panic("spe: a new coordinator refused main: " + err.Error())
+	}
+	if tok, _, _, err := c.Begin(agents.Main); err != nil || tok != m.main.token {
+		panic(fmt.Sprintf("spe: main's first lifecycle is %d, want %d (%v)", tok, m.main.token, err))
+	}
+	if m.ended {
+		c.Close() // the run is over: every operation fails as after stop
+	}
+	m.made.Store(c)
+	return c
 }
 
 // stop ends the agents of the run: the coordinator closes (sleepers wake
@@ -102,7 +135,13 @@ func (rt *Runtime) startMulti(ctx context.Context) (context.Context, *agentState
 // them at most ShutdownGrace (effects.md §3.6). main gives the baton up so
 // that they can unwind one at a time.
 func (m *multi) stop(main *agentState) {
-	m.coord.Close()
+	m.cmu.Lock()
+	m.ended = true
+	c := m.made.Load()
+	m.cmu.Unlock()
+	if c != nil {
+		c.Close()
+	}
 	m.cancel()
 	main.runner.Release()
 	m.mu.Lock()
@@ -231,7 +270,7 @@ func (m *multi) serve(a *agentState) {
 			continue
 		}
 		m.mu.Lock()
-		if a.restart && !m.coord.Closed() {
+		if a.restart && !m.made.Load().Closed() { // a runner: the coordinator is made
 			// A message reached the finished agent between its Finish
 			// and now (from a future or a watcher): serve it.
 			m.mu.Unlock()
@@ -247,7 +286,7 @@ func (m *multi) serve(a *agentState) {
 // startup (first) or dormant batch, which is materialised into the
 // checkpoint; the program is evaluated; Finish fills the claimed slots.
 func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
-	tok, _, batch, err := m.coord.Begin(a.handle)
+	tok, _, batch, err := m.coord().Begin(a.handle)
 	if err != nil {
 		return false
 	}
@@ -258,7 +297,7 @@ func (m *multi) lifecycle(ctx context.Context, a *agentState) (again bool) {
 		failure = childFailure(a.handle, "lifecycle", err)
 		v = nil
 	}
-	return m.coord.Finish(a.handle, tok, v, failure)
+	return m.coord().Finish(a.handle, tok, v, failure)
 }
 
 // evalLifecycle evaluates a's checkpoint with the batch materialised into
@@ -362,7 +401,7 @@ func (rt *Runtime) awaitTicket(c *eval.Call, tk agents.Ticket) (value.Value, err
 	if err := m.sleep(ctxOf(c), a, tk); err != nil {
 		return nil, err
 	}
-	batch := m.coord.Drain(t.handle, agents.KindWait)
+	batch := m.coord().Drain(t.handle, agents.KindWait)
 	if len(batch) == 0 {
 		return rt.waitFor(c, m, a, t)
 	}
@@ -382,5 +421,5 @@ func (rt *Runtime) agentToken(ctx context.Context) (coord *agents.Coordinator, h
 	if a == nil {
 		return nil, "", 0, false
 	}
-	return m.coord, a.handle, a.token, true
+	return m.coord(), a.handle, a.token, true
 }

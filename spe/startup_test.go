@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spell-go/spell/eval/value"
+	"github.com/spell-go/spell/spe/agents"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/testprov"
 )
@@ -255,5 +256,47 @@ func TestOpenTakesOverNeeds(t *testing.T) {
 		if v, err := run(needs); err == nil {
 			t.Errorf("%s: %v; want io unbound (the project's cli profile)", name, v)
 		}
+	}
+}
+
+// TestCoordinatorMadeOnFirstNeed: a run makes its agents coordinator when
+// a program first needs it (issue 11, start-up): (+ 1 2) makes none; an
+// agents/ call makes it with main in its first lifecycle, and the run's
+// end closes it; one made after the end is closed at once.
+func TestCoordinatorMadeOnFirstNeed(t *testing.T) {
+	dir := startupProject(t, map[string]string{})
+	run := func(program string) (*Session, value.Value) {
+		t.Helper()
+		s, err := Open(Config{Program: []byte(program), NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Run(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", program, err)
+		}
+		if err := s.Close(v, nil); err != nil {
+			t.Fatal(err)
+		}
+		return s, v
+	}
+	s, _ := run("(+ 1 2)")
+	if s.RT.multi.made.Load() != nil {
+		t.Errorf("(+ 1 2) made the coordinator")
+	}
+	if c := s.RT.multi.coord(); !c.Closed() {
+		t.Errorf("a coordinator made after the run's end is open")
+	}
+	s, v := run("(quine completion (eval (do '(agents/status))))")
+	c := s.RT.multi.made.Load()
+	if c == nil || !c.Closed() {
+		t.Fatalf("agents/status: coordinator made %v, closed at the end %v", c != nil, c != nil && c.Closed())
+	}
+	if st, err := c.StatusOf(agents.Main); err != nil || !strings.Contains(value.PrStr(st), ":generation 1") {
+		t.Errorf("main after agents/status: %v %v, want its first lifecycle", value.PrStr(st), err)
+	}
+	if !strings.Contains(value.PrStr(v), "awake") {
+		t.Errorf("agents/status = %s, want main awake", value.PrStr(v))
 	}
 }

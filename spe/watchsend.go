@@ -42,9 +42,9 @@ func (rt *Runtime) externalSend(fn, from string, h value.Value) (func(body value
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.coord.StatusOf(target); err != nil {
+	if _, err := m.coord().StatusOf(target); err != nil {
 		return nil, agentErr(err)
 	}
-	coord := m.coord
+	coord := m.coord()
 	return func(body value.Value) error { return coord.Send(from, target, body) }, nil
 }

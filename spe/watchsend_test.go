@@ -52,7 +52,7 @@ func TestWatchSendDeliversToHandle(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second) // a hang guard
 	for {
-		msgs := rt.multi.coord.Drain(agents.Main, agents.KindWait)
+		msgs := rt.multi.coord().Drain(agents.Main, agents.KindWait)
 		if len(msgs) > 0 {
 			want := `{:from :watch-send, :body [{:kind :create, :name "new.txt"}]}`
 			if len(msgs) != 1 || value.PrStr(msgs[0].Value) != want {
@@ -88,7 +88,7 @@ func TestMCPListenDeliversToHandle(t *testing.T) {
 	if err := send(body); err != nil {
 		t.Fatal(err)
 	}
-	msgs := rt.multi.coord.Drain(agents.Main, agents.KindWait)
+	msgs := rt.multi.coord().Drain(agents.Main, agents.KindWait)
 	want := `{:from :mcp-listen, :body {:server "kid", :notification {"method" "notifications/resources/updated"}}}`
 	if len(msgs) != 1 || value.PrStr(msgs[0].Value) != want {
 		t.Errorf("delivered %v, want one %s", msgs, want)

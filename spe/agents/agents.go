@@ -31,6 +31,11 @@ const Main Handle = "main"
 // Token identifies one lifecycle of one handle (0 = none).
 type Token uint64
 
+// FirstToken is the token of a coordinator's first lifecycle: main's, when
+// Begin(Main) follows RegisterMain on a new Coordinator. Tokens count up
+// from it.
+const FirstToken Token = 1
+
 // Status is an agent's status.
 type Status uint8
 

@@ -138,3 +138,15 @@ func TestAskReplyRoundTrip(t *testing.T) {
 		t.Fatal("send to unknown:", err)
 	}
 }
+
+// TestFirstToken: main's first lifecycle on a new coordinator has
+// FirstToken (the runtime knows it before it makes the coordinator).
+func TestFirstToken(t *testing.T) {
+	c := New(Options{}, nil)
+	if err := c.RegisterMain(); err != nil {
+		t.Fatal(err)
+	}
+	if tok, _, _, err := c.Begin(Main); err != nil || tok != FirstToken {
+		t.Errorf("Begin(main) = %d, %v; want %d", tok, err, FirstToken)
+	}
+}
