@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/spell-go/spell/eval"
+	"github.com/spell-go/spell/spe"
 )
 
 // TestMaxInputDefault: the --max-input default shown in help is the
@@ -23,5 +25,13 @@ func TestMaxMemoryDefault(t *testing.T) {
 	n, err := eval.ParseSize(eval.FormatSize(defaultMaxMemory))
 	if err != nil || n != defaultMaxMemory {
 		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", int64(defaultMaxMemory), n, err)
+	}
+}
+
+// TestBudgetDefaultText: the --budget default shown in help is spe's
+// default budget.
+func TestBudgetDefaultText(t *testing.T) {
+	if want := fmt.Sprintf("%.2f", spe.DefaultLimits.Budget); defaultBudgetText != want {
+		t.Fatalf("defaultBudgetText = %q, want %q", defaultBudgetText, want)
 	}
 }

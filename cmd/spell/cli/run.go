@@ -77,7 +77,7 @@ Examples:
 			&cmdline.StringFlag{Name: "transport", Usage: "force the transport `MODE`: tc, pf or msg"},
 			&cmdline.IntFlag{Name: "max-turns", Usage: "stop after `N` model calls (0 = unlimited)", Value: spe.DefaultLimits.MaxTurns},
 			&cmdline.IntFlag{Name: "max-depth", Usage: "nesting limit `N` of non-tail self-calls (0 = unlimited)", Value: spe.DefaultLimits.MaxDepth},
-			&cmdline.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget, DefaultText: fmt.Sprintf("%.2f", spe.DefaultLimits.Budget)},
+			&cmdline.Float64Flag{Name: "budget", Aliases: []string{"b"}, Usage: "stop when the cost reaches `USD` (0 = unlimited)", Value: spe.DefaultLimits.Budget, DefaultText: defaultBudgetText},
 			&cmdline.IntFlag{Name: "max-tokens", Aliases: []string{"M"}, Usage: "output cap `N` of each response", DefaultText: "the model profile's"},
 			&cmdline.Int64Flag{Name: "max-total-tokens", Usage: "stop after `N` input+output tokens", DefaultText: "0, unlimited"},
 			&cmdline.DurationFlag{Name: "timeout", Usage: "wall-clock limit `DURATION` of the whole run, e.g. 10m", DefaultText: "0, none"},
@@ -109,6 +109,11 @@ Examples:
 		Action: runRun,
 	}
 }
+
+// defaultBudgetText is --budget's default in help: spe.DefaultLimits.Budget
+// as %.2f (TestBudgetDefaultText), a constant since formatting a float at
+// every run's start touches strconv's float code (issue 11, start-up).
+const defaultBudgetText = "1.00"
 
 // runJSON is the --json object; field order is the spec's (runtime.md §12.2).
 type runJSON struct {
