@@ -294,10 +294,14 @@ func capText(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// tracing reports whether events are logged now: a trace is kept and a
+// resumed run is not replaying its log.
+func (rt *Runtime) tracing() bool { return rt.opts.Trace != nil && !rt.opts.Resume.replaying() }
+
 // event logs one event. While a resumed run replays its log nothing is
 // logged: the log already holds those events (runtime.md §14.3).
 func (rt *Runtime) event(ev string, fields map[string]any) {
-	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
+	if rt.tracing() {
 		rt.tmu.Lock()
 		err := rt.opts.Trace.Event(ev, fields)
 		rt.tmu.Unlock()
@@ -627,6 +631,11 @@ func (rt *Runtime) countFailure(handle, what string) error {
 
 // endTurn logs the value or error of turn t's evaluation and syncs the log.
 func (rt *Runtime) endTurn(t *turn, v value.Value, err error, recovery string) {
+	if !rt.tracing() {
+		// No log to write: the event is not built (printing the value is
+		// pure; issue 11, start-up).
+		return
+	}
 	consec := rt.ledger.consec[t.handle]
 	if err != nil {
 		rt.event(trace.EvalError(t.handle, t.n, t.seq, t.depth, err.Error(), recovery, consec))
@@ -637,9 +646,7 @@ func (rt *Runtime) endTurn(t *turn, v value.Value, err error, recovery string) {
 		}
 		rt.event(trace.EvalValue(t.handle, t.n, t.seq, t.depth, s, recovery, consec))
 	}
-	if rt.opts.Trace != nil && !rt.opts.Resume.replaying() {
-		rt.noteTrace(rt.opts.Trace.Sync())
-	}
+	rt.noteTrace(rt.opts.Trace.Sync())
 }
 
 // bindings are the effect builtins of an evaluation of turn t.

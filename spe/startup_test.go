@@ -300,3 +300,23 @@ func TestCoordinatorMadeOnFirstNeed(t *testing.T) {
 		t.Errorf("agents/status = %s, want main awake", value.PrStr(v))
 	}
 }
+
+// printCounter counts how often the printer asks for its name.
+type printCounter struct{ n *int }
+
+func (p printCounter) HostName() string { *p.n++; return "counter" }
+
+// TestEndTurnWithoutTraceBuildsNoEvent: a run that keeps no trace does not
+// build the eval.value event (it does not print the value) at the end of
+// a turn (issue 11, start-up).
+func TestEndTurnWithoutTraceBuildsNoEvent(t *testing.T) {
+	n := 0
+	rt := New(Options{Limits: DefaultLimits})
+	rt.endTurn(&turn{handle: "main"}, printCounter{&n}, nil, "none")
+	if n != 0 {
+		t.Errorf("endTurn without a trace printed the value %d times", n)
+	}
+	if value.PrStr(printCounter{&n}); n != 1 {
+		t.Fatalf("the counter counts no printing (%d)", n)
+	}
+}

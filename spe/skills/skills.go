@@ -151,6 +151,14 @@ func Discover(cwd string, srcs []Source) *Set {
 	seen := map[string]bool{}
 	var diags []string
 	for _, src := range srcs {
+		if src.Real {
+			// A missing directory (the usual case) is found by a stat,
+			// which fails whenever reading the directory would, without
+			// the directory-reading code (issue 11, start-up).
+			if _, err := os.Stat(src.Dir); err != nil {
+				continue
+			}
+		}
 		ents, err := fs.ReadDir(src.FS, ".")
 		if err != nil {
 			continue // a missing directory is the usual case
