@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -234,7 +235,7 @@ func unquoteUsage(usage string) (placeholder, text string) {
 // parse parses c's flags from args; help reports -h or --help.
 func (c *Command) parse(args []string) (help bool, err error) {
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
-	fs.SetOutput(discard{})
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	for _, f := range c.Flags {
 		f.reset()
@@ -316,7 +317,3 @@ func missingArgument(fs *flag.FlagSet, args []string) string {
 	}
 	return ""
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
