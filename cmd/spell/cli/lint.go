@@ -468,19 +468,3 @@ func writeLintJSON(w io.Writer, results []lintResult, files int, counts [4]int) 
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
-
-// growLintStack makes the goroutine's stack grow (from 4 to 8 kB at
-// start) while it is still shallow: a lint run outgrows 4 kB anyway
-// (profile lookup, then the analysis), and a stack copy unwinds every
-// frame on the stack, faulting in their tables; copied here it unwinds
-// six frames instead of thirteen (issue 11, start-up: 5 page faults fewer
-// a run). It is harmless when the stack is already larger.
-//
-//go:noinline
-func growLintStack(p *byte) byte {
-	var b [3 << 10]byte
-	if p != nil {
-		b[0] = *p
-	}
-	return b[len(b)-1] + b[0]
-}

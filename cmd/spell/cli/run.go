@@ -574,23 +574,3 @@ func presentation(e *eval.Error) (msg, hint string) {
 	}
 	return e.Msg, e.Hint
 }
-
-// growRunStack makes the goroutine's stack grow to 16 kB in one copy
-// while it is still shallow: a run outgrows 8 kB anyway (the session's
-// opening and the first evaluation), and each stack copy unwinds every
-// frame on the stack, faulting in their tables; grown here once it is one
-// shallow copy instead of two deeper ones (issue 11, start-up; as
-// growLintStack). The array is in the frame but never zeroed (p is nil):
-// only the frame's size counts. It is harmless when the stack is already
-// larger.
-//
-//go:noinline
-func growRunStack(p *byte) byte {
-	if p != nil {
-		var b [12 << 10]byte
-		i := int(*p)
-		b[i] = *p
-		return b[len(b)-1-i]
-	}
-	return 0
-}
