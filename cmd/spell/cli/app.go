@@ -118,7 +118,14 @@ func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer) *cmdline.C
 		Commands: commandsFor(args),
 		RootHelp: writeAppHelp,
 		UsageError: func(c *cmdline.Command, err error) error {
-			return usageError(c.FullName(), "%v", err)
+			msg := err.Error()
+			var unknown *cmdline.UnknownFlagError
+			if errors.As(err, &unknown) {
+				if s := catalog.Suggest(unknown.Name, c.FlagNames()); s != "" {
+					msg += "\n  hint: did you mean " + cmdline.Dashed(s) + "?"
+				}
+			}
+			return usageError(c.FullName(), "%s", msg)
 		},
 		// spell help NAME, spell trace help NAME, spell fmt --help NAME.
 		NotFound: func(c *cmdline.Command, name string) error {

@@ -3,6 +3,7 @@ package cmdline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func tool(seen *[]string) *Command {
 		Flags:    []Flag{&BoolFlag{Name: "version", Aliases: []string{"v"}}},
 		Commands: []*Command{sub},
 		UsageError: func(c *Command, err error) error {
-			return errors.New(c.FullName() + ": " + err.Error())
+			return fmt.Errorf("%s: %w", c.FullName(), err)
 		},
 		NotFound: func(c *Command, name string) error { return errors.New("no " + name + " in " + c.FullName()) },
 	}
@@ -126,6 +127,27 @@ Flags:
 		}
 		if len(seen) > 0 {
 			t.Errorf("tool %q ran the action", args)
+		}
+	}
+}
+
+// TestUnknownFlagError: an undefined flag is an *UnknownFlagError naming
+// it (a value of a flag before it is skipped), so a caller can add a hint
+// without reading the message.
+func TestUnknownFlagError(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		name string
+	}{
+		{[]string{"sub", "--bogus"}, "bogus"},
+		{[]string{"sub", "--n", "5", "-w", "--bogsu=1"}, "bogsu"},
+		{[]string{"-x"}, "x"},
+	} {
+		var seen []string
+		err := tool(&seen).Run(context.Background(), append([]string{"tool"}, tc.args...))
+		var unknown *UnknownFlagError
+		if !errors.As(err, &unknown) || unknown.Name != tc.name {
+			t.Errorf("%q: error %v, want an UnknownFlagError for %q", tc.args, err, tc.name)
 		}
 	}
 }

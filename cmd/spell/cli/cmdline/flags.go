@@ -261,10 +261,53 @@ func (c *Command) parse(args []string) (help bool, err error) {
 		return false, fmt.Errorf("flag needs an argument: %s", last)
 	}
 	if err := fs.Parse(args); err != nil {
+		if name := unknownFlag(fs, args); name != "" {
+			err = &UnknownFlagError{Name: name}
+		}
 		return false, c.badBool(args, err)
 	}
 	return help, c.badBool(args, nil)
 }
+
+// UnknownFlagError is the error of a flag the command does not define,
+// worded as package flag words it; callers add a hint from Name.
+type UnknownFlagError struct{ Name string }
+
+func (e *UnknownFlagError) Error() string { return "flag provided but not defined: -" + e.Name }
+
+// unknownFlag returns the name of the first flag of args that fs does not
+// define, walking args as package flag does, or "".
+func unknownFlag(fs *flag.FlagSet, args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !isFlagArg(a) {
+			return ""
+		}
+		name, hasValue := flagName(a)
+		fl := fs.Lookup(name)
+		if fl == nil {
+			return name
+		}
+		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); !(ok && b.IsBoolFlag()) && !hasValue {
+			i++ // the flag's value
+		}
+	}
+	return ""
+}
+
+// FlagNames returns the names and aliases of c's flags that help shows.
+func (c *Command) FlagNames() []string {
+	var names []string
+	for _, f := range c.Flags {
+		if !f.hidden() {
+			names = append(names, f.Names()...)
+		}
+	}
+	return names
+}
+
+// Dashed is name as help shows it: -x for one letter, --name otherwise.
+func Dashed(name string) string { return dashes(name) }
 
 // badBool is the error of the boolean flag given a value that does not
 // parse (-w=maybe), worded as for every other flag (package flag says
