@@ -1,8 +1,9 @@
 package trace
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/spell-go/spell/spe/trace/internal/sha256"
 )
 
 // Event names (runtime.md §14.2).

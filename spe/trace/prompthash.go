@@ -1,11 +1,11 @@
 package trace
 
 import (
-	"crypto/sha256"
-	"encoding"
 	"encoding/hex"
 	"hash"
 	"strings"
+
+	"github.com/spell-go/spell/spe/trace/internal/sha256"
 )
 
 // PromptHasher computes PromptSHA256 of the successive prompts of one
@@ -15,33 +15,26 @@ import (
 // The zero value is ready; it is not safe for concurrent use.
 type PromptHasher struct {
 	prev  string
-	state []byte // sha256 state after hashing prev
-	buf   []byte // writeString's buffer, kept across turns
+	state *sha256.Digest // the hash after prev; nil before the first prompt
+	buf   []byte         // writeString's buffer, kept across turns
 	// Hashed counts the bytes hashed so far (tests).
 	Hashed int
 }
 
 // Sum returns PromptSHA256(prompt).
 func (p *PromptHasher) Sum(prompt string) string {
-	h := sha256.New()
 	rest := prompt
 	if p.state != nil && strings.HasPrefix(prompt, p.prev) {
-		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(p.state); err == nil {
-			rest = prompt[len(p.prev):]
-		} else {
-			h.Reset()
-		}
+		rest = prompt[len(p.prev):]
+	} else {
+		p.state = sha256.New()
 	}
 	if p.buf == nil {
 		p.buf = make([]byte, 32<<10)
 	}
-	p.Hashed += writeString(h, rest, p.buf)
-	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
-	if err != nil {
-		state = nil
-	}
-	p.prev, p.state = prompt, state
-	return hex.EncodeToString(h.Sum(nil))
+	p.Hashed += writeString(p.state, rest, p.buf)
+	p.prev = prompt
+	return hex.EncodeToString(p.state.Sum(nil))
 }
 
 // writeString writes s to h through buf (no copy of s whole) and returns

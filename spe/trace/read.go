@@ -3,7 +3,6 @@ package trace
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spell-go/spell/spe/trace/internal/sha256"
 )
 
 // ErrNotRun is returned for a directory that is not a run directory (it

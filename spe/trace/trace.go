@@ -29,9 +29,10 @@
 package trace
 
 import (
-	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
 	"time"
 )
@@ -55,15 +56,17 @@ const ValueMax = 64 << 10
 
 // NewRunID returns a run id YYYYMMDD-HHMMSS-xxxxxx: the UTC time of now and
 // six lower-case base32 characters (RFC 4648's alphabet) of four bytes
-// read from rnd (crypto/rand when nil). Run ids sort by start time. The
-// characters are encoded here: encoding/base32's package initialisation
-// cost every spell process its start-up (issue 11).
+// read from rnd, or drawn from math/rand/v2 when rnd is nil (its source
+// is seeded from the operating system's entropy; run ids must differ, not
+// be secret, and crypto/rand linked the FIPS 140 module, whose package
+// initialisation cost every spell process its start-up, issue 11). Run
+// ids sort by start time. The characters are encoded here for the same
+// reason: encoding/base32's initialisation.
 func NewRunID(now time.Time, rnd io.Reader) string {
-	if rnd == nil {
-		rnd = rand.Reader
-	}
 	var b [4]byte
-	if _, err := io.ReadFull(rnd, b[:]); err != nil {
+	if rnd == nil {
+		binary.BigEndian.PutUint32(b[:], rand.Uint32())
+	} else if _, err := io.ReadFull(rnd, b[:]); err != nil {
 		// A failing source still yields a well-formed id.
 		b = [4]byte{}
 	}
