@@ -138,3 +138,44 @@ func TestStartupDeps(t *testing.T) {
 		}
 	}
 }
+
+// TestStackGrownAtStart checks what package startstack relies on: it
+// imports nothing and so initialises before every package of the standard
+// library that could grow the main goroutine's stack (syscall did), as
+// GODEBUG=inittrace=1 shows in a built spell.
+func TestStackGrownAtStart(t *testing.T) {
+	const pkg = "github.com/spell-go/spell/cmd/spell/internal/startstack"
+	deps := listDeps(t, ".")
+	if imps, ok := deps[pkg]; !ok || len(imps) != 0 {
+		t.Fatalf("spell links %s: %v, imports %v; it must be linked and import nothing", pkg, ok, imps)
+	}
+	bin := filepath.Join(t.TempDir(), "spell")
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--version")
+	cmd.Env = append(cmd.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("spell --version: %v\n%s", err, out)
+	}
+	var order []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[0] == "init" {
+			order = append(order, f[1])
+		}
+	}
+	at := func(p string) int {
+		for i, q := range order {
+			if q == p {
+				return i
+			}
+		}
+		t.Fatalf("no init of %s in the init trace:\n%s", p, out)
+		return -1
+	}
+	if s, sys := at(pkg), at("syscall"); s > sys {
+		t.Errorf("startstack initialises after syscall (%d > %d): %v", s, sys, order[:sys+1])
+	}
+}

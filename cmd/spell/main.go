@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
+	_ "github.com/spell-go/spell/cmd/spell/internal/startstack" // grows the stack before package initialisation
 )
 
 func main() {

@@ -246,9 +246,6 @@ func commandNamed(args []string) (name string, version bool) {
 // program name) and returns the process exit code. It never calls os.Exit.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer internalError(stderr, &code)
-	if len(args) > 1 && args[1] == "run" {
-		growRunStack(nil) // before anything deep: see growRunStack
-	}
 	wireNet()
 	return exitCode(newApp(args, stdin, stdout, stderr).Run(context.Background(), args), stderr)
 }

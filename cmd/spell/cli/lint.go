@@ -120,7 +120,6 @@ type lintResult struct {
 }
 
 func runLint(ctx context.Context, c *cmdline.Command) error {
-	growLintStack(nil) // before anything deep: see growLintStack
 	out := c.Root().Writer
 	if c.Bool("rules") {
 		for _, r := range lint.Rules {
