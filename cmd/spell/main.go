@@ -12,10 +12,11 @@ import (
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
-	_ "github.com/spell-go/spell/cmd/spell/internal/startstack" // grows the stack before package initialisation
+	"github.com/spell-go/spell/cmd/spell/internal/startup"
 )
 
 func main() {
+	startup.Done() // package initialisation ran on one P: see startup
 	cli.ProtectSecrets(os.Args, os.Stderr)
 	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
