@@ -32,7 +32,7 @@ type resolved struct {
 	model, agent, cwd string
 	test              bool
 
-	dirs          profile.Dirs
+	dirs, look    profile.Dirs
 	aliases       *provider.Aliases
 	spec          string
 	mspec         provider.Spec
@@ -85,7 +85,7 @@ func NeedsOf(cfg Config) (Needs, error) {
 	n := Needs{Provider: o.mprof.Provider}
 	if cfg.Resume == "" && cfg.Getenv == nil {
 		n.resolved = &resolved{model: o.cfg.Model, agent: o.cfg.Agent, cwd: o.cfg.Cwd, test: o.cfg.Test,
-			dirs: o.dirs, aliases: o.aliases, spec: o.spec, mspec: o.mspec, mprof: o.mprof, resolvedModel: o.model, prof: o.prof}
+			dirs: o.dirs, look: o.look, aliases: o.aliases, spec: o.spec, mspec: o.mspec, mprof: o.mprof, resolvedModel: o.model, prof: o.prof}
 	}
 	seen := map[string]bool{}
 	var walk func(p *profile.Profile)
@@ -100,7 +100,7 @@ func NeedsOf(cfg Config) (Needs, error) {
 			seen[ref.Source] = true
 			// A worker that cannot be loaded fails when it starts, in
 			// whichever executable runs it.
-			if wp, err := profile.LoadRef(ref, o.dirs.User, o.dirs.Project); err == nil {
+			if wp, err := profile.LoadRef(ref, o.look.User, o.look.Project); err == nil {
 				walk(wp)
 			}
 		}

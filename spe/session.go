@@ -102,6 +102,7 @@ func configErr(format string, args ...any) error {
 type Session struct {
 	RT            *Runtime
 	dirs          profile.Dirs
+	look          profile.Dirs                  // dirs that exist (opening.look)
 	compose       func(*profile.Profile) string // system prompt of a worker's profile
 	cfg           Config
 	trace         *lazyTrace
@@ -217,7 +218,7 @@ func Open(cfg Config) (*Session, error) {
 	o := &opening{cfg: withDefaults(cfg)}
 	resumeRun, resolveModel, loadAgent := o.resumeRun, o.resolveModel, o.loadAgent
 	if r := cfg.Needs.reusable(cfg, o.cfg); r != nil {
-		resumeRun = func() error { o.dirs = r.dirs; return nil }
+		resumeRun = func() error { o.dirs, o.look = r.dirs, r.look; return nil }
 		resolveModel = func() error { r.adoptModel(o); return nil }
 		loadAgent = func() error { o.prof = r.prof; return nil }
 	}
@@ -258,8 +259,11 @@ func Open(cfg Config) (*Session, error) {
 
 // opening is what Open has decided so far.
 type opening struct {
-	cfg    Config
-	dirs   profile.Dirs
+	cfg  Config
+	dirs profile.Dirs
+	// look is dirs without the directories that do not exist: the
+	// opening looks its files up there (issue 11, start-up).
+	look   profile.Dirs
 	resume *Resume
 
 	aliases *provider.Aliases
@@ -304,7 +308,10 @@ func withDefaults(cfg Config) Config {
 // program, model, agent, root, seed and trace directory (runtime.md §14.3).
 func (o *opening) resumeRun() error {
 	cfg := &o.cfg
-	defer func() { o.dirs = profile.ConfigDirs(cfg.Cwd) }()
+	defer func() {
+		o.dirs = profile.ConfigDirs(cfg.Cwd)
+		o.look = o.dirs.Existing()
+	}()
 	if cfg.Resume == "" {
 		return nil
 	}
@@ -352,7 +359,7 @@ func (o *opening) resolveModel() error {
 	// model does not build it (start-up). With alias files it is loaded
 	// first, as their errors come first.
 	var err error
-	if provider.ConfigPresent(o.dirs.User, o.dirs.Project, "aliases.edn") {
+	if provider.ConfigPresent(o.look.User, o.look.Project, "aliases.edn") {
 		if err := o.loadAliases(); err != nil {
 			return err
 		}
@@ -410,7 +417,7 @@ func (o *opening) profileModel() (string, error) {
 	if o.cfg.Agent == "" {
 		return "", nil
 	}
-	prof, err := profile.Load(o.cfg.Agent, o.cfg.Cwd, o.dirs.User, o.dirs.Project)
+	prof, err := o.loadProfile(o.cfg.Agent)
 	if err != nil {
 		return "", configErr("%v", err)
 	}
@@ -429,12 +436,23 @@ func (o *opening) loadAgent() error {
 	if agent == "" {
 		agent = o.mprof.DefaultAgentProfile
 	}
-	prof, err := profile.Load(agent, o.cfg.Cwd, o.dirs.User, o.dirs.Project)
+	prof, err := o.loadProfile(agent)
 	if err != nil {
 		return configErr("%v", err)
 	}
 	o.prof = prof
 	return nil
+}
+
+// loadProfile loads an agent profile from the configuration directories
+// that exist (o.look); its error is the one all of them give, since a
+// profile not found names every directory searched.
+func (o *opening) loadProfile(name string) (*profile.Profile, error) {
+	prof, err := profile.Load(name, o.cfg.Cwd, o.look.User, o.look.Project)
+	if err != nil {
+		return profile.Load(name, o.cfg.Cwd, o.dirs.User, o.dirs.Project)
+	}
+	return prof, nil
 }
 
 // chooseTransport decides the transport and thinking budget and composes
@@ -462,7 +480,7 @@ func (o *opening) chooseTransport() error {
 		// Only a model reads the system prompt: a run without one (spell
 		// run -e, a program that calls no model) does not compose it, and
 		// builds the texts only if a worker's prompt is composed.
-		if err := prompt.CheckOverrides(o.dirs.User, o.dirs.Project); err != nil {
+		if err := prompt.CheckOverrides(o.look.User, o.look.Project); err != nil {
 			return configErr("%v", err)
 		}
 		texts := sync.OnceValue(func() prompt.Texts {
@@ -645,7 +663,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	}
 	// Only model calls are priced: without a model and without price
 	// files (whose errors are reported) the table is not built.
-	if o.spec != "" || provider.ConfigPresent(o.dirs.User, o.dirs.Project, "pricing.edn") {
+	if o.spec != "" || provider.ConfigPresent(o.look.User, o.look.Project, "pricing.edn") {
 		pricing, err := provider.LoadPricing(o.dirs.User, o.dirs.Project)
 		if err != nil {
 			return configErr("%v", err)
@@ -654,7 +672,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	}
 	s.RT = New(opts)
 	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
-	s.dirs, s.compose = o.dirs, o.compose
+	s.dirs, s.look, s.compose = o.dirs, o.look, o.compose
 	std, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err

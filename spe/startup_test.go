@@ -10,6 +10,7 @@ import (
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/agents"
+	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/spe/provider"
 	"github.com/spell-go/spell/spe/provider/testprov"
 )
@@ -318,5 +319,32 @@ func TestEndTurnWithoutTraceBuildsNoEvent(t *testing.T) {
 	}
 	if value.PrStr(printCounter{&n}); n != 1 {
 		t.Fatalf("the counter counts no printing (%d)", n)
+	}
+}
+
+// TestOpenLooksOnlyInExistingDirs: the opening looks its configuration
+// files up only in the configuration directories that exist (issue 11,
+// start-up), finds a profile in the one that does, and a profile not
+// found still names every directory searched.
+func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
+	dir := startupProject(t, map[string]string{".spell/agents/mine.agent.edn": "{:agent-description \"mine\"}\n"})
+	user := filepath.Join(t.TempDir(), "absent")
+	t.Setenv("XDG_CONFIG_HOME", user)
+	open := func(agent string) (*Session, error) {
+		return Open(Config{Program: []byte("(+ 1 2)"), Agent: agent, NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }})
+	}
+	s, err := open("mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := filepath.Join(dir, ".spell")
+	if s.look != (profile.Dirs{Project: project}) || s.dirs != (profile.Dirs{Project: project, User: filepath.Join(user, "spell")}) {
+		t.Errorf("dirs %+v, looked up in %+v; want the absent user directory left out of the lookups only", s.dirs, s.look)
+	}
+	_, err = open("nosuch")
+	want := "(searched " + filepath.Join(project, "agents") + ", " + filepath.Join(user, "spell", "agents") + " and the embedded profiles"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("-a nosuch: err = %v, want it to name %q", err, want)
 	}
 }

@@ -210,6 +210,25 @@ func ConfigDirs(cwd string) Dirs {
 	return d
 }
 
+// Existing returns d without the directories that do not exist, for
+// looking files up where the answer is only whether they are there: a run
+// looks up a dozen configuration files, usually in directories that do
+// not exist, and each lookup allocates (issue 11, start-up). A directory
+// that cannot be examined for another reason stays, so the lookups in it
+// report their errors as before. Messages that list the directories
+// searched use d.
+func (d Dirs) Existing() Dirs {
+	for _, dir := range []*string{&d.Project, &d.User} {
+		if *dir == "" {
+			continue
+		}
+		if _, err := os.Stat(*dir); errors.Is(err, fs.ErrNotExist) {
+			*dir = ""
+		}
+	}
+	return d
+}
+
 // ProjectRoot returns the nearest ancestor of cwd (cwd included) that
 // contains .git, else cwd.
 func ProjectRoot(cwd string) string {

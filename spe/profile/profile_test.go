@@ -374,6 +374,30 @@ func TestConfigDirs(t *testing.T) {
 	}
 }
 
+// TestDirsExisting: Existing drops only the directories that do not exist
+// (a run looks nothing up in them; issue 11, start-up).
+func TestDirsExisting(t *testing.T) {
+	root := t.TempDir()
+	project := filepath.Join(root, ".spell")
+	if err := os.Mkdir(project, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want Dirs }{
+		{Dirs{Project: project, User: filepath.Join(root, "absent")}, Dirs{Project: project}},
+		{Dirs{Project: filepath.Join(root, "absent"), User: project}, Dirs{User: project}},
+		{Dirs{Project: filepath.Join(file, "x")}, Dirs{Project: filepath.Join(file, "x")}}, // not a directory: its errors stay
+		{Dirs{}, Dirs{}},
+	} {
+		if got := c.in.Existing(); got != c.want {
+			t.Errorf("%+v.Existing() = %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}
+
 // TestEmbeddedParsedOnce: an embedded profile is parsed once per process
 // (a run loads the default twice: spe.NeedsOf, then spe.Open), and every
 // Load still returns a profile of its own.
