@@ -35,10 +35,9 @@ func EngineFlags() []cmdline.Flag {
 	}
 }
 
-// withEngine adds the engine flags to spell run and sends --engine
-// temporal to EngineBinary.
+// withEngine sends spell run's --engine temporal to EngineBinary; the
+// engine flags are among runCommand's.
 func withEngine(cmd *cmdline.Command) *cmdline.Command {
-	cmd.Flags = append(cmd.Flags, EngineFlags()...)
 	local := cmd.Action
 	cmd.Action = func(ctx context.Context, c *cmdline.Command) error {
 		switch c.String("engine") {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -66,7 +67,11 @@ Examples:
   spell run --json -e '(inc 41)'          print {"value":"42",...}
   spell run -p "Say hi" -m sonnet --record hi.txtar   record a transcript
   spell run --resume latest               continue the last interrupted run`,
-		Flags: []cmdline.Flag{
+		// spell run's flags, then --engine's (withEngine), copied once into
+		// a slice of their number: a literal grown by append took a 640
+		// and a 1280-byte slice, size classes nothing else in a start uses
+		// (issue 11, start-up).
+		Flags: slices.Concat([]cmdline.Flag{
 			&cmdline.StringFlag{Name: "task", Aliases: []string{"p"}, Usage: "natural-language `TASK` for the model"},
 			&cmdline.StringFlag{Name: "task-file", Usage: "read the task from `FILE`"},
 			&cmdline.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run program `TEXT` instead of a file"},
@@ -105,7 +110,7 @@ Examples:
 			&cmdline.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
 			maxInputFlag(),
 			&cmdline.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
-		},
+		}, EngineFlags()),
 		Action: runRun,
 	}
 }
