@@ -105,19 +105,23 @@ func webProxy(s spe.WebSetup) (*value.Map, error) {
 }
 
 // webProxyOpen is webProxy in two steps (spe.NetEffects.WebOpen): web.edn
-// is read now, the map built when a program first uses web/.
+// is read now, the map built when a program first uses web/. The
+// calls' request is made with the map: every run opens web/, few use it,
+// and a closure holding s alone (80 bytes) is of a size class a start
+// already uses, one holding the request too (192) is not (issue 11,
+// start-up).
 func webProxyOpen(s spe.WebSetup) (func() *value.Map, error) {
 	if _, err := webconf.LoadSettings(s.UserDir, s.ProjectDir); err != nil {
 		return nil, err
 	}
+	return func() *value.Map { return webProxyMap(s) }, nil
+}
+
+func webProxyMap(s spe.WebSetup) *value.Map {
 	req := webRequest{UserDir: s.UserDir, ProjectDir: s.ProjectDir, AllowPrivateNet: s.AllowPrivateNet, Version: s.Version}
 	if s.Getenv != nil {
 		req.SerperKey = s.Getenv(webconf.SerperKeyEnv)
 	}
-	return func() *value.Map { return webProxyMap(s, req) }, nil
-}
-
-func webProxyMap(s spe.WebSetup, req webRequest) *value.Map {
 	m, _ := webconf.Shape(func(e catalog.Entry) (*eval.Builtin, error) {
 		name := e.Name
 		b := eval.NewFn(name, func(c *eval.Call, args []value.Value) (value.Value, error) {
