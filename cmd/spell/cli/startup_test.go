@@ -16,7 +16,7 @@ import (
 // append (two slices, of size classes a start uses nowhere else).
 func TestRunFlagsOneSlice(t *testing.T) {
 	for name, cmd := range map[string]*cmdline.Command{
-		"spell run":             commandsFor([]string{"spell", "run"})[0],
+		"spell run":            commandsFor([]string{"spell", "run"})[0],
 		"spell-temporal's run": EngineRunCommand(),
 	} {
 		if len(cmd.Flags) != cap(cmd.Flags) {
