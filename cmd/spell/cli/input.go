@@ -55,9 +55,34 @@ func (e *tooLargeError) Error() string {
 // bytes. It never holds more than limit+1 bytes, so an endless stream
 // (/dev/zero, a pipe) cannot exhaust memory.
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
+	return readSized(r, -1, limit)
+}
+
+// readSized is readLimited of a reader expected to hold size bytes (-1:
+// unknown). Its first buffer is that size and one byte more, for the
+// read that finds the end: a small source file is one allocation of its
+// size, where io.ReadAll's first 512 bytes are a size class nothing else
+// in spell fmt or lint uses (issue 11, start-up). A reader holding more
+// than expected (a file that grew) grows the buffer as io.ReadAll does.
+func readSized(r io.Reader, size, limit int64) ([]byte, error) {
+	n := int64(512) // io.ReadAll's
+	if size >= 0 {
+		n = min(size, limit) + 1
+	}
+	b := make([]byte, 0, n)
+	lr := io.LimitedReader{R: r, N: limit + 1}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, &tooLargeError{size: -1, limit: limit}
@@ -73,10 +98,14 @@ func readSourceFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
-		return nil, &tooLargeError{size: fi.Size(), limit: limit}
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > limit {
+			return nil, &tooLargeError{size: fi.Size(), limit: limit}
+		}
+		size = fi.Size()
 	}
-	return readLimited(f, limit)
+	return readSized(f, size, limit)
 }
 
 // defaultMaxMemory is the default --max-memory of spell run.

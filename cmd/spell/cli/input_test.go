@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spell-go/spell/eval"
@@ -33,5 +37,49 @@ func TestMaxMemoryDefault(t *testing.T) {
 func TestBudgetDefaultText(t *testing.T) {
 	if want := fmt.Sprintf("%.2f", spe.DefaultLimits.Budget); defaultBudgetText != want {
 		t.Fatalf("defaultBudgetText = %q, want %q", defaultBudgetText, want)
+	}
+}
+
+// TestReadSized checks readSized against what it was told to expect: a
+// small file is read into one buffer of its size plus the byte that finds
+// the end (not io.ReadAll's 512: issue 11, start-up); a reader holding
+// more or less than expected is read to its end all the same, and the
+// limit holds whatever the expectation.
+func TestReadSized(t *testing.T) {
+	const small = "(let [x 41]\n  (+ x 1))\n"
+	path := filepath.Join(t.TempDir(), "small.spl")
+	if err := os.WriteFile(path, []byte(small), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := readSourceFile(path, defaultMaxInput)
+	if err != nil || string(b) != small {
+		t.Fatalf("readSourceFile = %q, %v", b, err)
+	}
+	if cap(b) != len(small)+1 {
+		t.Errorf("a %d-byte file was read into a buffer of %d bytes, want %d", len(small), cap(b), len(small)+1)
+	}
+	long := strings.Repeat("x", 3000)
+	for _, c := range []struct {
+		text        string
+		size, limit int64
+		tooLarge    bool
+	}{
+		{long, 10, 5000, false}, // grew after its Stat
+		{"ab", 100, 5000, false},
+		{"", 0, 5000, false},
+		{long, -1, 5000, false},
+		{long, 10, 2999, true},
+		{long, 3000, 2999, true},
+		{long, -1, 2999, true},
+		{long, 3000, 3000, false},
+	} {
+		b, err := readSized(strings.NewReader(c.text), c.size, c.limit)
+		var tl *tooLargeError
+		switch {
+		case c.tooLarge && !errors.As(err, &tl):
+			t.Errorf("%d bytes, size %d, limit %d: %v, want a tooLargeError", len(c.text), c.size, c.limit, err)
+		case !c.tooLarge && (err != nil || string(b) != c.text):
+			t.Errorf("%d bytes, size %d, limit %d: %d bytes, %v", len(c.text), c.size, c.limit, len(b), err)
+		}
 	}
 }
