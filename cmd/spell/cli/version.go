@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -17,11 +16,15 @@ import (
 var Version = "devel"
 
 // version returns the version of this binary.
-func version() string {
+func version() string { return versionOf(debug.ReadBuildInfo()) }
+
+// versionOf is the version of a binary with the build information bi (ok:
+// there is some).
+func versionOf(bi *debug.BuildInfo, ok bool) string {
 	if Version != "devel" && Version != "" {
 		return Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	if ok && bi != nil {
 		if v := bi.Main.Version; v != "" && v != "(devel)" {
 			return v
 		}
@@ -63,14 +66,17 @@ func commit(bi *debug.BuildInfo, ok bool) string {
 }
 
 // versionLine is `spell <version> (commit <rev>, <go version> <os>/<arch>,
-// LSP protocol <version>)`.
+// LSP protocol <version>)`. It reads the build information once (each
+// reading parses it anew) and joins the line without fmt, which spell
+// --version would otherwise be alone to touch (issue 11, start-up).
 func versionLine() string {
-	return fmt.Sprintf("spell %s (commit %s, %s %s/%s, LSP protocol %s)", version(), commit(debug.ReadBuildInfo()),
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, lspProtocolVersion)
+	bi, ok := debug.ReadBuildInfo()
+	return "spell " + versionOf(bi, ok) + " (commit " + commit(bi, ok) + ", " +
+		runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ", LSP protocol " + lspProtocolVersion + ")"
 }
 
 func printVersion(w io.Writer) error {
-	_, err := fmt.Fprintln(w, versionLine())
+	_, err := io.WriteString(w, versionLine()+"\n")
 	return err
 }
 

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"fmt"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -37,5 +40,23 @@ func TestCommit(t *testing.T) {
 		if got := commit(tt.bi, tt.ok); got != tt.want {
 			t.Errorf("commit(%v) = %q, want %q", tt.bi, got, tt.want)
 		}
+	}
+}
+
+// TestVersionLine checks spell --version's line against its format, and
+// that it parses the build information once (each debug.ReadBuildInfo
+// parses it anew) and joins the line in one allocation, without fmt
+// (issue 11, start-up).
+func TestVersionLine(t *testing.T) {
+	bi, ok := debug.ReadBuildInfo()
+	want := fmt.Sprintf("spell %s (commit %s, %s %s/%s, LSP protocol %s)\n", version(), commit(bi, ok),
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, lspProtocolVersion)
+	var b strings.Builder
+	if err := printVersion(&b); err != nil || b.String() != want {
+		t.Errorf("printVersion wrote %q, %v; want %q", b.String(), err, want)
+	}
+	parse := testing.AllocsPerRun(10, func() { debug.ReadBuildInfo() })
+	if line := testing.AllocsPerRun(10, func() { versionLine() }); line > parse+1 {
+		t.Errorf("versionLine: %v allocations, reading the build information takes %v", line, parse)
 	}
 }
