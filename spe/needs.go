@@ -31,8 +31,12 @@ type Needs struct {
 type resolved struct {
 	model, agent, cwd string
 	test              bool
+	// userLooked and projectLooked: dirs.User and dirs.Project exist
+	// (opening.look). Flags, not a second Dirs, keep resolved in its
+	// size class (issue 11, start-up: a new class costs page faults).
+	userLooked, projectLooked bool
 
-	dirs, look    profile.Dirs
+	dirs          profile.Dirs
 	aliases       *provider.Aliases
 	spec          string
 	mspec         provider.Spec
@@ -60,6 +64,17 @@ func (n *Needs) reusable(cfg, def Config) *resolved {
 	return r
 }
 
+// adoptDirs sets what resumeRun decides without --resume.
+func (r *resolved) adoptDirs(o *opening) {
+	o.dirs, o.look = r.dirs, profile.Dirs{}
+	if r.userLooked {
+		o.look.User = r.dirs.User
+	}
+	if r.projectLooked {
+		o.look.Project = r.dirs.Project
+	}
+}
+
 // adoptModel sets what resolveModel decides.
 func (r *resolved) adoptModel(o *opening) {
 	o.aliases, o.spec, o.mspec, o.mprof, o.model = r.aliases, r.spec, r.mspec, r.mprof, r.resolvedModel
@@ -85,7 +100,7 @@ func NeedsOf(cfg Config) (Needs, error) {
 	n := Needs{Provider: o.mprof.Provider}
 	if cfg.Resume == "" && cfg.Getenv == nil {
 		n.resolved = &resolved{model: o.cfg.Model, agent: o.cfg.Agent, cwd: o.cfg.Cwd, test: o.cfg.Test,
-			dirs: o.dirs, look: o.look, aliases: o.aliases, spec: o.spec, mspec: o.mspec, mprof: o.mprof, resolvedModel: o.model, prof: o.prof}
+			dirs: o.dirs, userLooked: o.look.User != "", projectLooked: o.look.Project != "", aliases: o.aliases, spec: o.spec, mspec: o.mspec, mprof: o.mprof, resolvedModel: o.model, prof: o.prof}
 	}
 	seen := map[string]bool{}
 	var walk func(p *profile.Profile)

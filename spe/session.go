@@ -218,7 +218,7 @@ func Open(cfg Config) (*Session, error) {
 	o := &opening{cfg: withDefaults(cfg)}
 	resumeRun, resolveModel, loadAgent := o.resumeRun, o.resolveModel, o.loadAgent
 	if r := cfg.Needs.reusable(cfg, o.cfg); r != nil {
-		resumeRun = func() error { o.dirs, o.look = r.dirs, r.look; return nil }
+		resumeRun = func() error { r.adoptDirs(o); return nil }
 		resolveModel = func() error { r.adoptModel(o); return nil }
 		loadAgent = func() error { o.prof = r.prof; return nil }
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/spell-go/spell/eval/value"
 	"github.com/spell-go/spell/spe/agents"
@@ -346,5 +347,13 @@ func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
 	want := "(searched " + filepath.Join(project, "agents") + ", " + filepath.Join(user, "spell", "agents") + " and the embedded profiles"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("-a nosuch: err = %v, want it to name %q", err, want)
+	}
+}
+
+// TestResolvedSize: NeedsOf's resolved stays in the 512-byte size class
+// that start-up uses anyway (issue 11: a new class costs page faults).
+func TestResolvedSize(t *testing.T) {
+	if n := unsafe.Sizeof(resolved{}); n > 512 {
+		t.Errorf("resolved is %d bytes, want at most 512", n)
 	}
 }
