@@ -1,7 +1,6 @@
 package spe
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unsafe"
@@ -25,7 +24,10 @@ func (rt *Runtime) read(t *turn, name string, text []byte) (*eval.ReadResult, er
 // last (lastText): when the previous reading is last's, only the bytes
 // after them are compared with it.
 func (rt *Runtime) readKnown(t *turn, name string, text, last []byte, known int) (*eval.ReadResult, error) {
-	key := fmt.Sprintf("%s %d", t.handle, t.depth)
+	// Keyed by handle and depth as the kept prefixes are; not with
+	// fmt.Sprintf, whose first use costs start-up a printer and its pool
+	// (issue 11).
+	key := prefixKey(t)
 	rt.lmu.Lock()
 	prev := rt.reads[key]
 	rt.lmu.Unlock()
@@ -240,7 +242,7 @@ type lastText struct {
 // shorter holds the last prompt whole, with which the last text begins.
 // It then notes text as the last.
 func (rt *Runtime) lastText(t *turn, prompt string, text []byte) (lastText, int) {
-	key := fmt.Sprintf("%s %d", t.handle, t.depth)
+	key := prefixKey(t)
 	rt.lmu.Lock()
 	defer rt.lmu.Unlock()
 	last := rt.texts[key]
