@@ -57,7 +57,6 @@ type Options struct {
 	ReasoningEffort string
 	Limits          Limits
 	EvalLimits      eval.Limits
-	Recover         bool
 	ContextMaxChars int
 	Seed            int64
 	// Namespaces are the granted effect namespaces by name (io, web, …),
@@ -79,12 +78,16 @@ type Options struct {
 	// Virtual schedules the run's agents as a discrete-event simulation
 	// (replay and resume, runtime.md §13); otherwise FIFO.
 	Virtual bool
-	// MaxEdges bounds the coordinator's pending edges (--max-edges; 0 =
-	// the default 10,000).
-	MaxEdges int
 	// FullTurns evaluates every turn's program from its first form
 	// (incremental turns off, incr.go): for tests that compare both.
 	FullTurns bool
+	// Recover turns recovery on (runtime.md §5: :recover, --no-recover).
+	// (The three flags share a word, which keeps Runtime in a size class
+	// start-up uses anyway; issue 11.)
+	Recover bool
+	// MaxEdges bounds the coordinator's pending edges (--max-edges; 0 =
+	// the default 10,000).
+	MaxEdges int
 	// Acting, when set, is called before each effect (replayed ones too)
 	// and each model call starts: spell run watches Ctrl-C from the first
 	// one on (or once evaluation takes a while), so a run that only

@@ -350,10 +350,15 @@ func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
 	}
 }
 
-// TestResolvedSize: NeedsOf's resolved stays in the 512-byte size class
-// that start-up uses anyway (issue 11: a new class costs page faults).
-func TestResolvedSize(t *testing.T) {
+// TestStartupSizes: the structs every run allocates once stay in size
+// classes that start-up uses anyway (issue 11: a new class costs page
+// faults): NeedsOf's resolved in 512 bytes, the Runtime with its 8-byte
+// malloc header in 704.
+func TestStartupSizes(t *testing.T) {
 	if n := unsafe.Sizeof(resolved{}); n > 512 {
 		t.Errorf("resolved is %d bytes, want at most 512", n)
+	}
+	if n := unsafe.Sizeof(Runtime{}); n > 704-8 {
+		t.Errorf("Runtime is %d bytes, want at most 696", n)
 	}
 }

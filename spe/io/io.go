@@ -90,12 +90,13 @@ const DefaultShTimeout = 30 * time.Second
 // :truncated true).
 const maxOutput = 16 << 20
 
-// ns is the state shared by the members of one namespace.
+// ns is the state shared by the members of one namespace; forCall copies
+// it with cfg.Ctx the calling evaluation's context. The context and the
+// processes are cfg's, not fields of their own: ns stays in a size class
+// start-up uses anyway (issue 11: a new class costs page faults).
 type ns struct {
 	cfg   Config
-	ctx   context.Context
 	space *space
-	procs *Procs
 }
 
 type memberFn func(n *ns, c *eval.Call, args []value.Value) (value.Value, error)
@@ -197,7 +198,7 @@ func Open(cfg Config) (build func() *value.Map, err error) {
 	// Every catalogued member has an implementation
 	// (TestCatalogedMembersImplemented): Open does not walk the catalogue
 	// (issue 11, start-up).
-	n := &ns{cfg: cfg, ctx: cfg.Ctx, space: sp, procs: cfg.Procs}
+	n := &ns{cfg: cfg, space: sp}
 	return n.namespace, nil
 }
 
@@ -259,14 +260,14 @@ func (n *ns) forCall(c *eval.Call) *ns {
 		return n
 	}
 	cn := *n
-	if n.ctx.Done() == nil {
-		cn.ctx = cctx
+	if n.cfg.Ctx.Done() == nil {
+		cn.cfg.Ctx = cctx
 		return &cn
 	}
 	ctx, cancel := context.WithCancel(cctx)
-	stop := context.AfterFunc(n.ctx, cancel)
+	stop := context.AfterFunc(n.cfg.Ctx, cancel)
 	context.AfterFunc(ctx, func() { stop() })
-	cn.ctx = ctx
+	cn.cfg.Ctx = ctx
 	return &cn
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -442,7 +443,17 @@ func (f *fixture) nsState() *ns {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return &ns{cfg: f.cfg, ctx: context.Background(), space: s}
+	cfg := f.cfg
+	cfg.Ctx = context.Background()
+	return &ns{cfg: cfg, space: s}
+}
+
+// TestNSSize: ns stays in the 160-byte size class that start-up uses
+// anyway (issue 11: a new class costs page faults).
+func TestNSSize(t *testing.T) {
+	if n := unsafe.Sizeof(ns{}); n > 160 {
+		t.Errorf("ns is %d bytes, want at most 160", n)
+	}
 }
 
 func mustRegex(t *testing.T, p string) *value.Regex {

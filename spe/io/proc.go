@@ -151,7 +151,7 @@ func (n *ns) runEnv(argv []string, o procOpts, extraEnv []string) (value.Value, 
 
 // runFull is run with env as the whole environment of the process.
 func (n *ns) runFull(argv []string, o procOpts, env []string) (value.Value, error) {
-	if err := n.ctx.Err(); err != nil {
+	if err := n.cfg.Ctx.Err(); err != nil {
 		return nil, eval.Cancelled()
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
@@ -178,8 +178,8 @@ func (n *ns) runFull(argv []string, o procOpts, env []string) (value.Value, erro
 		return procEnvelope(false, "", "Cannot start process: "+startErr.Error(), nil, false), nil
 	}
 	pgid := cmd.Process.Pid
-	n.procs.started(pgid)
-	defer n.procs.leftBehind(pgid) // after the leader was reaped
+	n.cfg.Procs.started(pgid)
+	defer n.cfg.Procs.leftBehind(pgid) // after the leader was reaped
 	stdout := &cappedBuffer{max: maxOutput}
 	stderr := &cappedBuffer{max: maxOutput}
 	var readers sync.WaitGroup
@@ -230,7 +230,7 @@ func (n *ns) runFull(argv []string, o procOpts, env []string) (value.Value, erro
 		closePipes()
 		secs := int64(math.Ceil(o.timeout.Seconds()))
 		return procEnvelope(false, "", fmt.Sprintf("Command timed out after %d seconds", secs), int64(-1), true), nil
-	case <-n.ctx.Done():
+	case <-n.cfg.Ctx.Done():
 		killGroup(pgid, exited)
 		closePipes()
 		return nil, eval.Cancelled()

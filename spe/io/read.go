@@ -138,7 +138,7 @@ func kindOf(m fs.FileMode) string {
 
 // reader makes reads of r stop with the run: every read first checks the
 // call's context.
-func (n *ns) reader(r io.Reader) io.Reader { return ctxReader{n.ctx, r} }
+func (n *ns) reader(r io.Reader) io.Reader { return ctxReader{n.cfg.Ctx, r} }
 
 type ctxReader struct {
 	ctx context.Context

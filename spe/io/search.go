@@ -34,7 +34,7 @@ type walkEntry struct {
 func (n *ns) walk(l loc, maxDepth int, visit func(walkEntry) error) error {
 	var rec func(rel, sub string, depth int) error
 	rec = func(rel, sub string, depth int) error {
-		if err := n.ctx.Err(); err != nil {
+		if err := n.cfg.Ctx.Err(); err != nil {
 			return eval.Cancelled()
 		}
 		f, err := l.r.Open(rel)
@@ -349,14 +349,14 @@ func (n *ns) grep(c *eval.Call, args []value.Value) (value.Value, error) {
 	out := &grepOut{max: maxOutput, context: g.context > 0}
 	matched := false
 	for _, f := range files {
-		if err := n.ctx.Err(); err != nil {
+		if err := n.cfg.Ctx.Err(); err != nil {
 			return nil, eval.Cancelled()
 		}
 		shown := l.shown
 		if f.sub != "" {
 			shown = path.Join(l.shown, f.sub)
 		}
-		m, err := grepFile(n.ctx, l.r, f.rel, shown, g, out)
+		m, err := grepFile(n.cfg.Ctx, l.r, f.rel, shown, g, out)
 		if err != nil {
 			return nil, err
 		}

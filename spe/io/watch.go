@@ -69,7 +69,7 @@ func (n *ns) watchSend(c *eval.Call, args []value.Value) (value.Value, error) {
 		defer tick.Stop()
 		for {
 			select {
-			case <-n.ctx.Done():
+			case <-n.cfg.Ctx.Done():
 				return
 			case <-deadline.C:
 				return
