@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/spell-go/spell/spe/profile"
 	"github.com/spell-go/spell/syntax"
@@ -24,6 +25,25 @@ func TestAnalyzeSmallAllocatesLittle(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if n := after.TotalAlloc - before.TotalAlloc; n > 24<<10 {
 		t.Errorf("analysing a two-line file allocated %d bytes, want at most 24 kB", n)
+	}
+}
+
+// TestSmallFileSizeClasses: the walker and a two-line file's first slabs
+// of calls and bindings (two of each) fit size classes spell lint uses
+// anyway, 208 and 128 bytes (issue 11, start-up: each class of their own
+// cost page faults).
+func TestSmallFileSizeClasses(t *testing.T) {
+	for _, c := range []struct {
+		what      string
+		size, max uintptr
+	}{
+		{"walker", unsafe.Sizeof(walker{}), 208},
+		{"two bindings", 2 * unsafe.Sizeof(Binding{}), 208},
+		{"two calls", 2 * unsafe.Sizeof(Call{}), 128},
+	} {
+		if c.size > c.max {
+			t.Errorf("%s: %d bytes, want at most %d", c.what, c.size, c.max)
+		}
 	}
 }
 

@@ -107,10 +107,12 @@ type Binding struct {
 	// Destructured is set for names bound by :keys, :strs or :syms, whose
 	// name is also the looked-up key (renaming them changes behaviour).
 	Destructured bool
+	// InFunction is set when the binding form is inside a function body.
+	// (The two flags share a word: a small file's first bindings then
+	// take a size class spell lint uses anyway; issue 11, start-up.)
+	InFunction bool
 	// Refs are the references that may denote this binding.
 	Refs []*Reference
-	// InFunction is set when the binding form is inside a function body.
-	InFunction bool
 }
 
 // Reference is a symbol evaluated as code.
@@ -200,11 +202,13 @@ type Call struct {
 	// InFunction, Lenient and Owner are as for Reference.
 	InFunction bool
 	Lenient    bool
-	Owner      *Binding
 	// IsArg is set when the call is an argument of a function call.
 	IsArg bool
 	// Tail is set when the call is in tail position of a fn or loop body.
-	Tail bool
+	// (The flags share a word: a small file's first calls then take a
+	// size class spell lint uses anyway; issue 11, start-up.)
+	Tail  bool
+	Owner *Binding
 }
 
 // ScopeKind classifies a scope.

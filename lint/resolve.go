@@ -36,7 +36,7 @@ func analyzeWith(f *syntax.File, opts Options, inc *incState) *Analysis {
 		w.refs = make([]Reference, min(16, n/16+2))
 		w.calls = make([]Call, min(8, n/32+2))
 		w.bslab = make([]Binding, min(8, n/32+2))
-		w.nrefs, w.ncalls, w.nbind = len(w.refs), len(w.calls), len(w.bslab)
+		w.nrefs, w.ncalls, w.nbind = int16(len(w.refs)), int16(len(w.calls)), int16(len(w.bslab))
 	}
 	e := env{scope: a.Root, mode: ModePure}
 	forms := f.Forms
@@ -244,8 +244,9 @@ type walker struct {
 	// nrefs, ncalls and nbind are the sizes of the last slabs of refs,
 	// calls and bslab: they start small and double, so that a small file
 	// allocates little (spell lint's start-up, issue 11) and a large one
-	// few slabs.
-	nrefs, ncalls, nbind int
+	// few slabs. (At most 512: int16 keeps the walker in a size class
+	// spell lint uses anyway.)
+	nrefs, ncalls, nbind int16
 	bslab                []Binding
 	// macros are the names bound by the defmacro forms walked so far.
 	macros []string
