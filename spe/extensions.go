@@ -244,11 +244,11 @@ func repoRoot(cwd string) string {
 // catalogue when there are skills, and the MCP namespaces of the grants
 // (in Spell-Go's words only: server text never enters the system prompt,
 // effects.md §11.5).
-func (o *opening) promptDocs() []prompt.NamespaceDoc { return o.promptDocsFor(o.prof) }
+func (o *opening) promptDocs() []prompt.NamespaceDoc { return o.ext.promptDocsFor(o.prof) }
 
 // promptDocsFor is promptDocs for the agent of profile p (a worker).
-func (o *opening) promptDocsFor(p *profile.Profile) []prompt.NamespaceDoc {
-	return append(SkillDocs(o.ext.skills), MCPDocs(p.MCPServers)...)
+func (e extensions) promptDocsFor(p *profile.Profile) []prompt.NamespaceDoc {
+	return append(SkillDocs(e.skills), MCPDocs(p.MCPServers)...)
 }
 
 // MCPDocs are the NAMESPACES entries of MCP grants: mcp/ and one summary

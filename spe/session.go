@@ -476,6 +476,9 @@ func (o *opening) chooseTransport() error {
 	} else if o.transport == "" {
 		o.transport = provider.ToolCall
 	}
+	// The composers outlive the opening: they hold what they read, not
+	// o, which then stays on Open's stack (issue 11, start-up).
+	transport, ext, dirs := string(o.transport), o.ext, o.dirs
 	if o.spec == "" {
 		// Only a model reads the system prompt: a run without one (spell
 		// run -e, a program that calls no model) does not compose it, and
@@ -484,24 +487,24 @@ func (o *opening) chooseTransport() error {
 			return configErr("%v", err)
 		}
 		texts := sync.OnceValue(func() prompt.Texts {
-			t, err := prompt.LoadTexts(o.dirs.User, o.dirs.Project)
+			t, err := prompt.LoadTexts(dirs.User, dirs.Project)
 			if err != nil { // an override changed since the check
 				t = prompt.Embedded()
 			}
 			return t
 		})
 		o.compose = func(p *profile.Profile) string {
-			return texts().Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
+			return texts().Compose(transport, p, append(prompt.DocsFor(p), ext.promptDocsFor(p)...))
 		}
 		return nil
 	}
-	texts, err := prompt.LoadTexts(o.dirs.User, o.dirs.Project)
+	texts, err := prompt.LoadTexts(dirs.User, dirs.Project)
 	if err != nil {
 		return configErr("%v", err)
 	}
-	o.system = texts.Compose(string(o.transport), prof, append(prompt.DocsFor(prof), o.promptDocs()...))
+	o.system = texts.Compose(transport, prof, append(prompt.DocsFor(prof), o.promptDocs()...))
 	o.compose = func(p *profile.Profile) string {
-		return texts.Compose(string(o.transport), p, append(prompt.DocsFor(p), o.promptDocsFor(p)...))
+		return texts.Compose(transport, p, append(prompt.DocsFor(p), ext.promptDocsFor(p)...))
 	}
 	return nil
 }
