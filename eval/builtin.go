@@ -110,15 +110,13 @@ func (c *Call) Gensym(prefix string) *value.Symbol {
 // of it first-touch page faults). An entry without Fn is not a builtin.
 // Read it through builtinNamed (or a symbol's Pure value, forcePure);
 // only the registration functions write it.
-var builtins []Builtin
+//
+// The array is static (zero pages until a group writes them): allocated
+// at the first evaluation, the 24 kB slab was zeroed page by page and
+// made the runtime set up a span of its own size class.
+var builtins = builtinSlots[:]
 
-var builtinsSlab sync.Once
-
-// allocBuiltins makes the slab: its pages are touched only where a group
-// writes.
-func allocBuiltins() {
-	builtinsSlab.Do(func() { builtins = make([]Builtin, len(catalog.All())) })
-}
+var builtinSlots [catalog.Len]Builtin
 
 // builtinNamed returns the registered builtin of a full name ("map",
 // "strings/split").
@@ -198,7 +196,6 @@ var (
 // arithmetic builtins.
 func ensureGroup(g uint8) {
 	groupOnce[g].Do(func() {
-		allocBuiltins()
 		groupRegistrar(g)()
 		setFastPaths(g)
 	})

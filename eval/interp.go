@@ -330,7 +330,6 @@ func buildPureTable() {
 	// builtin (lookup), filled when the symbol is interned, so the ~500
 	// builtin names are not interned up front, and a builtin's group is
 	// registered on its first use (forcePure; issue 11, start-up).
-	allocBuiltins()
 	lazy := make(map[string]*lazyNS, len(nsProviders))
 	for _, p := range nsProviders {
 		lazy[p.name] = &lazyNS{build: p.build}

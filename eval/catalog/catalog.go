@@ -138,6 +138,10 @@ type NamespaceInfo struct {
 // slice is shared and must not be modified.
 func All() []Entry { return entries[:] }
 
+// Len is the number of entries, len(All()), as a constant: eval sizes its
+// registry of builtins with it (a static array, no allocation at start).
+const Len = len(entries)
+
 // The catalogue is static data (entries.go, generated from the tables of
 // forms.go, core.go and namespaces.go by `go test ./eval/catalog -run
 // TestEntriesCurrent -update`): the linker lays it out, so a process
