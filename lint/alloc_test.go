@@ -28,6 +28,17 @@ func TestAnalyzeSmallAllocatesLittle(t *testing.T) {
 	}
 }
 
+// TestAnalyzeSmallAllocs bounds the allocations of analysing a two-line
+// file (issue 11, start-up): a walk allocates no closure of its own
+// (envAt is a function), and the first slabs are one allocation each.
+func TestAnalyzeSmallAllocs(t *testing.T) {
+	f := syntax.Parse("small.spl", []byte("(let [x 41]\n  (+ x 1))\n"))
+	Analyze(f, Options{}) // tables built once per process
+	if n := testing.AllocsPerRun(20, func() { Analyze(f, Options{}) }); n > 33 {
+		t.Errorf("analysing a two-line file: %v allocations, want at most 33", n)
+	}
+}
+
 // TestSmallFileSizeClasses: the walker and a two-line file's first slabs
 // of calls and bindings (two of each) fit size classes spell lint uses
 // anyway, 208 and 128 bytes (issue 11, start-up: each class of their own

@@ -62,6 +62,16 @@ var parallelBytes = 64 << 10
 // splits counts the walks made in two halves (tests).
 var splits atomic.Int64
 
+// envAt is the env of the i-th of the forms units walks. (A function,
+// not a closure of units: the closure, which the second half's goroutine
+// captured, was allocated for every walk; issue 11, start-up.)
+func envAt(e env, firstStrict bool, i int) env {
+	if firstStrict {
+		e.lenient = i > 0
+	}
+	return e
+}
+
 // units walks forms, each a top-level form or a form of the wrapper's
 // body, in env e (with firstStrict, the first form is not lenient). The
 // walk of such a form depends only on its text and on the user macros
@@ -74,17 +84,10 @@ func (w *walker) units(forms []*syntax.Node, e env, firstStrict bool) {
 		w.incUnits(forms, e, firstStrict)
 		return
 	}
-	envAt := func(i int) env {
-		ei := e
-		if firstStrict {
-			ei.lenient = i > 0
-		}
-		return ei
-	}
 	k := w.splitPoint(forms)
 	if k <= 0 {
 		for i, n := range forms {
-			w.form(n, envAt(i))
+			w.form(n, envAt(e, firstStrict, i))
 		}
 		return
 	}
@@ -100,13 +103,13 @@ func (w *walker) units(forms []*syntax.Node, e env, firstStrict bool) {
 	go func() {
 		defer close(done)
 		for i := k; i < len(forms); i++ {
-			eb := envAt(i)
+			eb := envAt(e, firstStrict, i)
 			eb.scope = root
 			wb.form(forms[i], eb)
 		}
 	}()
 	for i, n := range forms[:k] {
-		w.form(n, envAt(i))
+		w.form(n, envAt(e, firstStrict, i))
 	}
 	<-done
 	splits.Add(1)

@@ -16,10 +16,14 @@ type delivery struct {
 	msg   value.Value
 }
 
-var (
-	symThink   = value.Sym("think")
-	quoteExtnd = value.NewList(symQuote, value.NewList(value.Sym("!extend")))
-)
+var symThink = value.Sym("think")
+
+// quoteExtend is (quote (!extend)), made when messages are delivered, not
+// when the package is initialised: spell lint, which links spe, would
+// allocate it in a size class it uses nowhere else (issue 11, start-up).
+func quoteExtend() value.Value {
+	return value.NewList(symQuote, value.NewList(value.Sym("!extend")))
+}
 
 // materialise appends, for each message in order, `(think "<label>")
 // (def msg-N <snapshot>) (quote (!extend))` at the end of the program's
@@ -41,7 +45,7 @@ func materialise(prog value.Value, batch []delivery, limit int) (value.Value, er
 		add = append(add,
 			value.NewList(symThink, d.label),
 			value.NewList(symDef, value.Sym(d.name), snap),
-			quoteExtnd)
+			quoteExtend())
 	}
 	name, inert, body, err := value.QuineParts(prog)
 	if err == nil {
