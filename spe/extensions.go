@@ -168,9 +168,7 @@ func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
 }
 
 func (s *Session) webSetup(rt *Runtime, sb sandbox) WebSetup {
-	// Web settings are looked up in the configuration directories that
-	// existed when the run opened (issue 11, start-up).
-	dirs := s.look
+	dirs := s.dirs // ConfigDirs(s.cfg.Cwd), found by Open
 	return WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
 		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook}
 }

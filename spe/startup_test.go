@@ -326,24 +326,35 @@ func TestEndTurnWithoutTraceBuildsNoEvent(t *testing.T) {
 // TestOpenLooksOnlyInExistingDirs: the opening looks its configuration
 // files up only in the configuration directories that exist (issue 11,
 // start-up), finds a profile in the one that does, and a profile not
-// found still names every directory searched.
+// found still names every directory searched. The run keeps both
+// directories: web/ reads web.edn from them at every call, as before.
 func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
 	dir := startupProject(t, map[string]string{".spell/agents/mine.agent.edn": "{:agent-description \"mine\"}\n"})
 	user := filepath.Join(t.TempDir(), "absent")
 	t.Setenv("XDG_CONFIG_HOME", user)
-	open := func(agent string) (*Session, error) {
-		return Open(Config{Program: []byte("(+ 1 2)"), Agent: agent, NoTrace: true, Cwd: dir,
-			Environ: []string{}, Getenv: func(string) string { return "" }})
+	cfg := func(agent string) Config {
+		return Config{Program: []byte("(+ 1 2)"), Agent: agent, NoTrace: true, Cwd: dir,
+			Environ: []string{}, Getenv: func(string) string { return "" }}
 	}
-	s, err := open("mine")
+	project := filepath.Join(dir, ".spell")
+	dirs := profile.Dirs{Project: project, User: filepath.Join(user, "spell")}
+	c := cfg("mine")
+	c.Getenv = nil // NeedsOf keeps what it resolved only for the process environment
+	n, err := NeedsOf(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	project := filepath.Join(dir, ".spell")
-	if s.look != (profile.Dirs{Project: project}) || s.dirs != (profile.Dirs{Project: project, User: filepath.Join(user, "spell")}) {
-		t.Errorf("dirs %+v, looked up in %+v; want the absent user directory left out of the lookups only", s.dirs, s.look)
+	if r := n.resolved; r == nil || r.dirs != dirs || !r.projectLooked || r.userLooked {
+		t.Errorf("NeedsOf resolved %+v; want dirs %+v, looked up in the project directory only", r, dirs)
 	}
-	_, err = open("nosuch")
+	s, err := Open(cfg("mine"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.webSetup(s.RT, sandbox{}); s.dirs != dirs || w.UserDir != dirs.User || w.ProjectDir != dirs.Project {
+		t.Errorf("session dirs %+v, web/ reads %q and %q; want %+v for both", s.dirs, w.UserDir, w.ProjectDir, dirs)
+	}
+	_, err = Open(cfg("nosuch"))
 	want := "(searched " + filepath.Join(project, "agents") + ", " + filepath.Join(user, "spell", "agents") + " and the embedded profiles"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("-a nosuch: err = %v, want it to name %q", err, want)
