@@ -175,7 +175,9 @@ type Runtime struct {
 	lmu sync.Mutex
 	tmu sync.Mutex
 
-	// workers are the compiled workers by their workers/NAME value.
+	// workers are the compiled workers by their workers/NAME value;
+	// guarded by lmu (a workers/ map is built when a program, or a
+	// future, first uses it).
 	workers map[*eval.Builtin]*worker
 
 	// multi is the run's coordinator, scheduler and agents (multi.go);

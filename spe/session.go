@@ -828,7 +828,8 @@ func (s *Session) namespaces(prof *profile.Profile, root string, rt *Runtime) (m
 		})
 	}
 	if len(prof.AvailableAgents) > 0 {
-		out["workers"] = builtNamespace(s.workersNamespace(prof, root, rt))
+		// Built when a program first names a worker, as the others.
+		out["workers"] = lazyNamespace(func() *value.Map { return s.workersNamespace(prof, root, rt) })
 	}
 	return out, nil
 }

@@ -80,7 +80,7 @@ func TestOpenWithoutModelReportsBrokenTables(t *testing.T) {
 // TestOpenBuildsNamespacesOnUse: Open checks the profile's stdlib
 // namespaces but builds their maps, and makes the run's temp directory,
 // only when a program uses them (issue 11, start-up): (+ 1 2) builds no
-// io, agents or globals map, makes no directory and launches no runner
+// io, agents, globals or workers map, makes no directory and launches no runner
 // (so the run's stop waits for none); io/temp-file builds io, makes the
 // directory, and Close removes it.
 func TestOpenBuildsNamespacesOnUse(t *testing.T) {
@@ -104,7 +104,7 @@ func TestOpenBuildsNamespacesOnUse(t *testing.T) {
 	if v, err := s.Run(context.Background()); err != nil || v != int64(3) {
 		t.Fatalf("(+ 1 2): %v %v", v, err)
 	}
-	for _, name := range []string{"io", "agents", "globals"} {
+	for _, name := range []string{"io", "agents", "globals", "workers"} {
 		b, ok := s.RT.stdlib[name]
 		if !ok {
 			t.Fatalf("the default profile binds no %s", name)

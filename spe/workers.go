@@ -35,6 +35,8 @@ func (rt *Runtime) workerOf(v value.Value) *worker {
 	if !ok {
 		return nil
 	}
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
 	return rt.workers[b]
 }
 
@@ -44,6 +46,8 @@ func (rt *Runtime) addWorker(name string, compile func() (*agentDef, error)) *ev
 	w.fn = &eval.Builtin{Name: "workers/" + name, Min: 0, Max: -1, Fn: func(*eval.Call, []value.Value) (value.Value, error) {
 		return nil, eval.Errorf(msgWorkerCall)
 	}}
+	rt.lmu.Lock()
+	defer rt.lmu.Unlock()
 	if rt.workers == nil {
 		rt.workers = map[*eval.Builtin]*worker{}
 	}
