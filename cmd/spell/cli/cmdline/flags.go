@@ -254,15 +254,16 @@ func (c *Command) parse(args []string) (help bool, err error) {
 	}
 	// Package flag names a flag that lacks its argument as -name; the
 	// message names it as typed (--stdin-filename).
-	if last := missingArgument(fs, args); last != "" {
+	unknown, last := scanFlags(fs, args)
+	if last != "" {
 		if err := fs.Parse(args[:len(args)-1]); err != nil {
 			return false, c.badBool(args, err)
 		}
 		return false, fmt.Errorf("flag needs an argument: %s", last)
 	}
 	if err := fs.Parse(args); err != nil {
-		if name := unknownFlag(fs, args); name != "" {
-			err = &UnknownFlagError{Name: name}
+		if unknown != "" {
+			err = &UnknownFlagError{Name: unknown}
 		}
 		return false, c.badBool(args, err)
 	}
@@ -274,26 +275,6 @@ func (c *Command) parse(args []string) (help bool, err error) {
 type UnknownFlagError struct{ Name string }
 
 func (e *UnknownFlagError) Error() string { return "flag provided but not defined: -" + e.Name }
-
-// unknownFlag returns the name of the first flag of args that fs does not
-// define, walking args as package flag does, or "".
-func unknownFlag(fs *flag.FlagSet, args []string) string {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !isFlagArg(a) {
-			return ""
-		}
-		name, hasValue := flagName(a)
-		fl := fs.Lookup(name)
-		if fl == nil {
-			return name
-		}
-		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); !(ok && b.IsBoolFlag()) && !hasValue {
-			i++ // the flag's value
-		}
-	}
-	return ""
-}
 
 // FlagNames returns the names and aliases of c's flags that help shows.
 func (c *Command) FlagNames() []string {
@@ -337,26 +318,28 @@ func (c *Command) badBool(args []string, err error) error {
 	return err
 }
 
-// missingArgument returns the last of args when it is a flag that takes a
-// value and has none, walking args as package flag does.
-func missingArgument(fs *flag.FlagSet, args []string) string {
+// scanFlags walks the flags of args as package flag does and returns the
+// first one fs does not define (its name), or else the last of args when
+// it is a flag that takes a value and has none; "" for either that is not
+// there.
+func scanFlags(fs *flag.FlagSet, args []string) (unknown, missing string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !isFlagArg(a) {
-			return ""
+			return "", ""
 		}
 		name, hasValue := flagName(a)
 		fl := fs.Lookup(name)
 		if fl == nil {
-			return ""
+			return name, ""
 		}
 		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); (ok && b.IsBoolFlag()) || hasValue {
 			continue
 		}
 		if i == len(args)-1 {
-			return a
+			return "", a
 		}
-		i++
+		i++ // the flag's value
 	}
-	return ""
+	return "", ""
 }
