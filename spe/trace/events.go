@@ -166,7 +166,7 @@ func TurnStart(handle string, n, turn, depth int, kind, promptSHA, promptFile st
 // PromptSHA256 is the hex SHA-256 of a prompt, as turn.start records it.
 func PromptSHA256(prompt string) string {
 	h := sha256.New()
-	writeString(h, prompt, make([]byte, 32<<10))
+	h.WriteString(prompt)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

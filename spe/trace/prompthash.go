@@ -2,7 +2,6 @@ package trace
 
 import (
 	"encoding/hex"
-	"hash"
 	"strings"
 
 	"github.com/spell-go/spell/spe/trace/internal/sha256"
@@ -16,7 +15,6 @@ import (
 type PromptHasher struct {
 	prev  string
 	state *sha256.Digest // the hash after prev; nil before the first prompt
-	buf   []byte         // writeString's buffer, kept across turns
 	// Hashed counts the bytes hashed so far (tests).
 	Hashed int
 }
@@ -29,22 +27,8 @@ func (p *PromptHasher) Sum(prompt string) string {
 	} else {
 		p.state = sha256.New()
 	}
-	if p.buf == nil {
-		p.buf = make([]byte, 32<<10)
-	}
-	p.Hashed += writeString(p.state, rest, p.buf)
+	p.state.WriteString(rest)
+	p.Hashed += len(rest)
 	p.prev = prompt
 	return hex.EncodeToString(p.state.Sum(nil))
-}
-
-// writeString writes s to h through buf (no copy of s whole) and returns
-// len(s).
-func writeString(h hash.Hash, s string, buf []byte) int {
-	n := len(s)
-	for s != "" {
-		k := copy(buf, s)
-		h.Write(buf[:k])
-		s = s[k:]
-	}
-	return n
 }
