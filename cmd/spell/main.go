@@ -12,11 +12,10 @@ import (
 	"os"
 
 	"github.com/spell-go/spell/cmd/spell/cli"
-	"github.com/spell-go/spell/cmd/spell/internal/startup"
+	_ "github.com/spell-go/spell/cmd/spell/internal/startup" // grows the main stack first: see startup
 )
 
 func main() {
-	startup.Done() // package initialisation ran on one P: see startup
 	cli.ProtectSecrets(os.Args, os.Stderr)
 	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -1,12 +1,13 @@
 // Package startup prepares the spell process before the other packages
 // initialise, for a cheaper start (issue 11): it grows the main
-// goroutine's stack once and runs package initialisation on one P.
-// spell's main imports it first and calls Done before anything else.
+// goroutine's stack once. spell's main imports it first, for that side
+// effect alone.
 //
-// It imports only the runtime, so it is ready to initialise right after
-// it: package initialisation runs the packages whose dependencies are done
-// in the order of their import paths, and its path sorts before those of
-// internal/..., os, syscall, time, unicode and the rest that allocate.
+// It imports nothing, so it is ready to initialise right after the
+// runtime: package initialisation runs the packages whose dependencies
+// are done in the order of their import paths, and its path sorts before
+// those of internal/..., os, syscall, time, unicode and the rest that
+// allocate.
 // TestStartupInitialisesEarly checks both.
 //
 // The stack. Every goroutine starts on 2 kB, and the runtime grows a stack
@@ -19,32 +20,16 @@
 // three frames, it is one shallow copy into a 16 kB stack, and the
 // commands run without another copy (7 to 12 page faults fewer a process).
 //
-// One P. With two Ps, spell's package initialisation ran on the P the
-// runtime's own start had not allocated on (the main goroutine changes P
-// when it waits for the runtime's first goroutines), whose per-P caches
-// held no span yet: each size class the process then allocated cost a new
-// span, two page faults each with Go 1.26's GC. With GOMAXPROCS 1 during
-// initialisation the main goroutine is on the first P and reuses what the
-// runtime's start allocated (spell run -e '(+ 1 2)': 64 heap spans → 49,
-// 24 page faults fewer; --version 19 fewer).
-// Done restores the count the runtime chose (the GOMAXPROCS environment
-// variable, or the CPUs and CPU quota available) before the command runs,
-// so commands keep their parallelism; only the runtime's periodic update
-// of that default is off, as after any GOMAXPROCS call.
+// GOMAXPROCS is left as the runtime set it. An earlier version ran the
+// package initialisation on one P (GOMAXPROCS 1 in init, restored in
+// main) so that it reused the spans the runtime's start had made: 15 to
+// 20 page faults fewer, but the two stop-the-world resizes and the thread
+// the restore woke cost more CPU than the faults saved (spell run -e
+// '(+ 1 2)' 0.12 to 0.14 ms more a process, --version 0.13 to 0.17 ms,
+// medians of 500 alternating runs).
 package startup
 
-import "runtime"
-
-// procs is GOMAXPROCS as the runtime set it at its start.
-var procs int
-
-func init() {
-	grow(nil)
-	procs = runtime.GOMAXPROCS(1)
-}
-
-// Done ends start-up: it restores GOMAXPROCS to the runtime's own choice.
-func Done() { runtime.GOMAXPROCS(procs) }
+func init() { grow(nil) }
 
 // grow's frame holds an array that is never written (p is nil): only the
 // frame's size counts, so the new stack's pages are not touched.
