@@ -53,10 +53,14 @@ type NetHook func(ctx context.Context, name string, args []value.Value, run func
 // WebSetup configures the web/ namespace of one agent.
 type WebSetup struct {
 	UserDir, ProjectDir string // where web.edn is read
-	AllowPrivateNet     bool
-	Getenv              func(string) string // SERPER_API_KEY
-	Version             string              // the user agent's
-	Hook                NetHook
+	// Existing is UserDir and ProjectDir as Open found them, "" for one
+	// that did not exist: where web.edn can be checked when the run opens
+	// without another look at the disk (issue 11, start-up).
+	Existing        profile.Dirs
+	AllowPrivateNet bool
+	Getenv          func(string) string // SERPER_API_KEY
+	Version         string              // the user agent's
+	Hook            NetHook
 }
 
 // MCPSetup configures the MCP servers of one agent (spe/mcp.Setup).
@@ -169,7 +173,7 @@ func (s *Session) webNamespace(rt *Runtime, sb sandbox) (*value.Map, error) {
 
 func (s *Session) webSetup(rt *Runtime, sb sandbox) WebSetup {
 	dirs := s.dirs // ConfigDirs(s.cfg.Cwd), found by Open
-	return WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, AllowPrivateNet: sb.privNet,
+	return WebSetup{UserDir: dirs.User, ProjectDir: dirs.Project, Existing: s.look, AllowPrivateNet: sb.privNet,
 		Getenv: s.cfg.Getenv, Version: s.cfg.Version, Hook: rt.Hook}
 }
 

@@ -102,6 +102,7 @@ func configErr(format string, args ...any) error {
 type Session struct {
 	RT            *Runtime
 	dirs          profile.Dirs
+	look          profile.Dirs                  // dirs that exist (at Open)
 	compose       func(*profile.Profile) string // system prompt of a worker's profile
 	cfg           Config
 	trace         *lazyTrace
@@ -674,7 +675,7 @@ func (s *Session) buildRuntime(o *opening, prov provider.Provider) error {
 	}
 	s.RT = New(opts)
 	s.format, s.formatRetries = o.prof.Format, o.prof.FormatRetries
-	s.dirs, s.compose = o.dirs, o.compose
+	s.dirs, s.look, s.compose = o.dirs, o.look, o.compose
 	std, err := s.namespaces(o.prof, o.root, s.RT)
 	if err != nil {
 		return err

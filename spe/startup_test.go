@@ -327,7 +327,8 @@ func TestEndTurnWithoutTraceBuildsNoEvent(t *testing.T) {
 // files up only in the configuration directories that exist (issue 11,
 // start-up), finds a profile in the one that does, and a profile not
 // found still names every directory searched. The run keeps both
-// directories: web/ reads web.edn from them at every call, as before.
+// directories: web/ reads web.edn from them at every call, as before; its
+// check at open reads only the one that exists.
 func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
 	dir := startupProject(t, map[string]string{".spell/agents/mine.agent.edn": "{:agent-description \"mine\"}\n"})
 	user := filepath.Join(t.TempDir(), "absent")
@@ -353,6 +354,8 @@ func TestOpenLooksOnlyInExistingDirs(t *testing.T) {
 	}
 	if w := s.webSetup(s.RT, sandbox{}); s.dirs != dirs || w.UserDir != dirs.User || w.ProjectDir != dirs.Project {
 		t.Errorf("session dirs %+v, web/ reads %q and %q; want %+v for both", s.dirs, w.UserDir, w.ProjectDir, dirs)
+	} else if want := (profile.Dirs{Project: project}); w.Existing != want {
+		t.Errorf("web/ checks web.edn at open in %+v; want %+v", w.Existing, want)
 	}
 	_, err = Open(cfg("nosuch"))
 	want := "(searched " + filepath.Join(project, "agents") + ", " + filepath.Join(user, "spell", "agents") + " and the embedded profiles"

@@ -1185,3 +1185,29 @@ func TestCatalogedMembersImplemented(t *testing.T) {
 		}
 	}
 }
+
+// TestSpaceOpensRootOnUse: the workspace root is checked when the
+// namespace opens and opened at the first path resolved in it, so a run
+// whose program touches no file opens nothing (issue 11, start-up).
+func TestSpaceOpensRootOnUse(t *testing.T) {
+	root := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(root, "a.txt"), []byte("a"), 0o644))
+	s, err := newSpace(root, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.root != nil || s.rootAlts != nil {
+		t.Fatalf("newSpace opened the root: %v %v", s.root, s.rootAlts)
+	}
+	l, err := s.resolve(filepath.Join(root, "a.txt"), true)
+	if err != nil || l.rel != "a.txt" {
+		t.Fatalf("resolve = %+v, %v; want a.txt", l, err)
+	}
+	if s.root == nil || len(s.rootAlts) == 0 {
+		t.Fatal("resolve did not open the root")
+	}
+	file := filepath.Join(root, "a.txt")
+	if _, err := Open(Config{Root: file, Subsets: all}); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Open with a file as root: err = %v, want the error at open", err)
+	}
+}

@@ -13,10 +13,15 @@ import (
 // space is the set of allowed locations: the workspace root and the run's
 // private temp directory, each opened once as an os.Root. Every file
 // operation goes through one of the two roots (effects.md §1.2, §11.1).
+// The workspace root is checked when the namespace opens and opened at
+// the first path resolved in it: a run whose program touches no file
+// opens nothing (issue 11, start-up).
 type space struct {
-	rootDir  string   // absolute, cleaned
-	rootAlts []string // rootDir and its symlink-free form
+	rootDir  string // absolute, cleaned
+	rootOnce sync.Once
+	rootAlts []string // rootDir and its symlink-free form, once opened
 	root     *os.Root
+	rootErr  error
 
 	tmpMu   sync.Mutex
 	tmpDir  string // configured or created on first use
@@ -63,11 +68,7 @@ func newSpace(rootDir, tmpDir string, shared *Temp) (*space, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("io: workspace root is not a directory: %s", rootDir)
 	}
-	r, err := os.OpenRoot(rootDir)
-	if err != nil {
-		return nil, fmt.Errorf("io: workspace root: %w", err)
-	}
-	s := &space{rootDir: rootDir, rootAlts: alternatives(rootDir), root: r}
+	s := &space{rootDir: rootDir}
 	if tmpDir == "" {
 		s.shared = shared
 	} else {
@@ -79,6 +80,19 @@ func newSpace(rootDir, tmpDir string, shared *Temp) (*space, error) {
 		}
 	}
 	return s, nil
+}
+
+// openRoot opens the workspace root on first use.
+func (s *space) openRoot() (*os.Root, []string, error) {
+	s.rootOnce.Do(func() {
+		r, err := os.OpenRoot(s.rootDir)
+		if err != nil {
+			s.rootErr = fmt.Errorf("io: workspace root: %w", err)
+			return
+		}
+		s.root, s.rootAlts = r, alternatives(s.rootDir)
+	})
+	return s.root, s.rootAlts, s.rootErr
 }
 
 // alternatives returns dir and, when different, its symlink-resolved form
@@ -163,19 +177,23 @@ func (e *escapeError) Error() string { return "Path escapes the workspace root: 
 // accepted when they point inside). When followLast is false the final
 // component is not resolved when it is a symlink (delete, move, lstat).
 func (s *space) resolve(p string, followLast bool) (loc, error) {
-	l := loc{arg: p, r: s.root, base: s.rootDir}
-	alts := s.rootAlts
+	root, rootAlts, err := s.openRoot()
+	if err != nil {
+		return loc{}, err
+	}
+	l := loc{arg: p, r: root, base: s.rootDir}
+	alts := rootAlts
 	var rel string
 	if filepath.IsAbs(p) {
 		c := filepath.Clean(p)
-		if r, ok := within(c, s.rootAlts); ok {
+		if r, ok := within(c, rootAlts); ok {
 			rel = r
 		} else if tr, tdir, talts := s.tempState(); tr != nil {
 			if r, ok := within(c, talts); ok {
 				rel, l.r, l.base, l.temp, alts = r, tr, tdir, true, talts
 			}
 		}
-		if l.r == s.root && rel == "" {
+		if l.r == root && rel == "" {
 			return loc{}, &escapeError{p}
 		}
 	} else {

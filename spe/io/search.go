@@ -88,7 +88,8 @@ func (n *ns) altsOf(l loc) []string {
 		_, _, alts := n.space.tempState()
 		return alts
 	}
-	return n.space.rootAlts
+	_, alts, _ := n.space.openRoot() // l was resolved in it
+	return alts
 }
 
 // fnmatch matches a find -name style pattern (also accepting [!…] for a

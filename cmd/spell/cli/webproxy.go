@@ -105,13 +105,14 @@ func webProxy(s spe.WebSetup) (*value.Map, error) {
 }
 
 // webProxyOpen is webProxy in two steps (spe.NetEffects.WebOpen): web.edn
-// is read now, the map built when a program first uses web/. The
+// is read now from the directories that exist (each call reads it again
+// from both), the map built when a program first uses web/. The
 // calls' request is made with the map: every run opens web/, few use it,
 // and a closure holding s alone (80 bytes) is of a size class a start
 // already uses, one holding the request too (192) is not (issue 11,
 // start-up).
 func webProxyOpen(s spe.WebSetup) (func() *value.Map, error) {
-	if _, err := webconf.LoadSettings(s.UserDir, s.ProjectDir); err != nil {
+	if _, err := webconf.LoadSettings(s.Existing.User, s.Existing.Project); err != nil {
 		return nil, err
 	}
 	return func() *value.Map { return webProxyMap(s) }, nil
