@@ -57,6 +57,12 @@ type Options struct {
 	// while eval runs from its starter's (on the starter's goroutine): the
 	// runtime records there who owns the computation.
 	FutureContext func(parent context.Context) context.Context
+	// Busy, when set, is called once, when the evaluation first reaches
+	// its periodic check (every 1,024 steps): it has been evaluating for
+	// a while. spell run starts watching Ctrl-C then, so that a brief
+	// evaluation arms no timer and starts no signal thread (issue 11,
+	// start-up).
+	Busy func()
 }
 
 // Interp evaluates Spell forms. It is not safe for concurrent use; futures
@@ -110,6 +116,7 @@ type Interp struct {
 	futCtx   func(context.Context) context.Context
 	seed     int64
 	forks    int64
+	busy     func() // Options.Busy until it is called
 }
 
 // table is a builtins table: symbol → value. An effect table (isEffect)
@@ -145,7 +152,7 @@ func New(ctx context.Context, opts Options) *Interp {
 	}
 	loadForms()
 	ensureGroup(evalGroup)
-	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext}
+	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext, busy: opts.Busy}
 	// The effect table holds what the effect context adds to or overrides
 	// in the pure table; a name it does not hold resolves to its pure
 	// builtin (Symbol.Pure), so New copies nothing (issue 11, start-up).
@@ -244,6 +251,11 @@ func (in *Interp) stepCheck() error {
 		return LimitError(fmt.Sprintf("Step limit exceeded: %d steps", in.limits.MaxSteps))
 	}
 	if in.steps&1023 == 0 {
+		if in.busy != nil {
+			busy := in.busy
+			in.busy = nil
+			busy()
+		}
 		if in.ctx.Err() != nil {
 			return Cancelled()
 		}

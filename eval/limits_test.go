@@ -306,3 +306,25 @@ func TestMemSamplerStartsAtFirstCheck(t *testing.T) {
 		t.Errorf("after the evaluations: %d users, sampler running %v", users, stop != nil)
 	}
 }
+
+// TestBusyCalledOnceWhenLong: Options.Busy is called once when an
+// evaluation reaches its first periodic check (1,024 steps), never by a
+// brief one (spell run starts its Ctrl-C watch then: issue 11, start-up).
+func TestBusyCalledOnceWhenLong(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want int
+	}{
+		{`(+ 1 2)`, 0},
+		{`(loop [i 0] (if (< i 100) (recur (inc i)) i))`, 0},
+		{`(loop [i 0] (if (< i 100000) (recur (inc i)) i))`, 1},
+	} {
+		n := 0
+		if _, _, err := RunProgram(context.Background(), "<eval>", []byte(tc.src), Options{Busy: func() { n++ }}); err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if n != tc.want {
+			t.Errorf("%s: Busy called %d times, want %d", tc.src, n, tc.want)
+		}
+	}
+}

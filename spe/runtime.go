@@ -89,9 +89,10 @@ type Options struct {
 	// the default 10,000).
 	MaxEdges int
 	// Acting, when set, is called before each effect (replayed ones too)
-	// and each model call starts: spell run watches Ctrl-C from the first
-	// one on (or once evaluation takes a while), so a run that only
-	// evaluates briefly starts no signal thread (issue 11, start-up).
+	// and each model call starts, and once an evaluation has run 1,024
+	// steps (eval.Options.Busy): spell run watches Ctrl-C from the first
+	// of these on, so a run that only evaluates briefly arms no timer
+	// and starts no signal thread (issue 11, start-up).
 	Acting func()
 	// Stepper, when set, is asked before each live action (a model call
 	// or an effect the log does not hold) and told once its result is
@@ -505,7 +506,7 @@ type attempt struct {
 // model call is a recovery turn.
 func (rt *Runtime) evalOnce(ctx context.Context, t *turn, form value.Value, rr *eval.ReadResult, recovering bool) attempt {
 	et := rt.bindings(t, recovering)
-	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: et, Absent: et, Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext})
+	in := eval.New(withTurn(ctx, t), eval.Options{Limits: rt.opts.EvalLimits, Effects: et, Absent: et, Seed: rt.opts.Seed, Core: rt.opts.Core, FutureContext: rt.futureContext, Busy: rt.opts.Acting})
 	form = rt.planTurn(t, in, rr, form)
 	defer rt.keepPrefix(t, in, in.Incr)
 	if _, _, _, err := value.QuineParts(form); err == nil {

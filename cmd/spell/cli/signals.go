@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 )
 
 // runSignals turns SIGINT (Ctrl-C) and SIGTERM into cancellation of the run
@@ -16,14 +15,16 @@ import (
 // one calls abort (which kills the process groups at once) and exits
 // immediately. The exit status is 130 after SIGINT and 143 after SIGTERM.
 //
-// The watch starts (watch) before the run's first effect or model call
-// (spe.Config.Acting), or once the run has evaluated for signalGrace: a
-// run that only evaluates briefly, such as spell run -e '(+ 1 2)', does
+// The watch starts (watch) before the run's first effect or model call,
+// or once an evaluation has run 1,024 steps (both call spe.Config.Acting):
+// a run that only evaluates briefly, such as spell run -e '(+ 1 2)', does
 // not start it, since signal.Notify starts the runtime's signal thread
 // and signal.Stop costs about as much again (two threads, some thirty
 // futex calls and ~0.8 ms of CPU in a fresh process: issue 11, start-up).
 // Until then a signal does what it does while spell starts: it ends the
-// process.
+// process. (A timer that started the watch after 10 ms of evaluation
+// cost ~0.35 ms of CPU even when it never fired: arming the process's
+// first timer starts the network poller, and the scheduler then polls.)
 type runSignals struct {
 	got     atomic.Int32 // the first signal's number, 0 while none
 	started atomic.Bool  // the watch started (fast path of watch)
@@ -31,25 +32,16 @@ type runSignals struct {
 	mu       sync.Mutex
 	cancel   context.CancelFunc
 	abort    func()
-	timer    *time.Timer
 	ch       chan os.Signal // the watch's channel, nil until it starts
 	done     chan struct{}
 	finished bool // stop was called
 }
 
-// signalGrace is how long a run evaluates before its signal watch starts
-// without an effect or a model call.
-const signalGrace = 10 * time.Millisecond
-
-// start makes the run's context and arms the watch; abort kills the run's
-// processes at once.
+// start makes the run's context; abort kills the run's processes at once.
 func (rs *runSignals) start(parent context.Context, abort func()) context.Context {
 	ctx, cancel := context.WithCancel(parent)
 	rs.mu.Lock()
 	rs.cancel, rs.abort = cancel, abort
-	if !rs.finished && rs.ch == nil {
-		rs.timer = time.AfterFunc(signalGrace, rs.watch)
-	}
 	rs.mu.Unlock()
 	return ctx
 }
@@ -97,9 +89,6 @@ func (rs *runSignals) watch() {
 func (rs *runSignals) stop() {
 	rs.mu.Lock()
 	rs.finished = true
-	if rs.timer != nil {
-		rs.timer.Stop()
-	}
 	if rs.ch != nil {
 		signal.Stop(rs.ch)
 		close(rs.done)

@@ -173,6 +173,49 @@ func TestSignalStopsRunningCommand(t *testing.T) {
 	}
 }
 
+// TestSignalStopsPureEvaluation: a run that only evaluates (no effect, no
+// model call) watches Ctrl-C once its evaluation runs long (eval's Busy
+// calls Acting): SIGINT then ends it with 130 and the message, not by the
+// signal's default action.
+func TestSignalStopsPureEvaluation(t *testing.T) {
+	p := startSpell(t, "-e", "(loop [i 0] (recur (inc i)))")
+	p.waitCPU(200 * time.Millisecond) // far past start-up: it is evaluating
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(); code != 130 || !strings.Contains(p.stderr.String(), "Interrupted.") {
+		t.Errorf("exit code %d (%v), want 130 and Interrupted.\n%s", code, p.cmd.ProcessState, p.stderr.String())
+	}
+}
+
+// waitCPU waits until spell has used d of CPU time (/proc/PID/stat's
+// utime and stime, in clock ticks of 10 ms), failing when it exits first.
+func (p *spellProc) waitCPU(d time.Duration) {
+	p.t.Helper()
+	deadline := time.Now().Add(hangGuard)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/stat")
+		if err == nil {
+			s := string(b)
+			if i := strings.LastIndexByte(s, ')'); i > 0 {
+				if f := strings.Fields(s[i+1:]); len(f) > 12 {
+					ut, _ := strconv.Atoi(f[11])
+					st, _ := strconv.Atoi(f[12])
+					if time.Duration(ut+st)*10*time.Millisecond >= d {
+						return
+					}
+				}
+			}
+		}
+		select {
+		case <-p.done:
+			p.t.Fatalf("spell exited early: %v\n%s", p.cmd.ProcessState, p.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	p.t.Fatalf("spell used less than %v of CPU in %v", d, hangGuard)
+}
+
 // TestSecondSignalExitsAtOnce: a command that ignores SIGTERM would keep
 // the first signal waiting for the kill grace period; a second signal
 // kills the groups at once and exits.
@@ -213,41 +256,30 @@ func TestBackgroundChildDiesWithRun(t *testing.T) {
 	gone(t, "the background child", p.waitFile("bg.pid"))
 }
 
-// TestSignalWatchStartsWhenNeeded: a run that ends within signalGrace
-// without an effect or a model call never starts the signal watch (issue
-// 11, start-up); Acting (spe.Config.Acting) starts it at once, and a run
-// that evaluates longer starts it after signalGrace, after which a real
-// SIGINT cancels the run instead of ending the process.
+// TestSignalWatchStartsWhenNeeded: a run that makes no effect or model
+// call and evaluates briefly never starts the signal watch (issue 11,
+// start-up: no timer waits either); Acting (spe.Config.Acting, also
+// called by a long evaluation) starts it, after which a real SIGINT
+// cancels the run instead of ending the process.
 func TestSignalWatchStartsWhenNeeded(t *testing.T) {
 	brief := &runSignals{}
 	brief.start(context.Background(), func() {})
-	brief.stop()
-	time.Sleep(3 * signalGrace)
+	time.Sleep(50 * time.Millisecond)
 	if brief.started.Load() {
 		t.Error("a brief run started the signal watch")
 	}
+	brief.stop()
 	brief.watch()
 	if brief.started.Load() {
 		t.Error("the watch started after the run stopped")
 	}
 
 	acting := &runSignals{}
-	acting.start(context.Background(), func() {})
+	ctx := acting.start(context.Background(), func() {})
+	defer acting.stop()
 	acting.watch()
 	if !acting.started.Load() {
-		t.Error("Acting did not start the watch")
-	}
-	acting.stop()
-
-	long := &runSignals{}
-	ctx := long.start(context.Background(), func() {})
-	defer long.stop()
-	deadline := time.Now().Add(hangGuard)
-	for !long.started.Load() {
-		if time.Now().After(deadline) {
-			t.Fatal("the watch did not start while the run went on")
-		}
-		time.Sleep(signalGrace)
+		t.Fatal("Acting did not start the watch")
 	}
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -257,7 +289,7 @@ func TestSignalWatchStartsWhenNeeded(t *testing.T) {
 	case <-time.After(hangGuard):
 		t.Fatal("SIGINT did not cancel the run")
 	}
-	if long.status() != 130 || long.message() != "Interrupted." {
-		t.Errorf("status %d %q, want 130 Interrupted.", long.status(), long.message())
+	if acting.status() != 130 || acting.message() != "Interrupted." {
+		t.Errorf("status %d %q, want 130 Interrupted.", acting.status(), acting.message())
 	}
 }
