@@ -153,7 +153,7 @@ func (in *Interp) fork() *Interp {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	child := &Interp{ctx: in.ctx, limits: in.limits, pure: in.pure, effect: in.effect, table: in.table, core: in.core,
-		future: true, futTable: in.futTable, futCtx: in.futCtx, seed: int64(x ^ (x >> 31))}
+		future: true, futTable: in.futTable, futCtx: in.futCtx, seed: int64(x ^ (x >> 31)), busy: in.busy}
 	if in.table.isEffect {
 		// Started while eval runs: the future table, also for an eval
 		// inside the future, and the computation's context.

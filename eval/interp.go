@@ -116,7 +116,7 @@ type Interp struct {
 	futCtx   func(context.Context) context.Context
 	seed     int64
 	forks    int64
-	busy     func() // Options.Busy until it is called
+	busy     func() // Options.Busy until it is called (futures inherit it)
 }
 
 // table is a builtins table: symbol → value. An effect table (isEffect)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -326,5 +327,19 @@ func TestBusyCalledOnceWhenLong(t *testing.T) {
 		if n != tc.want {
 			t.Errorf("%s: Busy called %d times, want %d", tc.src, n, tc.want)
 		}
+	}
+}
+
+// TestBusyInFuture: a long computation in a future calls Busy too, though
+// its starter is brief.
+func TestBusyInFuture(t *testing.T) {
+	var n atomic.Int32
+	src := `(eval '(future (loop [i 0] (if (< i 100000) (recur (inc i)) i))))`
+	v, err := runFuture(t, src, Options{Busy: func() { n.Add(1) }})
+	if err != nil || value.PrStr(v) != "100000" {
+		t.Fatalf("%s = %v, %v", src, v, err)
+	}
+	if n.Load() == 0 {
+		t.Errorf("%s: Busy never called", src)
 	}
 }
