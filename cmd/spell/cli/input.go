@@ -14,9 +14,14 @@ import (
 // cost a few dozen bytes per input byte).
 const defaultMaxInput = 16 << 20
 
+// defaultMaxInputText is defaultMaxInput as FormatSize writes it, the
+// default help shows: a constant, not formatted at every start (issue 11,
+// start-up; TestMaxInputDefault).
+const defaultMaxInputText = "16MB"
+
 // maxInputFlag is the --max-input flag of fmt, lint and run.
 func maxInputFlag() cmdline.Flag {
-	return &cmdline.StringFlag{Name: "max-input", Value: eval.FormatSize(defaultMaxInput),
+	return &cmdline.StringFlag{Name: "max-input", Value: defaultMaxInputText,
 		Usage: "refuse source files larger than `SIZE` (e.g. 512KB, 64MB)"}
 }
 
@@ -110,3 +115,7 @@ func readSourceFile(path string, limit int64) ([]byte, error) {
 
 // defaultMaxMemory is the default --max-memory of spell run.
 const defaultMaxMemory = 2 << 30
+
+// defaultMaxMemoryText is defaultMaxMemory as FormatSize writes it
+// (TestMaxMemoryDefault).
+const defaultMaxMemoryText = "2GB"

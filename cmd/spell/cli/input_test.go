@@ -16,7 +16,10 @@ import (
 // limit used when the flag is not given (maxInput returns the constant
 // without parsing the text).
 func TestMaxInputDefault(t *testing.T) {
-	n, err := eval.ParseSize(eval.FormatSize(defaultMaxInput))
+	if got := eval.FormatSize(defaultMaxInput); got != defaultMaxInputText {
+		t.Errorf("FormatSize(defaultMaxInput) = %q, defaultMaxInputText %q", got, defaultMaxInputText)
+	}
+	n, err := eval.ParseSize(defaultMaxInputText)
 	if err != nil || n != defaultMaxInput {
 		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", defaultMaxInput, n, err)
 	}
@@ -26,7 +29,10 @@ func TestMaxInputDefault(t *testing.T) {
 // budget used when the flag is not given (runConfig uses the constant
 // without parsing the text).
 func TestMaxMemoryDefault(t *testing.T) {
-	n, err := eval.ParseSize(eval.FormatSize(defaultMaxMemory))
+	if got := eval.FormatSize(defaultMaxMemory); got != defaultMaxMemoryText {
+		t.Errorf("FormatSize(defaultMaxMemory) = %q, defaultMaxMemoryText %q", got, defaultMaxMemoryText)
+	}
+	n, err := eval.ParseSize(defaultMaxMemoryText)
 	if err != nil || n != defaultMaxMemory {
 		t.Fatalf("ParseSize(FormatSize(%d)) = %d, %v", int64(defaultMaxMemory), n, err)
 	}

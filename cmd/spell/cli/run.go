@@ -107,7 +107,7 @@ Examples:
 			&cmdline.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log each call's prompt and completion to stderr", HideDefault: true},
 			&cmdline.Int64Flag{Name: "max-steps", Usage: "evaluation step budget `N` per program", Value: eval.DefaultLimits.MaxSteps},
 			&cmdline.IntFlag{Name: "max-nesting", Usage: "evaluator nesting depth limit `N`", Value: eval.DefaultLimits.MaxNesting},
-			&cmdline.StringFlag{Name: "max-memory", Value: eval.FormatSize(defaultMaxMemory), Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
+			&cmdline.StringFlag{Name: "max-memory", Value: defaultMaxMemoryText, Usage: "memory budget `SIZE` of the run (e.g. 512MB, 2GB; 0 = none)"},
 			maxInputFlag(),
 			&cmdline.Int64Flag{Name: "seed", Usage: "seed `N` for rand, shuffle, random-uuid, gensym", Value: 1},
 		}, EngineFlags()),
@@ -302,7 +302,7 @@ func runRun(ctx context.Context, c *cmdline.Command) error {
 func runConfig(c *cmdline.Command, task, name string, text []byte, cwd string) (spe.Config, error) {
 	maxMemory := int64(defaultMaxMemory)
 	if c.IsSet("max-memory") {
-		// The default needs no parsing (its text is FormatSize's:
+		// The default needs no parsing (its text is defaultMaxMemoryText:
 		// TestMaxMemoryDefault; issue 11, start-up).
 		n, err := eval.ParseSize(c.String("max-memory"))
 		if err != nil {

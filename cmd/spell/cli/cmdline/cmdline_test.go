@@ -57,6 +57,8 @@ func TestParse(t *testing.T) {
 		{[]string{"sub", "-N"}, "tool sub: flag needs an argument: -N"},
 		{[]string{"sub", "--bogus", "--name"}, "tool sub: flag provided but not defined: -bogus"},
 		{[]string{"sub", "--n", "x", "--name"}, `tool sub: invalid value "x" for flag -n: strconv.ParseInt: parsing "x": invalid syntax`},
+		{[]string{"sub", "-w=maybe", "--name"}, `tool sub: invalid value "maybe" for flag -w: parse error`},
+		{[]string{"sub", "-w", "--name"}, "tool sub: flag needs an argument: --name"},
 		{[]string{"sub", "--timeout", "5"}, `tool sub: invalid value "5" for flag -timeout: time: missing unit in duration "5"`},
 		{[]string{"sub", "-w=maybe", "--n", "x"}, `tool sub: invalid value "maybe" for flag -w: parse error`},
 		{[]string{"sub", "--n", "x", "-w=maybe"}, `tool sub: invalid value "x" for flag -n: strconv.ParseInt: parsing "x": invalid syntax`},

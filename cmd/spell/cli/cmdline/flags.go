@@ -252,16 +252,19 @@ func (c *Command) parse(args []string) (help bool, err error) {
 			return false, err
 		}
 	}
-	// Package flag names a flag that lacks its argument as -name; the
-	// message names it as typed (--stdin-filename).
-	unknown, last := scanFlags(fs, args)
-	if last != "" {
-		if err := fs.Parse(args[:len(args)-1]); err != nil {
-			return false, c.badBool(args, err)
-		}
-		return false, fmt.Errorf("flag needs an argument: %s", last)
-	}
 	if err := fs.Parse(args); err != nil {
+		// Only a failed parse walks args again (issue 11, start-up).
+		// Package flag stops at the first error, so a flag left without
+		// its argument (only the last can be) is the error only when
+		// nothing came before it; it names it as -name, the message
+		// names it as typed (--stdin-filename).
+		unknown, last := scanFlags(fs, args)
+		if last != "" && strings.HasPrefix(err.Error(), "flag needs an argument") {
+			if bad := c.badBool(args, nil); bad != nil {
+				return false, bad // a bad boolean before it came first
+			}
+			return false, fmt.Errorf("flag needs an argument: %s", last)
+		}
 		if unknown != "" {
 			err = &UnknownFlagError{Name: unknown}
 		}
