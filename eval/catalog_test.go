@@ -32,8 +32,14 @@ func TestCatalogImplemented(t *testing.T) {
 			}
 		}
 	}
-	if got := len(macroNames); got != 33 {
-		t.Errorf("%d built-in macros, the spec lists 33", got)
+	macros := 0
+	for _, e := range catalog.All() {
+		if e.Kind == catalog.Macro {
+			macros++
+		}
+	}
+	if macros != 33 {
+		t.Errorf("%d built-in macros, the spec lists 33", macros)
 	}
 	for _, ns := range []string{"strings", "math"} {
 		m, ok := forceNS(value.Sym(ns).Pure).(*value.Map)

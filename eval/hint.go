@@ -24,12 +24,28 @@ func (in *Interp) suggest(name string, env *Env) string {
 			}
 		}
 	}
-	cands = append(cands, specialFormNames[:]...)
-	cands = append(cands, macroNames[:]...)
+	cands = appendFormNames(cands)
 	if best := catalog.Hint(name, cands); best != "" {
 		return "did you mean " + best + "?"
 	}
 	return ""
+}
+
+// appendFormNames appends the names of the special forms and built-in
+// macros, as the catalog lists them (catch and reopen-eval are clauses of
+// try and reopen, not forms of their own).
+func appendFormNames(cands []string) []string {
+	for i := range catalog.All() {
+		switch e := &catalog.All()[i]; e.Kind {
+		case catalog.Macro:
+			cands = append(cands, e.Name)
+		case catalog.SpecialForm:
+			if e.Name != "catch" && e.Name != "reopen-eval" {
+				cands = append(cands, e.Name)
+			}
+		}
+	}
+	return cands
 }
 
 func (in *Interp) memberHint(root *value.Symbol, env *Env, member string) string {

@@ -20,15 +20,6 @@ func expander(f func(in *Interp, l *value.List) (value.Value, error)) specialFn 
 	}
 }
 
-// macroNames are the built-in macros' names (did-you-mean hints).
-var macroNames = [...]string{
-	"when", "defn", "define", "and", "or", "cond", "if-let", "when-let", "if-some",
-	"when-some", "case", "as->", "cond->", "cond->>", "some->", "some->>", "->", "->>",
-	"future", "blocking/plet", "defmacro", "think", "rethink", "prune", "!extend",
-	"!call-now", "!peek", "!peek-now", "!print", "print", "!describe", "!compact",
-	"first-line",
-}
-
 // builtinMacro returns the built-in macro ns/name names, nil for none
 // (formOf).
 func builtinMacro(ns, name string) specialFn {

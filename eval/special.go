@@ -28,10 +28,6 @@ var (
 	symFirstLine = value.Sym("first-line")
 )
 
-// specialFormNames are the special forms' names (did-you-mean hints).
-var specialFormNames = [...]string{"quote", "def", "persist", "do", "if", "let", "fn", "fn*", "quine",
-	"reopen", "loop", "recur", "for", "try"}
-
 // specialForm returns the special form a symbol's name names, nil for
 // none. A symbol's Eval slot is set from it (and builtinMacro) when the
 // symbol is interned (formOf, buildPureTable): the names are not interned
