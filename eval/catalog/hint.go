@@ -14,34 +14,23 @@ func Suggest(name string, cands []string) string {
 	return Nearest(name, cands, Limit(name))
 }
 
-// foreignNames are names that models and people bring from other
-// languages; foreignName gives the Spell name that does the job.
-var foreignNames = [...]string{"length", "len", "size", "strlen", "substring", "substr", "append", "push", "includes", "lower", "upper", "toLowerCase", "toUpperCase", "strip", "foldl", "fold", "forEach", "println"}
+// foreignNames pairs names that models and people bring from other
+// languages with the Spell name that does the job. (A table, not a map:
+// nothing is built at start; issue 11, start-up.)
+var foreignNames = [...]struct{ name, spell string }{
+	{"length", "count"}, {"len", "count"}, {"size", "count"}, {"strlen", "count"},
+	{"substring", "subs"}, {"substr", "subs"}, {"append", "conj"}, {"push", "conj"},
+	{"includes", "strings/includes?"}, {"lower", "strings/lower-case"}, {"upper", "strings/upper-case"},
+	{"toLowerCase", "strings/lower-case"}, {"toUpperCase", "strings/upper-case"}, {"strip", "strings/trim"},
+	{"foldl", "reduce"}, {"fold", "reduce"}, {"forEach", "map"}, {"println", "str"},
+}
 
 // foreignName returns the Spell name for a name of foreignNames, else "".
-// (A switch, not a map: nothing is built at start; issue 11, start-up.)
 func foreignName(name string) string {
-	switch name {
-	case "length", "len", "size", "strlen":
-		return "count"
-	case "substring", "substr":
-		return "subs"
-	case "append", "push":
-		return "conj"
-	case "includes":
-		return "strings/includes?"
-	case "lower", "toLowerCase":
-		return "strings/lower-case"
-	case "upper", "toUpperCase":
-		return "strings/upper-case"
-	case "strip":
-		return "strings/trim"
-	case "foldl", "fold":
-		return "reduce"
-	case "forEach":
-		return "map"
-	case "println":
-		return "str"
+	for _, f := range foreignNames {
+		if f.name == name {
+			return f.spell
+		}
 	}
 	return ""
 }
@@ -61,7 +50,11 @@ func Hint(name string, cands []string) string {
 		return m
 	}
 	s := Suggest(name, cands)
-	if k := Suggest(name, foreignNames[:]); k != "" {
+	known := make([]string, len(foreignNames))
+	for i, f := range foreignNames {
+		known[i] = f.name
+	}
+	if k := Suggest(name, known); k != "" {
 		// A misspelt name from another language wins over a name in scope
 		// that is further away: lenght is one swap from length (→ count)
 		// but two edits from a local height.

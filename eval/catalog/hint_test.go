@@ -25,3 +25,19 @@ func TestHintPrefersIntendedName(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignNamesAreSpellNames: each name from another language maps to
+// a name the catalogue holds, and Hint gives it, misspelt too.
+func TestForeignNamesAreSpellNames(t *testing.T) {
+	for _, f := range foreignNames {
+		if _, ok := Lookup(f.spell); !ok {
+			t.Errorf("%s → %s: not in the catalogue", f.name, f.spell)
+		}
+		if got := Hint(f.name, nil); got != f.spell {
+			t.Errorf("Hint(%q) = %q, want %q", f.name, got, f.spell)
+		}
+	}
+	if got := Hint("toUpperCas", nil); got != "strings/upper-case" {
+		t.Errorf("Hint(toUpperCas) = %q, want strings/upper-case", got)
+	}
+}

@@ -28,7 +28,7 @@ func maxInputFlag() cmdline.Flag {
 // maxInput reads the --max-input flag.
 func maxInput(c *cmdline.Command, cmd string) (int64, error) {
 	if !c.IsSet("max-input") {
-		// The default needs no parsing (its text is FormatSize's:
+		// The default needs no parsing (its text is defaultMaxInputText:
 		// TestMaxInputDefault), and a run that parses nothing touches
 		// none of ParseSize's code (issue 11, start-up).
 		return defaultMaxInput, nil
