@@ -7,10 +7,8 @@ package eval
 import (
 	"math"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spell-go/spell/eval/value"
 )
@@ -499,21 +497,11 @@ func scRationalize(v value.Value) (value.Value, error) {
 	return r, nil
 }
 
-func scNumberRe() *regexp.Regexp {
-	scNumberReOnce.Do(func() { scNumberReOnce.re = regexp.MustCompile(`-?\d+(?:\.\d+)?`) })
-	return scNumberReOnce.re
-}
-
-// scNumberReOnce holds scNumberRe's regexp, compiled on first use (a zero value: a
-// sync.OnceValue in a variable is made at start).
-var scNumberReOnce struct {
-	sync.Once
-	re *regexp.Regexp
-}
+var scNumberRe = LazyRegexp{Expr: `-?\d+(?:\.\d+)?`}
 
 func scParseNumber(v value.Value) (value.Value, error) {
 	s := value.Str(v)
-	m := scNumberRe().FindString(s)
+	m := scNumberRe.Get().FindString(s)
 	if m == "" {
 		return nil, nil
 	}

@@ -676,7 +676,7 @@ func TestScalarDirect(t *testing.T) {
 	if err != nil || got != "-9,876,543.210|bee   |+1.2e+04" {
 		t.Errorf("format: got %v, %v", got, err)
 	}
-	if got := scJavaSplit(scLineBreak(), "x\r\ny\n"); len(got) != 2 || got[0] != "x" || got[1] != "y" {
+	if got := scJavaSplit(scLineBreak.Get(), "x\r\ny\n"); len(got) != 2 || got[0] != "x" || got[1] != "y" {
 		t.Errorf("split-lines: %q", got)
 	}
 	if !scIsWhitespace('\u2028') || scIsWhitespace('\u00a0') || !scIsWhitespace('\x1f') {

@@ -88,7 +88,7 @@ func registerStringsNS() {
 		return scStringVector(parts), nil
 	})
 	register("strings/split-lines", func(c *Call, args []value.Value) (value.Value, error) {
-		parts := scJavaSplit(scLineBreak(), value.Str(args[0]))
+		parts := scJavaSplit(scLineBreak.Get(), value.Str(args[0]))
 		if err := c.CheckCount(len(parts)); err != nil {
 			return nil, err
 		}
@@ -145,17 +145,7 @@ func scIsWhitespace(r rune) bool {
 	return r > 0x7f && unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp) || r == ' '
 }
 
-func scLineBreak() *regexp.Regexp {
-	scLineBreakOnce.Do(func() { scLineBreakOnce.re = regexp.MustCompile(`\r?\n`) })
-	return scLineBreakOnce.re
-}
-
-// scLineBreakOnce holds scLineBreak's regexp, compiled on first use (a zero value: a
-// sync.OnceValue in a variable is made at start).
-var scLineBreakOnce struct {
-	sync.Once
-	re *regexp.Regexp
-}
+var scLineBreak = LazyRegexp{Expr: `\r?\n`}
 
 // scJavaSplit is Java's String.split(regex) with limit 0: a zero-width
 // match at the start gives no leading empty string, no match gives [s],

@@ -1,9 +1,7 @@
 package spe
 
 import (
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/spell-go/spell/eval"
 	"github.com/spell-go/spell/eval/catalog"
@@ -48,23 +46,13 @@ func resumeCall(receive bool) value.Value {
 	return list(symQuote, list(symLLMSelf, list(symReopen, symCompletion), value.NewMap(kwReceive, receive)))
 }
 
-func callFailedRe() *regexp.Regexp {
-	callFailedReOnce.Do(func() { callFailedReOnce.re = regexp.MustCompile(`^Function call failed: \S+?: `) })
-	return callFailedReOnce.re
-}
-
-// callFailedReOnce holds callFailedRe's regexp, compiled on first use (a zero value: a
-// sync.OnceValue in a variable is made at start).
-var callFailedReOnce struct {
-	sync.Once
-	re *regexp.Regexp
-}
+var callFailedRe = eval.LazyRegexp{Expr: `^Function call failed: \S+?: `}
 
 // cleanMessage drops leading `Function call failed: <name>: ` segments and
 // a trailing data map (runtime.md §5.3).
 func cleanMessage(msg string) string {
 	for {
-		loc := callFailedRe().FindStringIndex(msg)
+		loc := callFailedRe.Get().FindStringIndex(msg)
 		if loc == nil {
 			break
 		}
@@ -137,29 +125,9 @@ func readerRecovery(text, msg string, line, col int, receive bool) value.Value {
 	return list(append([]value.Value{symQuine, symCompletion, text}, recoveryTail(em, receive)...)...)
 }
 
-func unboundRe() *regexp.Regexp {
-	unboundReOnce.Do(func() { unboundReOnce.re = regexp.MustCompile(`^Unbound symbol: (\S+)$`) })
-	return unboundReOnce.re
-}
+var unboundRe = eval.LazyRegexp{Expr: `^Unbound symbol: (\S+)$`}
 
-// unboundReOnce holds unboundRe's regexp, compiled on first use (a zero value: a
-// sync.OnceValue in a variable is made at start).
-var unboundReOnce struct {
-	sync.Once
-	re *regexp.Regexp
-}
-
-func lookupRe() *regexp.Regexp {
-	lookupReOnce.Do(func() { lookupReOnce.re = regexp.MustCompile(`^Namespace lookup failed: ([^/\s]+)/(\S+)$`) })
-	return lookupReOnce.re
-}
-
-// lookupReOnce holds lookupRe's regexp, compiled on first use (a zero value: a
-// sync.OnceValue in a variable is made at start).
-var lookupReOnce struct {
-	sync.Once
-	re *regexp.Regexp
-}
+var lookupRe = eval.LazyRegexp{Expr: `^Namespace lookup failed: ([^/\s]+)/(\S+)$`}
 
 // namespaceFixup rewrites bare (or wrongly qualified) names that exactly
 // one available namespace provides (runtime.md §5.2).
@@ -167,13 +135,13 @@ func (rt *Runtime) namespaceFixup(form value.Value, e *eval.Error) (value.Value,
 	msg := cleanMessage(e.Msg)
 	var from *value.Symbol
 	var name, exclude string
-	if m := unboundRe().FindStringSubmatch(msg); m != nil {
+	if m := unboundRe.Get().FindStringSubmatch(msg); m != nil {
 		name = m[1]
 		from = value.Sym(name)
 		if from.NS != "" {
 			return nil, false
 		}
-	} else if m := lookupRe().FindStringSubmatch(msg); m != nil {
+	} else if m := lookupRe.Get().FindStringSubmatch(msg); m != nil {
 		exclude, name = m[1], m[2]
 		from = value.SymNS(m[1], m[2])
 	} else {
