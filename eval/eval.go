@@ -151,7 +151,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 		if v, ok := in.table.lookup(s); ok {
 			return v, nil
 		}
-		if effectNamespaces[s.Name] {
+		if effectNamespace(s.Name) {
 			return nil, in.gated(s, s.Name, s.Name)
 		}
 		return nil, in.unbound(s, s, env)
@@ -167,7 +167,7 @@ func (in *Interp) resolve(s *value.Symbol, env *Env) (value.Value, error) {
 	}
 	full := s.NS + "/" + s.Name
 	if !ok {
-		if effectNamespaces[s.NS] {
+		if effectNamespace(s.NS) {
 			return nil, in.gated(s, full, s.NS)
 		}
 		return nil, in.unbound(root, s, env)
@@ -199,7 +199,7 @@ func (in *Interp) gated(expr *value.Symbol, full, ns string) error {
 	switch {
 	case ns == "blocking":
 		return &Error{Msg: full + ": blocking/ is only available inside (future ...) blocks", Expr: expr}
-	case plannedNamespaces[ns]:
+	case plannedNamespace(ns):
 		return &Error{Msg: full + ": " + ns + "/ is not available in this version of Spell-Go", Expr: expr}
 	case in.table.isEffect:
 		return &Error{Msg: full + ": " + ns + "/ is not granted to this agent", Expr: expr}

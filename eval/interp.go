@@ -150,7 +150,6 @@ func New(ctx context.Context, opts Options) *Interp {
 	if lim.MaxElems == 0 {
 		lim.MaxElems = DefaultLimits.MaxElems
 	}
-	loadForms()
 	ensureGroup(evalGroup)
 	in := &Interp{ctx: ctx, limits: lim, pure: pureTable(), seed: opts.Seed, futCtx: opts.FutureContext, busy: opts.Busy}
 	// The effect table holds what the effect context adds to or overrides
@@ -290,39 +289,25 @@ var (
 	evalBuiltin *Builtin
 )
 
-// effectNamespaces are the namespaces whose use outside eval gets the
-// gated hint (language.md §6.3), from the catalog.
-var effectNamespaces map[string]bool
-
-// plannedNamespaces are the namespaces the spec defines but this version
-// does not build (catalog.PlannedNamespaces): using one says so.
-var plannedNamespaces map[string]bool
-
-// setNamespaceKinds is part of loadForms.
-func setNamespaceKinds() {
-	effectNamespaces, plannedNamespaces = map[string]bool{}, map[string]bool{}
-	for _, ns := range catalog.Namespaces() {
-		if ns.Effect {
-			effectNamespaces[ns.Name] = true
-		}
+// effectNamespace reports whether ns is a namespace whose use outside
+// eval gets the gated hint (language.md §6.3): an effect namespace of the
+// catalog, blocking, or a planned one. (Asked of the catalog, on failure
+// paths only: nothing is built for it.)
+func effectNamespace(ns string) bool {
+	if ns == "blocking" {
+		return true
 	}
-	effectNamespaces["blocking"] = true
-	for _, ns := range catalog.PlannedNamespaces() {
-		effectNamespaces[ns.Name] = true
-		plannedNamespaces[ns.Name] = true
+	if info, ok := catalog.NamespaceNamed(ns); ok {
+		return info.Effect
 	}
+	return plannedNamespace(ns)
 }
 
-// loadForms sets, once, before the first evaluation (New), what the
-// evaluator dispatches on besides the builtins: the special forms and
-// built-in macros (their symbols' Eval) and the kinds of namespaces. A
-// process that evaluates nothing does not build them (issue 11, start-up).
-func loadForms() { formsOnce.Do(setForms) }
-
-var formsOnce sync.Once
-
-func setForms() {
-	setNamespaceKinds()
+// plannedNamespace reports whether ns is a namespace the spec defines but
+// this version does not build (catalog.Planned): using one says so.
+func plannedNamespace(ns string) bool {
+	info, ok := catalog.Planned(ns)
+	return ok && info.Name == ns
 }
 
 var (
